@@ -1,0 +1,1 @@
+"""Alembic migration environment of the memory store (see `memory.store.alembic_config`)."""
