@@ -1,0 +1,52 @@
+"""Load each model once per process and share it: one cache for every component kind.
+
+`shared_model(kind, source, device, factory)` returns the cached instance for that key or builds it
+with `factory()` under a lock, so concurrent sessions never load the same weights twice. Components'
+`.load()` with no argument ask `active_source(kind)`, which the agent sets from the active profile.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+
+_cache: dict[tuple[str, str, str], Any] = {}
+_locks: dict[tuple[str, str, str], threading.Lock] = {}
+_guard = threading.Lock()
+_active: dict[str, str] = {}
+
+
+class ModelLoadError(RuntimeError):
+    """A model could not be loaded from the given source (missing path, wrong format, ...)."""
+
+
+def resolve_device(device: str = "auto") -> str:
+    """'auto' picks CUDA when a GPU is present, else CPU; anything else is returned as given."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def shared_model(kind: str, source: str, device: str, factory: Callable[[], T]) -> T:
+    key = (kind, str(source), device)
+    with _guard:
+        if key in _cache:
+            return _cache[key]
+        lock = _locks.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _cache:
+            _cache[key] = factory()
+        return _cache[key]
+
+
+def set_active_source(kind: str, source: str) -> None:
+    """Record the active profile's model for a component kind (used by `.load()` with no argument)."""
+    _active[kind] = source
+
+
+def active_source(kind: str, default: str) -> str:
+    return _active.get(kind, default)
