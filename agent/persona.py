@@ -1,0 +1,57 @@
+"""The agent's character: a name, a Big Five personality and a speaking style, from a TOML file.
+
+    name = "Sam"
+    style = "a warm, attentive listener who keeps replies short and asks gentle questions"
+    [big5]   # each trait in [0, 1]
+    openness = 0.7
+    conscientiousness = 0.6
+    extraversion = 0.55
+    agreeableness = 0.85
+    neuroticism = 0.25
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+
+class PersonaError(ValueError):
+    """A persona file that is missing or malformed."""
+
+
+class Big5(BaseModel, frozen=True):
+    """Big Five traits in [0, 1] (OCEAN order, as in PELD's personality vectors)."""
+
+    openness: float = Field(0.5, ge=0, le=1)
+    conscientiousness: float = Field(0.5, ge=0, le=1)
+    extraversion: float = Field(0.5, ge=0, le=1)
+    agreeableness: float = Field(0.5, ge=0, le=1)
+    neuroticism: float = Field(0.5, ge=0, le=1)
+
+    def as_list(self) -> list[float]:
+        return [self.openness, self.conscientiousness, self.extraversion, self.agreeableness,
+                self.neuroticism]
+
+
+class Persona(BaseModel, frozen=True):
+    name: str = "Sam"
+    style: str = "a warm, attentive listener who keeps replies short and asks gentle questions"
+    big5: Big5 = Big5(openness=0.7, conscientiousness=0.6, extraversion=0.55, agreeableness=0.85,
+                      neuroticism=0.25)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Persona":
+        path = Path(path).expanduser()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise PersonaError(f"persona file {path} does not exist") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise PersonaError(f"persona file {path} is not valid TOML: {exc}") from exc
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise PersonaError(f"persona file {path}: {exc}") from exc

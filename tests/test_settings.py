@@ -1,0 +1,36 @@
+"""Profiles, the TOML file and EMPATHICA_* variables."""
+
+import pytest
+
+from agent.settings import PACKAGED_GEMMA, ProfileError, Settings
+
+
+def test_offline_is_the_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("EMPATHICA_CONFIG", str(tmp_path / "none.toml"))
+    s = Settings.load()
+    assert s.profile == "offline" and s.llm.model == PACKAGED_GEMMA and s.device == "auto"
+
+
+def test_gpu_profile_names_hub_models(monkeypatch, tmp_path):
+    monkeypatch.setenv("EMPATHICA_CONFIG", str(tmp_path / "none.toml"))
+    s = Settings.load("gpu")
+    assert "/" in s.llm.model and "/" in s.text.model
+
+
+def test_toml_then_env_then_arguments(monkeypatch, tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('profile = "gpu"\n[llm]\nbackend = "openai"\nmax_new_tokens = 20\n'
+                      '[limits]\nmax_text_chars = 50\n')
+    monkeypatch.setenv("EMPATHICA_CONFIG", str(config))
+    s = Settings.load()
+    assert s.profile == "gpu" and s.llm.backend == "openai" and s.llm.max_new_tokens == 20
+    assert s.llm.model == "Qwen/Qwen2.5-1.5B-Instruct"  # the gpu profile fills what the file omits
+    monkeypatch.setenv("EMPATHICA_LLM__MAX_NEW_TOKENS", "30")
+    assert Settings.load().llm.max_new_tokens == 30
+    assert Settings.load(limits={"max_text_chars": 10}).limits.max_text_chars == 10
+
+
+def test_unknown_profile_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("EMPATHICA_CONFIG", str(tmp_path / "none.toml"))
+    with pytest.raises(ProfileError, match="unknown profile 'cloud'"):
+        Settings.load("cloud")
