@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 
 from agent.evaluation import DEFAULT_DATA, evaluate_text
@@ -128,13 +129,39 @@ def turn(agent: EmpatheticAgent, text: str, user: str, session: str) -> None:
             elif isinstance(event, ReplyEvent):
                 final = event.reply.text
                 if final.strip() != streamed.strip():  # cleaned or replaced after streaming
-                    console.print(Text(f"\r{agent.persona.name}> {final}", style="green"), end="")
+                    console.print()
+                    console.print(Text(f"{agent.persona.name}> {final}", style="green"), end="")
                 took = event.reply.timings.get("total", 0.0)
                 console.print(Text(f"   ({took:.1f} s)", style="dim"))
     except InputError as exc:
         errors.print(f"[yellow]{exc}[/]")
     except (LLMError, StoreError) as exc:
         errors.print(f"\n[red]{exc}[/] (earlier turns are kept)")
+
+
+@app.command()
+def bench(
+    profile: str = typer.Option("offline", help="settings profile"),
+    turns: int = typer.Option(10, help="warm turns after the cold one"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures as JSON"),
+) -> None:
+    """Time start-up, a cold first turn and warm turns, per stage."""
+    import json
+
+    from agent.bench import run_bench
+
+    with console.status("benchmarking", spinner="dots"):
+        result = run_bench(profile, turns).to_dict()
+    table = Table(title=f"profile {profile}: start-up {result['startup_s']:.2f} s, "
+                        f"{result['warm_turns']} warm turns", title_justify="left")
+    for column in ("stage", "cold (s)", "warm p50 (s)", "warm p95 (s)"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage, cold in result["cold_turn"].items():
+        table.add_row(stage, f"{cold:.3f}", f"{result['warm_p50'][stage]:.3f}",
+                      f"{result['warm_p95'][stage]:.3f}")
+    console.print(table)
+    if json_out:
+        json_out.write_text(json.dumps(result, indent=2))
 
 
 @eval_app.command("text")

@@ -55,7 +55,8 @@ def degeneracy(reply: str, user_text: str, user_tag: str = "Person") -> str | No
         return "loops"
     if sum(c.isalpha() for c in reply) < 0.6 * len(reply.replace(" ", "")):
         return "not prose"
-    if reply.strip().lower() == user_text.strip().lower():
+    said = set(_WORD.findall(user_text.lower()))
+    if len(words) <= 2 * len(said) and sum(w in said for w in words) >= 0.8 * len(words):
         return "copies the user"
     return None
 
@@ -118,6 +119,9 @@ class ReplyWriter:
         prompt, options = self._prompt(p, 1, seed)
         text, sentences_done = "", 0
         for delta in self.llm.stream(prompt, options):
+            delta = delta if text else delta.lstrip()
+            if not delta:
+                continue
             text += delta
             yield delta
             sentences_done = len(re.findall(r"[.!?](\s|$)", text))

