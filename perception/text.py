@@ -12,9 +12,6 @@ Two backends behind one class, picked by what `source` is:
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 
 from perception.emotions import EMOTIONS, EmotionEstimate
@@ -40,6 +37,18 @@ ZERO_SHOT_OFFSETS = {"neutral": 0.000, "joy": -0.970, "sadness": -1.990, "anger"
 TOP_K = 3
 
 
+def model_config(path: str) -> dict:
+    """The model's config.json as a dict: a local folder's, or a hub id's from the local cache."""
+    from transformers import AutoConfig
+
+    try:
+        return AutoConfig.from_pretrained(path).to_dict()
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(
+            f"cannot load the text model {path!r}: it is not a local model folder and not in the "
+            f"local Hugging Face cache (download it first, or give a local path): {exc}") from exc
+
+
 def map_label(label: str) -> str:
     key = label.strip().lower()
     if key not in LABEL_ALIASES:
@@ -57,10 +66,8 @@ class TextEmotionRecognizer:
         source = source or active_source(cls.kind, PACKAGED_MINILM)
         device = resolve_device(device)
         path = resolve_encoder_path(source)
-        config = Path(path) / "config.json"
-        is_classifier = config.is_file() and any(
-            a.endswith("ForSequenceClassification")
-            for a in json.loads(config.read_text()).get("architectures") or [])
+        is_classifier = any(a.endswith("ForSequenceClassification")
+                            for a in model_config(path).get("architectures") or [])
         factory = ClassifierTextEmotion if is_classifier else ZeroShotTextEmotion
         return shared_model(cls.kind, path, device, lambda: factory(path, device))
 

@@ -57,6 +57,8 @@ def test_missing_model_path_is_a_clear_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelLoadError, match="not a model folder"):
         TextEmotionRecognizer.load(str(tmp_path / "empty"))
+    with pytest.raises(ModelLoadError, match="not in the local Hugging Face cache"):
+        TextEmotionRecognizer.load("someone/not-downloaded-model")  # HF_HUB_OFFLINE=1 in tests
 
 
 def test_classifier_backend_maps_its_labels(tiny_classifier):

@@ -63,3 +63,10 @@ def test_persona_files(tmp_path):
         Persona.from_file(path)
     with pytest.raises(PersonaError, match="does not exist"):
         Persona.from_file(tmp_path / "missing.toml")
+
+
+def test_example_personas_load():
+    from pathlib import Path
+
+    for path in (Path(__file__).parent.parent / "examples" / "personas").glob("*.toml"):
+        assert Persona.from_file(path).name
