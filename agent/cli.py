@@ -34,6 +34,9 @@ def load_agent(profile: str, persona: Optional[Path], config: Optional[Path]) ->
         import os
 
         os.environ["EMPATHICA_CONFIG"] = str(config)
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # our own status line shows what is loading
     with console.status("starting", spinner="dots") as status:
         return EmpatheticAgent.from_profile(
             profile, persona=str(persona) if persona else None,
@@ -108,9 +111,9 @@ def chat(
         line = line.strip()
         if line in ("/quit", "/exit"):
             break
+        if not line:
+            continue
         if not interactive:
-            if not line:
-                continue
             console.print(Text(f"you> {line}", style="bold"))
         turn(agent, line, user, session)
     agent.close()
@@ -130,7 +133,7 @@ def turn(agent: EmpatheticAgent, text: str, user: str, session: str) -> None:
                 final = event.reply.text
                 if final.strip() != streamed.strip():  # cleaned or replaced after streaming
                     console.print()
-                    console.print(Text(f"{agent.persona.name}> {final}", style="green"), end="")
+                    console.print(Text(f"  (rewritten) {final}", style="green"), end="")
                 took = event.reply.timings.get("total", 0.0)
                 console.print(Text(f"   ({took:.1f} s)", style="dim"))
     except InputError as exc:

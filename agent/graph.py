@@ -75,8 +75,9 @@ def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
 
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
     utterances = [*(state.get("context") or []), state["text"]]
-    causes = extractor.extract(utterances, len(utterances) - 1,
-                               emotion=state["affect"].fused.label, max_causes=max_causes)
+    speakers = ["user", "agent"] * (len(utterances) // 2) + ["user"]
+    causes = extractor.extract(utterances, len(utterances) - 1, emotion=state["affect"].fused.label,
+                               max_causes=max_causes, speakers=speakers)
     return {"utterances": utterances, "causes": causes}
 
 

@@ -20,6 +20,7 @@ _BOUNDARY = re.compile(r"[.!?;:,]+|\s+(?:because|since|but|so|and then|when)\s+"
 _FILLER = re.compile(r"^(?:oh|well|um+|uh+|yeah|so|and|but|just|like)\b[\s,]*", re.IGNORECASE)
 
 RECENCY = 0.6  # weight of an utterance k turns before the target: RECENCY ** k
+OTHER_SPEAKER = 0.5  # factor for the other speaker's utterances (the user's own words come first)
 EMOTION_WEIGHT = 0.7
 
 
@@ -53,11 +54,14 @@ class CauseExtractor:
         return cls(TextEmotionRecognizer.load(source, device), context_turns)
 
     def extract(self, utterances: list[str], target: int, emotion: str | None = None,
-                max_causes: int = 2) -> list[Cause]:
+                max_causes: int = 2, speakers: list[str] | None = None) -> list[Cause]:
         """Causes of the emotion of `utterances[target]`, best first. Neutral has no cause.
 
-        `emotion` is the target's emotion if already known (else the recognizer reads it).
+        `emotion` is the target's emotion if already known (else the recognizer reads it);
+        `speakers`, one per utterance, lets the target speaker's own words weigh more.
         """
+        if speakers is not None and len(speakers) != len(utterances):
+            raise ValueError(f"{len(speakers)} speakers for {len(utterances)} utterances")
         if not 0 <= target < len(utterances):
             raise IndexError(f"target {target} is outside the {len(utterances)} utterances")
         if emotion is not None and emotion not in EMOTIONS:
@@ -74,6 +78,9 @@ class CauseExtractor:
         column = probs[:, EMOTIONS.index(emotion)]
         recency = np.array([RECENCY ** (target - i) for i, _, _ in candidates])
         scores = EMOTION_WEIGHT * column + (1 - EMOTION_WEIGHT) * recency
+        if speakers is not None:
+            scores *= np.array([1.0 if speakers[i] == speakers[target] else OTHER_SPEAKER
+                                for i, _, _ in candidates])
         order = np.argsort(-scores)[:max_causes]
         return [Cause(candidates[k][0], candidates[k][1], candidates[k][2],
                       utterances[candidates[k][0]][candidates[k][1]:candidates[k][2]],

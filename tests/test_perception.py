@@ -91,6 +91,12 @@ def test_cause_extractor_returns_spans_of_the_conversation(recognizer):
     assert extractor.extract(utterances, 1, emotion="neutral") == []
     with pytest.raises(IndexError):
         extractor.extract(utterances, 5)
+    # the other speaker's words weigh less than the target speaker's own
+    said = ["That is terrible news, I lost my job too.", "I lost my job today."]
+    mine = extractor.extract(said, 1, emotion="sadness", speakers=["agent", "user"])
+    assert mine[0].utterance == 1
+    with pytest.raises(ValueError, match="speakers"):
+        extractor.extract(said, 1, speakers=["user"])
     with pytest.raises(ValueError, match="unknown emotion"):
         extractor.extract(utterances, 1, emotion="bored")
 
