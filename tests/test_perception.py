@@ -1,7 +1,6 @@
 """Emotion types, the zero-shot text recognizer on the packaged encoder, the classifier backend with
 a tiny local model, causes and fusion."""
 
-import numpy as np
 import pytest
 
 from perception import (EMOTIONS, VAD, CauseExtractor, EmotionEstimate, TextEmotionRecognizer,
