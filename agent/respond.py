@@ -101,10 +101,9 @@ class ReplyWriter:
             prompt, options = self._prompt(p, self.section.candidates,
                                            None if seed is None else seed + attempt)
             raw = self.llm.complete(prompt, options)
-            cleaned = [clean_reply(c) for c in raw]
-            usable = [c for c in cleaned if degeneracy(c, p.user_text) is None]
-            rejected += [f"{degeneracy(c, p.user_text)}: {c[:40]!r}" for c in cleaned
-                         if degeneracy(c, p.user_text)]
+            verdicts = [(c, degeneracy(c, p.user_text)) for c in map(clean_reply, raw)]
+            usable = [c for c, why in verdicts if why is None]
+            rejected += [f"{why}: {c[:40]!r}" for c, why in verdicts if why]
             if usable:
                 return usable[int(np.argmax(self.score(usable, p)))]
         raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "

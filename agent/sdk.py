@@ -147,17 +147,14 @@ class EmpatheticAgent:
         started = time.perf_counter()
         state: dict[str, Any] = {}
         inputs = self._inputs(text, user_id, session_id, audio, image, True)
-        for mode, chunk in self.graph.stream(inputs, stream_mode=["updates", "custom"]):
+        for mode, chunk in self.graph.stream(inputs, stream_mode=["values", "custom"]):
             if mode == "custom":
                 yield TextDelta(chunk["delta"])
-                continue
-            for update in chunk.values():
-                timings = {**state.get("timings", {}), **update.get("timings", {})}
-                state.update(update)
-                state["timings"] = timings
-                if "response" in update:
-                    yield PerceptionEvent(state["affect"], state.get("causes") or [],
-                                          state.get("utterances") or [], update["response"])
+            elif "response" in chunk and "response" not in state:
+                yield PerceptionEvent(chunk["affect"], chunk.get("causes") or [],
+                                      chunk.get("utterances") or [], chunk["response"])
+            if mode == "values":
+                state = chunk
         yield ReplyEvent(self._reply(state, started))
 
     def history(self, user_id: str, session_id: str, limit: int | None = None) -> list[StoredTurn]:
