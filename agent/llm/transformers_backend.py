@@ -20,7 +20,7 @@ from typing import Iterator
 
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
 from agent.settings import PACKAGED_GEMMA
-from perception.loading import ModelLoadError, resolve_device
+from perception.loading import ModelLoadError, local_model_path, resolve_device
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,7 @@ def resolve_model_source(model: str, cache_dir: Path | None = None) -> str:
         if not path.is_file():
             raise ModelLoadError(f"GGUF file {path} does not exist")
         return str(gguf_to_folder(path, cache_root, _file_key(path)))
-    if path.is_dir():
-        if not (path / "config.json").is_file():
-            raise ModelLoadError(f"{path} is not a model folder (it has no config.json)")
-        return str(path)
-    if path.exists():
-        raise ModelLoadError(f"{path} is neither a model folder nor a .gguf file")
-    if model.startswith(("/", ".", "~")) or model.count("/") > 1 or "\\" in model:
-        raise ModelLoadError(f"model path {path} does not exist")
-    return model  # a hub id: looked up in the local Hugging Face cache only
+    return local_model_path(model)  # a folder, or a hub id looked up in the local cache only
 
 
 def _packaged_gemma_folder(cache_root: Path) -> Path:
