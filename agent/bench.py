@@ -49,3 +49,50 @@ def run_bench(profile: str = "offline", turns: int = 10) -> BenchResult:
     finally:
         agent.close()
     return result
+
+
+CONTEXT = [("user", "I had a rough week at work."), ("agent", "I'm sorry, what happened?"),
+           ("user", "My manager called me into a meeting this morning.")]
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    return {"p50_ms": 1000 * statistics.median(values),
+            "p95_ms": 1000 * values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]}
+
+
+def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 256) -> dict:
+    """Latency of one utterance with context (text emotion) and one turn's causes, after warm-up,
+    and text-emotion throughput on a batch."""
+    from agent.settings import Settings
+    from perception.cause import CauseExtractor
+    from perception.text import TextEmotionRecognizer
+
+    settings = Settings.load(profile)
+    recognizer = TextEmotionRecognizer.load(settings.text.model, settings.device)
+    extractor = CauseExtractor.load(settings.cause.model, settings.device, settings.cause.context_turns)
+    text = "I got fired, just like that."
+    utterances = [t for _, t in CONTEXT] + [text]
+    speakers = [s for s, _ in CONTEXT] + ["user"]
+
+    def one_text():
+        recognizer.predict([text], contexts=[CONTEXT], speakers=["user"])
+
+    def one_cause():
+        extractor.extract(utterances, len(utterances) - 1, emotion="sadness", speakers=speakers)
+
+    result = {"profile": profile, "device": settings.device}
+    for name, call in (("text_emotion_one_utterance", one_text), ("causes_one_turn", one_cause)):
+        for _ in range(5):
+            call()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        result[name] = _percentiles(times)
+    texts = [f"{MESSAGES[i % len(MESSAGES)]} ({i})" for i in range(batch)]
+    start = time.perf_counter()
+    recognizer.predict(texts, contexts=[CONTEXT] * batch, speakers=["user"] * batch)
+    result["text_emotion_batch_per_s"] = batch / (time.perf_counter() - start)
+    return result

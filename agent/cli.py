@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Optional
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agent.evaluation import DEFAULT_DATA, evaluate_text
+from agent.evaluation import DEFAULT_DATA, evaluate_cause, evaluate_text
 from agent.persona import PersonaError
 from agent.settings import ProfileError, Settings
 from agent.sdk import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, TextDelta
@@ -29,14 +30,19 @@ errors = Console(stderr=True, highlight=False)
 STARTUP_ERRORS = (ProfileError, PersonaError, ModelLoadError, StoreError, LLMError, ValueError)
 
 
+def quiet_model_loading() -> None:
+    """No per-weight progress bars from transformers: our own status line shows what is loading."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+
 def load_agent(profile: str, persona: Optional[Path], config: Optional[Path]) -> EmpatheticAgent:
     if config is not None:
         import os
 
         os.environ["EMPATHICA_CONFIG"] = str(config)
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()  # our own status line shows what is loading
+    quiet_model_loading()
     with console.status("starting", spinner="dots") as status:
         return EmpatheticAgent.from_profile(
             profile, persona=str(persona) if persona else None,
@@ -145,24 +151,37 @@ def turn(agent: EmpatheticAgent, text: str, user: str, session: str) -> None:
 @app.command()
 def bench(
     profile: str = typer.Option("offline", help="settings profile"),
-    turns: int = typer.Option(10, help="warm turns after the cold one"),
+    turns: int = typer.Option(10, help="warm turns after the cold one (0: models only)"),
+    repeats: int = typer.Option(50, help="timed calls per model after warm-up"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures as JSON"),
 ) -> None:
-    """Time start-up, a cold first turn and warm turns, per stage."""
-    import json
+    """Time the perception models alone, then start-up, a cold first turn and warm turns, per stage."""
+    from agent.bench import run_bench, run_model_bench
 
-    from agent.bench import run_bench
+    quiet_model_loading()
 
-    with console.status("benchmarking", spinner="dots"):
-        result = run_bench(profile, turns).to_dict()
-    table = Table(title=f"profile {profile}: start-up {result['startup_s']:.2f} s, "
-                        f"{result['warm_turns']} warm turns", title_justify="left")
-    for column in ("stage", "cold (s)", "warm p50 (s)", "warm p95 (s)"):
-        table.add_column(column, justify="left" if column == "stage" else "right")
-    for stage, cold in result["cold_turn"].items():
-        table.add_row(stage, f"{cold:.3f}", f"{result['warm_p50'][stage]:.3f}",
-                      f"{result['warm_p95'][stage]:.3f}")
+    with console.status("benchmarking the models", spinner="dots"):
+        models = run_model_bench(profile, repeats)
+    table = Table(title=f"models, profile {profile} ({models['device']}), {repeats} calls after warm-up",
+                  title_justify="left")
+    for column in ("call", "p50 (ms)", "p95 (ms)"):
+        table.add_column(column, justify="left" if column == "call" else "right")
+    for name in ("text_emotion_one_utterance", "causes_one_turn"):
+        table.add_row(name.replace("_", " "), f"{models[name]['p50_ms']:.1f}", f"{models[name]['p95_ms']:.1f}")
     console.print(table)
+    console.print(f"text emotion, batch of 256 with context: {models['text_emotion_batch_per_s']:.0f} utterances/s")
+    result = {"models": models}
+    if turns > 0:
+        with console.status("benchmarking turns", spinner="dots"):
+            result.update(run_bench(profile, turns).to_dict())
+        table = Table(title=f"profile {profile}: start-up {result['startup_s']:.2f} s, "
+                            f"{result['warm_turns']} warm turns", title_justify="left")
+        for column in ("stage", "cold (s)", "warm p50 (s)", "warm p95 (s)"):
+            table.add_column(column, justify="left" if column == "stage" else "right")
+        for stage, cold in result["cold_turn"].items():
+            table.add_row(stage, f"{cold:.3f}", f"{result['warm_p50'][stage]:.3f}",
+                          f"{result['warm_p95'][stage]:.3f}")
+        console.print(table)
     if json_out:
         json_out.write_text(json.dumps(result, indent=2))
 
@@ -170,18 +189,45 @@ def bench(
 @eval_app.command("text")
 def eval_text(
     data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
-    dataset: str = typer.Option("meld", help="meld"),
-    split: str = typer.Option("dev", help="split name: DIR/text/meld/NAME.csv"),
+    dataset: str = typer.Option("meld", help="meld (DIR/text/meld/NAME.csv) or goemotions "
+                                             "(DIR/text/goemotions/ekman/NAME.tsv)"),
+    split: str = typer.Option("dev", help="split name"),
     model: Optional[str] = typer.Option(None, help="text model (default: the profile's)"),
     limit: Optional[int] = typer.Option(None, help="only the first N utterances"),
+    context: bool = typer.Option(True, help="give the model the dialogue's earlier turns"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
 ) -> None:
     """Weighted/macro F1, per-class F1 and the confusion matrix of the text emotion recognizer."""
+    quiet_model_loading()
     try:
-        report = evaluate_text(data, dataset, split, model or Settings.load().text.model, limit)
+        report = evaluate_text(data, dataset, split, model or Settings.load().text.model, limit, context)
     except (FileNotFoundError, ValueError, ModelLoadError) as exc:
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2)
     console.print(report)
+    if json_out:
+        figures = {k: v for k, v in vars(report).items() if k != "confusion"}
+        json_out.write_text(json.dumps({**figures, "confusion": report.confusion.tolist()}, indent=2))
+
+
+@eval_app.command("cause")
+def eval_cause(
+    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
+    split: str = typer.Option("valid", help="split name: DIR/text/reccon/dailydialog_NAME.json"),
+    model: Optional[str] = typer.Option(None, help="cause model (default: the profile's)"),
+    limit: Optional[int] = typer.Option(None, help="only the first N dialogues"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
+) -> None:
+    """Causal emotion entailment (Pos-F1) and cause-span extraction (EM, token F1) on RECCON-DD."""
+    quiet_model_loading()
+    try:
+        report = evaluate_cause(data, split, model or Settings.load().cause.model, limit)
+    except (FileNotFoundError, ValueError, ModelLoadError) as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+    console.print(report)
+    if json_out:
+        json_out.write_text(json.dumps(vars(report), indent=2))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import csv
+import re
+import string
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,19 +14,8 @@ from rich.table import Table
 from sklearn.metrics import confusion_matrix, f1_score
 
 from perception.emotions import EMOTIONS
+from agent.datasets import DEFAULT_DATA, read_goemotions, read_meld, read_reccon  # noqa: F401
 from perception.text import TextEmotionRecognizer
-
-DEFAULT_DATA = Path("../shared/data")
-
-
-def read_meld(data: Path, split: str) -> tuple[list[str], list[str]]:
-    path = Path(data) / "text" / "meld" / f"{split}.csv"
-    if not path.is_file():
-        raise FileNotFoundError(f"no MELD split at {path}")
-    with open(path, encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return [r["Utterance"] for r in rows], [r["Emotion"] for r in rows]
-
 
 @dataclass
 class ClassificationReport:
@@ -51,27 +42,117 @@ class ClassificationReport:
         return table
 
 
-def classification_report(name: str, truth: list[str], predicted: list[str],
+def classification_report(name: str, truth: list[list[str]], predicted: list[str],
                           seconds: float) -> ClassificationReport:
-    y = [EMOTIONS.index(t) for t in truth]
-    p = [EMOTIONS.index(t) for t in predicted]
+    """F1s of single-label predictions against gold label sets (one label each for MELD, one or
+    more for GoEmotions: scored as multi-label indicator matrices, as GoEmotions is). The confusion
+    matrix counts a prediction inside the gold set as correct, else against the first gold label."""
     labels = list(range(len(EMOTIONS)))
-    per_class = f1_score(y, p, labels=labels, average=None, zero_division=0)
+    gold = np.zeros((len(truth), len(EMOTIONS)), dtype=int)
+    pred = np.zeros_like(gold)
+    rows, cols = [], []
+    for i, (t, p) in enumerate(zip(truth, predicted)):
+        gold[i, [EMOTIONS.index(x) for x in t]] = 1
+        pred[i, EMOTIONS.index(p)] = 1
+        rows.append(EMOTIONS.index(p if p in t else t[0]))
+        cols.append(EMOTIONS.index(p))
+    per_class = f1_score(gold, pred, average=None, zero_division=0)
     return ClassificationReport(
-        name=name, n=len(y), accuracy=float(np.mean(np.array(y) == np.array(p))),
-        weighted_f1=float(f1_score(y, p, labels=labels, average="weighted", zero_division=0)),
-        macro_f1=float(f1_score(y, p, labels=labels, average="macro", zero_division=0)),
+        name=name, n=len(truth), accuracy=float(np.mean([p in t for t, p in zip(truth, predicted)])),
+        weighted_f1=float(f1_score(gold, pred, average="weighted", zero_division=0)),
+        macro_f1=float(f1_score(gold, pred, average="macro", zero_division=0)),
         per_class_f1={e: float(v) for e, v in zip(EMOTIONS, per_class)},
-        confusion=confusion_matrix(y, p, labels=labels), seconds_per_item=seconds / max(len(y), 1))
+        confusion=confusion_matrix(rows, cols, labels=labels), seconds_per_item=seconds / max(len(truth), 1))
 
 
-def evaluate_text(data: Path, dataset: str, split: str, model: str,
-                  limit: int | None = None) -> ClassificationReport:
-    if dataset != "meld":
-        raise ValueError(f"dataset {dataset!r} is not supported yet; use meld")
-    texts, labels = read_meld(data, split)
-    texts, labels = texts[:limit], labels[:limit]
+TEXT_DATASETS = {"meld": read_meld, "goemotions": read_goemotions}
+
+
+def evaluate_text(data: Path, dataset: str, split: str, model: str | None = None,
+                  limit: int | None = None, use_context: bool = True) -> ClassificationReport:
+    if dataset not in TEXT_DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; choose one of: {', '.join(TEXT_DATASETS)}")
+    items = TEXT_DATASETS[dataset](data, split)[:limit]
     recognizer = TextEmotionRecognizer.load(model)
     start = time.perf_counter()
-    predicted = [e.label for e in recognizer.predict(texts)]
-    return classification_report(f"{dataset} {split}", labels, predicted, time.perf_counter() - start)
+    estimates = recognizer.predict([u.text for u in items],
+                                   contexts=[u.context if use_context else [] for u in items],
+                                   speakers=[u.speaker for u in items])
+    return classification_report(f"{dataset} {split}", [u.labels for u in items],
+                                 [e.label for e in estimates], time.perf_counter() - start)
+
+
+def normalise_answer(text: str) -> list[str]:
+    """SQuAD's answer normalisation: lower case, no punctuation or articles, split on whitespace."""
+    text = re.sub(r"\b(a|an|the)\b", " ", "".join(c for c in text.lower() if c not in string.punctuation))
+    return text.split()
+
+
+def span_scores(predicted: str, golds: list[str]) -> tuple[float, float]:
+    """Exact match and token F1 of a predicted span against the best-matching gold span."""
+    p = normalise_answer(predicted)
+    best_em, best_f1 = 0.0, 0.0
+    for gold in golds:
+        g = normalise_answer(gold)
+        best_em = max(best_em, float(p == g))
+        common = sum((Counter(p) & Counter(g)).values())
+        if common:
+            precision, recall = common / len(p), common / len(g)
+            best_f1 = max(best_f1, 2 * precision * recall / (precision + recall))
+    return best_em, best_f1
+
+
+@dataclass
+class CauseReport:
+    name: str
+    pairs: int
+    positives: int
+    pos_f1: float
+    neg_f1: float
+    macro_f1: float
+    span_em: float  # on the gold-positive pairs (RECCON's "EM Pos")
+    span_f1: float  # token F1 on the gold-positive pairs ("F1 Pos")
+    seconds_per_pair: float
+
+    def __rich__(self) -> Table:
+        table = Table(title=f"{self.name}: {self.pairs} pairs, {self.positives} causal", title_justify="left")
+        for col in ("Pos-F1", "Neg-F1", "macro F1", "span EM (pos)", "span F1 (pos)", "ms/pair"):
+            table.add_column(col, justify="right")
+        table.add_row(*(f"{v:.4f}" for v in (self.pos_f1, self.neg_f1, self.macro_f1, self.span_em,
+                                              self.span_f1)), f"{self.seconds_per_pair * 1000:.1f}")
+        return table
+
+
+def cause_report(name: str, truth: list[bool], predicted: list[bool], span_hits: list[tuple[float, float]],
+                 seconds: float) -> CauseReport:
+    y, p = np.array(truth, dtype=int), np.array(predicted, dtype=int)
+    pos = float(f1_score(y, p, pos_label=1, zero_division=0))
+    neg = float(f1_score(y, p, pos_label=0, zero_division=0))
+    em = float(np.mean([h[0] for h in span_hits])) if span_hits else 0.0
+    f1 = float(np.mean([h[1] for h in span_hits])) if span_hits else 0.0
+    return CauseReport(name, len(y), int(y.sum()), pos, neg, (pos + neg) / 2, em, f1,
+                       seconds / max(len(y), 1))
+
+
+def evaluate_cause(data: Path, split: str, model: str | None = None,
+                   limit: int | None = None) -> CauseReport:
+    """Causal emotion entailment and span extraction on RECCON-DD, every earlier utterance a candidate."""
+    from perception.cause import CauseExtractor
+
+    dialogues = read_reccon(data, split)[:limit]
+    extractor = CauseExtractor.load(model, context_turns=10_000)
+    truth, predicted, spans = [], [], []
+    start = time.perf_counter()
+    for d in dialogues:
+        utterances, speakers = [t.text for t in d.turns], [t.speaker for t in d.turns]
+        for target, turn in enumerate(d.turns):
+            if turn.emotion == "neutral":
+                continue
+            scores = extractor.score_pairs(utterances, target, turn.emotion, list(range(target + 1)), speakers)
+            for s in scores:
+                truth.append(s.candidate in turn.cause_turns)
+                predicted.append(s.probability >= extractor.threshold)
+                golds = [g for i, g in turn.cause_spans if i == s.candidate and g.strip()]
+                if truth[-1] and golds:
+                    spans.append(span_scores(utterances[s.candidate][s.start:s.end], golds))
+    return cause_report(f"reccon-dd {split}", truth, predicted, spans, time.perf_counter() - start)

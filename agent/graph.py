@@ -38,7 +38,7 @@ class TurnState(TypedDict, total=False):
     history: list[StoredTurn]
     agent_state: tuple[str, VAD] | None
     # perceive
-    context: list[str]
+    context: list[tuple[str, str]]  # (speaker, text) of the earlier turns, oldest first
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
     # find_causes, choose_emotion, generate, remember
@@ -65,17 +65,20 @@ def timed(name: str, node: Callable[..., dict]) -> Callable[[TurnState], dict]:
 def recall(state: TurnState, *, store: MemoryStore, history_turns: int) -> dict[str, Any]:
     history = store.history(state["user_id"], state["session_id"], limit=history_turns)
     return {"history": history, "agent_state": store.agent_state(state["user_id"], state["session_id"]),
-            "context": [u for t in history for u in (t.user_text, t.reply_text)]}
+            "context": [turn for t in history
+                        for turn in (("user", t.user_text), ("agent", t.reply_text))]}
 
 
 def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
-    result = perception_graph.invoke({"text": state["text"], "context": state.get("context") or []})
+    result = perception_graph.invoke({"text": state["text"], "context": state.get("context") or [],
+                                      "speaker": "user"})
     return {"estimates": result["estimates"], "affect": result["affect"]}
 
 
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
-    utterances = [*(state.get("context") or []), state["text"]]
-    speakers = ["user", "agent"] * (len(utterances) // 2) + ["user"]
+    context = state.get("context") or []
+    utterances = [text for _, text in context] + [state["text"]]
+    speakers = [speaker for speaker, _ in context] + ["user"]
     causes = extractor.extract(utterances, len(utterances) - 1, emotion=state["affect"].fused.label,
                                max_causes=max_causes, speakers=speakers)
     return {"utterances": utterances, "causes": causes}

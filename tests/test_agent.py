@@ -37,14 +37,14 @@ def test_nodes_alone(tmp_path):
     state |= perceive(state, perception_graph=build_perception_graph(recognizer))
     assert set(state["affect"].modalities) == {"text"}
     assert state["affect"].fused.label == "sadness"
-    state |= find_causes(state, extractor=CauseExtractor(recognizer), max_causes=2)
-    assert state["causes"][0].text == "I lost my job today"
+    state |= find_causes(state, extractor=CauseExtractor.load(), max_causes=2)
+    assert "lost my job" in state["causes"][0].text
     from agent import Persona
     state["persona"] = Persona()
     state |= choose_emotion(state, transition=EmotionTransition())
     assert state["response"].vad.valence < 0.2  # not cheerful at bad news
     p = prompt_input(state)
-    assert p.cause == "I lost my job today" and p.user_emotion == "sadness"
+    assert p.cause == state["causes"][0].text and p.user_emotion == "sadness"
     state["reply"] = "That must be hard."
     assert remember(state, store=store) == {"turn_index": 0}
     assert store.history("u", "s")[0].reply_text == "That must be hard."
