@@ -14,6 +14,12 @@ MESSAGES = ["I lost my job today", "They said it was budget cuts", "I don't know
             "I'm scared I won't find anything soon", "Thanks for listening to me"]
 
 
+def percentile(values, q: float) -> float:
+    """The q-quantile of `values` by nearest rank."""
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
 @dataclass
 class BenchResult:
     profile: str
@@ -21,16 +27,12 @@ class BenchResult:
     cold_turn: dict[str, float]
     warm_turns: list[dict[str, float]] = field(default_factory=list)
 
-    def percentile(self, stage: str, q: float) -> float:
-        values = sorted(t[stage] for t in self.warm_turns)
-        return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
     def to_dict(self) -> dict:
         stages = list(self.cold_turn)
         return {"profile": self.profile, "startup_s": self.startup_s, "cold_turn": self.cold_turn,
                 "warm_turns": len(self.warm_turns),
                 "warm_p50": {s: statistics.median(t[s] for t in self.warm_turns) for s in stages},
-                "warm_p95": {s: self.percentile(s, 0.95) for s in stages}}
+                "warm_p95": {s: percentile((t[s] for t in self.warm_turns), 0.95) for s in stages}}
 
 
 def run_bench(profile: str = "offline", turns: int = 10) -> BenchResult:
@@ -56,9 +58,7 @@ CONTEXT = [("user", "I had a rough week at work."), ("agent", "I'm sorry, what h
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
-    values = sorted(values)
-    return {"p50_ms": 1000 * statistics.median(values),
-            "p95_ms": 1000 * values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]}
+    return {"p50_ms": 1000 * statistics.median(values), "p95_ms": 1000 * percentile(values, 0.95)}
 
 
 def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 256) -> dict:

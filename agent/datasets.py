@@ -89,12 +89,11 @@ def read_reccon(data: Path, split: str) -> list[RecconDialogue]:
     for did, versions in raw.items():
         turns = []
         for t in versions[0]:
-            evidence = [e for e in t.get("expanded emotion cause evidence", []) if isinstance(e, int)]
+            evidence = t.get("expanded emotion cause evidence", [])
             spans = t.get("expanded emotion cause span", [])
-            ev_all = t.get("expanded emotion cause evidence", [])
-            pairs = [(e - 1, s) for e, s in zip(ev_all, spans) if isinstance(e, int)]
             turns.append(RecconTurn(t["speaker"], t["utterance"].strip(), map_label(t["emotion"]),
-                                    sorted({e - 1 for e in evidence}), pairs))
+                                    sorted({e - 1 for e in evidence if isinstance(e, int)}),
+                                    [(e - 1, s) for e, s in zip(evidence, spans) if isinstance(e, int)]))
         dialogues.append(RecconDialogue(did, turns))
     return dialogues
 

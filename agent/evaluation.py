@@ -6,6 +6,7 @@ import re
 import string
 import time
 from collections import Counter
+from itertools import groupby
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rich.table import Table
 from sklearn.metrics import confusion_matrix, f1_score
 
 from perception.emotions import EMOTIONS
-from agent.datasets import DEFAULT_DATA, read_goemotions, read_meld, read_reccon  # noqa: F401
+from agent.datasets import DEFAULT_DATA, read_goemotions, read_meld, read_reccon, reccon_pairs  # noqa: F401
 from perception.text import TextEmotionRecognizer
 
 @dataclass
@@ -139,20 +140,19 @@ def evaluate_cause(data: Path, split: str, model: str | None = None,
     """Causal emotion entailment and span extraction on RECCON-DD, every earlier utterance a candidate."""
     from perception.cause import CauseExtractor
 
-    dialogues = read_reccon(data, split)[:limit]
+    pairs = reccon_pairs(read_reccon(data, split)[:limit])
     extractor = CauseExtractor.load(model, context_turns=10_000)
     truth, predicted, spans = [], [], []
     start = time.perf_counter()
-    for d in dialogues:
-        utterances, speakers = [t.text for t in d.turns], [t.speaker for t in d.turns]
-        for target, turn in enumerate(d.turns):
-            if turn.emotion == "neutral":
-                continue
-            scores = extractor.score_pairs(utterances, target, turn.emotion, list(range(target + 1)), speakers)
-            for s in scores:
-                truth.append(s.candidate in turn.cause_turns)
-                predicted.append(s.probability >= extractor.threshold)
-                golds = [g for i, g in turn.cause_spans if i == s.candidate and g.strip()]
-                if truth[-1] and golds:
-                    spans.append(span_scores(utterances[s.candidate][s.start:s.end], golds))
+    # one batch per target: its pairs are consecutive
+    for _, group in groupby(pairs, key=lambda p: (id(p.utterances), p.target)):
+        group = list(group)
+        first = group[0]
+        scores = extractor.score_pairs(first.utterances, first.target, first.emotion,
+                                       [p.candidate for p in group], first.speakers)
+        for pair, score in zip(group, scores):
+            truth.append(pair.is_cause)
+            predicted.append(score.probability >= extractor.threshold)
+            if pair.is_cause and pair.spans:
+                spans.append(span_scores(pair.utterances[pair.candidate][score.start:score.end], pair.spans))
     return cause_report(f"reccon-dd {split}", truth, predicted, spans, time.perf_counter() - start)

@@ -14,6 +14,7 @@ on RECCON-DD by `python -m training.train_emotion_cause` (model card: perception
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,47 +79,25 @@ class PairScore:
     end: int
 
 
-class CauseExtractor:
-    """`extract(utterances, target)` -> the causes of the target's emotion, best first."""
+class CauseModel:
+    """The trained pair model (shared per process): scores candidate utterances for a target."""
 
-    kind = "cause"
-
-    def __init__(self, folder: Path, device: str = "cpu", context_turns: int = 6,
-                 recognizer=None):
+    def __init__(self, folder: Path, device: str = "cpu"):
         from transformers import AutoTokenizer
 
         from perception.adapted_encoder import AdaptedEncoder
         from perception.encoder import resolve_encoder_path
 
         try:
-            import json
-
             config = json.loads((folder / "model.json").read_text())
             base = resolve_encoder_path(config["base"])
         except (OSError, ValueError, KeyError) as exc:
             raise ModelLoadError(f"{folder} is not an emotion-cause model folder: {exc}") from exc
-        self.model = AdaptedEncoder.load(folder, base, device)
+        self.encoder = AdaptedEncoder.load(folder, base, device)
         self.tokenizer = AutoTokenizer.from_pretrained(base)
         self.threshold = float(config.get("threshold", 0.5))
         self.max_length = int(config.get("max_length", 128))
         self.device = device
-        self.context_turns = context_turns
-        self.recognizer = recognizer  # reads the target's emotion when the caller does not give it
-
-    @classmethod
-    def load(cls, source: str | None = None, device: str = "auto", context_turns: int = 6,
-             recognizer=None) -> "CauseExtractor":
-        source = source or PACKAGED_CAUSE
-        folder = PACKAGED_CAUSE_DIR if source == PACKAGED_CAUSE else Path(source)
-        if not (folder / "model.json").is_file():
-            raise ModelLoadError(f"no emotion-cause model at {folder} (expected model.json and "
-                                 "adapter.safetensors, as written by training.train_emotion_cause)")
-        device = resolve_device(device)
-        model = shared_model(cls.kind, str(folder), device, lambda: cls(folder, device))
-        # the heavy part is shared; the per-caller settings are not
-        view = object.__new__(cls)
-        view.__dict__.update(model.__dict__, context_turns=context_turns, recognizer=recognizer)
-        return view
 
     def score_pairs(self, utterances: list[str], target: int, emotion: str,
                     candidates: list[int], speakers: list[str] | None = None) -> list[PairScore]:
@@ -131,15 +110,48 @@ class CauseExtractor:
         encodings = encode_pairs(self.tokenizer, pairs, self.max_length)
         batch = {k: v.to(self.device) for k, v in pad_batch(encodings).items()}
         with torch.inference_mode():
-            hidden = self.model.hidden_states(batch)
-            pooled = self.model.pooled(hidden, batch["attention_mask"])
-            probs = torch.sigmoid(self.model.heads["cause"](pooled).float()[:, 0]).cpu().numpy()
-            span = self.model.heads["span"](hidden).float().cpu().numpy()
+            hidden = self.encoder.hidden_states(batch)
+            pooled = self.encoder.pooled(hidden, batch["attention_mask"])
+            probs = torch.sigmoid(self.encoder.heads["cause"](pooled).float()[:, 0]).cpu().numpy()
+            span = self.encoder.heads["span"](hidden).float().cpu().numpy()
         scores = []
         for k, c in enumerate(candidates):
             s, e, _ = best_span(span[k, :, 0], span[k, :, 1], encodings[k]["offsets"])
             scores.append(PairScore(c, float(probs[k]), s, e))
         return scores
+
+
+
+class CauseExtractor:
+    """`extract(utterances, target)` -> the causes of the target's emotion, best first."""
+
+    kind = "cause"
+
+    def __init__(self, model: CauseModel, context_turns: int = 6, recognizer=None):
+        self.model = model
+        self.context_turns = context_turns
+        self.recognizer = recognizer  # reads the target's emotion when the caller does not give it
+
+    @classmethod
+    def load(cls, source: str | None = None, device: str = "auto", context_turns: int = 6,
+             recognizer=None) -> "CauseExtractor":
+        """The extractor over the shared model in `source` (default: the packaged one)."""
+        source = source or PACKAGED_CAUSE
+        folder = PACKAGED_CAUSE_DIR if source == PACKAGED_CAUSE else Path(source)
+        if not (folder / "model.json").is_file():
+            raise ModelLoadError(f"no emotion-cause model at {folder} (expected model.json and "
+                                 "adapter.safetensors, as written by training.train_emotion_cause)")
+        device = resolve_device(device)
+        model = shared_model(cls.kind, str(folder), device, lambda: CauseModel(folder, device))
+        return cls(model, context_turns, recognizer)
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    def score_pairs(self, *args, **kwargs) -> list[PairScore]:
+        """`CauseModel.score_pairs`: probability and best span of each candidate."""
+        return self.model.score_pairs(*args, **kwargs)
 
     def extract(self, utterances: list[str], target: int, emotion: str | None = None,
                 max_causes: int = 2, speakers: list[str] | None = None) -> list[Cause]:
@@ -164,7 +176,7 @@ class CauseExtractor:
                       if utterances[c].strip()]
         if not candidates:
             return []
-        scored = sorted(self.score_pairs(utterances, target, emotion, candidates, speakers),
+        scored = sorted(self.model.score_pairs(utterances, target, emotion, candidates, speakers),
                         key=lambda p: -p.probability)
         return [Cause(p.candidate, p.start, p.end, utterances[p.candidate][p.start:p.end], p.probability)
                 for p in scored[:max_causes] if p.probability >= self.threshold and p.end > p.start]

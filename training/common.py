@@ -10,7 +10,6 @@ from typing import Iterator, Sequence
 import numpy as np
 import torch
 
-from perception.adapted_encoder import pad_batch as collate  # noqa: F401 (re-exported)
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 

@@ -17,10 +17,10 @@ from rich.console import Console
 
 from agent.datasets import DEFAULT_DATA, CausePair, read_reccon, reccon_pairs
 from agent.evaluation import cause_report, span_scores
-from perception.adapted_encoder import AdaptedEncoder
+from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.cause import best_span, encode_pairs, pair_text
 from perception.encoder import PACKAGED_MINILM
-from training.common import bucketed_batches, collate, optimiser, progress, start, step
+from training.common import bucketed_batches, optimiser, progress, start, step
 
 console = Console()
 IGNORE = -100
@@ -50,7 +50,7 @@ def encode(tokenizer, pairs: list[CausePair], max_length: int) -> list[dict]:
 
 
 def losses(model: AdaptedEncoder, encodings: list[dict], span_weight: float) -> torch.Tensor:
-    batch = collate(encodings)
+    batch = pad_batch(encodings)
     hidden = model.hidden_states(batch)
     logit = model.heads["cause"](model.pooled(hidden, batch["attention_mask"]))[:, 0]
     loss = torch.nn.functional.binary_cross_entropy_with_logits(
@@ -78,7 +78,7 @@ def evaluate(model: AdaptedEncoder, pairs: list[CausePair], encodings: list[dict
     started = time.perf_counter()
     for i in range(0, len(order), batch_size):
         idx = order[i:i + batch_size]
-        batch = collate([encodings[k] for k in idx])
+        batch = pad_batch([encodings[k] for k in idx])
         hidden = model.hidden_states(batch)
         probs[idx] = torch.sigmoid(model.heads["cause"](model.pooled(hidden, batch["attention_mask"]))[:, 0]).numpy()
         span = model.heads["span"](hidden).numpy()

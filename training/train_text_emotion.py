@@ -19,11 +19,11 @@ from rich.console import Console
 from sklearn.metrics import f1_score
 
 from agent.datasets import DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld
-from perception.adapted_encoder import AdaptedEncoder
+from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.emotions import EMOTIONS
 from perception.encoder import PACKAGED_MINILM
 from perception.text import encode_with_context
-from training.common import (bucketed_batches, collate, expected_calibration_error, fit_temperature,
+from training.common import (bucketed_batches, expected_calibration_error, fit_temperature,
                              optimiser, progress, start, step)
 
 console = Console()
@@ -49,7 +49,7 @@ def predict_logits(model: AdaptedEncoder, encodings: list[dict], batch_size: int
     out = np.zeros((len(encodings), len(EMOTIONS)), dtype=np.float32)
     for i in range(0, len(order), batch_size):
         idx = order[i:i + batch_size]
-        out[idx] = model.classify(collate([encodings[k] for k in idx]), "emotion").numpy()
+        out[idx] = model.classify(pad_batch([encodings[k] for k in idx]), "emotion").numpy()
     return out
 
 
@@ -86,7 +86,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
             task = bar.add_task(f"epoch {epoch + 1}/{epochs}", total=len(batches), info="")
             for n, batch_idx in enumerate(batches):
                 picked = [pool[k] for k in batch_idx]
-                batch = collate([enc["meld_train" if s == "m" else "go_train"][i] for s, i in picked])
+                batch = pad_batch([enc["meld_train" if s == "m" else "go_train"][i] for s, i in picked])
                 y = torch.stack([(y_meld if s == "m" else y_go)[i] for s, i in picked])
                 loss = torch.nn.functional.cross_entropy(model.classify(batch, "emotion"), y)
                 step(model, loss, opt, schedule)
