@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agent.evaluation import DEFAULT_DATA, evaluate_cause, evaluate_text
+from agent.evaluation import DEFAULT_DATA, evaluate_cause, evaluate_text, evaluate_transition
 from agent.persona import PersonaError
 from agent.settings import ProfileError, Settings
 from agent.sdk import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, TextDelta
@@ -186,6 +186,20 @@ def bench(
         json_out.write_text(json.dumps(result, indent=2))
 
 
+def print_report(compute: Callable[[], Any], json_out: Optional[Path],
+                 figures: Callable[[Any], dict] = vars) -> None:
+    """Run an evaluation, print its report, optionally write its figures as JSON; a missing or bad
+    data file or model is a clear error (exit 2)."""
+    try:
+        report = compute()
+    except (FileNotFoundError, ValueError, ModelLoadError) as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+    console.print(report)
+    if json_out:
+        json_out.write_text(json.dumps(figures(report), indent=2))
+
+
 @eval_app.command("text")
 def eval_text(
     data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
@@ -199,15 +213,8 @@ def eval_text(
 ) -> None:
     """Weighted/macro F1, per-class F1 and the confusion matrix of the text emotion recognizer."""
     quiet_model_loading()
-    try:
-        report = evaluate_text(data, dataset, split, model or Settings.load().text.model, limit, context)
-    except (FileNotFoundError, ValueError, ModelLoadError) as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(2)
-    console.print(report)
-    if json_out:
-        figures = {k: v for k, v in vars(report).items() if k != "confusion"}
-        json_out.write_text(json.dumps({**figures, "confusion": report.confusion.tolist()}, indent=2))
+    print_report(lambda: evaluate_text(data, dataset, split, model or Settings.load().text.model, limit, context),
+                 json_out, lambda r: {**vars(r), "confusion": r.confusion.tolist()})
 
 
 @eval_app.command("cause")
@@ -220,14 +227,22 @@ def eval_cause(
 ) -> None:
     """Causal emotion entailment (Pos-F1) and cause-span extraction (EM, token F1) on RECCON-DD."""
     quiet_model_loading()
-    try:
-        report = evaluate_cause(data, split, model or Settings.load().cause.model, limit)
-    except (FileNotFoundError, ValueError, ModelLoadError) as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(2)
-    console.print(report)
-    if json_out:
-        json_out.write_text(json.dumps(vars(report), indent=2))
+    print_report(lambda: evaluate_cause(data, split, model or Settings.load().cause.model, limit), json_out)
+
+
+@eval_app.command("transition")
+def eval_transition(
+    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
+    split: str = typer.Option("train", help="split name: DIR/text/peld/NAME.tsv"),
+    holdout: bool = typer.Option(False, help="only the triples the shipped model held out of training "
+                                             "(every 7th block of 50: our dev split of the shared file)"),
+    model: Optional[str] = typer.Option(None, help="transition model folder (default: the profile's)"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
+) -> None:
+    """Response-emotion prediction on PELD: the model, the same model without personality, and the
+    majority / copy-own-previous / copy-other baselines (accuracy, macro and weighted F1)."""
+    print_report(lambda: evaluate_transition(data, split, model or Settings.load().transition.model, holdout),
+                 json_out)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     DIR/text/meld/NAME.csv                     utterances in dialogue order, one emotion each
     DIR/text/goemotions/ekman/NAME.tsv         text, label ids (comma-separated), id
     DIR/text/reccon/dailydialog_NAME.json      dialogues with emotions and cause evidence/spans
+    DIR/text/peld/NAME.tsv                     dyadic triples with the responder's Big Five
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class LabelledUtterance:
     speaker: str = "A"
     context: list[tuple[str, str]] = field(default_factory=list)  # (speaker, text), oldest first
     dialogue: str = ""  # MELD's Dialogue_ID
+    sentiment: str = ""  # MELD's sentiment (positive, negative, neutral); empty elsewhere
 
 
 def _require(path: Path, what: str) -> Path:
@@ -44,7 +46,8 @@ def read_meld(data: Path, split: str) -> list[LabelledUtterance]:
         if r["Dialogue_ID"] != dialogue:
             dialogue, context = r["Dialogue_ID"], []
         text = r["Utterance"].replace("\x92", "'").replace("\x85", "...").strip()
-        out.append(LabelledUtterance(text, [map_label(r["Emotion"])], r["Speaker"], list(context), dialogue))
+        out.append(LabelledUtterance(text, [map_label(r["Emotion"])], r["Speaker"], list(context), dialogue,
+                                     r.get("Sentiment", "").strip().lower()))
         context.append((r["Speaker"], text))
     return out
 
@@ -125,3 +128,47 @@ def reccon_pairs(dialogues: list[RecconDialogue]) -> list[CausePair]:
                 pairs.append(CausePair(utterances, speakers, target, candidate, turn.emotion,
                                        candidate in turn.cause_turns, spans))
     return pairs
+
+
+@dataclass
+class PeldTriple:
+    """Speaker 1 says utterance 1, speaker 2 answers, speaker 1 responds (utterance 3) with `emotions[2]`.
+    `personality` is speaker 1's Big Five (OCEAN, each in [0, 1]), as PELD gives it."""
+
+    speakers: tuple[str, str]
+    personality: tuple[float, float, float, float, float]
+    utterances: tuple[str, str, str]
+    emotions: tuple[str, str, str]
+
+
+PELD_COLUMNS = ("Speaker_1", "Speaker_2", "Personality", "Utterance_1", "Utterance_2", "Utterance_3",
+                "Emotion_1", "Emotion_2", "Emotion_3")
+
+
+def read_peld(data: Path, split: str) -> list[PeldTriple]:
+    """PELD triples from DIR/text/peld/NAME.tsv (the columns of preke/PELD's data file)."""
+    path = _require(Path(data) / "text" / "peld" / f"{split}.tsv", f"PELD split {split!r}")
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t")
+        missing = [c for c in PELD_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path} lacks the PELD columns {missing}")
+        triples = []
+        for line, r in enumerate(reader, start=2):
+            try:
+                personality = tuple(float(x) for x in json.loads(r["Personality"]))
+                emotions = tuple(map_label(r[f"Emotion_{k}"]) for k in (1, 2, 3))
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"{path}, line {line}: {exc}") from exc
+            if len(personality) != 5 or not all(0.0 <= x <= 1.0 for x in personality):
+                raise ValueError(f"{path}, line {line}: Personality must be five numbers in [0, 1]")
+            triples.append(PeldTriple((r["Speaker_1"], r["Speaker_2"]), personality,  # type: ignore[arg-type]
+                                      (r["Utterance_1"], r["Utterance_2"], r["Utterance_3"]),
+                                      emotions))  # type: ignore[arg-type]
+    return triples
+
+
+def peld_holdout(index: int, block: int = 50, every: int = 7) -> bool:
+    """Our PELD dev split: every 7th block of 50 consecutive triples (neighbouring triples share
+    utterances, so a block split keeps the same lines of dialogue out of both sides)."""
+    return (index // block) % every == every // 2

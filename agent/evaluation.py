@@ -14,8 +14,9 @@ import numpy as np
 from rich.table import Table
 from sklearn.metrics import confusion_matrix, f1_score
 
-from perception.emotions import EMOTIONS
-from agent.datasets import DEFAULT_DATA, read_goemotions, read_meld, read_reccon, reccon_pairs  # noqa: F401
+from perception.emotions import ANCHOR_MATRIX, EMOTIONS
+from agent.datasets import (DEFAULT_DATA, PeldTriple, peld_holdout, read_goemotions, read_meld,  # noqa: F401
+                            read_peld, read_reccon, reccon_pairs)
 from perception.text import TextEmotionRecognizer
 
 @dataclass
@@ -156,3 +157,92 @@ def evaluate_cause(data: Path, split: str, model: str | None = None,
             if pair.is_cause and pair.spans:
                 spans.append(span_scores(pair.utterances[pair.candidate][score.start:score.end], pair.spans))
     return cause_report(f"reccon-dd {split}", truth, predicted, spans, time.perf_counter() - start)
+
+
+# -- response emotion (PELD) ---------------------------------------------------------------------
+
+
+def peld_inputs(triples: list[PeldTriple]) -> dict:
+    """The network's inputs for each triple (speaker 1 responds to speaker 2) and the gold labels,
+    as tensors: own, other (one-hot), own_vad, traits, labels."""
+    import torch
+
+    from agent.transition import one_hot
+
+    own = torch.stack([one_hot(t.emotions[0]) for t in triples])
+    return {"own": own, "other": torch.stack([one_hot(t.emotions[1]) for t in triples]),
+            "own_vad": own @ torch.tensor(ANCHOR_MATRIX),
+            "traits": torch.tensor([t.personality for t in triples], dtype=torch.float32),
+            "labels": torch.tensor([EMOTIONS.index(t.emotions[2]) for t in triples])}
+
+
+def predict_labels(network, inputs: dict) -> np.ndarray:
+    import torch
+
+    with torch.inference_mode():
+        logits, _ = network(inputs["own"], inputs["other"], inputs["own_vad"], inputs["traits"])
+    return logits.argmax(1).numpy()
+
+
+def scores(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    return {"accuracy": float(np.mean(truth == predicted)),
+            "macro_f1": float(f1_score(truth, predicted, average="macro", labels=range(len(EMOTIONS)),
+                                       zero_division=0)),
+            "weighted_f1": float(f1_score(truth, predicted, average="weighted", zero_division=0))}
+
+
+@dataclass
+class TransitionReport:
+    name: str
+    n: int
+    rows: dict[str, dict[str, float]]  # the model and each baseline: accuracy, macro and weighted F1
+    per_class_f1: dict[str, float]  # the model's
+
+    def __rich__(self) -> Table:
+        table = Table(title=f"{self.name}: response emotion of {self.n} PELD triples", title_justify="left")
+        for col in ("predictor", "accuracy", "macro F1", "weighted F1"):
+            table.add_column(col, justify="left" if col == "predictor" else "right")
+        for name, r in self.rows.items():
+            table.add_row(name, f"{r['accuracy']:.4f}", f"{r['macro_f1']:.4f}", f"{r['weighted_f1']:.4f}")
+        per_class = "  ".join(f"{e} {f:.3f}" for e, f in self.per_class_f1.items())
+        table.caption = f"model per-class F1: {per_class}"
+        table.caption_justify = "left"
+        return table
+
+
+def transition_report(name: str, triples: list[PeldTriple], model, ablation=None,
+                      majority: str = "neutral") -> TransitionReport:
+    """The model against the baselines the task asks for: the majority class (of the training data),
+    copy the responder's previous emotion, copy the other speaker's, and the model without personality."""
+    if not triples:
+        raise ValueError(f"{name}: no PELD triples to evaluate")
+    inputs = peld_inputs(triples)
+    truth = inputs["labels"].numpy()
+    predicted = predict_labels(model, inputs)
+    rows = {"model (with personality)": scores(truth, predicted)}
+    if ablation is not None:
+        rows["same model without personality"] = scores(truth, predict_labels(ablation, inputs))
+    rows["majority class"] = scores(truth, np.full_like(truth, EMOTIONS.index(majority)))
+    rows["copy own previous emotion"] = scores(truth, inputs["own"].argmax(1).numpy())
+    rows["copy other speaker's emotion"] = scores(truth, inputs["other"].argmax(1).numpy())
+    per_class = f1_score(truth, predicted, average=None, labels=range(len(EMOTIONS)), zero_division=0)
+    return TransitionReport(name, len(triples), rows, {e: float(v) for e, v in zip(EMOTIONS, per_class)})
+
+
+def evaluate_transition(data: Path, split: str, model: str | None = None,
+                        holdout: bool = False) -> TransitionReport:
+    """`empathica eval transition`: DIR/text/peld/NAME.tsv, or with `holdout` only the triples the
+    shipped model held out of training (our dev split of the shared train file)."""
+    from agent.transition import ABLATION_FOLDER, EmotionTransition
+
+    triples = read_peld(data, split)
+    transition = EmotionTransition.load(model)
+    if holdout:
+        block = transition.config.get("training", {}).get("holdout_block", 50)
+        triples = [t for i, t in enumerate(triples) if peld_holdout(i, block)]
+    folder = Path(transition.config.get("folder", ""))
+    ablation = (EmotionTransition.load(str(folder / ABLATION_FOLDER)).network
+                if (folder / ABLATION_FOLDER / "model.json").is_file() else None)
+    name = f"peld {split}" + (" (held-out blocks)" if holdout else "")
+    return transition_report(name, triples, transition.network, ablation,
+                             transition.config.get("majority", "neutral"))

@@ -97,7 +97,7 @@ class EmpatheticAgent:
             store=store,
             perception_graph=build_perception_graph(recognizer),
             extractor=extractor,
-            transition=EmotionTransition(settings.transition.empathy, settings.transition.disposition),
+            transition=EmotionTransition.load(settings.transition.model),
             writer=ReplyWriter(llm, recognizer, settings.llm),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes)
         return cls(settings, persona, store, components)

@@ -21,6 +21,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from agent.transition import PACKAGED_TRANSITION
 from perception.cause import PACKAGED_CAUSE
 from perception.text import PACKAGED_TEXT_EMOTION
 
@@ -43,10 +44,9 @@ class CauseSection(BaseModel):
 
 
 class TransitionSection(BaseModel):
-    """Weights of the first (rule-based) VAD transition; see agent/transition.py."""
+    """The response-emotion transition model (agent/transition.py): packaged, or a trained folder."""
 
-    empathy: float = 0.45
-    disposition: float = 0.35
+    model: str = PACKAGED_TRANSITION
 
 
 class LLMSection(BaseModel):

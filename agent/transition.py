@@ -1,37 +1,39 @@
-"""Response emotion: a personality-affected transition in VAD space (after Wen et al. 2021, PELD).
+"""Response emotion: a personality-affected transition in VAD space, trained on PELD (Wen et al. 2021).
 
-First version, rule-based with the paper's structure (the trained model replaces the weights):
-
-1. personality -> VAD disposition with Mehrabian's (1996) temperament equations. Mehrabian writes
-   them with emotional *stability* S; PELD vectors carry *neuroticism* N = the opposite pole, so S's
-   terms flip sign:  P = .21E + .59A - .19N,  A = .15O + .30A + .57N,  D = .25O + .17C + .60E - .32A
-   (traits centred to [-1, 1] first, so an average person has disposition ~0).
-2. context -> VAD change: the pull of the user's latest emotion (emotional contagion, stronger for
-   agreeable people) and the pull back toward the disposition.
-3. response VAD = the agent's previous VAD + the change; label = nearest anchor in `EMOTIONS`;
-   intensity = how far the point lies from neutral toward that anchor, in [0, 1].
+`EmotionTransition.load().predict(history, personality)` takes the dialogue so far as (speaker,
+emotion) pairs and the responder's Big Five, and returns the emotion to answer with: a VAD point, a
+label in `EMOTIONS` and an intensity. The responder is whoever did not speak last; their previous
+state is their latest emotion in `history` (neutral if none), or exactly `agent_vad` when the agent
+carries its own state over from the previous turn. The network is in `agent/transition_network.py`;
+the shipped weights (a few KB, with a model card) in `agent/models/emotion_transition/`, written by
+`python -m training.train_emotion_transition`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import torch
 
 from agent.persona import Big5
-from perception.emotions import EMOTIONS, VAD, nearest_emotion
+from agent.transition_network import MEHRABIAN, TransitionNetwork
+from perception.emotions import EMOTIONS, VAD
+from perception.loading import ModelLoadError, shared_model
 
-MEHRABIAN = np.array([
-    # O     C     E     A     N
-    [0.00, 0.00, 0.21, 0.59, -0.19],  # pleasure / valence
-    [0.15, 0.00, 0.00, 0.30, 0.57],  # arousal
-    [0.25, 0.17, 0.60, -0.32, 0.00],  # dominance
-], dtype=np.float32)
+PACKAGED_TRANSITION = "packaged:emotion-transition"
+PACKAGED_TRANSITION_DIR = Path(__file__).parent / "models" / "emotion_transition"
+ABLATION_FOLDER = "no_personality"  # the same network trained without personality, for `eval transition`
+CONFIG_FILE, WEIGHTS_FILE = "model.json", "transition.safetensors"
 
 
 def personality_vad(personality: Big5) -> VAD:
-    traits = 2.0 * np.asarray(personality.as_list(), dtype=np.float32) - 1.0
-    return VAD.from_array(MEHRABIAN @ traits)
+    """Mehrabian's temperament point for `personality` (unweighted; the average person is 0)."""
+    traits = 2.0 * torch.tensor(personality.as_list()) - 1.0
+    return VAD.from_array((MEHRABIAN @ traits).numpy())
 
 
 @dataclass(frozen=True)
@@ -39,50 +41,95 @@ class ResponseEmotion:
     label: str
     vad: VAD
     intensity: float
+    scores: dict[str, float] = field(default_factory=dict)  # the classifier's distribution over EMOTIONS
 
     def to_dict(self) -> dict:
         return {"label": self.label, "vad": [self.vad.valence, self.vad.arousal, self.vad.dominance],
                 "intensity": self.intensity}
 
 
+def intensity_of(vad: VAD, label: str) -> float:
+    """How far `vad` lies from neutral toward `label`'s anchor: its projection onto the anchor, in
+    [0, 1] (0 for neutral)."""
+    if label == "neutral":
+        return 0.0
+    anchor = VAD.of(label).as_array()
+    return float(np.clip(vad.as_array() @ anchor / (anchor @ anchor), 0.0, 1.0))
+
+
+def one_hot(label: str) -> torch.Tensor:
+    out = torch.zeros(len(EMOTIONS))
+    out[EMOTIONS.index(label)] = 1.0
+    return out
+
+
+def save_network(network: TransitionNetwork, folder: Path, **config: Any) -> None:
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v for k, v in network.state_dict().items() if k not in ("mehrabian", "anchors")}
+    save_file({k: v.contiguous() for k, v in state.items()}, str(folder / WEIGHTS_FILE))
+    config = {"kind": "emotion-transition", "hidden": network.change.in_features,
+              "personality": network.personality, "labels": list(EMOTIONS), **config}
+    (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+
+
+def load_network(folder: Path) -> tuple[TransitionNetwork, dict]:
+    from safetensors.torch import load_file
+
+    try:
+        config = json.loads((folder / CONFIG_FILE).read_text())
+        if config.get("labels") != list(EMOTIONS):
+            raise ValueError(f"its labels {config.get('labels')} are not EMOTIONS {list(EMOTIONS)}")
+        network = TransitionNetwork(config["hidden"], config["personality"])
+        network.load_state_dict(load_file(str(folder / WEIGHTS_FILE)), strict=False)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise ModelLoadError(f"cannot load the emotion-transition model in {folder}: {exc}") from exc
+    return network.eval(), {**config, "folder": str(folder)}
+
+
 class EmotionTransition:
-    """`predict(history, personality)`: history = [(speaker, emotion), ...], oldest first.
+    """`predict(history, personality)`: history = [(speaker, emotion), ...], oldest first."""
 
-    The responder is whoever did not speak last; their previous emotion is their latest entry in
-    `history` (neutral if none). `agent_vad` may give the responder's previous VAD point exactly.
-    """
+    kind = "transition"
 
-    def __init__(self, empathy: float = 0.45, disposition: float = 0.35):
-        self.empathy = empathy
-        self.disposition = disposition
+    def __init__(self, network: TransitionNetwork, config: dict | None = None):
+        self.network = network
+        self.config = config or {}
 
     @classmethod
-    def load(cls, source: str | None = None, **weights: float) -> "EmotionTransition":
-        return cls(**weights)
+    def load(cls, source: str | None = None) -> "EmotionTransition":
+        """The packaged model (default) or a folder written by training.train_emotion_transition."""
+        source = source or PACKAGED_TRANSITION
+        folder = PACKAGED_TRANSITION_DIR if source == PACKAGED_TRANSITION else Path(source)
+        if not (folder / CONFIG_FILE).is_file():
+            raise ModelLoadError(f"no emotion-transition model at {folder} (expected {CONFIG_FILE} and "
+                                 f"{WEIGHTS_FILE}, as written by training.train_emotion_transition)")
+        return cls(*shared_model(cls.kind, str(folder.resolve()), "cpu", lambda: load_network(folder)))
 
-    def predict(self, history: list[tuple[str, str]], personality: Big5,
-                agent_vad: VAD | None = None) -> ResponseEmotion:
+    @staticmethod
+    def inputs(history: list[tuple[str, str]], agent_vad: VAD | None = None
+               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(own emotion, other's emotion, own VAD) of the responder, from the history."""
         if not history:
             raise ValueError("history must hold at least the other speaker's latest (speaker, emotion)")
         for _, emotion in history:
             if emotion not in EMOTIONS:
                 raise ValueError(f"unknown emotion {emotion!r}; expected one of {EMOTIONS}")
-        last_speaker, user_emotion = history[-1]
-        own = [e for s, e in history if s != last_speaker]
-        previous = agent_vad or VAD.of(own[-1] if own else "neutral")
-        prev = previous.as_array()
-        user = VAD.of(user_emotion).as_array()
-        disposition = personality_vad(personality).as_array()
-        contagion = self.empathy * (0.5 + personality.agreeableness)
-        change = contagion * (user - prev) + self.disposition * (disposition - prev)
-        response = VAD.from_array(prev + change)
-        return ResponseEmotion(nearest_emotion(response), response, intensity_of(response))
+        last_speaker, other = history[-1]
+        own_turns = [e for s, e in history if s != last_speaker]
+        own = own_turns[-1] if own_turns else "neutral"
+        own_vad = agent_vad if agent_vad is not None else VAD.of(own)
+        return one_hot(own), one_hot(other), torch.tensor(own_vad.as_array())
 
-
-def intensity_of(vad: VAD) -> float:
-    """Projection of the point onto its label's anchor direction, 0 at neutral, 1 at the anchor."""
-    label = nearest_emotion(vad)
-    if label == "neutral":
-        return 0.0
-    anchor = VAD.of(label).as_array()
-    return float(np.clip(vad.as_array() @ anchor / (anchor @ anchor), 0.0, 1.0))
+    @torch.inference_mode()
+    def predict(self, history: list[tuple[str, str]], personality: Big5,
+                agent_vad: VAD | None = None) -> ResponseEmotion:
+        own, other, own_vad = self.inputs(history, agent_vad)
+        traits = torch.tensor([personality.as_list()], dtype=torch.float32)
+        logits, response = self.network(own[None], other[None], own_vad[None], traits)
+        probs = torch.softmax(logits[0], -1).numpy()
+        label = EMOTIONS[int(probs.argmax())]
+        vad = VAD.from_array(response[0].numpy())
+        return ResponseEmotion(label, vad, intensity_of(vad, label),
+                               {e: float(p) for e, p in zip(EMOTIONS, probs)})

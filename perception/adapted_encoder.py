@@ -75,14 +75,18 @@ class AdaptedEncoder(nn.Module):
         """The mean-pooled sequence (dropout only while training)."""
         return self.dropout(mean_pool(hidden, mask))
 
-    def classify(self, batch: dict[str, torch.Tensor], head: str) -> torch.Tensor:
-        """Logits of `head` over the mean-pooled sequence, or over its first segment only when the
-        model's config says `"pool": "first_segment"` (the second segment is context: attention
-        reads it, but it does not dilute the pooled vector)."""
+    def features(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The mean-pooled sequence, or its first segment only when the model's config says
+        `"pool": "first_segment"` (the second segment is context: attention reads it, but it does
+        not dilute the pooled vector)."""
         mask = batch["attention_mask"]
         if self.config.get("pool") == "first_segment":
             mask = mask * (batch["token_type_ids"] == 0)
-        return self.heads[head](self.pooled(self.hidden_states(batch), mask))
+        return self.pooled(self.hidden_states(batch), mask)
+
+    def classify(self, batch: dict[str, torch.Tensor], head: str) -> torch.Tensor:
+        """Logits of `head` over `features(batch)`."""
+        return self.heads[head](self.features(batch))
 
     def trainable_state(self) -> dict[str, torch.Tensor]:
         """What the weights file holds: the LoRA matrices and the heads."""

@@ -82,7 +82,7 @@ def tiny_llm(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_data(tmp_path_factory):
-    """A hand-made data folder laid out like ../shared/data (MELD, GoEmotions-Ekman, RECCON-DD),
+    """A hand-made data folder laid out like ../shared/data (MELD, GoEmotions-Ekman, RECCON-DD, PELD),
     a few lines each, so training and evaluation run without the real data."""
     import csv
     import json
@@ -126,4 +126,18 @@ def tiny_data(tmp_path_factory):
     data = {"tr_1": [dialogue], "tr_2": [dialogue[:2]]}
     for split in ("train", "valid"):
         (reccon / f"dailydialog_{split}.json").write_text(json.dumps(data))
+    peld = root / "text" / "peld"
+    peld.mkdir(parents=True)
+    header = ("Speaker_1\tSpeaker_2\tPersonality\tUtterance_1\tUtterance_2\tUtterance_3\t"
+              "Emotion_1\tEmotion_2\tEmotion_3\tSentiment_1\tSentiment_2\tSentiment_3")
+    joey, ross = "[0.574, 0.614, 0.297, 0.545, 0.455]", "[0.722, 0.489, 0.6, 0.533, 0.356]"
+    triples = [("Joey", "Ross", joey, "How you doin?", "Great, I got the job!", "That's amazing!",
+                "neutral", "joy", "joy"),
+               ("Ross", "Joey", ross, "I'm fine.", "You ate my sandwich.", "You did WHAT?",
+                "neutral", "neutral", "anger"),
+               ("Joey", "Ross", joey, "Hey.", "Hi.", "What's up?", "neutral", "neutral", "neutral"),
+               ("Ross", "Joey", ross, "We were on a break!", "Whatever, man.", "I am so tired of this.",
+                "anger", "neutral", "sadness")]
+    lines = [header] + ["\t".join([*t, "neutral", "neutral", "neutral"]) for t in triples]
+    (peld / "train.tsv").write_text("\n".join(lines) + "\n")
     return root

@@ -41,7 +41,7 @@ def test_nodes_alone(tmp_path):
     assert "lost my job" in state["causes"][0].text
     from agent import Persona
     state["persona"] = Persona()
-    state |= choose_emotion(state, transition=EmotionTransition())
+    state |= choose_emotion(state, transition=EmotionTransition.load())
     assert state["response"].vad.valence < 0.2  # not cheerful at bad news
     p = prompt_input(state)
     assert p.cause == state["causes"][0].text and p.user_emotion == "sadness"

@@ -34,6 +34,15 @@ def encode(tokenizer, items: list[LabelledUtterance], context_turns: int, max_le
                                [u.speaker for u in items], context_turns, max_length)
 
 
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def sentiment_targets(items: list[LabelledUtterance]) -> torch.Tensor:
+    """MELD's sentiment per utterance as a class index, -100 (ignored) where there is none."""
+    return torch.tensor([SENTIMENTS.index(u.sentiment) if u.sentiment in SENTIMENTS else -100
+                         for u in items])
+
+
 def targets(items: list[LabelledUtterance]) -> torch.Tensor:
     y = torch.zeros(len(items), len(EMOTIONS))
     for i, u in enumerate(items):
@@ -56,7 +65,8 @@ def predict_logits(model: AdaptedEncoder, encodings: list[dict], batch_size: int
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path("perception/models/text_emotion")),
          epochs: int = 3, goemotions_per_epoch: int = 8000, context_turns: int = 3,
          max_length: int = 96, batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3,
-         rank: int = 16, seed: int = 13, limit: int = typer.Option(0, help="use only N examples per split (tests)"),
+         rank: int = 16, seed: int = 13,
+         sentiment_weight: float = typer.Option(0.0, help="weight of an auxiliary MELD-sentiment head's loss"), limit: int = typer.Option(0, help="use only N examples per split (tests)"),
          threads: int = 2) -> None:
     rng, base, tokenizer = start(threads, seed)
     meld_train, meld_dev = read_meld(data, "train"), read_meld(data, "dev")
@@ -67,12 +77,14 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     enc = {name: encode(tokenizer, items, context_turns, max_length) for name, items in
            [("meld_train", meld_train), ("meld_dev", meld_dev), ("go_train", go_train), ("go_dev", go_dev)]}
     y_meld, y_go = targets(meld_train), targets(go_train)
+    s_meld, s_go = sentiment_targets(meld_train), sentiment_targets(go_train)
     dev_labels = np.array([EMOTIONS.index(u.labels[0]) for u in meld_dev])
 
     config = {"kind": "text-emotion", "base": PACKAGED_MINILM, "labels": list(EMOTIONS),
               "context_turns": context_turns, "max_length": max_length, "temperature": 1.0,
               "pool": "first_segment"}
-    model = AdaptedEncoder.new(base, {"emotion": len(EMOTIONS)}, config, rank=rank, alpha=2 * rank)
+    heads = {"emotion": len(EMOTIONS)} | ({"sentiment": len(SENTIMENTS)} if sentiment_weight else {})
+    model = AdaptedEncoder.new(base, heads, config, rank=rank, alpha=2 * rank)
     steps_per_epoch = (len(meld_train) + goemotions_per_epoch + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps_per_epoch * epochs, lr, head_lr)
     best, best_state, started = -1.0, None, time.perf_counter()
@@ -88,7 +100,12 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
                 picked = [pool[k] for k in batch_idx]
                 batch = pad_batch([enc["meld_train" if s == "m" else "go_train"][i] for s, i in picked])
                 y = torch.stack([(y_meld if s == "m" else y_go)[i] for s, i in picked])
-                loss = torch.nn.functional.cross_entropy(model.classify(batch, "emotion"), y)
+                features = model.features(batch)
+                loss = torch.nn.functional.cross_entropy(model.heads["emotion"](features), y)
+                sentiment = torch.stack([(s_meld if s == "m" else s_go)[i] for s, i in picked])
+                if sentiment_weight and (sentiment >= 0).any():
+                    loss = loss + sentiment_weight * torch.nn.functional.cross_entropy(
+                        model.heads["sentiment"](features), sentiment, ignore_index=-100)
                 step(model, loss, opt, schedule)
                 bar.update(task, advance=1, **({"info": f"loss {loss.item():.3f}"} if n % 10 == 0 else {}))
             logits = predict_logits(model, enc["meld_dev"])
@@ -112,6 +129,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     model.save(out, temperature=round(temperature, 4), metrics=metrics,
                training={"epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch, "lr": lr,
                          "head_lr": head_lr, "rank": rank, "batch_size": batch_size, "seed": seed,
+                         "sentiment_weight": sentiment_weight,
                          "threads": threads})
     console.print(f"saved to {out}: {metrics}")
 
