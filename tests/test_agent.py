@@ -66,7 +66,10 @@ def test_respond_runs_the_whole_turn_and_remembers(agent, settings):
     again = EmpatheticAgent.from_settings(settings)
     turns = again.history("u1", "s1")
     assert [t.user_text for t in turns] == ["I lost my job today", "They said it was budget cuts"]
-    assert again.store.agent_state("u1", "s1")[0] == second.emotion
+    assert again.store.agent_state("u1", "s1") == (second.emotion, second.vad)
+    stored = turns[-1]
+    assert (stored.response_emotion, stored.response_vad) == (second.emotion, second.vad)
+    assert stored.response_intensity == pytest.approx(second.intensity)
     assert again.history("u2", "s1") == []  # another user's session of the same name is separate
     again.close()
 
@@ -121,3 +124,22 @@ def test_offline_profile_end_to_end_with_the_packaged_models():
     assert reply.perception.fused.label == "sadness" and reply.causes
     assert agent.history("u", "s")[0].reply_text == reply.text
     agent.close()
+
+
+def test_persona_and_the_agents_previous_state_shape_the_response_emotion():
+    from agent import Big5, Persona
+    from perception import VAD
+
+    affect_state = {"text": "I got the job!", "user_id": "u", "session_id": "s"}
+    affect_state |= perceive(affect_state, perception_graph=build_perception_graph(TextEmotionRecognizer.load()))
+    transition = EmotionTransition.load()
+
+    def chosen(persona: Persona, agent_state=None):
+        state = {**affect_state, "persona": persona, "history": [], "agent_state": agent_state}
+        return choose_emotion(state, transition=transition)["response"]
+
+    outgoing = chosen(Persona(big5=Big5(extraversion=0.95, agreeableness=0.95)))
+    reserved = chosen(Persona(big5=Big5(extraversion=0.05, agreeableness=0.05)))
+    assert outgoing.vad.valence > reserved.vad.valence
+    after_sadness = chosen(Persona(), ("sadness", VAD.of("sadness")))
+    assert after_sadness.vad.valence < chosen(Persona()).vad.valence  # its own mood carries over
