@@ -5,7 +5,7 @@ emotion) pairs and the responder's Big Five, and returns the emotion to answer w
 label in `EMOTIONS` and an intensity. The responder is whoever did not speak last; their previous
 state is their latest emotion in `history` (neutral if none), or exactly `agent_vad` when the agent
 carries its own state over from the previous turn. The network is in `agent/transition_network.py`;
-the shipped weights (a few KB, with a model card) in `agent/models/emotion_transition/`, written by
+the shipped weights (five seeds' networks answering together, 24 KB, with a model card) in `agent/models/emotion_transition/`, written by
 `python -m training.train_emotion_transition`.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from agent.persona import Big5
-from agent.transition_network import MEHRABIAN, TransitionNetwork
+from agent.transition_network import MEHRABIAN, TransitionEnsemble, TransitionNetwork
 from perception.emotions import EMOTIONS, VAD
 from perception.loading import ModelLoadError, shared_model
 
@@ -63,26 +63,33 @@ def one_hot(label: str) -> torch.Tensor:
     return out
 
 
-def save_network(network: TransitionNetwork, folder: Path, **config: Any) -> None:
+FIXED_BUFFERS = ("mehrabian", "anchors")  # constants of the code, not saved
+
+
+def save_network(network: TransitionEnsemble, folder: Path, **config: Any) -> None:
     from safetensors.torch import save_file
 
     folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v for k, v in network.state_dict().items() if k not in ("mehrabian", "anchors")}
-    save_file({k: v.contiguous() for k, v in state.items()}, str(folder / WEIGHTS_FILE))
-    config = {"kind": "emotion-transition", "hidden": network.change.in_features,
-              "personality": network.personality, "labels": list(EMOTIONS), **config}
+    state = {k: v.contiguous() for k, v in network.state_dict().items() if k.split(".")[-1] not in FIXED_BUFFERS}
+    save_file(state, str(folder / WEIGHTS_FILE))
+    config = {"kind": "emotion-transition", "hidden": network.members[0].change.in_features,
+              "members": len(network.members), "personality": network.personality,
+              "labels": list(EMOTIONS), **config}
     (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
 
 
-def load_network(folder: Path) -> tuple[TransitionNetwork, dict]:
+def load_network(folder: Path) -> tuple[TransitionEnsemble, dict]:
     from safetensors.torch import load_file
 
     try:
         config = json.loads((folder / CONFIG_FILE).read_text())
         if config.get("labels") != list(EMOTIONS):
             raise ValueError(f"its labels {config.get('labels')} are not EMOTIONS {list(EMOTIONS)}")
-        network = TransitionNetwork(config["hidden"], config["personality"])
-        network.load_state_dict(load_file(str(folder / WEIGHTS_FILE)), strict=False)
+        network = TransitionEnsemble([TransitionNetwork(config["hidden"], config["personality"])
+                                      for _ in range(config["members"])])
+        missing, unexpected = network.load_state_dict(load_file(str(folder / WEIGHTS_FILE)), strict=False)
+        if unexpected or [k for k in missing if k.split(".")[-1] not in FIXED_BUFFERS]:
+            raise ValueError(f"{WEIGHTS_FILE} does not fit the network described in {CONFIG_FILE}")
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise ModelLoadError(f"cannot load the emotion-transition model in {folder}: {exc}") from exc
     return network.eval(), {**config, "folder": str(folder)}
@@ -93,7 +100,7 @@ class EmotionTransition:
 
     kind = "transition"
 
-    def __init__(self, network: TransitionNetwork, config: dict | None = None):
+    def __init__(self, network: TransitionEnsemble, config: dict | None = None):
         self.network = network
         self.config = config or {}
 

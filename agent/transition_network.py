@@ -73,3 +73,22 @@ class TransitionNetwork(nn.Module):
     def disposition(self, traits: torch.Tensor) -> torch.Tensor:
         """The temperament pull alone (batch, 3), as the trained network weighs it."""
         return nn.functional.softplus(self.disposition_weight) * (centred(traits) @ self.mehrabian.T)
+
+
+class TransitionEnsemble(nn.Module):
+    """Networks trained from different seeds, answering together: the mean of their log-probabilities
+    and of their response VAD points (less seed noise than any one of them)."""
+
+    def __init__(self, members: list[TransitionNetwork]):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+        self.personality = members[0].personality
+
+    def forward(self, own: torch.Tensor, other: torch.Tensor, own_vad: torch.Tensor,
+                traits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        outputs = [m(own, other, own_vad, traits) for m in self.members]
+        logits = torch.stack([torch.log_softmax(o[0], dim=-1) for o in outputs]).mean(0)
+        return logits, torch.stack([o[1] for o in outputs]).mean(0)
+
+    def disposition(self, traits: torch.Tensor) -> torch.Tensor:
+        return torch.stack([m.disposition(traits) for m in self.members]).mean(0)

@@ -37,8 +37,8 @@ def test_mehrabian_signs():
 def test_learned_disposition_keeps_mehrabians_directions(model):
     pull = model.network.disposition(torch.tensor([[0.5, 0.5, 0.9, 0.9, 0.5]]))[0]
     assert (pull > 0).all()  # extraverted + agreeable: more pleasant, aroused, dominant
-    weights = torch.nn.functional.softplus(model.network.disposition_weight)
-    assert (weights > 0).all()
+    for member in model.network.members:
+        assert (torch.nn.functional.softplus(member.disposition_weight) > 0).all()
 
 
 @pytest.mark.parametrize("history", [NEUTRAL, [("agent", "neutral"), ("user", "sadness")],
@@ -184,7 +184,7 @@ def test_shipped_model_reproduces_its_recorded_dev_figures(model):
     from agent.evaluation import evaluate_transition
 
     report = evaluate_transition(SHARED_DATA, "train", holdout=True)
-    recorded = model.config["metrics"]["dev_seed0"]
+    recorded = model.config["metrics"]["dev_ensemble"]
     assert report.n == model.config["training"]["dev_triples"]
     for name, row in recorded.items():
         assert report.rows[name]["weighted_f1"] == pytest.approx(row["weighted_f1"], abs=1e-4)

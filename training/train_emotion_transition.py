@@ -5,8 +5,8 @@
 Holds out every 7th block of 50 consecutive triples as the dev split (neighbouring triples share
 utterances), trains the network with and without personality over several seeds, reports both and
 the baselines on dev, then leaves each character out in turn (PELD has only six personalities, so
-this asks whether the personality terms generalise to an unseen one). Writes the first seed's model
-trained on the non-dev triples, and the same network without personality in `no_personality/`.
+this asks whether the personality terms generalise to an unseen one). Writes the ensemble of all
+seeds' networks trained on the non-dev triples, and the same without personality in `no_personality/`.
 Full-batch Adam on a few thousand triples: seconds per model on a CPU.
 """
 
@@ -24,7 +24,7 @@ from rich.table import Table
 from agent.datasets import DEFAULT_DATA, PeldTriple, peld_holdout, read_peld
 from agent.evaluation import peld_inputs, predict_labels, scores, transition_report
 from agent.transition import ABLATION_FOLDER, save_network
-from agent.transition_network import TransitionNetwork
+from agent.transition_network import TransitionEnsemble, TransitionNetwork
 from perception.emotions import EMOTIONS
 from training.common import progress, seed_everything
 
@@ -83,17 +83,19 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     dev_inputs = peld_inputs(dev)
     truth = dev_inputs["labels"].numpy()
     results: dict[bool, list[dict[str, float]]] = {True: [], False: []}
-    shipped: dict[bool, TransitionNetwork] = {}
+    members: dict[bool, list[TransitionNetwork]] = {True: [], False: []}
     with progress() as bar:
         task = bar.add_task("dev split, both variants", total=2 * seeds, info="")
         for seed in range(seeds):
             for personality in (True, False):
                 network = fit(train, personality, seed, **settings)
                 results[personality].append(scores(truth, predict_labels(network, dev_inputs)))
-                shipped.setdefault(personality, network)
+                members[personality].append(network)
                 bar.update(task, advance=1)
     majority = EMOTIONS[int(np.bincount(peld_inputs(train)["labels"].numpy()).argmax())]
-    report = transition_report("peld dev (held-out blocks), seed 0", dev, shipped[True], shipped[False], majority)
+    shipped = {p: TransitionEnsemble(members[p]).eval() for p in (True, False)}
+    report = transition_report(f"peld dev (held-out blocks), ensemble of {seeds} seeds", dev, shipped[True],
+                               shipped[False], majority)
     console.print(report)
     console.print(table(f"dev, mean ± sd over {seeds} seeds",
                         {"with personality": mean_sd(results[True]), "without": mean_sd(results[False])}))
@@ -128,7 +130,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
                                    for k in ("accuracy", "macro_f1", "weighted_f1")))
         console.print(t)
 
-    metrics = {"dev_seed0": report.rows, "dev_mean_over_seeds": {
+    metrics = {"dev_ensemble": report.rows, "dev_mean_over_seeds": {
         "with_personality": {k: float(np.mean([r[k] for r in results[True]])) for k in results[True][0]},
         "without_personality": {k: float(np.mean([r[k] for r in results[False]])) for k in results[False][0]}},
         "personality_gain_mean": gain, "leave_one_character_out": loco,
