@@ -6,11 +6,11 @@
 """
 
 from agent.persona import Big5, Persona, PersonaError
-from agent.sdk import (EmpatheticAgent, InputError, PerceptionEvent, Reply, ReplyEvent,
+from agent.sdk import (AudioChunk, EmpatheticAgent, InputError, PerceptionEvent, Reply, ReplyEvent,
                        StreamEvent, TextDelta)
 from agent.settings import ProfileError, Settings
 from agent.transition import EmotionTransition, ResponseEmotion
 
-__all__ = ["EmpatheticAgent", "Persona", "Big5", "PersonaError", "Reply", "InputError",
+__all__ = ["EmpatheticAgent", "AudioChunk", "Persona", "Big5", "PersonaError", "Reply", "InputError",
            "PerceptionEvent", "TextDelta", "ReplyEvent", "StreamEvent", "Settings", "ProfileError",
            "EmotionTransition", "ResponseEmotion"]

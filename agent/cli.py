@@ -62,6 +62,9 @@ def show_perception(event: PerceptionEvent) -> None:
     for e in top:
         line.append(f" {e} {bar(fused.scores[e], 8)} {fused.scores[e]:.2f}", style="cyan")
     console.print(line)
+    if len(event.perception.modalities) > 1:
+        per = "  ".join(f"{m} {e.label} {e.confidence:.2f}" for m, e in event.perception.modalities.items())
+        console.print(Text(f"    by modality: {per}", style="dim cyan"))
     if event.causes:
         cause = event.causes[0]
         said = event.utterances[cause.utterance]
@@ -89,13 +92,19 @@ def show_history(agent: EmpatheticAgent, user: str, session: str) -> None:
         console.print(Text(f"  {agent.persona.name}: {turn.reply_text}", style="dim"))
 
 
+USER_OPTION = typer.Option("local", help="user id (memory is per user)")
+PERSONA_OPTION = typer.Option(None, help="persona TOML file (name, style, a big5 table)")
+PROFILE_OPTION = typer.Option("offline", help="settings profile: offline or gpu")
+CONFIG_OPTION = typer.Option(None, help="settings TOML file")
+
+
 @app.command()
 def chat(
-    user: str = typer.Option("local", help="user id (memory is per user)"),
+    user: str = USER_OPTION,
     session: str = typer.Option("default", help="session id; the same id resumes the conversation"),
-    persona: Optional[Path] = typer.Option(None, help="persona TOML file (name, style, [big5])"),
-    profile: str = typer.Option("offline", help="settings profile: offline or gpu"),
-    config: Optional[Path] = typer.Option(None, help="settings TOML file"),
+    persona: Optional[Path] = PERSONA_OPTION,
+    profile: str = PROFILE_OPTION,
+    config: Optional[Path] = CONFIG_OPTION,
 ) -> None:
     """Chat at the terminal. Reads lines from stdin when piped."""
     try:
@@ -149,13 +158,79 @@ def turn(agent: EmpatheticAgent, text: str, user: str, session: str) -> None:
 
 
 @app.command()
+def voice(
+    user: str = USER_OPTION,
+    session: str = typer.Option("voice", help="session id; the same id resumes the conversation"),
+    persona: Optional[Path] = PERSONA_OPTION,
+    profile: str = PROFILE_OPTION,
+    config: Optional[Path] = CONFIG_OPTION,
+    input: Optional[Path] = typer.Option(None, "--input", help="headless: one turn from this audio file"),
+    output: Optional[Path] = typer.Option(None, "--output", help="headless: write the spoken reply here (.wav)"),
+    push_to_talk: bool = typer.Option(False, help="record between two presses of Enter instead of "
+                                                  "detecting the end of speech"),
+) -> None:
+    """Talk with the agent: microphone in, emotional voice out, with barge-in. With --input/--output,
+    one turn from a file to a file (no audio device needed)."""
+    from agent.voice import LiveVoiceSession, voice_turn_from_file
+    from speech.devices import AudioDeviceError
+
+    if output is not None and input is None:
+        errors.print("[red]--output needs --input[/] (headless mode runs one turn from a file)")
+        raise typer.Exit(2)
+    try:
+        agent = load_agent(profile, persona, config)
+    except STARTUP_ERRORS as exc:
+        errors.print(f"[red]cannot start:[/] {exc}")
+        raise typer.Exit(2)
+    try:
+        if input is not None:
+            reply = voice_turn_from_file(agent, input, output, user, session, show_voice_event)
+            if output is not None and reply is not None:
+                console.print(Text(f"  spoken reply ({reply.audio.duration:.1f} s) written to {output}", style="dim"))
+            return
+        live = LiveVoiceSession(agent, user, session, show_voice_event,
+                                lambda msg: console.print(Text(msg, style="dim")))
+        try:
+            live.run_push_to_talk(console.input) if push_to_talk else live.run_hands_free()
+        except (KeyboardInterrupt, EOFError):
+            pass
+        finally:
+            live.close()
+    except AudioDeviceError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+    except InputError as exc:
+        errors.print(f"[yellow]{exc}[/]")
+        raise typer.Exit(2)
+    except (LLMError, StoreError) as exc:
+        errors.print(f"[red]{exc}[/] (earlier turns are kept)")
+        raise typer.Exit(1)
+    finally:
+        agent.close()
+
+
+def show_voice_event(event) -> None:
+    if isinstance(event, PerceptionEvent):
+        show_perception(event)
+    elif isinstance(event, ReplyEvent):
+        reply = event.reply
+        if reply.transcript is not None:
+            console.print(Text(f"you (heard)> {reply.transcript.text}", style="bold"))
+        console.print(Text(f"{reply.text}", style="green"), Text(f"   ({reply.timings.get('total', 0):.1f} s)",
+                                                                style="dim"))
+
+
+@app.command()
 def bench(
     profile: str = typer.Option("offline", help="settings profile"),
     turns: int = typer.Option(10, help="warm turns after the cold one (0: models only)"),
     repeats: int = typer.Option(50, help="timed calls per model after warm-up"),
+    speech: bool = typer.Option(True, help="also time the voice: ASR, speech emotion, TTS, voice turns"),
+    voice_turns: int = typer.Option(3, help="warm voice turns (end of speech -> first audio out; 0: none)"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures as JSON"),
 ) -> None:
-    """Time the perception models alone, then start-up, a cold first turn and warm turns, per stage."""
+    """Time the perception models alone, then start-up, a cold first turn and warm turns, per stage,
+    then the speech models and voice turns."""
     from agent.bench import run_bench, run_model_bench
 
     quiet_model_loading()
@@ -182,8 +257,33 @@ def bench(
             table.add_row(stage, f"{cold:.3f}", f"{result['warm_p50'][stage]:.3f}",
                           f"{result['warm_p95'][stage]:.3f}")
         console.print(table)
+    if speech:
+        from agent.speech_bench import run_speech_bench
+
+        with console.status("benchmarking speech", spinner="dots"):
+            result["speech"] = sp = run_speech_bench(profile, voice_turns)
+        show_speech_bench(sp)
     if json_out:
         json_out.write_text(json.dumps(result, indent=2))
+
+
+def show_speech_bench(sp: dict) -> None:
+    console.print(f"speech ({sp['device']}): ASR real-time factor {sp['asr_rtf_p50']:.3f} (p50), WER "
+                  f"{sp['asr_wer']:.3f} on {sp['asr_words']} words of generated speech; speech emotion "
+                  f"{sp['speech_emotion_ms_p50']:.0f} ms per utterance; TTS real-time factor "
+                  f"{sp['tts_rtf_p50']:.3f}, first audio chunk after {sp['tts_first_chunk_s_p50'] * 1000:.0f} ms")
+    table = Table(title="how the response emotions sound (same sentence)", title_justify="left")
+    for column in ("emotion", "duration (s)", "RMS", "median F0 (Hz)", "WER"):
+        table.add_column(column, justify="left" if column == "emotion" else "right")
+    for emotion, v in sp["emotions"].items():
+        table.add_row(emotion, f"{v['duration_s']:.2f}", f"{v['rms']:.4f}", f"{v['median_f0_hz']:.1f}", f"{v['wer']:.2f}")
+    console.print(table)
+    if "voice_turn" in sp:
+        v = sp["voice_turn"]
+        console.print(f"voice turn ({v['turns']} warm): end of speech -> first audio out "
+                      f"{v['end_of_speech_to_first_audio_s_p50']:.2f} s p50 ({v['silence_s']:.2f} s end-of-turn "
+                      f"silence + {v['processing_to_first_audio_s_p50']:.2f} s processing; p95 processing "
+                      f"{v['processing_to_first_audio_s_p95']:.2f} s); whole turn {v['whole_turn_s_p50']:.2f} s")
 
 
 def print_report(compute: Callable[[], Any], json_out: Optional[Path],
@@ -228,6 +328,23 @@ def eval_cause(
     """Causal emotion entailment (Pos-F1) and cause-span extraction (EM, token F1) on RECCON-DD."""
     quiet_model_loading()
     print_report(lambda: evaluate_cause(data, split, model or Settings.load().cause.model, limit), json_out)
+
+
+@eval_app.command("speech")
+def eval_speech(
+    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
+    actors: str = typer.Option("17-20", help="RAVDESS actors to test on, e.g. 17-20 or 1,3,5-7 "
+                                             "(DIR/speech/ravdess/Actor_XX/*.flac)"),
+    model: Optional[str] = typer.Option(None, help="speech emotion model (default: the profile's)"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
+) -> None:
+    """8-class speaker-independent accuracy, macro F1 and the confusion matrix of the speech emotion
+    recognizer on RAVDESS actors it was not trained on."""
+    from agent.datasets import parse_actors
+    from agent.evaluation import evaluate_speech
+
+    print_report(lambda: evaluate_speech(data, parse_actors(actors), model or Settings.load().speech.emotion_model),
+                 json_out, lambda r: {**r.to_dict(), "confusion": r.confusion.tolist()})
 
 
 @eval_app.command("transition")

@@ -172,3 +172,68 @@ def peld_holdout(index: int, block: int = 50, every: int = 7) -> bool:
     """Our PELD dev split: every 7th block of 50 consecutive triples (neighbouring triples share
     utterances, so a block split keeps the same lines of dialogue out of both sides)."""
     return (index // block) % every == every // 2
+
+
+# -- speech: RAVDESS ------------------------------------------------------------------------------
+#
+#     DIR/speech/ravdess/Actor_XX/03-01-EE-II-SS-RR-AA.flac
+#
+# modality 03 (audio only), vocal channel 01 (speech), EE emotion (01..08, `RAVDESS_EMOTIONS`),
+# II intensity (01 normal, 02 strong), SS statement, RR repetition, AA actor (odd: male, even: female).
+
+from perception.speech_emotion import SPEECH_LABELS as RAVDESS_EMOTIONS  # noqa: E402  (codes 01..08)
+
+RAVDESS_INTENSITIES = ("normal", "strong")
+
+
+@dataclass
+class RavdessClip:
+    path: Path
+    actor: int
+    emotion: str  # one of RAVDESS_EMOTIONS
+    intensity: str  # "normal" or "strong"
+
+
+def parse_ravdess_name(path: Path) -> RavdessClip:
+    """The clip named `path` (03-01-EE-II-SS-RR-AA.ext); ValueError for other names."""
+    parts = Path(path).stem.split("-")
+    if len(parts) != 7 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"{path.name} is not a RAVDESS file name (MM-VV-EE-II-SS-RR-AA)")
+    emotion, intensity, actor = int(parts[2]), int(parts[3]), int(parts[6])
+    if not 1 <= emotion <= len(RAVDESS_EMOTIONS) or not 1 <= intensity <= len(RAVDESS_INTENSITIES):
+        raise ValueError(f"{path.name}: emotion code {parts[2]} or intensity code {parts[3]} is out of range")
+    return RavdessClip(Path(path), actor, RAVDESS_EMOTIONS[emotion - 1], RAVDESS_INTENSITIES[intensity - 1])
+
+
+def read_ravdess(data: Path, actors: list[int]) -> list[RavdessClip]:
+    """The speech clips of `actors` under DIR/speech/ravdess (FLAC or WAV), sorted by path.
+    FileNotFoundError when the folder or an asked-for actor's folder is missing."""
+    root = Path(data) / "speech" / "ravdess"
+    if not root.is_dir():
+        raise FileNotFoundError(f"no RAVDESS folder at {root} (expected Actor_XX/*.flac inside)")
+    clips = []
+    for actor in sorted(set(actors)):
+        folder = root / f"Actor_{actor:02d}"
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no RAVDESS actor {actor} at {folder}")
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in (".flac", ".wav") and not path.name.startswith("."):
+                clip = parse_ravdess_name(path)
+                if clip.actor != actor:
+                    raise ValueError(f"{path} is in the folder of actor {actor} but names actor {clip.actor}")
+                clips.append(clip)
+    return clips
+
+
+def parse_actors(spec: str) -> list[int]:
+    """Actor numbers from "17-20" or "1,3,5-7" (sorted, no duplicates); ValueError on bad input."""
+    actors: set[int] = set()
+    for part in str(spec).replace(" ", "").split(","):
+        bounds = part.split("-")
+        if not part or len(bounds) > 2 or not all(b.isdigit() for b in bounds):
+            raise ValueError(f"bad actor list {spec!r}: use numbers and ranges, e.g. '17-20' or '1,3,5-7'")
+        low, high = int(bounds[0]), int(bounds[-1])
+        if low < 1 or high < low:
+            raise ValueError(f"bad actor range {part!r} in {spec!r}: actors are numbered from 1, low-high")
+        actors.update(range(low, high + 1))
+    return sorted(actors)

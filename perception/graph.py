@@ -1,19 +1,27 @@
 """The perception subgraph: one node per modality present, in parallel, fanning in to `fuse`.
 
-    START ─┬─ text ───┬─ fuse ─ END        (speech and face nodes join the fan-out as they land)
-           └─ ...  ───┘
+    START ─┬─ text ───┬─ fuse ─ END        (the face node joins the fan-out as it lands)
+           └─ speech ─┘
+
+A modality runs when its input is in the state (`text`; `audio`, 16 kHz mono, for speech) and its
+recognizer was given; fusion weighs whatever came back.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
 from perception.emotions import EmotionEstimate, UserAffect
 from perception.fusion import fuse
 from perception.text import TextEmotionRecognizer
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from perception.speech_emotion import SpeechEmotionRecognizer
 
 
 def merge_dicts(left: dict | None, right: dict | None) -> dict:
@@ -24,6 +32,7 @@ class PerceptionState(TypedDict, total=False):
     text: str
     context: list[tuple[str, str]]  # (speaker, text) of the conversation's earlier turns, oldest first
     speaker: str  # who said `text`
+    audio: np.ndarray  # the same turn as 16 kHz mono audio, when it was spoken
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
     timings: Annotated[dict[str, float], merge_dicts]
@@ -35,24 +44,39 @@ def perceive_text(state: PerceptionState, *, recognizer: TextEmotionRecognizer) 
     return {"estimates": {"text": estimate}}
 
 
+def perceive_speech(state: PerceptionState, *, recognizer: "SpeechEmotionRecognizer") -> dict[str, Any]:
+    from perception.audio import SAMPLE_RATE
+
+    return {"estimates": {"speech": recognizer.predict(state["audio"], SAMPLE_RATE)}}
+
+
 def fuse_modalities(state: PerceptionState, *, reliability: dict[str, float] | None = None
                     ) -> dict[str, Any]:
     return {"affect": fuse(state.get("estimates") or {}, reliability)}
 
 
-def present_modalities(state: PerceptionState) -> list[str]:
-    present = [m for m in ("text",) if state.get(m)]
+MODALITY_INPUTS = {"text": "text", "speech": "audio"}
+
+
+def present_modalities(state: PerceptionState, available: tuple[str, ...] = ("text",)) -> list[str]:
+    present = [m for m in available if state.get(MODALITY_INPUTS[m]) is not None
+               and (m != "text" or state.get("text"))]
     if not present:
-        raise ValueError("a turn needs at least one of: text")
+        raise ValueError(f"a turn needs at least one of: {', '.join(MODALITY_INPUTS[m] for m in available)}")
     return present
 
 
 def build_perception_graph(text_recognizer: TextEmotionRecognizer,
-                           reliability: dict[str, float] | None = None):
+                           reliability: dict[str, float] | None = None,
+                           speech_recognizer: "SpeechEmotionRecognizer | None" = None):
     graph = StateGraph(PerceptionState)
-    graph.add_node("text", partial(perceive_text, recognizer=text_recognizer))
+    nodes = {"text": partial(perceive_text, recognizer=text_recognizer)}
+    if speech_recognizer is not None:
+        nodes["speech"] = partial(perceive_speech, recognizer=speech_recognizer)
+    for name, node in nodes.items():
+        graph.add_node(name, node)
+        graph.add_edge(name, "fuse")
     graph.add_node("fuse", partial(fuse_modalities, reliability=reliability))
-    graph.add_conditional_edges(START, present_modalities, ["text"])
-    graph.add_edge("text", "fuse")
+    graph.add_conditional_edges(START, partial(present_modalities, available=tuple(nodes)), list(nodes))
     graph.add_edge("fuse", END)
     return graph.compile()

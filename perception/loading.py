@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -66,3 +66,29 @@ def set_active_source(kind: str, source: str) -> None:
 
 def active_source(kind: str, default: str) -> str:
     return _active.get(kind, default)
+
+
+class Lazy(Generic[T]):
+    """A component loaded on first use, once (thread-safe): for models a session may never need,
+    such as the voice models in a text-only chat. Call it, or use its attributes, to get the model."""
+
+    def __init__(self, load: Callable[[], T]):
+        self._load = load
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> T:
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._load()
+        return self._value
+
+    @property
+    def loaded(self) -> bool:
+        return self._value is not None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self(), name)

@@ -1,4 +1,8 @@
-"""Speech in and out (ASR, voice activity, emotional TTS, microphone and speaker).
+"""Speech in and out: the transcriber (faster-whisper), voice activity and end of turn (Silero VAD),
+emotional TTS (Piper, Coqui), and the microphone/speaker session."""
 
-Empty for now: the voice capability (transcriber, speech emotion, synthesizer) lands here next.
-"""
+from speech.audio_out import Audio
+from speech.synthesizer import PACKAGED_PIPER_VOICE, Synthesizer, TTSBackend, register_backend
+from speech import coqui_backend, piper_backend  # noqa: F401,E402  (register "coqui", "piper")
+
+__all__ = ["Audio", "Synthesizer", "TTSBackend", "register_backend", "PACKAGED_PIPER_VOICE"]

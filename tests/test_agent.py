@@ -95,8 +95,8 @@ def test_bad_text_is_rejected_and_nothing_is_saved(agent, text, match):
 def test_bad_ids_and_unsupported_modalities(agent):
     with pytest.raises(InputError, match="user_id"):
         agent.respond(text="hi", user_id="", session_id="s")
-    with pytest.raises(InputError, match="not available yet"):
-        agent.respond(text="hi", audio=([0.0], 16000))
+    with pytest.raises(InputError, match="image input is not available yet"):
+        agent.respond(text="hi", image=[[0]])
 
 
 def test_corrupt_database_is_a_clear_error_and_untouched(settings, tmp_path):

@@ -69,13 +69,20 @@ def test_unreachable_llm_server_is_a_clear_error_per_turn(env):
     assert "earlier turns are kept" in result.stderr
 
 
-def test_bench_times_the_perception_models(tmp_path):
+def test_bench_times_the_perception_and_speech_models(tmp_path):
     out = subprocess.run([sys.executable, "-m", "agent.cli", "bench", "--turns", "0", "--repeats", "2",
+                          "--voice-turns", "0",
                           "--json", str(tmp_path / "b.json")], capture_output=True, text=True,
                          env={**os.environ, "COLUMNS": "200"}, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "text emotion one utterance" in out.stdout and "utterances/s" in out.stdout
     import json
 
-    figures = json.loads((tmp_path / "b.json").read_text())["models"]
+    everything = json.loads((tmp_path / "b.json").read_text())
+    figures = everything["models"]
     assert figures["causes_one_turn"]["p50_ms"] > 0 and figures["text_emotion_batch_per_s"] > 0
+    speech = everything["speech"]
+    assert speech["asr_wer"] <= 0.10 and 0 < speech["asr_rtf_p50"] and 0 < speech["tts_rtf_p50"]
+    sounds = speech["emotions"]
+    assert sounds["sadness"]["duration_s"] > sounds["joy"]["duration_s"]
+    assert "how the response emotions sound" in out.stdout

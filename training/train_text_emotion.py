@@ -66,7 +66,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
          epochs: int = 3, goemotions_per_epoch: int = 8000, context_turns: int = 3,
          max_length: int = 96, batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3,
          rank: int = 16, seed: int = 13,
-         sentiment_weight: float = typer.Option(0.0, help="weight of an auxiliary MELD-sentiment head's loss"), limit: int = typer.Option(0, help="use only N examples per split (tests)"),
+         sentiment_weight: float = 0.0,  # weight of an auxiliary MELD-sentiment head (tried: no gain)
+         limit: int = typer.Option(0, help="use only N examples per split (tests)"),
          threads: int = 2) -> None:
     rng, base, tokenizer = start(threads, seed)
     meld_train, meld_dev = read_meld(data, "train"), read_meld(data, "dev")

@@ -1,0 +1,104 @@
+"""`empathica bench` speech figures: ASR real-time factor and WER on speech the packaged voice
+generates, speech-emotion latency, TTS real-time factor and time to the first audio chunk, how the
+emotions sound (duration, loudness, pitch), and end of speech -> first audio out for a voice turn."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import uuid
+
+import numpy as np
+
+from agent.bench import percentile
+
+SENTENCES = ["I lost my job today and I don't know what to do.",
+             "That sounds really hard, I'm sorry it happened.",
+             "We finally got the keys to our new house this morning!",
+             "Do you want to tell me more about what your manager said?",
+             "I am worried that I will not find anything soon.",
+             "It is okay to feel scared when everything changes at once."]
+PROSODY_SENTENCE = "I hear you, and I am here for you. Tell me what happened."
+
+
+def _timed(call):
+    start = time.perf_counter()
+    value = call()
+    return value, time.perf_counter() - start
+
+
+def run_speech_bench(profile: str = "offline", turns: int = 3) -> dict:
+    from agent.sdk import AudioChunk, EmpatheticAgent
+    from agent.settings import Settings
+    from perception.audio import SAMPLE_RATE, to_mono_16k
+    from perception.speech_emotion import SpeechEmotionRecognizer
+    from speech.measure import median_f0, normalise_words, rms, word_error_rate
+    from speech.synthesizer import Synthesizer
+    from speech.transcriber import Transcriber
+
+    settings = Settings.load(profile)
+    s = settings.speech
+    (synth, tts_load), (asr, asr_load) = (_timed(lambda: Synthesizer.load(s.voice, settings.device)),
+                                          _timed(lambda: Transcriber.load(s.asr_model, settings.device)))
+    ser, ser_load = _timed(lambda: SpeechEmotionRecognizer.load(s.emotion_model, settings.device))
+    synth.synthesize("Warm up.", "neutral")
+    asr.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32))
+    tts_rtf, first_chunk, asr_rtf, ser_ms, errors, words = [], [], [], [], 0.0, 0
+    for sentence in SENTENCES:
+        audio, took = _timed(lambda: synth.synthesize(sentence, "neutral"))
+        tts_rtf.append(took / audio.duration)
+        start = time.perf_counter()
+        next(iter(synth.stream(sentence + " " + SENTENCES[0], "neutral")))
+        first_chunk.append(time.perf_counter() - start)
+        heard16 = to_mono_16k(audio.samples, audio.sample_rate)
+        transcript, took = _timed(lambda: asr.transcribe(heard16))
+        asr_rtf.append(took / audio.duration)
+        n = len(normalise_words(sentence))
+        errors += word_error_rate(sentence, transcript.text) * n
+        words += n
+        _, took = _timed(lambda: ser.predict(heard16, SAMPLE_RATE))
+        ser_ms.append(1000 * took)
+    sounds = {}
+    for emotion in ("sadness", "neutral", "joy", "anger"):
+        audio = synth.synthesize(PROSODY_SENTENCE, emotion)
+        sounds[emotion] = {"duration_s": audio.duration, "rms": rms(audio.samples),
+                           "median_f0_hz": median_f0(audio.samples, audio.sample_rate),
+                           "wer": word_error_rate(PROSODY_SENTENCE, asr.transcribe(audio.samples, audio.sample_rate).text)}
+    from perception.loading import resolve_device
+
+    result = {"profile": profile, "device": resolve_device(settings.device),
+              "load_s": {"tts": tts_load, "asr": asr_load, "speech_emotion": ser_load},
+              "tts_rtf_p50": statistics.median(tts_rtf), "tts_first_chunk_s_p50": statistics.median(first_chunk),
+              "asr_rtf_p50": statistics.median(asr_rtf), "asr_wer": errors / words, "asr_words": words,
+              "speech_emotion_ms_p50": statistics.median(ser_ms), "emotions": sounds}
+    if turns > 0:
+        result["voice_turn"] = _voice_turns(EmpatheticAgent, AudioChunk, synth, settings, turns)
+    return result
+
+
+def _voice_turns(agent_cls, chunk_cls, synth, settings, turns: int) -> dict:
+    """Processing time from the detector handing over a finished turn (the user stopped talking
+    `silence_ms` earlier) to the first spoken sentence, and to the whole reply."""
+    agent = agent_cls.from_settings(settings)
+    user = f"bench-{uuid.uuid4().hex[:8]}"
+    first, whole = [], []
+    try:
+        for i in range(turns + 1):
+            said = synth.synthesize(SENTENCES[(2 * i) % len(SENTENCES)], "sadness")
+            start, first_audio = time.perf_counter(), None
+            for event in agent.stream(audio=(said.samples, said.sample_rate), user_id=user, session_id="voice"):
+                if isinstance(event, chunk_cls) and first_audio is None:
+                    first_audio = time.perf_counter() - start
+            if i == 0:
+                continue  # the cold turn loads the voice models
+            first.append(first_audio if first_audio is not None else float("nan"))
+            whole.append(time.perf_counter() - start)
+        agent.store.delete_user(user)
+    finally:
+        agent.close()
+    silence = settings.speech.silence_ms / 1000
+    return {"turns": turns, "silence_s": silence,
+            "processing_to_first_audio_s_p50": statistics.median(first),
+            "processing_to_first_audio_s_p95": percentile(first, 0.95),
+            "end_of_speech_to_first_audio_s_p50": silence + statistics.median(first),
+            "whole_turn_s_p50": statistics.median(whole)}

@@ -1,0 +1,118 @@
+"""Audio in, in one place: decode any common file (or array) to 16 kHz mono float32, with clear errors.
+
+Every component that hears the user (transcriber, speech emotion, voice activity) calls
+`load_audio` or `to_mono_16k`, so stereo, 8 kHz, int16 or a wrong extension behave the same
+everywhere. Decoding uses soundfile (libsndfile: WAV, FLAC, OGG/Opus, MP3...), and falls back to
+PyAV (FFmpeg: m4a, webm, mp4) for what libsndfile cannot read. Resampling is polyphase
+(scipy.signal.resample_poly), exact for the usual rates.
+"""
+
+from __future__ import annotations
+
+import io
+from fractions import Fraction
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+
+SAMPLE_RATE = 16_000
+AudioInput = Union[str, Path, bytes, tuple[np.ndarray, int]]
+
+
+class AudioError(ValueError):
+    """Audio that cannot be used: unreadable, empty, too long, or not a sound at all."""
+
+
+def to_mono_16k(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """`samples` (frames, or frames x channels; float or int PCM) as 16 kHz mono float32 in [-1, 1]."""
+    x = np.asarray(samples)
+    if not isinstance(sample_rate, (int, np.integer)) or sample_rate <= 0:
+        raise AudioError(f"sample rate must be a positive integer, got {sample_rate!r}")
+    if x.size == 0:
+        raise AudioError("the audio is empty (no samples)")
+    if x.ndim == 2:
+        # (frames, channels) as soundfile gives; (channels, frames) as torchaudio gives
+        x = x.mean(axis=1) if x.shape[1] <= 8 or x.shape[0] > x.shape[1] else x.mean(axis=0)
+    elif x.ndim != 1:
+        raise AudioError(f"audio must be 1-D (mono) or 2-D (multi-channel), got shape {x.shape}")
+    if np.issubdtype(x.dtype, np.integer):
+        x = x.astype(np.float32) / float(np.iinfo(x.dtype).max)
+    x = x.astype(np.float32, copy=False)
+    if not np.isfinite(x).all():
+        raise AudioError("the audio holds NaN or infinite samples")
+    if sample_rate != SAMPLE_RATE:
+        from scipy.signal import resample_poly
+
+        ratio = Fraction(SAMPLE_RATE, int(sample_rate)).limit_denominator(1000)
+        x = resample_poly(x, ratio.numerator, ratio.denominator).astype(np.float32)
+    return np.clip(x, -1.0, 1.0)
+
+
+def _decode_with_av(data: bytes) -> tuple[np.ndarray, int]:
+    import av
+
+    with av.open(io.BytesIO(data)) as container:
+        stream = next((s for s in container.streams if s.type == "audio"), None)
+        if stream is None:
+            raise AudioError("the file has no audio stream")
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        chunks = [f.to_ndarray().reshape(-1) for frame in container.decode(stream)
+                  for f in resampler.resample(frame)]
+        chunks += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
+    if not chunks:
+        raise AudioError("the file decodes to no audio")
+    return np.concatenate(chunks), SAMPLE_RATE
+
+
+def load_audio(source: AudioInput, max_seconds: float | None = None) -> np.ndarray:
+    """Decode a file path, the bytes of a file, or a (samples, sample_rate) pair to 16 kHz mono.
+
+    Raises `AudioError` naming the problem: missing, empty, corrupt or unsupported file, no samples,
+    or longer than `max_seconds` (checked before resampling where the header tells the length)."""
+    if isinstance(source, tuple):
+        samples, rate = source
+        audio = to_mono_16k(samples, rate)
+    else:
+        if isinstance(source, (str, Path)):
+            path = Path(source).expanduser()
+            if not path.is_file():
+                raise AudioError(f"no audio file at {path}")
+            data, name = path.read_bytes(), str(path)
+        else:
+            data, name = bytes(source), "the audio data"
+        if not data:
+            raise AudioError(f"{name} is empty (0 bytes)")
+        audio = _decode(data, name, max_seconds)
+    if max_seconds is not None and len(audio) > max_seconds * SAMPLE_RATE:
+        raise AudioError(f"the audio is {len(audio) / SAMPLE_RATE:.0f} s long; the limit is "
+                         f"{max_seconds:.0f} s (setting limits.max_audio_seconds)")
+    return audio
+
+
+def _decode(data: bytes, name: str, max_seconds: float | None) -> np.ndarray:
+    import soundfile as sf
+
+    try:
+        with sf.SoundFile(io.BytesIO(data)) as f:
+            if max_seconds is not None and f.frames > max_seconds * f.samplerate > 0:
+                raise AudioError(f"{name} is {f.frames / f.samplerate:.0f} s long; the limit is "
+                                 f"{max_seconds:.0f} s (setting limits.max_audio_seconds)")
+            samples, rate = f.read(dtype="float32", always_2d=True), f.samplerate
+    except AudioError:
+        raise
+    except Exception:  # libsndfile cannot read it: try FFmpeg's decoders
+        try:
+            samples, rate = _decode_with_av(data)
+        except AudioError:
+            raise
+        except Exception as exc:
+            raise AudioError(f"cannot decode {name}: not an audio file libsndfile or FFmpeg can read "
+                             f"({type(exc).__name__})") from exc
+    return to_mono_16k(samples, rate)
+
+
+def rms_dbfs(audio: np.ndarray) -> float:
+    """Loudness of `audio` in dB relative to full scale (-inf for digital silence)."""
+    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
+    return 20 * np.log10(rms) if rms > 0 else float("-inf")

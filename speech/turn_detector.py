@@ -1,0 +1,104 @@
+"""Voice activity and end of turn on a live stream, with Silero VAD (ONNX, from the PyPI package
+`silero-vad`).
+
+Feed 16 kHz mono audio in pieces of any size; `TurnDetector.feed` returns the events it finds:
+`"speech_start"` once speech has lasted `min_speech_ms` (used for barge-in), then `"turn_end"` with
+the turn's audio once `silence_ms` of silence follows it, or when the turn reaches `max_turn_s`.
+Speech shorter than `min_speech_ms` (a cough, a click) is dropped. Silero scores 32 ms windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from perception.audio import SAMPLE_RATE
+from perception.loading import shared_model
+
+WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
+
+
+def load_vad_model():
+    def build():
+        from silero_vad import load_silero_vad
+
+        return load_silero_vad(onnx=True)
+
+    return shared_model("vad", "silero-vad", "cpu", build)
+
+
+@dataclass(frozen=True)
+class TurnEvent:
+    kind: str  # "speech_start" | "turn_end"
+    audio: np.ndarray | None = None  # the turn (for turn_end), 16 kHz mono
+    reason: str = ""  # for turn_end: "silence" or "max_length"
+
+
+@dataclass
+class TurnDetector:
+    silence_ms: int = 500
+    min_speech_ms: int = 250
+    max_turn_s: float = 30.0
+    threshold: float = 0.5
+    pad_ms: int = 200  # audio kept before the detected start, so the first word is not clipped
+    _model: object = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._model = load_vad_model()
+        self.reset()
+
+    def reset(self) -> None:
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._before: list[np.ndarray] = []
+        self._turn: list[np.ndarray] = []
+        self._speech_windows = 0
+        self._silent_windows = 0
+        self._started = False
+        self._model.reset_states()
+
+    def speech_probability(self, window: np.ndarray) -> float:
+        import torch
+
+        return float(self._model(torch.from_numpy(window), SAMPLE_RATE).item())
+
+    def feed(self, audio: np.ndarray) -> list[TurnEvent]:
+        events: list[TurnEvent] = []
+        self._pending = np.concatenate([self._pending, np.asarray(audio, dtype=np.float32).reshape(-1)])
+        ms_per_window = WINDOW * 1000 / SAMPLE_RATE
+        while len(self._pending) >= WINDOW:
+            window, self._pending = self._pending[:WINDOW], self._pending[WINDOW:]
+            speech = self.speech_probability(window) >= self.threshold
+            if not self._turn and not speech:
+                self._before = (self._before + [window])[-max(1, int(self.pad_ms / ms_per_window)):]
+                continue
+            if not self._turn:
+                self._turn = list(self._before)
+            self._turn.append(window)
+            if speech:
+                self._speech_windows += 1
+                self._silent_windows = 0
+                if not self._started and self._speech_windows * ms_per_window >= self.min_speech_ms:
+                    self._started = True
+                    events.append(TurnEvent("speech_start"))
+            else:
+                self._silent_windows += 1
+            length_s = len(self._turn) * WINDOW / SAMPLE_RATE
+            if self._silent_windows * ms_per_window >= self.silence_ms or length_s >= self.max_turn_s:
+                reason = "max_length" if length_s >= self.max_turn_s else "silence"
+                if self._started:
+                    events.append(TurnEvent("turn_end", np.concatenate(self._turn), reason))
+                self._turn, self._before = [], []
+                self._speech_windows = self._silent_windows = 0
+                self._started = False
+        return events
+
+
+def speech_seconds(audio: np.ndarray, threshold: float = 0.5) -> float:
+    """How many seconds of `audio` (16 kHz mono) Silero hears as speech."""
+    import torch
+    from silero_vad import get_speech_timestamps
+
+    stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32)),
+                                   load_vad_model(), threshold=threshold, sampling_rate=SAMPLE_RATE)
+    return sum(s["end"] - s["start"] for s in stamps) / SAMPLE_RATE

@@ -1,0 +1,1 @@
+"""Test stand-in: an empty torchcodec (see tests/standins/README.md)."""

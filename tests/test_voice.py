@@ -1,0 +1,272 @@
+"""Voice turns end to end on the offline speech models: the SDK with audio in and audio out, sentence
+streaming, bad audio, and `empathica voice --input/--output`.
+
+The LLM here is a real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions protocol (a test
+fake at the edge): it always answers with REPLY, a plain English sentence, so that the spoken reply
+can be transcribed back and compared with the reply's text. Everything else is the real pipeline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+
+from agent import AudioChunk, EmpatheticAgent, InputError, ReplyEvent, Settings
+from perception.audio import SAMPLE_RATE, load_audio
+from speech import Synthesizer
+from speech.measure import word_error_rate
+from speech.transcriber import Transcriber
+
+REPLY = "I am really sorry about your job. That sounds hard, do you want to talk about it?"
+SAID = "I lost my job today and I feel terrible."
+
+
+class CannedChatServer(BaseHTTPRequestHandler):
+    """Test fake: answers every chat completion (plain or streamed) with REPLY."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if body.get("stream"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for i in range(0, len(REPLY), 8):
+                event = {"choices": [{"index": 0, "delta": {"content": REPLY[i:i + 8]}}]}
+                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+            return
+        choices = [{"index": i, "message": {"role": "assistant", "content": REPLY}, "finish_reason": "stop"}
+                   for i in range(body.get("n", 1))]
+        data = json.dumps({"choices": choices}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.fixture(scope="module")
+def llm_url():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CannedChatServer)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def agent(llm_url, tmp_path):
+    settings = Settings.load(llm={"backend": "openai", "base_url": llm_url, "model": "canned"},
+                             data_dir=str(tmp_path / "data"))
+    a = EmpatheticAgent.from_settings(settings)
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="module")
+def said(tmp_path_factory):
+    """SAID spoken by the packaged voice, saved as a 22 kHz WAV (as a user's recording would be)."""
+    path = tmp_path_factory.mktemp("audio") / "said.wav"
+    Synthesizer.load().synthesize(SAID, "sadness").save(path)
+    return path
+
+
+def test_audio_in_audio_out(agent, said):
+    reply = agent.respond(audio=str(said), user_id="u", session_id="s")
+    assert word_error_rate(SAID, reply.transcript.text) <= 0.10
+    assert set(reply.perception.modalities) == {"text", "speech"}
+    assert reply.text == REPLY and reply.audio is not None and reply.audio.duration > 2
+    heard = Transcriber.load().transcribe(reply.audio.samples, reply.audio.sample_rate).text
+    assert word_error_rate(reply.text, heard) <= 0.15
+    for stage in ("transcribe", "perceive", "generate", "speak"):
+        assert reply.timings[stage] > 0
+    stored = agent.history("u", "s")[0]
+    assert stored.user_text == reply.transcript.text and "speech" in stored.affect.modalities
+
+
+def test_audio_as_samples_and_bytes_and_text_wins(agent, said):
+    samples = load_audio(said)
+    from_bytes = agent.respond(audio=said.read_bytes(), user_id="u", session_id="b", voice=False)
+    assert from_bytes.audio is None and word_error_rate(SAID, from_bytes.transcript.text) <= 0.10
+    typed = agent.respond(text="I got fired.", audio=(samples, SAMPLE_RATE), user_id="u", session_id="t")
+    assert agent.history("u", "t")[0].user_text == "I got fired." and typed.audio is not None
+
+
+def test_stream_speaks_each_sentence_before_the_reply_is_done(agent, said):
+    events = list(agent.stream(audio=str(said), user_id="u", session_id="st"))
+    chunks = [e for e in events if isinstance(e, AudioChunk)]
+    assert len(chunks) == 2 and isinstance(events[-1], ReplyEvent)
+    assert " ".join(c.sentence for c in chunks) == REPLY
+    assert events.index(chunks[0]) < len(events) - 1
+    final = events[-1].reply.audio
+    assert final.duration >= sum(c.audio.duration for c in chunks)
+
+
+@pytest.mark.parametrize("audio, message", [
+    (np.zeros(SAMPLE_RATE * 3, dtype=np.float32), "no speech heard"),
+    (b"not audio at all" * 100, "cannot decode"),
+    (b"", "empty"),
+])
+def test_bad_audio_is_refused_and_nothing_is_saved(agent, audio, message):
+    payload = (audio, SAMPLE_RATE) if isinstance(audio, np.ndarray) else audio
+    with pytest.raises(InputError, match=message):
+        agent.respond(audio=payload, user_id="u", session_id="bad")
+    assert agent.history("u", "bad") == []
+
+
+def test_over_long_audio_is_refused(agent):
+    ten_minutes = (np.zeros(600 * 8_000, dtype=np.float32), 8_000)
+    with pytest.raises(InputError, match="the limit is 120 s"):
+        agent.respond(audio=ten_minutes, user_id="u", session_id="long")
+
+
+def run_voice(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "agent.cli", "voice", *args], capture_output=True, text=True,
+                          env={**os.environ, **env, "COLUMNS": "200"}, timeout=300)
+
+
+def test_headless_voice_turn_from_file_to_file(llm_url, said, tmp_path):
+    env = {"EMPATHICA_LLM__BACKEND": "openai", "EMPATHICA_LLM__BASE_URL": llm_url,
+           "EMPATHICA_LLM__MODEL": "canned", "EMPATHICA_DATA_DIR": str(tmp_path / "data")}
+    out = tmp_path / "reply.wav"
+    result = run_voice(["--input", str(said), "--output", str(out)], env)
+    assert result.returncode == 0, result.stderr
+    modalities = next(line for line in result.stdout.splitlines() if "by modality:" in line)
+    assert "you (heard)>" in result.stdout and "speech " in modalities and "text " in modalities
+    assert out.is_file()
+    heard = Transcriber.load().transcribe(load_audio(out)).text
+    assert word_error_rate(REPLY, heard) <= 0.15
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"\x00\x01" * 50)
+    bad = run_voice(["--input", str(broken)], env)
+    assert bad.returncode == 2 and "cannot use the audio" in bad.stderr
+    assert run_voice(["--output", str(out)], env).returncode == 2
+
+
+def test_live_voice_without_audio_devices_says_what_to_do(llm_url, tmp_path):
+    from speech.devices import AudioDeviceError, check_devices
+
+    try:
+        check_devices()
+        pytest.skip("this machine has audio devices: the live session would start")
+    except AudioDeviceError:
+        pass
+    env = {"EMPATHICA_LLM__BACKEND": "openai", "EMPATHICA_LLM__BASE_URL": llm_url,
+           "EMPATHICA_LLM__MODEL": "canned", "EMPATHICA_DATA_DIR": str(tmp_path / "data")}
+    result = run_voice([], env)
+    assert result.returncode == 2 and "--input in.wav --output out.wav" in result.stderr
+
+
+class FakeSoundDevice:
+    """Test fake for the `sounddevice` module (the edge of the test: no sound card here). Its
+    microphone plays `script` in real time: silence, the user's sentence, silence, then - once the
+    agent is speaking - a second sentence that interrupts it. Playback only keeps time."""
+
+    def __init__(self, said: np.ndarray, interruption: np.ndarray):
+        self.said, self.interruption = said, interruption
+        self.log: list[str] = []
+        self.playing_until = 0.0
+
+    def query_devices(self):
+        return [{"name": "fake mic", "max_input_channels": 1, "max_output_channels": 0},
+                {"name": "fake speaker", "max_input_channels": 0, "max_output_channels": 2}]
+
+    def InputStream(self, samplerate, channels, dtype, blocksize, callback):  # noqa: N802
+        fake = self
+
+        class Stream:
+            def start(self):
+                self.running = True
+                threading.Thread(target=self.feed, daemon=True).start()
+
+            def feed(self):
+                import time
+
+                silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
+                plan = [silence[:8000], fake.said, silence]
+                while self.running:
+                    if plan:
+                        audio = plan.pop(0)
+                    elif fake.playing() and fake.interruption is not None:
+                        audio, fake.interruption = np.concatenate([fake.interruption, silence]), None
+                        fake.log.append("user interrupts")
+                    else:
+                        audio = silence[:blocksize]
+                    for i in range(0, len(audio) - blocksize + 1, blocksize):
+                        if not self.running:
+                            return
+                        callback(audio[i:i + blocksize, None], blocksize, None, None)
+                        time.sleep(blocksize / SAMPLE_RATE)
+
+            def stop(self):
+                self.running = False
+
+            def close(self):
+                pass
+
+        return Stream()
+
+    def playing(self) -> bool:
+        import time
+
+        return time.monotonic() < self.playing_until
+
+    def play(self, samples, rate):
+        import time
+
+        self.log.append("play")
+        self.playing_until = time.monotonic() + len(samples) / rate
+
+    def get_stream(self):
+        fake = self
+
+        class Out:
+            @property
+            def active(self):
+                return fake.playing()
+
+        return Out()
+
+    def stop(self):
+        self.log.append("stop")
+        self.playing_until = 0.0
+
+
+def test_live_session_hears_turns_speaks_and_stops_when_interrupted(agent, said, monkeypatch):
+    import time
+
+    from agent.voice import LiveVoiceSession
+    from speech import devices
+
+    sentence = load_audio(said)
+    fake = FakeSoundDevice(sentence, sentence[: SAMPLE_RATE * 2])
+    monkeypatch.setattr(devices, "sounddevice_module", lambda: fake)
+    events, statuses, stop = [], [], threading.Event()
+    session = LiveVoiceSession(agent, "live", "s", events.append, statuses.append)
+
+    def stop_after_two_turns():
+        deadline = time.monotonic() + 120
+        while len(agent.history("live", "s")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        stop.set()
+
+    threading.Thread(target=stop_after_two_turns, daemon=True).start()
+    session.run_hands_free(stop)
+    if session.turn is not None:
+        session.turn.join(timeout=60)
+    session.close()
+    turns = agent.history("live", "s")
+    assert len(turns) == 2 and word_error_rate(SAID, turns[0].user_text) <= 0.10
+    assert "play" in fake.log and "user interrupts" in fake.log
+    assert fake.log.index("stop") > fake.log.index("user interrupts")  # barge-in cut the playback
+    assert any("interrupted" in s for s in statuses)
+    assert sum(isinstance(e, ReplyEvent) for e in events) == 2
