@@ -210,12 +210,13 @@ def voice(
 
 
 def show_voice_event(event) -> None:
+    """The transcript and what was read as soon as they are known, then the reply."""
     if isinstance(event, PerceptionEvent):
+        if event.transcript is not None:
+            console.print(Text(f"you (heard)> {event.transcript.text}", style="bold"))
         show_perception(event)
     elif isinstance(event, ReplyEvent):
         reply = event.reply
-        if reply.transcript is not None:
-            console.print(Text(f"you (heard)> {reply.transcript.text}", style="bold"))
         console.print(Text(f"{reply.text}", style="green"), Text(f"   ({reply.timings.get('total', 0):.1f} s)",
                                                                 style="dim"))
 

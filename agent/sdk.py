@@ -51,6 +51,7 @@ class PerceptionEvent:
     causes: list[Cause]
     utterances: list[str]
     response: ResponseEmotion
+    transcript: Any = None  # what was heard, when the turn was spoken (before the reply is written)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class EmpatheticAgent:
                 yield TextDelta(chunk["delta"]) if "delta" in chunk else AudioChunk(chunk["audio"], chunk["sentence"])
             elif "response" in chunk and "response" not in state:
                 yield PerceptionEvent(chunk["affect"], chunk.get("causes") or [],
-                                      chunk.get("utterances") or [], chunk["response"])
+                                      chunk.get("utterances") or [], chunk["response"], chunk.get("transcript"))
             if mode == "values":
                 state = chunk
         reply = self._reply(state, started)
