@@ -81,8 +81,17 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
     def one_cause():
         extractor.extract(utterances, len(utterances) - 1, emotion="sadness", speakers=speakers)
 
+    from perception.face import FaceEmotionRecognizer
+
+    faces = FaceEmotionRecognizer.load(settings.face.model, settings.device, settings.face.min_face_px)
+    frame = webcam_frame()
+
+    def one_frame():
+        faces.predict(frame)
+
     result = {"profile": profile, "device": settings.device}
-    for name, call in (("text_emotion_one_utterance", one_text), ("causes_one_turn", one_cause)):
+    for name, call in (("text_emotion_one_utterance", one_text), ("causes_one_turn", one_cause),
+                       ("face_one_frame_640x480", one_frame)):
         for _ in range(5):
             call()
         times = []
@@ -96,3 +105,16 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
     recognizer.predict(texts, contexts=[CONTEXT] * batch, speakers=["user"] * batch)
     result["text_emotion_batch_per_s"] = batch / (time.perf_counter() - start)
     return result
+
+
+def webcam_frame():
+    """A 640x480 frame with one face: scikit-image's astronaut portrait when installed (the test
+    extra), else a blank frame (then the figure is detection alone)."""
+    import cv2
+    import numpy as np
+
+    try:
+        from skimage import data
+    except ImportError:
+        return np.full((480, 640, 3), 127, dtype=np.uint8)
+    return cv2.resize(data.astronaut(), (640, 480))

@@ -65,6 +65,9 @@ def show_perception(event: PerceptionEvent) -> None:
     if len(event.perception.modalities) > 1:
         per = "  ".join(f"{m} {e.label} {e.confidence:.2f}" for m, e in event.perception.modalities.items())
         console.print(Text(f"    by modality: {per}", style="dim cyan"))
+    conflict = event.perception.describe_conflict()
+    if conflict:
+        console.print(Text(f"    signals disagree: {conflict}", style="yellow"))
     if event.causes:
         cause = event.causes[0]
         said = event.utterances[cause.utterance]
@@ -96,6 +99,8 @@ USER_OPTION = typer.Option("local", help="user id (memory is per user)")
 PERSONA_OPTION = typer.Option(None, help="persona TOML file (name, style, a big5 table)")
 PROFILE_OPTION = typer.Option("offline", help="settings profile: offline or gpu")
 CONFIG_OPTION = typer.Option(None, help="settings TOML file")
+IMAGE_OPTION = typer.Option(None, "--image", help="a photo or webcam frame of the user's face, read with "
+                                                  "every turn (repeat for several frames)")
 
 
 @app.command()
@@ -105,6 +110,7 @@ def chat(
     persona: Optional[Path] = PERSONA_OPTION,
     profile: str = PROFILE_OPTION,
     config: Optional[Path] = CONFIG_OPTION,
+    image: Optional[list[Path]] = IMAGE_OPTION,
 ) -> None:
     """Chat at the terminal. Reads lines from stdin when piped."""
     try:
@@ -130,14 +136,15 @@ def chat(
             continue
         if not interactive:
             console.print(Text(f"you> {line}", style="bold"))
-        turn(agent, line, user, session)
+        turn(agent, line, user, session, image)
     agent.close()
 
 
-def turn(agent: EmpatheticAgent, text: str, user: str, session: str) -> None:
+def turn(agent: EmpatheticAgent, text: str, user: str, session: str, image: list[Path] | None = None) -> None:
     try:
         streamed = ""
-        for event in agent.stream(text=text, user_id=user, session_id=session):
+        for event in agent.stream(text=text, user_id=user, session_id=session,
+                                  image=[str(p) for p in image] if image else None):
             if isinstance(event, PerceptionEvent):
                 show_perception(event)
                 console.print(Text(f"{agent.persona.name}> ", style="bold green"), end="")
@@ -168,6 +175,7 @@ def voice(
     output: Optional[Path] = typer.Option(None, "--output", help="headless: write the spoken reply here (.wav)"),
     push_to_talk: bool = typer.Option(False, help="record between two presses of Enter instead of "
                                                   "detecting the end of speech"),
+    image: Optional[list[Path]] = IMAGE_OPTION,
 ) -> None:
     """Talk with the agent: microphone in, emotional voice out, with barge-in. With --input/--output,
     one turn from a file to a file (no audio device needed)."""
@@ -184,7 +192,8 @@ def voice(
         raise typer.Exit(2)
     try:
         if input is not None:
-            reply = voice_turn_from_file(agent, input, output, user, session, show_voice_event)
+            reply = voice_turn_from_file(agent, input, output, user, session, show_voice_event,
+                                         [str(p) for p in image] if image else None)
             if output is not None and reply is not None:
                 console.print(Text(f"  spoken reply ({reply.audio.duration:.1f} s) written to {output}", style="dim"))
             return
@@ -242,7 +251,7 @@ def bench(
                   title_justify="left")
     for column in ("call", "p50 (ms)", "p95 (ms)"):
         table.add_column(column, justify="left" if column == "call" else "right")
-    for name in ("text_emotion_one_utterance", "causes_one_turn"):
+    for name in ("text_emotion_one_utterance", "causes_one_turn", "face_one_frame_640x480"):
         table.add_row(name.replace("_", " "), f"{models[name]['p50_ms']:.1f}", f"{models[name]['p95_ms']:.1f}")
     console.print(table)
     console.print(f"text emotion, batch of 256 with context: {models['text_emotion_batch_per_s']:.0f} utterances/s")
@@ -329,6 +338,23 @@ def eval_cause(
     """Causal emotion entailment (Pos-F1) and cause-span extraction (EM, token F1) on RECCON-DD."""
     quiet_model_loading()
     print_report(lambda: evaluate_cause(data, split, model or Settings.load().cause.model, limit), json_out)
+
+
+@eval_app.command("face")
+def eval_face(
+    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
+    split: str = typer.Option("dev", help="split name: DIR/vision/fer2013/NAME/<label>/*.jpg"),
+    model: Optional[str] = typer.Option(None, help="face model folder (default: the profile's)"),
+    limit: Optional[int] = typer.Option(None, help="only the first N images"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
+) -> None:
+    """Accuracy, macro F1 and the confusion matrix of the face expression classifier on FER2013
+    face crops (48x48 greyscale; no detection needed)."""
+    from agent.evaluation import evaluate_face
+
+    face_model = model or Settings.load().face.model
+    print_report(lambda: evaluate_face(data, split, None if face_model.startswith("packaged:") else face_model, limit),
+                 json_out, lambda r: {**vars(r), "confusion": r.confusion.tolist()})
 
 
 @eval_app.command("speech")

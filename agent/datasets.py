@@ -237,3 +237,34 @@ def parse_actors(spec: str) -> list[int]:
             raise ValueError(f"bad actor range {part!r} in {spec!r}: actors are numbered from 1, low-high")
         actors.update(range(low, high + 1))
     return sorted(actors)
+
+
+# -- face expressions (FER2013) -------------------------------------------------------------------
+#
+# DIR/vision/fer2013/SPLIT/LABEL/*.jpg: 48x48 greyscale face crops, one folder per expression
+# (angry disgust fear happy neutral sad surprise); "dev" is FER2013's PublicTest.
+
+FER2013_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+
+
+@dataclass
+class FaceImage:
+    path: Path
+    label: str  # one of EMOTIONS
+
+
+def read_fer2013(data: Path, split: str) -> list[FaceImage]:
+    """The face crops of FER2013 `split` (DIR/vision/fer2013/SPLIT/LABEL/*.jpg), labels mapped into
+    `EMOTIONS`, sorted by label folder then file name. FileNotFoundError for a missing split or an
+    empty one; ValueError for a label folder with no mapping into `EMOTIONS`."""
+    root = Path(data) / "vision" / "fer2013" / split
+    if not root.is_dir():
+        raise FileNotFoundError(f"no FER2013 split {split!r} at {root} (expected LABEL/*.jpg folders inside)")
+    images = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        label = map_label(folder.name)
+        images += [FaceImage(path, label) for path in sorted(folder.iterdir())
+                   if path.suffix.lower() in FER2013_IMAGE_SUFFIXES and not path.name.startswith(".")]
+    if not images:
+        raise FileNotFoundError(f"FER2013 split {split!r} at {root} has no images")
+    return images

@@ -43,6 +43,7 @@ class TurnState(TypedDict, total=False):
     persona: Persona
     stream: bool  # generate streams text deltas through the graph's custom stream
     audio: Any  # spoken input, 16 kHz mono float32 (numpy); text, when also given, wins over its transcript
+    frames: list  # webcam frames (RGB uint8 numpy arrays), oldest first
     voice: bool  # speak the reply
     # transcribe
     transcript: Any  # speech.transcriber.Transcript
@@ -96,7 +97,8 @@ def recall(state: TurnState, *, store: MemoryStore, history_turns: int) -> dict[
 
 def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
     result = perception_graph.invoke({"text": state["text"], "context": state.get("context") or [],
-                                      "speaker": "user", "audio": state.get("audio")})
+                                      "speaker": "user", "audio": state.get("audio"),
+                                      "frames": state.get("frames") or None})
     return {"estimates": result["estimates"], "affect": result["affect"]}
 
 
@@ -125,7 +127,8 @@ def prompt_input(state: TurnState) -> PromptInput:
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=state["affect"].fused.label,
                        cause=causes[0].text if causes else None,
-                       response_emotion=state["response"].label, history=history)
+                       response_emotion=state["response"].label, history=history,
+                       conflict=state["affect"].describe_conflict())
 
 
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:

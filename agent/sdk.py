@@ -18,6 +18,8 @@ from perception.cause import CauseExtractor
 from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import build_perception_graph
 from perception.audio import AudioError, load_audio
+from perception.face import FaceEmotionRecognizer
+from perception.images import ImageError, load_image
 from perception.loading import Lazy, set_active_source
 from perception.speech_emotion import SpeechEmotionRecognizer
 from speech.audio_out import Audio
@@ -109,7 +111,10 @@ class EmpatheticAgent:
         speech_emotion = Lazy(lambda: SpeechEmotionRecognizer.load(voice.emotion_model, settings.device))
         components = TurnComponents(
             store=store,
-            perception_graph=build_perception_graph(recognizer, speech_recognizer=speech_emotion),
+            perception_graph=build_perception_graph(
+                recognizer, settings.fusion.reliability, speech_recognizer=speech_emotion,
+                face_recognizer=Lazy(lambda: FaceEmotionRecognizer.load(
+                    settings.face.model, settings.device, settings.face.min_face_px, settings.limits.max_image_pixels))),
             transcriber=Lazy(lambda: Transcriber.load(voice.asr_model, settings.device)),
             synthesizer=Lazy(lambda: Synthesizer.load(voice.voice, settings.device)),
             extractor=extractor,
@@ -129,8 +134,7 @@ class EmpatheticAgent:
 
     def _inputs(self, text: str | None, user_id: str, session_id: str, audio: Any, image: Any,
                 stream: bool, voice: bool | None) -> dict[str, Any]:
-        if image is not None:
-            raise InputError("image input is not available yet in this version: send text or audio")
+        frames = self._frames(image)
         for name, value in (("user_id", user_id), ("session_id", session_id)):
             if not value or not value.strip() or len(value) > MAX_ID_CHARS:
                 raise InputError(f"{name} must be 1 to {MAX_ID_CHARS} characters, got {value!r}")
@@ -146,9 +150,25 @@ class EmpatheticAgent:
         if text is not None and len(text) > limit:
             raise InputError(f"the message is {len(text)} characters long; the limit is {limit} "
                              "(setting limits.max_text_chars)")
-        return {"text": (text or "").strip(), "audio": samples, "user_id": user_id,
+        return {"text": (text or "").strip(), "audio": samples, "frames": frames, "user_id": user_id,
                 "session_id": session_id, "persona": self.persona, "stream": stream,
                 "voice": samples is not None if voice is None else voice}
+
+    def _frames(self, image: Any) -> list | None:
+        """One frame or a short list of frames (arrays, paths or bytes) as RGB arrays."""
+        if image is None:
+            return None
+        items = list(image) if isinstance(image, (list, tuple)) else [image]
+        limits = self.settings.limits
+        if not items:
+            raise InputError("the list of frames is empty: send at least one image")
+        if len(items) > limits.max_frames:
+            raise InputError(f"{len(items)} frames in one turn; the limit is {limits.max_frames} "
+                             "(setting limits.max_frames)")
+        try:
+            return [load_image(item, limits.max_image_pixels) for item in items]
+        except ImageError as exc:
+            raise InputError(f"cannot use the image: {exc}") from exc
 
     @staticmethod
     def _reply(state: dict[str, Any], started: float) -> Reply:

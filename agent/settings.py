@@ -23,6 +23,8 @@ from pydantic_settings import (
 
 from agent.transition import PACKAGED_TRANSITION
 from perception.cause import PACKAGED_CAUSE
+from perception.face import PACKAGED_FACE
+from perception.fusion import DEFAULT_RELIABILITY
 from perception.speech_emotion import PACKAGED_SPEECH_EMOTION
 from perception.whisper import PACKAGED_WHISPER
 from speech.synthesizer import PACKAGED_PIPER_VOICE
@@ -80,6 +82,19 @@ class LimitsSection(BaseModel):
     max_text_chars: int = Field(2000, gt=0)
     #: longer audio input is refused with a clear message (a turn is a few sentences)
     max_audio_seconds: float = Field(120.0, gt=0)
+    max_image_pixels: int = Field(25_000_000, gt=0)  # per frame
+    max_frames: int = Field(16, gt=0)  # webcam frames per turn
+
+
+class FaceSection(BaseModel):
+    model: str = PACKAGED_FACE  # the converted mini-Xception, or a folder written by training.convert_fer_weights
+    min_face_px: int = Field(40, gt=0)  # smaller faces are ignored
+
+
+class FusionSection(BaseModel):
+    """How much each modality is trusted before its own confidence (perception/fusion.py)."""
+
+    reliability: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_RELIABILITY))
 
 
 class SpeechSection(BaseModel):
@@ -145,6 +160,8 @@ class Settings(BaseSettings):
     memory: MemorySection = MemorySection()
     limits: LimitsSection = LimitsSection()
     speech: SpeechSection = SpeechSection()
+    face: FaceSection = FaceSection()
+    fusion: FusionSection = FusionSection()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings,

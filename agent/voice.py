@@ -24,10 +24,11 @@ EventHandler = Callable[[StreamEvent], None]
 
 
 def voice_turn_from_file(agent: EmpatheticAgent, source: Path, target: Path | None, user_id: str,
-                         session_id: str, on_event: EventHandler) -> Reply:
-    """Headless: hear `source`, answer, write the spoken reply to `target` (WAV/FLAC/OGG by suffix)."""
+                         session_id: str, on_event: EventHandler, image: list | None = None) -> Reply:
+    """Headless: hear `source` (and see `image`, frames of the user), answer, write the spoken reply
+    to `target` (WAV/FLAC/OGG by suffix)."""
     reply = None
-    for event in agent.stream(audio=str(source), user_id=user_id, session_id=session_id, voice=True):
+    for event in agent.stream(audio=str(source), user_id=user_id, session_id=session_id, voice=True, image=image):
         on_event(event)
         reply = getattr(event, "reply", reply)
     if target is not None and reply is not None and reply.audio is not None:

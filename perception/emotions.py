@@ -119,6 +119,34 @@ class UserAffect:
     fused: EmotionEstimate
     modalities: dict[str, EmotionEstimate] = field(default_factory=dict)
 
+    @property
+    def conflicts(self) -> list[tuple[str, str, str, str]]:
+        """Modalities that disagree about the user: (modality, label, other modality, other label)
+        for each pair whose confident (>= 0.4), non-neutral readings lie on opposite sides of
+        valence, at least 0.6 apart, like a smile (joy) with sad words. A neutral face with sad
+        words is no conflict: faces are often still while people talk about feelings."""
+        out = []
+        items = [(m, e) for m, e in self.modalities.items() if e.label != "neutral" and e.confidence >= 0.4]
+        for i, (m1, e1) in enumerate(items):
+            for m2, e2 in items[i + 1:]:
+                v1, v2 = VAD.of(e1.label).valence, VAD.of(e2.label).valence
+                if v1 * v2 < 0 and abs(v1 - v2) >= 0.6:
+                    out.append((m1, e1.label, m2, e2.label))
+        return out
+
+    @property
+    def agreement(self) -> bool:
+        return not self.conflicts
+
+    def describe_conflict(self) -> str | None:
+        """'joy in the face but sadness in the words' for the first conflict, None when they agree."""
+        if not self.conflicts:
+            return None
+        names = {"text": "the words", "speech": "the voice", "face": "the face"}
+        m1, l1, m2, l2 = self.conflicts[0]
+        return f"{l1} in {names.get(m1, m1)} but {l2} in {names.get(m2, m2)}"
+
     def to_dict(self) -> dict:
         return {"fused": self.fused.to_dict(),
-                "modalities": {k: v.to_dict() for k, v in self.modalities.items()}}
+                "modalities": {k: v.to_dict() for k, v in self.modalities.items()},
+                "conflicts": [list(c) for c in self.conflicts]}

@@ -1,10 +1,12 @@
 """The perception subgraph: one node per modality present, in parallel, fanning in to `fuse`.
 
-    START ─┬─ text ───┬─ fuse ─ END        (the face node joins the fan-out as it lands)
-           └─ speech ─┘
+    START ─┬─ text ───┬─ fuse ─ END
+           ├─ speech ─┤
+           └─ face ───┘
 
-A modality runs when its input is in the state (`text`; `audio`, 16 kHz mono, for speech) and its
-recognizer was given; fusion weighs whatever came back.
+A modality runs when its input is in the state (`text`; `audio`, 16 kHz mono, for speech; `frames`,
+RGB arrays, for the face) and its recognizer was given; fusion weighs whatever came back (a turn
+whose frames show no face has no face estimate).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from perception.text import TextEmotionRecognizer
 import numpy as np
 
 if TYPE_CHECKING:
+    from perception.face import FaceEmotionRecognizer
     from perception.speech_emotion import SpeechEmotionRecognizer
 
 
@@ -33,6 +36,7 @@ class PerceptionState(TypedDict, total=False):
     context: list[tuple[str, str]]  # (speaker, text) of the conversation's earlier turns, oldest first
     speaker: str  # who said `text`
     audio: np.ndarray  # the same turn as 16 kHz mono audio, when it was spoken
+    frames: list[np.ndarray]  # webcam frames of the turn (RGB uint8), oldest first
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
     timings: Annotated[dict[str, float], merge_dicts]
@@ -50,12 +54,17 @@ def perceive_speech(state: PerceptionState, *, recognizer: "SpeechEmotionRecogni
     return {"estimates": {"speech": recognizer.predict(state["audio"], SAMPLE_RATE)}}
 
 
+def perceive_face(state: PerceptionState, *, recognizer: "FaceEmotionRecognizer") -> dict[str, Any]:
+    estimate = recognizer.predict_user(state["frames"])
+    return {"estimates": {"face": estimate}} if estimate is not None else {}
+
+
 def fuse_modalities(state: PerceptionState, *, reliability: dict[str, float] | None = None
                     ) -> dict[str, Any]:
     return {"affect": fuse(state.get("estimates") or {}, reliability)}
 
 
-MODALITY_INPUTS = {"text": "text", "speech": "audio"}
+MODALITY_INPUTS = {"text": "text", "speech": "audio", "face": "frames"}
 
 
 def present_modalities(state: PerceptionState, available: tuple[str, ...] = ("text",)) -> list[str]:
@@ -68,11 +77,14 @@ def present_modalities(state: PerceptionState, available: tuple[str, ...] = ("te
 
 def build_perception_graph(text_recognizer: TextEmotionRecognizer,
                            reliability: dict[str, float] | None = None,
-                           speech_recognizer: "SpeechEmotionRecognizer | None" = None):
+                           speech_recognizer: "SpeechEmotionRecognizer | None" = None,
+                           face_recognizer: "FaceEmotionRecognizer | None" = None):
     graph = StateGraph(PerceptionState)
     nodes = {"text": partial(perceive_text, recognizer=text_recognizer)}
     if speech_recognizer is not None:
         nodes["speech"] = partial(perceive_speech, recognizer=speech_recognizer)
+    if face_recognizer is not None:
+        nodes["face"] = partial(perceive_face, recognizer=face_recognizer)
     for name, node in nodes.items():
         graph.add_node(name, node)
         graph.add_edge(name, "fuse")

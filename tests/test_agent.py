@@ -92,10 +92,10 @@ def test_bad_text_is_rejected_and_nothing_is_saved(agent, text, match):
     assert len(agent.history("u", "s")) == 1
 
 
-def test_bad_ids_and_unsupported_modalities(agent):
+def test_bad_ids_and_inputs(agent):
     with pytest.raises(InputError, match="user_id"):
         agent.respond(text="hi", user_id="", session_id="s")
-    with pytest.raises(InputError, match="image input is not available yet"):
+    with pytest.raises(InputError, match="cannot use the image"):
         agent.respond(text="hi", image=[[0]])
 
 
