@@ -112,7 +112,12 @@ def _decode(data: bytes, name: str, max_seconds: float | None) -> np.ndarray:
     return to_mono_16k(samples, rate)
 
 
+def rms(audio: np.ndarray) -> float:
+    """Root-mean-square level of `audio` (0 for no samples)."""
+    return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
+
+
 def rms_dbfs(audio: np.ndarray) -> float:
     """Loudness of `audio` in dB relative to full scale (-inf for digital silence)."""
-    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
-    return 20 * np.log10(rms) if rms > 0 else float("-inf")
+    level = rms(audio)
+    return 20 * np.log10(level) if level > 0 else float("-inf")

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Iterator
-
 import numpy as np
 
 from perception.audio import SAMPLE_RATE
@@ -122,7 +120,3 @@ class Player:
         self.stop()
         self.pending.put(None)
 
-
-def blocks_of(audio: np.ndarray, size: int = BLOCK) -> Iterator[np.ndarray]:
-    for i in range(0, len(audio), size):
-        yield audio[i:i + size]

@@ -93,12 +93,3 @@ class TurnDetector:
                 self._started = False
         return events
 
-
-def speech_seconds(audio: np.ndarray, threshold: float = 0.5) -> float:
-    """How many seconds of `audio` (16 kHz mono) Silero hears as speech."""
-    import torch
-    from silero_vad import get_speech_timestamps
-
-    stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32)),
-                                   load_vad_model(), threshold=threshold, sampling_rate=SAMPLE_RATE)
-    return sum(s["end"] - s["start"] for s in stamps) / SAMPLE_RATE
