@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test setup
+.PHONY: demo chat test setup
 
 setup: $(STAMP)
 
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[offline,coqui,test]'
 	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python app.py
 
 chat: $(STAMP)
 	$(BIN)/empathica chat

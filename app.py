@@ -1,2 +1,315 @@
-"""The Gradio demo: a thin view over `agent.EmpatheticAgent` (the web page arrives with its issue;
-until then use `empathica chat` or the SDK)."""
+"""The Gradio demo: talk with Empathica by text, microphone and webcam, and watch how it reads you.
+
+    python app.py [--host 127.0.0.1] [--port 7860] [--profile offline]       (or: make demo)
+
+A thin view over the SDK (`agent.EmpatheticAgent`). One agent, loaded once in a background thread
+while the page already answers, is shared by every browser session; each browser keeps its own user
+and session id in its local storage, so a refresh reloads the conversation from memory and two
+browsers never see each other's. Nothing here decides anything about emotions: it shows the turn's
+`PerceptionEvent` (per-modality and fused estimates, causes, the response emotion) and streams the
+reply's text and voice.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls from the page's server
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import gradio as gr  # noqa: E402
+import numpy as np  # noqa: E402
+import typer  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
+                   ReplyEvent, StoreError, TextDelta)
+from agent.persona import VOICE_STYLES  # noqa: E402
+
+MODALITIES = {"text": "Words", "speech": "Voice", "face": "Face"}
+WEBCAM_FRAMES = 4  # the most recent webcam frames read with each turn (smoothed by the face node)
+PRESETS = {  # Big Five (O, C, E, A, N) and voice style
+    "Sam, a warm listener": ((0.7, 0.6, 0.55, 0.85, 0.25), "expressive"),
+    "Jo, an upbeat friend": ((0.8, 0.4, 0.95, 0.7, 0.4), "lively"),
+    "Robin, a calm counsellor": ((0.6, 0.85, 0.3, 0.9, 0.1), "calm"),
+    "Alex, a worrier": ((0.5, 0.5, 0.4, 0.6, 0.85), "expressive"),
+}
+TRAITS = ["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"]
+
+
+class AgentLoader:
+    """Loads the agent once, in a background thread; `status` tells how far it got."""
+
+    def __init__(self, load: Callable[[Callable[[str], None]], EmpatheticAgent]) -> None:
+        self.agent: EmpatheticAgent | None = None
+        self.error: str | None = None
+        self.status, self.started = "starting", time.perf_counter()
+        self.seconds: float | None = None
+        threading.Thread(target=self._load, args=(load,), daemon=True, name="load-agent").start()
+
+    def _load(self, load) -> None:
+        try:
+            self.agent = load(self._step)
+            self.seconds = time.perf_counter() - self.started
+            print(f"models loaded in {self.seconds:.1f} s", flush=True)
+        except Exception as exc:  # shown on the page: the server keeps running so the message is seen
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def _step(self, step: str) -> None:
+        self.status = step
+
+    def message(self) -> str:
+        if self.error:
+            return f"**The models could not be loaded:** {self.error}"
+        if self.agent is None:
+            return f"⏳ Loading the models ({self.status}, {time.perf_counter() - self.started:.0f} s)…"
+        return f"Ready: models loaded in {self.seconds:.1f} s, shared by every visitor of this page."
+
+    def require(self) -> EmpatheticAgent:
+        if self.agent is None:
+            raise gr.Error(self.message().replace("**", ""), title="Not ready yet")
+        return self.agent
+
+
+# -- what the panel shows ---------------------------------------------------------------------------
+
+def scores_of(estimate, absent: str = "not present") -> dict[str, float] | str:
+    return absent if estimate is None else dict(estimate.scores)
+
+
+def cause_segments(text: str, spans: list[tuple[int, int]], earlier: list[str]) -> list[tuple[str, str | None]]:
+    """The user's words with the cause spans marked; causes found in earlier turns come first."""
+    segments: list[tuple[str, str | None]] = []
+    for quote in earlier:
+        segments += [("earlier: “", None), (quote, "cause"), ("”\n", None)]
+    at = 0
+    for start, end in sorted(spans):
+        if start >= at and end > start:
+            segments += [(text[at:start], None), (text[start:end], "cause")]
+            at = end
+    return segments + [(text[at:], None)]
+
+
+def response_text(name: str, emotion: str, intensity: float, vad) -> str:
+    return (f"**{name} answers with {emotion}** (intensity {intensity:.2f}) · "
+            f"valence {vad.valence:+.2f}, arousal {vad.arousal:+.2f}, dominance {vad.dominance:+.2f}")
+
+
+def affect_note(affect) -> str:
+    shown = ", ".join(f"{MODALITIES.get(m, m).lower()}: {e.label}" for m, e in affect.modalities.items())
+    note = f"**You: {affect.fused.label}** ({shown})"
+    conflict = affect.describe_conflict()
+    return note + (f" · ⚠ they disagree: {conflict}" if conflict else " · the modalities agree")
+
+
+def trajectory(turns) -> Figure:
+    """The session in the valence/arousal plane: the user's fused reading and the agent's response."""
+    figure = Figure(figsize=(4.4, 3.6), dpi=90)
+    ax = figure.add_subplot()
+    ax.axhline(0, color="#ccc", lw=0.8)
+    ax.axvline(0, color="#ccc", lw=0.8)
+    for who, points, colour in (
+            ("you", [t.affect.fused.vad for t in turns], "#2b6cb0"),
+            ("agent", [t.response_vad for t in turns], "#dd6b20")):
+        v, a = [p.valence for p in points], [p.arousal for p in points]
+        ax.plot(v, a, "-o", color=colour, label=who, alpha=0.85, ms=5)
+        for i, (x, y) in enumerate(zip(v, a)):
+            ax.annotate(str(i + 1), (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7,
+                        color=colour)
+    ax.set(xlim=(-1, 1), ylim=(-1, 1), xlabel="valence", ylabel="arousal",
+           title="This session, turn by turn" if turns else "No turns yet")
+    ax.legend(loc="lower right", fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:
+    affect, response = event.perception, event.response
+    return (*(scores_of(affect.modalities.get(m)) for m in MODALITIES), scores_of(affect.fused),
+            affect_note(affect), cause_segments(
+                event.utterances[-1] if event.utterances else "",
+                [(c.start, c.end) for c in event.causes if c.utterance == len(event.utterances) - 1],
+                [c.text for c in event.causes if c.utterance != len(event.utterances) - 1]),
+            response_text(persona.name, response.label, response.intensity, response.vad))
+
+
+def panel_from_turn(turn, persona_name: str) -> tuple:
+    """The panel as it was after a stored turn (a page reloaded from memory)."""
+    if turn is None:
+        return (*(scores_of(None, "") for _ in MODALITIES), scores_of(None, ""), "", [], "")
+    affect, said = turn.affect, turn.user_text
+    # stored cause offsets point into that turn's own window of utterances: find the spans by text
+    spans = [(said.find(c.text), said.find(c.text) + len(c.text)) for c in turn.causes if c.text in said]
+    return (*(scores_of(affect.modalities.get(m)) for m in MODALITIES), scores_of(affect.fused),
+            affect_note(affect), cause_segments(said, spans, [c.text for c in turn.causes if c.text not in said]),
+            response_text(turn.persona or persona_name, turn.response_emotion, turn.response_intensity,
+                          turn.response_vad))
+
+
+def as_messages(turns) -> list[dict[str, str]]:
+    return [m for t in turns for m in ({"role": "user", "content": t.user_text},
+                                       {"role": "assistant", "content": t.reply_text})]
+
+
+def playable(audio) -> tuple[int, np.ndarray]:
+    return audio.sample_rate, (np.clip(audio.samples, -1, 1) * 32767).astype(np.int16)
+
+
+# -- the page ------------------------------------------------------------------------------------------
+
+def build_demo(loader: AgentLoader) -> gr.Blocks:
+    with gr.Blocks(title="Empathica") as demo:
+        ids = gr.BrowserState({"user_id": "", "session_id": ""}, storage_key="empathica-ids")
+        frames = gr.State([])
+        gr.Markdown("# Empathica\nTalk by typing or speaking, with your webcam on if you like. "
+                    "The panel shows how the agent reads you, why, and how it chooses to answer.")
+        status = gr.Markdown(loader.message(), elem_id="status")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Conversation", height=420, elem_id="chat")
+                with gr.Row():
+                    text = gr.Textbox(placeholder="How are you feeling today?", show_label=False, scale=5,
+                                      elem_id="message", max_lines=6)
+                    send_button = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+                with gr.Row():
+                    mic = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Speak (the turn "
+                                   "is sent when you stop recording) or upload a recording", elem_id="mic")
+                    reply_audio = gr.Audio(label="The agent's voice", autoplay=True, interactive=False,
+                                           elem_id="voice")
+                with gr.Row():
+                    webcam = gr.Image(sources=["webcam"], streaming=True, label="Webcam (read with each turn)",
+                                      elem_id="webcam", height=220)
+                    photo = gr.Image(sources=["upload"], type="filepath", label="…or a photo of a face",
+                                     elem_id="photo", height=220)
+            with gr.Column(scale=2, elem_id="panel"):
+                gr.Markdown("### Understanding")
+                feeling = gr.Markdown("", elem_id="feeling")
+                with gr.Row():
+                    bars = [gr.Label(label=name, num_top_classes=2, elem_id=f"bars-{m}", min_width=110)
+                            for m, name in MODALITIES.items()]
+                fused = gr.Label(label="Fused reading", num_top_classes=3, elem_id="bars-fused")
+                cause = gr.HighlightedText(label="Why: the cause in your words", color_map={"cause": "orange"},
+                                           elem_id="cause")
+                response = gr.Markdown("", elem_id="response")
+                plot = gr.Plot(label="Valence and arousal", elem_id="trajectory")
+        with gr.Accordion("The agent's personality (applies from the next turn)", open=False):
+            preset = gr.Dropdown(list(PRESETS), value=next(iter(PRESETS)), label="Preset")
+            sliders = [gr.Slider(0, 1, value=v, step=0.05, label=t)
+                       for t, v in zip(TRAITS, PRESETS[next(iter(PRESETS))][0])]
+            voice_style = gr.Radio(list(VOICE_STYLES), value="expressive", label="Voice style")
+            speak = gr.Checkbox(True, label="Speak the replies aloud")
+        with gr.Row():
+            new_session = gr.Button("New conversation", size="sm")
+            forget = gr.Button("Forget me (delete everything stored about me)", size="sm", variant="stop",
+                               elem_id="forget")
+        panel = [*bars, fused, feeling, cause, response]
+
+        def page(ids_value: dict) -> tuple:
+            """Ids for a new browser, then the session's stored conversation and last panel."""
+            ids_value = dict(ids_value or {})
+            ids_value["user_id"] = ids_value.get("user_id") or f"web-{uuid.uuid4().hex[:12]}"
+            ids_value["session_id"] = ids_value.get("session_id") or f"s-{uuid.uuid4().hex[:8]}"
+            agent = loader.agent
+            turns = agent.history(ids_value["user_id"], ids_value["session_id"]) if agent else []
+            name = agent.persona.name if agent else "The agent"
+            ready = agent is not None or loader.error is not None
+            return (ids_value, as_messages(turns), *panel_from_turn(turns[-1] if turns else None, name),
+                    trajectory(turns), loader.message(), gr.Timer(active=not ready))
+
+        outputs_of_page = [ids, chat, *panel, plot, status]
+        timer = gr.Timer(1.0, active=loader.agent is None)
+        demo.load(page, [ids], [*outputs_of_page, timer], show_progress="hidden", api_visibility="private")
+        timer.tick(page, [ids], [*outputs_of_page, timer], show_progress="hidden", concurrency_limit=None,
+                   api_visibility="private")
+
+        def keep_frame(frame, kept: list) -> list:
+            return ([*kept, frame][-WEBCAM_FRAMES:]) if frame is not None else kept
+
+        webcam.stream(keep_frame, [webcam, frames], [frames], stream_every=0.5, concurrency_limit=None,
+                      show_progress="hidden", api_visibility="private")
+
+        def choose_preset(name: str):
+            traits, style = PRESETS[name]
+            return (*traits, style)
+
+        preset.change(choose_preset, [preset], [*sliders, voice_style], show_progress="hidden",
+                      api_visibility="private")
+
+        def turn(message, audio_path, photo_path, o, c, e, a, n, style, speak_aloud, history, ids_value,
+                 kept_frames):
+            """One turn through the SDK's stream: the chat, the voice and the panel fill in as it runs."""
+            agent = loader.require()
+            if not (ids_value or {}).get("user_id"):
+                ids_value = page(ids_value)[0]
+            persona = agent.persona.model_copy(update={"big5": Big5(**dict(zip(TRAITS, (o, c, e, a, n)))),
+                                                       "voice_style": style})
+            images = [*(kept_frames or []), *([photo_path] if photo_path else [])] or None
+            message = (message or "").strip() or None
+            chat_so_far = [*(history or [])]
+            user_line = {"role": "user", "content": message or "🎤 …"}
+            try:
+                events = agent.stream(text=message, audio=audio_path, image=images, voice=bool(speak_aloud),
+                                      user_id=ids_value["user_id"], session_id=ids_value["session_id"],
+                                      persona=persona)
+                yield {chat: [*chat_so_far, user_line], text: ""}
+                for event in events:
+                    if isinstance(event, PerceptionEvent):
+                        if event.transcript is not None and not message:
+                            user_line = {"role": "user", "content": f"🎤 {event.transcript.text.strip()}"}
+                        chat_so_far += [user_line, {"role": "assistant", "content": ""}]
+                        shown = dict(zip(panel, panel_from_event(event, persona)))
+                        yield {chat: chat_so_far, **shown}
+                    elif isinstance(event, TextDelta):
+                        chat_so_far[-1] = {"role": "assistant", "content": chat_so_far[-1]["content"] + event.text}
+                        yield {chat: chat_so_far}
+                    elif isinstance(event, ReplyEvent):
+                        chat_so_far[-1] = {"role": "assistant", "content": event.reply.text}
+                        turns = agent.history(ids_value["user_id"], ids_value["session_id"])
+                        voice = playable(event.reply.audio) if event.reply.audio is not None else None
+                        yield {chat: chat_so_far, plot: trajectory(turns), mic: None, ids: ids_value,
+                               reply_audio: voice, **shown}
+            except (InputError, StoreError) as exc:  # an empty turn, a bad recording or image; memory gone
+                title = "That turn could not be used" if isinstance(exc, InputError) else "Memory is unavailable"
+                gr.Warning(str(exc), title=title)
+                yield {chat: history or [], mic: None, text: message or ""}
+
+        turn_inputs = [text, mic, photo, *sliders, voice_style, speak, chat, ids, frames]
+        turn_outputs = [chat, text, mic, reply_audio, plot, ids, *panel]
+        text.submit(turn, turn_inputs, turn_outputs, api_name="respond")
+        for trigger in (send_button.click, mic.stop_recording):
+            trigger(turn, turn_inputs, turn_outputs, api_visibility="private")
+
+        def forget_me(ids_value: dict):
+            agent = loader.require()
+            deleted = agent.forget(ids_value["user_id"]) if (ids_value or {}).get("user_id") else False
+            gr.Info("Everything stored about you was deleted." if deleted else "Nothing was stored about you.")
+            return ([], *panel_from_turn(None, ""), trajectory([]), [])
+
+        forget.click(forget_me, [ids], [chat, *panel, plot, frames], api_name="forget")
+
+        def start_new(ids_value: dict):
+            ids_value = {**(ids_value or {}), "session_id": f"s-{uuid.uuid4().hex[:8]}"}
+            return (ids_value, [], *panel_from_turn(None, ""), trajectory([]))
+
+        new_session.click(start_new, [ids], [ids, chat, *panel, plot], api_visibility="private")
+    return demo
+
+
+def main(host: str = typer.Option("127.0.0.1", help="address to serve on (0.0.0.0 for every interface)"),
+         port: int = typer.Option(7860), profile: str = typer.Option("offline", help="offline or gpu"),
+         concurrency: int = typer.Option(2, help="turns computed at the same time")) -> None:
+    """Serve the demo page; the models load in the background while the page already answers."""
+    loader = AgentLoader(lambda step: EmpatheticAgent.from_profile(profile, progress=step))
+    demo = build_demo(loader)
+    demo.queue(default_concurrency_limit=concurrency)
+    print(f"Empathica demo on http://{host}:{port} (models load in the background)", flush=True)
+    demo.launch(server_name=host, server_port=port, show_error=True, footer_links=["api"])
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -10,7 +10,8 @@ from agent.sdk import (AudioChunk, EmpatheticAgent, InputError, PerceptionEvent,
                        StreamEvent, TextDelta)
 from agent.settings import ProfileError, Settings
 from agent.transition import EmotionTransition, ResponseEmotion
+from memory import StoreError  # what a turn raises when the database is locked, gone or unreadable
 
 __all__ = ["EmpatheticAgent", "AudioChunk", "Persona", "Big5", "PersonaError", "Reply", "InputError",
            "PerceptionEvent", "TextDelta", "ReplyEvent", "StreamEvent", "Settings", "ProfileError",
-           "EmotionTransition", "ResponseEmotion"]
+           "EmotionTransition", "ResponseEmotion", "StoreError"]

@@ -140,7 +140,7 @@ def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[],
     sentences, spoken, said = SentenceBuffer(), [], []  # the buffer's leftover is the reply's tail
 
     def say(sentence: str) -> None:
-        audio = synthesizer().synthesize(sentence, state["response"].vad)
+        audio = synthesizer().synthesize(sentence, spoken_vad(state))
         spoken.append(audio)
         said.append(sentence)
         emit({"audio": audio, "sentence": sentence})
@@ -166,10 +166,15 @@ def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[],
     return {"reply": reply, "reply_audio": Audio.concat(spoken, pause_s=0.12) if spoken else None}
 
 
+def spoken_vad(state: TurnState) -> VAD:
+    """The response VAD scaled by the persona's voice style (prosody is linear in it)."""
+    return VAD.from_array(state["response"].vad.as_array() * state["persona"].expressiveness)
+
+
 def speak(state: TurnState, *, synthesizer: Callable[[], Any]) -> dict[str, Any]:
     if not state.get("voice") or state.get("reply_audio") is not None:
         return {}
-    return {"reply_audio": synthesizer().synthesize(state["reply"], state["response"].vad)}
+    return {"reply_audio": synthesizer().synthesize(state["reply"], spoken_vad(state))}
 
 
 def remember(state: TurnState, *, store: MemoryStore) -> dict[str, Any]:

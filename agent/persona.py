@@ -2,6 +2,7 @@
 
     name = "Sam"
     style = "a warm, attentive listener who keeps replies short and asks gentle questions"
+    voice_style = "expressive"   # how strongly the voice carries emotion: lively, expressive, calm, flat
     [big5]   # each trait in [0, 1]
     openness = 0.7
     conscientiousness = 0.6
@@ -20,7 +21,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, ValidationError
+
+# How strongly the voice carries the response emotion: the response VAD is scaled by this before it
+# becomes prosody (speech/prosody.py), so "flat" speaks every emotion with neutral prosody.
+VOICE_STYLES = {"lively": 1.5, "expressive": 1.0, "calm": 0.5, "flat": 0.0}
 
 
 class PersonaError(ValueError):
@@ -46,6 +53,11 @@ class Persona(BaseModel, frozen=True):
     style: str = "a warm, attentive listener who keeps replies short and asks gentle questions"
     big5: Big5 = Big5(openness=0.7, conscientiousness=0.6, extraversion=0.55, agreeableness=0.85,
                       neuroticism=0.25)
+    voice_style: Literal["lively", "expressive", "calm", "flat"] = "expressive"
+
+    @property
+    def expressiveness(self) -> float:
+        return VOICE_STYLES[self.voice_style]
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Persona":

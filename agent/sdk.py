@@ -133,7 +133,7 @@ class EmpatheticAgent:
     # -- turns ---------------------------------------------------------------------------------
 
     def _inputs(self, text: str | None, user_id: str, session_id: str, audio: Any, image: Any,
-                stream: bool, voice: bool | None) -> dict[str, Any]:
+                stream: bool, voice: bool | None, persona: Persona | None) -> dict[str, Any]:
         frames = self._frames(image)
         for name, value in (("user_id", user_id), ("session_id", session_id)):
             if not value or not value.strip() or len(value) > MAX_ID_CHARS:
@@ -151,7 +151,7 @@ class EmpatheticAgent:
             raise InputError(f"the message is {len(text)} characters long; the limit is {limit} "
                              "(setting limits.max_text_chars)")
         return {"text": (text or "").strip(), "audio": samples, "frames": frames, "user_id": user_id,
-                "session_id": session_id, "persona": self.persona, "stream": stream,
+                "session_id": session_id, "persona": persona or self.persona, "stream": stream,
                 "voice": samples is not None if voice is None else voice}
 
     def _frames(self, image: Any) -> list | None:
@@ -182,22 +182,22 @@ class EmpatheticAgent:
 
     def respond(self, text: str | None = None, user_id: str = "default",
                 session_id: str = "default", audio: Any = None, image: Any = None,
-                voice: bool | None = None) -> Reply:
+                voice: bool | None = None, persona: Persona | None = None) -> Reply:
         """One turn. `audio`: (samples, sample_rate), a file path or a file's bytes; its transcript is
         the message unless `text` is given too. `voice` (default: when audio came in) also speaks
-        the reply: `reply.audio`."""
+        the reply: `reply.audio`. `persona` replaces the agent's own for this turn (a page's sliders)."""
         started = time.perf_counter()
-        state = self.graph.invoke(self._inputs(text, user_id, session_id, audio, image, False, voice))
+        state = self.graph.invoke(self._inputs(text, user_id, session_id, audio, image, False, voice, persona))
         return self._reply(state, started)
 
     def stream(self, text: str | None = None, user_id: str = "default",
                session_id: str = "default", audio: Any = None, image: Any = None,
-               voice: bool | None = None) -> Iterator[StreamEvent]:
+               voice: bool | None = None, persona: Persona | None = None) -> Iterator[StreamEvent]:
         """Yields a `PerceptionEvent`, then `TextDelta`s as the reply is written (with an `AudioChunk`
         after each finished sentence when speaking), then `ReplyEvent`."""
         started = time.perf_counter()
         state: dict[str, Any] = {}
-        inputs = self._inputs(text, user_id, session_id, audio, image, True, voice)
+        inputs = self._inputs(text, user_id, session_id, audio, image, True, voice, persona)
         spoke = False
         for mode, chunk in self.graph.stream(inputs, stream_mode=["values", "custom"]):
             if mode == "custom":
@@ -215,6 +215,15 @@ class EmpatheticAgent:
 
     def history(self, user_id: str, session_id: str, limit: int | None = None) -> list[StoredTurn]:
         return self.store.history(user_id, session_id, limit)
+
+    def forget(self, user_id: str) -> bool:
+        """Delete everything stored about `user_id` (all sessions, turns, estimates, causes);
+        False when there was nothing."""
+        return self.store.delete_user(user_id)
+
+    def export(self, user_id: str) -> dict:
+        """Everything stored about `user_id`, as JSON-ready data."""
+        return self.store.export_user(user_id)
 
     def close(self) -> None:
         self.store.close()

@@ -143,3 +143,33 @@ def test_persona_and_the_agents_previous_state_shape_the_response_emotion():
     assert outgoing.vad.valence > reserved.vad.valence
     after_sadness = chosen(Persona(), ("sadness", VAD.of("sadness")))
     assert after_sadness.vad.valence < chosen(Persona()).vad.valence  # its own mood carries over
+
+
+def test_a_turns_persona_replaces_the_agents_own_and_forget_deletes_only_that_user(agent):
+    from agent import Big5, Persona
+
+    jo = Persona(name="Jo", big5=Big5(extraversion=0.95, agreeableness=0.7, neuroticism=0.1))
+    reply = agent.respond(text="I got the job!", user_id="u1", session_id="s", persona=jo)
+    assert agent.history("u1", "s")[0].persona == "Jo" and agent.persona.name == "Sam"
+    default = agent.respond(text="I got the job!", user_id="u3", session_id="s")
+    assert reply.vad != default.vad  # the turn's Big Five went into the transition
+    agent.respond(text="hello", user_id="u2", session_id="s")
+    assert agent.export("u1")["sessions"][0]["turns"][0]["user_text"] == "I got the job!"
+    assert agent.forget("u1") is True and agent.forget("u1") is False
+    assert agent.history("u1", "s") == [] and len(agent.history("u2", "s")) == 1
+
+
+def test_the_voice_style_scales_how_much_emotion_the_voice_carries():
+    from agent import Persona
+    from agent.graph import spoken_vad
+    from agent.transition import ResponseEmotion
+    from perception import VAD
+    from speech.prosody import Prosody, prosody_for
+
+    state = {"response": ResponseEmotion("joy", VAD(0.6, 0.4, 0.2), 0.5, {})}
+    speak = {style: prosody_for(spoken_vad({**state, "persona": Persona(voice_style=style)}))
+             for style in ("flat", "calm", "expressive", "lively")}
+    assert speak["flat"] == Prosody()
+    tempos = [speak[s].tempo for s in ("flat", "calm", "expressive", "lively")]
+    assert tempos == sorted(tempos) and len(set(tempos)) == 4
+    assert speak["expressive"].pitch_semitones == pytest.approx(prosody_for(VAD(0.6, 0.4, 0.2)).pitch_semitones)

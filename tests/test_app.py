@@ -1,0 +1,199 @@
+"""The Gradio demo driven for real: `python app.py` on the offline profile in a subprocess (the
+packaged models, nothing faked), turns through `gradio_client` (text, audio, image), and the page
+itself in headless Chromium through Selenium, with a screenshot saved to `test-artifacts/`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+gradio_client = pytest.importorskip("gradio_client")
+from gradio_client import Client, handle_file  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTEFACTS = ROOT / "test-artifacts"
+SAID = "I lost my job today and I feel terrible."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo as a user starts it (`python app.py`), on a free port, with its own data folder."""
+    data = tmp_path_factory.mktemp("demo-data")
+    log = data / "app.log"
+    port = free_port()
+    env = {**os.environ, "EMPATHICA_DATA_DIR": str(data), "EMPATHICA_CONFIG": str(data / "none.toml")}
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.time() + 600
+    while "models loaded" not in log.read_text():
+        assert process.poll() is None, f"the demo exited:\n{log.read_text()[-3000:]}"
+        assert time.time() < deadline, f"the models did not load in time:\n{log.read_text()[-3000:]}"
+        time.sleep(0.5)
+    yield type("Demo", (), {"url": f"http://127.0.0.1:{port}/", "data": data, "log": log})
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def client(demo):
+    return Client(demo.url, verbose=False)
+
+
+def turn(client, text="", audio=None, image=None, user="u", session="s", **options):
+    """One turn through the page's own `respond` handler, as the page would send it."""
+    result = client.predict(text, audio, image, history=[], ids_value={"user_id": user, "session_id": session},
+                            api_name="/respond", **{"speak_aloud": False, **options})
+    chat, _, _, voice, plot, ids, words, speech, face, fused, feeling, cause, response = result
+    return {"chat": chat, "voice": voice, "plot": plot, "ids": ids, "words": words, "speech": speech,
+            "face": face, "fused": fused, "feeling": feeling, "cause": cause, "response": response}
+
+
+def said_text(message: dict) -> str:
+    content = message["content"]
+    return content if isinstance(content, str) else " ".join(part.get("text", "") for part in content)
+
+
+def stored(demo, user: str, session: str):
+    from memory import MemoryStore
+
+    with MemoryStore(f"sqlite:///{demo.data / 'empathica.db'}") as store:
+        return store.history(user, session)
+
+
+def test_a_text_turn_streams_a_reply_and_fills_the_panel(demo, client):
+    shown = turn(client, "I failed my exam and I feel awful", user="text-user")
+    user_line, reply = shown["chat"]
+    assert said_text(user_line) == "I failed my exam and I feel awful" and said_text(reply).strip()
+    assert shown["words"]["label"] == "sadness" and shown["fused"]["label"] == "sadness"
+    assert shown["speech"]["label"] == shown["face"]["label"] == "not present"
+    assert any(t["class_or_confidence"] == "cause" for t in shown["cause"])
+    assert "answers with" in shown["response"] and "You: sadness" in shown["feeling"]
+    assert shown["plot"]["type"] == "matplotlib" and shown["voice"] is None  # not spoken when turned off
+    (saved,) = stored(demo, "text-user", "s")
+    assert saved.reply_text == said_text(reply) and saved.user_text == "I failed my exam and I feel awful"
+
+
+def test_a_recorded_audio_file_is_heard_and_answered_aloud(demo, client, tmp_path):
+    from speech import Synthesizer
+
+    recording = tmp_path / "said.wav"
+    Synthesizer.load().synthesize(SAID, "sadness").save(recording)
+    shown = turn(client, audio=handle_file(str(recording)), user="voice-user", speak_aloud=True)
+    user_line, reply = shown["chat"]
+    assert said_text(user_line).startswith("🎤") and "job" in said_text(user_line)
+    assert shown["speech"]["label"] in ("neutral", "joy", "sadness", "anger", "fear", "disgust", "surprise")
+    assert shown["words"]["label"] == "sadness"
+    import soundfile as sf
+
+    samples, rate = sf.read(shown["voice"])
+    assert len(samples) / rate > 0.5  # the reply, spoken
+
+
+def test_an_uploaded_photo_gives_a_face_reading(demo, client):
+    from skimage import data as photos
+    from PIL import Image
+
+    path = demo.data / "astronaut.png"
+    Image.fromarray(photos.astronaut()).save(path)
+    shown = turn(client, "I am so happy to see you", image=handle_file(str(path)), user="face-user")
+    assert shown["face"]["label"] == "joy" and shown["words"]["label"] == "joy"
+    assert "face: joy" in shown["feeling"] and "agree" in shown["feeling"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 2001])
+def test_an_empty_or_over_long_turn_is_refused_and_nothing_is_stored(demo, client, text):
+    shown = turn(client, text, user="odd-user")
+    assert shown["chat"] == [] and stored(demo, "odd-user", "s") == []  # (the page shows why in a toast)
+
+
+def test_browsers_are_kept_apart_and_forget_me_deletes_only_mine(demo, client):
+    turn(client, "My sister is visiting tomorrow", user="alice", session="a1")
+    turn(client, "My cat ran away", user="bob", session="b1")
+    assert [t.user_text for t in stored(demo, "alice", "a1")] == ["My sister is visiting tomorrow"]
+    assert [t.user_text for t in stored(demo, "bob", "b1")] == ["My cat ran away"]
+    client.predict({"user_id": "alice", "session_id": "a1"}, api_name="/forget")
+    assert stored(demo, "alice", "a1") == [] and len(stored(demo, "bob", "b1")) == 1
+
+
+def test_the_page_answers_while_the_models_load(tmp_path):
+    """Before the agent is ready, a turn gets a clear message instead of hanging or failing."""
+    import app
+
+    release = threading.Event()
+
+    def slow_load(step):
+        step("loading the language model")
+        release.wait(60)
+        raise RuntimeError("this test never finishes loading")
+
+    loader = app.AgentLoader(slow_load)
+    page = app.build_demo(loader).queue()
+    page.launch(server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        with pytest.raises(Exception, match="Loading the models \\(loading the language model"):
+            Client(page.local_url, verbose=False).predict("hello", None, None, history=[],
+                                                          ids_value={"user_id": "u", "session_id": "s"},
+                                                          api_name="/respond")
+    finally:
+        release.set()
+        page.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("CI"),
+                    reason="needs Debian's chromium and chromium-driver (.ci/run installs them; in CI it must run)")
+def test_typing_in_the_page_shows_the_reply_and_the_panel_and_survives_a_refresh(demo):
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--window-size=1400,1300"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    wait = WebDriverWait(browser, 120)
+    try:
+        browser.get(demo.url)
+        wait.until(lambda b: "Ready" in b.find_element(By.ID, "status").text)
+        box = browser.find_element(By.CSS_SELECTOR, "#message textarea")
+        box.send_keys("I finally got the job I wanted!")
+        box.send_keys(Keys.ENTER)
+        wait.until(lambda b: "You:" in b.find_element(By.ID, "feeling").text)
+        wait.until(lambda b: "answers with" in b.find_element(By.ID, "response").text)
+        wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#chat .message-row")) >= 2)
+        wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".generating, .pending"))  # the turn is done
+        time.sleep(1)
+        ARTEFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTEFACTS / "demo-page.png"))
+        chat = browser.find_element(By.ID, "chat").text
+        assert "I finally got the job I wanted!" in chat
+        assert "joy" in browser.find_element(By.ID, "bars-text").text
+
+        browser.refresh()  # the browser keeps its ids: the conversation comes back from memory
+        wait.until(lambda b: "I finally got the job I wanted!" in b.find_element(By.ID, "chat").text)
+        wait.until(lambda b: "answers with" in b.find_element(By.ID, "response").text)
+    finally:
+        browser.quit()
