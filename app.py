@@ -30,6 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
 from agent.persona import VOICE_STYLES  # noqa: E402
+from agent.voice import TurnListener  # noqa: E402
 
 MODALITIES = {"text": "Words", "speech": "Voice", "face": "Face"}
 WEBCAM_FRAMES = 4  # the most recent webcam frames read with each turn (smoothed by the face node)
@@ -166,6 +167,8 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
     with gr.Blocks(title="Empathica") as demo:
         ids = gr.BrowserState({"user_id": "", "session_id": ""}, storage_key="empathica-ids")
         frames = gr.State([])
+        listener = gr.State(None)  # this browser's end-of-turn detector for the hands-free microphone
+        heard = gr.Audio(type="filepath", visible=False)  # a hands-free turn, once the user paused
         gr.Markdown("# Empathica\nTalk by typing or speaking, with your webcam on if you like. "
                     "The panel shows how the agent reads you, why, and how it chooses to answer.")
         status = gr.Markdown(loader.message(), elem_id="status")
@@ -177,8 +180,10 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
                                       elem_id="message", max_lines=6)
                     send_button = gr.Button("Send", variant="primary", scale=1, elem_id="send")
                 with gr.Row():
-                    mic = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Speak (the turn "
-                                   "is sent when you stop recording) or upload a recording", elem_id="mic")
+                    listen = gr.Audio(sources=["microphone"], streaming=True, elem_id="listen",
+                                      label="Hands-free: talk; the turn is sent when you pause")
+                    mic = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Or record (sent when "
+                                   "you stop), or upload a recording and press Send", elem_id="mic")
                     reply_audio = gr.Audio(label="The agent's voice", autoplay=True, interactive=False,
                                            elem_id="voice")
                 with gr.Row():
@@ -283,6 +288,28 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
         text.submit(turn, turn_inputs, turn_outputs, api_name="respond")
         for trigger in (send_button.click, mic.stop_recording):
             trigger(turn, turn_inputs, turn_outputs, api_visibility="private")
+
+        def hear(chunk, listening: TurnListener | None):
+            """Feed the hands-free stream to this browser's end-of-turn detector; a finished turn goes
+            to `heard`, whose change sends it."""
+            agent = loader.agent
+            if chunk is None or agent is None:
+                return listening, gr.skip()
+            listening = listening or TurnListener(agent.settings.speech)
+            finished = listening.feed(chunk[1], chunk[0])
+            if finished is None:
+                return listening, gr.skip()
+            return listening, (16000, (np.clip(finished, -1, 1) * 32767).astype(np.int16))
+
+        listen.stream(hear, [listen, listener], [listener, heard], stream_every=0.5, time_limit=3600,
+                      concurrency_limit=None, show_progress="hidden", api_visibility="private")
+
+        def heard_turn(audio_path, *rest):
+            if audio_path:  # (not when `heard` is cleared)
+                yield from turn("", audio_path, *rest)
+
+        heard.change(heard_turn, [heard, photo, *sliders, voice_style, speak, chat, ids, frames], turn_outputs,
+                     api_visibility="private")
 
         def forget_me(ids_value: dict):
             agent = loader.require()

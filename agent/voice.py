@@ -15,8 +15,11 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from agent.sdk import AudioChunk, EmpatheticAgent, Reply, StreamEvent
-from perception.audio import SAMPLE_RATE
+from agent.settings import SpeechSection
+from perception.audio import SAMPLE_RATE, to_mono_16k
 from speech.devices import Microphone, Player, check_devices
 from speech.turn_detector import TurnDetector
 
@@ -34,6 +37,23 @@ def voice_turn_from_file(agent: EmpatheticAgent, source: Path, target: Path | No
     if target is not None and reply is not None and reply.audio is not None:
         reply.audio.save(target)
     return reply
+
+
+class TurnListener:
+    """End of turn for audio that arrives in pieces from elsewhere (a browser's microphone stream):
+    `feed(samples, sample_rate)` gives the finished turn (16 kHz mono) once the user has paused for
+    `silence_ms`, else None."""
+
+    def __init__(self, speech: SpeechSection):
+        self.detector = TurnDetector(silence_ms=speech.silence_ms, min_speech_ms=speech.min_speech_ms,
+                                     max_turn_s=speech.max_turn_s)
+
+    def feed(self, samples: np.ndarray, sample_rate: int) -> np.ndarray | None:
+        finished = None
+        for event in self.detector.feed(to_mono_16k(samples, sample_rate)):
+            if event.kind == "turn_end":
+                finished = event.audio
+        return finished
 
 
 class LiveVoiceSession:

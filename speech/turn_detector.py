@@ -9,6 +9,7 @@ Speech shorter than `min_speech_ms` (a cough, a click) is dropped. Silero scores
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,7 +46,9 @@ class TurnDetector:
     _model: object = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._model = load_vad_model()
+        # a shallow copy: the ONNX session (the weights) is shared, the recurrent state is this detector's
+        # own, so several detectors (browser sessions) can listen at once
+        self._model = copy.copy(load_vad_model())
         self.reset()
 
     def reset(self) -> None:

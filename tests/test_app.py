@@ -155,26 +155,56 @@ def test_the_page_answers_while_the_models_load(tmp_path):
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+needs_chromium = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("CI"),
+    reason="needs Debian's chromium and chromium-driver (.ci/run installs them; in CI it must run)")
 
 
-@pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("CI"),
-                    reason="needs Debian's chromium and chromium-driver (.ci/run installs them; in CI it must run)")
-def test_typing_in_the_page_shows_the_reply_and_the_panel_and_survives_a_refresh(demo):
+def chromium(*flags: str):
+    """Headless Debian chromium under Selenium (no network, no downloaded driver)."""
     pytest.importorskip("selenium")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage", "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--window-size=1400,1300"):
+                 "--window-size=1400,1300", *flags):
         options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    wait = WebDriverWait(browser, 120)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+def click_button(wait, container: str, label: str) -> None:
+    """Click the button labelled `label` inside `container` once it is there (the page re-renders)."""
+    from selenium.webdriver.common.by import By
+
+    def click(browser) -> bool:
+        buttons = [b for b in browser.find_elements(By.CSS_SELECTOR, f"{container} button") if b.text == label]
+        if buttons:
+            buttons[0].click()
+        return bool(buttons)
+
+    wait.until(click)
+
+
+def turn_done(browser) -> bool:
+    from selenium.webdriver.common.by import By
+
+    busy = "//*[contains(@class, 'generating')][not(ancestor-or-self::*[@id='listen' or @id='webcam'])]"
+    return (len(browser.find_elements(By.CSS_SELECTOR, "#chat .message-row")) >= 2
+            and not browser.find_elements(By.XPATH, busy))  # the turn's outputs are no longer being written
+
+
+@needs_chromium
+def test_typing_in_the_page_shows_the_reply_and_the_panel_and_survives_a_refresh(demo):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = chromium()
+    wait = WebDriverWait(browser, 120, ignored_exceptions=(StaleElementReferenceException,))
     try:
         browser.get(demo.url)
         wait.until(lambda b: "Ready" in b.find_element(By.ID, "status").text)
@@ -183,17 +213,61 @@ def test_typing_in_the_page_shows_the_reply_and_the_panel_and_survives_a_refresh
         box.send_keys(Keys.ENTER)
         wait.until(lambda b: "You:" in b.find_element(By.ID, "feeling").text)
         wait.until(lambda b: "answers with" in b.find_element(By.ID, "response").text)
-        wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#chat .message-row")) >= 2)
-        wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".generating, .pending"))  # the turn is done
+        wait.until(turn_done)
         time.sleep(1)
         ARTEFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTEFACTS / "demo-page.png"))
-        chat = browser.find_element(By.ID, "chat").text
-        assert "I finally got the job I wanted!" in chat
+        assert "I finally got the job I wanted!" in browser.find_element(By.ID, "chat").text
         assert "joy" in browser.find_element(By.ID, "bars-text").text
 
         browser.refresh()  # the browser keeps its ids: the conversation comes back from memory
         wait.until(lambda b: "I finally got the job I wanted!" in b.find_element(By.ID, "chat").text)
         wait.until(lambda b: "answers with" in b.find_element(By.ID, "response").text)
+    finally:
+        browser.quit()
+
+
+@needs_chromium
+def test_hands_free_speech_and_the_webcam_in_the_page(demo, tmp_path):
+    """Chromium's fake devices play a recording into the microphone and show a face to the webcam:
+    the turn is sent when the speaker pauses, and the panel shows the voice and the face."""
+    import cv2
+    import numpy as np
+    import soundfile as sf
+    from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    from skimage import data as photos
+
+    from speech import Synthesizer
+
+    spoken = Synthesizer.load().synthesize(SAID, "sadness")
+    silence = np.zeros(spoken.sample_rate, dtype=np.float32)  # chromium loops the file: one turn per 20 s
+    sf.write(tmp_path / "said.wav", np.concatenate([silence, spoken.samples, *[silence] * 15]),
+             spoken.sample_rate, subtype="PCM_16")
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    frame[:, 80:560] = cv2.resize(photos.astronaut(), (480, 480))
+    with open(tmp_path / "face.y4m", "wb") as video:  # a still video of a smiling face
+        video.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(3):
+            video.write(b"FRAME\n" + cv2.cvtColor(frame, cv2.COLOR_RGB2YUV_I420).tobytes())
+
+    browser = chromium("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                       f"--use-file-for-fake-audio-capture={tmp_path / 'said.wav'}",
+                       f"--use-file-for-fake-video-capture={tmp_path / 'face.y4m'}")
+    wait = WebDriverWait(browser, 120, ignored_exceptions=(StaleElementReferenceException,))
+    try:
+        browser.get(demo.url)
+        wait.until(lambda b: "Ready" in b.find_element(By.ID, "status").text)
+        browser.find_element(By.ID, "webcam").click()
+        click_button(wait, "#webcam", "Record")
+        time.sleep(2)  # a few frames reach the server
+        click_button(wait, "#listen", "Record")
+        wait.until(lambda b: "job" in b.find_element(By.ID, "chat").text)
+        click_button(wait, "#listen", "Stop")
+        wait.until(turn_done)
+        feeling = browser.find_element(By.ID, "feeling").text
+        assert "voice:" in feeling and "face: joy" in feeling and "words: sadness" in feeling
+        assert "⚠" in feeling  # a smiling face with sad words: the panel says they disagree
     finally:
         browser.quit()
