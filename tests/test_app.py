@@ -120,6 +120,15 @@ def test_an_empty_or_over_long_turn_is_refused_and_nothing_is_stored(demo, clien
     assert shown["chat"] == [] and stored(demo, "odd-user", "s") == []  # (the page shows why in a toast)
 
 
+def test_an_over_long_recording_is_refused(demo, client, tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    sf.write(tmp_path / "long.wav", np.zeros(16000 * 125, dtype=np.float32), 16000)  # limit: 120 s
+    shown = turn(client, audio=handle_file(str(tmp_path / "long.wav")), user="long-user")
+    assert shown["chat"] == [] and stored(demo, "long-user", "s") == []
+
+
 def test_browsers_are_kept_apart_and_forget_me_deletes_only_mine(demo, client):
     turn(client, "My sister is visiting tomorrow", user="alice", session="a1")
     turn(client, "My cat ran away", user="bob", session="b1")
@@ -203,11 +212,19 @@ def test_typing_in_the_page_shows_the_reply_and_the_panel_and_survives_a_refresh
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser = chromium()
+    browser = chromium("--deny-permission-prompts")  # a visitor who says no to the microphone
     wait = WebDriverWait(browser, 120, ignored_exceptions=(StaleElementReferenceException,))
+
+    def toasts(b) -> str:
+        return " ".join(t.text for t in b.find_elements(By.CSS_SELECTOR, "[data-testid='toast-body']"))
+
     try:
         browser.get(demo.url)
         wait.until(lambda b: "Ready" in b.find_element(By.ID, "status").text)
+        browser.find_element(By.ID, "send").click()  # nothing typed
+        wait.until(lambda b: "the message is empty" in toasts(b))
+        click_button(wait, "#listen", "Record")
+        wait.until(lambda b: "Could not start recording from the microphone" in toasts(b))
         box = browser.find_element(By.CSS_SELECTOR, "#message textarea")
         box.send_keys("I finally got the job I wanted!")
         box.send_keys(Keys.ENTER)
