@@ -237,10 +237,14 @@ def bench(
     repeats: int = typer.Option(50, help="timed calls per model after warm-up"),
     speech: bool = typer.Option(True, help="also time the voice: ASR, speech emotion, TTS, voice turns"),
     voice_turns: int = typer.Option(3, help="warm voice turns (end of speech -> first audio out; 0: none)"),
+    streamed_turns: int = typer.Option(5, help="streamed turns: first reply token, whole reply (0: none)"),
+    sessions: int = typer.Option(20, help="concurrent sessions through one agent (0: none)"),
+    startup: bool = typer.Option(True, help="start-up of a fresh process (warm model cache) and peak RSS"),
+    cold_start: bool = typer.Option(False, help="also start once with an empty model cache (~1 min)"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures as JSON"),
 ) -> None:
     """Time the perception models alone, then start-up, a cold first turn and warm turns, per stage,
-    then the speech models and voice turns."""
+    then the speech models and voice turns, then streamed turns, concurrent sessions and memory."""
     from agent.bench import run_bench, run_model_bench
 
     quiet_model_loading()
@@ -268,32 +272,19 @@ def bench(
                           f"{result['warm_p95'][stage]:.3f}")
         console.print(table)
     if speech:
-        from agent.speech_bench import run_speech_bench
+        from agent.speech_bench import run_speech_bench, show_speech_bench
 
         with console.status("benchmarking speech", spinner="dots"):
             result["speech"] = sp = run_speech_bench(profile, voice_turns)
-        show_speech_bench(sp)
+        show_speech_bench(sp, console)
+    if streamed_turns or sessions or startup:
+        from agent.load_bench import run_load_bench, show_load_bench
+
+        with console.status("benchmarking start-up, streamed turns and concurrent sessions", spinner="dots"):
+            result["load"] = run_load_bench(profile, streamed_turns, sessions, startup, cold_start)
+        show_load_bench(result["load"], console)
     if json_out:
         json_out.write_text(json.dumps(result, indent=2))
-
-
-def show_speech_bench(sp: dict) -> None:
-    console.print(f"speech ({sp['device']}): ASR real-time factor {sp['asr_rtf_p50']:.3f} (p50), WER "
-                  f"{sp['asr_wer']:.3f} on {sp['asr_words']} words of generated speech; speech emotion "
-                  f"{sp['speech_emotion_ms_p50']:.0f} ms per utterance; TTS real-time factor "
-                  f"{sp['tts_rtf_p50']:.3f}, first audio chunk after {sp['tts_first_chunk_s_p50'] * 1000:.0f} ms")
-    table = Table(title="how the response emotions sound (same sentence)", title_justify="left")
-    for column in ("emotion", "duration (s)", "RMS", "median F0 (Hz)", "WER"):
-        table.add_column(column, justify="left" if column == "emotion" else "right")
-    for emotion, v in sp["emotions"].items():
-        table.add_row(emotion, f"{v['duration_s']:.2f}", f"{v['rms']:.4f}", f"{v['median_f0_hz']:.1f}", f"{v['wer']:.2f}")
-    console.print(table)
-    if "voice_turn" in sp:
-        v = sp["voice_turn"]
-        console.print(f"voice turn ({v['turns']} warm): end of speech -> first audio out "
-                      f"{v['end_of_speech_to_first_audio_s_p50']:.2f} s p50 ({v['silence_s']:.2f} s end-of-turn "
-                      f"silence + {v['processing_to_first_audio_s_p50']:.2f} s processing; p95 processing "
-                      f"{v['processing_to_first_audio_s_p95']:.2f} s); whole turn {v['whole_turn_s_p50']:.2f} s")
 
 
 def print_report(compute: Callable[[], Any], json_out: Optional[Path],

@@ -102,3 +102,24 @@ def _voice_turns(agent_cls, chunk_cls, synth, settings, turns: int) -> dict:
             "processing_to_first_audio_s_p95": percentile(first, 0.95),
             "end_of_speech_to_first_audio_s_p50": silence + statistics.median(first),
             "whole_turn_s_p50": statistics.median(whole)}
+
+
+def show_speech_bench(sp: dict, console) -> None:
+    console.print(f"speech ({sp['device']}): ASR real-time factor {sp['asr_rtf_p50']:.3f} (p50), WER "
+                  f"{sp['asr_wer']:.3f} on {sp['asr_words']} words of generated speech; speech emotion "
+                  f"{sp['speech_emotion_ms_p50']:.0f} ms per utterance; TTS real-time factor "
+                  f"{sp['tts_rtf_p50']:.3f}, first audio chunk after {sp['tts_first_chunk_s_p50'] * 1000:.0f} ms")
+    from rich.table import Table
+
+    table = Table(title="how the response emotions sound (same sentence)", title_justify="left")
+    for column in ("emotion", "duration (s)", "RMS", "median F0 (Hz)", "WER"):
+        table.add_column(column, justify="left" if column == "emotion" else "right")
+    for emotion, v in sp["emotions"].items():
+        table.add_row(emotion, f"{v['duration_s']:.2f}", f"{v['rms']:.4f}", f"{v['median_f0_hz']:.1f}", f"{v['wer']:.2f}")
+    console.print(table)
+    if "voice_turn" in sp:
+        v = sp["voice_turn"]
+        console.print(f"voice turn ({v['turns']} warm): end of speech -> first audio out "
+                      f"{v['end_of_speech_to_first_audio_s_p50']:.2f} s p50 ({v['silence_s']:.2f} s end-of-turn "
+                      f"silence + {v['processing_to_first_audio_s_p50']:.2f} s processing; p95 processing "
+                      f"{v['processing_to_first_audio_s_p95']:.2f} s); whole turn {v['whole_turn_s_p50']:.2f} s")

@@ -173,3 +173,14 @@ def test_the_voice_style_scales_how_much_emotion_the_voice_carries():
     tempos = [speak[s].tempo for s in ("flat", "calm", "expressive", "lively")]
     assert tempos == sorted(tempos) and len(set(tempos)) == 4
     assert speak["expressive"].pitch_semitones == pytest.approx(prosody_for(VAD(0.6, 0.4, 0.2)).pitch_semitones)
+
+
+def test_the_bench_times_streamed_turns_and_concurrent_sessions_without_leaks(agent):
+    from agent.load_bench import concurrent_sessions, streamed_turns
+
+    streamed = streamed_turns(agent, 2)
+    assert 0 < streamed["to_perception_s"]["p50"] <= streamed["to_whole_reply_s"]["p50"]
+    assert streamed["to_first_token_s"]["p50"] <= streamed["to_whole_reply_s"]["p50"]
+    many = concurrent_sessions(agent, sessions=6, turns_each=2)
+    assert (many["completed"], many["errors"], many["cross_session_leaks"]) == (12, 0, 0)
+    assert many["latency_s"]["p95"] >= many["latency_s"]["p50"] > 0
