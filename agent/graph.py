@@ -1,11 +1,13 @@
 """The turn: one LangGraph `StateGraph` of plain node functions over one typed state.
 
-    START → transcribe → recall → perceive → find_causes → choose_emotion → generate → speak
-          → remember → END
+    START → transcribe → recall → perceive → check_safety → find_causes → choose_emotion → generate
+          → speak → remember → END
 
 `transcribe` turns spoken input into text (it passes typed text through); `speak` renders the
 reply with the response emotion's prosody when the turn asks for voice. `recall` runs before
-`perceive` because recognizing emotion in conversation reads the earlier turns. While streaming,
+`perceive` because recognizing emotion in conversation reads the earlier turns. `check_safety` flags
+self-harm or suicidal intent; then the reply is the fixed crisis protocol (agent/safety.py), not the
+LLM's. While streaming,
 `generate` speaks each sentence as soon as the LLM has finished it, so the first audio is out
 while the rest is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with
@@ -14,6 +16,7 @@ is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from functools import partial, wraps
@@ -26,6 +29,7 @@ from agent.errors import InputError
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
 from agent.respond import ReplyWriter
+from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, crisis_signal
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MemoryStore, StoredTurn, TurnRecord
 from perception.cause import CauseExtractor
@@ -54,6 +58,8 @@ class TurnState(TypedDict, total=False):
     context: list[tuple[str, str]]  # (speaker, text) of the earlier turns, oldest first
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
+    # check_safety: the words expressing self-harm or suicidal intent, if any
+    crisis: str | None
     # find_causes, choose_emotion, generate, remember
     utterances: list[str]
     causes: list[Cause]
@@ -102,6 +108,10 @@ def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
     return {"estimates": result["estimates"], "affect": result["affect"]}
 
 
+def check_safety(state: TurnState) -> dict[str, Any]:
+    return {"crisis": crisis_signal(state["text"])}
+
+
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
     context = state.get("context") or []
     utterances = [text for _, text in context] + [state["text"]]
@@ -112,6 +122,8 @@ def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int)
 
 
 def choose_emotion(state: TurnState, *, transition: EmotionTransition) -> dict[str, Any]:
+    if state.get("crisis"):
+        return {"response": ResponseEmotion(*CRISIS_RESPONSE)}
     history = [(s, e) for t in state.get("history") or []
                for s, e in (("user", t.affect.fused.label), ("agent", t.response_emotion))]
     previous = state.get("agent_state")
@@ -134,7 +146,7 @@ def prompt_input(state: TurnState) -> PromptInput:
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:
     p = prompt_input(state)
     if not state.get("stream"):
-        return {"reply": writer.write(p)}
+        return {"reply": CRISIS_REPLY if state.get("crisis") else writer.write(p)}
     emit = get_stream_writer()
     speaking = bool(state.get("voice"))
     sentences, spoken, said = SentenceBuffer(), [], []  # the buffer's leftover is the reply's tail
@@ -145,7 +157,7 @@ def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[],
         said.append(sentence)
         emit({"audio": audio, "sentence": sentence})
 
-    deltas = writer.stream(p)
+    deltas = fixed_reply(CRISIS_REPLY) if state.get("crisis") else writer.stream(p)
     while True:
         try:
             delta = next(deltas)
@@ -169,6 +181,13 @@ def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[],
 def spoken_vad(state: TurnState) -> VAD:
     """The response VAD scaled by the persona's voice style (prosody is linear in it)."""
     return VAD.from_array(state["response"].vad.as_array() * state["persona"].expressiveness)
+
+
+def fixed_reply(text: str):
+    """A reply that is not written by the LLM, streamed like one (word by word)."""
+    for word in re.findall(r"\S+\s*", text):
+        yield word
+    return text
 
 
 def speak(state: TurnState, *, synthesizer: Callable[[], Any]) -> dict[str, Any]:
@@ -205,6 +224,7 @@ def build_turn_graph(c: TurnComponents):
         "transcribe": partial(transcribe, transcriber=c.transcriber),
         "recall": partial(recall, store=c.store, history_turns=c.history_turns),
         "perceive": partial(perceive, perception_graph=c.perception_graph),
+        "check_safety": check_safety,
         "find_causes": partial(find_causes, extractor=c.extractor, max_causes=c.max_causes),
         "choose_emotion": partial(choose_emotion, transition=c.transition),
         "generate": partial(generate, writer=c.writer, synthesizer=c.synthesizer),

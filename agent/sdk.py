@@ -43,6 +43,7 @@ class Reply:
     turn_index: int
     audio: Audio | None = None  # the spoken reply, when the turn asked for voice
     transcript: Any = None  # speech.transcriber.Transcript of spoken input (text, segments, word timings)
+    crisis: str | None = None  # words of self-harm or suicidal intent: the reply is the fixed protocol
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ class EmpatheticAgent:
                      intensity=response.intensity, perception=state["affect"],
                      causes=state.get("causes") or [], utterances=state.get("utterances") or [],
                      timings=timings, turn_index=state["turn_index"], audio=state.get("reply_audio"),
-                     transcript=state.get("transcript"))
+                     transcript=state.get("transcript"), crisis=state.get("crisis"))
 
     def respond(self, text: str | None = None, user_id: str = "default",
                 session_id: str = "default", audio: Any = None, image: Any = None,
