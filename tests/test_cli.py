@@ -71,9 +71,9 @@ def test_unreachable_llm_server_is_a_clear_error_per_turn(env):
 
 def test_bench_times_the_perception_and_speech_models(tmp_path):
     out = subprocess.run([sys.executable, "-m", "agent.cli", "bench", "--turns", "0", "--repeats", "2",
-                          "--voice-turns", "0",
+                          "--voice-turns", "0", "--streamed-turns", "1", "--sessions", "2", "--no-startup",
                           "--json", str(tmp_path / "b.json")], capture_output=True, text=True,
-                         env={**os.environ, "COLUMNS": "200"}, timeout=300)
+                         env={**os.environ, "COLUMNS": "200"}, timeout=600)
     assert out.returncode == 0, out.stderr
     assert "text emotion one utterance" in out.stdout and "utterances/s" in out.stdout
     import json
@@ -86,3 +86,6 @@ def test_bench_times_the_perception_and_speech_models(tmp_path):
     sounds = speech["emotions"]
     assert sounds["sadness"]["duration_s"] > sounds["joy"]["duration_s"]
     assert "how the response emotions sound" in out.stdout
+    load = everything["load"]
+    assert load["concurrent"]["completed"] == 2 and load["concurrent"]["errors"] == 0
+    assert load["streamed"]["to_first_token_s"]["p50"] > 0 and "2 concurrent sessions" in out.stdout
