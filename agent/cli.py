@@ -287,6 +287,44 @@ def bench(
         json_out.write_text(json.dumps(result, indent=2))
 
 
+def with_memory(profile: str, config: Optional[Path], action: Callable[[Any], Any]) -> Any:
+    """Run `action(store)` on the settings' memory store, without loading any model; a database that
+    is locked, gone or unreadable is a clear message and exit code 2."""
+    from memory import MemoryStore
+
+    if config is not None:
+        import os
+
+        os.environ["EMPATHICA_CONFIG"] = str(config)
+    try:
+        with MemoryStore(Settings.load(profile).database_url) as store:
+            return action(store)
+    except STARTUP_ERRORS as exc:
+        errors.print(f"[red]cannot use the memory:[/] {exc}")
+        raise typer.Exit(2)
+
+
+@app.command()
+def forget(user: str = typer.Option(..., help="the user whose data to delete"), profile: str = PROFILE_OPTION,
+           config: Optional[Path] = CONFIG_OPTION) -> None:
+    """Delete everything stored about a user: sessions, turns, estimates and causes."""
+    deleted = with_memory(profile, config, lambda store: store.delete_user(user))
+    console.print(f"deleted everything stored about {user!r}" if deleted else f"nothing is stored about {user!r}")
+
+
+@app.command()
+def export(user: str = typer.Option(..., help="the user whose data to export"), profile: str = PROFILE_OPTION,
+           config: Optional[Path] = CONFIG_OPTION,
+           out: Optional[Path] = typer.Option(None, help="write the JSON here instead of printing it")) -> None:
+    """Everything stored about a user, as JSON (sessions, turns, per-modality estimates, causes)."""
+    data = json.dumps(with_memory(profile, config, lambda store: store.export_user(user)), indent=2,
+                      ensure_ascii=False)
+    if out:
+        out.write_text(data + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(data + "\n")
+
+
 def print_report(compute: Callable[[], Any], json_out: Optional[Path],
                  figures: Callable[[Any], dict] = vars) -> None:
     """Run an evaluation, print its report, optionally write its figures as JSON; a missing or bad

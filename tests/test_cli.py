@@ -89,3 +89,25 @@ def test_bench_times_the_perception_and_speech_models(tmp_path):
     load = everything["load"]
     assert load["concurrent"]["completed"] == 2 and load["concurrent"]["errors"] == 0
     assert load["streamed"]["to_first_token_s"]["p50"] > 0 and "2 concurrent sessions" in out.stdout
+
+
+def test_export_and_forget_a_user(env, tmp_path):
+    import json
+
+    assert run_chat(["--user", "ann"], "I lost my job today\n", env).returncode == 0
+    assert run_chat(["--user", "bob"], "I got a puppy\n", env).returncode == 0
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "agent.cli", *args], capture_output=True, text=True,
+                              env={**os.environ, **env}, timeout=120)
+
+    exported = json.loads(cli("export", "--user", "ann").stdout)
+    turns = exported["sessions"][0]["turns"]
+    assert [t["user_text"] for t in turns] == ["I lost my job today"] and turns[0]["affect"]["fused"]["label"]
+    assert "deleted everything stored about 'ann'" in cli("forget", "--user", "ann").stdout
+    assert json.loads(cli("export", "--user", "ann").stdout)["sessions"] == []
+    assert "nothing is stored" in cli("forget", "--user", "ann").stdout
+    assert json.loads(cli("export", "--user", "bob").stdout)["sessions"]  # only ann's data went
+    (tmp_path / "data" / "empathica.db").write_bytes(b"not a database at all" * 100)
+    broken = cli("forget", "--user", "bob")
+    assert broken.returncode == 2 and "cannot use the memory" in broken.stderr
