@@ -180,8 +180,9 @@ def load_face_classifier(folder: str | Path | None = None, device: str = "cpu") 
         raise ModelLoadError(f"no face-expression model at {folder} (expected {CONFIG_FILE} and {WEIGHTS_FILE}, "
                              "as written by `python -m training.convert_fer_weights`)")
     device = resolve_device(device)
+    # channels-last: the depthwise-separable convolutions run about 3x faster so on a CPU
     return shared_model("face-classifier", str(folder.resolve()), device,
-                        lambda: load_folder(folder).to(device))
+                        lambda: load_folder(folder).to(device, memory_format=torch.channels_last))
 
 
 def preprocess(gray_faces: list[np.ndarray], size: tuple[int, int] = (64, 64)) -> torch.Tensor:
@@ -209,18 +210,40 @@ def preprocess(gray_faces: list[np.ndarray], size: tuple[int, int] = (64, 64)) -
     return torch.from_numpy((out / 255.0 - 0.5) * 2.0)
 
 
+def test_time_views(x: torch.Tensor, flip: bool = False, shift_px: int = 0) -> torch.Tensor:
+    """The input and its test-time views stacked along a new first axis: the horizontal mirror (when
+    `flip`), and copies moved `shift_px` pixels up, down, left and right (edges replicated), each with
+    its mirror too."""
+    views = [x]
+    if shift_px:
+        d, padded = shift_px, torch.nn.functional.pad(x, (shift_px,) * 4, mode="replicate")
+        h, w = x.shape[-2:]
+        views += [padded[..., d + dy:d + dy + h, d + dx:d + dx + w] for dy, dx in ((d, 0), (-d, 0), (0, d), (0, -d))]
+    if flip:
+        views += [v.flip(-1) for v in views]
+    return torch.stack(views)
+
+
 @torch.inference_mode()
 def face_probabilities(model: MiniXception, gray_faces: list[np.ndarray], batch_size: int = 256) -> np.ndarray:
     """(N, 7) float64 expression probabilities in `EMOTIONS` order (rows sum to 1) for greyscale crops
-    of any size; an empty list gives an empty (0, 7) array. Runs in fp32 on the model's device."""
+    of any size; an empty list gives an empty (0, 7) array. Runs in fp32 on the model's device. When
+    the model's `model.json` names `test_time_views` (flip, shift_px), the probabilities are the mean
+    over those views of each crop, computed in one batch."""
     if len(gray_faces) == 0:
         return np.zeros((0, len(EMOTIONS)))
     device = next(model.parameters()).device
-    size = tuple((getattr(model, "config", None) or {}).get("input_size", ARCHITECTURE["input_size"]))
+    config = getattr(model, "config", None) or {}
+    size = tuple(config.get("input_size", ARCHITECTURE["input_size"]))
+    views = config.get("test_time_views") or {}
     probs = []
     for start in range(0, len(gray_faces), batch_size):
-        x = preprocess(list(gray_faces[start:start + batch_size]), size).to(device)
-        probs.append(torch.softmax(model(x).float(), dim=-1).cpu().numpy().astype(np.float64))
+        x = test_time_views(preprocess(list(gray_faces[start:start + batch_size]), size).to(device),
+                            bool(views.get("flip")), int(views.get("shift_px", 0)))
+        n_views, n = x.shape[:2]
+        x = x.flatten(0, 1).contiguous(memory_format=torch.channels_last)
+        p = torch.softmax(model(x).float(), dim=-1).reshape(n_views, n, -1).mean(0)
+        probs.append(p.cpu().numpy().astype(np.float64))
     fer_order = np.concatenate(probs)
     emotions = fer_order[:, EMOTION_INDEX]
     return emotions / emotions.sum(axis=1, keepdims=True)

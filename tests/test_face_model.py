@@ -159,3 +159,18 @@ def test_eval_face_command_and_fine_tuning_script_on_a_fake_folder(fake_fer, tmp
          batch_size=8, seed=1, limit=14, threads=1)  # writes only if an epoch beats the start
     assert not (tmp_path / "tuned" / "mini_xception.safetensors").exists() or \
         json.loads((tmp_path / "tuned" / "model.json").read_text())["fine_tuning"]["epochs"] == 1
+
+
+def test_test_time_views_are_the_face_moved_and_mirrored():
+    import torch
+
+    from perception.face_model import test_time_views
+
+    x = torch.arange(2 * 64 * 64, dtype=torch.float32).reshape(2, 1, 64, 64)
+    views = test_time_views(x, flip=True, shift_px=1)
+    assert views.shape == (10, 2, 1, 64, 64)
+    assert torch.equal(views[0], x) and torch.equal(views[5], x.flip(-1))
+    assert torch.equal(views[1][..., :-1, :], x[..., 1:, :])  # moved one pixel (edge replicated)
+    assert test_time_views(x).shape == (1, 2, 1, 64, 64)
+    shipped = load_face_classifier()
+    assert shipped.config["test_time_views"] == {"flip": True, "shift_px": 1}
