@@ -85,8 +85,9 @@ def streamed_turns(agent: EmpatheticAgent, turns: int) -> dict:
             "to_whole_reply_s": summary(whole)}
 
 
-def concurrent_sessions(agent: EmpatheticAgent, sessions: int, turns_each: int = 1) -> dict:
-    """`sessions` users talk at once, each from its own thread, through one shared agent."""
+def concurrent_sessions(agent: EmpatheticAgent, sessions: int, turns_each: int = 1, keep: bool = False) -> dict:
+    """`sessions` users talk at once, each from its own thread, through one shared agent; their data
+    is deleted afterwards unless `keep` (then `users` lists them)."""
     run = uuid.uuid4().hex[:6]
     latencies: list[float] = []
     errors: list[str] = []
@@ -113,10 +114,11 @@ def concurrent_sessions(agent: EmpatheticAgent, sessions: int, turns_each: int =
     with ThreadPoolExecutor(max_workers=sessions) as pool:
         list(pool.map(talk, range(sessions)))
     wall = time.perf_counter() - start
-    for i in range(sessions):
-        agent.forget(f"bench-c{run}-{i}")
+    users = [f"bench-c{run}-{i}" for i in range(sessions)]
+    for user in users if not keep else []:
+        agent.forget(user)
     done = len(latencies)
-    return {"sessions": sessions, "turns_each": turns_each, "completed": done, "errors": len(errors),
+    return {"users": users if keep else [],"sessions": sessions, "turns_each": turns_each, "completed": done, "errors": len(errors),
             "error_examples": errors[:3], "wall_s": wall, "turns_per_s": done / wall if wall else 0.0,
             "latency_s": summary(latencies), "cross_session_leaks": leaks}
 
