@@ -157,8 +157,9 @@ def as_messages(turns) -> list[dict[str, str]]:
                                        {"role": "assistant", "content": t.reply_text})]
 
 
-def playable(audio) -> tuple[int, np.ndarray]:
-    return audio.sample_rate, (np.clip(audio.samples, -1, 1) * 32767).astype(np.int16)
+def playable(samples: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:
+    """Float samples in [-1, 1] as the (rate, int16) pair a gr.Audio plays."""
+    return sample_rate, (np.clip(samples, -1, 1) * 32767).astype(np.int16)
 
 
 # -- the page ------------------------------------------------------------------------------------------
@@ -275,7 +276,8 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
                     elif isinstance(event, ReplyEvent):
                         chat_so_far[-1] = {"role": "assistant", "content": event.reply.text}
                         turns = agent.history(ids_value["user_id"], ids_value["session_id"])
-                        voice = playable(event.reply.audio) if event.reply.audio is not None else None
+                        spoken = event.reply.audio
+                        voice = playable(spoken.samples, spoken.sample_rate) if spoken is not None else None
                         yield {chat: chat_so_far, plot: trajectory(turns), mic: None, ids: ids_value,
                                reply_audio: voice, **shown}
             except (InputError, StoreError) as exc:  # an empty turn, a bad recording or image; memory gone
@@ -299,7 +301,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
             finished = listening.feed(chunk[1], chunk[0])
             if finished is None:
                 return listening, gr.skip()
-            return listening, (16000, (np.clip(finished, -1, 1) * 32767).astype(np.int16))
+            return listening, playable(finished, 16000)
 
         listen.stream(hear, [listen, listener], [listener, heard], stream_every=0.5, time_limit=3600,
                       concurrency_limit=None, show_progress="hidden", api_visibility="private")

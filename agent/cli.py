@@ -37,11 +37,16 @@ def quiet_model_loading() -> None:
     transformers_logging.disable_progress_bar()
 
 
-def load_agent(profile: str, persona: Optional[Path], config: Optional[Path]) -> EmpatheticAgent:
+def use_config(config: Optional[Path]) -> None:
+    """Read settings from `config` (the --config option) from now on in this process."""
     if config is not None:
         import os
 
         os.environ["EMPATHICA_CONFIG"] = str(config)
+
+
+def load_agent(profile: str, persona: Optional[Path], config: Optional[Path]) -> EmpatheticAgent:
+    use_config(config)
     quiet_model_loading()
     with console.status("starting", spinner="dots") as status:
         return EmpatheticAgent.from_profile(
@@ -292,10 +297,7 @@ def with_memory(profile: str, config: Optional[Path], action: Callable[[Any], An
     is locked, gone or unreadable is a clear message and exit code 2."""
     from memory import MemoryStore
 
-    if config is not None:
-        import os
-
-        os.environ["EMPATHICA_CONFIG"] = str(config)
+    use_config(config)
     try:
         with MemoryStore(Settings.load(profile).database_url) as store:
             return action(store)
