@@ -11,17 +11,21 @@ LLM's. While streaming,
 `generate` speaks each sentence as soon as the LLM has finished it, so the first audio is out
 while the rest is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with
-`functools.partial`, so each can be called and tested alone.
+`functools.partial`, so each can be called and tested alone. `remember` stores text and estimates
+only; the raw recording and frames too only when `memory.store_media` is on.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from dataclasses import dataclass
 from functools import partial, wraps
 from typing import Annotated, Any, Callable, TypedDict
 
+import numpy as np
+import soundfile
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
@@ -31,7 +35,7 @@ from agent.prompt import PromptInput, PromptTurn
 from agent.respond import ReplyWriter
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, crisis_signal
 from agent.transition import EmotionTransition, ResponseEmotion
-from memory import MemoryStore, StoredTurn, TurnRecord
+from memory import MediaItem, MemoryStore, StoredTurn, TurnRecord
 from perception.cause import CauseExtractor
 from perception.emotions import VAD, Cause, EmotionEstimate, UserAffect
 from perception.graph import merge_dicts
@@ -196,13 +200,30 @@ def speak(state: TurnState, *, synthesizer: Callable[[], Any]) -> dict[str, Any]
     return {"reply_audio": synthesizer().synthesize(state["reply"], spoken_vad(state))}
 
 
-def remember(state: TurnState, *, store: MemoryStore) -> dict[str, Any]:
+def raw_media(state: TurnState) -> list[MediaItem]:
+    """The turn's recording as 16 kHz FLAC and its frames as PNG, for `memory.store_media`."""
+    import cv2  # lazily, like perception's image code
+
+    items = []
+    if state.get("audio") is not None:
+        flac = io.BytesIO()
+        soundfile.write(flac, np.asarray(state["audio"], dtype=np.float32), 16000, format="FLAC")
+        items.append(MediaItem("audio", "audio/flac", flac.getvalue()))
+    for frame in state.get("frames") or []:
+        ok, png = cv2.imencode(".png", cv2.cvtColor(np.asarray(frame, dtype=np.uint8), cv2.COLOR_RGB2BGR))
+        if ok:
+            items.append(MediaItem("image", "image/png", png.tobytes()))
+    return items
+
+
+def remember(state: TurnState, *, store: MemoryStore, store_media: bool = False) -> dict[str, Any]:
     response = state["response"]
     record = TurnRecord(
         user_id=state["user_id"], session_id=state["session_id"], user_text=state["text"],
         affect=state["affect"], causes=state.get("causes") or [], response_emotion=response.label,
         response_vad=response.vad, response_intensity=response.intensity, reply_text=state["reply"],
-        timings=dict(state.get("timings") or {}), persona=state["persona"].name)
+        timings=dict(state.get("timings") or {}), persona=state["persona"].name,
+        media=raw_media(state) if store_media else [])
     return {"turn_index": store.save_turn(record)}
 
 
@@ -217,6 +238,7 @@ class TurnComponents:
     synthesizer: Callable[[], Any]
     history_turns: int = 6
     max_causes: int = 2
+    store_media: bool = False  # keep raw recordings and frames (off: privacy by default)
 
 
 def build_turn_graph(c: TurnComponents):
@@ -229,7 +251,7 @@ def build_turn_graph(c: TurnComponents):
         "choose_emotion": partial(choose_emotion, transition=c.transition),
         "generate": partial(generate, writer=c.writer, synthesizer=c.synthesizer),
         "speak": partial(speak, synthesizer=c.synthesizer),
-        "remember": partial(remember, store=c.store),
+        "remember": partial(remember, store=c.store, store_media=c.store_media),
     }
     graph = StateGraph(TurnState)
     previous = START

@@ -121,7 +121,8 @@ class EmpatheticAgent:
             extractor=extractor,
             transition=EmotionTransition.load(settings.transition.model),
             writer=ReplyWriter(llm, recognizer, settings.llm),
-            history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes)
+            history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
+            store_media=settings.memory.store_media)
         return cls(settings, persona, store, components)
 
     @classmethod

@@ -76,6 +76,9 @@ class MemorySection(BaseModel):
     #: Any SQLAlchemy URL; default: an SQLite file in the user data directory.
     url: str | None = None
     history_turns: int = 6
+    #: Keep the raw recording (FLAC) and webcam frames (PNG) of each turn. Off: only text and
+    #: emotion estimates are stored, and raw audio and frames never leave the process.
+    store_media: bool = False
 
 
 class LimitsSection(BaseModel):

@@ -8,7 +8,7 @@ The schema is managed by Alembic (``memory/migrations``) and upgraded when a sto
 """
 
 from memory.errors import StoreError
-from memory.records import AffectProfile, StoredTurn, TurnRecord
+from memory.records import AffectProfile, MediaItem, StoredTurn, TurnRecord
 from memory.store import MemoryStore
 
-__all__ = ["MemoryStore", "TurnRecord", "StoredTurn", "AffectProfile", "StoreError"]
+__all__ = ["MemoryStore", "TurnRecord", "StoredTurn", "MediaItem", "AffectProfile", "StoreError"]

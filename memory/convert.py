@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 from perception.emotions import VAD, Cause, EmotionEstimate, UserAffect
 
-from memory.models import Turn, TurnCause, TurnEstimate
-from memory.records import StoredTurn, TurnRecord
+from memory.models import Turn, TurnCause, TurnEstimate, TurnMedia
+from memory.records import MediaItem, StoredTurn, TurnRecord
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -43,7 +43,9 @@ def turn_row(record: TurnRecord, session_pk: int, index: int) -> Turn:
         response_dominance=float(vad.dominance),
         response_intensity=float(record.response_intensity), fused_label=fused.label,
         timings={str(k): float(v) for k, v in record.timings.items()}, persona=record.persona,
-        estimates=estimates, causes=[_cause_row(c) for c in record.causes])
+        estimates=estimates, causes=[_cause_row(c) for c in record.causes],
+        media=[TurnMedia(kind=m.kind, mime_type=m.mime_type, data=bytes(m.data))
+               for m in record.media])
 
 
 def _estimate(row: TurnEstimate) -> EmotionEstimate:
@@ -52,8 +54,8 @@ def _estimate(row: TurnEstimate) -> EmotionEstimate:
                            confidence=row.confidence, modality=row.modality)
 
 
-def stored_turn(row: Turn, user_id: str, session_id: str) -> StoredTurn:
-    """The `StoredTurn` for a loaded `Turn` row (estimates and causes loaded with it)."""
+def stored_turn(row: Turn, user_id: str, session_id: str, with_media: bool = False) -> StoredTurn:
+    """The `StoredTurn` for a loaded `Turn` row (estimates and causes, and media if asked, loaded)."""
     fused = next(_estimate(e) for e in row.estimates if e.is_fused)
     modalities = {e.modality: _estimate(e) for e in row.estimates if not e.is_fused}
     return StoredTurn(
@@ -64,4 +66,5 @@ def stored_turn(row: Turn, user_id: str, session_id: str) -> StoredTurn:
         response_vad=VAD(row.response_valence, row.response_arousal, row.response_dominance),
         response_intensity=row.response_intensity, reply_text=row.reply_text,
         timings=dict(row.timings), persona=row.persona,
+        media=[MediaItem(m.kind, m.mime_type, bytes(m.data)) for m in row.media] if with_media else [],
         index=row.index, created_at=as_utc(row.created_at))

@@ -39,6 +39,10 @@ def explain(exc: SQLAlchemyError, *, action: str, where: str, busy_timeout: floa
         return StoreError(
             f"{action}: input/output error on the database {where} ({detail}). Check the disk "
             f"(free space, removed drive, network share) and try again.")
+    if "connection failed" in text or "could not connect" in text or "connection refused" in text:
+        return StoreError(
+            f"{action}: cannot connect to the database server of {where} ({detail}). Start the "
+            f"server or check the host, port, database name and credentials in the URL, {ELSEWHERE}.")
     if isinstance(exc, IntegrityError):
         return StoreError(f"{action}: the database {where} rejected the data ({detail}).")
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

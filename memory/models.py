@@ -2,8 +2,9 @@
 
 One row per user (keyed by the user id the app passes), one per conversation session (named by the
 session id the app passes, unique per user), one per turn, and under each turn its per-modality and
-fused emotion estimates and its emotion causes. Deleting a user deletes everything below it, both
-through the ORM and through ``ON DELETE CASCADE`` in the database.
+fused emotion estimates, its emotion causes and, only when the app's setting turns it on, its raw
+media. Deleting a user deletes everything below it, both through the ORM and through
+``ON DELETE CASCADE`` in the database.
 
 Any change here needs a new Alembic migration in ``memory/migrations/versions``; the test suite checks
 that the models and the migrations agree.
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Integer, MetaData, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: Deterministic constraint names, so migrations (and SQLite batch mode) can refer to them.
@@ -99,6 +100,9 @@ class Turn(Base):
     causes: Mapped[list[TurnCause]] = relationship(
         back_populates="turn", cascade="all, delete-orphan", passive_deletes=True,
         order_by="TurnCause.id")
+    media: Mapped[list[TurnMedia]] = relationship(
+        back_populates="turn", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="TurnMedia.id")
 
 
 class TurnEstimate(Base):
@@ -140,3 +144,19 @@ class TurnCause(Base):
     score: Mapped[float] = mapped_column(Float)
 
     turn: Mapped[Turn] = relationship(back_populates="causes")
+
+
+class TurnMedia(Base):
+    """A raw recording or webcam frame of a turn; only written when ``memory.store_media`` is on."""
+
+    __tablename__ = "turn_media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("turns.id", ondelete="CASCADE"), index=True)
+    #: "audio" (the user's speech) or "image" (a webcam frame or photo).
+    kind: Mapped[str] = mapped_column(String(16))
+    #: The encoding of `data`, e.g. "audio/flac" or "image/png".
+    mime_type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    turn: Mapped[Turn] = relationship(back_populates="media")

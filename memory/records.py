@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from perception.emotions import VAD, Cause, UserAffect
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """One raw input of a turn, encoded: the user's recording or a webcam frame.
+
+    `kind` is "audio" or "image"; `mime_type` says how `data` is encoded ("audio/flac", "image/png").
+    Stored only when the application's setting allows it (off by default).
+    """
+
+    kind: str
+    mime_type: str
+    data: bytes
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable: the bytes as base64."""
+        return {"kind": self.kind, "mime_type": self.mime_type, "bytes": len(self.data),
+                "data_base64": base64.b64encode(self.data).decode("ascii")}
 
 
 @dataclass(frozen=True)
@@ -14,7 +33,8 @@ class TurnRecord:
 
     `user_id` and `session_id` are the application's own identifiers; a session id only has meaning
     together with its user. `response_*` describe the emotion the agent chose to answer with, and
-    `timings` holds seconds per pipeline stage.
+    `timings` holds seconds per pipeline stage. `media` holds raw recordings and frames to keep, and
+    is empty unless the application's setting turns storing them on.
     """
 
     user_id: str
@@ -28,13 +48,15 @@ class TurnRecord:
     reply_text: str
     timings: dict[str, float] = field(default_factory=dict)
     persona: str | None = None
+    media: list[MediaItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
 class StoredTurn(TurnRecord):
     """A turn read back from the store: the saved `TurnRecord` plus its position and timestamp.
 
-    `index` counts from 0 within the session; `created_at` is timezone-aware UTC.
+    `index` counts from 0 within the session; `created_at` is timezone-aware UTC. `media` is only
+    read back by `MemoryStore.export_user` (the history a turn recalls leaves it out).
     """
 
     index: int
@@ -59,6 +81,7 @@ class StoredTurn(TurnRecord):
             "reply_text": self.reply_text,
             "timings": dict(self.timings),
             "persona": self.persona,
+            "media": [m.to_dict() for m in self.media],
         }
 
 

@@ -75,7 +75,7 @@ class MemoryStore:
         return index
 
     def delete_user(self, user_id: str) -> bool:
-        """Delete the user and all their sessions, turns, estimates and causes; False if unknown."""
+        """Delete the user and all their sessions, turns, estimates, causes and media; False if unknown."""
         with self._transaction(f"could not delete user {user_id!r}", write=True) as s:
             user = s.get(User, user_id)
             if user is None:
@@ -141,7 +141,8 @@ class MemoryStore:
         load = selectinload(User.sessions).selectinload(ConversationSession.turns)
         with self._transaction(f"could not export user {user_id!r}") as s:
             user = s.get(User, user_id, options=[load.selectinload(Turn.estimates),
-                                                 load.selectinload(Turn.causes)])
+                                                 load.selectinload(Turn.causes),
+                                                 load.selectinload(Turn.media)])
             if user is None:
                 return {"user_id": user_id, "created_at": None, "sessions": []}
             return {
@@ -150,7 +151,8 @@ class MemoryStore:
                 "sessions": [{
                     "session_id": session.name,
                     "created_at": as_utc(session.created_at).isoformat(),
-                    "turns": [stored_turn(t, user.id, session.name).to_dict() for t in session.turns],
+                    "turns": [stored_turn(t, user.id, session.name, with_media=True).to_dict()
+                              for t in session.turns],
                 } for session in user.sessions],
             }
 

@@ -4,6 +4,7 @@ in for hub models at the edge of the tests (nothing is downloaded)."""
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -16,6 +17,34 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
     """Each test gets its own data dir (database) and no user config file."""
     monkeypatch.setenv("EMPATHICA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("EMPATHICA_CONFIG", str(tmp_path / "no-config.toml"))
+
+
+#: Admin URL of a PostgreSQL server the memory tests may create databases on (.ci/start-postgres).
+POSTGRES_ENV = "EMPATHICA_TEST_POSTGRES_URL"
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty database on the PostgreSQL server that $EMPATHICA_TEST_POSTGRES_URL names,
+    dropped afterwards. Skipped without a server, except under CI, where it must be there."""
+    admin = os.environ.get(POSTGRES_ENV)
+    if not admin:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test PostgreSQL: .ci/run sets {POSTGRES_ENV}")
+        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} (.ci/start-postgres DIR starts one)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"empathica_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -184,3 +184,62 @@ def test_the_bench_times_streamed_turns_and_concurrent_sessions_without_leaks(ag
     many = concurrent_sessions(agent, sessions=6, turns_each=2)
     assert (many["completed"], many["errors"], many["cross_session_leaks"]) == (12, 0, 0)
     assert many["latency_s"]["p95"] >= many["latency_s"]["p50"] > 0
+
+
+def test_raw_audio_and_frames_are_stored_only_when_the_setting_is_on(tmp_path, tiny_llm):
+    import base64
+    import io
+
+    import cv2
+    import numpy as np
+    import soundfile
+    from skimage import data as photos
+
+    from agent import Persona
+    from agent.graph import raw_media
+    from agent.transition import ResponseEmotion
+    from perception.emotions import VAD, EmotionEstimate, UserAffect
+
+    audio = (0.1 * np.sin(np.linspace(0, 400, 16000))).astype(np.float32)
+    frame = photos.astronaut()[:64, :48]
+    fused = EmotionEstimate("joy", {"joy": 1.0}, VAD.of("joy"), 1.0, "fused")
+    state = {"text": "hello", "user_id": "u", "session_id": "s", "audio": audio, "frames": [frame],
+             "affect": UserAffect(fused, {}), "reply": "hi", "persona": Persona(),
+             "response": ResponseEmotion("joy", VAD.of("joy"), 0.5, {})}
+    with MemoryStore(f"sqlite:///{tmp_path / 'm.db'}") as store:
+        remember(state, store=store)  # the default: text and estimates only
+        remember(state, store=store, store_media=True)
+        kept, private = (t["media"] for t in store.export_user("u")["sessions"][0]["turns"][::-1])
+    assert private == []
+    assert [(m["kind"], m["mime_type"]) for m in kept] == [("audio", "audio/flac"), ("image", "image/png")]
+    samples, rate = soundfile.read(io.BytesIO(base64.b64decode(kept[0]["data_base64"])), dtype="float32")
+    assert rate == 16000 and np.abs(samples - audio).max() < 1e-4  # FLAC: 16-bit lossless
+    png = cv2.imdecode(np.frombuffer(base64.b64decode(kept[1]["data_base64"]), np.uint8), cv2.IMREAD_COLOR)
+    assert np.array_equal(png[:, :, ::-1], frame)
+    assert raw_media({"text": "typed only"}) == []
+
+    # through the SDK: a photo turn keeps no media by default, and keeps it with the setting on
+    for store_media, expected in ((False, 0), (True, 1)):
+        settings = Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 4, "candidates": 1},
+                                 memory={"url": f"sqlite:///{tmp_path / f'sdk-{store_media}.db'}",
+                                         "store_media": store_media})
+        agent = EmpatheticAgent.from_settings(settings)
+        try:
+            agent.respond(text="look at me", user_id="p", image=photos.astronaut())
+            [turn] = agent.export("p")["sessions"][0]["turns"]
+        finally:
+            agent.close()
+        assert len(turn["media"]) == expected
+
+
+def test_whole_turns_on_postgresql_through_the_sdk(postgres_url, tiny_llm):
+    settings = Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 4, "candidates": 1},
+                             memory={"url": postgres_url})
+    agent = EmpatheticAgent.from_settings(settings)
+    try:
+        agent.respond(text="I lost my job today", user_id="u", session_id="s")
+        second = agent.respond(text="They said it was budget cuts", user_id="u", session_id="s")
+        assert second.turn_index == 1 and second.utterances[0] == "I lost my job today"
+        assert agent.forget("u") and agent.history("u", "s") == []
+    finally:
+        agent.close()

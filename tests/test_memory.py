@@ -1,10 +1,16 @@
-"""Tests of the memory package: round trips, isolation, transactions, migrations and failures."""
+"""Tests of the memory package: round trips, isolation, transactions, migrations and failures.
+
+The tests taking `url` or `store` run on SQLite and on PostgreSQL (a real server: .ci/start-postgres
+starts one and $EMPATHICA_TEST_POSTGRES_URL names it; see `postgres_url` in conftest.py).
+"""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
+import socket
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -13,10 +19,10 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from memory import AffectProfile, MemoryStore, StoredTurn, StoreError, TurnRecord
+from memory import AffectProfile, MediaItem, MemoryStore, StoredTurn, StoreError, TurnRecord
 from memory import database
 from memory.models import Base, Turn
 from perception.emotions import VAD, Cause, EmotionEstimate, UserAffect
@@ -32,7 +38,7 @@ def estimate(label: str, modality: str, confidence: float = 0.7) -> EmotionEstim
 
 def record(user: str = "alice", session: str = "s1", text: str = "I lost my keys", *,
            feels: str = "sadness", responds: str = "sadness", causes: list[Cause] | None = None,
-           persona: str | None = "warm") -> TurnRecord:
+           persona: str | None = "warm", media: list[MediaItem] | None = None) -> TurnRecord:
     """A full turn record with fused, text and speech estimates and one cause."""
     return TurnRecord(
         user_id=user, session_id=session, user_text=text,
@@ -41,7 +47,8 @@ def record(user: str = "alice", session: str = "s1", text: str = "I lost my keys
                            "speech": estimate("neutral", "speech", 0.5)}),
         causes=[Cause(0, 2, 14, text[2:14], 0.91)] if causes is None else causes,
         response_emotion=responds, response_vad=VAD.of(responds), response_intensity=0.42,
-        reply_text=f"reply to {text}", timings={"perceive": 0.12, "reply": 0.75}, persona=persona)
+        reply_text=f"reply to {text}", timings={"perceive": 0.12, "reply": 0.75}, persona=persona,
+        media=media or [])
 
 
 @pytest.fixture
@@ -49,20 +56,39 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "empathica.db"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, db_path: Path) -> str:
+    """A database that does not exist yet (SQLite) or is empty (PostgreSQL)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    return f"sqlite:///{db_path}"
+
+
 @pytest.fixture
-def store(db_path: Path):
-    with MemoryStore(f"sqlite:///{db_path}") as s:
+def store(url: str):
+    with MemoryStore(url) as s:
         yield s
 
 
-def count_rows(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+def raw_engine(url: str):
+    """A plain engine on `url` (no store), creating an SQLite file's folder first."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(url)
+
+
+def count_rows(url: str, table: str) -> int:
+    engine = raw_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    finally:
+        engine.dispose()
 
 
 # ------------------------------------------------------------------------------------ round trips
-def test_round_trip_of_a_full_turn(store: MemoryStore, db_path: Path):
-    assert db_path.exists()  # the parent directory was created
+def test_round_trip_of_a_full_turn(store: MemoryStore, db_path: Path, url: str):
+    assert db_path.exists() == url.startswith("sqlite")  # the parent directory was created
     saved = record(causes=[Cause(0, 2, 6, "lost", 0.9), Cause(1, 0, 3, "my ", 0.25)])
     assert store.save_turn(saved) == 0
     [turn] = store.history("alice", "s1")
@@ -110,8 +136,7 @@ def test_sessions_of_different_users_are_isolated(store: MemoryStore):
     assert store.affect_profile("bob").label_counts == {"anger": 1}
 
 
-def test_agent_state_survives_a_restart(db_path: Path):
-    url = f"sqlite:///{db_path}"
+def test_agent_state_survives_a_restart(url: str):
     with MemoryStore(url) as first:
         assert first.agent_state("alice", "s1") is None
         first.save_turn(record(responds="joy"))
@@ -139,7 +164,7 @@ def test_affect_profile_counts_only_this_users_turns(store: MemoryStore):
 
 
 # ----------------------------------------------------------------------------------- transactions
-def test_a_failed_save_writes_nothing_of_that_turn(store: MemoryStore, db_path: Path):
+def test_a_failed_save_writes_nothing_of_that_turn(store: MemoryStore, url: str):
     store.save_turn(record(text="first turn"))
     bad_cause = Cause(0, 0, 4, None, 0.5)  # type: ignore[arg-type]  # text is NOT NULL
     with pytest.raises(StoreError, match="nothing of it was written"):
@@ -148,10 +173,10 @@ def test_a_failed_save_writes_nothing_of_that_turn(store: MemoryStore, db_path: 
         store.save_turn(record("carol", "new", causes=[bad_cause]))
     assert [t.user_text for t in store.history("alice", "s1")] == ["first turn"]
     assert store.export_user("carol")["sessions"] == []
-    assert count_rows(db_path, "turns") == 1
-    assert count_rows(db_path, "turn_estimates") == 3
-    assert count_rows(db_path, "turn_causes") == 1
-    assert count_rows(db_path, "users") == 1
+    assert count_rows(url, "turns") == 1
+    assert count_rows(url, "turn_estimates") == 3
+    assert count_rows(url, "turn_causes") == 1
+    assert count_rows(url, "users") == 1
     assert store.save_turn(record(text="second turn")) == 1
 
 
@@ -173,22 +198,22 @@ def test_a_crash_after_the_turn_was_flushed_rolls_it_back(store: MemoryStore, mo
 
 
 # ------------------------------------------------------------------------------------- migrations
-def test_fresh_database_is_at_head_and_matches_the_models(store: MemoryStore, db_path: Path):
-    with sqlite3.connect(db_path) as conn:
-        [(version,)] = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert version == database.head_revision() == "0001"
-    engine = create_engine(f"sqlite:///{db_path}")
+def test_fresh_database_is_at_head_and_matches_the_models(store: MemoryStore, url: str):
+    engine = raw_engine(url)
     try:
         with engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            if url.startswith("sqlite"):
+                assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
+    assert version == database.head_revision() == "0002"
 
 
-def test_migrations_downgrade_and_upgrade_again(tmp_path: Path):
-    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+def test_migrations_downgrade_and_upgrade_again(url: str):
+    engine = raw_engine(url)
     try:
         with engine.begin() as conn:
             command.upgrade(database.alembic_config(conn), "head")
@@ -199,18 +224,71 @@ def test_migrations_downgrade_and_upgrade_again(tmp_path: Path):
         engine.dispose()
 
 
-def test_reopening_a_current_database_runs_no_migration(db_path: Path, monkeypatch):
-    MemoryStore(f"sqlite:///{db_path}").close()
+def test_reopening_a_current_database_runs_no_migration(url: str, monkeypatch):
+    MemoryStore(url).close()
     monkeypatch.setattr(database.command, "upgrade", lambda *a, **k: pytest.fail("migrated"))
-    MemoryStore(f"sqlite:///{db_path}").close()
+    MemoryStore(url).close()
 
 
-def test_database_from_a_newer_version_is_refused(db_path: Path):
-    MemoryStore(f"sqlite:///{db_path}").close()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+def test_database_from_a_newer_version_is_refused(url: str):
+    MemoryStore(url).close()
+    engine = raw_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
     with pytest.raises(StoreError, match="newer"):
-        MemoryStore(f"sqlite:///{db_path}")
+        MemoryStore(url)
+
+
+def test_a_database_of_the_previous_schema_is_upgraded_with_its_turns(url: str):
+    """A database written by the previous release (schema 0001, before raw media) opens, keeps its
+    turns, and takes new turns with media."""
+    engine = raw_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(database.alembic_config(conn), "0001")
+        conn.execute(text("INSERT INTO users (id, created_at) VALUES ('old', :t)"),
+                     {"t": datetime(2026, 1, 2, tzinfo=timezone.utc)})
+        conn.execute(text("INSERT INTO sessions (id, user_id, name, created_at) "
+                          "VALUES (7, 'old', 's', :t)"), {"t": datetime(2026, 1, 2, tzinfo=timezone.utc)})
+        conn.execute(text(
+            "INSERT INTO turns (id, session_id, index, created_at, user_text, reply_text, "
+            "response_emotion, response_valence, response_arousal, response_dominance, "
+            "response_intensity, fused_label, timings, persona) VALUES (70, 7, 0, :t, "
+            "'written by 0001', 'an old reply', 'joy', 0.5, 0.3, 0.2, 0.4, 'sadness', '{}', NULL)"
+            .replace(" index,", ' "index",')), {"t": datetime(2026, 1, 2, tzinfo=timezone.utc)})
+        conn.execute(text(
+            "INSERT INTO turn_estimates (turn_id, is_fused, modality, label, scores, valence, "
+            "arousal, dominance, confidence) VALUES (70, :yes, 'fused', 'sadness', "
+            "'{\"sadness\": 0.9}', -0.6, -0.3, -0.3, 0.9)"), {"yes": True})
+        conn.execute(text("INSERT INTO turn_causes (turn_id, utterance, start, \"end\", text, score) "
+                          "VALUES (70, 0, 0, 7, 'written', 0.8)"))
+    assert database.current_revision(engine) == "0001"
+    engine.dispose()
+    with MemoryStore(url) as store:
+        [old] = store.history("old", "s")
+        assert (old.user_text, old.reply_text, old.affect.fused.label) == (
+            "written by 0001", "an old reply", "sadness")
+        assert old.causes[0].text == "written" and old.media == []
+        clip = MediaItem("audio", "audio/flac", b"fLaC\x00\x01")
+        assert store.save_turn(record("old", "s", "a new turn", media=[clip])) == 1
+        exported = store.export_user("old")["sessions"][0]["turns"]
+        assert [len(t["media"]) for t in exported] == [0, 1]
+    assert count_rows(url, "turn_media") == 1
+    engine = raw_engine(url)
+    assert database.current_revision(engine) == database.head_revision()
+    engine.dispose()
+
+
+def test_media_are_exported_but_not_recalled(store: MemoryStore):
+    frame = MediaItem("image", "image/png", bytes(range(256)))
+    store.save_turn(record(media=[MediaItem("audio", "audio/flac", b"fLaC" * 100), frame]))
+    store.save_turn(record(text="no media"))
+    assert [t.media for t in store.history("alice", "s1")] == [[], []]  # prompts never load bytes
+    first, second = store.export_user("alice")["sessions"][0]["turns"]
+    assert [(m["kind"], m["mime_type"], m["bytes"]) for m in first["media"]] == [
+        ("audio", "audio/flac", 400), ("image", "image/png", 256)]
+    assert base64.b64decode(first["media"][1]["data_base64"]) == frame.data
+    assert second["media"] == []
 
 
 # --------------------------------------------------------------------------------------- failures
@@ -260,12 +338,23 @@ def test_locked_database_times_out_then_works_after_release(db_path: Path):
                                                                        "after the lock"]
 
 
-def test_database_file_deleted_while_running_is_reopened(store: MemoryStore, db_path: Path):
-    store.save_turn(record())
-    db_path.unlink()
-    assert store.save_turn(record(text="after deletion")) == 0
-    assert db_path.exists()
-    assert [t.user_text for t in store.history("alice", "s1")] == ["after deletion"]
+def test_database_file_deleted_while_running_is_reopened(db_path: Path):
+    with MemoryStore(f"sqlite:///{db_path}") as store:
+        store.save_turn(record())
+        db_path.unlink()
+        assert store.save_turn(record(text="after deletion")) == 0
+        assert db_path.exists()
+        assert [t.user_text for t in store.history("alice", "s1")] == ["after deletion"]
+
+
+def test_a_postgresql_server_that_is_not_there_is_reported():
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StoreError) as info:
+        MemoryStore(f"postgresql+psycopg://nobody@127.0.0.1:{port}/empathica")
+    assert f"127.0.0.1:{port}" in str(info.value)
+    assert "cannot connect to the database server" in str(info.value)
 
 
 @pytest.mark.parametrize("url", ["not a url", "nosuchdialect://host/db"])
@@ -283,8 +372,8 @@ def test_closed_store_refuses_calls(db_path: Path):
 
 
 # ------------------------------------------------------------------------------- delete / export
-def test_delete_user_removes_everything_of_that_user_only(store: MemoryStore, db_path: Path):
-    store.save_turn(record("alice", "s1"))
+def test_delete_user_removes_everything_of_that_user_only(store: MemoryStore, url: str):
+    store.save_turn(record("alice", "s1", media=[MediaItem("audio", "audio/flac", b"fLaC...")]))
     store.save_turn(record("alice", "s2"))
     store.save_turn(record("bob", "s1"))
     assert store.delete_user("alice") is True
@@ -292,10 +381,10 @@ def test_delete_user_removes_everything_of_that_user_only(store: MemoryStore, db
     assert store.history("alice", "s1") == [] and store.history("alice", "s2") == []
     assert store.export_user("alice")["sessions"] == []
     assert len(store.history("bob", "s1")) == 1
-    counts = {t: count_rows(db_path, t) for t in
-              ("users", "sessions", "turns", "turn_estimates", "turn_causes")}
+    counts = {t: count_rows(url, t) for t in
+              ("users", "sessions", "turns", "turn_estimates", "turn_causes", "turn_media")}
     assert counts == {"users": 1, "sessions": 1, "turns": 1, "turn_estimates": 3,
-                      "turn_causes": 1}
+                      "turn_causes": 1, "turn_media": 0}
 
 
 def test_export_user_is_json_serialisable(store: MemoryStore):
