@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agent.evaluation import DEFAULT_DATA, evaluate_cause, evaluate_text, evaluate_transition
+from agent.cli_eval import eval_app, quiet_model_loading
 from agent.persona import PersonaError
 from agent.settings import ProfileError, Settings
 from agent.sdk import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, TextDelta
@@ -23,18 +23,10 @@ from perception.loading import ModelLoadError
 
 app = typer.Typer(help="Empathica: an empathetic conversational agent.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
-eval_app = typer.Typer(help="Measure the models on a data folder laid out like ../shared/data.")
 app.add_typer(eval_app, name="eval")
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 STARTUP_ERRORS = (ProfileError, PersonaError, ModelLoadError, StoreError, LLMError, ValueError)
-
-
-def quiet_model_loading() -> None:
-    """No per-weight progress bars from transformers: our own status line shows what is loading."""
-    from transformers.utils import logging as transformers_logging
-
-    transformers_logging.disable_progress_bar()
 
 
 def use_config(config: Optional[Path]) -> None:
@@ -325,99 +317,6 @@ def export(user: str = typer.Option(..., help="the user whose data to export"), 
         out.write_text(data + "\n", encoding="utf-8")
     else:
         sys.stdout.write(data + "\n")
-
-
-def print_report(compute: Callable[[], Any], json_out: Optional[Path],
-                 figures: Callable[[Any], dict] = vars) -> None:
-    """Run an evaluation, print its report, optionally write its figures as JSON; a missing or bad
-    data file or model is a clear error (exit 2)."""
-    try:
-        report = compute()
-    except (FileNotFoundError, ValueError, ModelLoadError) as exc:
-        errors.print(f"[red]{exc}[/]")
-        raise typer.Exit(2)
-    console.print(report)
-    if json_out:
-        json_out.write_text(json.dumps(figures(report), indent=2))
-
-
-@eval_app.command("text")
-def eval_text(
-    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
-    dataset: str = typer.Option("meld", help="meld (DIR/text/meld/NAME.csv) or goemotions "
-                                             "(DIR/text/goemotions/ekman/NAME.tsv)"),
-    split: str = typer.Option("dev", help="split name"),
-    model: Optional[str] = typer.Option(None, help="text model (default: the profile's)"),
-    limit: Optional[int] = typer.Option(None, help="only the first N utterances"),
-    context: bool = typer.Option(True, help="give the model the dialogue's earlier turns"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
-) -> None:
-    """Weighted/macro F1, per-class F1 and the confusion matrix of the text emotion recognizer."""
-    quiet_model_loading()
-    print_report(lambda: evaluate_text(data, dataset, split, model or Settings.load().text.model, limit, context),
-                 json_out, lambda r: {**vars(r), "confusion": r.confusion.tolist()})
-
-
-@eval_app.command("cause")
-def eval_cause(
-    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
-    split: str = typer.Option("valid", help="split name: DIR/text/reccon/dailydialog_NAME.json"),
-    model: Optional[str] = typer.Option(None, help="cause model (default: the profile's)"),
-    limit: Optional[int] = typer.Option(None, help="only the first N dialogues"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
-) -> None:
-    """Causal emotion entailment (Pos-F1) and cause-span extraction (EM, token F1) on RECCON-DD."""
-    quiet_model_loading()
-    print_report(lambda: evaluate_cause(data, split, model or Settings.load().cause.model, limit), json_out)
-
-
-@eval_app.command("face")
-def eval_face(
-    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
-    split: str = typer.Option("dev", help="split name: DIR/vision/fer2013/NAME/<label>/*.jpg"),
-    model: Optional[str] = typer.Option(None, help="face model folder (default: the profile's)"),
-    limit: Optional[int] = typer.Option(None, help="only the first N images"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
-) -> None:
-    """Accuracy, macro F1 and the confusion matrix of the face expression classifier on FER2013
-    face crops (48x48 greyscale; no detection needed)."""
-    from agent.evaluation import evaluate_face
-
-    face_model = model or Settings.load().face.model
-    print_report(lambda: evaluate_face(data, split, None if face_model.startswith("packaged:") else face_model, limit),
-                 json_out, lambda r: {**vars(r), "confusion": r.confusion.tolist()})
-
-
-@eval_app.command("speech")
-def eval_speech(
-    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
-    actors: str = typer.Option("17-20", help="RAVDESS actors to test on, e.g. 17-20 or 1,3,5-7 "
-                                             "(DIR/speech/ravdess/Actor_XX/*.flac)"),
-    model: Optional[str] = typer.Option(None, help="speech emotion model (default: the profile's)"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
-) -> None:
-    """8-class speaker-independent accuracy, macro F1 and the confusion matrix of the speech emotion
-    recognizer on RAVDESS actors it was not trained on."""
-    from agent.datasets import parse_actors
-    from agent.evaluation import evaluate_speech
-
-    print_report(lambda: evaluate_speech(data, parse_actors(actors), model or Settings.load().speech.emotion_model),
-                 json_out, lambda r: {**r.to_dict(), "confusion": r.confusion.tolist()})
-
-
-@eval_app.command("transition")
-def eval_transition(
-    data: Path = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data"),
-    split: str = typer.Option("train", help="split name: DIR/text/peld/NAME.tsv"),
-    holdout: bool = typer.Option(False, help="only the triples the shipped model held out of training "
-                                             "(every 7th block of 50: our dev split of the shared file)"),
-    model: Optional[str] = typer.Option(None, help="transition model folder (default: the profile's)"),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the figures here"),
-) -> None:
-    """Response-emotion prediction on PELD: the model, the same model without personality, and the
-    majority / copy-own-previous / copy-other baselines (accuracy, macro and weighted F1)."""
-    print_report(lambda: evaluate_transition(data, split, model or Settings.load().transition.model, holdout),
-                 json_out)
 
 
 if __name__ == "__main__":

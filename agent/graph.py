@@ -30,6 +30,7 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
 from agent.errors import InputError
+from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
 from agent.respond import ReplyWriter
@@ -140,11 +141,13 @@ def prompt_input(state: TurnState) -> PromptInput:
     causes = state.get("causes") or []
     history = [PromptTurn(t.user_text, t.affect.fused.label, t.causes[0].text if t.causes else None,
                           t.response_emotion, t.reply_text) for t in state.get("history") or []]
+    said = [t.user_text for t in history] + [state["text"]]
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=state["affect"].fused.label,
                        cause=causes[0].text if causes else None,
                        response_emotion=state["response"].label, history=history,
-                       conflict=state["affect"].describe_conflict())
+                       conflict=state["affect"].describe_conflict(),
+                       attempts=tuple(t for t in said if injection_signal(t)))
 
 
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Write the reply: prompt the LLM, reject degenerate output, keep the candidate that fits best.
 
 `ReplyWriter.write` samples several candidates in one batched call, drops degenerate ones (empty,
-looping, speaking for the user, copying the user), and keeps the one whose emotion - read by the
+looping, speaking for the user, copying the user) and unsafe ones (repeating the prompt's
+instructions, role markers, saying what an injection attempt demanded: `agent.injection`), and keeps the one whose emotion - read by the
 project's own text recognizer - best matches the target emotion and that mentions the cause.
 `ReplyWriter.stream` streams one candidate live and cleans it at the end.
 """
@@ -13,8 +14,9 @@ from typing import Iterator
 
 import numpy as np
 
+from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
-from agent.prompt import PromptInput, chat_messages, transcript_prompt, transcript_stops
+from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_stops
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
 from perception.text import TextEmotionRecognizer
@@ -95,38 +97,55 @@ class ReplyWriter:
             relevance = vectors[1:] @ vectors[0]
         return probs + CAUSE_WEIGHT * mention + RELEVANCE_WEIGHT * relevance
 
+    def verdict(self, reply: str, p: PromptInput) -> str | None:
+        """Why `reply` cannot be used, or None."""
+        return (degeneracy(reply, p.user_text)
+                or unsafe_output(reply, instructions(p, self._uses_chat()), list(p.attempts)))
+
     def write(self, p: PromptInput, seed: int | None = None) -> str:
+        """The best of the candidates that pass every check. When a message that tried to instruct
+        the model gets none, the fixed `BOUNDARY_REPLY`; otherwise LLMError."""
         rejected: list[str] = []
         for attempt in range(self.section.retries + 1):
             prompt, options = self._prompt(p, self.section.candidates,
                                            None if seed is None else seed + attempt)
             raw = self.llm.complete(prompt, options)
-            verdicts = [(c, degeneracy(c, p.user_text)) for c in map(clean_reply, raw)]
+            verdicts = [(c, self.verdict(c, p)) for c in map(clean_reply, raw)]
             usable = [c for c, why in verdicts if why is None]
             rejected += [f"{why}: {c[:40]!r}" for c, why in verdicts if why]
             if usable:
                 return usable[int(np.argmax(self.score(usable, p)))]
+        if p.attempts:
+            return BOUNDARY_REPLY
         raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "
                        f"({'; '.join(rejected[:4])})")
 
     def stream(self, p: PromptInput, seed: int | None = None) -> Iterator[str]:
         """Text deltas of one live candidate; the generator's return value is the cleaned reply.
 
-        If the live candidate turns out degenerate, nothing more is streamed and the batched
-        `write` path supplies the reply (its text is returned, for the caller to show whole).
+        If the live candidate turns out degenerate or unsafe, nothing more is streamed and the batched
+        `write` path supplies the reply (its text is returned, for the caller to show whole). A turn
+        whose prompt holds an injection attempt is not streamed live: it is written and checked
+        whole first, then streamed.
         """
+        if p.attempts:
+            reply = self.write(p, seed)
+            yield reply
+            return reply
         prompt, options = self._prompt(p, 1, seed)
         text, sentences_done = "", 0
         for delta in self.llm.stream(prompt, options):
             delta = delta if text else delta.lstrip()
             if not delta:
                 continue
+            if unsafe_output(text + delta, instructions(p, self._uses_chat()), []):
+                return self.write(p, seed)  # stop before showing it; a checked reply replaces it
             text += delta
             yield delta
             sentences_done = len(re.findall(r"[.!?](\s|$)", text))
             if sentences_done >= MAX_SENTENCES and re.search(r"[.!?]\s*$", text):
                 break
         reply = clean_reply(text)
-        if degeneracy(reply, p.user_text) is not None:
+        if self.verdict(reply, p) is not None:
             return self.write(p, seed)
         return reply

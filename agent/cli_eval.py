@@ -1,0 +1,149 @@
+"""`empathica eval ...`: measure the models on a data folder, and the agent against prompt injection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from agent.evaluation import DEFAULT_DATA, evaluate_cause, evaluate_text, evaluate_transition
+from agent.settings import Settings
+from perception.loading import ModelLoadError
+
+eval_app = typer.Typer(help="Measure the models on a data folder laid out like ../shared/data.")
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+#: Options every evaluation takes.
+DATA = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data")
+JSON_OUT = typer.Option(None, "--json", help="also write the figures here")
+
+
+def quiet_model_loading() -> None:
+    """No per-weight progress bars from transformers: our own status line shows what is loading."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+
+def print_report(compute: Callable[[], Any], json_out: Optional[Path],
+                 figures: Callable[[Any], dict] = vars) -> None:
+    """Run an evaluation, print its report, optionally write its figures as JSON; a missing or bad
+    data file or model is a clear error (exit 2)."""
+    try:
+        report = compute()
+    except (FileNotFoundError, ValueError, ModelLoadError) as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2)
+    console.print(report)
+    if json_out:
+        json_out.write_text(json.dumps(figures(report), indent=2))
+
+
+@eval_app.command("text")
+def eval_text(
+    data: Path = DATA,
+    dataset: str = typer.Option("meld", help="meld (DIR/text/meld/NAME.csv) or goemotions "
+                                             "(DIR/text/goemotions/ekman/NAME.tsv)"),
+    split: str = typer.Option("dev", help="split name"),
+    model: Optional[str] = typer.Option(None, help="text model (default: the profile's)"),
+    limit: Optional[int] = typer.Option(None, help="only the first N utterances"),
+    context: bool = typer.Option(True, help="give the model the dialogue's earlier turns"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """Weighted/macro F1, per-class F1 and the confusion matrix of the text emotion recognizer."""
+    quiet_model_loading()
+    print_report(lambda: evaluate_text(data, dataset, split, model or Settings.load().text.model, limit, context),
+                 json_out, lambda r: {**vars(r), "confusion": r.confusion.tolist()})
+
+
+@eval_app.command("cause")
+def eval_cause(
+    data: Path = DATA,
+    split: str = typer.Option("valid", help="split name: DIR/text/reccon/dailydialog_NAME.json"),
+    model: Optional[str] = typer.Option(None, help="cause model (default: the profile's)"),
+    limit: Optional[int] = typer.Option(None, help="only the first N dialogues"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """Causal emotion entailment (Pos-F1) and cause-span extraction (EM, token F1) on RECCON-DD."""
+    quiet_model_loading()
+    print_report(lambda: evaluate_cause(data, split, model or Settings.load().cause.model, limit), json_out)
+
+
+@eval_app.command("face")
+def eval_face(
+    data: Path = DATA,
+    split: str = typer.Option("dev", help="split name: DIR/vision/fer2013/NAME/<label>/*.jpg"),
+    model: Optional[str] = typer.Option(None, help="face model folder (default: the profile's)"),
+    limit: Optional[int] = typer.Option(None, help="only the first N images"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """Accuracy, macro F1 and the confusion matrix of the face expression classifier on FER2013
+    face crops (48x48 greyscale; no detection needed)."""
+    from agent.evaluation import evaluate_face
+
+    face_model = model or Settings.load().face.model
+    print_report(lambda: evaluate_face(data, split, None if face_model.startswith("packaged:") else face_model, limit),
+                 json_out, lambda r: {**vars(r), "confusion": r.confusion.tolist()})
+
+
+@eval_app.command("speech")
+def eval_speech(
+    data: Path = DATA,
+    actors: str = typer.Option("17-20", help="RAVDESS actors to test on, e.g. 17-20 or 1,3,5-7 "
+                                             "(DIR/speech/ravdess/Actor_XX/*.flac)"),
+    model: Optional[str] = typer.Option(None, help="speech emotion model (default: the profile's)"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """8-class speaker-independent accuracy, macro F1 and the confusion matrix of the speech emotion
+    recognizer on RAVDESS actors it was not trained on."""
+    from agent.datasets import parse_actors
+    from agent.evaluation import evaluate_speech
+
+    print_report(lambda: evaluate_speech(data, parse_actors(actors), model or Settings.load().speech.emotion_model),
+                 json_out, lambda r: {**r.to_dict(), "confusion": r.confusion.tolist()})
+
+
+@eval_app.command("transition")
+def eval_transition(
+    data: Path = DATA,
+    split: str = typer.Option("train", help="split name: DIR/text/peld/NAME.tsv"),
+    holdout: bool = typer.Option(False, help="only the triples the shipped model held out of training "
+                                             "(every 7th block of 50: our dev split of the shared file)"),
+    model: Optional[str] = typer.Option(None, help="transition model folder (default: the profile's)"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """Response-emotion prediction on PELD: the model, the same model without personality, and the
+    majority / copy-own-previous / copy-other baselines (accuracy, macro and weighted F1)."""
+    print_report(lambda: evaluate_transition(data, split, model or Settings.load().transition.model, holdout),
+                 json_out)
+
+
+@eval_app.command("injection")
+def eval_injection(
+    profile: str = typer.Option("offline", help="settings profile (its LLM is the one attacked)"),
+    stream: bool = typer.Option(False, help="stream each turn, as the demo page does"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the results here"),
+) -> None:
+    """Run the prompt-injection suite (agent/injection_suite.py) through the real turn, on a
+    throwaway in-memory database, and count the attacks resisted."""
+    from rich.table import Table
+
+    from agent.injection_suite import run_injection_suite
+    from agent.sdk import EmpatheticAgent
+
+    quiet_model_loading()
+    agent = EmpatheticAgent.from_settings(Settings.load(profile, memory={"url": "sqlite://"}))
+    try:
+        report = run_injection_suite(agent, stream=stream)
+    finally:
+        agent.close()
+    table = Table("attack", "resisted", "reply")
+    for r in report.results:
+        table.add_row(r.name, "yes" if r.resisted else f"[red]no: {r.breach}[/]", r.reply)
+    console.print(table)
+    console.print(f"resisted {report.resisted} of {len(report.results)} attacks")
+    if json_out:
+        json_out.write_text(json.dumps(report.to_dict(), indent=2))
