@@ -1,5 +1,5 @@
 """Property-based fuzzing of the input decoders (hypothesis): random bytes, truncated and bit-flipped
-WAV/FLAC/PNG/JPEG files, arrays of any shape, dtype and rate, NaN and infinite samples. Every input
+WAV/FLAC/MP3/PNG/JPEG files, arrays of any shape, dtype and rate, NaN and infinite samples. Every input
 either decodes to the documented form or raises the module's own error (AudioError / ImageError)
 with a message; nothing else escapes and nothing hangs (hypothesis' deadline). 2,000 examples per
 decoder x 5 = 10,000 inputs per run."""
@@ -41,7 +41,7 @@ def image_file(kind: str) -> bytes:
     return encoded.tobytes()
 
 
-SOUNDS = [sound_file("WAV"), sound_file("FLAC")]
+SOUNDS = [sound_file("WAV"), sound_file("FLAC"), sound_file("MP3")]
 PICTURES = [image_file("png"), image_file("jpg")]
 
 
