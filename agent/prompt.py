@@ -95,13 +95,19 @@ def transcript_header(p: PromptInput) -> str:
             f"person's feeling is about. {name} answers in one or two sentences.")
 
 
-def transcript_prompt(p: PromptInput) -> str:
+def transcript_prefix(p: PromptInput) -> str:
+    """The start of every transcript prompt for this persona: the header and the examples."""
     name = p.persona.name
     lines = [transcript_header(p), ""]
     for feeling, cause, user, agent_feeling, reply in EXAMPLES:
         lines.append(_user_line(feeling, cause, user, name))
         lines.append(f"{name} [{agent_feeling}; cause: {cause}]: {reply}")
-    lines.append("")
+    return "\n".join(lines)
+
+
+def transcript_prompt(p: PromptInput) -> str:
+    name = p.persona.name
+    lines = [transcript_prefix(p), ""]
     for turn in p.history:
         lines.append(_user_line(turn.user_emotion, turn.cause, turn.user_text, name))
         lines.append(f"{_agent_tag(name, turn.agent_emotion, turn.cause)} {_quoted(turn.reply, name)}")

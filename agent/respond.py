@@ -16,7 +16,8 @@ import numpy as np
 
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
-from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_stops
+from agent.prompt import (PromptInput, chat_messages, instructions, transcript_prefix, transcript_prompt,
+                          transcript_stops)
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
 from perception.text import TextEmotionRecognizer
@@ -76,12 +77,13 @@ class ReplyWriter:
     def _prompt(self, p: PromptInput, candidates: int, seed: int | None):
         s = self.section
         if self._uses_chat():
-            prompt, stop = chat_messages(p), ()
+            prompt, stop, prefix = chat_messages(p), (), ""
         else:
-            prompt, stop = transcript_prompt(p), transcript_stops(p.persona)
+            prompt, stop, prefix = transcript_prompt(p), transcript_stops(p.persona), transcript_prefix(p)
         return prompt, GenerationOptions(
             max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_p=s.top_p,
-            repetition_penalty=s.repetition_penalty, num_candidates=candidates, stop=stop, seed=seed)
+            repetition_penalty=s.repetition_penalty, num_candidates=candidates, stop=stop, seed=seed,
+            prefix=prefix)
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
         """Target-emotion probability (own recognizer) + how much of the cause it mentions +
@@ -96,6 +98,17 @@ class ReplyWriter:
             vectors = encoder.encode([p.user_text, *candidates])
             relevance = vectors[1:] @ vectors[0]
         return probs + CAUSE_WEIGHT * mention + RELEVANCE_WEIGHT * relevance
+
+    def warm_up(self, persona) -> None:
+        """Read the persona's fixed prompt prefix once (a local LLM keeps its attention cache), so
+        the first turn pays only for its own words."""
+        from agent.llm.transformers_backend import TransformersLLM
+
+        if self._uses_chat() or not isinstance(self.llm, TransformersLLM):
+            return
+        p = PromptInput(persona, "Hello.", "neutral", None, "neutral")
+        prompt, options = self._prompt(p, 1, 0)
+        self.llm.complete(prompt, GenerationOptions(**{**vars(options), "max_new_tokens": 1}))
 
     def verdict(self, reply: str, p: PromptInput) -> str | None:
         """Why `reply` cannot be used, or None."""

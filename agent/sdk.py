@@ -123,6 +123,8 @@ class EmpatheticAgent:
             writer=ReplyWriter(llm, recognizer, settings.llm),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
             store_media=settings.memory.store_media)
+        say("warming up the language model")
+        components.writer.warm_up(persona)
         return cls(settings, persona, store, components)
 
     @classmethod

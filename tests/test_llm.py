@@ -132,6 +132,29 @@ def test_stream_joins_to_the_seeded_completion(base_llm):
     assert "".join(deltas) == base_llm.complete(PROMPT, sampled())[0]
 
 
+def test_a_cached_prompt_prefix_changes_nothing_but_the_work(base_llm, monkeypatch):
+    prefix, prompt = PROMPT.rsplit(" ", 1)[0], PROMPT  # "I feel sad today"
+    plain = base_llm.complete(prompt, GREEDY)
+    cached = GenerationOptions(**{**GREEDY.__dict__, "prefix": prefix})
+    assert base_llm.complete(prompt, cached) == plain  # greedy: the very same tokens
+    assert list(base_llm._prefixes) == [prefix]
+    read = []
+    forward = base_llm.model.forward
+    monkeypatch.setattr(base_llm.model, "forward",
+                        lambda *a, **k: read.append(k["input_ids"].shape) or forward(*a, **k))
+    assert base_llm.complete(prompt, cached) == plain
+    [ids] = base_llm.tokenizer(prompt, return_tensors="pt")["input_ids"]
+    [prefix_ids] = base_llm.tokenizer(prefix, return_tensors="pt")["input_ids"]
+    assert read[0][1] == len(ids) - len(prefix_ids)  # the prefill read only what follows the prefix
+    monkeypatch.undo()
+    candidates = base_llm.complete(prompt, sampled(num_candidates=3, prefix=prefix))
+    assert len(candidates) == 3 and len(set(candidates)) > 1  # the cache is expanded per candidate
+    assert "".join(base_llm.stream(prompt, sampled(prefix=prefix))) == \
+        base_llm.complete(prompt, sampled(prefix=prefix))[0]
+    other = base_llm.complete(prompt, GenerationOptions(**{**GREEDY.__dict__, "prefix": "no such start"}))
+    assert other == plain  # a prefix the prompt does not start with is not used
+
+
 def test_stream_stops_before_stop_string(base_llm):
     full = "".join(base_llm.stream(PROMPT, GREEDY))
     stop = full[8:10]
@@ -250,3 +273,12 @@ def test_packaged_gemma_loads_through_the_cache_and_generates():
     streamed = "".join(llm.stream("Q: What is the capital of France?\nA:", options))
     assert streamed == text
     print(f"gemma load {loaded:.1f}s, complete {took:.2f}s: {text!r}")
+
+
+def test_int8_output_layer_on_cpu(tiny):
+    llm = TransformersLLM(TransformersOptions(model=str(tiny["base"]), device="cpu", int8_output_layer=True))
+    assert llm.int8_output and "quantized" in type(llm.model.get_output_embeddings()).__module__
+    texts = llm.complete(PROMPT, sampled(num_candidates=2, prefix=PROMPT.rsplit(" ", 1)[0]))
+    assert len(texts) == 2 and all(isinstance(t, str) for t in texts)
+    plain = TransformersLLM(TransformersOptions(model=str(tiny["base"]), device="cpu"))
+    assert not plain.int8_output  # off unless asked (the settings turn it on for CPU)

@@ -19,8 +19,8 @@ def _transformers(section: LLMSection, device: str, cache_dir: Path | None) -> L
     from agent.llm.transformers_backend import TransformersLLM, TransformersOptions
 
     chat = {"auto": None, "chat": True, "transcript": False}[section.prompt_style]
-    return TransformersLLM(TransformersOptions(model=section.model, device=device,
-                                               cache_dir=cache_dir, chat=chat))
+    return TransformersLLM(TransformersOptions(model=section.model, device=device, cache_dir=cache_dir,
+                                               chat=chat, int8_output_layer=section.int8_output_layer))
 
 
 def _openai(section: LLMSection, device: str, cache_dir: Path | None) -> LLM:

@@ -24,6 +24,9 @@ class GenerationOptions:
     num_candidates: int = 1
     stop: tuple[str, ...] = ()
     seed: int | None = None
+    #: The start of the prompt that is the same turn after turn (instructions, examples). A local
+    #: backend keeps its attention cache and only reads the rest anew; servers may ignore it.
+    prefix: str = ""
 
 
 class LLM(ABC):

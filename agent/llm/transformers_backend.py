@@ -9,11 +9,13 @@ directory and later starts load that in seconds.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import shutil
 import tempfile
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -31,6 +33,7 @@ class TransformersOptions:
     device: str = "auto"
     cache_dir: Path | None = None
     chat: bool | None = None
+    int8_output_layer: bool = False  # CPU only: see `int8_output_layer`
 
 
 def default_cache_dir() -> Path:
@@ -120,6 +123,28 @@ def _load_gguf(gguf: Path):
     return tokenizer, model
 
 
+def int8_output_layer(model) -> bool:
+    """Replace the model's output layer by a dynamically quantised int8 copy (per-channel weights);
+    False, leaving the model as it was, when this torch cannot (the API is deprecated upstream)."""
+    import warnings
+
+    import torch
+
+    head = model.get_output_embeddings()
+    if not isinstance(head, torch.nn.Linear):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+            quantised = quantize_dynamic(torch.nn.Sequential(head), {torch.nn.Linear: per_channel_dynamic_qconfig})[0]
+    except (ImportError, AttributeError, RuntimeError):
+        return False
+    model.set_output_embeddings(quantised)
+    return True
+
+
 def _dtype_for(device: str):
     import torch
 
@@ -148,6 +173,10 @@ def _stopping_criteria():
     return StopOnText
 
 
+#: How many prompt prefixes (one per persona in practice) keep their attention cache.
+PREFIX_CACHE_SIZE = 8
+
+
 class TransformersLLM(LLM):
     """A causal LM generating on CPU (fp32) or CUDA (bf16/fp16). One generation at a time per model."""
 
@@ -171,8 +200,11 @@ class TransformersLLM(LLM):
         except Exception as e:  # noqa: BLE001
             raise ModelLoadError(f"cannot load model {options.model!r}: {e}") from e
         self.model.to(self.device).eval()
+        self.int8_output = (options.int8_output_layer and self.device == "cpu"
+                            and int8_output_layer(self.model))
         self._torch = torch
         self._lock = threading.Lock()
+        self._prefixes: OrderedDict[str, tuple] = OrderedDict()  # prefix text -> (ids, cache); LRU
         self._stop_cls = _stopping_criteria()
         has_template = bool(getattr(self.tokenizer, "chat_template", None))
         self.chat = has_template if options.chat is None else options.chat
@@ -203,11 +235,38 @@ class TransformersLLM(LLM):
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
         return kwargs
 
-    def _run_generate(self, inputs: dict, kwargs: dict, seed: int | None):
+    def _run_generate(self, inputs: dict, kwargs: dict, seed: int | None, prefix: str = ""):
         with self._lock, self._torch.inference_mode():
+            cache = self._prefix_cache(inputs["input_ids"], prefix)
+            sequences = kwargs.get("num_return_sequences", 1)
+            if cache is not None:
+                if sequences > 1:  # generate expands the inputs, not the cache: expand both here
+                    inputs = {k: v.repeat(sequences, 1) for k, v in inputs.items()}
+                    cache.batch_repeat_interleave(sequences)
+                    kwargs = {**kwargs, "num_return_sequences": 1}
+                kwargs = {**kwargs, "past_key_values": cache}
             if seed is not None:
                 self._torch.manual_seed(seed)
             return self.model.generate(**inputs, **kwargs)
+
+    def _prefix_cache(self, input_ids, prefix: str):
+        """A copy of the attention cache of `prefix` when the prompt starts with its tokens (the
+        prefill then reads only the rest), else None. The last few prefixes are kept."""
+        if not prefix or input_ids.shape[0] != 1:
+            return None
+        entry = self._prefixes.get(prefix)
+        if entry is None:
+            ids = self.tokenizer(prefix, return_tensors="pt")["input_ids"].to(self.device)
+            entry = (ids, self.model(input_ids=ids, use_cache=True).past_key_values)
+            self._prefixes[prefix] = entry
+            while len(self._prefixes) > PREFIX_CACHE_SIZE:
+                self._prefixes.popitem(last=False)
+        self._prefixes.move_to_end(prefix)
+        ids, cache = entry
+        n = ids.shape[1]
+        if input_ids.shape[1] <= n or not self._torch.equal(input_ids[0, :n], ids[0]):
+            return None  # the prompt does not start with these tokens (a different split)
+        return copy.deepcopy(cache)
 
     def complete(self, prompt: Prompt, options: GenerationOptions) -> list[str]:
         """All candidates from one batched `generate`; greedy (temperature 0) runs once and repeats."""
@@ -221,7 +280,7 @@ class TransformersLLM(LLM):
         kwargs = self._generate_kwargs(options, sequences)
         kwargs["stopping_criteria"] = StoppingCriteriaList([stopper])
         try:
-            out = self._run_generate(inputs, kwargs, options.seed)
+            out = self._run_generate(inputs, kwargs, options.seed, options.prefix)
         except Exception as e:  # noqa: BLE001
             raise LLMError(f"generation failed: {e}") from e
         texts = [cut_at_stop(self.tokenizer.decode(row[start:], skip_special_tokens=True),
@@ -241,7 +300,7 @@ class TransformersLLM(LLM):
 
         def run() -> None:
             try:
-                self._run_generate(inputs, kwargs, options.seed)
+                self._run_generate(inputs, kwargs, options.seed, options.prefix)
             except BaseException as e:  # noqa: BLE001 - handed to the consumer below
                 errors.append(e)
                 streamer.end()
