@@ -282,3 +282,30 @@ def test_int8_output_layer_on_cpu(tiny):
     assert len(texts) == 2 and all(isinstance(t, str) for t in texts)
     plain = TransformersLLM(TransformersOptions(model=str(tiny["base"]), device="cpu"))
     assert not plain.int8_output  # off unless asked (the settings turn it on for CPU)
+
+
+def test_concurrent_completions_share_one_generate(base_llm):
+    import threading
+    import time
+
+    prompts = [PROMPT, "Hello there, how", "My cat is", "Tomorrow I will"]
+    greedy = GenerationOptions(**{**GREEDY.__dict__, "num_candidates": 2})
+    alone = {p: base_llm.complete(p, greedy) for p in prompts}
+    sampled_alone = base_llm.complete(PROMPT, sampled(num_candidates=3))
+    results: dict[str, list[str]] = {}
+    base_llm._batches.batches.clear()
+    with base_llm._lock:  # the model is busy: the calls below queue up
+        threads = [threading.Thread(target=lambda p=p: results.__setitem__(p, base_llm.complete(p, greedy)))
+                   for p in prompts]
+        threads.append(threading.Thread(target=lambda: results.__setitem__(
+            "sampled", base_llm.complete(PROMPT, sampled(num_candidates=3)))))
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while len(base_llm._batches._waiting) < len(threads) - 1 and time.monotonic() < deadline:
+            time.sleep(0.01)  # all but the first (taken, waiting for the model) are queued
+    for t in threads:
+        t.join(30)
+    assert max(base_llm._batches.batches) >= 3, base_llm._batches.batches  # several sessions in one generate
+    assert {p: results[p] for p in prompts} == alone  # left padding changes no greedy token
+    assert len(results["sampled"]) == 3 and len(sampled_alone) == 3  # other settings: their own batch

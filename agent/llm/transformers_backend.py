@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from agent.llm.batching import BatchQueue, Job
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
 from agent.settings import PACKAGED_GEMMA
 from perception.loading import ModelLoadError, local_model_path, resolve_device
@@ -175,10 +176,13 @@ def _stopping_criteria():
 
 #: How many prompt prefixes (one per persona in practice) keep their attention cache.
 PREFIX_CACHE_SIZE = 8
+#: The most sequences (candidates of all sessions) one batched `generate` holds.
+MAX_BATCH_ROWS = 16
 
 
 class TransformersLLM(LLM):
-    """A causal LM generating on CPU (fp32) or CUDA (bf16/fp16). One generation at a time per model."""
+    """A causal LM generating on CPU (fp32) or CUDA (bf16/fp16). One generation at a time per model;
+    `complete` calls of concurrent sessions are batched together."""
 
     def __init__(self, options: TransformersOptions):
         import torch
@@ -205,6 +209,7 @@ class TransformersLLM(LLM):
         self._torch = torch
         self._lock = threading.Lock()
         self._prefixes: OrderedDict[str, tuple] = OrderedDict()  # prefix text -> (ids, cache); LRU
+        self._batches = BatchQueue(self._complete_jobs, max_rows=MAX_BATCH_ROWS)
         self._stop_cls = _stopping_criteria()
         has_template = bool(getattr(self.tokenizer, "chat_template", None))
         self.chat = has_template if options.chat is None else options.chat
@@ -269,23 +274,49 @@ class TransformersLLM(LLM):
         return copy.deepcopy(cache)
 
     def complete(self, prompt: Prompt, options: GenerationOptions) -> list[str]:
-        """All candidates from one batched `generate`; greedy (temperature 0) runs once and repeats."""
-        from transformers import StoppingCriteriaList
-
+        """All candidates from one batched `generate`; greedy (temperature 0) runs once and repeats.
+        Calls from other sessions waiting at the same time share that `generate` (`BatchQueue`)."""
         inputs = self._encode(prompt)
         wanted = max(1, options.num_candidates)
         sequences = wanted if options.temperature > 0 else 1
+        key = (options.max_new_tokens, options.temperature, options.top_p, options.repetition_penalty,
+               options.stop)
+        texts = self._batches.submit((inputs, options, sequences), key, sequences)
+        return texts if sequences == wanted else texts * wanted
+
+    def _complete_jobs(self, jobs: list[Job]) -> None:
+        """One `generate` for the jobs (run by the batch queue). Several jobs are left-padded to one
+        width; they then skip the prefix cache, and their seeds are not used."""
+        if len(jobs) == 1:
+            inputs, options, sequences = jobs[0].payload
+            jobs[0].result = self._generate_texts(inputs, options, sequences, options.seed, options.prefix)
+            return
+        torch = self._torch
+        width = max(job.payload[0]["input_ids"].shape[1] for job in jobs)
+        ids, masks = [], []
+        for job in jobs:
+            inputs, _, sequences = job.payload
+            pad = width - inputs["input_ids"].shape[1]
+            ids.append(torch.nn.functional.pad(inputs["input_ids"], (pad, 0), value=self._pad_id).repeat(sequences, 1))
+            masks.append(torch.nn.functional.pad(inputs["attention_mask"], (pad, 0), value=0).repeat(sequences, 1))
+        batch = {"input_ids": torch.cat(ids), "attention_mask": torch.cat(masks)}
+        texts = self._generate_texts(batch, jobs[0].payload[1], 1, None, "")
+        for job in jobs:
+            job.result, texts = texts[:job.rows], texts[job.rows:]
+
+    def _generate_texts(self, inputs: dict, options: GenerationOptions, sequences: int,
+                        seed: int | None, prefix: str) -> list[str]:
+        from transformers import StoppingCriteriaList
+
         start = inputs["input_ids"].shape[1]
-        stopper = self._stop_cls(self.tokenizer, options.stop, start)
         kwargs = self._generate_kwargs(options, sequences)
-        kwargs["stopping_criteria"] = StoppingCriteriaList([stopper])
+        kwargs["stopping_criteria"] = StoppingCriteriaList([self._stop_cls(self.tokenizer, options.stop, start)])
         try:
-            out = self._run_generate(inputs, kwargs, options.seed, options.prefix)
+            out = self._run_generate(inputs, kwargs, seed, prefix)
         except Exception as e:  # noqa: BLE001
             raise LLMError(f"generation failed: {e}") from e
-        texts = [cut_at_stop(self.tokenizer.decode(row[start:], skip_special_tokens=True),
-                             options.stop)[0] for row in out]
-        return texts if sequences == wanted else texts * wanted
+        return [cut_at_stop(self.tokenizer.decode(row[start:], skip_special_tokens=True), options.stop)[0]
+                for row in out]
 
     def stream(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
         """Deltas of one continuation; generation runs in a thread and stops at the first stop string."""
