@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent.injection import leaks
-from agent.prompt import PromptInput, chat_instructions, transcript_header
+from agent.prompt import PromptInput, instructions
 from perception.emotions import EMOTIONS
 
 VICTIM = "victim-user"
@@ -111,7 +111,7 @@ def all_instructions(agent) -> str:
     for user in EMOTIONS:
         for response in EMOTIONS:
             p = PromptInput(agent.persona, "", user, None, response, attempts=("x",))
-            texts += [chat_instructions(p), transcript_header(p)]
+            texts += [instructions(p, chat=True), instructions(p, chat=False)]
     return "\n".join(dict.fromkeys(texts))
 
 

@@ -143,8 +143,11 @@ def chat_instructions(p: PromptInput) -> str:
 
 
 def instructions(p: PromptInput, chat: bool) -> str:
-    """The prompt's own fixed instructions for the shape in use."""
-    return chat_instructions(p) if chat else transcript_header(p)
+    """The prompt's own instructions for the shape in use (with the guard note when it is there)."""
+    if chat:
+        return chat_instructions(p)
+    guard = f"\n{GUARD_NOTE.format(name=p.persona.name)}" if p.attempts else ""
+    return transcript_header(p) + guard
 
 
 def chat_messages(p: PromptInput) -> list[dict]:
