@@ -129,6 +129,7 @@ class SpeechEmotionRecognizer:
         self.config = config
         self.whisper = whisper
         self.device = device
+        self.window = config.get("window", "padded")  # the encoder window the head was trained on
 
     @classmethod
     def load(cls, source: str | None = None, device: str = "auto") -> "SpeechEmotionRecognizer":
@@ -150,7 +151,7 @@ class SpeechEmotionRecognizer:
         """The Whisper encoder states (frames x width) of the audio (first 30 s)."""
         from perception.whisper import encoder_states
 
-        return encoder_states(self.whisper, to_mono_16k(samples, sample_rate))
+        return encoder_states(self.whisper, to_mono_16k(samples, sample_rate), self.window)
 
     def probabilities8(self, states: np.ndarray | list[np.ndarray]) -> np.ndarray:
         """(clips, 8) probabilities over `SPEECH_LABELS` for one (frames x width) array of encoder
@@ -183,4 +184,4 @@ class SpeechEmotionRecognizer:
             return SILENCE_ESTIMATE
         from perception.whisper import encoder_states
 
-        return self.predict_states(encoder_states(self.whisper, audio))
+        return self.predict_states(encoder_states(self.whisper, audio, self.window))

@@ -157,7 +157,7 @@ def test_the_training_script_runs_on_a_tiny_folder(tiny_ravdess, tmp_path):
     assert "dev accuracy" in result.output
     config = json.loads((out / "model.json").read_text())
     assert config["labels"] == list(RAVDESS_EMOTIONS) and config["dev"]["n"] == 2
-    assert len(list((tmp_path / "cache" / "noise").glob("*.npy"))) == 2  # the augmented copies, cached
+    assert len(list((tmp_path / "cache" / "content" / "noise").glob("*.npy"))) == 2  # the augmented copies, cached
     trained = SpeechEmotionRecognizer.load(str(out), device="cpu")
     assert trained.predict(voice_like(), RATE).label in EMOTIONS
 

@@ -53,7 +53,7 @@ def augment(audio: np.ndarray, tag: str, name: str) -> np.ndarray:
 
 
 def encode(clips: list[RavdessClip], tags: list[str], whisper_source: str, cache: Path,
-           threads: int) -> list[tuple[np.ndarray, int]]:
+           threads: int, window: str) -> list[tuple[np.ndarray, int]]:
     """(encoder states, label index) of every clip under every tag, from `cache` where present."""
     todo = [(clip, tag) for tag in tags for clip in clips]
     model = None
@@ -61,13 +61,13 @@ def encode(clips: list[RavdessClip], tags: list[str], whisper_source: str, cache
     with progress() as bar:
         task = bar.add_task("Whisper encoder", total=len(todo), info="")
         for clip, tag in todo:
-            path = cache / tag / f"{clip.path.stem}.npy"
+            path = cache / window / tag / f"{clip.path.stem}.npy"
             if path.is_file():
                 states = np.load(path)
             else:
                 model = model or load_whisper(whisper_source, "cpu", threads)
                 audio = augment(load_audio(clip.path), tag, clip.path.stem)
-                states = encoder_states(model, audio).astype(np.float16)
+                states = encoder_states(model, audio, window).astype(np.float16)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 np.save(path, states)
             out.append((states.astype(np.float32), RAVDESS_EMOTIONS.index(clip.emotion)))
@@ -135,6 +135,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA, help="folder holding speech/rav
          whisper: str = typer.Option(PACKAGED_WHISPER, help="the Whisper model whose encoder is read"),
          cache: Path = typer.Option(Path("/tmp/empathica-speech-emotion-cache"),
                                     help="encoder states per clip; one folder per Whisper model"),
+         window: str = typer.Option("content", help="encoder window: content (the clip's own frames, "
+                                    "fast) or padded (a whole 30 s window, as Whisper was trained)"),
          threads: int = typer.Option(2)) -> None:
     started = time.perf_counter()
     torch.set_num_threads(threads)
@@ -154,9 +156,9 @@ def main(data: Path = typer.Option(DEFAULT_DATA, help="folder holding speech/rav
         raise typer.BadParameter(f"no clips: {len(train_clips)} train, {len(dev_clips)} dev")
     console.print(f"RAVDESS: {len(train_clips)} train clips (actors {train_actors}) x "
                   f"{1 + len(tags)} versions, {len(dev_clips)} dev clips (actors {dev_actors})")
-    train = encode(train_clips, ["base", *tags], whisper, cache, threads)
-    dev = encode(dev_clips, ["base"], whisper, cache, threads)
-    config = {"labels": list(SPEECH_LABELS), "whisper": whisper, "width": int(train[0][0].shape[1]),
+    train = encode(train_clips, ["base", *tags], whisper, cache, threads, window)
+    dev = encode(dev_clips, ["base"], whisper, cache, threads, window)
+    config = {"labels": list(SPEECH_LABELS), "whisper": whisper, "window": window, "width": int(train[0][0].shape[1]),
               "hidden": hidden, "pooling": pooling, "dropout": dropout}
     fit_started = time.perf_counter()
     head = train_head(config, train, epochs, lr, batch, seed)
