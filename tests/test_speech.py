@@ -164,3 +164,11 @@ def test_sentence_buffer_releases_finished_sentences():
     assert buffer.feed(" you mean. That must ") == ["Oh. I see what you mean."]
     assert buffer.feed("hurt!") == []
     assert buffer.flush() == "That must hurt!"
+
+
+def test_the_first_piece_may_be_a_clause_so_the_voice_starts_sooner():
+    buffer = SentenceBuffer()
+    assert buffer.feed("Oh no, that") == []  # too short a clause: wait for more
+    assert buffer.feed(" is bad, and you") == ["Oh no, that is bad,"]
+    assert buffer.feed(" must be tired, right? Yes. ") == ["and you must be tired, right?"]  # then sentences
+    assert buffer.flush() == "Yes."
