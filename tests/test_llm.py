@@ -284,10 +284,11 @@ def test_int8_output_layer_on_cpu(tiny):
     assert not plain.int8_output  # off unless asked (the settings turn it on for CPU)
 
 
-def test_concurrent_completions_share_one_generate(base_llm):
+def test_concurrent_completions_share_one_generate(tiny):
     import threading
     import time
 
+    base_llm = TransformersLLM(TransformersOptions(model=str(tiny["base"]), device="cpu", batch_sessions=True))
     prompts = [PROMPT, "Hello there, how", "My cat is", "Tomorrow I will"]
     greedy = GenerationOptions(**{**GREEDY.__dict__, "num_candidates": 2})
     alone = {p: base_llm.complete(p, greedy) for p in prompts}
@@ -309,3 +310,7 @@ def test_concurrent_completions_share_one_generate(base_llm):
     assert max(base_llm._batches.batches) >= 3, base_llm._batches.batches  # several sessions in one generate
     assert {p: results[p] for p in prompts} == alone  # left padding changes no greedy token
     assert len(results["sampled"]) == 3 and len(sampled_alone) == 3  # other settings: their own batch
+
+
+def test_sessions_are_not_batched_on_cpu_unless_asked(base_llm):
+    assert base_llm._batches.max_rows == 0  # each call alone (and with the cached prompt prefix)

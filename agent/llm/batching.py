@@ -4,7 +4,7 @@ One worker thread per model takes the oldest waiting call plus every other waiti
 share its generation settings (`BatchQueue.key`), up to `max_rows` sequences, and hands them to the
 model's batch function together. Nothing waits on purpose: a lone call runs at once; calls pile up
 only while a generation is running, and then leave together. Callers block until their own result
-(or error) is ready.
+(or error) is ready. With `max_rows=0` every call runs alone, in arrival order.
 """
 
 from __future__ import annotations
