@@ -244,8 +244,13 @@ def bench(
     then the speech models and voice turns, then streamed turns, concurrent sessions and memory."""
     from agent.bench import run_bench, run_model_bench
 
-    quiet_model_loading()
+    from agent.load_bench import run_load_bench, run_startup_bench, show_load_bench
 
+    quiet_model_loading()
+    startup_figures = {}
+    if startup:  # first, while this process holds no model
+        with console.status("benchmarking start-up in fresh processes", spinner="dots"):
+            startup_figures = run_startup_bench(profile, cold_start)
     with console.status("benchmarking the models", spinner="dots"):
         models = run_model_bench(profile, repeats)
     table = Table(title=f"models, profile {profile} ({models['device']}), {repeats} calls after warm-up",
@@ -274,12 +279,9 @@ def bench(
         with console.status("benchmarking speech", spinner="dots"):
             result["speech"] = sp = run_speech_bench(profile, voice_turns)
         show_speech_bench(sp, console)
-    if streamed_turns or sessions or startup:
-        from agent.load_bench import run_load_bench, show_load_bench
-
-        with console.status("benchmarking start-up, streamed turns and concurrent sessions", spinner="dots"):
-            result["load"] = run_load_bench(profile, streamed_turns, sessions, startup, cold_start)
-        show_load_bench(result["load"], console)
+    with console.status("benchmarking streamed turns and concurrent sessions", spinner="dots"):
+        result["load"] = {**startup_figures, **run_load_bench(profile, streamed_turns, sessions)}
+    show_load_bench(result["load"], console)
     if json_out:
         json_out.write_text(json.dumps(result, indent=2))
 

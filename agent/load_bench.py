@@ -32,14 +32,19 @@ STARTUP_SCRIPT = """
 import time; t0 = time.perf_counter()
 import resource, sys
 from agent import EmpatheticAgent
+def peak_kb():  # this program's own high-water mark (ru_maxrss can carry the parent's over a fork)
+    try:
+        return int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t1 = time.perf_counter()
 agent = EmpatheticAgent.from_profile(sys.argv[1])
 t2 = time.perf_counter()
-loaded_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+loaded_rss = peak_kb()
 for text in ("I lost my job today", "They said it was budget cuts", "I am scared"):  # then a few turns
     agent.respond(text=text, user_id="bench-startup", session_id="s")
 agent.forget("bench-startup")
-print(f"{t1 - t0} {t2 - t0} {loaded_rss} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+print(f"{t1 - t0} {t2 - t0} {loaded_rss} {peak_kb()}")
 """
 
 
@@ -127,12 +132,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_load_bench(profile: str, streamed: int, sessions: int, startup: bool, cold_start: bool) -> dict:
+def run_startup_bench(profile: str, cold_start: bool) -> dict:
+    """Start-up of fresh processes; run it before this process loads models (they would compete)."""
+    result = {"startup_warm_cache": process_startup(profile)}
+    if cold_start:
+        result["startup_empty_cache"] = process_startup(profile, cold_cache=True)
+    return result
+
+
+def run_load_bench(profile: str, streamed: int, sessions: int) -> dict:
     result: dict = {}
-    if startup:
-        result["startup_warm_cache"] = process_startup(profile)
-        if cold_start:
-            result["startup_empty_cache"] = process_startup(profile, cold_cache=True)
     if streamed or sessions:
         agent = EmpatheticAgent.from_profile(profile)
         try:
