@@ -36,7 +36,7 @@ class TransformersOptions:
     chat: bool | None = None
     int8_output_layer: bool = False  # CPU only: see `int8_output_layer`
     #: Let concurrent sessions' `complete` calls share one `generate`; None: on CUDA only. On a
-    #: 2-core CPU it measured no faster (20 sessions: p95 91 s batched, 88 s one at a time): the
+    #: 2-core CPU it measured slower (20 sessions: p95 83-91 s batched, 74 s one at a time): the
     #: prefill dominates there, and left-padded batches cannot reuse the cached prompt prefix.
     batch_sessions: bool | None = None
 
