@@ -37,6 +37,7 @@ from agent.respond import ReplyWriter
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, crisis_signal
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MediaItem, MemoryStore, StoredTurn, TurnRecord
+from perception.audio import SAMPLE_RATE
 from perception.cause import CauseExtractor
 from perception.emotions import VAD, Cause, EmotionEstimate, UserAffect
 from perception.graph import merge_dicts
@@ -210,7 +211,7 @@ def raw_media(state: TurnState) -> list[MediaItem]:
     items = []
     if state.get("audio") is not None:
         flac = io.BytesIO()
-        soundfile.write(flac, np.asarray(state["audio"], dtype=np.float32), 16000, format="FLAC")
+        soundfile.write(flac, np.asarray(state["audio"], dtype=np.float32), SAMPLE_RATE, format="FLAC")
         items.append(MediaItem("audio", "audio/flac", flac.getvalue()))
     for frame in state.get("frames") or []:
         ok, png = cv2.imencode(".png", cv2.cvtColor(np.asarray(frame, dtype=np.uint8), cv2.COLOR_RGB2BGR))

@@ -128,11 +128,9 @@ def unsafe_output(reply: str, instructions: str, attempts: list[str]) -> str | N
         return "role markers"
     if _LINKS.search(reply):
         return "links or images"
-    said = _WORDS.findall(normalise(reply).lower())
     for attempt in attempts:
         for phrase in demanded_phrases(attempt):
-            words = _WORDS.findall(phrase.lower())
-            run = min(len(words), DEMANDED_WORDS)
-            if run and leaks(" ".join(said), " ".join(words), run):
+            run = min(len(_WORDS.findall(phrase.lower())), DEMANDED_WORDS)
+            if run and leaks(reply, phrase, run):
                 return f"says the demanded {phrase!r}"
     return None

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from agent.injection import leaks
 from agent.prompt import PromptInput, instructions
+from agent.sdk import ReplyEvent
 from perception.emotions import EMOTIONS
 
 VICTIM = "victim-user"
@@ -139,7 +140,7 @@ def run_injection_suite(agent, attacks: list[Attack] = ATTACKS, stream: bool = F
             agent.respond(text=earlier, user_id=user, session_id="s")
         if stream:
             reply = next(e for e in agent.stream(text=attack.message, user_id=user, session_id="s")
-                         if type(e).__name__ == "ReplyEvent").reply.text
+                         if isinstance(e, ReplyEvent)).reply.text
         else:
             reply = agent.respond(text=attack.message, user_id=user, session_id="s").text
         report.results.append(AttackResult(attack.name, reply, breach(reply, attack, instructions)))

@@ -146,12 +146,13 @@ class ReplyWriter:
             yield reply
             return reply
         prompt, options = self._prompt(p, 1, seed)
+        rules = instructions(p, self._uses_chat())
         text, sentences_done = "", 0
         for delta in self.llm.stream(prompt, options):
             delta = delta if text else delta.lstrip()
             if not delta:
                 continue
-            if unsafe_output(text + delta, instructions(p, self._uses_chat()), []):
+            if unsafe_output(text + delta, rules, []):
                 return self.write(p, seed)  # stop before showing it; a checked reply replaces it
             text += delta
             yield delta

@@ -143,7 +143,8 @@ def int8_output_layer(model) -> bool:
 
         with torch.no_grad():
             weight = head.weight.detach()
-            scales = (weight.abs().amax(dim=1).clamp(min=1e-12) / 127).double()
+            largest = torch.maximum(weight.amax(dim=1), -weight.amin(dim=1))  # no |weight| copy
+            scales = (largest.clamp(min=1e-12) / 127).double()
             qweight = torch.quantize_per_channel(weight, scales, torch.zeros(len(scales), dtype=torch.long),
                                                  0, torch.qint8)
             quantised = DynamicInt8Linear(head.in_features, head.out_features, dtype=torch.qint8)
@@ -284,7 +285,8 @@ class TransformersLLM(LLM):
 
     def complete(self, prompt: Prompt, options: GenerationOptions) -> list[str]:
         """All candidates from one batched `generate`; greedy (temperature 0) runs once and repeats.
-        Calls from other sessions waiting at the same time share that `generate` (`BatchQueue`)."""
+        With `batch_sessions` on (CUDA by default), calls from other sessions waiting at the same
+        time share that `generate` (`BatchQueue`); otherwise each runs alone, in arrival order."""
         inputs = self._encode(prompt)
         wanted = max(1, options.num_candidates)
         sequences = wanted if options.temperature > 0 else 1
