@@ -30,7 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
 from agent.persona import VOICE_STYLES  # noqa: E402
-from agent.voice import TurnListener  # noqa: E402
+from agent.voice import TurnTaker  # noqa: E402
 
 MODALITIES = {"text": "Words", "speech": "Voice", "face": "Face"}
 WEBCAM_FRAMES = 4  # the most recent webcam frames read with each turn (smoothed by the face node)
@@ -247,7 +247,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
                       api_visibility="private")
 
         def turn(message, audio_path, photo_path, o, c, e, a, n, style, speak_aloud, history, ids_value,
-                 kept_frames):
+                 kept_frames, transcript=None):
             """One turn through the SDK's stream: the chat, the voice and the panel fill in as it runs."""
             agent = loader.require()
             if not (ids_value or {}).get("user_id"):
@@ -261,7 +261,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
             try:
                 events = agent.stream(text=message, audio=audio_path, image=images, voice=bool(speak_aloud),
                                       user_id=ids_value["user_id"], session_id=ids_value["session_id"],
-                                      persona=persona)
+                                      persona=persona, transcript=transcript if audio_path else None)
                 yield {chat: [*chat_so_far, user_line], text: ""}
                 for event in events:
                     if isinstance(event, PerceptionEvent):
@@ -291,27 +291,27 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
         for trigger in (send_button.click, mic.stop_recording):
             trigger(turn, turn_inputs, turn_outputs, api_visibility="private")
 
-        def hear(chunk, listening: TurnListener | None):
+        def hear(chunk, listening: TurnTaker | None):
             """Feed the hands-free stream to this browser's end-of-turn detector; a finished turn goes
             to `heard`, whose change sends it."""
             agent = loader.agent
             if chunk is None or agent is None:
                 return listening, gr.skip()
-            listening = listening or TurnListener(agent.settings.speech)
-            finished = listening.feed(chunk[1], chunk[0])
-            if finished is None:
+            listening = listening or TurnTaker(agent)
+            finished = [e.audio for e in listening.feed(chunk[1], chunk[0]) if e.kind == "turn_end"]
+            if not finished:
                 return listening, gr.skip()
-            return listening, playable(finished, 16000)
+            return listening, playable(finished[-1], 16000)
 
         listen.stream(hear, [listen, listener], [listener, heard], stream_every=0.5, time_limit=3600,
                       concurrency_limit=None, show_progress="hidden", api_visibility="private")
 
-        def heard_turn(audio_path, *rest):
-            if audio_path:  # (not when `heard` is cleared)
-                yield from turn("", audio_path, *rest)
+        def heard_turn(audio_path, listening: TurnTaker | None, *rest):
+            if audio_path:  # (not when `heard` is cleared); transcribed while the pause was confirmed
+                yield from turn("", audio_path, *rest, transcript=listening.last_transcript if listening else None)
 
-        heard.change(heard_turn, [heard, photo, *sliders, voice_style, speak, chat, ids, frames], turn_outputs,
-                     api_visibility="private")
+        heard.change(heard_turn, [heard, listener, photo, *sliders, voice_style, speak, chat, ids, frames],
+                     turn_outputs, api_visibility="private")
 
         def forget_me(ids_value: dict):
             agent = loader.require()

@@ -1,7 +1,7 @@
 """The turn: one LangGraph `StateGraph` of plain node functions over one typed state.
 
     START → transcribe → recall → perceive → check_safety → find_causes → choose_emotion → generate
-          → speak → remember → END
+          → speak → remember → prepare_next → END
 
 `transcribe` turns spoken input into text (it passes typed text through); `speak` renders the
 reply with the response emotion's prosody when the turn asks for voice. `recall` runs before
@@ -12,13 +12,15 @@ LLM's. While streaming,
 while the rest is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with
 `functools.partial`, so each can be called and tested alone. `remember` stores text and estimates
-only; the raw recording and frames too only when `memory.store_media` is on.
+only; the raw recording and frames too only when `memory.store_media` is on. `prepare_next` lets a
+local LLM read the conversation so far in the background, for the next turn.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 from dataclasses import dataclass
 from functools import partial, wraps
@@ -55,7 +57,7 @@ class TurnState(TypedDict, total=False):
     audio: Any  # spoken input, 16 kHz mono float32 (numpy); text, when also given, wins over its transcript
     frames: list  # webcam frames (RGB uint8 numpy arrays), oldest first
     voice: bool  # speak the reply
-    # transcribe
+    # transcribe (an input too, when a voice session transcribed the audio during the user's pause)
     transcript: Any  # speech.transcriber.Transcript
     # recall
     history: list[StoredTurn]
@@ -91,7 +93,7 @@ def timed(name: str, node: Callable[..., dict]) -> Callable[[TurnState], dict]:
 def transcribe(state: TurnState, *, transcriber: Callable[[], Any]) -> dict[str, Any]:
     if state.get("audio") is None:
         return {}
-    transcript = transcriber().transcribe(state["audio"])
+    transcript = state.get("transcript") or transcriber().transcribe(state["audio"])  # or made early
     if state.get("text"):
         return {"transcript": transcript}
     if not transcript.text.strip():
@@ -138,10 +140,14 @@ def choose_emotion(state: TurnState, *, transition: EmotionTransition) -> dict[s
     return {"response": response}
 
 
+def prompt_history(state: TurnState) -> list[PromptTurn]:
+    return [PromptTurn(t.user_text, t.affect.fused.label, t.causes[0].text if t.causes else None,
+                       t.response_emotion, t.reply_text) for t in state.get("history") or []]
+
+
 def prompt_input(state: TurnState) -> PromptInput:
     causes = state.get("causes") or []
-    history = [PromptTurn(t.user_text, t.affect.fused.label, t.causes[0].text if t.causes else None,
-                          t.response_emotion, t.reply_text) for t in state.get("history") or []]
+    history = prompt_history(state)
     said = [t.user_text for t in history] + [state["text"]]
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=state["affect"].fused.label,
@@ -231,6 +237,21 @@ def remember(state: TurnState, *, store: MemoryStore, store_media: bool = False)
     return {"turn_index": store.save_turn(record)}
 
 
+def prepare_next(state: TurnState, *, writer: ReplyWriter, history_turns: int) -> dict[str, Any]:
+    """Off the critical path: the LLM reads the conversation so far (what the next turn's prompt
+    starts with) in the background while it is idle, so the next turn reads only its own words."""
+    causes = state.get("causes") or []
+    this_turn = PromptTurn(state["text"], state["affect"].fused.label, causes[0].text if causes else None,
+                           state["response"].label, state["reply"])
+    history = [*prompt_history(state), this_turn][-history_turns:] if history_turns > 0 else []
+    upcoming = PromptInput(persona=state["persona"], user_text="", user_emotion="neutral", cause=None,
+                           response_emotion="neutral", history=history)
+    # not a daemon: a process that ends right after a turn waits for it (< 1 s) rather than
+    # tearing torch down under it
+    threading.Thread(target=writer.prepare_next, args=(upcoming,), name="empathica-prepare").start()
+    return {}
+
+
 @dataclass
 class TurnComponents:
     store: MemoryStore
@@ -256,6 +277,7 @@ def build_turn_graph(c: TurnComponents):
         "generate": partial(generate, writer=c.writer, synthesizer=c.synthesizer),
         "speak": partial(speak, synthesizer=c.synthesizer),
         "remember": partial(remember, store=c.store, store_media=c.store_media),
+        "prepare_next": partial(prepare_next, writer=c.writer, history_turns=c.history_turns),
     }
     graph = StateGraph(TurnState)
     previous = START

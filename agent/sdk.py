@@ -24,7 +24,7 @@ from perception.loading import Lazy, set_active_source
 from perception.speech_emotion import SpeechEmotionRecognizer
 from speech.audio_out import Audio
 from speech.synthesizer import Synthesizer
-from speech.transcriber import Transcriber
+from speech.transcriber import Transcriber, Transcript
 from perception.text import TextEmotionRecognizer
 
 MAX_ID_CHARS = 128
@@ -137,7 +137,8 @@ class EmpatheticAgent:
     # -- turns ---------------------------------------------------------------------------------
 
     def _inputs(self, text: str | None, user_id: str, session_id: str, audio: Any, image: Any,
-                stream: bool, voice: bool | None, persona: Persona | None) -> dict[str, Any]:
+                stream: bool, voice: bool | None, persona: Persona | None,
+                transcript: Transcript | None = None) -> dict[str, Any]:
         frames = self._frames(image)
         for name, value in (("user_id", user_id), ("session_id", session_id)):
             if not value or not value.strip() or len(value) > MAX_ID_CHARS:
@@ -150,13 +151,17 @@ class EmpatheticAgent:
                 raise InputError(f"cannot use the audio: {exc}") from exc
         elif text is None or not text.strip():
             raise InputError("the message is empty: type something to say to the agent")
+        if transcript is not None and (samples is None or not isinstance(transcript, Transcript)):
+            raise InputError("`transcript` goes with `audio`, and must be the `Transcript` that "
+                             "`agent.transcribe` made of it")
         limit = self.settings.limits.max_text_chars
         if text is not None and len(text) > limit:
             raise InputError(f"the message is {len(text)} characters long; the limit is {limit} "
                              "(setting limits.max_text_chars)")
         return {"text": (text or "").strip(), "audio": samples, "frames": frames, "user_id": user_id,
                 "session_id": session_id, "persona": persona or self.persona, "stream": stream,
-                "voice": samples is not None if voice is None else voice}
+                "voice": samples is not None if voice is None else voice,
+                **({"transcript": transcript} if transcript is not None else {})}
 
     def _frames(self, image: Any) -> list | None:
         """One frame or a short list of frames (arrays, paths or bytes) as RGB arrays."""
@@ -184,24 +189,37 @@ class EmpatheticAgent:
                      timings=timings, turn_index=state["turn_index"], audio=state.get("reply_audio"),
                      transcript=state.get("transcript"), crisis=state.get("crisis"))
 
+    def transcribe(self, audio: Any) -> Transcript:
+        """What was said in `audio` (as `respond` takes it). Voice sessions call it while the user's
+        pause is still being confirmed, then pass the result to `stream(audio=..., transcript=...)`."""
+        try:
+            samples = load_audio(audio, max_seconds=self.settings.limits.max_audio_seconds)
+        except AudioError as exc:
+            raise InputError(f"cannot use the audio: {exc}") from exc
+        return self.components.transcriber().transcribe(samples)
+
     def respond(self, text: str | None = None, user_id: str = "default",
                 session_id: str = "default", audio: Any = None, image: Any = None,
-                voice: bool | None = None, persona: Persona | None = None) -> Reply:
+                voice: bool | None = None, persona: Persona | None = None,
+                transcript: Transcript | None = None) -> Reply:
         """One turn. `audio`: (samples, sample_rate), a file path or a file's bytes; its transcript is
-        the message unless `text` is given too. `voice` (default: when audio came in) also speaks
-        the reply: `reply.audio`. `persona` replaces the agent's own for this turn (a page's sliders)."""
+        the message unless `text` is given too (`transcript`: already made by `transcribe`). `voice`
+        (default: when audio came in) also speaks the reply: `reply.audio`. `persona` replaces the
+        agent's own for this turn (a page's sliders)."""
         started = time.perf_counter()
-        state = self.graph.invoke(self._inputs(text, user_id, session_id, audio, image, False, voice, persona))
+        state = self.graph.invoke(self._inputs(text, user_id, session_id, audio, image, False, voice, persona,
+                                               transcript))
         return self._reply(state, started)
 
     def stream(self, text: str | None = None, user_id: str = "default",
                session_id: str = "default", audio: Any = None, image: Any = None,
-               voice: bool | None = None, persona: Persona | None = None) -> Iterator[StreamEvent]:
+               voice: bool | None = None, persona: Persona | None = None,
+               transcript: Transcript | None = None) -> Iterator[StreamEvent]:
         """Yields a `PerceptionEvent`, then `TextDelta`s as the reply is written (with an `AudioChunk`
         after each finished sentence when speaking), then `ReplyEvent`."""
         started = time.perf_counter()
         state: dict[str, Any] = {}
-        inputs = self._inputs(text, user_id, session_id, audio, image, True, voice, persona)
+        inputs = self._inputs(text, user_id, session_id, audio, image, True, voice, persona, transcript)
         spoke = False
         for mode, chunk in self.graph.stream(inputs, stream_mode=["values", "custom"]):
             if mode == "custom":

@@ -75,6 +75,11 @@ class LLMSection(BaseModel):
     #: faster, perplexity 14.99 -> 15.34, but start-up +2.6 s and peak memory +1.1 GB while it is
     #: built, which breaks the offline profile's 10 s / 2.5 GB budget; so off by default.
     int8_output_layer: bool = False
+    #: transformers: the tokens the model may write. "auto": a list shipped for the model's tokenizer
+    #: (the packaged Gemma: the 37k tokens English conversation uses, of 262k; its output layer then
+    #: takes 2 ms a token instead of 23 ms), else all; "full": all; or a list's path
+    #: (`python -m training.build_llm_vocabulary`).
+    output_vocabulary: str = "auto"
 
 
 class MemorySection(BaseModel):
@@ -113,6 +118,8 @@ class SpeechSection(BaseModel):
     emotion_model: str = PACKAGED_SPEECH_EMOTION
     voice: str = PACKAGED_PIPER_VOICE  # a Piper .onnx, or coqui:<model name or folder>
     silence_ms: int = Field(500, gt=0)  # this much silence after speech ends the user's turn
+    # transcription starts after this much silence, while the rest is confirmed (0: at the turn's end)
+    early_transcribe_ms: int = Field(160, ge=0)
     min_speech_ms: int = Field(250, gt=0)  # shorter sounds are ignored
     max_turn_s: float = Field(30.0, gt=0)  # a turn is cut here even if the user keeps talking
 

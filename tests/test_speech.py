@@ -112,11 +112,30 @@ def test_end_of_turn_after_silence_and_short_sounds_ignored(spoken):
     stream = np.concatenate([gap, spoken, gap, spoken[:int(0.12 * SAMPLE_RATE)], gap])
     for i in range(0, len(stream), 1600):  # 100 ms pieces, as a microphone delivers them
         events += detector.feed(stream[i:i + 1600])
+    events = [e for e in events if e.kind != "pause"]  # (pauses: the next test)
     assert [e.kind for e in events] == ["speech_start", "turn_end"]  # the 120 ms blip is no turn
     turn = events[1]
     assert turn.reason == "silence" and abs(len(turn.audio) / SAMPLE_RATE - len(spoken) / SAMPLE_RATE) < 1.0
     capped = TurnDetector(max_turn_s=1.0).feed(np.concatenate([spoken, gap]))
     assert [e.reason for e in capped if e.kind == "turn_end"][0] == "max_length"
+
+
+def test_a_pause_comes_before_the_end_of_turn_and_the_last_one_counts(spoken):
+    gap, breath = np.zeros(SAMPLE_RATE, dtype=np.float32), np.zeros(SAMPLE_RATE // 4, dtype=np.float32)
+    detector = TurnDetector(silence_ms=500, pause_ms=160)
+    events = detector.feed(np.concatenate([gap, spoken, gap]))
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "speech_start" and kinds[-2:] == ["pause", "turn_end"]  # (and one between sentences)
+    pause, end = events[-2], events[-1]
+    assert end.paused_samples == len(pause.audio) and np.array_equal(end.audio[:len(pause.audio)], pause.audio)
+    assert not np.any(end.audio[len(pause.audio):])  # after the pause: only the silence that ended it
+    # the user breathes 250 ms and goes on: that pause is not the end; the turn's last pause counts
+    events = detector.feed(np.concatenate([spoken, breath, spoken, gap]))
+    pauses, end = [e for e in events if e.kind == "pause"], events[-1]
+    assert len(pauses) >= 3 and end.kind == "turn_end" and end.paused_samples == len(pauses[-1].audio)
+    assert len(end.audio) > 2 * len(spoken)
+    never = TurnDetector(pause_ms=0).feed(np.concatenate([spoken, gap]))
+    assert [e.kind for e in never] == ["speech_start", "turn_end"] and never[-1].paused_samples == 0
 
 
 # -- speaking ------------------------------------------------------------------------------------

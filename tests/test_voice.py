@@ -129,6 +129,31 @@ def test_over_long_audio_is_refused(agent):
         agent.respond(audio=ten_minutes, user_id="u", session_id="long")
 
 
+def test_a_turn_taken_live_is_transcribed_during_the_pause(agent, said):
+    from agent.voice import TurnTaker
+
+    taker = TurnTaker(agent)
+    sentence, gap = load_audio(said), np.zeros(SAMPLE_RATE, dtype=np.float32)
+    events = []
+    for i in range(0, 2 * SAMPLE_RATE + len(sentence), 1600):  # 100 ms pieces, as a microphone gives them
+        events += taker.feed(np.concatenate([gap, sentence, gap])[i:i + 1600])
+    turn = next(e for e in events if e.kind == "turn_end")
+    assert turn.transcript is not None and word_error_rate(SAID, turn.transcript.text) <= 0.10
+    assert turn.transcript.duration == pytest.approx(len(turn.audio) / SAMPLE_RATE)
+    assert taker.last_transcript is turn.transcript
+    # the turn uses the transcript it is given (here a different one: its text is what is stored)
+    from dataclasses import replace
+
+    given = replace(turn.transcript, text="I lost my keys today.")
+    events = list(agent.stream(audio=(turn.audio, SAMPLE_RATE), transcript=given, user_id="u", session_id="early"))
+    assert events[0].transcript is given and agent.history("u", "early")[0].user_text == "I lost my keys today."
+    with pytest.raises(InputError, match="`transcript` goes with `audio`"):
+        agent.respond(text="hello", transcript=given, user_id="u", session_id="early")
+    with pytest.raises(InputError, match="must be the `Transcript`"):
+        agent.respond(audio=(turn.audio, SAMPLE_RATE), transcript="I lost my keys", user_id="u", session_id="early")
+    assert len(agent.history("u", "early")) == 1
+
+
 def run_voice(args: list[str], env: dict) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "agent.cli", "voice", *args], capture_output=True, text=True,
                           env={**os.environ, **env, "COLUMNS": "200"}, timeout=300)
