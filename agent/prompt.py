@@ -105,12 +105,20 @@ def transcript_prefix(p: PromptInput) -> str:
     return "\n".join(lines)
 
 
-def transcript_prompt(p: PromptInput) -> str:
+def transcript_so_far(p: PromptInput) -> str:
+    """The prompt up to this turn's message: the fixed start and the remembered exchanges. The
+    next turn's prompt starts with it, so a local LLM can read it while the person is speaking."""
     name = p.persona.name
     lines = [transcript_prefix(p), ""]
     for turn in p.history:
         lines.append(_user_line(turn.user_emotion, turn.cause, turn.user_text, name))
         lines.append(f"{_agent_tag(name, turn.agent_emotion, turn.cause)} {_quoted(turn.reply, name)}")
+    return "\n".join(lines)
+
+
+def transcript_prompt(p: PromptInput) -> str:
+    name = p.persona.name
+    lines = [transcript_so_far(p)]
     lines.append(_user_line(p.user_emotion, p.cause, p.user_text, name))
     if p.conflict:
         lines.append(f"({name} notices {p.conflict}, and gently checks how the person really feels.)")

@@ -16,8 +16,7 @@ import numpy as np
 
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
-from agent.prompt import (PromptInput, chat_messages, instructions, transcript_prefix, transcript_prompt,
-                          transcript_stops)
+from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
 from perception.text import TextEmotionRecognizer
@@ -79,7 +78,7 @@ class ReplyWriter:
         if self._uses_chat():
             prompt, stop, prefix = chat_messages(p), (), ""
         else:
-            prompt, stop, prefix = transcript_prompt(p), transcript_stops(p.persona), transcript_prefix(p)
+            prompt, stop, prefix = transcript_prompt(p), transcript_stops(p.persona), self._so_far(p)
         return prompt, GenerationOptions(
             max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_p=s.top_p,
             repetition_penalty=s.repetition_penalty, num_candidates=candidates, stop=stop, seed=seed,
@@ -98,6 +97,16 @@ class ReplyWriter:
             vectors = encoder.encode([p.user_text, *candidates])
             relevance = vectors[1:] @ vectors[0]
         return probs + CAUSE_WEIGHT * mention + RELEVANCE_WEIGHT * relevance
+
+    @staticmethod
+    def _so_far(p: PromptInput) -> str:
+        # (without a trailing new line: it would merge with the next one into another token)
+        return transcript_so_far(p).rstrip("\n")
+
+    def prepare_next(self, p: PromptInput) -> bool:
+        """Let the LLM read, while it is idle, the start of the next turn's prompt: `p` holds the
+        conversation as the next turn will remember it (its own message does not matter)."""
+        return not self._uses_chat() and self.llm.prepare(self._so_far(p))
 
     def warm_up(self, persona) -> None:
         """Read the persona's fixed prompt prefix once (a local LLM keeps its attention cache), so

@@ -264,6 +264,7 @@ def test_packaged_gemma_loads_through_the_cache_and_generates():
     llm = TransformersLLM(TransformersOptions(model=PACKAGED_GEMMA, device="cpu"))
     loaded = time.perf_counter() - start
     assert llm.chat is False  # a base model: it continues text
+    assert llm.output_vocabulary.name == "gemma3-english.safetensors"  # "auto": the packaged list fits
     options = GenerationOptions(max_new_tokens=12, temperature=0.0, repetition_penalty=1.0,
                                 stop=("\n",))
     start = time.perf_counter()

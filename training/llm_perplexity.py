@@ -1,11 +1,13 @@
-"""How much int8 costs the embedded LLM: perplexity on conversations, fp32 vs quantised variants.
+"""What the cheaper output layers cost the embedded LLM: perplexity on held-out conversations.
 
     python -m training.llm_perplexity --data ../shared/data --dialogues 40
 
 Reads the first N dialogues of RECCON-DD valid (`DIR/text/reccon/dailydialog_valid.json`) as
 "Person: ... / Sam: ..." transcripts (at most 256 tokens each) and prints the packaged Gemma's
-perplexity with the output layer in fp32, in int8 per channel (the default on CPU,
-`llm.int8_output_layer`), and with every linear layer in int8 (per tensor and per channel).
+perplexity with the full output layer in fp32, with the English shortlist (`llm.output_vocabulary`,
+the default), each also in int8 per row (`llm.int8_output_layer`), and with every linear layer in
+int8. A shortlisted model gives no probability to tokens outside its list: the share of such tokens
+in the text is printed, and perplexities are compared on the tokens inside the list.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import typer
 from rich.console import Console
 
 from agent.evaluation import DEFAULT_DATA
-from agent.llm.transformers_backend import TransformersLLM, TransformersOptions, int8_output_layer
+from agent.llm.output_layer import int8_output_layer, shortlist_for, use_shortlist
+from agent.llm.transformers_backend import TransformersLLM, TransformersOptions
 from agent.settings import Settings
 
 console = Console(highlight=False)
@@ -37,14 +40,16 @@ def transcripts(data: Path, dialogues: int) -> list[str]:
     return texts
 
 
-def mean_nll(model, tokenizer, texts: list[str]) -> tuple[float, int]:
-    total, count = 0.0, 0
+def token_log_probs(model, tokenizer, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each next token's log-probability under `model`, and the tokens themselves."""
+    scores, targets = [], []
     with torch.inference_mode():
         for text in texts:
             ids = tokenizer(text, return_tensors="pt")["input_ids"][:, :256]
-            total += model(input_ids=ids, labels=ids).loss.item() * (ids.shape[1] - 1)
-            count += ids.shape[1] - 1
-    return total / count, count
+            logits = model(input_ids=ids).logits[0, :-1].float()
+            scores.append(torch.log_softmax(logits, dim=-1).gather(1, ids[0, 1:, None])[:, 0])
+            targets.append(ids[0, 1:])
+    return torch.cat(scores), torch.cat(targets)
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), dialogues: int = 40) -> None:
@@ -52,20 +57,37 @@ def main(data: Path = typer.Option(DEFAULT_DATA), dialogues: int = 40) -> None:
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     settings = Settings.load("offline")
-    llm = TransformersLLM(TransformersOptions(settings.llm.model, "cpu", settings.cache_dir))
+    llm = TransformersLLM(TransformersOptions(settings.llm.model, "cpu", settings.cache_dir,
+                                              output_vocabulary="full"))
     texts = transcripts(data, dialogues)
-    head = copy.deepcopy(llm.model)
-    int8_output_layer(head)
+    listed, path = shortlist_for(llm.tokenizer, "auto")
+
+    def variant(shortlist: bool, int8: bool):
+        model = copy.deepcopy(llm.model)
+        if shortlist:
+            use_shortlist(model, listed)
+        if int8:
+            int8_output_layer(model)
+        return model
+
     variants = {
         "fp32": llm.model,
-        "int8 output layer, per channel (default on CPU)": head,
-        "int8 every linear layer, per tensor": quantize_dynamic(copy.deepcopy(llm.model), {torch.nn.Linear}),
+        "int8 output layer, per row": variant(False, True),
+        f"English shortlist ({len(listed):,} tokens, {path.name}; the default)": variant(True, False),
+        "English shortlist, int8 per row": variant(True, True),
         "int8 every linear layer, per channel": quantize_dynamic(
             copy.deepcopy(llm.model), {torch.nn.Linear: per_channel_dynamic_qconfig}),
     }
+    inside = None
     for name, model in variants.items():
-        nll, tokens = mean_nll(model, llm.tokenizer, texts)
-        console.print(f"{name}: perplexity {math.exp(nll):.2f} (mean NLL {nll:.4f} over {tokens} tokens)")
+        scores, targets = token_log_probs(model, llm.tokenizer, texts)
+        if inside is None:
+            inside = torch.isin(targets, torch.tensor(listed))
+            console.print(f"{len(targets):,} tokens of {dialogues} RECCON-DD valid dialogues; "
+                          f"{(~inside).sum().item()} ({100 * (~inside).float().mean().item():.2f} %) "
+                          "are not in the shortlist")
+        whole = f"perplexity {math.exp(-scores.mean().item()):.2f}, " if torch.isfinite(scores).all() else ""
+        console.print(f"{name}: {whole}on the listed tokens {math.exp(-scores[inside].mean().item()):.2f}")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,11 @@ class LLM(ABC):
     def stream(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
         """Text deltas of one continuation as they are generated, ending before a stop string."""
 
+    def prepare(self, prefix: str) -> bool:
+        """Read `prefix` ahead of the turn whose prompt will start with it, if the model is idle
+        now (a local backend keeps its attention cache); False when nothing was done."""
+        return False
+
 
 def cut_at_stop(text: str, stop: tuple[str, ...]) -> tuple[str, bool]:
     """Text before the earliest stop string, and whether one was found."""

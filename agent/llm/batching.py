@@ -37,6 +37,11 @@ class BatchQueue:
         self._worker.start()
         self.batches: list[int] = []  # jobs per batch run so far (for the bench and tests)
 
+    @property
+    def waiting(self) -> int:
+        """Calls queued for the model (not counting one running)."""
+        return len(self._waiting)
+
     def submit(self, payload: Any, key: Hashable, rows: int) -> Any:
         job = Job(payload, key, rows)
         with self._ready:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Iterator
 
 from agent.llm.batching import BatchQueue, Job
+from agent.llm.output_layer import int8_output_layer, shortlist_for, use_shortlist
+from agent.llm.sampling import top_nucleus_sampler
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
 from agent.settings import PACKAGED_GEMMA
 from perception.loading import ModelLoadError, local_model_path, resolve_device
@@ -34,7 +36,8 @@ class TransformersOptions:
     device: str = "auto"
     cache_dir: Path | None = None
     chat: bool | None = None
-    int8_output_layer: bool = False  # CPU only: see `int8_output_layer`
+    int8_output_layer: bool = False  # CPU only: see `agent.llm.output_layer`
+    output_vocabulary: str = "auto"  # "auto", "full" or a list's path: see `agent.llm.output_layer`
     #: Let concurrent sessions' `complete` calls share one `generate`; None: on CUDA only. On a
     #: 2-core CPU it measured slower (20 sessions: p95 83-91 s batched, 74 s one at a time): the
     #: prefill dominates there, and left-padded batches cannot reuse the cached prompt prefix.
@@ -128,33 +131,6 @@ def _load_gguf(gguf: Path):
     return tokenizer, model
 
 
-def int8_output_layer(model) -> bool:
-    """Replace the model's output layer by an int8 copy (symmetric, one scale per output row) that
-    multiplies with dynamically quantised activations; False, leaving the model as it was, when this
-    torch cannot. Built row-scale by hand rather than with `quantize_dynamic`, whose observers copy
-    the weight several times (+1.7 GB peak for Gemma's 262k x 640 layer)."""
-    import torch
-
-    head = model.get_output_embeddings()
-    if not isinstance(head, torch.nn.Linear) or head.bias is not None:
-        return False
-    try:
-        from torch.ao.nn.quantized.dynamic import Linear as DynamicInt8Linear
-
-        with torch.no_grad():
-            weight = head.weight.detach()
-            largest = torch.maximum(weight.amax(dim=1), -weight.amin(dim=1))  # no |weight| copy
-            scales = (largest.clamp(min=1e-12) / 127).double()
-            qweight = torch.quantize_per_channel(weight, scales, torch.zeros(len(scales), dtype=torch.long),
-                                                 0, torch.qint8)
-            quantised = DynamicInt8Linear(head.in_features, head.out_features, dtype=torch.qint8)
-            quantised.set_weight_bias(qweight, None)
-    except (ImportError, AttributeError, RuntimeError):
-        return False
-    model.set_output_embeddings(quantised)
-    return True
-
-
 def _dtype_for(device: str):
     import torch
 
@@ -183,7 +159,8 @@ def _stopping_criteria():
     return StopOnText
 
 
-#: How many prompt prefixes (one per persona in practice) keep their attention cache.
+#: How many prompt prefixes keep their attention cache: the persona's fixed start, and the
+#: conversations so far of the sessions that spoke last (`prepare`), ~20 MB each for Gemma 3 270M.
 PREFIX_CACHE_SIZE = 8
 #: The most sequences (candidates of all sessions) one batched `generate` holds.
 MAX_BATCH_ROWS = 16
@@ -213,11 +190,16 @@ class TransformersLLM(LLM):
         except Exception as e:  # noqa: BLE001
             raise ModelLoadError(f"cannot load model {options.model!r}: {e}") from e
         self.model.to(self.device).eval()
+        shortlist = shortlist_for(self.tokenizer, options.output_vocabulary)
+        #: the tokens the model can write: all, or the list's (its path says which)
+        self.output_vocabulary = (shortlist[1] if shortlist and use_shortlist(self.model, shortlist[0])
+                                  else "full")
         self.int8_output = (options.int8_output_layer and self.device == "cpu"
                             and int8_output_layer(self.model))
         self._torch = torch
         self._lock = threading.Lock()
         self._prefixes: OrderedDict[str, tuple] = OrderedDict()  # prefix text -> (ids, cache); LRU
+        self.prefix_tokens_reused = 0  # prompt tokens not read again thanks to a kept prefix (tests, bench)
         batch = self.device.startswith("cuda") if options.batch_sessions is None else options.batch_sessions
         self._batches = BatchQueue(self._complete_jobs, max_rows=MAX_BATCH_ROWS if batch else 0)
         self._stop_cls = _stopping_criteria()
@@ -244,43 +226,79 @@ class TransformersLLM(LLM):
         kwargs = dict(max_new_tokens=options.max_new_tokens, pad_token_id=self._pad_id,
                       repetition_penalty=options.repetition_penalty,
                       num_return_sequences=sequences)
-        if options.temperature > 0:
-            kwargs.update(do_sample=True, temperature=options.temperature, top_p=options.top_p)
-        else:
-            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        if options.temperature > 0:  # drawn by a processor; generate then picks the one token left
+            from transformers import LogitsProcessorList
+
+            kwargs["logits_processor"] = LogitsProcessorList([top_nucleus_sampler(options.temperature, options.top_p)])
         return kwargs
 
     def _run_generate(self, inputs: dict, kwargs: dict, seed: int | None, prefix: str = ""):
         with self._lock, self._torch.inference_mode():
             cache = self._prefix_cache(inputs["input_ids"], prefix)
             sequences = kwargs.get("num_return_sequences", 1)
-            if cache is not None:
-                if sequences > 1:  # generate expands the inputs, not the cache: expand both here
-                    inputs = {k: v.repeat(sequences, 1) for k, v in inputs.items()}
+            if sequences > 1:  # several draws: rows of one batch (generate expands no cache)
+                inputs = {k: v.repeat_interleave(sequences, dim=0) for k, v in inputs.items()}
+                if cache is not None:
                     cache.batch_repeat_interleave(sequences)
-                    kwargs = {**kwargs, "num_return_sequences": 1}
+                kwargs = {**kwargs, "num_return_sequences": 1}
+            if cache is not None:
                 kwargs = {**kwargs, "past_key_values": cache}
             if seed is not None:
                 self._torch.manual_seed(seed)
+            head = self.model.get_output_embeddings()
+            if hasattr(head, "allow"):  # a shortlist: the prompt's own tokens may be said back
+                head.allow(inputs["input_ids"])
             return self.model.generate(**inputs, **kwargs)
 
-    def _prefix_cache(self, input_ids, prefix: str):
-        """A copy of the attention cache of `prefix` when the prompt starts with its tokens (the
-        prefill then reads only the rest), else None. The last few prefixes are kept."""
-        if not prefix or input_ids.shape[0] != 1:
-            return None
+    def _prefix_entry(self, prefix: str) -> tuple:
+        """(token ids, attention cache) of `prefix`, read now unless kept (continuing the longest
+        kept prefix it starts with: a conversation so far extends the last one); the last few are
+        kept. Call with the model lock held."""
         entry = self._prefixes.get(prefix)
         if entry is None:
             ids = self.tokenizer(prefix, return_tensors="pt")["input_ids"].to(self.device)
-            entry = (ids, self.model(input_ids=ids, use_cache=True, logits_to_keep=1).past_key_values)
+            start, cache = self._longest_kept_start(ids)
+            cache = self.model(input_ids=ids[:, start:], past_key_values=cache, use_cache=True,
+                               logits_to_keep=1).past_key_values
+            entry = (ids, cache)
             self._prefixes[prefix] = entry
             while len(self._prefixes) > PREFIX_CACHE_SIZE:
                 self._prefixes.popitem(last=False)
         self._prefixes.move_to_end(prefix)
-        ids, cache = entry
+        return entry
+
+    def _longest_kept_start(self, ids) -> tuple[int, object]:
+        """How many leading tokens of `ids` a kept prefix already holds, and a copy of its cache."""
+        best = None
+        for kept_ids, cache in self._prefixes.values():
+            n = kept_ids.shape[1]
+            if n < ids.shape[1] and (best is None or n > best[0]) and self._torch.equal(ids[0, :n], kept_ids[0]):
+                best = (n, cache)
+        return (best[0], copy.deepcopy(best[1])) if best else (0, None)
+
+    def prepare(self, prefix: str) -> bool:
+        if not prefix or prefix in self._prefixes or not self._lock.acquire(blocking=False):
+            return False  # nothing to read, or the model is busy with a turn
+        try:
+            if self._batches.waiting:
+                return False
+            with self._torch.inference_mode():
+                self._prefix_entry(prefix)
+            return True
+        finally:
+            self._lock.release()
+
+    def _prefix_cache(self, input_ids, prefix: str):
+        """A copy of the attention cache of `prefix` when the prompt starts with its tokens (the
+        prefill then reads only the rest), else None."""
+        if not prefix or input_ids.shape[0] != 1:
+            return None
+        ids, cache = self._prefix_entry(prefix)
         n = ids.shape[1]
         if input_ids.shape[1] <= n or not self._torch.equal(input_ids[0, :n], ids[0]):
             return None  # the prompt does not start with these tokens (a different split)
+        self.prefix_tokens_reused += n
         return copy.deepcopy(cache)
 
     def complete(self, prompt: Prompt, options: GenerationOptions) -> list[str]:
