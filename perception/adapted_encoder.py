@@ -108,7 +108,6 @@ class AdaptedEncoder(nn.Module):
     @classmethod
     def load(cls, folder: str | Path, base_path: str, device: str = "cpu") -> "AdaptedEncoder":
         """The trained model in `folder` on the encoder at `base_path`, adapters merged, for inference."""
-        from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
         from safetensors.torch import load_file
         from transformers import AutoModel
 
@@ -116,17 +115,32 @@ class AdaptedEncoder(nn.Module):
         try:
             config = json.loads((folder / CONFIG_FILE).read_text())
             state = load_file(str(folder / WEIGHTS_FILE))
-            encoder = get_peft_model(AutoModel.from_pretrained(base_path), LoraConfig(**config["lora"]))
+            encoder = AutoModel.from_pretrained(base_path)
+            merge_lora(encoder, {k[len("lora."):]: v for k, v in state.items() if k.startswith("lora.")},
+                       config["lora"])
         except (OSError, ValueError, KeyError) as exc:
             raise ModelLoadError(f"cannot load the trained model in {folder}: {exc}") from exc
-        lora = {k[len("lora."):]: v for k, v in state.items() if k.startswith("lora.")}
-        result = set_peft_model_state_dict(encoder, lora)
-        if getattr(result, "unexpected_keys", None):
-            raise ModelLoadError(f"{folder / WEIGHTS_FILE} does not fit {base_path}: "
-                                 f"unexpected {result.unexpected_keys[:3]}")
-        model = cls(encoder.merge_and_unload(), config["heads"], config)
+        model = cls(encoder, config["heads"], config)
         model.heads.load_state_dict({k[len("heads."):]: v for k, v in state.items()
                                      if k.startswith("heads.")})
         if device.startswith("cuda"):
             model = model.half()
         return model.to(device).eval()
+
+
+def merge_lora(encoder: nn.Module, lora: dict[str, torch.Tensor], settings: dict[str, Any]) -> None:
+    """Add each adapter's update, `lora_B @ lora_A * alpha / r`, to its linear layer's weight: what
+    peft's `merge_and_unload` does for plain LoRA, without importing peft (~1.8 s) at start-up.
+    `lora`: peft's saved state (`base_model.model.<layer>.lora_A.weight` / `lora_B.weight`)."""
+    scale = settings["lora_alpha"] / settings["r"]
+    layers = dict(encoder.named_modules())
+    pairs = {k[: -len(".lora_A.weight")] for k in lora if k.endswith(".lora_A.weight")}
+    if not pairs or len(lora) != 2 * len(pairs):
+        raise ValueError(f"the adapter weights are not plain LoRA pairs ({len(lora)} tensors)")
+    with torch.no_grad():
+        for name in sorted(pairs):
+            layer = layers.get(name.removeprefix("base_model.model."))
+            a, b = lora[f"{name}.lora_A.weight"], lora[f"{name}.lora_B.weight"]
+            if not isinstance(layer, nn.Linear) or (b @ a).shape != layer.weight.shape:
+                raise ValueError(f"the adapter {name} does not fit the encoder")
+            layer.weight += (b @ a).to(layer.weight.dtype) * scale

@@ -87,13 +87,11 @@ def _shortlist_class():
             self.register_buffer("ids", torch.tensor(ids, dtype=torch.long, device=head.weight.device))
             self.listed = torch.zeros(self.vocab_size, dtype=torch.bool, device=head.weight.device)
             self.listed[self.ids] = True
-            self.rows = torch.nn.Linear(head.in_features, len(ids), bias=head.bias is not None,
-                                        device=head.weight.device, dtype=head.weight.dtype)
-            with torch.no_grad():
-                self.rows.weight.copy_(self.full_weight[self.ids])
-                if head.bias is not None:
-                    self.rows.bias.copy_(head.bias.detach()[self.ids])
-            self.rows.requires_grad_(False)
+            # (made on "meta": no random init of rows that the listed ones replace)
+            self.rows = torch.nn.Linear(head.in_features, len(ids), bias=head.bias is not None, device="meta")
+            self.rows.weight = torch.nn.Parameter(self.full_weight.index_select(0, self.ids), requires_grad=False)
+            if head.bias is not None:
+                self.rows.bias = torch.nn.Parameter(head.bias.detach().index_select(0, self.ids), requires_grad=False)
             self.full_bias = head.bias.detach() if head.bias is not None else None
             self.allow(None)
 
