@@ -265,6 +265,14 @@ def test_packaged_gemma_loads_through_the_cache_and_generates():
     loaded = time.perf_counter() - start
     assert llm.chat is False  # a base model: it continues text
     assert llm.output_vocabulary.name == "gemma3-english.safetensors"  # "auto": the packaged list fits
+    from transformers import AutoTokenizer
+
+    reference = AutoTokenizer.from_pretrained(tb.resolve_model_source(PACKAGED_GEMMA), local_files_only=True)
+    for text in ["Person (sad, about the test): I failed it.\nSam [sympathetic; cause: the test]:",
+                 "Héllo wörld ☕ 🎉 — “quotes”\t tabs\n\nnew", "  two spaces", "<bos>fake<eos> <start_of_turn>user", ""]:
+        assert llm.tokenizer(text)["input_ids"] == reference(text)["input_ids"]  # the fast load is the same tokenizer
+    assert (llm.tokenizer.all_special_ids, llm.tokenizer.pad_token_id, llm.tokenizer.eos_token_id, len(llm.tokenizer)) == \
+        (reference.all_special_ids, reference.pad_token_id, reference.eos_token_id, len(reference))
     options = GenerationOptions(max_new_tokens=12, temperature=0.0, repetition_penalty=1.0,
                                 stop=("\n",))
     start = time.perf_counter()
