@@ -149,3 +149,15 @@ def test_the_next_turns_prompt_start_is_read_after_a_turn(tiny_llm, tmp_path):
         assert llm.prefix_tokens_reused - before >= len(llm.tokenizer(prefix)["input_ids"])
     finally:
         agent.close()
+
+
+def test_the_packaged_vocabulary_list_is_small_and_has_a_card():
+    from agent.llm.output_layer import VOCABULARIES, read_shortlist
+
+    path = VOCABULARIES / "gemma3-english.safetensors"
+    ids, meta = read_shortlist(path)
+    assert path.stat().st_size < 1_000_000 and len(ids) == int(meta["size"]) == len(set(ids))
+    card = (VOCABULARIES / "README.md").read_text()
+    for needed in ("python -m training.build_llm_vocabulary", "python -m training.llm_perplexity", "licen",
+                   f"{len(ids):,}"):
+        assert needed in card
