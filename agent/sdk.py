@@ -145,10 +145,7 @@ class EmpatheticAgent:
                 raise InputError(f"{name} must be 1 to {MAX_ID_CHARS} characters, got {value!r}")
         samples = None
         if audio is not None:
-            try:
-                samples = load_audio(audio, max_seconds=self.settings.limits.max_audio_seconds)
-            except AudioError as exc:
-                raise InputError(f"cannot use the audio: {exc}") from exc
+            samples = self._samples(audio)
         elif text is None or not text.strip():
             raise InputError("the message is empty: type something to say to the agent")
         if transcript is not None and (samples is None or not isinstance(transcript, Transcript)):
@@ -162,6 +159,13 @@ class EmpatheticAgent:
                 "session_id": session_id, "persona": persona or self.persona, "stream": stream,
                 "voice": samples is not None if voice is None else voice,
                 **({"transcript": transcript} if transcript is not None else {})}
+
+    def _samples(self, audio: Any):
+        """`audio` (samples and rate, a path or bytes) as 16 kHz mono, within the length limit."""
+        try:
+            return load_audio(audio, max_seconds=self.settings.limits.max_audio_seconds)
+        except AudioError as exc:
+            raise InputError(f"cannot use the audio: {exc}") from exc
 
     def _frames(self, image: Any) -> list | None:
         """One frame or a short list of frames (arrays, paths or bytes) as RGB arrays."""
@@ -192,11 +196,7 @@ class EmpatheticAgent:
     def transcribe(self, audio: Any) -> Transcript:
         """What was said in `audio` (as `respond` takes it). Voice sessions call it while the user's
         pause is still being confirmed, then pass the result to `stream(audio=..., transcript=...)`."""
-        try:
-            samples = load_audio(audio, max_seconds=self.settings.limits.max_audio_seconds)
-        except AudioError as exc:
-            raise InputError(f"cannot use the audio: {exc}") from exc
-        return self.components.transcriber().transcribe(samples)
+        return self.components.transcriber().transcribe(self._samples(audio))
 
     def respond(self, text: str | None = None, user_id: str = "default",
                 session_id: str = "default", audio: Any = None, image: Any = None,

@@ -140,7 +140,7 @@ def merge_lora(encoder: nn.Module, lora: dict[str, torch.Tensor], settings: dict
     with torch.no_grad():
         for name in sorted(pairs):
             layer = layers.get(name.removeprefix("base_model.model."))
-            a, b = lora[f"{name}.lora_A.weight"], lora[f"{name}.lora_B.weight"]
-            if not isinstance(layer, nn.Linear) or (b @ a).shape != layer.weight.shape:
+            update = lora[f"{name}.lora_B.weight"] @ lora[f"{name}.lora_A.weight"]
+            if not isinstance(layer, nn.Linear) or update.shape != layer.weight.shape:
                 raise ValueError(f"the adapter {name} does not fit the encoder")
-            layer.weight += (b @ a).to(layer.weight.dtype) * scale
+            layer.weight += update.to(layer.weight.dtype) * scale

@@ -288,9 +288,14 @@ class TransformersLLM(LLM):
         best = None
         for kept_ids, cache in self._prefixes.values():
             n = kept_ids.shape[1]
-            if n < ids.shape[1] and (best is None or n > best[0]) and self._torch.equal(ids[0, :n], kept_ids[0]):
+            if (best is None or n > best[0]) and self._starts_with(ids, kept_ids):
                 best = (n, cache)
         return (best[0], copy.deepcopy(best[1])) if best else (0, None)
+
+    def _starts_with(self, ids, start) -> bool:
+        """Whether the one-row `ids` begin with the one-row `start` and go on past it."""
+        n = start.shape[1]
+        return ids.shape[1] > n and self._torch.equal(ids[0, :n], start[0])
 
     def prepare(self, prefix: str) -> bool:
         if not prefix or prefix in self._prefixes or not self._lock.acquire(blocking=False):
@@ -310,10 +315,9 @@ class TransformersLLM(LLM):
         if not prefix or input_ids.shape[0] != 1:
             return None
         ids, cache = self._prefix_entry(prefix)
-        n = ids.shape[1]
-        if input_ids.shape[1] <= n or not self._torch.equal(input_ids[0, :n], ids[0]):
+        if not self._starts_with(input_ids, ids):
             return None  # the prompt does not start with these tokens (a different split)
-        self.prefix_tokens_reused += n
+        self.prefix_tokens_reused += ids.shape[1]
         return copy.deepcopy(cache)
 
     def complete(self, prompt: Prompt, options: GenerationOptions) -> list[str]:
