@@ -62,8 +62,8 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 
 def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 256) -> dict:
-    """Latency of one utterance with context (text emotion) and one turn's causes, after warm-up,
-    and text-emotion throughput on a batch."""
+    """Latency of one utterance with context (text emotion: from nothing kept, and as the next turn
+    of a conversation) and one turn's causes, after warm-up, and text-emotion throughput on a batch."""
     from agent.settings import Settings
     from perception.cause import CauseExtractor
     from perception.text import TextEmotionRecognizer
@@ -75,8 +75,18 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
     utterances = [t for _, t in CONTEXT] + [text]
     speakers = [s for s, _ in CONTEXT] + ["user"]
 
-    def one_text():
+    cache = getattr(recognizer, "cache", None)  # the trained model keeps each utterance's logits
+    turn = iter(range(10**9))
+
+    def one_text():  # nothing kept: the utterance and the earlier turns its dialogue head reads
+        if cache is not None:
+            cache.clear()
         recognizer.predict([text], contexts=[CONTEXT], speakers=["user"])
+
+    def next_text():  # in a conversation: the earlier turns were read before, the agent's reply was not
+        i = next(turn)
+        recognizer.predict([f"{text} ({i})"], contexts=[[*CONTEXT, ("agent", f"Oh no. ({i})")]],
+                           speakers=["user"])
 
     def one_cause():
         extractor.extract(utterances, len(utterances) - 1, emotion="sadness", speakers=speakers)
@@ -90,7 +100,8 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
         faces.predict(frame)
 
     result = {"profile": profile, "device": settings.device}
-    for name, call in (("text_emotion_one_utterance", one_text), ("causes_one_turn", one_cause),
+    for name, call in (("text_emotion_one_utterance", one_text), ("text_emotion_next_turn", next_text),
+                       ("causes_one_turn", one_cause),
                        ("face_one_frame_640x480", one_frame)):
         for _ in range(5):
             call()

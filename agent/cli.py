@@ -257,7 +257,8 @@ def bench(
                   title_justify="left")
     for column in ("call", "p50 (ms)", "p95 (ms)"):
         table.add_column(column, justify="left" if column == "call" else "right")
-    for name in ("text_emotion_one_utterance", "causes_one_turn", "face_one_frame_640x480"):
+    for name in ("text_emotion_one_utterance", "text_emotion_next_turn", "causes_one_turn",
+                 "face_one_frame_640x480"):
         table.add_row(name.replace("_", " "), f"{models[name]['p50_ms']:.1f}", f"{models[name]['p95_ms']:.1f}")
     console.print(table)
     console.print(f"text emotion, batch of 256 with context: {models['text_emotion_batch_per_s']:.0f} utterances/s")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,26 @@ def read_reccon(data: Path, split: str) -> list[RecconDialogue]:
                                     [(e - 1, s) for e, s in zip(evidence, spans) if isinstance(e, int)]))
         dialogues.append(RecconDialogue(did, turns))
     return dialogues
+
+
+_SPACED = re.compile(r" ([.,!?;:%)]|n't|'(?:s|m|re|ve|ll|d)\b)|([($]) ")
+
+
+def detokenize(text: str) -> str:
+    """DailyDialog's spaced punctuation ("Hi , I'm Mike .") written the usual way ("Hi, I'm Mike.")."""
+    return _SPACED.sub(lambda m: m.group(1) or m.group(2), text.replace(" ’ ", "'").strip())
+
+
+def reccon_utterances(dialogues: list[RecconDialogue]) -> list[LabelledUtterance]:
+    """RECCON-DD turns as emotion-in-conversation examples (like MELD's): each with its earlier turns."""
+    out = []
+    for d in dialogues:
+        context: list[tuple[str, str]] = []
+        for t in d.turns:
+            text = detokenize(t.text)
+            out.append(LabelledUtterance(text, [t.emotion], t.speaker, list(context), d.id))
+            context.append((t.speaker, text))
+    return out
 
 
 @dataclass

@@ -17,6 +17,7 @@ import numpy as np
 import json
 from pathlib import Path
 
+from perception.dialogue_head import DialogueHead, LogitCache, dialogue_features, earlier_turns, softmax
 from perception.emotions import EMOTIONS, EmotionEstimate
 from perception.encoder import resolve_encoder_path
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
@@ -151,6 +152,13 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         self.temperature = float(self.config.get("temperature", 1.0))
         self.class_bias = np.array(self.config.get("class_bias", [0.0] * len(EMOTIONS)), dtype=np.float32)
         self.device = device
+        self.dialogue_head = None
+        if "dialogue_head" in self.config:
+            try:
+                self.dialogue_head = DialogueHead.load(folder, self.config["dialogue_head"])
+            except (OSError, ValueError, KeyError) as exc:
+                raise ModelLoadError(f"{folder}: cannot read the dialogue head: {exc}") from exc
+        self.cache = LogitCache()
 
     def logits(self, texts, contexts=None, speakers=None, batch_size: int = 64) -> np.ndarray:
         """The head's raw logits (before the calibrated class biases and temperature)."""
@@ -172,8 +180,37 @@ class TrainedTextEmotion(TextEmotionRecognizer):
             out[idx] = logits.cpu().numpy()
         return out
 
+    def _key(self, text: str, context, speaker) -> bytes:
+        """The cache key of one model input: the utterance and its context exactly as encoded."""
+        return LogitCache.key(text + "\x1f" + context_string(context, speaker, self.config["context_turns"]))
+
+    def dialogue_logits(self, texts, contexts=None, speakers=None) -> np.ndarray:
+        """The logits after the dialogue head (the raw logits for a model without one). Each
+        utterance, the earlier ones included, is read once and kept (by digest) in `self.cache`."""
+        texts = list(texts)
+        contexts = contexts or [[] for _ in texts]
+        speakers = speakers or [None] * len(texts)
+        head = self.dialogue_head
+        earlier = [earlier_turns(c, s, head.window) if head else [] for c, s in zip(contexts, speakers)]
+        inputs: dict[bytes, tuple] = {}  # every input to read, targets and earlier turns, once
+        for text, context, speaker, turns in zip(texts, contexts, speakers, earlier):
+            inputs.setdefault(self._key(text, context, speaker), (text, context, speaker))
+            for t in turns:
+                inputs.setdefault(self._key(t.text, t.context, t.speaker), (t.text, t.context, t.speaker))
+        keys = list(inputs)
+        rows = self.cache.lookup(keys, lambda missing: self.logits(
+            *(list(x) for x in zip(*(inputs[keys[i]] for i in missing)))))
+        by_key = dict(zip(keys, rows))
+        own = np.stack([by_key[self._key(*x)] for x in zip(texts, contexts, speakers)]) if texts \
+            else np.zeros((0, len(EMOTIONS)), dtype=np.float32)
+        if head is None:
+            return own
+        probs = [[(t.same_speaker, softmax(by_key[self._key(t.text, t.context, t.speaker)])) for t in turns]
+                 for turns in earlier]
+        return head(dialogue_features(own, probs, head.per_side))
+
     def probabilities(self, texts, contexts=None, speakers=None):
-        logits = (self.logits(list(texts), contexts, speakers) + self.class_bias) / self.temperature
+        logits = (self.dialogue_logits(list(texts), contexts, speakers) + self.class_bias) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)

@@ -4,6 +4,7 @@ training loop on a tiny data folder, and the shipped weights against their recor
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from perception import TextEmotionRecognizer
@@ -82,14 +83,12 @@ def test_shipped_model_has_a_model_card_and_is_small():
 
 
 def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, tmp_path):
-    import numpy as np
-
     from training.calibrate_text_emotion import write_ensemble
     from training.train_text_emotion import main
 
     for seed in (1, 2):
         main(data=tiny_data, out=tmp_path / "model" / f"seed{seed}", epochs=1, goemotions_per_epoch=4,
-             context_turns=2, max_length=48, batch_size=4, lr=1e-3, head_lr=3e-3, rank=4, seed=seed,
+             reccon_per_epoch=3 * (seed - 1), context_turns=2, max_length=48, batch_size=4, lr=1e-3, head_lr=3e-3, rank=4, seed=seed,
              limit=0, threads=2)
     config = json.loads((tmp_path / "model" / "seed1" / "model.json").read_text())
     assert config["metrics"]["meld_dev_weighted_f1"] >= 0 and config["lora"]["r"] == 4
@@ -97,6 +96,13 @@ def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, t
     assert single is not TextEmotionRecognizer.load()
     (est,) = single.predict(["hello"], contexts=[[("a", "hi")]], speakers=["b"])
     assert abs(sum(est.scores.values()) - 1) < 1e-6
+    from training.train_dialogue_head import main as train_head
+
+    train_head(model=tmp_path / "model" / "seed2", data=tiny_data, window=6, per_side=2, c=1.0, limit=0)
+    headed = TrainedTextEmotion(tmp_path / "model" / "seed2", "cpu")
+    assert headed.dialogue_head is not None and headed.dialogue_head.weight.shape == (7, 23)
+    probs = headed.probabilities(["hello", "fine"], contexts=[[("a", "hi")], []], speakers=["b", None])
+    assert probs.shape == (2, 7) and np.allclose(probs.sum(1), 1)
     write_ensemble(tmp_path / "model", ["seed1", "seed2"])
     ensemble = TextEmotionRecognizer.load(str(tmp_path / "model"))
     assert len(ensemble.models) == 2
@@ -139,3 +145,55 @@ def test_adapters_merge_like_peft_without_importing_it():
         assert torch.allclose(ours(**batch).last_hidden_state, reference(**batch).last_hidden_state, atol=1e-5)
     with pytest.raises(ValueError, match="not plain LoRA pairs"):
         merge_lora(AutoModel.from_pretrained(base), {"x.lora_A.weight": torch.zeros(1)}, config["lora"])
+
+
+def test_dialogue_head_reads_the_earlier_turns_by_speaker():
+    import numpy as np
+
+    from perception.dialogue_head import dialogue_features, earlier_turns
+
+    context = [("Ross", "one"), ("Rachel", "two"), ("Ross", "three"), ("Joey", "four")]
+    turns = earlier_turns(context, "Ross", window=3)
+    assert [(t.text, t.same_speaker, t.speaker) for t in turns] == [
+        ("four", False, "Joey"), ("three", True, "Ross"), ("two", False, "Rachel")]
+    assert turns[1].context == context[:2]  # each earlier turn with the turns before it
+    # plain strings alternate, the most recent being the other speaker's
+    assert [t.same_speaker for t in earlier_turns(["x", "y", "z"], None, 6)] == [False, True, False]
+    assert earlier_turns([], "Ross", 6) == [] and earlier_turns(context, None, 6)[1].same_speaker is False
+    own = np.array([[1.0, 2.0], [3.0, 4.0]])
+    p, q, r = np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.5, 0.5])
+    features = dialogue_features(own, [[(True, p), (False, q), (True, r), (True, q)], []], per_side=2)
+    assert features.tolist() == [[1, 2, 0.75, 0.25, 0, 1, 1, 1], [3, 4, 0, 0, 0, 0, 0, 0]]
+
+
+def test_each_utterance_is_read_once_in_a_conversation(recognizer, monkeypatch):
+    """The dialogue head needs what the model read from the earlier turns; those were read when they
+    were said, so the next turn reads only what is new (the cache keeps digests, not words)."""
+    assert recognizer.dialogue_head is not None
+    read = []
+    real = recognizer.logits
+    monkeypatch.setattr(recognizer, "logits", lambda texts, *a, **k: read.extend(texts) or real(texts, *a, **k))
+    recognizer.cache.clear()
+    talk = [("user", "My cat ran away this morning."), ("agent", "Oh no, I'm sorry. Any sign of her?")]
+    first = recognizer.probabilities([talk[0][1]], contexts=[[]], speakers=["user"])
+    assert read == [talk[0][1]]
+    recognizer.probabilities(["She came back!"], contexts=[talk], speakers=["user"])
+    assert sorted(read[1:]) == sorted(["She came back!", talk[1][1]])
+    again = recognizer.probabilities([talk[0][1]], contexts=[[]], speakers=["user"])
+    assert len(read) == 3 and np.allclose(first, again)
+    assert not any(isinstance(k, str) or talk[0][1].encode() in k for k in recognizer.cache._items)
+    recognizer.cache.clear()
+    assert np.allclose(recognizer.probabilities([talk[0][1]], contexts=[[]], speakers=["user"]), first, atol=1e-6)
+
+
+def test_reccon_turns_read_as_emotion_in_conversation(tiny_data):
+    from agent.datasets import detokenize, read_reccon, reccon_utterances
+
+    assert detokenize("Hi , I'm Mike . It costs 5 % ( or so ) , doesn't it ?") == \
+        "Hi, I'm Mike. It costs 5% (or so), doesn't it?"
+    dialogues = read_reccon(tiny_data, "train")
+    items = reccon_utterances(dialogues)
+    assert len(items) == sum(len(d.turns) for d in dialogues)
+    first, second = items[0], items[1]
+    assert first.context == [] and second.context == [(first.speaker, first.text)]
+    assert second.labels == [dialogues[0].turns[1].emotion]

@@ -1,5 +1,5 @@
 """Calibrate the trained text-emotion model on MELD dev without touching its weights: a softmax
-temperature (minimum NLL), with the expected calibration error before and after, and the figures on
+temperature (minimum NLL) over its final logits (after the dialogue head, when it has one), with the expected calibration error before and after, and the figures on
 MELD dev and GoEmotions-Ekman dev. Works on a single model and on an ensemble folder alike.
 
     python -m training.calibrate_text_emotion --model perception/models/text_emotion --data ../shared/data
@@ -75,7 +75,8 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
     recognizer = TrainedTextEmotion(model, "cpu")
     dev = read_meld(data, "dev")
     labels = np.array([EMOTIONS.index(u.labels[0]) for u in dev])
-    logits = recognizer.logits([u.text for u in dev], [u.context for u in dev], [u.speaker for u in dev])
+    logits = recognizer.dialogue_logits([u.text for u in dev], [u.context for u in dev],
+                                        [u.speaker for u in dev])
     # cross-fitted estimate: split by dialogue
     bias = np.zeros(len(EMOTIONS))
     extra = {}
@@ -89,7 +90,7 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
                  "meld_dev_weighted_f1_bias_cross_fitted": round(weighted_f1(labels, crossed), 4)}
     temperature = fit_temperature(logits + bias, labels)
     go = read_goemotions(data, "dev")
-    go_logits = recognizer.logits([u.text for u in go])
+    go_logits = recognizer.dialogue_logits([u.text for u in go])
     go_gold = np.zeros((len(go), len(EMOTIONS)), dtype=int)
     for i, u in enumerate(go):
         go_gold[i, [EMOTIONS.index(x) for x in u.labels]] = 1

@@ -1,5 +1,6 @@
 """Train the offline text-emotion model: LoRA adapters + a 7-way head on the packaged all-MiniLM-L6-v2,
-on MELD train (each utterance with its dialogue context) plus a sample of GoEmotions-Ekman train.
+on MELD train (each utterance with its dialogue context) plus a sample of GoEmotions-Ekman train
+(and, with --reccon-per-epoch, of RECCON-DD's emotion-labelled dialogue turns, in context).
 
     python -m training.train_text_emotion --data ../shared/data --out perception/models/text_emotion
 
@@ -18,7 +19,8 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.datasets import DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld
+from agent.datasets import (DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld, read_reccon,
+                            reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.emotions import EMOTIONS
 from perception.encoder import PACKAGED_MINILM
@@ -63,7 +65,9 @@ def predict_logits(model: AdaptedEncoder, encodings: list[dict], batch_size: int
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path("perception/models/text_emotion")),
-         epochs: int = 3, goemotions_per_epoch: int = 8000, context_turns: int = 3,
+         epochs: int = 3, goemotions_per_epoch: int = 8000,
+         reccon_per_epoch: int = 0,  # RECCON-DD train turns (in context) per epoch
+         context_turns: int = 3,
          max_length: int = 96, batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3,
          rank: int = 16, seed: int = 13,
          sentiment_weight: float = 0.0,  # weight of an auxiliary MELD-sentiment head (tried: no gain)
@@ -72,13 +76,20 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     rng, base, tokenizer = start(threads, seed)
     meld_train, meld_dev = read_meld(data, "train"), read_meld(data, "dev")
     go_train, go_dev = read_goemotions(data, "train"), read_goemotions(data, "dev")
+    dd_train = reccon_utterances(read_reccon(data, "train")) if reccon_per_epoch else []
     if limit:
-        meld_train, meld_dev, go_train, go_dev = (x[:limit] for x in (meld_train, meld_dev, go_train, go_dev))
+        meld_train, meld_dev, go_train, go_dev, dd_train = (
+            x[:limit] for x in (meld_train, meld_dev, go_train, go_dev, dd_train))
         goemotions_per_epoch = min(goemotions_per_epoch, limit)
+    reccon_per_epoch = min(reccon_per_epoch, len(dd_train))
     enc = {name: encode(tokenizer, items, context_turns, max_length) for name, items in
-           [("meld_train", meld_train), ("meld_dev", meld_dev), ("go_train", go_train), ("go_dev", go_dev)]}
-    y_meld, y_go = targets(meld_train), targets(go_train)
-    s_meld, s_go = sentiment_targets(meld_train), sentiment_targets(go_train)
+           [("meld_train", meld_train), ("meld_dev", meld_dev), ("go_train", go_train), ("go_dev", go_dev),
+            ("dd_train", dd_train)]}
+    # the training sources: MELD train whole each epoch, samples of GoEmotions and RECCON-DD
+    train_enc = {"m": enc["meld_train"], "g": enc["go_train"], "r": enc["dd_train"]}
+    y = {"m": targets(meld_train), "g": targets(go_train), "r": targets(dd_train)}
+    sentiments = {"m": sentiment_targets(meld_train), "g": sentiment_targets(go_train),
+                  "r": sentiment_targets(dd_train)}
     dev_labels = np.array([EMOTIONS.index(u.labels[0]) for u in meld_dev])
 
     config = {"kind": "text-emotion", "base": PACKAGED_MINILM, "labels": list(EMOTIONS),
@@ -86,24 +97,26 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
               "pool": "first_segment"}
     heads = {"emotion": len(EMOTIONS)} | ({"sentiment": len(SENTIMENTS)} if sentiment_weight else {})
     model = AdaptedEncoder.new(base, heads, config, rank=rank, alpha=2 * rank)
-    steps_per_epoch = (len(meld_train) + goemotions_per_epoch + batch_size - 1) // batch_size
+    steps_per_epoch = (len(meld_train) + goemotions_per_epoch + reccon_per_epoch + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps_per_epoch * epochs, lr, head_lr)
     best, best_state, started = -1.0, None, time.perf_counter()
     with progress() as bar:
         for epoch in range(epochs):
             model.train()
             go_pick = rng.sample(range(len(go_train)), goemotions_per_epoch)
-            pool = [("m", i) for i in range(len(meld_train))] + [("g", i) for i in go_pick]
-            lengths = [len(enc["meld_train" if s == "m" else "go_train"][i]["input_ids"]) for s, i in pool]
+            dd_pick = rng.sample(range(len(dd_train)), reccon_per_epoch)
+            pool = ([("m", i) for i in range(len(meld_train))] + [("g", i) for i in go_pick]
+                    + [("r", i) for i in dd_pick])
+            lengths = [len(train_enc[s][i]["input_ids"]) for s, i in pool]
             batches = bucketed_batches(lengths, batch_size, rng)
             task = bar.add_task(f"epoch {epoch + 1}/{epochs}", total=len(batches), info="")
             for n, batch_idx in enumerate(batches):
                 picked = [pool[k] for k in batch_idx]
-                batch = pad_batch([enc["meld_train" if s == "m" else "go_train"][i] for s, i in picked])
-                y = torch.stack([(y_meld if s == "m" else y_go)[i] for s, i in picked])
+                batch = pad_batch([train_enc[s][i] for s, i in picked])
+                target = torch.stack([y[s][i] for s, i in picked])
                 features = model.features(batch)
-                loss = torch.nn.functional.cross_entropy(model.heads["emotion"](features), y)
-                sentiment = torch.stack([(s_meld if s == "m" else s_go)[i] for s, i in picked])
+                loss = torch.nn.functional.cross_entropy(model.heads["emotion"](features), target)
+                sentiment = torch.stack([sentiments[s][i] for s, i in picked])
                 if sentiment_weight and (sentiment >= 0).any():
                     loss = loss + sentiment_weight * torch.nn.functional.cross_entropy(
                         model.heads["sentiment"](features), sentiment, ignore_index=-100)
@@ -128,7 +141,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
         "train_minutes": round(minutes, 1),
     }
     model.save(out, temperature=round(temperature, 4), metrics=metrics,
-               training={"epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch, "lr": lr,
+               training={"epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch,
+                         "reccon_per_epoch": reccon_per_epoch, "lr": lr,
                          "head_lr": head_lr, "rank": rank, "batch_size": batch_size, "seed": seed,
                          "sentiment_weight": sentiment_weight,
                          "threads": threads})
