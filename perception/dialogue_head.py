@@ -21,11 +21,13 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence, Union
+from typing import Callable, Sequence
 
 import numpy as np
 
-ContextItem = Union[str, tuple[str, str]]
+#: A context item: `(speaker, text)`, or a bare string (then the speakers alternate, the most recent
+#: turn being the other speaker's, as in a two-person conversation).
+ContextItem = tuple[str, str] | str
 #: the labels given to speakers of a plain-string context: the target's own speaker and the other
 SAME, OTHER = "A", "B"
 

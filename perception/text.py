@@ -17,7 +17,8 @@ import numpy as np
 import json
 from pathlib import Path
 
-from perception.dialogue_head import DialogueHead, LogitCache, dialogue_features, earlier_turns, softmax
+from perception.dialogue_head import (ContextItem, DialogueHead, LogitCache, dialogue_features, earlier_turns,
+                                      softmax)
 from perception.emotions import EMOTIONS, EmotionEstimate
 from perception.encoder import resolve_encoder_path
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
@@ -47,11 +48,6 @@ def model_config(path: str) -> dict:
         raise ModelLoadError(
             f"cannot load the text model {path!r}: it is not a local model folder and not in the "
             f"local Hugging Face cache (download it first, or give a local path): {exc}") from exc
-
-
-#: A context item: `(speaker, text)`, or a bare string (then the speakers alternate, the most recent
-#: turn being the other speaker's, as in a two-person conversation).
-ContextItem = tuple[str, str] | str
 
 
 def context_string(context: list[ContextItem], speaker: str | None, turns: int) -> str:
