@@ -189,20 +189,21 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         head = self.dialogue_head
         earlier = [earlier_turns(c, s, head.window) if head else [] for c, s in zip(contexts, speakers)]
         inputs: dict[bytes, tuple] = {}  # every input to read, targets and earlier turns, once
-        for text, context, speaker, turns in zip(texts, contexts, speakers, earlier):
-            inputs.setdefault(self._key(text, context, speaker), (text, context, speaker))
-            for t in turns:
-                inputs.setdefault(self._key(t.text, t.context, t.speaker), (t.text, t.context, t.speaker))
+
+        def key(*model_input) -> bytes:
+            k = self._key(*model_input)
+            inputs.setdefault(k, model_input)
+            return k
+
+        own_keys = [key(*x) for x in zip(texts, contexts, speakers)]
+        earlier_keys = [[(t.same_speaker, key(t.text, t.context, t.speaker)) for t in turns] for turns in earlier]
         keys = list(inputs)
-        rows = self.cache.lookup(keys, lambda missing: self.logits(
-            *(list(x) for x in zip(*(inputs[keys[i]] for i in missing)))))
-        by_key = dict(zip(keys, rows))
-        own = np.stack([by_key[self._key(*x)] for x in zip(texts, contexts, speakers)]) if texts \
-            else np.zeros((0, len(EMOTIONS)), dtype=np.float32)
+        rows = dict(zip(keys, self.cache.lookup(keys, lambda missing: self.logits(
+            *(list(x) for x in zip(*(inputs[keys[i]] for i in missing)))))))
+        own = np.stack([rows[k] for k in own_keys]) if texts else np.zeros((0, len(EMOTIONS)), np.float32)
         if head is None:
             return own
-        probs = [[(t.same_speaker, softmax(by_key[self._key(t.text, t.context, t.speaker)])) for t in turns]
-                 for turns in earlier]
+        probs = [[(same, softmax(rows[k])) for same, k in turns] for turns in earlier_keys]
         return head(dialogue_features(own, probs, head.per_side))
 
     def probabilities(self, texts, contexts=None, speakers=None):
