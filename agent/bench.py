@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import time
 import uuid
@@ -76,7 +77,7 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
     speakers = [s for s, _ in CONTEXT] + ["user"]
 
     cache = getattr(recognizer, "cache", None)  # the trained model keeps each utterance's logits
-    turn = iter(range(10**9))
+    turn = itertools.count()
 
     def one_text():  # nothing kept: the utterance and the earlier turns its dialogue head reads
         if cache is not None:

@@ -180,14 +180,15 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         """The cache key of one model input: the utterance and its context exactly as encoded."""
         return LogitCache.key(text + "\x1f" + context_string(context, speaker, self.config["context_turns"]))
 
-    def dialogue_logits(self, texts, contexts=None, speakers=None) -> np.ndarray:
-        """The logits after the dialogue head (the raw logits for a model without one). Each
-        utterance, the earlier ones included, is read once and kept (by digest) in `self.cache`."""
+    def head_inputs(self, texts, contexts=None, speakers=None, window: int = 0,
+                    per_side: int = 0) -> np.ndarray:
+        """What a dialogue head reads (`perception.dialogue_head.dialogue_features`): each utterance's
+        raw logits and the probabilities of up to `per_side` utterances a side among the `window`
+        before it. Each utterance, the earlier ones included, is read once and kept (by digest) in
+        `self.cache`."""
         texts = list(texts)
         contexts = contexts or [[] for _ in texts]
         speakers = speakers or [None] * len(texts)
-        head = self.dialogue_head
-        earlier = [earlier_turns(c, s, head.window) if head else [] for c, s in zip(contexts, speakers)]
         inputs: dict[bytes, tuple] = {}  # every input to read, targets and earlier turns, once
 
         def key(*model_input) -> bytes:
@@ -196,15 +197,21 @@ class TrainedTextEmotion(TextEmotionRecognizer):
             return k
 
         own_keys = [key(*x) for x in zip(texts, contexts, speakers)]
-        earlier_keys = [[(t.same_speaker, key(t.text, t.context, t.speaker)) for t in turns] for turns in earlier]
+        earlier_keys = [[(t.same_speaker, key(t.text, t.context, t.speaker)) for t in earlier_turns(c, s, window)]
+                        for c, s in zip(contexts, speakers)]
         keys = list(inputs)
         rows = dict(zip(keys, self.cache.lookup(keys, lambda missing: self.logits(
             *(list(x) for x in zip(*(inputs[keys[i]] for i in missing)))))))
         own = np.stack([rows[k] for k in own_keys]) if texts else np.zeros((0, len(EMOTIONS)), np.float32)
-        if head is None:
-            return own
         probs = [[(same, softmax(rows[k])) for same, k in turns] for turns in earlier_keys]
-        return head(dialogue_features(own, probs, head.per_side))
+        return dialogue_features(own, probs, per_side)
+
+    def dialogue_logits(self, texts, contexts=None, speakers=None) -> np.ndarray:
+        """The logits after the dialogue head (the raw logits for a model without one)."""
+        head = self.dialogue_head
+        if head is None:
+            return self.head_inputs(texts, contexts, speakers)[:, :len(EMOTIONS)]
+        return head(self.head_inputs(texts, contexts, speakers, head.window, head.per_side))
 
     def probabilities(self, texts, contexts=None, speakers=None):
         logits = (self.dialogue_logits(list(texts), contexts, speakers) + self.class_bias) / self.temperature

@@ -20,6 +20,7 @@ from rich.console import Console
 from sklearn.metrics import f1_score
 
 from agent.datasets import DEFAULT_DATA, read_goemotions, read_meld
+from agent.evaluation import classification_report
 from perception.emotions import EMOTIONS
 from perception.text import TrainedTextEmotion
 from training.common import expected_calibration_error, fit_temperature
@@ -90,14 +91,8 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
                  "meld_dev_weighted_f1_bias_cross_fitted": round(weighted_f1(labels, crossed), 4)}
     temperature = fit_temperature(logits + bias, labels)
     go = read_goemotions(data, "dev")
-    go_logits = recognizer.dialogue_logits([u.text for u in go])
-    go_gold = np.zeros((len(go), len(EMOTIONS)), dtype=int)
-    for i, u in enumerate(go):
-        go_gold[i, [EMOTIONS.index(x) for x in u.labels]] = 1
-
-    def go_macro(offset: np.ndarray) -> float:
-        pred = np.eye(len(EMOTIONS), dtype=int)[(go_logits + offset).argmax(1)]
-        return float(f1_score(go_gold, pred, average="macro", zero_division=0))
+    go_top = (recognizer.dialogue_logits([u.text for u in go]) + bias).argmax(1)
+    go_report = classification_report("", [u.labels for u in go], [EMOTIONS[i] for i in go_top], 0.0)
 
     metrics = {
         **extra,
@@ -105,7 +100,7 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
         "meld_dev_macro_f1": round(float(f1_score(labels, (logits + bias).argmax(1), average="macro")), 4),
         "meld_dev_ece_uncalibrated": round(expected_calibration_error(softmax(logits), labels), 4),
         "meld_dev_ece": round(expected_calibration_error(softmax((logits + bias) / temperature), labels), 4),
-        "goemotions_dev_macro_f1": round(go_macro(bias), 4),
+        "goemotions_dev_macro_f1": round(go_report.macro_f1, 4),
     }
     path = model / "model.json"
     config = json.loads(path.read_text())
