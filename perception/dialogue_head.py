@@ -97,8 +97,19 @@ class DialogueHead:
     def load(cls, folder: Path, settings: dict) -> "DialogueHead":
         from safetensors.numpy import load_file
 
-        tensors = load_file(str(Path(folder) / settings.get("file", cls.file_name)))
-        return cls(tensors["weight"], tensors["bias"], int(settings["window"]), int(settings["per_side"]))
+        path = Path(folder) / settings.get("file", cls.file_name)
+        try:
+            tensors = load_file(str(path))
+        except OSError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - safetensors raises its own error type
+            raise ValueError(f"{path} is not a safetensors file: {exc}") from exc
+        weight, bias = tensors.get("weight"), tensors.get("bias")
+        if weight is None or bias is None or weight.ndim != 2 or bias.shape != (weight.shape[0],) \
+                or weight.shape[1] != 3 * weight.shape[0] + 2:
+            raise ValueError(f"{path} does not hold a dialogue head (a weight of classes x (3 x classes "
+                             "+ 2) and a bias of classes)")
+        return cls(weight, bias, int(settings["window"]), int(settings["per_side"]))
 
     def save(self, folder: Path) -> dict:
         """Writes the weights into `folder`; returns the settings for model.json."""

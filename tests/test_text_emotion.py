@@ -197,3 +197,22 @@ def test_reccon_turns_read_as_emotion_in_conversation(tiny_data):
     first, second = items[0], items[1]
     assert first.context == [] and second.context == [(first.speaker, first.text)]
     assert second.labels == [dialogues[0].turns[1].emotion]
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "wrong shape"])
+def test_a_damaged_dialogue_head_is_a_clear_load_error(tmp_path, damage):
+    from safetensors.numpy import save_file
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in ("model.json", "adapter.safetensors", "dialogue_head.safetensors"):
+        (folder / name).write_bytes((PACKAGED_TEXT_EMOTION_DIR / name).read_bytes())
+    head = folder / "dialogue_head.safetensors"
+    if damage == "missing":
+        head.unlink()
+    elif damage == "garbage":
+        head.write_bytes(b"not a safetensors file")
+    else:
+        save_file({"weight": np.zeros((7, 9), np.float32), "bias": np.zeros(7, np.float32)}, str(head))
+    with pytest.raises(ModelLoadError, match="cannot read the dialogue head"):
+        TrainedTextEmotion(folder, "cpu")
