@@ -43,6 +43,7 @@ def turn_row(record: TurnRecord, session_pk: int, index: int) -> Turn:
         response_dominance=float(vad.dominance),
         response_intensity=float(record.response_intensity), fused_label=fused.label,
         timings={str(k): float(v) for k, v in record.timings.items()}, persona=record.persona,
+        risk=float(record.risk), crisis=record.crisis, careful=bool(record.careful),
         estimates=estimates, causes=[_cause_row(c) for c in record.causes],
         media=[TurnMedia(kind=m.kind, mime_type=m.mime_type, data=bytes(m.data))
                for m in record.media])
@@ -67,4 +68,4 @@ def stored_turn(row: Turn, user_id: str, session_id: str, with_media: bool = Fal
         response_intensity=row.response_intensity, reply_text=row.reply_text,
         timings=dict(row.timings), persona=row.persona,
         media=[MediaItem(m.kind, m.mime_type, bytes(m.data)) for m in row.media] if with_media else [],
-        index=row.index, created_at=as_utc(row.created_at))
+        risk=row.risk or 0.0, crisis=row.crisis, careful=bool(row.careful), index=row.index, created_at=as_utc(row.created_at))

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, MetaData, String,
+                        Text, UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 #: Deterministic constraint names, so migrations (and SQLite batch mode) can refer to them.
@@ -92,6 +92,11 @@ class Turn(Base):
     #: Seconds spent per pipeline stage, e.g. {"perceive": 0.12, "reply": 0.8}.
     timings: Mapped[dict[str, float]] = mapped_column(JSON)
     persona: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    #: The crisis protocol (agent/safety.py): the message's risk score, what flagged it (None when
+    #: nothing did), and whether the session was careful on this turn (a crisis turn or one after it).
+    risk: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    crisis: Mapped[str | None] = mapped_column(Text, nullable=True)
+    careful: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     session: Mapped[ConversationSession] = relationship(back_populates="turns")
     estimates: Mapped[list[TurnEstimate]] = relationship(

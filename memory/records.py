@@ -49,6 +49,9 @@ class TurnRecord:
     timings: dict[str, float] = field(default_factory=dict)
     persona: str | None = None
     media: list[MediaItem] = field(default_factory=list)
+    risk: float = 0.0  # the crisis detector's score for the message
+    crisis: str | None = None  # what flagged the message as a self-harm or suicide risk, if anything
+    careful: bool = False  # the session was in careful mode (agent/safety.py) on this turn
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +84,9 @@ class StoredTurn(TurnRecord):
             "reply_text": self.reply_text,
             "timings": dict(self.timings),
             "persona": self.persona,
+            "risk": self.risk,
+            "crisis": self.crisis,
+            "careful": self.careful,
             "media": [m.to_dict() for m in self.media],
         }
 

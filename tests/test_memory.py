@@ -38,7 +38,7 @@ def estimate(label: str, modality: str, confidence: float = 0.7) -> EmotionEstim
 
 def record(user: str = "alice", session: str = "s1", text: str = "I lost my keys", *,
            feels: str = "sadness", responds: str = "sadness", causes: list[Cause] | None = None,
-           persona: str | None = "warm", media: list[MediaItem] | None = None) -> TurnRecord:
+           persona: str | None = "warm", media: list[MediaItem] | None = None, **crisis) -> TurnRecord:
     """A full turn record with fused, text and speech estimates and one cause."""
     return TurnRecord(
         user_id=user, session_id=session, user_text=text,
@@ -48,7 +48,7 @@ def record(user: str = "alice", session: str = "s1", text: str = "I lost my keys
         causes=[Cause(0, 2, 14, text[2:14], 0.91)] if causes is None else causes,
         response_emotion=responds, response_vad=VAD.of(responds), response_intensity=0.42,
         reply_text=f"reply to {text}", timings={"perceive": 0.12, "reply": 0.75}, persona=persona,
-        media=media or [])
+        media=media or [], **crisis)
 
 
 @pytest.fixture
@@ -209,7 +209,7 @@ def test_fresh_database_is_at_head_and_matches_the_models(store: MemoryStore, ur
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()
-    assert version == database.head_revision() == "0002"
+    assert version == database.head_revision() == "0003"
 
 
 def test_migrations_downgrade_and_upgrade_again(url: str):
@@ -269,6 +269,7 @@ def test_a_database_of_the_previous_schema_is_upgraded_with_its_turns(url: str):
         assert (old.user_text, old.reply_text, old.affect.fused.label) == (
             "written by 0001", "an old reply", "sadness")
         assert old.causes[0].text == "written" and old.media == []
+        assert (old.risk, old.crisis, old.careful) == (0.0, None, False)  # 0003: nothing was flagged then
         clip = MediaItem("audio", "audio/flac", b"fLaC\x00\x01")
         assert store.save_turn(record("old", "s", "a new turn", media=[clip])) == 1
         exported = store.export_user("old")["sessions"][0]["turns"]
@@ -277,6 +278,19 @@ def test_a_database_of_the_previous_schema_is_upgraded_with_its_turns(url: str):
     engine = raw_engine(url)
     assert database.current_revision(engine) == database.head_revision()
     engine.dispose()
+
+
+def test_a_crisis_turn_and_its_careful_followers_are_stored_exported_and_forgotten(store: MemoryStore):
+    store.save_turn(record(text="I want to end it", risk=0.97, crisis="classifier: risk 0.97", careful=True))
+    store.save_turn(record(text="idk", risk=0.2, careful=True))
+    store.save_turn(record(text="hello", risk=0.01))
+    recalled = store.history("alice", "s1")
+    assert [(t.risk, t.crisis, t.careful) for t in recalled] == [
+        (0.97, "classifier: risk 0.97", True), (0.2, None, True), (0.01, None, False)]
+    exported = store.export_user("alice")["sessions"][0]["turns"]
+    assert [(t["crisis"], t["careful"]) for t in exported] == [("classifier: risk 0.97", True), (None, True),
+                                                               (None, False)]
+    assert store.delete_user("alice") and store.history("alice", "s1") == []
 
 
 def test_media_are_exported_but_not_recalled(store: MemoryStore):
