@@ -108,6 +108,7 @@ class AdaptedEncoder(nn.Module):
     @classmethod
     def load(cls, folder: str | Path, base_path: str, device: str = "cpu") -> "AdaptedEncoder":
         """The trained model in `folder` on the encoder at `base_path`, adapters merged, for inference."""
+        from safetensors import SafetensorError
         from safetensors.torch import load_file
         from transformers import AutoModel
 
@@ -118,7 +119,7 @@ class AdaptedEncoder(nn.Module):
             encoder = AutoModel.from_pretrained(base_path)
             merge_lora(encoder, {k[len("lora."):]: v for k, v in state.items() if k.startswith("lora.")},
                        config["lora"])
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, SafetensorError) as exc:
             raise ModelLoadError(f"cannot load the trained model in {folder}: {exc}") from exc
         model = cls(encoder, config["heads"], config)
         model.heads.load_state_dict({k[len("heads."):]: v for k, v in state.items()

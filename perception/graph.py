@@ -1,12 +1,14 @@
 """The perception subgraph: one node per modality present, in parallel, fanning in to `fuse`.
 
     START ─┬─ text ───┬─ fuse ─ END
+           ├─ risk ───┤
            ├─ speech ─┤
            └─ face ───┘
 
 A modality runs when its input is in the state (`text`; `audio`, 16 kHz mono, for speech; `frames`,
 RGB arrays, for the face) and its recognizer was given; fusion weighs whatever came back (a turn
-whose frames show no face has no face estimate).
+whose frames show no face has no face estimate). `risk` reads the words for self-harm or suicide risk
+(`perception/crisis.py`), with the speaker's earlier messages, beside the text emotion.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from perception.text import TextEmotionRecognizer
 import numpy as np
 
 if TYPE_CHECKING:
+    from perception.crisis import CrisisDetector, RiskReading
     from perception.face import FaceEmotionRecognizer
     from perception.speech_emotion import SpeechEmotionRecognizer
 
@@ -39,6 +42,7 @@ class PerceptionState(TypedDict, total=False):
     frames: list[np.ndarray]  # webcam frames of the turn (RGB uint8), oldest first
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
+    risk: "RiskReading"
     timings: Annotated[dict[str, float], merge_dicts]
 
 
@@ -46,6 +50,12 @@ def perceive_text(state: PerceptionState, *, recognizer: TextEmotionRecognizer) 
     estimate = recognizer.predict([state["text"]], contexts=[state.get("context") or []],
                                   speakers=[state.get("speaker", "user")])[0]
     return {"estimates": {"text": estimate}}
+
+
+def perceive_risk(state: PerceptionState, *, detector: "CrisisDetector") -> dict[str, Any]:
+    speaker = state.get("speaker", "user")
+    earlier = [text for who, text in state.get("context") or [] if who == speaker]
+    return {"risk": detector.read(state["text"], earlier)}
 
 
 def perceive_speech(state: PerceptionState, *, recognizer: "SpeechEmotionRecognizer") -> dict[str, Any]:
@@ -64,12 +74,12 @@ def fuse_modalities(state: PerceptionState, *, reliability: dict[str, float] | N
     return {"affect": fuse(state.get("estimates") or {}, reliability)}
 
 
-MODALITY_INPUTS = {"text": "text", "speech": "audio", "face": "frames"}
+MODALITY_INPUTS = {"text": "text", "risk": "text", "speech": "audio", "face": "frames"}
 
 
 def present_modalities(state: PerceptionState, available: tuple[str, ...] = ("text",)) -> list[str]:
     present = [m for m in available if state.get(MODALITY_INPUTS[m]) is not None
-               and (m != "text" or state.get("text"))]
+               and (MODALITY_INPUTS[m] != "text" or state.get("text"))]
     if not present:
         raise ValueError(f"a turn needs at least one of: {', '.join(MODALITY_INPUTS[m] for m in available)}")
     return present
@@ -78,9 +88,12 @@ def present_modalities(state: PerceptionState, available: tuple[str, ...] = ("te
 def build_perception_graph(text_recognizer: TextEmotionRecognizer,
                            reliability: dict[str, float] | None = None,
                            speech_recognizer: "SpeechEmotionRecognizer | None" = None,
-                           face_recognizer: "FaceEmotionRecognizer | None" = None):
+                           face_recognizer: "FaceEmotionRecognizer | None" = None,
+                           crisis_detector: "CrisisDetector | None" = None):
     graph = StateGraph(PerceptionState)
     nodes = {"text": partial(perceive_text, recognizer=text_recognizer)}
+    if crisis_detector is not None:
+        nodes["risk"] = partial(perceive_risk, detector=crisis_detector)
     if speech_recognizer is not None:
         nodes["speech"] = partial(perceive_speech, recognizer=speech_recognizer)
     if face_recognizer is not None:

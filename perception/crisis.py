@@ -1,0 +1,151 @@
+"""Self-harm and suicide risk in what the user says: `CrisisDetector.load().read(text, earlier)`.
+
+Two readers; either one flags a message:
+
+* **a classifier** trained here (`training/train_crisis_detector.py`, model card in
+  `perception/models/crisis/`): the packaged all-MiniLM-L6-v2 with LoRA adapters and a one-logit
+  risk head, so that paraphrases nobody listed ("I don't want to be around anymore", "I swallowed a
+  lot of pills an hour ago") are caught. Its threshold was set for recall first: a false alarm costs
+  one careful reply, a miss can cost a life.
+* **patterns** (`PATTERNS`): explicit phrasings, a safety net under the classifier.
+
+The classifier reads the message with the user's recent messages as a second segment, the way the
+text-emotion model reads its context: risk that builds over turns ("I've said goodbye to everyone"
+after "I can't do this anymore") raises the score, the same words after a farewell party do not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from perception.dialogue_head import LogitCache
+from perception.text import encode_with_context
+from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
+
+#: The crisis detector shipped in this package (model card: perception/models/crisis/).
+PACKAGED_CRISIS = "packaged:crisis"
+PACKAGED_CRISIS_DIR = Path(__file__).parent / "models" / "crisis"
+
+_SELF = r"my ?self"
+PATTERNS = [
+    rf"\b(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|hang(?:ing)?|starv(?:e|ing)|shoot(?:ing)?|burn(?:ing)?) {_SELF}\b",
+    r"\bsuicid(?:e|al)\b",
+    r"\bself[- ]?harm",
+    r"\b(?:end|take|ending|taking) (?:my|my own) life\b",
+    r"\bend(?:ing)? it all\b",
+    r"\b(?:want|wanna|going|plan(?:ning)?|wish|ready) (?:to )?(?:die|be dead)\b",
+    r"\bwish (?:i|I) (?:was|were|had) (?:dead|never been born)\b",
+    r"\bbetter off (?:dead|without me)\b",
+    r"\b(?:don'?t|do not|no longer) want to (?:live|be alive|exist|wake up)\b",
+    r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b",
+    r"\boverdos(?:e|ing)\b",
+    r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
+    # internet slang for killing oneself ("kms", not "5 kms" of a run)
+    r"(?<!\d)(?<!\d )\bkms\b", r"\bunaliv(?:e|ing) (?:my ?self|me)\b", r"\bsewer ?slide\b",
+]
+_PATTERN = re.compile("|".join(f"(?:{p})" for p in PATTERNS), re.IGNORECASE)
+
+
+def pattern_words(text: str) -> str | None:
+    """The words of `text` that match an explicit self-harm or suicide phrasing, or None."""
+    found = _PATTERN.search(text or "")
+    return found.group(0) if found else None
+
+
+@dataclass(frozen=True)
+class RiskReading:
+    """What the detector read in one message."""
+
+    score: float  # the classifier's risk probability for the message read with its context
+    classified: bool  # the score reached the classifier's threshold
+    words: str | None = None  # the words an explicit pattern matched
+
+    @property
+    def at_risk(self) -> bool:
+        return self.classified or self.words is not None
+
+    @property
+    def source(self) -> str | None:
+        """What flagged it: "classifier", "patterns", "both", or None."""
+        if self.classified and self.words:
+            return "both"
+        return "classifier" if self.classified else "patterns" if self.words else None
+
+
+SETTINGS = ("threshold", "context_turns", "max_length")
+
+
+class CrisisDetector:
+    """Patterns + the trained classifier (the packaged MiniLM with LoRA adapters, merged, and a
+    one-logit head). Shared per process: use `.load()`."""
+
+    def __init__(self, folder: Path, device: str = "cpu"):
+        from transformers import AutoTokenizer
+
+        from perception.adapted_encoder import CONFIG_FILE, AdaptedEncoder
+        from perception.encoder import resolve_encoder_path
+
+        try:
+            settings = json.loads((folder / CONFIG_FILE).read_text())
+            missing = [k for k in (*SETTINGS, "base") if k not in settings]
+            if missing or settings.get("heads") != {"risk": 1}:
+                raise ValueError(f"it lacks {', '.join(missing) or 'the risk head'}")
+        except (OSError, ValueError) as exc:
+            raise ModelLoadError(f"{folder / CONFIG_FILE} is not a crisis detector's (as "
+                                 f"training.train_crisis_detector writes): {exc}") from exc
+        base = resolve_encoder_path(settings["base"])
+        self.model = AdaptedEncoder.load(folder, base, device)
+        self.tokenizer = AutoTokenizer.from_pretrained(base)
+        self.device = device
+        self.max_length = int(settings["max_length"])
+        self.threshold = float(settings["threshold"])
+        self.context_turns = int(settings["context_turns"])
+        self._scores = LogitCache(size=2048)  # by digest: no words are kept
+
+    @classmethod
+    def load(cls, source: str | None = None, device: str = "auto") -> "CrisisDetector":
+        source = source or active_source("crisis", PACKAGED_CRISIS)
+        folder = PACKAGED_CRISIS_DIR if source == PACKAGED_CRISIS else Path(source).expanduser()
+        if not (folder / "model.json").is_file():
+            raise ModelLoadError(f"{folder} is not a crisis detector folder (no model.json)")
+        device = resolve_device(device)
+        return shared_model("crisis", str(folder), device, lambda: cls(folder, device))
+
+    def encode(self, texts: list[str], earlier: list[list[str]]) -> list[dict]:
+        """Tokenizer inputs: each message, then the user's recent messages (most recent first)."""
+        contexts = [[("user", t) for t in e] for e in earlier]
+        return encode_with_context(self.tokenizer, texts, contexts, ["user"] * len(texts),
+                                   self.context_turns, self.max_length)
+
+    def _probabilities(self, encodings: list[dict], batch_size: int = 64) -> np.ndarray:
+        import torch
+
+        from perception.adapted_encoder import pad_batch
+
+        out = np.zeros(len(encodings), dtype=np.float32)
+        order = np.argsort([len(e["input_ids"]) for e in encodings])
+        for i in range(0, len(order), batch_size):
+            idx = order[i:i + batch_size]
+            batch = {k: v.to(self.device) for k, v in pad_batch([encodings[k] for k in idx]).items()}
+            with torch.inference_mode():
+                out[idx] = torch.sigmoid(self.model.classify(batch, "risk").float()).cpu().numpy().reshape(-1)
+        return out
+
+    def scores(self, texts: list[str], earlier: list[list[str]] | None = None) -> np.ndarray:
+        """Risk probabilities of messages, each with its earlier messages (evaluation, training)."""
+        earlier = earlier or [[] for _ in texts]
+        encodings = self.encode(list(texts), [[t for t in e if t.strip()] for e in earlier])
+        keys = [LogitCache.key(repr(e["input_ids"])) for e in encodings]
+        found = self._scores.lookup(keys, lambda idx: self._probabilities([encodings[i] for i in idx]))
+        return np.array([float(np.asarray(s).reshape(-1)[0]) for s in found])
+
+    def read(self, text: str, earlier: list[str] | None = None) -> RiskReading:
+        """Risk in `text`, the user's message, read with `earlier`: the user's previous messages in
+        this conversation, oldest first (the last `context_turns` are used)."""
+        score = float(self.scores([text], [earlier or []])[0])
+        return RiskReading(score=score, classified=score >= self.threshold, words=pattern_words(text))

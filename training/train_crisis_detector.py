@@ -1,0 +1,192 @@
+"""Train the crisis detector (see `perception/crisis.py`): LoRA adapters and a one-logit risk head on
+the packaged all-MiniLM-L6-v2, the same model format as the text-emotion model, reading each message
+with the user's recent messages as a second segment.
+
+    python -m training.train_crisis_detector --data ../shared/data
+
+Training data, each epoch: a sample of the suicidal-intention posts of
+`DIR/text/crisis/suicidal_tweets_train.csv` (noisy labels, so only a sample), HYPO's hyperboles and
+their literal paraphrases as figures of speech (never a crisis), a sample of EmpatheticDialogues
+situations (everyday self-disclosures: sad, afraid, angry, never a crisis), a sample of MELD lines
+(everyday chat: "ok thanks", "bye", "I don't know", never a crisis) and the project's own
+written examples, repeated `--written-repeats` times because their labels are clean:
+`training/data/crisis/written_train.csv` (risk: passive and active ideation, plans, means, self-harm,
+past attempts, goodbyes; hard negatives: figures of speech, dark humour, ordinary sadness, other
+people and the news, harmless death words, denial and recovery) and `context_train.csv` (messages
+with the user's earlier messages: risk that builds up, and the same words in harmless context). A
+share of the single written messages gets everyday earlier messages (ED situations) as context, label
+kept, so that context alone never makes a message risky; so do a share of the MELD lines.
+
+The tune sets (`training/data/crisis/eval_tune.csv`, `context_tune.csv`) pick the epoch and set the
+threshold, recall first: the highest threshold at which the detector (classifier or patterns) still
+flags at least `--recall` of their risk messages; a false alarm costs one careful reply, a miss can
+cost far more. The held-out sets are left to `empathica eval crisis`. An interrupted run resumes from
+its last finished epoch (`--checkpoint`).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import typer
+from rich.console import Console
+
+from agent.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_hyperboles,
+                            read_meld)
+from perception.adapted_encoder import AdaptedEncoder, pad_batch
+from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, pattern_words
+from perception.encoder import PACKAGED_MINILM
+from perception.text import encode_with_context
+from training.common import bucketed_batches, optimiser, progress, start, step
+
+console = Console()
+WRITTEN = Path(__file__).parent / "data" / "crisis"
+TUNE_SETS = ("eval_tune.csv", "context_tune.csv")
+
+
+class TrainingPool:
+    """Every source, read once; `epoch()` draws one epoch's messages."""
+
+    def __init__(self, data: Path, tweet_sample: int, ed_sample: int, chat_sample: int, written_repeats: int,
+                 context_share: float, limit: int = 0):
+        self.tweets = read_crisis_csv(data / "text" / "crisis" / "suicidal_tweets_train.csv")
+        self.figures = [CrisisMessage(t, 0) for t in read_hyperboles(data)]
+        self.ed = [t for t, _ in read_ed_situations(data, "train")]
+        self.chat = sorted({u.text for u in read_meld(data, "train")})
+        self.written = read_crisis_csv(WRITTEN / "written_train.csv") + read_crisis_csv(WRITTEN / "context_train.csv")
+        if limit:
+            self.tweets, self.figures, self.written = self.tweets[:limit], self.figures[:limit], self.written[:limit]
+        self.tweet_sample, self.ed_sample = min(tweet_sample, len(self.tweets)), min(ed_sample, len(self.ed))
+        self.chat_sample = min(chat_sample, len(self.chat))
+        self.repeats, self.context_share = written_repeats, context_share
+        console.print(f"training on {self.tweet_sample} of {len(self.tweets)} posts, {len(self.figures)} "
+                      f"hyperboles and paraphrases, {self.ed_sample} ED situations, {self.chat_sample} MELD "
+                      f"lines and {len(self.written)} "
+                      f"written examples x {written_repeats} an epoch")
+
+    def epoch(self, rng: random.Random) -> list[CrisisMessage]:
+        ed = [CrisisMessage(t, 0) for t in rng.sample(self.ed, self.ed_sample)]
+        chat = [self.with_context(CrisisMessage(t, 0), rng) for t in rng.sample(self.chat, self.chat_sample)]
+        written = [self.with_context(m, rng) for _ in range(self.repeats) for m in self.written]
+        return rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + written
+
+    def with_context(self, message: CrisisMessage, rng: random.Random) -> CrisisMessage:
+        """A single message, at the rate `context_share`, with 1-3 everyday ED situations before it."""
+        if message.earlier or rng.random() >= self.context_share:
+            return message
+        return CrisisMessage(message.text, message.label, message.category, rng.sample(self.ed, rng.randint(1, 3)))
+
+
+def encode(tokenizer, messages: list[CrisisMessage], context_turns: int, max_length: int) -> list[dict]:
+    return encode_with_context(tokenizer, [m.text for m in messages],
+                               [[("user", t) for t in m.earlier] for m in messages],
+                               ["user"] * len(messages), context_turns, max_length)
+
+
+def tune_messages() -> dict[str, list[CrisisMessage]]:
+    return {name: read_crisis_csv(WRITTEN / name) for name in TUNE_SETS}
+
+
+def detector_flags(detector: CrisisDetector, messages: list[CrisisMessage], threshold: float) -> np.ndarray:
+    scores = detector.scores([m.text for m in messages], [m.earlier for m in messages])
+    return np.array([s >= threshold or pattern_words(m.text) is not None for s, m in zip(scores, messages)])
+
+
+def rates(flagged: np.ndarray, labels: np.ndarray) -> str:
+    risk, safe = labels == 1, labels == 0
+    return (f"recall {flagged[risk].mean():.3f} ({flagged[risk].sum()}/{risk.sum()}), "
+            f"false alarms {flagged[safe].mean():.3f} ({flagged[safe].sum()}/{safe.sum()})")
+
+
+def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, int]:
+    """The highest threshold (rounded down) at which the detector, classifier or patterns, flags at
+    least `recall` of the tune sets' risk messages; and its false alarms there."""
+    messages = [m for ms in tune_messages().values() for m in ms]
+    scores = detector.scores([m.text for m in messages], [m.earlier for m in messages])
+    risk = np.array([m.label == 1 for m in messages])
+    by_pattern = np.array([pattern_words(m.text) is not None for m in messages])
+    # risk messages the patterns miss, the classifier must reach; it may leave out the allowed misses
+    needed = np.sort(scores[risk & ~by_pattern])
+    allowed = int(np.floor((1 - recall) * risk.sum()))
+    threshold = math.floor(float(needed[min(allowed, len(needed) - 1)]) * 1e4) / 1e4 if len(needed) else 0.5
+    flagged = (scores >= threshold) | by_pattern
+    return threshold, int(flagged[~risk].sum())
+
+
+def report(detector: CrisisDetector, threshold: float) -> None:
+    for name, messages in tune_messages().items():
+        labels = np.array([m.label for m in messages])
+        console.print(f"  {name}: {rates(detector_flags(detector, messages, threshold), labels)}")
+
+
+def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKAGED_CRISIS_DIR),
+         epochs: int = 3, tweet_sample: int = 400, ed_sample: int = 1200, chat_sample: int = 2000,
+         written_repeats: int = 4,
+         context_share: float = 0.3, context_turns: int = 3, max_length: int = 128,
+         batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3, rank: int = 8,
+         recall: float = typer.Option(0.98, help="recall kept on the tune sets' risk messages"),
+         checkpoint: Path = typer.Option(Path.home() / ".cache" / "empathica" / "crisis-train.pt"),
+         seed: int = 0, threads: int = 2,
+         limit: int = typer.Option(0, help="use only N examples per source (tests)")) -> None:
+    rng, base, tokenizer = start(threads, seed)
+    pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit)
+    config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
+              "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment"}
+    model = AdaptedEncoder.new(base, {"risk": 1}, config, rank=rank, alpha=2 * rank)
+    steps = (len(pool.epoch(random.Random(seed))) + batch_size - 1) // batch_size
+    opt, schedule = optimiser(model, steps * epochs, lr, head_lr)
+    first, best = 0, {"epoch": -1, "alarms": None}
+    if checkpoint.is_file():
+        state = torch.load(checkpoint, weights_only=False)
+        model.load_state_dict(state["model"]), opt.load_state_dict(state["opt"])
+        schedule.load_state_dict(state["schedule"])
+        first, best, rng = state["epoch"] + 1, state["best"], random.Random(seed + state["epoch"] + 1)
+        console.print(f"resuming after epoch {first} from {checkpoint}")
+    started = time.perf_counter()
+    for epoch in range(first, epochs):
+        messages = pool.epoch(rng)
+        train_epoch(model, encode(tokenizer, messages, context_turns, max_length),
+                    torch.tensor([m.label for m in messages], dtype=torch.float32),
+                    batch_size, opt, schedule, rng, f"epoch {epoch + 1}/{epochs}")
+        model.save(out, **config)
+        detector = CrisisDetector(out, "cpu")
+        threshold, alarms = calibrate(detector, recall)
+        console.print(f"epoch {epoch + 1}: threshold {threshold}, {alarms} false alarms on the tune sets "
+                      f"({time.perf_counter() - started:.0f} s)")
+        report(detector, threshold)
+        if best["alarms"] is None or alarms < best["alarms"]:
+            best = {"epoch": epoch, "alarms": alarms, "threshold": threshold,
+                    "state": {k: v.clone() for k, v in model.state_dict().items()}}
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "schedule": schedule.state_dict(),
+                    "epoch": epoch, "best": best}, checkpoint)
+    model.load_state_dict(best["state"])
+    model.save(out, **{**config, "threshold": best["threshold"]},
+               training={"epochs": epochs, "best_epoch": best["epoch"] + 1, "tweet_sample": tweet_sample,
+                         "ed_sample": ed_sample, "chat_sample": chat_sample, "written_repeats": written_repeats,
+                         "context_share": context_share, "lr": lr, "head_lr": head_lr, "rank": rank,
+                         "batch_size": batch_size, "recall_on_tune": recall, "seed": seed})
+    console.print(f"saved epoch {best['epoch'] + 1} to {out}: threshold {best['threshold']}")
+    report(CrisisDetector(out, "cpu"), best["threshold"])
+
+
+def train_epoch(model, encodings, y, batch_size, opt, schedule, rng, name: str) -> None:
+    model.train()
+    positive_weight = (len(y) - y.sum()) / y.sum()  # balanced classes
+    batches = bucketed_batches([len(e["input_ids"]) for e in encodings], batch_size, rng)
+    with progress() as bar:
+        task = bar.add_task(name, total=len(batches), info="")
+        for n, idx in enumerate(batches):
+            logits = model.classify(pad_batch([encodings[i] for i in idx]), "risk").squeeze(-1)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y[idx], pos_weight=positive_weight)
+            step(model, loss, opt, schedule)
+            bar.update(task, advance=1, **({"info": f"loss {loss.item():.3f}"} if n % 10 == 0 else {}))
+
+
+if __name__ == "__main__":
+    typer.run(main)
