@@ -6,6 +6,7 @@ import itertools
 import statistics
 import time
 import uuid
+from typing import Callable
 from dataclasses import dataclass, field
 
 from agent.sdk import EmpatheticAgent
@@ -102,6 +103,7 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
 
     result = {"profile": profile, "device": settings.device}
     for name, call in (("text_emotion_one_utterance", one_text), ("text_emotion_next_turn", next_text),
+                       *crisis_calls(settings, recognizer, text, turn),
                        ("causes_one_turn", one_cause),
                        ("face_one_frame_640x480", one_frame)):
         for _ in range(5):
@@ -112,11 +114,35 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
             call()
             times.append(time.perf_counter() - start)
         result[name] = _percentiles(times)
+    result["crisis_adds_to_perception_p50_ms"] = (result["perception_text_and_risk_next_turn"]["p50_ms"]
+                                                  - result["perception_text_next_turn"]["p50_ms"])
     texts = [f"{MESSAGES[i % len(MESSAGES)]} ({i})" for i in range(batch)]
     start = time.perf_counter()
     recognizer.predict(texts, contexts=[CONTEXT] * batch, speakers=["user"] * batch)
     result["text_emotion_batch_per_s"] = batch / (time.perf_counter() - start)
     return result
+
+
+def crisis_calls(settings, recognizer, text: str, turn: itertools.count) -> list[tuple[str, Callable]]:
+    """The crisis detector on a new message (the user's earlier ones read before), and the perception
+    subgraph on a new message without and with it (the risk node runs beside text emotion)."""
+    from perception.crisis import CrisisDetector
+    from perception.graph import build_perception_graph
+
+    detector = CrisisDetector.load(settings.safety.model, settings.device)
+
+    def next_risk():
+        detector.read(f"{text} ({next(turn)})", [t for s, t in CONTEXT if s == "user"])
+
+    def perceive(graph):
+        def call():
+            graph.invoke({"text": f"{text} ({next(turn)})", "context": CONTEXT, "speaker": "user"})
+        return call
+
+    return [("crisis_next_turn", next_risk),
+            ("perception_text_next_turn", perceive(build_perception_graph(recognizer))),
+            ("perception_text_and_risk_next_turn",
+             perceive(build_perception_graph(recognizer, crisis_detector=detector)))]
 
 
 def webcam_frame():

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from agent.cli_eval import eval_app, quiet_model_loading
 from agent.persona import PersonaError
+from agent.safety import CRISIS_LINES
 from agent.settings import ProfileError, Settings
 from agent.sdk import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, TextDelta
 from agent.llm import LLMError
@@ -80,6 +81,9 @@ def show_perception(event: PerceptionEvent) -> None:
     r = event.response
     console.print(Text(f"  answers {r.label} (intensity {r.intensity:.2f}; V {r.vad.valence:+.2f} "
                        f"A {r.vad.arousal:+.2f} D {r.vad.dominance:+.2f})", style="magenta"))
+    if event.careful:
+        console.print(Text(f"  careful: the crisis protocol is on for this session. {CRISIS_LINES}",
+                           style="bold yellow"))
 
 
 def show_history(agent: EmpatheticAgent, user: str, session: str) -> None:
@@ -257,10 +261,13 @@ def bench(
                   title_justify="left")
     for column in ("call", "p50 (ms)", "p95 (ms)"):
         table.add_column(column, justify="left" if column == "call" else "right")
-    for name in ("text_emotion_one_utterance", "text_emotion_next_turn", "causes_one_turn",
+    for name in ("text_emotion_one_utterance", "text_emotion_next_turn", "crisis_next_turn",
+                 "perception_text_next_turn", "perception_text_and_risk_next_turn", "causes_one_turn",
                  "face_one_frame_640x480"):
         table.add_row(name.replace("_", " "), f"{models[name]['p50_ms']:.1f}", f"{models[name]['p95_ms']:.1f}")
     console.print(table)
+    console.print(f"the crisis detector adds {models['crisis_adds_to_perception_p50_ms']:.1f} ms (p50) to "
+                  "perception (it runs beside the text emotion model)")
     console.print(f"text emotion, batch of 256 with context: {models['text_emotion_batch_per_s']:.0f} utterances/s")
     result = {"models": models}
     if turns > 0:

@@ -147,3 +147,23 @@ def eval_injection(
     console.print(f"resisted {report.resisted} of {len(report.results)} attacks")
     if json_out:
         json_out.write_text(json.dumps(report.to_dict(), indent=2))
+
+
+@eval_app.command("crisis")
+def eval_crisis(
+    data: Path = typer.Option(..., help="a CSV with a 'text' column and a 0/1 label column ('label' or "
+                                        "'suicidal'); optional 'category' and 'context' (earlier "
+                                        "messages separated by ' || ')"),
+    label_column: Optional[str] = typer.Option(None, help="the label column, if not 'label' or 'suicidal'"),
+    model: Optional[str] = typer.Option(None, help="crisis detector folder (default: the profile's)"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """Recall on risk messages and false alarms on the others, per category, every miss and false
+    alarm printed: the crisis detector the agent uses (classifier and patterns)."""
+    from agent.crisis_eval import evaluate_crisis
+    from perception.crisis import CrisisDetector
+
+    quiet_model_loading()
+    print_report(lambda: evaluate_crisis(data, CrisisDetector.load(model or Settings.load().safety.model, "cpu"),
+                                         label_column),
+                 json_out, lambda r: r.to_dict())

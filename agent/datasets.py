@@ -289,3 +289,64 @@ def read_fer2013(data: Path, split: str) -> list[FaceImage]:
     if not images:
         raise FileNotFoundError(f"FER2013 split {split!r} at {root} has no images")
     return images
+
+
+@dataclass
+class CrisisMessage:
+    """One labelled message of a crisis set: 1 = self-harm or suicide risk, 0 = not."""
+
+    text: str
+    label: int
+    category: str = ""
+    earlier: list[str] = field(default_factory=list)  # the user's previous messages, oldest first
+
+
+#: The separator of earlier messages in a crisis set's optional `context` column.
+CONTEXT_SEPARATOR = " || "
+CRISIS_LABEL_COLUMNS = ("label", "suicidal")
+
+
+def read_crisis_csv(path: Path, label_column: str | None = None) -> list[CrisisMessage]:
+    """A crisis set: a CSV with a `text` column and a 0/1 label column (`label` or `suicidal`, the
+    layout of suicidal_tweets_*.csv, or the one named), optionally `category` and `context` (the
+    user's earlier messages, separated by " || "). Rows with an empty text are skipped."""
+    path = _require(Path(path), "crisis CSV")
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        columns = reader.fieldnames or []
+        label_column = label_column or next((c for c in CRISIS_LABEL_COLUMNS if c in columns), None)
+        if "text" not in columns or label_column not in columns:
+            raise ValueError(f"{path} needs a 'text' column and a 0/1 label column "
+                             f"({label_column or ' or '.join(CRISIS_LABEL_COLUMNS)}); it has: "
+                             f"{', '.join(columns) or 'no header'}")
+        out = []
+        for line, row in enumerate(reader, start=2):
+            label = (row[label_column] or "").strip()
+            if label not in ("0", "1"):
+                raise ValueError(f"{path}, line {line}: the label must be 0 or 1, got {label!r}")
+            if (row["text"] or "").strip():
+                context = (row.get("context") or "").strip()
+                out.append(CrisisMessage(row["text"].strip(), int(label), (row.get("category") or "").strip(),
+                                         context.split(CONTEXT_SEPARATOR.strip()) if context else []))
+    if not out:
+        raise ValueError(f"{path} holds no labelled messages")
+    for m in out:
+        m.earlier = [t.strip() for t in m.earlier if t.strip()]
+    return out
+
+
+def read_hyperboles(data: Path) -> list[str]:
+    """HYPO's hyperboles and their literal paraphrases (figures of speech and plain talk, never a
+    crisis); its third column, which holds some literal death sentences, is left out."""
+    path = _require(Path(data) / "text" / "crisis" / "hyperboles_hypo.tsv", "HYPO hyperbole corpus")
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.reader(f, delimiter="\t"))[1:]
+    return [cell.strip() for row in rows for cell in row[:2] if cell.strip()]
+
+
+def read_ed_situations(data: Path, split: str) -> list[tuple[str, int]]:
+    """EmpatheticDialogues situation descriptions: (text, ED label id 0-31)."""
+    path = _require(Path(data) / "text" / "empathetic_dialogues_situations" / f"{split}.csv",
+                    f"EmpatheticDialogues situations split {split!r}")
+    with open(path, encoding="utf-8", newline="") as f:
+        return [(r["text"].strip(), int(r["label"])) for r in csv.DictReader(f) if r["text"].strip()]

@@ -5,9 +5,10 @@
 
 `transcribe` turns spoken input into text (it passes typed text through); `speak` renders the
 reply with the response emotion's prosody when the turn asks for voice. `recall` runs before
-`perceive` because recognizing emotion in conversation reads the earlier turns. `check_safety` flags
-self-harm or suicidal intent; then the reply is the fixed crisis protocol (agent/safety.py), not the
-LLM's. While streaming,
+`perceive` because recognizing emotion in conversation reads the earlier turns (and the risk of
+self-harm or suicide in the words, read with the user's recent turns). `check_safety` places the turn
+in the crisis protocol (agent/safety.py): a crisis turn's reply is the fixed protocol, not the LLM's,
+and the turns after it stay careful until the conversation has moved on. While streaming,
 `generate` speaks each sentence as soon as the LLM has finished it, so the first audio is out
 while the rest is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with
@@ -36,11 +37,12 @@ from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
 from agent.respond import ReplyWriter
-from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, crisis_signal
+from agent.safety import CRISIS_LINES, CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response, with_lines
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MediaItem, MemoryStore, StoredTurn, TurnRecord
 from perception.audio import SAMPLE_RATE
 from perception.cause import CauseExtractor
+from perception.crisis import RiskReading
 from perception.emotions import VAD, Cause, EmotionEstimate, UserAffect
 from perception.graph import merge_dicts
 from speech.audio_out import Audio
@@ -66,8 +68,9 @@ class TurnState(TypedDict, total=False):
     context: list[tuple[str, str]]  # (speaker, text) of the earlier turns, oldest first
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
-    # check_safety: the words expressing self-harm or suicidal intent, if any
-    crisis: str | None
+    risk: RiskReading  # self-harm or suicide risk in the words (when a crisis detector is loaded)
+    # check_safety: the turn's place in the crisis protocol
+    safety: Safety
     # find_causes, choose_emotion, generate, remember
     utterances: list[str]
     causes: list[Cause]
@@ -113,11 +116,24 @@ def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
     result = perception_graph.invoke({"text": state["text"], "context": state.get("context") or [],
                                       "speaker": "user", "audio": state.get("audio"),
                                       "frames": state.get("frames") or None})
-    return {"estimates": result["estimates"], "affect": result["affect"]}
+    return {"estimates": result["estimates"], "affect": result["affect"],
+            **({"risk": result["risk"]} if "risk" in result else {})}
 
 
-def check_safety(state: TurnState) -> dict[str, Any]:
-    return {"crisis": crisis_signal(state["text"])}
+@dataclass(frozen=True)
+class SafetyRules:
+    """How long a session stays careful (settings.safety), and the detector's threshold."""
+
+    threshold: float = 0.5
+    calm_turns: int = 3
+    concern: float = 0.5
+
+
+def check_safety(state: TurnState, *, rules: SafetyRules) -> dict[str, Any]:
+    if "risk" not in state:
+        return {"safety": Safety.none()}
+    return {"safety": assess(state["risk"], state.get("history") or [], rules.threshold,
+                             rules.calm_turns, rules.concern)}
 
 
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
@@ -130,8 +146,11 @@ def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int)
 
 
 def choose_emotion(state: TurnState, *, transition: EmotionTransition) -> dict[str, Any]:
-    if state.get("crisis"):
+    safety = state.get("safety") or Safety.none()
+    if safety.protocol:
         return {"response": ResponseEmotion(*CRISIS_RESPONSE)}
+    if safety.careful:
+        return {"response": careful_response(state["affect"].fused.label)}
     history = [(s, e) for t in state.get("history") or []
                for s, e in (("user", t.affect.fused.label), ("agent", t.response_emotion))]
     previous = state.get("agent_state")
@@ -154,13 +173,14 @@ def prompt_input(state: TurnState) -> PromptInput:
                        cause=causes[0].text if causes else None,
                        response_emotion=state["response"].label, history=history,
                        conflict=state["affect"].describe_conflict(),
-                       attempts=tuple(t for t in said if injection_signal(t)))
+                       attempts=tuple(t for t in said if injection_signal(t)),
+                       careful=(state.get("safety") or Safety.none()).careful)
 
 
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:
     p = prompt_input(state)
     if not state.get("stream"):
-        return {"reply": CRISIS_REPLY if state.get("crisis") else writer.write(p)}
+        return {"reply": written_reply(state, writer, p)}
     emit = get_stream_writer()
     speaking = bool(state.get("voice"))
     sentences, spoken, said = SentenceBuffer(), [], []  # the buffer's leftover is the reply's tail
@@ -171,7 +191,7 @@ def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[],
         said.append(sentence)
         emit({"audio": audio, "sentence": sentence})
 
-    deltas = fixed_reply(CRISIS_REPLY) if state.get("crisis") else writer.stream(p)
+    deltas = streamed_reply(state, writer, p)
     while True:
         try:
             delta = next(deltas)
@@ -195,6 +215,26 @@ def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[],
 def spoken_vad(state: TurnState) -> VAD:
     """The response VAD scaled by the persona's voice style (prosody is linear in it)."""
     return VAD.from_array(state["response"].vad.as_array() * state["persona"].expressiveness)
+
+
+def written_reply(state: TurnState, writer: ReplyWriter, p: PromptInput) -> str:
+    safety = state.get("safety") or Safety.none()
+    if safety.protocol:
+        return CRISIS_REPLY
+    reply = writer.write(p)
+    return with_lines(reply) if safety.offer_lines else reply
+
+
+def streamed_reply(state: TurnState, writer: ReplyWriter, p: PromptInput):
+    """Text deltas of the turn's reply; its return value is the whole reply."""
+    safety = state.get("safety") or Safety.none()
+    if safety.protocol:
+        return (yield from fixed_reply(CRISIS_REPLY))
+    reply = yield from writer.stream(p)
+    if safety.offer_lines:
+        yield from fixed_reply(" " + CRISIS_LINES)
+        return with_lines(reply)
+    return reply
 
 
 def fixed_reply(text: str):
@@ -227,13 +267,14 @@ def raw_media(state: TurnState) -> list[MediaItem]:
 
 
 def remember(state: TurnState, *, store: MemoryStore, store_media: bool = False) -> dict[str, Any]:
-    response = state["response"]
+    response, safety = state["response"], state.get("safety") or Safety.none()
     record = TurnRecord(
         user_id=state["user_id"], session_id=state["session_id"], user_text=state["text"],
         affect=state["affect"], causes=state.get("causes") or [], response_emotion=response.label,
         response_vad=response.vad, response_intensity=response.intensity, reply_text=state["reply"],
         timings=dict(state.get("timings") or {}), persona=state["persona"].name,
-        media=raw_media(state) if store_media else [])
+        media=raw_media(state) if store_media else [], risk=safety.risk, crisis=safety.signal,
+        careful=safety.careful)
     return {"turn_index": store.save_turn(record)}
 
 
@@ -264,6 +305,7 @@ class TurnComponents:
     history_turns: int = 6
     max_causes: int = 2
     store_media: bool = False  # keep raw recordings and frames (off: privacy by default)
+    safety: SafetyRules = SafetyRules()
 
 
 def build_turn_graph(c: TurnComponents):
@@ -271,7 +313,7 @@ def build_turn_graph(c: TurnComponents):
         "transcribe": partial(transcribe, transcriber=c.transcriber),
         "recall": partial(recall, store=c.store, history_turns=c.history_turns),
         "perceive": partial(perceive, perception_graph=c.perception_graph),
-        "check_safety": check_safety,
+        "check_safety": partial(check_safety, rules=c.safety),
         "find_causes": partial(find_causes, extractor=c.extractor, max_causes=c.max_causes),
         "choose_emotion": partial(choose_emotion, transition=c.transition),
         "generate": partial(generate, writer=c.writer, synthesizer=c.synthesizer),

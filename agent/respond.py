@@ -2,7 +2,8 @@
 
 `ReplyWriter.write` samples several candidates in one batched call, drops degenerate ones (empty,
 looping, speaking for the user, copying the user) and unsafe ones (repeating the prompt's
-instructions, role markers, saying what an injection attempt demanded: `agent.injection`), and keeps the one whose emotion - read by the
+instructions, role markers, saying what an injection attempt demanded: `agent.injection`; in a
+careful session, mentioning a way of self-harm or sounding cheerful: `agent.safety`), and keeps the one whose emotion - read by the
 project's own text recognizer - best matches the target emotion and that mentions the cause.
 `ReplyWriter.stream` streams one candidate live and cleans it at the end.
 """
@@ -16,6 +17,7 @@ import numpy as np
 
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
+from agent.safety import CAREFUL_REPLY, careful_verdict
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
@@ -122,7 +124,8 @@ class ReplyWriter:
     def verdict(self, reply: str, p: PromptInput) -> str | None:
         """Why `reply` cannot be used, or None."""
         return (degeneracy(reply, p.user_text)
-                or unsafe_output(reply, instructions(p, self._uses_chat()), list(p.attempts)))
+                or unsafe_output(reply, instructions(p, self._uses_chat()), list(p.attempts))
+                or (careful_verdict(reply) if p.careful else None))
 
     def write(self, p: PromptInput, seed: int | None = None) -> str:
         """The best of the candidates that pass every check. When a message that tried to instruct
@@ -139,6 +142,8 @@ class ReplyWriter:
                 return usable[int(np.argmax(self.score(usable, p)))]
         if p.attempts:
             return BOUNDARY_REPLY
+        if p.careful:
+            return CAREFUL_REPLY
         raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "
                        f"({'; '.join(rejected[:4])})")
 
@@ -161,7 +166,7 @@ class ReplyWriter:
             delta = delta if text else delta.lstrip()
             if not delta:
                 continue
-            if unsafe_output(text + delta, rules, []):
+            if unsafe_output(text + delta, rules, []) or (p.careful and careful_verdict(text + delta)):
                 return self.write(p, seed)  # stop before showing it; a checked reply replaces it
             text += delta
             yield delta

@@ -1,35 +1,35 @@
-"""The fixed, careful protocol for a user in crisis (self-harm or suicidal intent).
+"""The crisis protocol: a user who may harm or kill themselves, and the session after it.
 
-When the user's words express intent to harm or kill themselves, the turn does not ask the LLM at
-all: it answers with `CRISIS_REPLY`, which acknowledges what they said, encourages contacting local
-emergency services or a crisis line now, and contains no methods. The response emotion becomes a
-calm, low-arousal concern (`CRISIS_RESPONSE`), so the voice is gentle too. Detection is a list of
-phrasings, deliberately broad (a false alarm costs one careful reply; a miss could cost far more);
-figures of speech such as "this exam is killing me" or "I'm dying to see it" do not trigger it.
+The detector (`perception/crisis.py`: a trained MiniLM classifier, with patterns as a safety
+net) reads every message with the user's recent turns. `assess` turns its reading and the session's
+stored turns into this turn's `Safety`:
+
+* **Crisis turn**: a flagged message in a session that is not already careful. The LLM is not asked
+  at all: the reply is `CRISIS_REPLY`, which acknowledges what they said, encourages contacting local
+  emergency services or a crisis line now, and contains no methods; the voice is a calm, low-arousal
+  concern (`CRISIS_RESPONSE`). The session turns careful.
+* **Careful turns**: the turns after a crisis turn. The LLM is told the person may be at risk (stay
+  gentle, take them seriously, no jokes or cheerful small talk, never a method), the response emotion
+  stays calm concern or care, and a reply that mentions a way of self-harm, speaks of self-harm or
+  sounds cheerful is rejected (`careful_verdict`). When risk signals repeat (a flagged message, or one
+  whose score reaches `concern` of the threshold) the crisis lines are offered again
+  (`CRISIS_LINES` after the reply). Careful mode ends when the conversation has clearly moved on:
+  `calm_turns` user turns in a row with no risk signal and no sad or afraid feeling.
+
+This is not a clinical tool: it cannot assess risk the way a person trained for it can, it reads
+only what is written or said, and it can miss; it points people to those who can help.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Sequence
 
+from agent.transition import ResponseEmotion
+from memory import StoredTurn
+from perception.crisis import RiskReading, pattern_words
 from perception.emotions import VAD
-
-_SELF = r"my ?self"
-PATTERNS = [
-    rf"\b(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|hang(?:ing)?|starv(?:e|ing)|shoot(?:ing)?|burn(?:ing)?) {_SELF}\b",
-    r"\bsuicid(?:e|al)\b",
-    r"\bself[- ]?harm",
-    r"\b(?:end|take|ending|taking) (?:my|my own) life\b",
-    r"\bend(?:ing)? it all\b",
-    r"\b(?:want|wanna|going|plan(?:ning)?|wish|ready) (?:to )?(?:die|be dead)\b",
-    r"\bwish (?:i|I) (?:was|were|had) (?:dead|never been born)\b",
-    r"\bbetter off (?:dead|without me)\b",
-    r"\b(?:don'?t|do not|no longer) want to (?:live|be alive|exist|wake up)\b",
-    r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b",
-    r"\boverdos(?:e|ing)\b",
-    r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
-]
-_CRISIS = re.compile("|".join(f"(?:{p})" for p in PATTERNS), re.IGNORECASE)
 
 CRISIS_REPLY = (
     "I'm really glad you told me, and I'm so sorry you're in this much pain. Your safety matters most "
@@ -39,10 +39,84 @@ CRISIS_REPLY = (
     "confidential lines in other countries. If you can, reach out to someone you trust and let them "
     "stay with you. I'm here to keep talking with you.")
 
+#: Offered again after a careful turn's reply when risk signals repeat; shown on the page while careful.
+CRISIS_LINES = ("If you're in danger or might act on these thoughts, please call your local emergency "
+                "number, or a crisis line: 988 (call or text) in the US, Samaritans on 116 123 in the UK "
+                "and Ireland, or findahelpline.com for other countries.")
+
+#: A careful turn's reply when the LLM gives no reply that passes the checks.
+CAREFUL_REPLY = "I'm here with you, and I'm listening. How are you feeling right now?"
+
 CRISIS_RESPONSE = ("sadness", VAD(-0.2, -0.35, -0.1), 0.3)  # label, VAD, intensity: calm concern
+CARING_RESPONSE = ("neutral", VAD(0.1, -0.35, -0.1), 0.2)  # calm care, when the person is not sad or afraid
+
+#: Feelings that keep a careful session careful.
+LOW_FEELINGS = ("sadness", "fear")
+
+_MEANS = re.compile(
+    r"\b(?:pills?|tablets?|overdos\w*|rope|noose|hang\w*|bridge|jump\w*|gun|shoot\w*|blade|razor|knife|"
+    r"cut\w*|wrists?|poison\w*|bleach|drown\w*|tracks|ledge|roof|medication|dose)\b", re.IGNORECASE)
+_CHEERFUL = re.compile(r"\b(?:haha\w*|lol|lmao|yay|awesome|congrat\w*|fun|exciting|hooray)\b|[!]{2,}|:\)",
+                       re.IGNORECASE)
 
 
-def crisis_signal(text: str) -> str | None:
-    """The words that express self-harm or suicidal intent in `text`, or None."""
-    found = _CRISIS.search(text or "")
-    return found.group(0) if found else None
+@dataclass(frozen=True)
+class Safety:
+    """This turn's place in the protocol."""
+
+    risk: float  # the detector's score for the message (with its recent turns)
+    signal: str | None  # what flagged the message: the pattern words, or "classifier: risk 0.93"
+    protocol: bool  # the reply is the fixed CRISIS_REPLY
+    careful: bool  # careful mode is on for this turn (always, on a crisis turn)
+    offer_lines: bool  # a careful turn whose reply is followed by CRISIS_LINES
+
+    @classmethod
+    def none(cls) -> "Safety":
+        return cls(0.0, None, False, False, False)
+
+
+def _calm(turn: StoredTurn, concern_score: float) -> bool:
+    return (not turn.crisis and turn.risk < concern_score
+            and turn.affect.fused.label not in LOW_FEELINGS)
+
+
+def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float,
+           calm_turns: int = 3, concern: float = 0.5) -> Safety:
+    """This turn's `Safety` from the detector's `reading` and the session's stored turns (oldest
+    first); `threshold` is the detector's, `concern` a share of it."""
+    signal = (reading.words or f"classifier: risk {reading.score:.2f}") if reading.at_risk else None
+    careful_before = bool(history) and history[-1].careful
+    if careful_before:
+        calm_run = 0
+        for turn in reversed(history):
+            if not turn.careful or not _calm(turn, concern * threshold):
+                break
+            calm_run += 1
+        careful_before = calm_run < calm_turns
+    if signal and not careful_before:
+        return Safety(reading.score, signal, protocol=True, careful=True, offer_lines=False)
+    if not careful_before:
+        return Safety(reading.score, None, False, False, False)
+    repeated = signal is not None or reading.score >= concern * threshold
+    return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated)
+
+
+def careful_response(user_feeling: str) -> ResponseEmotion:
+    """The response emotion of a careful turn: calm concern, or calm care."""
+    return ResponseEmotion(*(CRISIS_RESPONSE if user_feeling in LOW_FEELINGS + ("anger",) else CARING_RESPONSE))
+
+
+def careful_verdict(reply: str) -> str | None:
+    """Why `reply` cannot be said to a person who may be at risk, or None."""
+    if _MEANS.search(reply):
+        return "mentions a way of self-harm"
+    if pattern_words(reply):
+        return "speaks of self-harm"
+    if _CHEERFUL.search(reply):
+        return "cheerful"
+    return None
+
+
+def with_lines(reply: str) -> str:
+    """A careful reply followed by the crisis lines."""
+    return f"{reply.rstrip()} {CRISIS_LINES}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Union
 
 from agent.errors import InputError
-from agent.graph import TurnComponents, build_turn_graph
+from agent.graph import SafetyRules, TurnComponents, build_turn_graph
 from agent.llm import LLM, load_llm
 from agent.persona import Persona
 from agent.respond import ReplyWriter
@@ -15,6 +15,7 @@ from agent.settings import Settings
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MemoryStore, StoredTurn
 from perception.cause import CauseExtractor
+from perception.crisis import CrisisDetector
 from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import build_perception_graph
 from perception.audio import AudioError, load_audio
@@ -43,7 +44,11 @@ class Reply:
     turn_index: int
     audio: Audio | None = None  # the spoken reply, when the turn asked for voice
     transcript: Any = None  # speech.transcriber.Transcript of spoken input (text, segments, word timings)
-    crisis: str | None = None  # words of self-harm or suicidal intent: the reply is the fixed protocol
+    #: what flagged the message as a self-harm or suicide risk (the pattern words, or "classifier: risk
+    #: 0.93"), None when nothing did; the first such turn of a session is answered with the fixed protocol
+    crisis: str | None = None
+    careful: bool = False  # the session is in careful mode (agent/safety.py): the crisis lines stay in view
+    risk: float = 0.0  # the crisis detector's score for the message
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class PerceptionEvent:
     utterances: list[str]
     response: ResponseEmotion
     transcript: Any = None  # what was heard, when the turn was spoken (before the reply is written)
+    careful: bool = False  # the session is in careful mode (agent/safety.py): show the crisis lines
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,9 @@ class EmpatheticAgent:
         if llm is None:
             say(f"loading the language model ({settings.llm.model})")
             llm = load_llm(settings.llm, settings.device, settings.cache_dir)
+        say("loading the crisis detector")
+        set_active_source("crisis", settings.safety.model)
+        detector = CrisisDetector.load(settings.safety.model, settings.device)
         say("loading the emotion-cause model")
         extractor = CauseExtractor.load(settings.cause.model, settings.device, settings.cause.context_turns)
         voice = settings.speech
@@ -115,14 +124,16 @@ class EmpatheticAgent:
             perception_graph=build_perception_graph(
                 recognizer, settings.fusion.reliability, speech_recognizer=speech_emotion,
                 face_recognizer=Lazy(lambda: FaceEmotionRecognizer.load(
-                    settings.face.model, settings.device, settings.face.min_face_px, settings.limits.max_image_pixels))),
+                    settings.face.model, settings.device, settings.face.min_face_px, settings.limits.max_image_pixels)),
+                crisis_detector=detector),
             transcriber=Lazy(lambda: Transcriber.load(voice.asr_model, settings.device)),
             synthesizer=Lazy(lambda: Synthesizer.load(voice.voice, settings.device)),
             extractor=extractor,
             transition=EmotionTransition.load(settings.transition.model),
             writer=ReplyWriter(llm, recognizer, settings.llm),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
-            store_media=settings.memory.store_media)
+            store_media=settings.memory.store_media,
+            safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern))
         say("warming up the language model")
         components.writer.warm_up(persona)
         return cls(settings, persona, store, components)
@@ -186,12 +197,14 @@ class EmpatheticAgent:
     @staticmethod
     def _reply(state: dict[str, Any], started: float) -> Reply:
         response: ResponseEmotion = state["response"]
+        safety = state.get("safety")
         timings = {**state.get("timings", {}), "total": time.perf_counter() - started}
         return Reply(text=state["reply"], emotion=response.label, vad=response.vad,
                      intensity=response.intensity, perception=state["affect"],
                      causes=state.get("causes") or [], utterances=state.get("utterances") or [],
                      timings=timings, turn_index=state["turn_index"], audio=state.get("reply_audio"),
-                     transcript=state.get("transcript"), crisis=state.get("crisis"))
+                     transcript=state.get("transcript"), crisis=safety.signal if safety else None,
+                     careful=bool(safety and safety.careful), risk=safety.risk if safety else 0.0)
 
     def transcribe(self, audio: Any) -> Transcript:
         """What was said in `audio` (as `respond` takes it). Voice sessions call it while the user's
@@ -226,8 +239,10 @@ class EmpatheticAgent:
                 spoke = spoke or "audio" in chunk
                 yield TextDelta(chunk["delta"]) if "delta" in chunk else AudioChunk(chunk["audio"], chunk["sentence"])
             elif "response" in chunk and "response" not in state:
+                safety = chunk.get("safety")
                 yield PerceptionEvent(chunk["affect"], chunk.get("causes") or [],
-                                      chunk.get("utterances") or [], chunk["response"], chunk.get("transcript"))
+                                      chunk.get("utterances") or [], chunk["response"], chunk.get("transcript"),
+                                      careful=bool(safety and safety.careful))
             if mode == "values":
                 state = chunk
         reply = self._reply(state, started)

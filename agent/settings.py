@@ -23,6 +23,7 @@ from pydantic_settings import (
 
 from agent.transition import PACKAGED_TRANSITION
 from perception.cause import PACKAGED_CAUSE
+from perception.crisis import PACKAGED_CRISIS
 from perception.face import PACKAGED_FACE
 from perception.fusion import DEFAULT_RELIABILITY
 from perception.speech_emotion import PACKAGED_SPEECH_EMOTION
@@ -89,6 +90,18 @@ class MemorySection(BaseModel):
     #: Keep the raw recording (FLAC) and webcam frames (PNG) of each turn. Off: only text and
     #: emotion estimates are stored, and raw audio and frames never leave the process.
     store_media: bool = False
+
+
+class SafetySection(BaseModel):
+    """The crisis protocol (agent/safety.py): the detector, and how long a session stays careful."""
+
+    model: str = PACKAGED_CRISIS  # the packaged detector, or a folder written by training.train_crisis_detector
+    #: careful mode ends after this many user turns in a row with no risk signal and no sad or
+    #: afraid feeling (the conversation has clearly moved on)
+    calm_turns: int = Field(3, gt=0)
+    #: in careful mode, a message whose risk score reaches this share of the detector's threshold
+    #: counts as a risk signal again: the crisis lines are offered again and the calm count restarts
+    concern: float = Field(0.5, gt=0, le=1)
 
 
 class LimitsSection(BaseModel):
@@ -173,6 +186,7 @@ class Settings(BaseSettings):
     transition: TransitionSection = TransitionSection()
     llm: LLMSection = LLMSection()
     memory: MemorySection = MemorySection()
+    safety: SafetySection = SafetySection()
     limits: LimitsSection = LimitsSection()
     speech: SpeechSection = SpeechSection()
     face: FaceSection = FaceSection()
