@@ -30,6 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
 from agent.persona import VOICE_STYLES  # noqa: E402
+from agent.safety import CRISIS_LINES  # noqa: E402
 from agent.voice import TurnTaker  # noqa: E402
 
 MODALITIES = {"text": "Words", "speech": "Voice", "face": "Face"}
@@ -129,6 +130,12 @@ def trajectory(turns) -> Figure:
     return figure
 
 
+def crisis_box(careful: bool, elem_id: str | None = None):
+    """The crisis lines, in view while the session is careful (agent/safety.py)."""
+    return gr.Markdown(f"**You matter, and help is there right now.** {CRISIS_LINES}", visible=careful,
+                       elem_id=elem_id)
+
+
 def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:
     affect, response = event.perception, event.response
     return (*(scores_of(affect.modalities.get(m)) for m in MODALITIES), scores_of(affect.fused),
@@ -136,20 +143,21 @@ def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:
                 event.utterances[-1] if event.utterances else "",
                 [(c.start, c.end) for c in event.causes if c.utterance == len(event.utterances) - 1],
                 [c.text for c in event.causes if c.utterance != len(event.utterances) - 1]),
-            response_text(persona.name, response.label, response.intensity, response.vad))
+            response_text(persona.name, response.label, response.intensity, response.vad),
+            crisis_box(event.careful))
 
 
 def panel_from_turn(turn, persona_name: str) -> tuple:
     """The panel as it was after a stored turn (a page reloaded from memory)."""
     if turn is None:
-        return (*(scores_of(None, "") for _ in MODALITIES), scores_of(None, ""), "", [], "")
+        return (*(scores_of(None, "") for _ in MODALITIES), scores_of(None, ""), "", [], "", crisis_box(False))
     affect, said = turn.affect, turn.user_text
     # stored cause offsets point into that turn's own window of utterances: find the spans by text
     spans = [(said.find(c.text), said.find(c.text) + len(c.text)) for c in turn.causes if c.text in said]
     return (*(scores_of(affect.modalities.get(m)) for m in MODALITIES), scores_of(affect.fused),
             affect_note(affect), cause_segments(said, spans, [c.text for c in turn.causes if c.text not in said]),
             response_text(turn.persona or persona_name, turn.response_emotion, turn.response_intensity,
-                          turn.response_vad))
+                          turn.response_vad), crisis_box(turn.careful))
 
 
 def as_messages(turns) -> list[dict[str, str]]:
@@ -173,6 +181,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
         gr.Markdown("# Empathica\nTalk by typing or speaking, with your webcam on if you like. "
                     "The panel shows how the agent reads you, why, and how it chooses to answer.")
         status = gr.Markdown(loader.message(), elem_id="status")
+        lines = crisis_box(False, elem_id="crisis-lines")
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Conversation", height=420, elem_id="chat")
@@ -213,7 +222,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
             new_session = gr.Button("New conversation", size="sm")
             forget = gr.Button("Forget me (delete everything stored about me)", size="sm", variant="stop",
                                elem_id="forget")
-        panel = [*bars, fused, feeling, cause, response]
+        panel = [*bars, fused, feeling, cause, response, lines]
 
         def page(ids_value: dict) -> tuple:
             """Ids for a new browser, then the session's stored conversation and last panel."""

@@ -57,9 +57,10 @@ def turn(client, text="", audio=None, image=None, user="u", session="s", **optio
     """One turn through the page's own `respond` handler, as the page would send it."""
     result = client.predict(text, audio, image, history=[], ids_value={"user_id": user, "session_id": session},
                             api_name="/respond", **{"speak_aloud": False, **options})
-    chat, _, _, voice, plot, ids, words, speech, face, fused, feeling, cause, response = result
+    chat, _, _, voice, plot, ids, words, speech, face, fused, feeling, cause, response, lines = result
     return {"chat": chat, "voice": voice, "plot": plot, "ids": ids, "words": words, "speech": speech,
-            "face": face, "fused": fused, "feeling": feeling, "cause": cause, "response": response}
+            "face": face, "fused": fused, "feeling": feeling, "cause": cause, "response": response,
+            "crisis_lines": lines}
 
 
 def said_text(message: dict) -> str:
@@ -205,6 +206,12 @@ def turn_done(browser) -> bool:
             and not browser.find_elements(By.XPATH, busy))  # the turn's outputs are no longer being written
 
 
+def crisis_lines_shown(browser) -> bool:
+    from selenium.webdriver.common.by import By
+
+    return any(e.is_displayed() for e in browser.find_elements(By.ID, "crisis-lines"))
+
+
 @needs_chromium
 def test_typing_in_the_page_shows_the_reply_and_the_panel_and_survives_a_refresh(demo):
     from selenium.webdriver.common.by import By
@@ -240,6 +247,19 @@ def test_typing_in_the_page_shows_the_reply_and_the_panel_and_survives_a_refresh
         browser.refresh()  # the browser keeps its ids: the conversation comes back from memory
         wait.until(lambda b: "I finally got the job I wanted!" in b.find_element(By.ID, "chat").text)
         wait.until(lambda b: "answers with" in b.find_element(By.ID, "response").text)
+        assert not crisis_lines_shown(browser)
+
+        for said in ("I took all my sleeping pills an hour ago", "idk"):  # a crisis, then a careful turn
+            box = browser.find_element(By.CSS_SELECTOR, "#message textarea")
+            box.send_keys(said)
+            box.send_keys(Keys.ENTER)
+            wait.until(lambda b: said in b.find_element(By.ID, "chat").text)
+            wait.until(turn_done)
+            wait.until(crisis_lines_shown)
+            assert "988" in browser.find_element(By.ID, "crisis-lines").text
+        browser.refresh()  # still careful when the page comes back
+        wait.until(lambda b: "idk" in b.find_element(By.ID, "chat").text)
+        wait.until(crisis_lines_shown)
     finally:
         browser.quit()
 
