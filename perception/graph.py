@@ -24,8 +24,10 @@ from perception.text import TextEmotionRecognizer
 
 import numpy as np
 
+from perception.crisis import RiskReading
+
 if TYPE_CHECKING:
-    from perception.crisis import CrisisDetector, RiskReading
+    from perception.crisis import CrisisDetector
     from perception.face import FaceEmotionRecognizer
     from perception.speech_emotion import SpeechEmotionRecognizer
 
