@@ -130,10 +130,13 @@ def trajectory(turns) -> Figure:
     return figure
 
 
-def crisis_box(careful: bool, elem_id: str | None = None):
-    """The crisis lines, in view while the session is careful (agent/safety.py)."""
-    return gr.Markdown(f"**You matter, and help is there right now.** {CRISIS_LINES}", visible=careful,
-                       elem_id=elem_id)
+CRISIS_BOX_TEXT = f"**You matter, and help is there right now.** {CRISIS_LINES}"
+
+
+def crisis_box(careful: bool):
+    """The update that keeps the crisis lines in view while the session is careful (agent/safety.py).
+    Only `visible` is passed: a property passed here, even as None, replaces the page's (its elem_id)."""
+    return gr.Markdown(visible=careful)
 
 
 def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:
@@ -181,7 +184,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
         gr.Markdown("# Empathica\nTalk by typing or speaking, with your webcam on if you like. "
                     "The panel shows how the agent reads you, why, and how it chooses to answer.")
         status = gr.Markdown(loader.message(), elem_id="status")
-        lines = crisis_box(False, elem_id="crisis-lines")
+        lines = gr.Markdown(CRISIS_BOX_TEXT, visible=False, elem_id="crisis-lines")
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Conversation", height=420, elem_id="chat")
