@@ -325,13 +325,11 @@ def read_crisis_csv(path: Path, label_column: str | None = None) -> list[CrisisM
             if label not in ("0", "1"):
                 raise ValueError(f"{path}, line {line}: the label must be 0 or 1, got {label!r}")
             if (row["text"] or "").strip():
-                context = (row.get("context") or "").strip()
+                earlier = (row.get("context") or "").split(CONTEXT_SEPARATOR.strip())
                 out.append(CrisisMessage(row["text"].strip(), int(label), (row.get("category") or "").strip(),
-                                         context.split(CONTEXT_SEPARATOR.strip()) if context else []))
+                                         [t.strip() for t in earlier if t.strip()]))
     if not out:
         raise ValueError(f"{path} holds no labelled messages")
-    for m in out:
-        m.earlier = [t.strip() for t in m.earlier if t.strip()]
     return out
 
 

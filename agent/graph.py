@@ -145,8 +145,13 @@ def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int)
     return {"utterances": utterances, "causes": causes}
 
 
+def turn_safety(state: TurnState) -> Safety:
+    """The turn's place in the crisis protocol (none before `check_safety`, or without a detector)."""
+    return state.get("safety") or Safety.none()
+
+
 def choose_emotion(state: TurnState, *, transition: EmotionTransition) -> dict[str, Any]:
-    safety = state.get("safety") or Safety.none()
+    safety = turn_safety(state)
     if safety.protocol:
         return {"response": ResponseEmotion(*CRISIS_RESPONSE)}
     if safety.careful:
@@ -174,7 +179,7 @@ def prompt_input(state: TurnState) -> PromptInput:
                        response_emotion=state["response"].label, history=history,
                        conflict=state["affect"].describe_conflict(),
                        attempts=tuple(t for t in said if injection_signal(t)),
-                       careful=(state.get("safety") or Safety.none()).careful)
+                       careful=turn_safety(state).careful)
 
 
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:
@@ -218,7 +223,7 @@ def spoken_vad(state: TurnState) -> VAD:
 
 
 def written_reply(state: TurnState, writer: ReplyWriter, p: PromptInput) -> str:
-    safety = state.get("safety") or Safety.none()
+    safety = turn_safety(state)
     if safety.protocol:
         return CRISIS_REPLY
     reply = writer.write(p)
@@ -227,7 +232,7 @@ def written_reply(state: TurnState, writer: ReplyWriter, p: PromptInput) -> str:
 
 def streamed_reply(state: TurnState, writer: ReplyWriter, p: PromptInput):
     """Text deltas of the turn's reply; its return value is the whole reply."""
-    safety = state.get("safety") or Safety.none()
+    safety = turn_safety(state)
     if safety.protocol:
         return (yield from fixed_reply(CRISIS_REPLY))
     reply = yield from writer.stream(p)
@@ -267,7 +272,7 @@ def raw_media(state: TurnState) -> list[MediaItem]:
 
 
 def remember(state: TurnState, *, store: MemoryStore, store_media: bool = False) -> dict[str, Any]:
-    response, safety = state["response"], state.get("safety") or Safety.none()
+    response, safety = state["response"], turn_safety(state)
     record = TurnRecord(
         user_id=state["user_id"], session_id=state["session_id"], user_text=state["text"],
         affect=state["affect"], causes=state.get("causes") or [], response_emotion=response.label,

@@ -142,7 +142,7 @@ class CrisisDetector:
         encodings = self.encode(list(texts), [[t for t in e if t.strip()] for e in earlier])
         keys = [LogitCache.key(repr(e["input_ids"])) for e in encodings]
         found = self._scores.lookup(keys, lambda idx: self._probabilities([encodings[i] for i in idx]))
-        return np.array([float(np.asarray(s).reshape(-1)[0]) for s in found])
+        return np.array(found, dtype=np.float32)
 
     def read(self, text: str, earlier: list[str] | None = None) -> RiskReading:
         """Risk in `text`, the user's message, read with `earlier`: the user's previous messages in

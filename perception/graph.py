@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
+from perception.crisis import RiskReading
 from perception.emotions import EmotionEstimate, UserAffect
 from perception.fusion import fuse
 from perception.text import TextEmotionRecognizer
 
 import numpy as np
-
-from perception.crisis import RiskReading
 
 if TYPE_CHECKING:
     from perception.crisis import CrisisDetector
@@ -44,7 +43,7 @@ class PerceptionState(TypedDict, total=False):
     frames: list[np.ndarray]  # webcam frames of the turn (RGB uint8), oldest first
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
-    risk: "RiskReading"
+    risk: RiskReading
     timings: Annotated[dict[str, float], merge_dicts]
 
 

@@ -36,6 +36,7 @@ import torch
 import typer
 from rich.console import Console
 
+from agent.crisis_eval import evaluate_crisis
 from agent.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_hyperboles,
                             read_meld)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
@@ -92,17 +93,6 @@ def tune_messages() -> dict[str, list[CrisisMessage]]:
     return {name: read_crisis_csv(WRITTEN / name) for name in TUNE_SETS}
 
 
-def detector_flags(detector: CrisisDetector, messages: list[CrisisMessage], threshold: float) -> np.ndarray:
-    scores = detector.scores([m.text for m in messages], [m.earlier for m in messages])
-    return np.array([s >= threshold or pattern_words(m.text) is not None for s, m in zip(scores, messages)])
-
-
-def rates(flagged: np.ndarray, labels: np.ndarray) -> str:
-    risk, safe = labels == 1, labels == 0
-    return (f"recall {flagged[risk].mean():.3f} ({flagged[risk].sum()}/{risk.sum()}), "
-            f"false alarms {flagged[safe].mean():.3f} ({flagged[safe].sum()}/{safe.sum()})")
-
-
 def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, int]:
     """The highest threshold (rounded down) at which the detector, classifier or patterns, flags at
     least `recall` of the tune sets' risk messages; and its false alarms there."""
@@ -119,9 +109,11 @@ def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, int]:
 
 
 def report(detector: CrisisDetector, threshold: float) -> None:
-    for name, messages in tune_messages().items():
-        labels = np.array([m.label for m in messages])
-        console.print(f"  {name}: {rates(detector_flags(detector, messages, threshold), labels)}")
+    """The tune files through `empathica eval crisis`'s evaluation, at `threshold`."""
+    detector.threshold = threshold
+    for name in TUNE_SETS:
+        r = evaluate_crisis(WRITTEN / name, detector)
+        console.print(f"  {name}: recall {r.recall:.3f}, false alarms {r.false_alarm_rate:.3f}")
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKAGED_CRISIS_DIR),
