@@ -84,10 +84,13 @@ class CrisisDetector:
     """Patterns + the trained classifier (the packaged MiniLM with LoRA adapters, merged, and a
     one-logit head). Shared per process: use `.load()`."""
 
-    def __init__(self, folder: Path, device: str = "cpu"):
+    def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True):
+        """`onnx`: on the CPU, run the model on ONNX Runtime (`perception/onnx_runner.py`; same
+        scores, about half the time); torch where that is unavailable, on a GPU, or when False."""
         from transformers import AutoTokenizer
 
-        from perception.adapted_encoder import CONFIG_FILE, AdaptedEncoder
+        from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
+        from perception.onnx_runner import OnnxHead
         from perception.encoder import resolve_encoder_path
 
         try:
@@ -100,6 +103,8 @@ class CrisisDetector:
                                  f"training.train_crisis_detector writes): {exc}") from exc
         base = resolve_encoder_path(settings["base"])
         self.model = AdaptedEncoder.load(folder, base, device)
+        self.runner = (OnnxHead.for_model(self.model, "risk", [folder / CONFIG_FILE, folder / WEIGHTS_FILE])
+                       if onnx and device == "cpu" else None)
         self.tokenizer = AutoTokenizer.from_pretrained(base)
         self.device = device
         self.max_length = int(settings["max_length"])
@@ -132,8 +137,12 @@ class CrisisDetector:
         for i in range(0, len(order), batch_size):
             idx = order[i:i + batch_size]
             batch = {k: v.to(self.device) for k, v in pad_batch([encodings[k] for k in idx]).items()}
-            with torch.inference_mode():
-                out[idx] = torch.sigmoid(self.model.classify(batch, "risk").float()).cpu().numpy().reshape(-1)
+            if self.runner is not None:
+                logits = self.runner.run(batch).reshape(-1)
+            else:
+                with torch.inference_mode():
+                    logits = self.model.classify(batch, "risk").float().cpu().numpy().reshape(-1)
+            out[idx] = 1 / (1 + np.exp(-logits))
         return out
 
     def scores(self, texts: list[str], earlier: list[list[str]] | None = None) -> np.ndarray:

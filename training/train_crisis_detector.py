@@ -146,7 +146,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                     torch.tensor([m.label for m in messages], dtype=torch.float32),
                     batch_size, opt, schedule, rng, f"epoch {epoch + 1}/{epochs}")
         model.save(out, **config)
-        detector = CrisisDetector(out, "cpu")
+        detector = CrisisDetector(out, "cpu", onnx=False)
         threshold, alarms = calibrate(detector, recall)
         console.print(f"epoch {epoch + 1}: threshold {threshold}, {alarms} false alarms on the tune sets "
                       f"({time.perf_counter() - started:.0f} s)")
