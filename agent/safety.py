@@ -56,8 +56,12 @@ LOW_FEELINGS = ("sadness", "fear")
 _MEANS = re.compile(
     r"\b(?:pills?|tablets?|overdos\w*|rope|noose|hang\w*|bridge|jump\w*|gun|shoot\w*|blade|razor|knife|"
     r"cut\w*|wrists?|poison\w*|bleach|drown\w*|tracks|ledge|roof|medication|dose)\b", re.IGNORECASE)
-_CHEERFUL = re.compile(r"\b(?:haha\w*|lol|lmao|yay|awesome|congrat\w*|fun|exciting|hooray)\b|[!]{2,}|:\)",
-                       re.IGNORECASE)
+#: Cheer, celebration and declarations of love: never what a person at risk needs to hear. Exclamations
+#: too ("I'm here for you!"): a careful reply is calm. "I'm glad you told me" stays allowed.
+_CHEERFUL = re.compile(
+    r"\b(?:haha\w*|lol|lmao|yay|awesome|amazing|wonderful|fantastic|congrat\w*|fun|exciting|hooray|"
+    r"celebrat\w*|great news|love you|(?:so|very|really) (?:happy|excited) (?:that|for|to|you))\b|!|:\)",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -111,10 +111,14 @@ def test_the_reply_follows_the_protocol():
     ("Sometimes I want to die too.", "speaks of self-harm"),
     ("Haha, cheer up, it's not that bad!", "cheerful"),
     ("Awesome, let's talk about something fun!!", "cheerful"),
+    ("I'm so happy that you got this job.", "cheerful"),  # read in a live careful session
+    ("I love you.", "cheerful"),
+    ("That's great news!", "cheerful"),
 ])
 def test_careful_replies_never_mention_methods_or_sound_cheerful(reply, why):
     assert careful_verdict(reply) == why
     assert careful_verdict("I'm here with you. How are you feeling right now?") is None
+    assert careful_verdict("I'm really glad you told me. That sounds so heavy.") is None
 
 
 # -- careful mode across turns (agent.safety.assess) -------------------------------------------------
