@@ -45,8 +45,11 @@ def print_report(compute: Callable[[], Any], json_out: Optional[Path],
 @eval_app.command("text")
 def eval_text(
     data: Path = DATA,
-    dataset: str = typer.Option("meld", help="meld (DIR/text/meld/NAME.csv) or goemotions "
-                                             "(DIR/text/goemotions/ekman/NAME.tsv)"),
+    dataset: str = typer.Option("meld", help="meld (DIR/text/meld/NAME.csv), goemotions "
+                                             "(DIR/text/goemotions/ekman/NAME.tsv) or ed (EmpatheticDialogues "
+                                             "situations, DIR/text/empathetic_dialogues_situations/NAME.csv, "
+                                             "labels mapped where clear: agent.datasets.ED_TO_EMOTION) or everyday "
+                                             "(the project's own messages, training/data/everyday/NAME.csv)"),
     split: str = typer.Option("dev", help="split name"),
     model: Optional[str] = typer.Option(None, help="text model (default: the profile's)"),
     limit: Optional[int] = typer.Option(None, help="only the first N utterances"),

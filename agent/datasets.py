@@ -348,3 +348,39 @@ def read_ed_situations(data: Path, split: str) -> list[tuple[str, int]]:
                     f"EmpatheticDialogues situations split {split!r}")
     with open(path, encoding="utf-8", newline="") as f:
         return [(r["text"].strip(), int(r["label"])) for r in csv.DictReader(f) if r["text"].strip()]
+
+
+#: EmpatheticDialogues' 32 labels in the order of the derived copy's ids (HypEmo's `label2idx`).
+ED_LABELS = ("sad", "trusting", "terrified", "caring", "disappointed", "faithful", "joyful", "jealous",
+             "disgusted", "surprised", "ashamed", "afraid", "impressed", "sentimental", "devastated",
+             "excited", "anticipating", "annoyed", "anxious", "furious", "content", "lonely", "angry",
+             "confident", "apprehensive", "guilty", "embarrassed", "grateful", "hopeful", "proud",
+             "prepared", "nostalgic")
+#: The ED labels that map clearly into EMOTIONS. Left out as ambiguous (no single basic emotion):
+#: trusting, caring, faithful, sentimental, nostalgic, anticipating, hopeful, confident, prepared,
+#: impressed, jealous, ashamed, guilty, embarrassed.
+ED_TO_EMOTION = {
+    "sad": "sadness", "devastated": "sadness", "lonely": "sadness", "disappointed": "sadness",
+    "afraid": "fear", "terrified": "fear", "anxious": "fear", "apprehensive": "fear",
+    "joyful": "joy", "excited": "joy", "proud": "joy", "grateful": "joy", "content": "joy",
+    "angry": "anger", "furious": "anger", "annoyed": "anger",
+    "disgusted": "disgust", "surprised": "surprise",
+}
+
+
+def read_ed_mapped(data: Path, split: str) -> list[LabelledUtterance]:
+    """The ED situations whose label maps clearly into EMOTIONS (`ED_TO_EMOTION`), one label each."""
+    return [LabelledUtterance(text, [ED_TO_EMOTION[ED_LABELS[label]]])
+            for text, label in read_ed_situations(data, split) if ED_LABELS[label] in ED_TO_EMOTION]
+
+
+#: The project's own everyday messages (`training/data/everyday/`): the obvious cases.
+EVERYDAY = Path(__file__).resolve().parents[1] / "training" / "data" / "everyday"
+
+
+def read_everyday(data: Path, split: str) -> list[LabelledUtterance]:
+    """The project's own everyday messages, one clear emotion each (`data` is not used: the set ships
+    with the code, `training/data/everyday/NAME.csv`)."""
+    path = _require(EVERYDAY / f"{split}.csv", f"everyday messages split {split!r}")
+    with open(path, encoding="utf-8", newline="") as f:
+        return [LabelledUtterance(r["text"].strip(), [r["emotion"]]) for r in csv.DictReader(f)]

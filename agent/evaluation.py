@@ -15,8 +15,8 @@ from rich.table import Table
 from sklearn.metrics import confusion_matrix, f1_score
 
 from perception.emotions import ANCHOR_MATRIX, EMOTIONS
-from agent.datasets import (DEFAULT_DATA, PeldTriple, peld_holdout, read_goemotions, read_meld,  # noqa: F401
-                            read_peld, read_reccon, reccon_pairs)
+from agent.datasets import (DEFAULT_DATA, PeldTriple, peld_holdout, read_ed_mapped, read_everyday,  # noqa: F401
+                            read_goemotions, read_meld, read_peld, read_reccon, reccon_pairs)
 from perception.text import TextEmotionRecognizer
 
 @dataclass
@@ -29,11 +29,12 @@ class ClassificationReport:
     per_class_f1: dict[str, float]
     confusion: np.ndarray
     seconds_per_item: float
+    read_as_neutral: float = 0.0  # share of all items predicted neutral
 
     def __rich__(self) -> Table:
         return confusion_table(f"{self.name}: n={self.n}  accuracy {self.accuracy:.4f}  weighted F1 "
-                               f"{self.weighted_f1:.4f}  macro F1 {self.macro_f1:.4f}  "
-                               f"{self.seconds_per_item * 1000:.1f} ms/utterance",
+                               f"{self.weighted_f1:.4f}  macro F1 {self.macro_f1:.4f}  read as neutral "
+                               f"{self.read_as_neutral:.3f}  {self.seconds_per_item * 1000:.1f} ms/utterance",
                                EMOTIONS, self.confusion, self.per_class_f1)
 
 
@@ -53,7 +54,9 @@ def classification_report(name: str, truth: list[list[str]], predicted: list[str
                           seconds: float) -> ClassificationReport:
     """F1s of single-label predictions against gold label sets (one label each for MELD, one or
     more for GoEmotions: scored as multi-label indicator matrices, as GoEmotions is). The confusion
-    matrix counts a prediction inside the gold set as correct, else against the first gold label."""
+    matrix counts a prediction inside the gold set as correct, else against the first gold label.
+    Macro F1 averages the classes that occur in the gold labels (ED's mapped situations have no
+    neutral class; a neutral prediction there still costs accuracy and the other classes' recall)."""
     labels = list(range(len(EMOTIONS)))
     gold = np.zeros((len(truth), len(EMOTIONS)), dtype=int)
     pred = np.zeros_like(gold)
@@ -64,15 +67,18 @@ def classification_report(name: str, truth: list[list[str]], predicted: list[str
         rows.append(EMOTIONS.index(p if p in t else t[0]))
         cols.append(EMOTIONS.index(p))
     per_class = f1_score(gold, pred, average=None, zero_division=0)
+    present = gold.sum(axis=0) > 0
     return ClassificationReport(
         name=name, n=len(truth), accuracy=float(np.mean([p in t for t, p in zip(truth, predicted)])),
         weighted_f1=float(f1_score(gold, pred, average="weighted", zero_division=0)),
-        macro_f1=float(f1_score(gold, pred, average="macro", zero_division=0)),
+        macro_f1=float(per_class[present].mean()) if present.any() else 0.0,
         per_class_f1={e: float(v) for e, v in zip(EMOTIONS, per_class)},
-        confusion=confusion_matrix(rows, cols, labels=labels), seconds_per_item=seconds / max(len(truth), 1))
+        confusion=confusion_matrix(rows, cols, labels=labels), seconds_per_item=seconds / max(len(truth), 1),
+        read_as_neutral=float(np.mean([p == "neutral" for p in predicted])) if predicted else 0.0)
 
 
-TEXT_DATASETS = {"meld": read_meld, "goemotions": read_goemotions}
+TEXT_DATASETS = {"meld": read_meld, "goemotions": read_goemotions, "ed": read_ed_mapped,
+                 "everyday": read_everyday}
 
 
 def evaluate_text(data: Path, dataset: str, split: str, model: str | None = None,

@@ -130,10 +130,13 @@ class TrainedTextEmotion(TextEmotionRecognizer):
     is an ensemble: the members' logits are averaged, then calibrated together.
     """
 
-    def __init__(self, folder: Path, device: str):
+    def __init__(self, folder: Path, device: str, onnx: bool = True):
+        """`onnx`: on the CPU, run each member on ONNX Runtime (`perception/onnx_runner.py`; same
+        logits, about half the time); torch where that is unavailable, on a GPU, or when False."""
         from transformers import AutoTokenizer
 
-        from perception.adapted_encoder import AdaptedEncoder
+        from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
+        from perception.onnx_runner import OnnxHead
 
         try:
             self.config = json.loads((folder / "model.json").read_text())
@@ -142,8 +145,12 @@ class TrainedTextEmotion(TextEmotionRecognizer):
             raise ModelLoadError(f"{folder} is not a text-emotion model folder: {exc}") from exc
         if self.config.get("labels") != list(EMOTIONS):
             raise ModelLoadError(f"{folder}: labels {self.config.get('labels')} are not {EMOTIONS}")
-        self.models = [AdaptedEncoder.load(folder / member, base, device)
-                       for member in self.config.get("members") or ["."]]
+        members = [folder / member for member in self.config.get("members") or ["."]]
+        self.models = [AdaptedEncoder.load(member, base, device) for member in members]
+        self.runners = [OnnxHead.for_model(model, "emotion", [member / CONFIG_FILE, member / WEIGHTS_FILE])
+                        for model, member in zip(self.models, members)] if onnx and device == "cpu" else []
+        if None in self.runners:
+            self.runners = []  # one member failed to export: all stay on torch
         self.tokenizer = AutoTokenizer.from_pretrained(base)
         self.temperature = float(self.config.get("temperature", 1.0))
         self.class_bias = np.array(self.config.get("class_bias", [0.0] * len(EMOTIONS)), dtype=np.float32)
@@ -171,6 +178,9 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         for i in range(0, len(order), batch_size):
             idx = order[i:i + batch_size]
             batch = {k: v.to(self.device) for k, v in pad_batch([encodings[k] for k in idx]).items()}
+            if self.runners:
+                out[idx] = np.mean([runner.run(batch) for runner in self.runners], axis=0)
+                continue
             with torch.inference_mode():
                 logits = torch.stack([m.classify(batch, "emotion").float() for m in self.models]).mean(0)
             out[idx] = logits.cpu().numpy()

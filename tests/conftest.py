@@ -111,7 +111,7 @@ def tiny_llm(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_data(tmp_path_factory):
-    """A hand-made data folder laid out like ../shared/data (MELD, GoEmotions-Ekman, RECCON-DD, PELD),
+    """A hand-made data folder laid out like ../shared/data (MELD, GoEmotions-Ekman, RECCON-DD, PELD, ED),
     a few lines each, so training and evaluation run without the real data."""
     import csv
     import json
@@ -169,4 +169,15 @@ def tiny_data(tmp_path_factory):
                 "anger", "neutral", "sadness")]
     lines = [header] + ["\t".join([*t, "neutral", "neutral", "neutral"]) for t in triples]
     (peld / "train.tsv").write_text("\n".join(lines) + "\n")
+    situations = root / "text" / "empathetic_dialogues_situations"
+    situations.mkdir(parents=True)
+    # ids as in the derived copy: 6 joyful, 0 sad, 11 afraid, 22 angry, 1 trusting (not mapped)
+    ed = [("i passed my driving test on the first try!", 6), ("my dog died last week.", 0),
+          ("there was a strange noise downstairs at 3am.", 11), ("someone keyed my car.", 22),
+          ("i lent my friend my car for the weekend.", 1)]
+    for split in ("train", "valid"):
+        with open(situations / f"{split}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["text", "aug_text", "label"])
+            w.writerows([(text, text, label) for text, label in ed])
     return root

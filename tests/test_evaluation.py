@@ -64,3 +64,15 @@ def test_eval_commands_on_a_data_folder(tiny_data, tmp_path):
     assert missing.returncode == 2 and "no RECCON split 'test'" in missing.stderr
     unknown = run_eval("text", "--data", str(tiny_data), "--dataset", "imdb")
     assert unknown.returncode == 2 and "unknown dataset 'imdb'" in unknown.stderr
+
+
+def test_eval_text_on_ed_situations(tiny_data, tmp_path):
+    """ED's mapped situations: the unmapped label (trusting) is left out; the share read as neutral shown."""
+    ed = run_eval("text", "--data", str(tiny_data), "--dataset", "ed", "--split", "valid",
+                  "--json", str(tmp_path / "ed.json"))
+    assert ed.returncode == 0, ed.stderr
+    assert "ed valid: n=4" in ed.stdout and "read as neutral" in ed.stdout
+    figures = json.loads((tmp_path / "ed.json").read_text())
+    assert 0 <= figures["read_as_neutral"] <= 1 and figures["per_class_f1"]["joy"] >= 0
+    missing = run_eval("text", "--data", str(tiny_data), "--dataset", "ed", "--split", "test")
+    assert missing.returncode == 2 and "EmpatheticDialogues situations split 'test'" in missing.stderr

@@ -28,3 +28,16 @@ def test_a_failed_export_keeps_torch(tmp_path, monkeypatch):
     detector = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu")
     assert detector.runner is None
     assert detector.read("I swallowed a lot of pills an hour ago").at_risk
+
+
+def test_text_emotion_on_onnx_matches_torch(tmp_path, monkeypatch):
+    from perception.text import PACKAGED_TEXT_EMOTION_DIR, TrainedTextEmotion
+
+    monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
+    on_onnx = TrainedTextEmotion(PACKAGED_TEXT_EMOTION_DIR, "cpu")
+    on_torch = TrainedTextEmotion(PACKAGED_TEXT_EMOTION_DIR, "cpu", onnx=False)
+    assert len(on_onnx.runners) == len(on_onnx.models) and not on_torch.runners
+    texts = ["I got the scholarship!", "ok", "There was a hair in my soup."]
+    contexts = [[("B", "how did it go?")], [], [("A", "dinner was nice"), ("B", "and then?")]]
+    np.testing.assert_allclose(on_onnx.logits(texts, contexts, ["A", None, "A"]),
+                               on_torch.logits(texts, contexts, ["A", None, "A"]), atol=1e-4)

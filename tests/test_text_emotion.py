@@ -78,8 +78,22 @@ def test_shipped_model_has_a_model_card_and_is_small():
     assert config["kind"] == "text-emotion" and config["temperature"] > 0
     assert (PACKAGED_TEXT_EMOTION_DIR / "adapter.safetensors").stat().st_size < 8_000_000
     card = (PACKAGED_TEXT_EMOTION_DIR / "MODEL_CARD.md").read_text()
-    for needed in ("MELD", "GoEmotions", "GPL-3.0", "python -m training.train_text_emotion"):
+    for needed in ("MELD", "GoEmotions", "GPL-3.0", "EmpatheticDialogues", "CC BY-NC 4.0", "non-commercial",
+                   "python -m training.train_text_emotion"):
         assert needed in card
+
+
+def test_everyday_emotional_messages_are_not_read_as_neutral():
+    """The project's own everyday messages (training/data/everyday/): the obvious cases. Measured
+    2026-12-03: accuracy 0.822, 5 of 155 emotional messages read as neutral (was 0.706 and 33)."""
+    from agent.datasets import read_everyday
+
+    items = read_everyday(Path("unused"), "dev")
+    read = [e.label for e in TextEmotionRecognizer.load().predict([u.text for u in items])]
+    gold = [u.labels[0] for u in items]
+    assert np.mean([r == g for r, g in zip(read, gold)]) >= 0.80
+    emotional = [r for r, g in zip(read, gold) if g != "neutral"]
+    assert len(emotional) >= 150 and np.mean([r == "neutral" for r in emotional]) <= 0.05
 
 
 def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, tmp_path):
@@ -88,7 +102,7 @@ def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, t
 
     for seed in (1, 2):
         main(data=tiny_data, out=tmp_path / "model" / f"seed{seed}", epochs=1, goemotions_per_epoch=4,
-             reccon_per_epoch=3 * (seed - 1), context_turns=2, max_length=48, batch_size=4, lr=1e-3, head_lr=3e-3, rank=4, seed=seed,
+             reccon_per_epoch=3 * (seed - 1), ed_per_epoch=3 * (seed - 1), context_turns=2, max_length=48, batch_size=4, lr=1e-3, head_lr=3e-3, rank=4, seed=seed,
              limit=0, threads=2)
     config = json.loads((tmp_path / "model" / "seed1" / "model.json").read_text())
     assert config["metrics"]["meld_dev_weighted_f1"] >= 0 and config["lora"]["r"] == 4

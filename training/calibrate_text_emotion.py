@@ -1,6 +1,6 @@
 """Calibrate the trained text-emotion model on MELD dev without touching its weights: a softmax
 temperature (minimum NLL) over its final logits (after the dialogue head, when it has one), with the expected calibration error before and after, and the figures on
-MELD dev and GoEmotions-Ekman dev. Works on a single model and on an ensemble folder alike.
+MELD dev, GoEmotions-Ekman dev, EmpatheticDialogues valid (mapped) and the project's everyday messages. Works on a single model and on an ensemble folder alike.
 
     python -m training.calibrate_text_emotion --model perception/models/text_emotion --data ../shared/data
 
@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.datasets import DEFAULT_DATA, read_goemotions, read_meld
+from agent.datasets import DEFAULT_DATA, read_ed_mapped, read_everyday, read_goemotions, read_meld
 from agent.evaluation import classification_report
 from perception.emotions import EMOTIONS
 from perception.text import TrainedTextEmotion
@@ -68,6 +68,21 @@ def write_ensemble(model: Path, members: list[str]) -> None:
     (model / "model.json").write_text(json.dumps(config, indent=2) + "\n")
 
 
+def self_disclosure_figures(recognizer: TrainedTextEmotion, data: Path, bias: np.ndarray) -> dict[str, float]:
+    """Accuracy, macro F1 and the share read as neutral on ED's mapped valid situations (when the data
+    folder has them) and on the project's own everyday messages."""
+    figures = {}
+    sets = {"everyday_dev": read_everyday(data, "dev")}
+    if (data / "text" / "empathetic_dialogues_situations" / "valid.csv").is_file():
+        sets["ed_valid"] = read_ed_mapped(data, "valid")
+    for name, items in sets.items():
+        top = (recognizer.dialogue_logits([u.text for u in items]) + bias).argmax(1)
+        report = classification_report(name, [u.labels for u in items], [EMOTIONS[i] for i in top], 0.0)
+        figures.update({f"{name}_accuracy": round(report.accuracy, 4), f"{name}_macro_f1": round(report.macro_f1, 4),
+                        f"{name}_read_as_neutral": round(report.read_as_neutral, 4)})
+    return figures
+
+
 def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
          data: Path = typer.Option(DEFAULT_DATA), biases: bool = False,
          members: list[str] = typer.Option([], help="make MODEL an ensemble of these subfolders")) -> None:
@@ -101,6 +116,7 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
         "meld_dev_ece_uncalibrated": round(expected_calibration_error(softmax(logits), labels), 4),
         "meld_dev_ece": round(expected_calibration_error(softmax((logits + bias) / temperature), labels), 4),
         "goemotions_dev_macro_f1": round(go_report.macro_f1, 4),
+        **self_disclosure_figures(recognizer, data, bias),
     }
     path = model / "model.json"
     config = json.loads(path.read_text())

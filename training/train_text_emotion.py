@@ -1,10 +1,13 @@
 """Train the offline text-emotion model: LoRA adapters + a 7-way head on the packaged all-MiniLM-L6-v2,
-on MELD train (each utterance with its dialogue context) plus a sample of GoEmotions-Ekman train
-(and, with --reccon-per-epoch, of RECCON-DD's emotion-labelled dialogue turns, in context).
+on MELD train (each utterance with its dialogue context) plus a sample of GoEmotions-Ekman train,
+a sample of EmpatheticDialogues situations (people telling what happened to them; the labels that map
+clearly into EMOTIONS, `agent.datasets.ED_TO_EMOTION`) and, with --reccon-per-epoch, of RECCON-DD's
+emotion-labelled dialogue turns, in context.
 
     python -m training.train_text_emotion --data ../shared/data --out perception/models/text_emotion
 
-Picks the epoch with the best MELD dev weighted F1, fits a softmax temperature on MELD dev (reported
+Picks the epoch with the best mean of MELD dev weighted F1, GoEmotions dev macro F1 and ED valid
+accuracy (with ED; else MELD alone), fits a softmax temperature on MELD dev (reported
 with the expected calibration error before and after), and writes `model.json` + `adapter.safetensors`.
 """
 
@@ -19,8 +22,8 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.datasets import (DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld, read_reccon,
-                            reccon_utterances)
+from agent.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_mapped, read_goemotions, read_meld,
+                            read_reccon, reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.emotions import EMOTIONS
 from perception.encoder import PACKAGED_MINILM
@@ -64,9 +67,25 @@ def predict_logits(model: AdaptedEncoder, encodings: list[dict], batch_size: int
     return out
 
 
+def dev_figures(model: AdaptedEncoder, enc: dict, meld_dev, go_dev, ed_dev) -> dict[str, float]:
+    """The epoch's dev figures (the LoRA model alone, before the dialogue head): MELD weighted F1,
+    and with ED also GoEmotions macro F1 and ED situations accuracy."""
+    meld = np.array([EMOTIONS.index(u.labels[0]) for u in meld_dev])
+    figures = {"meld_weighted_f1": float(f1_score(meld, predict_logits(model, enc["meld_dev"]).argmax(1),
+                                                  average="weighted"))}
+    if ed_dev:
+        go = targets(go_dev).numpy() > 0
+        go_pred = np.eye(len(EMOTIONS), dtype=bool)[predict_logits(model, enc["go_dev"]).argmax(1)]
+        figures["goemotions_macro_f1"] = float(f1_score(go, go_pred, average="macro", zero_division=0))
+        ed = np.array([EMOTIONS.index(u.labels[0]) for u in ed_dev])
+        figures["ed_accuracy"] = float(np.mean(predict_logits(model, enc["ed_dev"]).argmax(1) == ed))
+    return figures
+
+
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path("perception/models/text_emotion")),
          epochs: int = 3, goemotions_per_epoch: int = 8000,
          reccon_per_epoch: int = 0,  # RECCON-DD train turns (in context) per epoch
+         ed_per_epoch: int = 0,  # mapped EmpatheticDialogues situations per epoch
          context_turns: int = 3,
          max_length: int = 96, batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3,
          rank: int = 16, seed: int = 13,
@@ -77,19 +96,20 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     meld_train, meld_dev = read_meld(data, "train"), read_meld(data, "dev")
     go_train, go_dev = read_goemotions(data, "train"), read_goemotions(data, "dev")
     dd_train = reccon_utterances(read_reccon(data, "train")) if reccon_per_epoch else []
+    ed_train, ed_dev = (read_ed_mapped(data, "train"), read_ed_mapped(data, "valid")) if ed_per_epoch else ([], [])
     if limit:
-        meld_train, meld_dev, go_train, go_dev, dd_train = (
-            x[:limit] for x in (meld_train, meld_dev, go_train, go_dev, dd_train))
+        meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev = (
+            x[:limit] for x in (meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev))
         goemotions_per_epoch = min(goemotions_per_epoch, limit)
-    reccon_per_epoch = min(reccon_per_epoch, len(dd_train))
+    reccon_per_epoch, ed_per_epoch = min(reccon_per_epoch, len(dd_train)), min(ed_per_epoch, len(ed_train))
     enc = {name: encode(tokenizer, items, context_turns, max_length) for name, items in
            [("meld_train", meld_train), ("meld_dev", meld_dev), ("go_train", go_train), ("go_dev", go_dev),
-            ("dd_train", dd_train)]}
-    # the training sources: MELD train whole each epoch, samples of GoEmotions and RECCON-DD
-    train_enc = {"m": enc["meld_train"], "g": enc["go_train"], "r": enc["dd_train"]}
-    y = {"m": targets(meld_train), "g": targets(go_train), "r": targets(dd_train)}
-    sentiments = {"m": sentiment_targets(meld_train), "g": sentiment_targets(go_train),
-                  "r": sentiment_targets(dd_train)}
+            ("dd_train", dd_train), ("ed_train", ed_train), ("ed_dev", ed_dev)]}
+    # the training sources: MELD train whole each epoch, samples of GoEmotions, ED and RECCON-DD
+    sources = {"m": meld_train, "g": go_train, "r": dd_train, "e": ed_train}
+    train_enc = {"m": enc["meld_train"], "g": enc["go_train"], "r": enc["dd_train"], "e": enc["ed_train"]}
+    y = {k: targets(items) for k, items in sources.items()}
+    sentiments = {k: sentiment_targets(items) for k, items in sources.items()}
     dev_labels = np.array([EMOTIONS.index(u.labels[0]) for u in meld_dev])
 
     config = {"kind": "text-emotion", "base": PACKAGED_MINILM, "labels": list(EMOTIONS),
@@ -97,7 +117,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
               "pool": "first_segment"}
     heads = {"emotion": len(EMOTIONS)} | ({"sentiment": len(SENTIMENTS)} if sentiment_weight else {})
     model = AdaptedEncoder.new(base, heads, config, rank=rank, alpha=2 * rank)
-    steps_per_epoch = (len(meld_train) + goemotions_per_epoch + reccon_per_epoch + batch_size - 1) // batch_size
+    steps_per_epoch = (len(meld_train) + goemotions_per_epoch + reccon_per_epoch + ed_per_epoch
+                       + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps_per_epoch * epochs, lr, head_lr)
     best, best_state, started = -1.0, None, time.perf_counter()
     with progress() as bar:
@@ -105,8 +126,9 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
             model.train()
             go_pick = rng.sample(range(len(go_train)), goemotions_per_epoch)
             dd_pick = rng.sample(range(len(dd_train)), reccon_per_epoch)
+            ed_pick = rng.sample(range(len(ed_train)), ed_per_epoch)
             pool = ([("m", i) for i in range(len(meld_train))] + [("g", i) for i in go_pick]
-                    + [("r", i) for i in dd_pick])
+                    + [("r", i) for i in dd_pick] + [("e", i) for i in ed_pick])
             lengths = [len(train_enc[s][i]["input_ids"]) for s, i in pool]
             batches = bucketed_batches(lengths, batch_size, rng)
             task = bar.add_task(f"epoch {epoch + 1}/{epochs}", total=len(batches), info="")
@@ -122,12 +144,12 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
                         model.heads["sentiment"](features), sentiment, ignore_index=-100)
                 step(model, loss, opt, schedule)
                 bar.update(task, advance=1, **({"info": f"loss {loss.item():.3f}"} if n % 10 == 0 else {}))
-            logits = predict_logits(model, enc["meld_dev"])
-            wf1 = f1_score(dev_labels, logits.argmax(1), average="weighted")
-            console.print(f"epoch {epoch + 1}: MELD dev weighted F1 {wf1:.4f} "
-                          f"({time.perf_counter() - started:.0f} s so far)")
-            if wf1 > best:
-                best, best_state = wf1, {k: v.clone() for k, v in model.state_dict().items()}
+            figures = dev_figures(model, enc, meld_dev, go_dev, ed_dev)
+            score = float(np.mean(list(figures.values()))) if ed_dev else figures["meld_weighted_f1"]
+            console.print(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v:.4f}" for k, v in figures.items())
+                          + f" ({time.perf_counter() - started:.0f} s so far)")
+            if score > best:
+                best, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
     minutes = (time.perf_counter() - started) / 60
     logits = predict_logits(model, enc["meld_dev"])
@@ -142,7 +164,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     }
     model.save(out, temperature=round(temperature, 4), metrics=metrics,
                training={"epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch,
-                         "reccon_per_epoch": reccon_per_epoch, "lr": lr,
+                         "reccon_per_epoch": reccon_per_epoch, "ed_per_epoch": ed_per_epoch, "lr": lr,
                          "head_lr": head_lr, "rank": rank, "batch_size": batch_size, "seed": seed,
                          "sentiment_weight": sentiment_weight,
                          "threads": threads})
