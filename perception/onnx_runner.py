@@ -69,13 +69,14 @@ def export(model: torch.nn.Module, head: str, target: Path) -> None:
 class OnnxHead:
     """`run(batch)`: the head's logits (numpy) for a padded batch of tensors, on ONNX Runtime."""
 
-    def __init__(self, path: Path, threads: int | None = None):
+    def __init__(self, path: Path):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or torch.get_num_threads()
+        options.intra_op_num_threads = torch.get_num_threads()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # no busy-waiting between calls: the text-emotion model runs beside it on the same cores
+        # no busy-waiting after a call: measured, the spinning threads starved the next model's call on
+        # the same cores (the crisis detector then added 30 ms to perception instead of 16)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = path
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

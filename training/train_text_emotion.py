@@ -24,6 +24,7 @@ from sklearn.metrics import f1_score
 
 from agent.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_mapped, read_goemotions, read_meld,
                             read_reccon, reccon_utterances)
+from agent.evaluation import classification_report
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.emotions import EMOTIONS
 from perception.encoder import PACKAGED_MINILM
@@ -68,17 +69,16 @@ def predict_logits(model: AdaptedEncoder, encodings: list[dict], batch_size: int
 
 
 def dev_figures(model: AdaptedEncoder, enc: dict, meld_dev, go_dev, ed_dev) -> dict[str, float]:
-    """The epoch's dev figures (the LoRA model alone, before the dialogue head): MELD weighted F1,
-    and with ED also GoEmotions macro F1 and ED situations accuracy."""
-    meld = np.array([EMOTIONS.index(u.labels[0]) for u in meld_dev])
-    figures = {"meld_weighted_f1": float(f1_score(meld, predict_logits(model, enc["meld_dev"]).argmax(1),
-                                                  average="weighted"))}
+    """The epoch's dev figures (the LoRA model alone, before the dialogue head), scored as `empathica
+    eval text` scores them: MELD weighted F1, and with ED also GoEmotions macro F1 and ED accuracy."""
+    def report(name: str, items: list[LabelledUtterance]):
+        top = predict_logits(model, enc[name]).argmax(1)
+        return classification_report(name, [u.labels for u in items], [EMOTIONS[i] for i in top], 0.0)
+
+    figures = {"meld_weighted_f1": report("meld_dev", meld_dev).weighted_f1}
     if ed_dev:
-        go = targets(go_dev).numpy() > 0
-        go_pred = np.eye(len(EMOTIONS), dtype=bool)[predict_logits(model, enc["go_dev"]).argmax(1)]
-        figures["goemotions_macro_f1"] = float(f1_score(go, go_pred, average="macro", zero_division=0))
-        ed = np.array([EMOTIONS.index(u.labels[0]) for u in ed_dev])
-        figures["ed_accuracy"] = float(np.mean(predict_logits(model, enc["ed_dev"]).argmax(1) == ed))
+        figures["goemotions_macro_f1"] = report("go_dev", go_dev).macro_f1
+        figures["ed_accuracy"] = report("ed_dev", ed_dev).accuracy
     return figures
 
 
