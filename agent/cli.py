@@ -267,7 +267,7 @@ def bench(
         table.add_row(name.replace("_", " "), f"{models[name]['p50_ms']:.1f}", f"{models[name]['p95_ms']:.1f}")
     console.print(table)
     console.print(f"the crisis detector adds {models['crisis_adds_to_perception_p50_ms']:.1f} ms (p50) to "
-                  "perception (it runs beside the text emotion model)")
+                  "perception (it runs after the text emotion model)")
     console.print(f"text emotion, batch of 256 with context: {models['text_emotion_batch_per_s']:.0f} utterances/s")
     result = {"models": models}
     if turns > 0:

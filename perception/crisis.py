@@ -85,8 +85,9 @@ class CrisisDetector:
     one-logit head). Shared per process: use `.load()`."""
 
     def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True):
-        """`onnx`: on the CPU, run the model on ONNX Runtime (`perception/onnx_runner.py`; same
-        scores, about half the time); torch where that is unavailable, on a GPU, or when False."""
+        """`onnx`: on the CPU, run the model on ONNX Runtime with int8 weights
+        (`perception/onnx_runner.py`; about a quarter of torch's time, the same recall on the
+        project's sets: model card); torch where that is unavailable, on a GPU, or when False."""
         from transformers import AutoTokenizer
 
         from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
@@ -103,7 +104,8 @@ class CrisisDetector:
                                  f"training.train_crisis_detector writes): {exc}") from exc
         base = resolve_encoder_path(settings["base"])
         self.model = AdaptedEncoder.load(folder, base, device)
-        self.runner = (OnnxHead.for_model(self.model, "risk", [folder / CONFIG_FILE, folder / WEIGHTS_FILE])
+        self.runner = (OnnxHead.for_model(self.model, "risk", [folder / CONFIG_FILE, folder / WEIGHTS_FILE],
+                                          int8=True)
                        if onnx and device == "cpu" else None)
         self.tokenizer = AutoTokenizer.from_pretrained(base)
         self.device = device

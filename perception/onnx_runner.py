@@ -6,6 +6,9 @@ overhead in eager torch.
 `OnnxHead.for_model(model, head, source_files)` exports the merged model (encoder, pooling, head)
 once to `cache_dir()/onnx/<digest>.onnx`, keyed by the model's files, and runs it. It returns None
 where ONNX cannot be used (the `onnx` exporter missing, or the export failing); the caller keeps torch.
+With `int8=True` it runs a copy whose weights are quantised to int8 per output channel (ONNX
+Runtime's dynamic quantisation, `<digest>.int8.onnx`): about twice as fast again, with logits that
+differ by a median 0.2 (the crisis detector's figures on its own sets are in its model card).
 """
 
 from __future__ import annotations
@@ -51,6 +54,15 @@ def model_digest(files: list[Path], head: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def quantised(source: Path, target: Path) -> None:
+    """`source`'s weights as int8 per output channel, activations quantised on the fly, atomically."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    partial = target.with_suffix(f".{os.getpid()}.part")
+    quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    os.replace(partial, target)
+
+
 def export(model: torch.nn.Module, head: str, target: Path) -> None:
     """Write `model`'s `head` logits as an ONNX graph with dynamic batch and length, atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -86,12 +98,18 @@ class OnnxHead:
         return self.session.run(None, feed)[0]
 
     @classmethod
-    def for_model(cls, model: torch.nn.Module, head: str, source_files: list[Path]) -> "OnnxHead | None":
-        """The exported `head` of `model` (a merged AdaptedEncoder on the CPU), exported on first use."""
+    def for_model(cls, model: torch.nn.Module, head: str, source_files: list[Path],
+                  int8: bool = False) -> "OnnxHead | None":
+        """The exported `head` of `model` (a merged AdaptedEncoder on the CPU), exported on first use;
+        `int8`: its int8 copy (quantised on first use)."""
         target = cache_dir() / "onnx" / f"{model_digest(source_files, head)}.onnx"
         try:
             if not target.is_file():
                 export(model, head, target)
+            if int8:
+                fp32, target = target, target.with_suffix(".int8.onnx")
+                if not target.is_file():
+                    quantised(fp32, target)
             return cls(target)
         except Exception as exc:  # noqa: BLE001 - any exporter or runtime failure: torch still works
             log.warning("running %s on torch: the ONNX export failed (%s)", source_files[0].parent, exc)

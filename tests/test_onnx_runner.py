@@ -1,8 +1,10 @@
 """The ONNX Runtime path for trained encoders gives torch's numbers, and falls back to torch."""
 
 import numpy as np
+import torch
 
 from perception import onnx_runner
+from perception.adapted_encoder import pad_batch
 from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector
 
 MESSAGES = ["I swallowed a lot of pills an hour ago", "thanks, see you tomorrow", "my boss will kill me lol"]
@@ -11,11 +13,25 @@ EARLIER = [["I can't do this anymore"], [], ["long day", "the printer jammed aga
 
 def test_onnx_scores_match_torch(tmp_path, monkeypatch):
     monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
+    on_torch = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu", onnx=False)
+    model, files = on_torch.model, [PACKAGED_CRISIS_DIR / "model.json", PACKAGED_CRISIS_DIR / "adapter.safetensors"]
+    fp32, int8 = (onnx_runner.OnnxHead.for_model(model, "risk", files, int8=q) for q in (False, True))
+    assert sorted(p.name.count(".int8.") for p in tmp_path.glob("onnx/*.onnx")) == [0, 1]  # kept for later
+    batch = on_torch.encode(MESSAGES, EARLIER)
+    with torch.inference_mode():
+        exact = on_torch.model.classify(pad_batch(batch), "risk").numpy()
+    np.testing.assert_allclose(fp32.run(pad_batch(batch)), exact, atol=1e-4)
+    np.testing.assert_allclose(int8.run(pad_batch(batch)), exact, atol=1.5)  # int8: logits move a little
+
+
+def test_the_crisis_detector_runs_int8_and_keeps_its_verdicts(tmp_path, monkeypatch):
+    monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
     on_onnx = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu")
     on_torch = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu", onnx=False)
-    assert on_onnx.runner is not None and on_torch.runner is None
-    assert list(tmp_path.glob("onnx/*.onnx"))  # exported once, kept for the next process
-    np.testing.assert_allclose(on_onnx.scores(MESSAGES, EARLIER), on_torch.scores(MESSAGES, EARLIER), atol=1e-4)
+    assert on_onnx.runner is not None and on_onnx.runner.path.name.endswith(".int8.onnx")
+    assert on_torch.runner is None
+    verdicts = [[on.read(m, e).at_risk for m, e in zip(MESSAGES, EARLIER)] for on in (on_onnx, on_torch)]
+    assert verdicts[0] == verdicts[1] == [True, False, False]
 
 
 def test_a_failed_export_keeps_torch(tmp_path, monkeypatch):
