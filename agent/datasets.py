@@ -384,3 +384,25 @@ def read_everyday(data: Path, split: str) -> list[LabelledUtterance]:
     path = _require(EVERYDAY / f"{split}.csv", f"everyday messages split {split!r}")
     with open(path, encoding="utf-8", newline="") as f:
         return [LabelledUtterance(r["text"].strip(), [r["emotion"]]) for r in csv.DictReader(f)]
+
+
+#: The agent's answer in an everyday conversation, by the feeling of the message it answers.
+EVERYDAY_REPLIES = {"joy": "That's wonderful news, congratulations!", "sadness": "I'm so sorry, that sounds really hard.",
+                    "fear": "That sounds frightening. What worries you most?",
+                    "anger": "That's so unfair, no wonder you're angry.", "disgust": "Ugh, that sounds awful.",
+                    "surprise": "Wow, I did not expect that!", "neutral": "I see. Tell me more."}
+
+
+def read_everyday_conversation(data: Path, split: str) -> list[LabelledUtterance]:
+    """Each everyday message as the next turn of a conversation about something else: after another
+    message of the set with a *different* feeling (drawn with a fixed seed) and the agent's answer to
+    it. Measures whether the earlier turn's feeling is carried over onto a message that says its own."""
+    import random
+
+    items, rng = read_everyday(data, split), random.Random(0)
+    out = []
+    for item in items:
+        earlier = rng.choice([x for x in items if x.labels[0] != item.labels[0]])
+        context = [("user", earlier.text), ("agent", EVERYDAY_REPLIES[earlier.labels[0]])]
+        out.append(LabelledUtterance(item.text, item.labels, "user", context))
+    return out

@@ -223,11 +223,24 @@ class TrainedTextEmotion(TextEmotionRecognizer):
             return self.head_inputs(texts, contexts, speakers)[:, :len(EMOTIONS)]
         return head(self.head_inputs(texts, contexts, speakers, head.window, head.per_side))
 
-    def probabilities(self, texts, contexts=None, speakers=None):
+    def calibrated(self, texts, contexts=None, speakers=None) -> np.ndarray:
         logits = (self.dialogue_logits(list(texts), contexts, speakers) + self.class_bias) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
+
+    def probabilities(self, texts, contexts=None, speakers=None):
+        """In context; but a message whose own words are read with at least `own_reading_gate`
+        (model.json) keeps that reading: a clear new feeling is not overruled by the earlier turns."""
+        texts = list(texts)
+        p = self.calibrated(texts, contexts, speakers)
+        gate = float(self.config.get("own_reading_gate", 0.0))
+        with_context = [i for i, c in enumerate(contexts or []) if c]
+        if gate > 0 and with_context:
+            alone = self.calibrated([texts[i] for i in with_context])
+            sure = alone.max(axis=1) >= gate
+            p[np.array(with_context)[sure]] = alone[sure]
+        return p
 
 
 class ClassifierTextEmotion(TextEmotionRecognizer):

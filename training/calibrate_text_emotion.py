@@ -7,6 +7,11 @@ MELD dev, GoEmotions-Ekman dev, EmpatheticDialogues valid (mapped) and the proje
 `--biases` also fits per-class logit biases for weighted F1 and prints a cross-fitted estimate
 (biases fitted on half of the dev dialogues, scored on the other half, and the other way round), so
 one can see whether they would generalise; they are written into `model.json` only with that flag.
+
+`--own-reading-gate P` (default 0.6) is written into `model.json`: in a conversation, a message that
+the model reads alone with probability >= P keeps that reading instead of the in-context one (MELD's
+Friends taught the context to carry the last turn's feeling over onto messages that say their own);
+MELD dev and the everyday conversations are then also scored as the agent reads them ("as_read").
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.datasets import DEFAULT_DATA, read_ed_mapped, read_everyday, read_goemotions, read_meld
+from agent.datasets import (DEFAULT_DATA, read_ed_mapped, read_everyday, read_everyday_conversation,
+                            read_goemotions, read_meld)
 from agent.evaluation import classification_report
 from perception.emotions import EMOTIONS
 from perception.text import TrainedTextEmotion
@@ -83,8 +89,25 @@ def self_disclosure_figures(recognizer: TrainedTextEmotion, data: Path, bias: np
     return figures
 
 
+def as_read_figures(recognizer: TrainedTextEmotion, data: Path, temperature: float, bias: np.ndarray,
+                    gate: float) -> dict[str, float]:
+    """MELD dev and the everyday conversations as the agent reads them: calibrated, with the gate."""
+    recognizer.temperature, recognizer.class_bias = temperature, bias.astype(np.float32)
+    recognizer.config["own_reading_gate"] = gate
+    figures = {}
+    for name, items in (("meld_dev", read_meld(data, "dev")),
+                        ("everyday_conversation_dev", read_everyday_conversation(data, "dev"))):
+        read = recognizer.predict([u.text for u in items], [u.context for u in items], [u.speaker for u in items])
+        report = classification_report(name, [u.labels for u in items], [e.label for e in read], 0.0)
+        figures.update({f"{name}_as_read_weighted_f1": round(report.weighted_f1, 4),
+                        f"{name}_as_read_accuracy": round(report.accuracy, 4)})
+    return figures
+
+
 def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
          data: Path = typer.Option(DEFAULT_DATA), biases: bool = False,
+         own_reading_gate: float = typer.Option(0.6, help="a message read alone with at least this probability "
+                                                          "keeps that reading in context (0: always in context)"),
          members: list[str] = typer.Option([], help="make MODEL an ensemble of these subfolders")) -> None:
     if members:
         write_ensemble(model, members)
@@ -118,9 +141,10 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
         "goemotions_dev_macro_f1": round(go_report.macro_f1, 4),
         **self_disclosure_figures(recognizer, data, bias),
     }
+    metrics.update(as_read_figures(recognizer, data, temperature, bias, own_reading_gate))
     path = model / "model.json"
     config = json.loads(path.read_text())
-    config.update(temperature=round(temperature, 4))
+    config.update(temperature=round(temperature, 4), own_reading_gate=own_reading_gate)
     if biases:
         config["class_bias"] = [round(float(b), 2) for b in bias]
     config["metrics"] = {**config.get("metrics", {}), **metrics}
