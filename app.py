@@ -29,18 +29,12 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
-from agent.persona import VOICE_STYLES  # noqa: E402
+from agent.persona import PRESETS, VOICE_STYLES  # noqa: E402
 from agent.safety import CRISIS_LINES  # noqa: E402
 from agent.voice import TurnTaker  # noqa: E402
 
 MODALITIES = {"text": "Words", "speech": "Voice", "face": "Face"}
 WEBCAM_FRAMES = 4  # the most recent webcam frames read with each turn (smoothed by the face node)
-PRESETS = {  # Big Five (O, C, E, A, N) and voice style
-    "Sam, a warm listener": ((0.7, 0.6, 0.55, 0.85, 0.25), "expressive"),
-    "Jo, an upbeat friend": ((0.8, 0.4, 0.95, 0.7, 0.4), "lively"),
-    "Robin, a calm counsellor": ((0.6, 0.85, 0.3, 0.9, 0.1), "calm"),
-    "Alex, a worrier": ((0.5, 0.5, 0.4, 0.6, 0.85), "expressive"),
-}
 TRAITS = ["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"]
 
 
@@ -218,7 +212,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
         with gr.Accordion("The agent's personality (applies from the next turn)", open=False):
             preset = gr.Dropdown(list(PRESETS), value=next(iter(PRESETS)), label="Preset")
             sliders = [gr.Slider(0, 1, value=v, step=0.05, label=t)
-                       for t, v in zip(TRAITS, PRESETS[next(iter(PRESETS))][0])]
+                       for t, v in zip(TRAITS, next(iter(PRESETS.values())).big5.as_list())]
             voice_style = gr.Radio(list(VOICE_STYLES), value="expressive", label="Voice style")
             speak = gr.Checkbox(True, label="Speak the replies aloud")
         with gr.Row():
@@ -252,8 +246,7 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
                       show_progress="hidden", api_visibility="private")
 
         def choose_preset(name: str):
-            traits, style = PRESETS[name]
-            return (*traits, style)
+            return (*PRESETS[name].big5.as_list(), PRESETS[name].voice_style)
 
         preset.change(choose_preset, [preset], [*sliders, voice_style], show_progress="hidden",
                       api_visibility="private")

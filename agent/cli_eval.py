@@ -49,7 +49,8 @@ def eval_text(
                                              "(DIR/text/goemotions/ekman/NAME.tsv) or ed (EmpatheticDialogues "
                                              "situations, DIR/text/empathetic_dialogues_situations/NAME.csv, "
                                              "labels mapped where clear: agent.datasets.ED_TO_EMOTION) or everyday "
-                                             "(the project's own messages, training/data/everyday/NAME.csv)"),
+                                             "(the project's own messages, training/data/everyday/NAME.csv) or everyday-conversation "
+                                             "(the same, each after a message of another feeling)"),
     split: str = typer.Option("dev", help="split name"),
     model: Optional[str] = typer.Option(None, help="text model (default: the profile's)"),
     limit: Optional[int] = typer.Option(None, help="only the first N utterances"),
@@ -121,6 +122,26 @@ def eval_transition(
     """Response-emotion prediction on PELD: the model, the same model without personality, and the
     majority / copy-own-previous / copy-other baselines (accuracy, macro and weighted F1)."""
     print_report(lambda: evaluate_transition(data, split, model or Settings.load().transition.model, holdout),
+                 json_out)
+
+
+@eval_app.command("response")
+def eval_response(
+    split: str = typer.Option("dev", help="the project's everyday messages: training/data/everyday/NAME.csv"),
+    profile: str = typer.Option("offline", help="settings profile (its text model, transition model and "
+                                                "response policy)"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """The emotions the agent answers with: per persona preset the share of emotional messages answered
+    non-neutrally and the mean intensity, the answers by the feeling read, and how often the calmest and
+    the liveliest presets answer differently."""
+    from agent.response_eval import evaluate_response
+    from agent.response_policy import ResponsePolicy
+
+    quiet_model_loading()
+    settings = Settings.load(profile)
+    policy = ResponsePolicy(settings.transition.follow, settings.transition.temperament)
+    print_report(lambda: evaluate_response(split, settings.text.model, settings.transition.model, policy),
                  json_out)
 
 

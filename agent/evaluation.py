@@ -16,7 +16,8 @@ from sklearn.metrics import confusion_matrix, f1_score
 
 from perception.emotions import ANCHOR_MATRIX, EMOTIONS
 from agent.datasets import (DEFAULT_DATA, PeldTriple, peld_holdout, read_ed_mapped, read_everyday,  # noqa: F401
-                            read_goemotions, read_meld, read_peld, read_reccon, reccon_pairs)
+                            read_everyday_conversation, read_goemotions, read_meld, read_peld, read_reccon,
+                            reccon_pairs)
 from perception.text import TextEmotionRecognizer
 
 @dataclass
@@ -78,7 +79,7 @@ def classification_report(name: str, truth: list[list[str]], predicted: list[str
 
 
 TEXT_DATASETS = {"meld": read_meld, "goemotions": read_goemotions, "ed": read_ed_mapped,
-                 "everyday": read_everyday}
+                 "everyday": read_everyday, "everyday-conversation": read_everyday_conversation}
 
 
 def evaluate_text(data: Path, dataset: str, split: str, model: str | None = None,

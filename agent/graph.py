@@ -38,6 +38,7 @@ from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
 from agent.respond import ReplyWriter
 from agent.safety import CRISIS_LINES, CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response, with_lines
+from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MediaItem, MemoryStore, StoredTurn, TurnRecord
 from perception.audio import SAMPLE_RATE
@@ -150,7 +151,8 @@ def turn_safety(state: TurnState) -> Safety:
     return state.get("safety") or Safety.none()
 
 
-def choose_emotion(state: TurnState, *, transition: EmotionTransition) -> dict[str, Any]:
+def choose_emotion(state: TurnState, *, transition: EmotionTransition,
+                   policy: ResponsePolicy = ResponsePolicy()) -> dict[str, Any]:
     safety = turn_safety(state)
     if safety.protocol:
         return {"response": ResponseEmotion(*CRISIS_RESPONSE)}
@@ -158,10 +160,9 @@ def choose_emotion(state: TurnState, *, transition: EmotionTransition) -> dict[s
         return {"response": careful_response(state["affect"].fused.label)}
     history = [(s, e) for t in state.get("history") or []
                for s, e in (("user", t.affect.fused.label), ("agent", t.response_emotion))]
-    previous = state.get("agent_state")
-    response = transition.predict([*history, ("user", state["affect"].fused.label)],
-                                  state["persona"].big5, agent_vad=previous[1] if previous else None)
-    return {"response": response}
+    previous, user = state.get("agent_state"), state["affect"].fused
+    return {"response": policy.choose(transition, history, user.label, state["persona"].big5, user.confidence,
+                                      agent_vad=previous[1] if previous else None)}
 
 
 def prompt_history(state: TurnState) -> list[PromptTurn]:
@@ -177,6 +178,7 @@ def prompt_input(state: TurnState) -> PromptInput:
                        user_emotion=state["affect"].fused.label,
                        cause=causes[0].text if causes else None,
                        response_emotion=state["response"].label, history=history,
+                       response_intensity=state["response"].intensity,
                        conflict=state["affect"].describe_conflict(),
                        attempts=tuple(t for t in said if injection_signal(t)),
                        careful=turn_safety(state).careful)
@@ -311,6 +313,7 @@ class TurnComponents:
     max_causes: int = 2
     store_media: bool = False  # keep raw recordings and frames (off: privacy by default)
     safety: SafetyRules = SafetyRules()
+    policy: ResponsePolicy = ResponsePolicy()
 
 
 def build_turn_graph(c: TurnComponents):
@@ -320,7 +323,7 @@ def build_turn_graph(c: TurnComponents):
         "perceive": partial(perceive, perception_graph=c.perception_graph),
         "check_safety": partial(check_safety, rules=c.safety),
         "find_causes": partial(find_causes, extractor=c.extractor, max_causes=c.max_causes),
-        "choose_emotion": partial(choose_emotion, transition=c.transition),
+        "choose_emotion": partial(choose_emotion, transition=c.transition, policy=c.policy),
         "generate": partial(generate, writer=c.writer, synthesizer=c.synthesizer),
         "speak": partial(speak, synthesizer=c.synthesizer),
         "remember": partial(remember, store=c.store, store_media=c.store_media),

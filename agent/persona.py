@@ -72,3 +72,17 @@ class Persona(BaseModel, frozen=True):
             return cls.model_validate(data)
         except ValidationError as exc:
             raise PersonaError(f"persona file {path}: {exc}") from exc
+
+
+#: The page's persona presets (name, Big Five, voice style); the first is the default persona.
+PRESETS: dict[str, Persona] = {
+    "Sam, a warm listener": Persona(),
+    "Jo, an upbeat friend": Persona(name="Jo", big5=Big5(openness=0.8, conscientiousness=0.4, extraversion=0.95,
+                                                         agreeableness=0.7, neuroticism=0.4), voice_style="lively"),
+    "Robin, a calm counsellor": Persona(name="Robin", big5=Big5(openness=0.6, conscientiousness=0.85,
+                                                                extraversion=0.3, agreeableness=0.9,
+                                                                neuroticism=0.1), voice_style="calm"),
+    "Alex, a worrier": Persona(name="Alex", big5=Big5(openness=0.5, conscientiousness=0.5, extraversion=0.4,
+                                                      agreeableness=0.6, neuroticism=0.85)),
+}
+CALMEST, LIVELIEST = "Robin, a calm counsellor", "Jo, an upbeat friend"

@@ -12,6 +12,7 @@ from agent.llm import LLM, load_llm
 from agent.persona import Persona
 from agent.respond import ReplyWriter
 from agent.settings import Settings
+from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MemoryStore, StoredTurn
 from perception.cause import CauseExtractor
@@ -133,7 +134,8 @@ class EmpatheticAgent:
             writer=ReplyWriter(llm, recognizer, settings.llm),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
             store_media=settings.memory.store_media,
-            safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern))
+            safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern),
+            policy=ResponsePolicy(settings.transition.follow, settings.transition.temperament))
         say("warming up the language model")
         components.writer.warm_up(persona)
         return cls(settings, persona, store, components)

@@ -50,9 +50,15 @@ class CauseSection(BaseModel):
 
 
 class TransitionSection(BaseModel):
-    """The response-emotion transition model (agent/transition.py): packaged, or a trained folder."""
+    """The response emotion: the transition model (agent/transition.py; packaged, or a trained
+    folder) and the empathic policy over it (agent/response_policy.py)."""
 
     model: str = PACKAGED_TRANSITION
+    #: how far the response moves toward the empathic answer to the user's feeling (0 = the network alone)
+    follow: float = Field(0.7, ge=0, le=1)
+    #: how strongly the persona's Mehrabian temperament colours it; at 0.4 the calm and the lively
+    #: presets answer differently in 71 % of (user feeling x previous emotion) cells (tests/test_response_policy.py)
+    temperament: float = Field(0.4, ge=0, le=1)
 
 
 class LLMSection(BaseModel):

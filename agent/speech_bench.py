@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 import time
 import uuid
+from collections import Counter
 
 import numpy as np
 
@@ -32,7 +33,7 @@ def run_speech_bench(profile: str = "offline", turns: int = 3) -> dict:
     from agent.settings import Settings
     from perception.audio import SAMPLE_RATE, to_mono_16k
     from perception.speech_emotion import SpeechEmotionRecognizer
-    from speech.measure import median_f0, normalise_words, rms, word_error_rate
+    from speech.measure import normalise_words, word_error_rate
     from speech.synthesizer import Synthesizer
     from speech.transcriber import Transcriber
 
@@ -58,22 +59,38 @@ def run_speech_bench(profile: str = "offline", turns: int = 3) -> dict:
         words += n
         _, took = _timed(lambda: ser.predict(heard16, SAMPLE_RATE))
         ser_ms.append(1000 * took)
-    sounds = {}
-    for emotion in ("sadness", "neutral", "joy", "anger"):
-        audio = synth.synthesize(PROSODY_SENTENCE, emotion)
-        sounds[emotion] = {"duration_s": audio.duration, "rms": rms(audio.samples),
-                           "median_f0_hz": median_f0(audio.samples, audio.sample_rate),
-                           "wer": word_error_rate(PROSODY_SENTENCE, asr.transcribe(audio.samples, audio.sample_rate).text)}
+    sounds = _emotion_sounds(synth, asr, ser)
     from perception.loading import resolve_device
 
     result = {"profile": profile, "device": resolve_device(settings.device),
               "load_s": {"tts": tts_load, "asr": asr_load, "speech_emotion": ser_load},
               "tts_rtf_p50": statistics.median(tts_rtf), "tts_first_chunk_s_p50": statistics.median(first_chunk),
               "asr_rtf_p50": statistics.median(asr_rtf), "asr_wer": errors / words, "asr_words": words,
-              "speech_emotion_ms_p50": statistics.median(ser_ms), "emotions": sounds}
+              "speech_emotion_ms_p50": statistics.median(ser_ms), "emotions": sounds,
+              "heard_as_intended": float(np.mean([v["heard_as_intended"] for v in sounds.values()]))}
     if turns > 0:
         result["voice_turn"] = _voice_turns(EmpatheticAgent, AudioChunk, synth, settings, turns)
     return result
+
+
+def _emotion_sounds(synth, asr, ser) -> dict:
+    """Each emotion the agent can answer with, spoken at its anchor: duration, loudness, pitch and WER
+    of one sentence, and how often the speech emotion model hears the intended emotion (all sentences)."""
+    from agent.response_policy import NEVER_ANSWERED
+    from perception.emotions import EMOTIONS
+    from speech.measure import median_f0, rms, word_error_rate
+
+    sounds = {}
+    for emotion in [e for e in EMOTIONS if e not in NEVER_ANSWERED]:
+        audio = synth.synthesize(PROSODY_SENTENCE, emotion)
+        heard = [ser.predict(a.samples, a.sample_rate).label
+                 for a in [audio, *(synth.synthesize(s, emotion) for s in SENTENCES)]]
+        sounds[emotion] = {"duration_s": audio.duration, "rms": rms(audio.samples),
+                           "median_f0_hz": median_f0(audio.samples, audio.sample_rate),
+                           "wer": word_error_rate(PROSODY_SENTENCE, asr.transcribe(audio.samples, audio.sample_rate).text),
+                           "heard_as_intended": float(np.mean([h == emotion for h in heard])),
+                           "heard": dict(sorted(Counter(heard).items()))}
+    return sounds
 
 
 def _voice_turns(agent_cls, chunk_cls, synth, settings, turns: int) -> dict:
@@ -145,10 +162,14 @@ def show_speech_bench(sp: dict, console) -> None:
     from rich.table import Table
 
     table = Table(title="how the response emotions sound (same sentence)", title_justify="left")
-    for column in ("emotion", "duration (s)", "RMS", "median F0 (Hz)", "WER"):
-        table.add_column(column, justify="left" if column == "emotion" else "right")
+    for column in ("emotion", "duration (s)", "RMS", "median F0 (Hz)", "WER", "heard as intended", "heard"):
+        table.add_column(column, justify="right" if column not in ("emotion", "heard") else "left")
     for emotion, v in sp["emotions"].items():
-        table.add_row(emotion, f"{v['duration_s']:.2f}", f"{v['rms']:.4f}", f"{v['median_f0_hz']:.1f}", f"{v['wer']:.2f}")
+        table.add_row(emotion, f"{v['duration_s']:.2f}", f"{v['rms']:.4f}", f"{v['median_f0_hz']:.1f}", f"{v['wer']:.2f}",
+                      f"{v['heard_as_intended']:.2f}", ", ".join(f"{k} {n}" for k, n in v["heard"].items()))
+    table.caption = (f"the project's speech emotion model hears the intended emotion in "
+                     f"{sp['heard_as_intended']:.0%} of {1 + len(SENTENCES)} sentences per emotion (mean)")
+    table.caption_justify = "left"
     console.print(table)
     if "voice_turn" in sp:
         v = sp["voice_turn"]

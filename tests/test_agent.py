@@ -9,6 +9,7 @@ import pytest
 from agent import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, Settings, TextDelta
 from agent.graph import choose_emotion, find_causes, perceive, prompt_input, recall, remember
 from agent.llm import load_llm
+from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition
 from memory import MemoryStore, StoreError
 from perception import CauseExtractor, TextEmotionRecognizer
@@ -136,11 +137,12 @@ def test_persona_and_the_agents_previous_state_shape_the_response_emotion():
 
     def chosen(persona: Persona, agent_state=None):
         state = {**affect_state, "persona": persona, "history": [], "agent_state": agent_state}
-        return choose_emotion(state, transition=transition)["response"]
+        return choose_emotion(state, transition=transition, policy=ResponsePolicy())["response"]
 
     outgoing = chosen(Persona(big5=Big5(extraversion=0.95, agreeableness=0.95)))
     reserved = chosen(Persona(big5=Big5(extraversion=0.05, agreeableness=0.05)))
     assert outgoing.vad.valence > reserved.vad.valence
+    assert outgoing.label == reserved.label == "joy" and outgoing.intensity > reserved.intensity
     after_sadness = chosen(Persona(), ("sadness", VAD.of("sadness")))
     assert after_sadness.vad.valence < chosen(Persona()).vad.valence  # its own mood carries over
 

@@ -104,6 +104,21 @@ def test_a_recorded_audio_file_is_heard_and_answered_aloud(demo, client, tmp_pat
     assert len(samples) / rate > 0.5  # the reply, spoken
 
 
+def test_the_persona_sliders_change_the_response_emotion_from_the_next_turn(demo, client):
+    from agent.persona import CALMEST, LIVELIEST, PRESETS
+
+    def answered(preset: str, session: str) -> str:
+        traits = dict(zip(("o", "c", "e", "a", "n"), PRESETS[preset].big5.as_list()))
+        shown = turn(client, "I got the scholarship I applied for!", user="slider-user", session=session,
+                     style=PRESETS[preset].voice_style, **traits)
+        return shown["response"]
+
+    calm, lively = answered(CALMEST, "calm"), answered(LIVELIEST, "lively")
+    assert "answers with joy" in calm and "answers with joy" in lively
+    intensity = [float(text.split("intensity ")[1].split(")")[0]) for text in (calm, lively)]
+    assert intensity[1] > intensity[0] + 0.1, (calm, lively)
+
+
 def test_an_uploaded_photo_gives_a_face_reading(demo, client):
     from skimage import data as photos
     from PIL import Image
