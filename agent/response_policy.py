@@ -11,7 +11,8 @@ point plus two documented, set terms:
             + temperament * Mehrabian(persona)                          (the persona's temperament)
     label = answer when the user feels something; else joy or sadness, whichever the point leans
             toward more, or neutral when it hardly leans either way (intensity < MIN_INTENSITY)
-    intensity = how far the point lies toward the label's anchor (0..1)
+    intensity = how far the point lies toward the label's anchor (0..1); for a user who feels
+                something, at least MIN_INTENSITY, and never a cheerful voice for pain (kept_toward)
 
 - **Learned** (`agent/transition.py`, PELD): the network's VAD point from the agent's previous state
   and the user's feeling. The network is asked for the
@@ -54,7 +55,7 @@ ANGER_ON_BEHALF_OF = ("anger", "disgust")  # the only user feelings the agent ma
 NO_JOY_FOR = ("sadness", "fear", "anger", "disgust")
 AVERAGE_PERSON = Big5()  # what the network is asked for (see above)
 CALM_USER_ANSWERS = ("joy", "sadness")  # a neutral user meets warmth or lingering sympathy, no alarm
-MIN_INTENSITY = 0.2  # a neutral user is answered neutrally unless the point leans at least this far
+MIN_INTENSITY = 0.2  # the least lean toward the answer (a neutral user: else neutral)
 
 
 def allowed_answers(user_feeling: str) -> list[str]:
@@ -64,10 +65,22 @@ def allowed_answers(user_feeling: str) -> list[str]:
             and (e != "joy" or user_feeling not in NO_JOY_FOR)]
 
 
+def kept_toward(point: np.ndarray, label: str, cheerless: bool) -> np.ndarray:
+    """`point` leaning at least `MIN_INTENSITY` toward `label`'s anchor, and with no positive valence
+    when `cheerless` (a sad, afraid, angry or disgusted user): a cheerful temperament colours the
+    answer but cannot turn the voice cheerful or flat."""
+    anchor = VAD.of(label).as_array()
+    if cheerless:
+        point = np.array([min(point[0], 0.0), point[1], point[2]])
+    lean = float(point @ anchor / (anchor @ anchor))
+    return point + max(0.0, MIN_INTENSITY - lean) * anchor
+
+
 @dataclass(frozen=True)
 class ResponsePolicy:
-    """`follow`: how far the response point moves toward the empathic answer (0 = the network alone);
-    `temperament`: how strongly the persona's Mehrabian temperament colours it (0 = not at all)."""
+    """`follow`: how far the response point moves toward the empathic answer (0: the point is the
+    network's plus the temperament; the label is still the empathic answer); `temperament`: how
+    strongly the persona's Mehrabian temperament colours it (0 = not at all)."""
 
     follow: float = 0.7
     temperament: float = 0.4
@@ -96,6 +109,8 @@ class ResponsePolicy:
             label, strength = EMPATHIC_ANSWERS[user_feeling]
             point = point + self.follow * float(np.clip(confidence, 0, 1)) * strength * VAD.of(label).as_array()
         point = point + self.temperament * personality_vad(personality).as_array()
+        if user_feeling in EMPATHIC_ANSWERS:
+            point = kept_toward(point, label, cheerless=user_feeling in NO_JOY_FOR)
         vad = VAD.from_array(point)
         if user_feeling not in EMPATHIC_ANSWERS:
             label = max(CALM_USER_ANSWERS, key=lambda e: intensity_of(vad, e))

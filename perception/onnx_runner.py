@@ -59,8 +59,11 @@ def quantised(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     partial = target.with_suffix(f".{os.getpid()}.part")
-    quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8, per_channel=True)
-    os.replace(partial, target)
+    try:
+        quantize_dynamic(str(source), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def export(model: torch.nn.Module, head: str, target: Path) -> None:
@@ -106,11 +109,19 @@ class OnnxHead:
         try:
             if not target.is_file():
                 export(model, head, target)
-            if int8:
-                fp32, target = target, target.with_suffix(".int8.onnx")
-                if not target.is_file():
-                    quantised(fp32, target)
-            return cls(target)
         except Exception as exc:  # noqa: BLE001 - any exporter or runtime failure: torch still works
             log.warning("running %s on torch: the ONNX export failed (%s)", source_files[0].parent, exc)
+            return None
+        if int8:
+            small = target.with_suffix(".int8.onnx")
+            try:
+                if not small.is_file():
+                    quantised(target, small)
+                return cls(small)
+            except Exception as exc:  # noqa: BLE001 - the fp32 graph still works
+                log.warning("running %s in fp32: int8 quantisation failed (%s)", source_files[0].parent, exc)
+        try:
+            return cls(target)
+        except Exception as exc:  # noqa: BLE001 - the runtime cannot load it: torch still works
+            log.warning("running %s on torch: ONNX Runtime cannot load the export (%s)", source_files[0].parent, exc)
             return None

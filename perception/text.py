@@ -230,15 +230,16 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         return p / p.sum(axis=1, keepdims=True)
 
     def probabilities(self, texts, contexts=None, speakers=None):
-        """In context; but a message whose own words are read with at least `own_reading_gate`
-        (model.json) keeps that reading: a clear new feeling is not overruled by the earlier turns."""
+        """In context; but a message whose own words are read as an emotion (not neutral) with at
+        least `own_reading_gate` (model.json) keeps that reading: a clear new feeling is not overruled
+        by the earlier turns, while a flat message ("Are you serious?") is still read in context."""
         texts = list(texts)
         p = self.calibrated(texts, contexts, speakers)
         gate = float(self.config.get("own_reading_gate", 0.0))
         with_context = [i for i, c in enumerate(contexts or []) if c]
         if gate > 0 and with_context:
             alone = self.calibrated([texts[i] for i in with_context])
-            sure = alone.max(axis=1) >= gate
+            sure = (alone.max(axis=1) >= gate) & (alone.argmax(axis=1) != EMOTIONS.index("neutral"))
             p[np.array(with_context)[sure]] = alone[sure]
         return p
 

@@ -104,7 +104,7 @@ def test_a_recorded_audio_file_is_heard_and_answered_aloud(demo, client, tmp_pat
     assert len(samples) / rate > 0.5  # the reply, spoken
 
 
-def test_the_persona_sliders_change_the_response_emotion_from_the_next_turn(demo, client):
+def test_the_persona_sliders_set_the_response_intensity_of_a_turn(demo, client):
     from agent.persona import CALMEST, LIVELIEST, PRESETS
 
     def answered(preset: str, session: str) -> str:

@@ -34,6 +34,18 @@ def test_the_crisis_detector_runs_int8_and_keeps_its_verdicts(tmp_path, monkeypa
     assert verdicts[0] == verdicts[1] == [True, False, False]
 
 
+def test_a_failed_quantisation_keeps_the_fp32_graph(tmp_path, monkeypatch):
+    monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
+
+    def broken(*args):
+        raise RuntimeError("quantiser missing (test)")
+
+    monkeypatch.setattr(onnx_runner, "quantised", broken)
+    detector = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu")
+    assert detector.runner is not None and detector.runner.path.suffixes == [".onnx"]
+    assert detector.read("I swallowed a lot of pills an hour ago").at_risk
+
+
 def test_a_failed_export_keeps_torch(tmp_path, monkeypatch):
     monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
 

@@ -34,3 +34,16 @@ def test_unknown_profile_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("EMPATHICA_CONFIG", str(tmp_path / "none.toml"))
     with pytest.raises(ProfileError, match="unknown profile 'cloud'"):
         Settings.load("cloud")
+
+
+def test_the_response_policy_settings_are_checked(monkeypatch, tmp_path):
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("EMPATHICA_CONFIG", str(tmp_path / "none.toml"))
+    s = Settings.load(transition={"temperament": 0.0})
+    assert (s.transition.follow, s.transition.temperament) == (0.7, 0.0)
+    with pytest.raises(ValidationError, match="temperament"):
+        Settings.load(transition={"temperament": 1.5})
+    monkeypatch.setenv("EMPATHICA_TRANSITION__FOLLOW", "-1")
+    with pytest.raises(ValidationError, match="follow"):
+        Settings.load()

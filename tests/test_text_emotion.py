@@ -180,7 +180,7 @@ def test_dialogue_head_reads_the_earlier_turns_by_speaker():
     assert features.tolist() == [[1, 2, 0.75, 0.25, 0, 1, 1, 1], [3, 4, 0, 0, 0, 0, 0, 0]]
 
 
-def test_each_utterance_is_read_once_in_a_conversation(recognizer, monkeypatch):
+def test_each_earlier_utterance_is_read_once_and_the_new_one_also_alone(recognizer, monkeypatch):
     """The dialogue head needs what the model read from the earlier turns; those were read when they
     were said, so the next turn reads only what is new (the cache keeps digests, not words)."""
     assert recognizer.dialogue_head is not None
@@ -235,7 +235,7 @@ def test_a_damaged_dialogue_head_is_a_clear_load_error(tmp_path, damage):
 
 def test_a_clear_new_feeling_is_not_overruled_by_the_turn_before():
     """The everyday messages as next turns after a message of another feeling and the agent's answer
-    (`empathica eval text --dataset everyday-conversation`). Measured 2026-12-03: accuracy 0.806 with
+    (`empathica eval text --dataset everyday-conversation`). Measured 2026-12-03: accuracy 0.800 with
     the own-reading gate of model.json (0.650 without it: the context carried the earlier feeling over
     onto 29 % of the messages)."""
     from agent.datasets import read_everyday_conversation
