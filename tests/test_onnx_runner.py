@@ -1,6 +1,7 @@
 """The ONNX Runtime path for trained encoders gives torch's numbers, and falls back to torch."""
 
 import numpy as np
+import pytest
 import torch
 
 from perception import onnx_runner
@@ -34,27 +35,17 @@ def test_the_crisis_detector_runs_int8_and_keeps_its_verdicts(tmp_path, monkeypa
     assert verdicts[0] == verdicts[1] == [True, False, False]
 
 
-def test_a_failed_quantisation_keeps_the_fp32_graph(tmp_path, monkeypatch):
+@pytest.mark.parametrize("step, runs_on", [("quantised", [".onnx"]), ("export", None)])
+def test_a_failed_step_falls_back_to_what_still_works(step, runs_on, tmp_path, monkeypatch):
+    """Quantisation fails: the fp32 graph runs. Export fails: torch runs. The verdicts stay."""
     monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
 
     def broken(*args):
-        raise RuntimeError("quantiser missing (test)")
+        raise RuntimeError(f"{step} missing (test)")
 
-    monkeypatch.setattr(onnx_runner, "quantised", broken)
+    monkeypatch.setattr(onnx_runner, step, broken)
     detector = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu")
-    assert detector.runner is not None and detector.runner.path.suffixes == [".onnx"]
-    assert detector.read("I swallowed a lot of pills an hour ago").at_risk
-
-
-def test_a_failed_export_keeps_torch(tmp_path, monkeypatch):
-    monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
-
-    def broken(*args):
-        raise RuntimeError("exporter missing (test)")
-
-    monkeypatch.setattr(onnx_runner, "export", broken)
-    detector = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu")
-    assert detector.runner is None
+    assert (detector.runner.path.suffixes if detector.runner else None) == runs_on
     assert detector.read("I swallowed a lot of pills an hour ago").at_risk
 
 
