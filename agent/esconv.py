@@ -1,0 +1,75 @@
+"""ESConv (Liu et al. 2021, emotional-support conversations; academic research use only), as its
+authors' processed files lay it out: `DIR/text/esconv/NAME_with_strategy.tsv`, one line per supporter
+turn, the turns before it and the turn itself joined by ` EOS `, each turn written
+
+    <flag> <speaker> <turn index> [<Strategy>] <text>      (speaker 1: the supporter, 0: the seeker)
+
+where only supporter turns carry a `[Strategy]` and the last turn of a line is the supporter's reply.
+The lines of one conversation follow each other; a conversation starts where the reply's turn index
+stops growing. The project ships only the authors' dev split, so `part_of` splits it by conversation
+into our own train and validation parts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+TURN = re.compile(r"^\s*\d+(?:\.\d+)?\s+([01])\s+(\d+)\s+(?:\[([^\]]+)\]\s*)?(.*?)\s*$", re.DOTALL)
+SPEAKERS = {"0": "seeker", "1": "supporter"}
+VALIDATION_EVERY = 5  # every 5th conversation is our validation part
+
+
+@dataclass(frozen=True)
+class EsconvTurn:
+    """One supporter turn: the conversation so far (speaker, text), oldest first, and the reply."""
+
+    dialogue: int
+    index: int
+    context: list[tuple[str, str]]
+    strategy: str
+    reply: str
+
+
+def parse_line(line: str) -> tuple[int, list[tuple[str, str]], str, str]:
+    """(turn index of the reply, the context, the reply's strategy, the reply) of one line."""
+    turns = []
+    for raw in line.split(" EOS "):
+        match = TURN.match(raw)
+        if not match or not match.group(4):
+            raise ValueError(f"a turn is not '<flag> <speaker 0|1> <index> [Strategy] text': {raw[:80]!r}")
+        speaker, index, strategy, text = match.groups()
+        turns.append((SPEAKERS[speaker], int(index), strategy, text))
+    speaker, index, strategy, reply = turns[-1]
+    if speaker != "supporter" or not strategy:
+        raise ValueError("the last turn is not a supporter's reply with a [Strategy]")
+    return index, [(s, t) for s, _, _, t in turns[:-1]], strategy, reply
+
+
+def read_esconv(data: Path, split: str) -> list[EsconvTurn]:
+    path = Path(data) / "text" / "esconv" / f"{split}_with_strategy.tsv"
+    if not path.is_file():
+        raise FileNotFoundError(f"no ESConv split {split!r}: {path} does not exist")
+    out: list[EsconvTurn] = []
+    dialogue, last_index = -1, None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            index, context, strategy, reply = parse_line(line)
+        except ValueError as exc:
+            raise ValueError(f"{path}, line {number}: {exc}") from exc
+        if last_index is None or index <= last_index:
+            dialogue += 1
+        last_index = index
+        out.append(EsconvTurn(dialogue, index, context, strategy, reply))
+    if not out:
+        raise ValueError(f"{path} holds no supporter turns")
+    return out
+
+
+def part_of(turn: EsconvTurn) -> str:
+    """'validation' for every `VALIDATION_EVERY`th conversation, else 'train' (split by conversation,
+    so no line of a validation conversation is trained on)."""
+    return "validation" if turn.dialogue % VALIDATION_EVERY == VALIDATION_EVERY // 2 else "train"

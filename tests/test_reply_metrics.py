@@ -1,0 +1,62 @@
+"""ESConv reading and the reference-based reply metrics (agent/esconv.py, agent/reply_metrics.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.esconv import part_of, read_esconv
+from agent.reply_metrics import distinct, lcs_length, reply_scores, rouge_l, word_tokens
+
+LINES = [  # two conversations in the authors' layout (written here)
+    "1.0 0 0 I lost my job today.  EOS 1.0 1 1 [Questions] Oh no, what happened? ",
+    "0.0 0 0 I lost my job today.  EOS 0.0 1 1 [Questions] Oh no, what happened?  EOS 0.0 0 2 They "
+    "closed the store.  EOS 1.0 1 3 [Reflection of feelings] That sounds like a real shock.",
+    "1.0 1 0 [Other] Hi, how are you? ",
+    "0.0 1 0 [Other] Hi, how are you?  EOS 0.0 0 1 Not great.  EOS 1.0 1 2 [Questions] What is on your mind?",
+]
+
+
+def write(tmp_path, lines, split="dev"):
+    folder = tmp_path / "text" / "esconv"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{split}_with_strategy.tsv").write_text("\n".join(lines) + "\n")
+    return tmp_path
+
+
+def test_esconv_lines_become_supporter_turns_in_conversations(tmp_path):
+    turns = read_esconv(write(tmp_path, LINES), "dev")
+    assert [t.dialogue for t in turns] == [0, 0, 1, 1]
+    assert turns[1].context == [("seeker", "I lost my job today."), ("supporter", "Oh no, what happened?"),
+                                ("seeker", "They closed the store.")]
+    assert (turns[1].strategy, turns[1].reply) == ("Reflection of feelings", "That sounds like a real shock.")
+    assert turns[2].context == [] and {part_of(t) for t in turns} <= {"train", "validation"}
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["1.0 0 0 Just a seeker line with no reply."], "line 1: the last turn is not a supporter's reply"),
+    (["garbage without flags"], "line 1: a turn is not"),
+    ([""], "holds no supporter turns"),
+])
+def test_a_malformed_esconv_file_is_a_clear_error(tmp_path, lines, message):
+    with pytest.raises(ValueError, match=message):
+        read_esconv(write(tmp_path, lines), "dev")
+
+
+def test_a_missing_esconv_split_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no ESConv split 'test'"):
+        read_esconv(tmp_path, "test")
+
+
+def test_the_metrics_follow_the_esconv_authors_definitions():
+    assert word_tokens("I don't know, Sam.") == ["i", "do", "n't", "know", ",", "sam", "."]
+    assert lcs_length("a b c d".split(), "a c d e".split()) == 3
+    # LCS 3, precision 3/4, recall 3/5, beta 1.2
+    assert rouge_l("a c d e".split(), "a b c d f".split()) == pytest.approx(
+        2.44 * 0.75 * 0.6 / (0.6 + 1.44 * 0.75))
+    assert distinct([["a", "b", "a", "b"]], 1) == pytest.approx(2 / 3)  # the last token is not counted
+    same = reply_scores(["That sounds hard. What happened next?"] * 2, ["That sounds hard. What happened next?"] * 2)
+    assert same["bleu-2"] == pytest.approx(100) and same["rouge-l"] == pytest.approx(100)
+    other = reply_scores(["Congratulations on the new car!"], ["That sounds hard. What happened next?"])
+    assert other["bleu-2"] < 10 and other["rouge-l"] == 0
+    with pytest.raises(ValueError, match="one reference per reply"):
+        reply_scores(["a"], [])
