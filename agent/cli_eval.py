@@ -145,6 +145,33 @@ def eval_response(
                  json_out)
 
 
+@eval_app.command("replies")
+def eval_replies(
+    data: Path = DATA,
+    split: str = typer.Option("dev", help="ESConv split: DIR/text/esconv/NAME_with_strategy.tsv"),
+    part: str = typer.Option("validation", help="our part of it: validation (every 5th conversation), "
+                                                "train, or all"),
+    limit: Optional[int] = typer.Option(None, help="only the first N supporter turns"),
+    profile: str = typer.Option("offline", help="settings profile (its LLM writes the replies)"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """The agent's replies to ESConv seekers, through the real turn, against the real supporters':
+    BLEU-1/2/4, ROUGE-L, Distinct-1/2 as the ESConv authors compute them (x100), with examples."""
+    from agent.reply_eval import evaluate_esconv_replies
+    from agent.sdk import EmpatheticAgent
+
+    quiet_model_loading()
+
+    def run():
+        agent = EmpatheticAgent.from_settings(Settings.load(profile, memory={"url": "sqlite://"}))
+        try:
+            return evaluate_esconv_replies(agent, data, split, part, limit)
+        finally:
+            agent.close()
+
+    print_report(run, json_out)
+
+
 @eval_app.command("injection")
 def eval_injection(
     profile: str = typer.Option("offline", help="settings profile (its LLM is the one attacked)"),

@@ -60,3 +60,34 @@ def test_the_metrics_follow_the_esconv_authors_definitions():
     assert other["bleu-2"] < 10 and other["rouge-l"] == 0
     with pytest.raises(ValueError, match="one reference per reply"):
         reply_scores(["a"], [])
+
+
+def test_the_conversation_so_far_becomes_memory_and_the_seekers_last_words_the_turn():
+    from agent.reply_eval import exchanges
+
+    context = [("supporter", "Hello"), ("seeker", "Hi."), ("seeker", "I lost my job."),
+               ("supporter", "Oh no."), ("supporter", "What happened?"), ("seeker", "They closed the store.")]
+    assert exchanges(context) == ([("Hi. I lost my job.", "Oh no. What happened?")], "They closed the store.")
+
+
+def test_eval_replies_answers_esconv_seekers_through_the_real_turn(tmp_path):
+    """The packaged offline agent on a throwaway database; two answerable supporter turns."""
+    from agent.reply_eval import evaluate_esconv_replies
+    from agent.sdk import EmpatheticAgent
+    from agent.settings import Settings
+
+    data = write(tmp_path, LINES)
+    agent = EmpatheticAgent.from_settings(Settings.load("offline", memory={"url": "sqlite://"}))
+    try:
+        report = evaluate_esconv_replies(agent, data, "dev", part="all")
+        assert (report.answered, report.skipped) == (3, 1)  # "Hi, how are you?" answers nobody
+        assert set(report.scores) >= {"bleu-2", "rouge-l", "distinct-2"} and report.examples[0]["reply"]
+        second_turn = agent.history("esconv", "esconv-0-3-1")
+        assert [t.user_text for t in second_turn] == ["I lost my job today.", "They closed the store."]
+        assert second_turn[0].reply_text == "Oh no, what happened?"  # the supporter's words, not generated
+        with pytest.raises(ValueError, match="unknown part 'test'"):
+            evaluate_esconv_replies(agent, data, "dev", part="test")
+        with pytest.raises(FileNotFoundError, match="no ESConv split 'nosuch'"):
+            evaluate_esconv_replies(agent, data, "nosuch")
+    finally:
+        agent.close()

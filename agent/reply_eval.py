@@ -1,0 +1,109 @@
+"""`empathica eval replies --data DIR --split NAME`: the agent's replies against ESConv's supporters.
+
+Each supporter turn of the chosen part of ESConv (`agent/esconv.py`) whose turn before it is the
+seeker's is answered through the real turn (perception, causes, response emotion, prompt, the LLM the
+settings name): the conversation before it is put into a fresh session of a throwaway database as
+earlier turns (seeker messages as the user's, supporter messages as the agent's, the user's feeling
+read by the text model), and the seeker's last message is the new turn. Supporter turns that follow
+another supporter turn have no user message to answer and are counted as skipped. The replies are
+scored against the real supporter's with the ESConv authors' definitions (`agent/reply_metrics.py`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.table import Table
+
+from agent.esconv import EsconvTurn, part_of, read_esconv
+from agent.reply_metrics import reply_scores
+from memory import TurnRecord
+from perception.emotions import VAD, UserAffect
+
+EVAL_USER = "esconv"
+
+
+@dataclass
+class RepliesReport:
+    name: str
+    scores: dict[str, float]
+    answered: int
+    skipped: int  # supporter turns with no seeker message right before them
+    seconds_per_reply: float
+    examples: list[dict[str, str]] = field(default_factory=list)  # message, reply, reference
+
+    def __rich__(self) -> Table:
+        table = Table(title=f"{self.name}: {self.answered} supporter turns answered ({self.skipped} skipped: "
+                            f"no seeker message right before); {self.seconds_per_reply:.2f} s a reply",
+                      title_justify="left")
+        for column in self.scores:
+            table.add_column(column, justify="right")
+        table.add_row(*(f"{v:.2f}" for v in self.scores.values()))
+        examples = "\n".join(f"  user: {e['message']}\n  agent: {e['reply']}\n  supporter: {e['reference']}"
+                             for e in self.examples)
+        table.caption, table.caption_justify = f"examples:\n{examples}", "left"
+        return table
+
+
+def answerable(turns: list[EsconvTurn]) -> tuple[list[EsconvTurn], int]:
+    """The turns whose context ends with the seeker's message, and how many others there were."""
+    kept = [t for t in turns if t.context and t.context[-1][0] == "seeker"]
+    return kept, len(turns) - len(kept)
+
+
+def exchanges(context: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str]:
+    """(seeker message, supporter reply) pairs of the context before its last seeker messages, and
+    those last messages (joined): what memory holds, and the new turn. Supporter lines before the
+    seeker's first message have no message to answer and are left out."""
+    pairs: list[tuple[str, str]] = []
+    said: list[str] = []
+    answered: list[str] = []
+    for speaker, text in context:
+        if speaker == "seeker":
+            if answered:
+                pairs.append((" ".join(said), " ".join(answered)))
+                said, answered = [], []
+            said.append(text)
+        elif said:
+            answered.append(text)
+    return pairs, " ".join(said)
+
+
+def seed_session(agent, session: str, pairs: list[tuple[str, str]]) -> None:
+    """The conversation so far as stored turns of `session`, each message read by the text model."""
+    if not pairs:
+        return
+    from perception.text import TextEmotionRecognizer
+
+    recognizer = TextEmotionRecognizer.load(agent.settings.text.model, agent.settings.device)  # shared
+    readings = recognizer.predict([message for message, _ in pairs])
+    for (message, reply), reading in zip(pairs, readings):
+        agent.store.save_turn(TurnRecord(
+            user_id=EVAL_USER, session_id=session, user_text=message,
+            affect=UserAffect(reading, {"text": reading}), causes=[], response_emotion="neutral",
+            response_vad=VAD(0.0, 0.0, 0.0), response_intensity=0.0, reply_text=reply))
+
+
+def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validation",
+                            limit: int | None = None, examples: int = 5) -> RepliesReport:
+    """`agent`: an EmpatheticAgent on a throwaway database (its sessions are written to)."""
+    if part not in ("train", "validation", "all"):
+        raise ValueError(f"unknown part {part!r}; choose train, validation or all")
+    turns = [t for t in read_esconv(data, split) if part == "all" or part_of(t) == part]
+    turns, skipped = answerable(turns)
+    turns = turns[:limit]
+    if not turns:
+        raise ValueError(f"ESConv {split} ({part}) has no supporter turn to answer")
+    replies, started = [], time.perf_counter()
+    for n, turn in enumerate(turns):
+        pairs, message = exchanges(turn.context)
+        session = f"esconv-{turn.dialogue}-{turn.index}-{n}"
+        seed_session(agent, session, pairs)
+        replies.append(agent.respond(text=message, user_id=EVAL_USER, session_id=session).text)
+    seconds = (time.perf_counter() - started) / len(turns)
+    shown = [{"message": exchanges(t.context)[1], "reply": r, "reference": t.reply}
+             for t, r in list(zip(turns, replies))[:examples]]
+    return RepliesReport(f"esconv {split} ({part})", reply_scores(replies, [t.reply for t in turns]),
+                         len(turns), skipped, seconds, shown)
