@@ -153,18 +153,27 @@ def eval_replies(
                                                 "train, or all"),
     limit: Optional[int] = typer.Option(None, help="only the first N supporter turns"),
     profile: str = typer.Option("offline", help="settings profile (its LLM writes the replies)"),
+    conversations: Optional[Path] = typer.Option(None, help="instead: the conversation checks over this "
+                                                            "JSON file of the project's own conversations"),
     json_out: Optional[Path] = JSON_OUT,
 ) -> None:
     """The agent's replies to ESConv seekers, through the real turn, against the real supporters':
-    BLEU-1/2/4, ROUGE-L, Distinct-1/2 as the ESConv authors compute them (x100), with examples."""
+    BLEU-1/2/4, ROUGE-L, Distinct-1/2 as the ESConv authors compute them (x100), with examples. With
+    --conversations: the share of replies that speak as the user, contradict, copy, repeat, are off
+    topic or in the wrong emotion, acknowledge the cause, ask something; and the turn's latency."""
+    from agent.conversation_eval import evaluate_conversations, read_conversations
     from agent.reply_eval import evaluate_esconv_replies
     from agent.sdk import EmpatheticAgent
 
     quiet_model_loading()
 
     def run():
+        if conversations is not None:
+            read_conversations(conversations)  # a bad file is an error before any model loads
         agent = EmpatheticAgent.from_settings(Settings.load(profile, memory={"url": "sqlite://"}))
         try:
+            if conversations is not None:
+                return evaluate_conversations(agent, conversations)
             return evaluate_esconv_replies(agent, data, split, part, limit)
         finally:
             agent.close()

@@ -38,7 +38,7 @@ from rich.console import Console
 
 from agent.crisis_eval import evaluate_crisis
 from agent.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_hyperboles,
-                            read_meld)
+                            read_meld, read_reccon, reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, pattern_words
 from perception.encoder import PACKAGED_MINILM
@@ -54,11 +54,13 @@ class TrainingPool:
     """Every source, read once; `epoch()` draws one epoch's messages."""
 
     def __init__(self, data: Path, tweet_sample: int, ed_sample: int, chat_sample: int, written_repeats: int,
-                 context_share: float, limit: int = 0):
+                 context_share: float, limit: int = 0, dialogue_sample: int = 0):
         self.tweets = read_crisis_csv(data / "text" / "crisis" / "suicidal_tweets_train.csv")
         self.figures = [CrisisMessage(t, 0) for t in read_hyperboles(data)]
         self.ed = [t for t, _ in read_ed_situations(data, "train")]
         self.chat = sorted({u.text for u in read_meld(data, "train")})
+        self.dialogue = everyday_dialogue(data) if dialogue_sample else []
+        self.dialogue_sample = min(dialogue_sample, len(self.dialogue))
         self.written = read_crisis_csv(WRITTEN / "written_train.csv") + read_crisis_csv(WRITTEN / "context_train.csv")
         if limit:
             self.tweets, self.figures, self.written = self.tweets[:limit], self.figures[:limit], self.written[:limit]
@@ -74,13 +76,24 @@ class TrainingPool:
         ed = [CrisisMessage(t, 0) for t in rng.sample(self.ed, self.ed_sample)]
         chat = [self.with_context(CrisisMessage(t, 0), rng) for t in rng.sample(self.chat, self.chat_sample)]
         written = [self.with_context(m, rng) for _ in range(self.repeats) for m in self.written]
-        return rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + written
+        dialogue = rng.sample(self.dialogue, self.dialogue_sample)
+        return rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + dialogue + written
 
     def with_context(self, message: CrisisMessage, rng: random.Random) -> CrisisMessage:
         """A single message, at the rate `context_share`, with 1-3 everyday ED situations before it."""
         if message.earlier or rng.random() >= self.context_share:
             return message
         return CrisisMessage(message.text, message.label, message.category, rng.sample(self.ed, rng.randint(1, 3)))
+
+
+def everyday_dialogue(data: Path) -> list[CrisisMessage]:
+    """DailyDialog lines (RECCON-DD train) as everyday negatives, each read with the same speaker's
+    earlier lines in its conversation, as the detector reads a user's message."""
+    out = []
+    for message in reccon_utterances(read_reccon(data, "train")):
+        earlier = [text for speaker, text in message.context if speaker == message.speaker][-3:]
+        out.append(CrisisMessage(message.text, 0, "everyday_dialogue", earlier))
+    return out
 
 
 def encode(tokenizer, messages: list[CrisisMessage], context_turns: int, max_length: int) -> list[dict]:
@@ -118,6 +131,8 @@ def report(detector: CrisisDetector, threshold: float) -> None:
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKAGED_CRISIS_DIR),
          epochs: int = 3, tweet_sample: int = 400, ed_sample: int = 1200, chat_sample: int = 2000,
+         dialogue_sample: int = typer.Option(0, help="DailyDialog lines (RECCON-DD train) an epoch, with the "
+                                                      "speaker's earlier lines, as everyday negatives"),
          written_repeats: int = 4,
          context_share: float = 0.3, context_turns: int = 3, max_length: int = 128,
          batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3, rank: int = 8,
@@ -126,7 +141,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          seed: int = 0, threads: int = 2,
          limit: int = typer.Option(0, help="use only N examples per source (tests)")) -> None:
     rng, base, tokenizer = start(threads, seed)
-    pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit)
+    pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit,
+                        dialogue_sample)
     config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
               "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment"}
     model = AdaptedEncoder.new(base, {"risk": 1}, config, rank=rank, alpha=2 * rank)
@@ -160,7 +176,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
     model.load_state_dict(best["state"])
     model.save(out, **{**config, "threshold": best["threshold"]},
                training={"epochs": epochs, "best_epoch": best["epoch"] + 1, "tweet_sample": tweet_sample,
-                         "ed_sample": ed_sample, "chat_sample": chat_sample, "written_repeats": written_repeats,
+                         "ed_sample": ed_sample, "chat_sample": chat_sample, "dialogue_sample": dialogue_sample,
+                         "written_repeats": written_repeats,
                          "context_share": context_share, "lr": lr, "head_lr": head_lr, "rank": rank,
                          "batch_size": batch_size, "recall_on_tune": recall, "seed": seed})
     console.print(f"saved epoch {best['epoch'] + 1} to {out}: threshold {best['threshold']}")

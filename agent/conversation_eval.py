@@ -1,0 +1,148 @@
+"""`empathica eval replies --conversations FILE`: the conversation checks (`agent/reply_checks.py`)
+over conversations the project wrote itself, through the real turn.
+
+FILE is a JSON list of {"id": "c01", "turns": ["what the user says first", "then", ...]}; each
+conversation is one fresh session of a throwaway database. Per reply: speaks as the user,
+contradicts, copies the user, repeats an earlier reply, off-topic, its emotion (read by the project's
+text model) on the other side of valence from the chosen response emotion, acknowledges the cause
+(of the turns that have one), asks something; and the latency of the turn. Turns answered with the
+crisis protocol's fixed reply are counted apart (a false alarm on everyday talk) and not checked as
+replies. One example of each failure is kept for the report.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.table import Table
+
+from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, contradicts, copies_user, repeats,
+                                speaks_as_user)
+from agent.safety import CRISIS_LINES, CRISIS_REPLY
+from perception.emotions import VAD
+
+FAILURES = ("speaks_as_user", "contradicts", "copies_user", "repeats", "off_topic", "emotion_disagrees")
+
+
+def read_conversations(path: Path) -> list[tuple[str, list[str]]]:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no conversation file at {path}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not JSON: {exc}") from exc
+    if not isinstance(data, list) or not data:
+        raise ValueError(f"{path} holds no conversations (expected a JSON list of {{'id', 'turns'}})")
+    out = []
+    for n, item in enumerate(data):
+        turns = item.get("turns") if isinstance(item, dict) else None
+        if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
+            raise ValueError(f"{path}: conversation {n} has no 'turns' (a list of non-empty messages)")
+        out.append((str(item.get("id", n)), turns))
+    return out
+
+
+@dataclass
+class CheckedTurn:
+    conversation: str
+    message: str
+    reply: str
+    emotion: str
+    cause: str | None
+    seconds: float
+    failures: list[str] = field(default_factory=list)
+    acknowledges: bool = False
+    asks: bool = False
+    protocol: bool = False  # answered with the crisis protocol's fixed reply (not checked as a reply)
+
+
+@dataclass
+class ConversationReport:
+    name: str
+    turns: int
+    rates: dict[str, float]  # each failure's share of the replies written (the crisis protocol's fixed
+    #: replies left out); acknowledges_cause: of those turns with a cause; crisis_protocol: of all turns
+    seconds_p50: float
+    examples: dict[str, dict[str, str]]  # failure -> message, reply
+
+    def __rich__(self) -> Table:
+        table = Table(title=f"{self.name}: {self.turns} replies, {self.seconds_p50:.2f} s a turn (p50)",
+                      title_justify="left")
+        table.add_column("check")
+        table.add_column("share", justify="right")
+        table.add_column("example (message -> reply)")
+        for check, rate in self.rates.items():
+            e = self.examples.get(check)
+            table.add_row(check, f"{rate:.3f}", f"{e['message']} -> {e['reply']}" if e else "")
+        return table
+
+
+def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list[CheckedTurn]:
+    checked = []
+    for cid, messages in conversations:
+        replies: list[str] = []
+        for n, message in enumerate(messages):
+            started = time.perf_counter()
+            reply = agent.respond(text=message, user_id="conversations", session_id=f"conversation-{cid}")
+            written = reply.text.replace(CRISIS_LINES, "").strip()  # the lines a careful turn appends
+            turn = CheckedTurn(cid, message, written, reply.emotion,
+                               reply.causes[0].text if reply.causes else None, time.perf_counter() - started,
+                               protocol=bool(reply.crisis) and reply.text.startswith(CRISIS_REPLY[:40]))
+            replies.append(written)
+            checked.append(turn)
+            if turn.protocol:
+                continue
+            turn.failures = [name for name, failed in (
+                ("speaks_as_user", speaks_as_user(message, written)),
+                ("contradicts", contradicts(message, written, messages[:n])),
+                ("copies_user", copies_user(message, written)),
+                ("repeats", repeats(written, replies[:-1]))) if failed]
+            turn.acknowledges, turn.asks = acknowledges_cause(turn.cause, written), asks(written)
+    return checked
+
+
+def add_model_checks(checked: list[CheckedTurn], settings) -> None:
+    """Off-topic (MiniLM cosine of message and reply) and emotion disagreement (the text model's
+    reading of the reply against the chosen response emotion, by the sign of valence)."""
+    from perception.encoder import SentenceEncoder
+    from perception.text import TextEmotionRecognizer
+
+    checked = [t for t in checked if not t.protocol]
+    if not checked:
+        return
+    encoder = SentenceEncoder.load(device=settings.device)
+    messages = encoder.encode([t.message for t in checked])
+    replies = encoder.encode([t.reply for t in checked])
+    read = TextEmotionRecognizer.load(settings.text.model, settings.device).predict([t.reply for t in checked])
+    for turn, m, r, reading in zip(checked, messages, replies, read):
+        if float(m @ r) < OFF_TOPIC_BELOW:
+            turn.failures.append("off_topic")
+        chosen = VAD.of(turn.emotion).valence
+        if chosen * reading.vad.valence < 0 and abs(reading.vad.valence) > 0.2:
+            turn.failures.append("emotion_disagrees")
+
+
+def evaluate_conversations(agent, path: Path) -> ConversationReport:
+    every = run_conversations(agent, read_conversations(path))
+    add_model_checks(every, agent.settings)
+    checked = [t for t in every if not t.protocol] or every
+    rates = {f: sum(f in t.failures for t in checked) / len(checked) for f in FAILURES}
+    with_cause = [t for t in checked if t.cause]
+    rates["acknowledges_cause"] = sum(t.acknowledges for t in with_cause) / max(len(with_cause), 1)
+    rates["asks"] = sum(t.asks for t in checked) / len(checked)
+    rates["crisis_protocol"] = sum(t.protocol for t in every) / len(every)
+    examples = {}
+    for f in FAILURES:
+        first = next((t for t in checked if f in t.failures), None)
+        if first:
+            examples[f] = {"message": first.message, "reply": first.reply}
+    first = next((t for t in every if t.protocol), None)
+    if first:
+        examples["crisis_protocol"] = {"message": first.message, "reply": "(the crisis protocol's fixed reply)"}
+    return ConversationReport(f"conversations {Path(path).name}", len(every), rates,
+                              statistics.median(t.seconds for t in every), examples)

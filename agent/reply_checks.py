@@ -1,0 +1,101 @@
+"""What a strict reader checks in a reply, as functions a program can run (issue 19's conversation
+checks). Each takes the user's message (and what else it needs) and the reply, and returns True when
+the reply fails in that way. They are word-level heuristics, deliberately simple and listed with what
+they catch, so a figure can be traced to the replies behind it:
+
+- `speaks_as_user`: the reply claims the user's first-person event as the agent's own ("I got laid
+  off today." -> "It's hard to believe I could get laid off.");
+- `contradicts`: the reply gives a number the user did not say where the user gave one ("She was
+  twelve." -> "She was fifteen."), or negates the user's own feeling word ("I'm terrified" -> "It's
+  not scary at all");
+- `copies_user`: mostly the user's own words back (`agent.respond.degeneracy`'s rule);
+- `repeats`: the same words as an earlier reply of the conversation;
+- `off_topic`: the reply's MiniLM sentence embedding is far from the message's (cosine below
+  `OFF_TOPIC_BELOW`). Coarse: it flags short generic replies too ("Wow, that was amazing!" to a
+  scholarship: 0.14), and a plainly unrelated reply can score like a good one ("I like pizza on
+  Fridays." to "I got laid off today.": 0.27; a caring question: 0.28);
+- `acknowledges_cause`: a content word of the cause span appears in the reply;
+- `asks`: the reply asks the user something.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.respond import content_words, degeneracy
+
+_WORD = re.compile(r"[a-z']+")
+NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+                     "ninety": 90, "hundred": 100, "first": 1, "second": 2, "third": 3, "fourth": 4,
+                     "fifth": 5, "sixth": 6})
+_NUMBER = re.compile(r"\b(?:(\d+)(?:st|nd|rd|th)?|(" + "|".join(NUMBER_WORDS) + r"))\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
+_NEGATION = re.compile(r"\b(?:not|no|never|n't|nothing)\b|n't\b")
+#: A feeling word and the words that name the same feeling (for a negated echo of it).
+FEELING_FAMILIES = [
+    {"scared", "scary", "terrified", "afraid", "frightened", "worried", "anxious", "nervous"},
+    {"sad", "upset", "heartbroken", "devastated", "down", "miserable"},
+    {"angry", "mad", "furious", "annoyed", "pissed"},
+    {"happy", "glad", "excited", "thrilled", "proud"},
+    {"disgusted", "gross", "disgusting"},
+]
+OFF_TOPIC_BELOW = 0.15
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.lower()) if s.strip()]
+
+
+def speaks_as_user(message: str, reply: str) -> bool:
+    """A first-person sentence of the reply sharing two or more content words (or all, if fewer) with a
+    first-person sentence of the message."""
+    told = [content_words(s) for s in _sentences(message) if _FIRST_PERSON.search(s)]
+    for sentence in _sentences(reply):
+        if not _FIRST_PERSON.search(sentence) or re.search(r"\byou(?:r|'re|'ve)?\b", sentence):
+            continue
+        claimed = content_words(sentence)
+        if any(len(claimed & t) >= min(2, len(t)) > 0 for t in told):
+            return True
+    return False
+
+
+def numbers(text: str) -> set[int]:
+    """The numbers in lower-cased `text`, written as digits, ordinals or words ("3rd", "three")."""
+    return {int(digits) if digits else NUMBER_WORDS[word] for digits, word in _NUMBER.findall(text)}
+
+
+def contradicts(message: str, reply: str, earlier: list[str] = ()) -> bool:
+    said = " ".join([*earlier, message]).lower()
+    numbers_said, numbers_replied = numbers(said), numbers(reply.lower())
+    if numbers_said and numbers_replied - numbers_said - {1}:  # "one" is rarely a count
+        return True
+    words = set(_WORD.findall(said))
+    for family in FEELING_FAMILIES:
+        if words & family:
+            for sentence in _sentences(reply):
+                if set(_WORD.findall(sentence)) & family and _NEGATION.search(sentence):
+                    return True
+    return False
+
+
+def copies_user(message: str, reply: str) -> bool:
+    return degeneracy(reply, message) == "copies the user"
+
+
+def normalised(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def repeats(reply: str, earlier_replies: list[str]) -> bool:
+    return bool(normalised(reply)) and normalised(reply) in {normalised(r) for r in earlier_replies}
+
+
+def acknowledges_cause(cause: str | None, reply: str) -> bool:
+    return bool(cause) and bool(content_words(cause) & content_words(reply))
+
+
+def asks(reply: str) -> bool:
+    return "?" in reply

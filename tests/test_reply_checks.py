@@ -1,0 +1,84 @@
+"""The conversation checks (agent/reply_checks.py): each catches the failure the issue names, and
+leaves a good reply alone. The failing replies are the kinds a strict reader rejected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agent.conversation_eval import read_conversations
+from agent.reply_checks import acknowledges_cause, asks, contradicts, copies_user, repeats, speaks_as_user
+
+GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
+
+
+def test_speaking_as_the_user_is_caught():
+    assert speaks_as_user("I got laid off today.", "It's hard to believe I could get laid off.")
+    assert speaks_as_user("I got the scholarship I applied for!", "I got the scholarship too, so happy.")
+    assert not speaks_as_user("I got laid off today.", GOOD)
+    assert not speaks_as_user("I got laid off today.", "I'm sorry you got laid off, that's awful.")
+
+
+def test_contradicting_what_was_said_is_caught():
+    assert contradicts("She was twelve.", "She was fifteen, so young.")
+    assert contradicts("My recital is tonight and I'm terrified.", "It's not scary at all.")
+    assert contradicts("It was my 3rd interview.", "Five interviews is a lot.", earlier=["I had an interview."])
+    assert not contradicts("She was twelve.", "Twelve is so young. I'm so sorry.")
+    assert not contradicts("I'm terrified of tomorrow.", "Being scared before a big day makes sense.")
+
+
+def test_copies_repeats_cause_and_questions():
+    assert copies_user("I lost my job today", "I lost my job today")
+    assert not copies_user("I lost my job today", GOOD)
+    assert repeats("How are you holding up?", ["Oh no.", "how are you holding up"])
+    assert not repeats("How are you holding up?", ["Oh no."])
+    assert acknowledges_cause("lost my job", GOOD.replace("losing your job", "losing your job"))
+    assert not acknowledges_cause("lost my job", "That sounds hard.") and not acknowledges_cause(None, GOOD)
+    assert asks(GOOD) and not asks("That sounds hard.")
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no conversation file"),
+    ("not json", "is not JSON"),
+    ("[]", "holds no conversations"),
+    (json.dumps([{"id": "a", "turns": []}]), "conversation 0 has no 'turns'"),
+    (json.dumps([{"id": "a", "turns": ["fine", " "]}]), "conversation 0 has no 'turns'"),
+])
+def test_a_bad_conversation_file_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "c.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises((ValueError, FileNotFoundError), match=message):
+        read_conversations(path)
+
+
+def test_the_conversation_checks_run_through_the_real_turn(tmp_path):
+    """Two short conversations through the packaged offline agent on a throwaway database."""
+    from agent.conversation_eval import FAILURES, evaluate_conversations
+    from agent.sdk import EmpatheticAgent
+    from agent.settings import Settings
+
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps([{"id": "a", "turns": ["I got laid off today.", "It was my third job this year."]},
+                                {"id": "b", "turns": ["my sister had her baby this morning!", "a girl, rosie"]}]))
+    agent = EmpatheticAgent.from_settings(Settings.load("offline", memory={"url": "sqlite://"}))
+    try:
+        report = evaluate_conversations(agent, path)
+    finally:
+        agent.close()
+    assert report.turns == 4 and report.seconds_p50 > 0
+    assert set(report.rates) == {*FAILURES, "acknowledges_cause", "asks", "crisis_protocol"}
+    assert all(0.0 <= v <= 1.0 for v in report.rates.values())
+    assert all(set(e) == {"message", "reply"} for e in report.examples.values())
+
+
+def test_eval_replies_refuses_a_bad_conversation_file_before_loading_models(tmp_path):
+    from typer.testing import CliRunner
+
+    from agent.cli import app
+
+    (tmp_path / "empty.json").write_text("[]")
+    for name, message in (("missing.json", "no conversation file"), ("empty.json", "holds no conversations")):
+        result = CliRunner().invoke(app, ["eval", "replies", "--conversations", str(tmp_path / name)])
+        assert result.exit_code == 2 and message in " ".join(result.output.split())
