@@ -109,7 +109,7 @@ def test_the_prompt_words_the_intensity():
 
 def test_emotional_everyday_messages_get_emotional_answers_from_every_preset():
     """`empathica eval response` on the project's everyday set, through the packaged text model.
-    Measured 2026-12-03: 0.968-1.000 of 155 emotional messages answered non-neutrally; presets differ
+    Measured 2026-12-03: 0.974-1.000 of 155 emotional messages answered non-neutrally; presets differ
     in 71 % of cells."""
     from agent.response_eval import evaluate_response
     from agent.settings import Settings

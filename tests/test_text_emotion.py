@@ -38,7 +38,7 @@ def test_reads_clear_emotions(recognizer, text, label):
 
 
 def test_context_is_read_with_speaker_turns(recognizer):
-    text = "Oh my god. Are you serious?"  # `calibrated`: the in-context reading, before the own-reading gate
+    text = "I can't believe it."  # `calibrated`: the in-context reading, before the own-reading gate
     alone = recognizer.calibrated([text])
     good = recognizer.calibrated([text], contexts=[[("Ross", "I won the lottery!")]], speakers=["Rachel"])
     bad = recognizer.calibrated([text], contexts=[[("Ross", "Your cat was run over.")]], speakers=["Rachel"])
