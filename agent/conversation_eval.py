@@ -92,7 +92,7 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
             written = reply.text.replace(CRISIS_LINES, "").strip()  # the lines a careful turn appends
             turn = CheckedTurn(cid, message, written, reply.emotion,
                                reply.causes[0].text if reply.causes else None, time.perf_counter() - started,
-                               protocol=bool(reply.crisis) and reply.text.startswith(CRISIS_REPLY[:40]))
+                               protocol=reply.text == CRISIS_REPLY)
             replies.append(written)
             checked.append(turn)
             if turn.protocol:

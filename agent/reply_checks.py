@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 
-from agent.respond import content_words, degeneracy
+from agent.respond import content_words, degeneracy, sentences, words
 
-_WORD = re.compile(r"[a-z']+")
 NUMBER_WORDS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
@@ -45,15 +44,11 @@ FEELING_FAMILIES = [
 OFF_TOPIC_BELOW = 0.15
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.lower()) if s.strip()]
-
-
 def speaks_as_user(message: str, reply: str) -> bool:
     """A first-person sentence of the reply sharing two or more content words (or all, if fewer) with a
     first-person sentence of the message."""
-    told = [content_words(s) for s in _sentences(message) if _FIRST_PERSON.search(s)]
-    for sentence in _sentences(reply):
+    told = [content_words(s) for s in sentences(message.lower()) if _FIRST_PERSON.search(s)]
+    for sentence in sentences(reply.lower()):
         if not _FIRST_PERSON.search(sentence) or re.search(r"\byou(?:r|'re|'ve)?\b", sentence):
             continue
         claimed = content_words(sentence)
@@ -72,11 +67,11 @@ def contradicts(message: str, reply: str, earlier: list[str] = ()) -> bool:
     numbers_said, numbers_replied = numbers(said), numbers(reply.lower())
     if numbers_said and numbers_replied - numbers_said - {1}:  # "one" is rarely a count
         return True
-    words = set(_WORD.findall(said))
+    told = set(words(said))
     for family in FEELING_FAMILIES:
-        if words & family:
-            for sentence in _sentences(reply):
-                if set(_WORD.findall(sentence)) & family and _NEGATION.search(sentence):
+        if told & family:
+            for sentence in sentences(reply.lower()):
+                if set(words(sentence)) & family and _NEGATION.search(sentence):
                     return True
     return False
 
@@ -86,7 +81,7 @@ def copies_user(message: str, reply: str) -> bool:
 
 
 def normalised(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(words(text))
 
 
 def repeats(reply: str, earlier_replies: list[str]) -> bool:

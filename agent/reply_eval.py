@@ -96,14 +96,15 @@ def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validati
     turns = turns[:limit]
     if not turns:
         raise ValueError(f"ESConv {split} ({part}) has no supporter turn to answer")
-    replies, started = [], time.perf_counter()
+    messages, replies, started = [], [], time.perf_counter()
     for n, turn in enumerate(turns):
         pairs, message = exchanges(turn.context)
         session = f"esconv-{turn.dialogue}-{turn.index}-{n}"
         seed_session(agent, session, pairs)
+        messages.append(message)
         replies.append(agent.respond(text=message, user_id=EVAL_USER, session_id=session).text)
     seconds = (time.perf_counter() - started) / len(turns)
-    shown = [{"message": exchanges(t.context)[1], "reply": r, "reference": t.reply}
-             for t, r in list(zip(turns, replies))[:examples]]
+    shown = [{"message": m, "reply": r, "reference": t.reply}
+             for m, r, t in list(zip(messages, replies, turns))[:examples]]
     return RepliesReport(f"esconv {split} ({part})", reply_scores(replies, [t.reply for t in turns]),
                          len(turns), skipped, seconds, shown)

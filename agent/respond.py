@@ -32,35 +32,44 @@ RELEVANCE_WEIGHT = 0.5
 MAX_SENTENCES = 2
 
 
+def words(text: str) -> list[str]:
+    """The lower-cased words of `text` (letters and apostrophes)."""
+    return _WORD.findall(text.lower())
+
+
+def sentences(text: str) -> list[str]:
+    """`text` split after each sentence end (., ! or ? and a space)."""
+    return [s for s in _SENTENCE_END.split(text) if s]
+
+
 def clean_reply(text: str, user_tag: str = "Person") -> str:
     """One line, at most two sentences, no trailing fragment when a full sentence exists."""
     text = text.strip().split("\n")[0].strip().strip('"').strip()
     text = re.sub(r"^\[[^\]]*\]:?\s*", "", text)  # a stray tag at the start
-    sentences = [s for s in _SENTENCE_END.split(text) if s]
-    kept = sentences[:MAX_SENTENCES]
+    kept = sentences(text)[:MAX_SENTENCES]
     if len(kept) > 1 and not re.search(r"[.!?]$", kept[-1]):
         kept = kept[:-1]
     return " ".join(kept).strip()
 
 
 def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 2}
+    return {w for w in words(text) if w not in _STOPWORDS and len(w) > 2}
 
 
 def degeneracy(reply: str, user_text: str, user_tag: str = "Person") -> str | None:
     """Why `reply` is unusable, or None if it is fine."""
-    words = _WORD.findall(reply.lower())
-    if len(words) < 2:
+    tokens = words(reply)
+    if len(tokens) < 2:
         return "empty"
     if f"{user_tag}:" in reply or f"{user_tag} (" in reply:
         return "speaks for the user"
-    trigrams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    trigrams = [tuple(tokens[i:i + 3]) for i in range(len(tokens) - 2)]
     if trigrams and len(set(trigrams)) < 0.7 * len(trigrams):
         return "loops"
     if sum(c.isalpha() for c in reply) < 0.6 * len(reply.replace(" ", "")):
         return "not prose"
-    said = set(_WORD.findall(user_text.lower()))
-    if len(words) <= 2 * len(said) and sum(w in said for w in words) >= 0.8 * len(words):
+    said = set(words(user_text))
+    if len(tokens) <= 2 * len(said) and sum(w in said for w in tokens) >= 0.8 * len(tokens):
         return "copies the user"
     return None
 

@@ -104,15 +104,14 @@ class ResponsePolicy:
         network's prediction and the persona's Big Five."""
         if user_feeling not in EMOTIONS:
             raise ValueError(f"unknown emotion {user_feeling!r}; expected one of {EMOTIONS}")
-        point = (1.0 - self.follow) * network.vad.as_array()
+        point = ((1.0 - self.follow) * network.vad.as_array()
+                 + self.temperament * personality_vad(personality).as_array())
         if user_feeling in EMPATHIC_ANSWERS:
             label, strength = EMPATHIC_ANSWERS[user_feeling]
-            point = point + self.follow * float(np.clip(confidence, 0, 1)) * strength * VAD.of(label).as_array()
-        point = point + self.temperament * personality_vad(personality).as_array()
-        if user_feeling in EMPATHIC_ANSWERS:
-            point = kept_toward(point, label, cheerless=user_feeling in NO_JOY_FOR)
-        vad = VAD.from_array(point)
-        if user_feeling not in EMPATHIC_ANSWERS:
+            point += self.follow * float(np.clip(confidence, 0, 1)) * strength * VAD.of(label).as_array()
+            vad = VAD.from_array(kept_toward(point, label, cheerless=user_feeling in NO_JOY_FOR))
+        else:
+            vad = VAD.from_array(point)
             label = max(CALM_USER_ANSWERS, key=lambda e: intensity_of(vad, e))
             label = label if intensity_of(vad, label) >= MIN_INTENSITY else "neutral"
         return ResponseEmotion(label, vad, intensity_of(vad, label), network.scores)

@@ -54,7 +54,8 @@ class TransitionSection(BaseModel):
     folder) and the empathic policy over it (agent/response_policy.py)."""
 
     model: str = PACKAGED_TRANSITION
-    #: how far the response moves toward the empathic answer to the user's feeling (0 = the network alone)
+    #: how far the response point moves toward the empathic answer to the user's feeling (0: the
+    #: network's point and the temperament; the label is still the empathic answer)
     follow: float = Field(0.7, ge=0, le=1)
     #: how strongly the persona's Mehrabian temperament colours it; at 0.4 the calm and the lively
     #: presets answer differently in 71 % of (user feeling x previous emotion) cells (tests/test_response_policy.py)

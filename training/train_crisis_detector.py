@@ -69,7 +69,7 @@ class TrainingPool:
         self.repeats, self.context_share = written_repeats, context_share
         console.print(f"training on {self.tweet_sample} of {len(self.tweets)} posts, {len(self.figures)} "
                       f"hyperboles and paraphrases, {self.ed_sample} ED situations, {self.chat_sample} MELD "
-                      f"lines and {len(self.written)} "
+                      f"lines, {self.dialogue_sample} DailyDialog lines and {len(self.written)} "
                       f"written examples x {written_repeats} an epoch")
 
     def epoch(self, rng: random.Random) -> list[CrisisMessage]:
