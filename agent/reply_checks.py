@@ -8,7 +8,7 @@ they catch, so a figure can be traced to the replies behind it:
 - `contradicts`: the reply gives a number the user did not say where the user gave one ("She was
   twelve." -> "She was fifteen."), or negates the user's own feeling word ("I'm terrified" -> "It's
   not scary at all");
-- `copies_user`: mostly the user's own words back (`agent.respond.degeneracy`'s rule);
+- `copies_user`: mostly the user's own words back (`degeneracy`'s rule);
 - `repeats`: the same words as an earlier reply of the conversation;
 - `off_topic`: the reply's MiniLM sentence embedding is far from the message's (cosine below
   `OFF_TOPIC_BELOW`). Coarse: it flags short generic replies too ("Wow, that was amazing!" to a
@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import re
 
-from agent.respond import content_words, degeneracy, sentences, words
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[a-z']+")
+_STOPWORDS = set("a an the i my me you your it is was to of and or in on at for with about this that"
+                 " be am are so very really just".split())
 NUMBER_WORDS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
@@ -42,6 +45,38 @@ FEELING_FAMILIES = [
     {"disgusted", "gross", "disgusting"},
 ]
 OFF_TOPIC_BELOW = 0.15
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of `text` (letters and apostrophes)."""
+    return _WORD.findall(text.lower())
+
+
+def sentences(text: str) -> list[str]:
+    """`text` split after each sentence end (., ! or ? and a space)."""
+    return [s for s in _SENTENCE_END.split(text) if s]
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in words(text) if w not in _STOPWORDS and len(w) > 2}
+
+
+def degeneracy(reply: str, user_text: str, user_tag: str = "Person") -> str | None:
+    """Why `reply` is unusable, or None if it is fine."""
+    tokens = words(reply)
+    if len(tokens) < 2:
+        return "empty"
+    if f"{user_tag}:" in reply or f"{user_tag} (" in reply:
+        return "speaks for the user"
+    trigrams = [tuple(tokens[i:i + 3]) for i in range(len(tokens) - 2)]
+    if trigrams and len(set(trigrams)) < 0.7 * len(trigrams):
+        return "loops"
+    if sum(c.isalpha() for c in reply) < 0.6 * len(reply.replace(" ", "")):
+        return "not prose"
+    said = set(words(user_text))
+    if len(tokens) <= 2 * len(said) and sum(w in said for w in tokens) >= 0.8 * len(tokens):
+        return "copies the user"
+    return None
 
 
 def speaks_as_user(message: str, reply: str) -> bool:
@@ -94,3 +129,16 @@ def acknowledges_cause(cause: str | None, reply: str) -> bool:
 
 def asks(reply: str) -> bool:
     return "?" in reply
+
+
+def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
+                  earlier_replies: list[str] = ()) -> str | None:
+    """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
+    said, or repeats an earlier reply), or None: what `agent.respond.ReplyWriter` never sends."""
+    if speaks_as_user(message, reply):
+        return "speaks as the user"
+    if contradicts(message, reply, list(earlier_messages)):
+        return "contradicts the user"
+    if repeats(reply, list(earlier_replies)):
+        return "repeats an earlier reply"
+    return None

@@ -1,7 +1,9 @@
 """Write the reply: prompt the LLM, reject degenerate output, keep the candidate that fits best.
 
 `ReplyWriter.write` samples several candidates in one batched call, drops degenerate ones (empty,
-looping, speaking for the user, copying the user) and unsafe ones (repeating the prompt's
+looping, speaking for the user, copying the user), those a reader rejects at once
+(`agent.reply_checks.reply_failure`: speaking as the user, contradicting them, repeating an earlier
+reply) and unsafe ones (repeating the prompt's
 instructions, role markers, saying what an injection attempt demanded: `agent.injection`; in a
 careful session, mentioning a way of self-harm or sounding cheerful: `agent.safety`), and keeps the one whose emotion - read by the
 project's own text recognizer - best matches the target emotion and that mentions the cause.
@@ -11,6 +13,7 @@ project's own text recognizer - best matches the target emotion and that mention
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterator
 
 import numpy as np
@@ -18,28 +21,15 @@ import numpy as np
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
+from agent.reply_checks import content_words, degeneracy, reply_failure, sentences
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
 from perception.text import TextEmotionRecognizer
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_WORD = re.compile(r"[a-z']+")
-_STOPWORDS = set("a an the i my me you your it is was to of and or in on at for with about this that"
-                 " be am are so very really just".split())
 CAUSE_WEIGHT = 0.5
 RELEVANCE_WEIGHT = 0.5
 MAX_SENTENCES = 2
-
-
-def words(text: str) -> list[str]:
-    """The lower-cased words of `text` (letters and apostrophes)."""
-    return _WORD.findall(text.lower())
-
-
-def sentences(text: str) -> list[str]:
-    """`text` split after each sentence end (., ! or ? and a space)."""
-    return [s for s in _SENTENCE_END.split(text) if s]
 
 
 def clean_reply(text: str, user_tag: str = "Person") -> str:
@@ -52,28 +42,6 @@ def clean_reply(text: str, user_tag: str = "Person") -> str:
     return " ".join(kept).strip()
 
 
-def content_words(text: str) -> set[str]:
-    return {w for w in words(text) if w not in _STOPWORDS and len(w) > 2}
-
-
-def degeneracy(reply: str, user_text: str, user_tag: str = "Person") -> str | None:
-    """Why `reply` is unusable, or None if it is fine."""
-    tokens = words(reply)
-    if len(tokens) < 2:
-        return "empty"
-    if f"{user_tag}:" in reply or f"{user_tag} (" in reply:
-        return "speaks for the user"
-    trigrams = [tuple(tokens[i:i + 3]) for i in range(len(tokens) - 2)]
-    if trigrams and len(set(trigrams)) < 0.7 * len(trigrams):
-        return "loops"
-    if sum(c.isalpha() for c in reply) < 0.6 * len(reply.replace(" ", "")):
-        return "not prose"
-    said = set(words(user_text))
-    if len(tokens) <= 2 * len(said) and sum(w in said for w in tokens) >= 0.8 * len(tokens):
-        return "copies the user"
-    return None
-
-
 class ReplyWriter:
     def __init__(self, llm: LLM, recognizer: TextEmotionRecognizer, section: LLMSection):
         self.llm = llm
@@ -84,8 +52,15 @@ class ReplyWriter:
         style = self.section.prompt_style
         return self.llm.chat if style == "auto" else style == "chat"
 
+    def _shaped(self, p: PromptInput) -> PromptInput:
+        """`p` with the few-shot examples only when the model needs them (a base model does; the
+        listener adapter was trained without them)."""
+        few_shot = getattr(self.llm, "few_shot", True)
+        return p if p.examples == few_shot else replace(p, examples=few_shot)
+
     def _prompt(self, p: PromptInput, candidates: int, seed: int | None):
         s = self.section
+        p = self._shaped(p)
         if self._uses_chat():
             prompt, stop, prefix = chat_messages(p), (), ""
         else:
@@ -109,10 +84,9 @@ class ReplyWriter:
             relevance = vectors[1:] @ vectors[0]
         return probs + CAUSE_WEIGHT * mention + RELEVANCE_WEIGHT * relevance
 
-    @staticmethod
-    def _so_far(p: PromptInput) -> str:
+    def _so_far(self, p: PromptInput) -> str:
         # (without a trailing new line: it would merge with the next one into another token)
-        return transcript_so_far(p).rstrip("\n")
+        return transcript_so_far(self._shaped(p)).rstrip("\n")
 
     def prepare_next(self, p: PromptInput) -> bool:
         """Let the LLM read, while it is idle, the start of the next turn's prompt: `p` holds the
@@ -133,8 +107,13 @@ class ReplyWriter:
     def verdict(self, reply: str, p: PromptInput) -> str | None:
         """Why `reply` cannot be used, or None."""
         return (degeneracy(reply, p.user_text)
+                or self._reader_rejects(reply, p)
                 or unsafe_output(reply, instructions(p, self._uses_chat()), list(p.attempts))
                 or (careful_verdict(reply) if p.careful else None))
+
+    @staticmethod
+    def _reader_rejects(reply: str, p: PromptInput) -> str | None:
+        return reply_failure(p.user_text, reply, [t.user_text for t in p.history], [t.reply for t in p.history])
 
     def write(self, p: PromptInput, seed: int | None = None) -> str:
         """The best of the candidates that pass every check. When a message that tried to instruct
@@ -175,7 +154,8 @@ class ReplyWriter:
             delta = delta if text else delta.lstrip()
             if not delta:
                 continue
-            if unsafe_output(text + delta, rules, []) or (p.careful and careful_verdict(text + delta)):
+            if (unsafe_output(text + delta, rules, []) or (p.careful and careful_verdict(text + delta))
+                    or self._reader_rejects(text + delta, p)):
                 return self.write(p, seed)  # stop before showing it; a checked reply replaces it
             text += delta
             yield delta

@@ -84,10 +84,14 @@ class LLMSection(BaseModel):
     #: built, which breaks the offline profile's 10 s / 2.5 GB budget; so off by default.
     int8_output_layer: bool = False
     #: transformers: the tokens the model may write. "auto": a list shipped for the model's tokenizer
-    #: (the packaged Gemma: the 37k tokens English conversation uses, of 262k; its output layer then
+    #: (the packaged Gemma: the 66k tokens English conversation uses, of 262k; its output layer then
     #: takes 2 ms a token instead of 23 ms), else all; "full": all; or a list's path
     #: (`python -m training.build_llm_vocabulary`).
     output_vocabulary: str = "auto"
+    #: transformers: LoRA adapter merged into the model at load. "auto": the listener adapter trained
+    #: here for the packaged Gemma (`agent/llm/adapters/listener/`, trained on ESConv: research use
+    #: only), none for other models; "none"; or an adapter folder (`training.train_reply_model`).
+    adapter: str = "auto"
 
 
 class MemorySection(BaseModel):

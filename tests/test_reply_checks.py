@@ -82,3 +82,12 @@ def test_eval_replies_refuses_a_bad_conversation_file_before_loading_models(tmp_
     for name, message in (("missing.json", "no conversation file"), ("empty.json", "holds no conversations")):
         result = CliRunner().invoke(app, ["eval", "replies", "--conversations", str(tmp_path / name)])
         assert result.exit_code == 2 and message in " ".join(result.output.split())
+
+
+def test_reply_failure_names_what_a_reader_rejects_at_once():
+    from agent.reply_checks import reply_failure
+
+    assert reply_failure("I got laid off today.", "I can't believe I got laid off.") == "speaks as the user"
+    assert reply_failure("She was twelve.", "She was only fifteen?") == "contradicts the user"
+    assert reply_failure("ok", "Tell me more.", [], ["Tell me more!"]) == "repeats an earlier reply"
+    assert reply_failure("I got laid off today.", "I'm so sorry you lost your job. How are you?") is None

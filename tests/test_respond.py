@@ -12,7 +12,8 @@ import pytest
 from agent import Persona
 from agent.llm import LLM, LLMError
 from agent.prompt import PromptInput, PromptTurn, chat_messages, transcript_prompt, transcript_stops
-from agent.respond import ReplyWriter, clean_reply, degeneracy
+from agent.reply_checks import degeneracy
+from agent.respond import ReplyWriter, clean_reply
 from agent.settings import LLMSection
 from perception import TextEmotionRecognizer
 
@@ -107,12 +108,32 @@ def test_chat_models_get_messages(recognizer):
 
 
 def test_stream_falls_back_to_ranked_candidates_when_the_live_one_is_degenerate(recognizer):
-    llm = ScriptedLLM([["I lost my job today"], ["That sounds painful. What happened?"]])
-    gen = ReplyWriter(llm, recognizer, LLMSection()).stream(prompt_input())
+    llm = ScriptedLLM([["ok ok ok ok ok ok ok ok"], ["That sounds painful. What happened?"]])
+    deltas, final = drain(ReplyWriter(llm, recognizer, LLMSection()).stream(prompt_input()))
+    assert "".join(deltas) == "ok ok ok ok ok ok ok ok" and final == "That sounds painful. What happened?"
+
+
+def drain(gen) -> tuple[list[str], str]:
+    """The deltas a stream shows and the reply it returns."""
     deltas = []
     try:
         while True:
             deltas.append(next(gen))
     except StopIteration as done:
-        final = done.value
-    assert "".join(deltas) == "I lost my job today" and final == "That sounds painful. What happened?"
+        return deltas, done.value
+
+
+def test_a_reply_that_speaks_as_the_user_contradicts_or_repeats_is_never_chosen(recognizer):
+    earlier = PromptTurn("Hi.", "neutral", None, "neutral", "Hi, how are you doing today?")
+    p = prompt_input(user_text="I got laid off today. I'm terrified.", history=[earlier])
+    llm = ScriptedLLM([["It's hard to believe I got laid off today.", "It's not scary at all.",
+                        "Hi, how are you doing today?", "Oh no, being laid off is frightening. How are you holding up?"]])
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=4)).write(p) == \
+        "Oh no, being laid off is frightening. How are you holding up?"
+
+
+def test_the_stream_stops_before_a_sentence_that_speaks_as_the_user_is_complete(recognizer):
+    p = prompt_input(user_text="I got laid off today.")
+    llm = ScriptedLLM([["Oh. I got laid off today too."], ["I'm sorry you were laid off. How are you?"]])
+    deltas, final = drain(ReplyWriter(llm, recognizer, LLMSection()).stream(p))
+    assert "laid" not in "".join(deltas) and final == "I'm sorry you were laid off. How are you?"

@@ -13,7 +13,8 @@ import time
 from agent.llm import GenerationOptions, load_llm
 from agent.persona import Persona
 from agent.prompt import PromptInput, transcript_prompt, transcript_stops
-from agent.respond import clean_reply, degeneracy
+from agent.reply_checks import degeneracy
+from agent.respond import clean_reply
 from agent.settings import Settings
 
 CASES = [("I lost my job today", "sadness", "I lost my job today", "neutral"),

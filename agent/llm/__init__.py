@@ -21,7 +21,8 @@ def _transformers(section: LLMSection, device: str, cache_dir: Path | None) -> L
     chat = {"auto": None, "chat": True, "transcript": False}[section.prompt_style]
     return TransformersLLM(TransformersOptions(model=section.model, device=device, cache_dir=cache_dir,
                                                chat=chat, int8_output_layer=section.int8_output_layer,
-                                               output_vocabulary=section.output_vocabulary))
+                                               output_vocabulary=section.output_vocabulary,
+                                               adapter=section.adapter))
 
 
 def _openai(section: LLMSection, device: str, cache_dir: Path | None) -> LLM:
@@ -56,7 +57,7 @@ def load_llm(section: LLMSection, device: str = "auto", cache_dir: Path | None =
     else:
         device = resolve_device(device)
         source = (f"{section.backend}:{section.model}|{section.prompt_style}|{section.output_vocabulary}|"
-                  f"{section.int8_output_layer}|{cache_dir or ''}")
+                  f"{section.int8_output_layer}|{section.adapter}|{cache_dir or ''}")
     return shared_model("llm", source, device, lambda: factory(section, device, cache_dir))
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from agent.llm.adapter import adapter_folder, adapter_info, merge_adapter
 from agent.llm.batching import BatchQueue, Job
 from agent.llm.output_layer import int8_output_layer, shortlist_for, use_shortlist
 from agent.llm.sampling import top_nucleus_sampler
@@ -38,6 +39,7 @@ class TransformersOptions:
     chat: bool | None = None
     int8_output_layer: bool = False  # CPU only: see `agent.llm.output_layer`
     output_vocabulary: str = "auto"  # "auto", "full" or a list's path: see `agent.llm.output_layer`
+    adapter: str = "none"  # "auto", "none" or an adapter folder: see `agent.llm.adapter`
     #: Let concurrent sessions' `complete` calls share one `generate`; None: on CUDA only. On a
     #: 2-core CPU it measured slower (20 sessions: p95 83-91 s batched, 74 s one at a time): the
     #: prefill dominates there, and left-padded batches cannot reuse the cached prompt prefix.
@@ -204,6 +206,11 @@ class TransformersLLM(LLM):
                                  "use a local path (a model folder or a .gguf file)") from e
         except Exception as e:  # noqa: BLE001
             raise ModelLoadError(f"cannot load model {options.model!r}: {e}") from e
+        adapter = adapter_folder(options.adapter, options.model, PACKAGED_GEMMA)
+        if adapter is not None:
+            self.model = merge_adapter(self.model, adapter)
+        #: the transcript prompt this model expects starts with few-shot examples (a base model)
+        self.few_shot = adapter_info(adapter).get("examples", True) if adapter else True
         self.model.to(self.device).eval()
         shortlist = shortlist_for(self.tokenizer, options.output_vocabulary)
         #: the tokens the model can write: all, or the list's (its path says which)

@@ -1,0 +1,147 @@
+"""The reply model's training data: ESConv conversations rebuilt whole, each exchange labelled the way
+the agent sees a turn at run time, and written as the agent's own transcript prompt.
+
+ESConv's processed lines keep only the last four turns before each supporter reply, so a conversation
+is rebuilt by following its lines: each line adds the turns after the previous line's reply. Each
+exchange (the seeker's messages, the supporter's reply; consecutive messages of one speaker joined,
+as `agent.reply_eval.exchanges` joins them) is labelled with what the agent's turn would know:
+
+* the user's feeling: the project's text recognizer on the message, with the exchanges before it
+  as context (speaker "user", the replies as "agent"), as `perceive` reads it;
+* the cause: the project's cause extractor over the same utterances, as `find_causes` runs it;
+* the response emotion: the text recognizer's reading of the reference reply (the emotion of the
+  words the model learns to write, so the tag it is given at run time means what it learned).
+
+Labels are computed once and kept in a JSON cache (they depend on the data and the shipped models).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from agent.esconv import EsconvTurn, part_of, read_esconv
+from agent.persona import Persona
+from agent.prompt import PromptInput, PromptTurn, transcript_prompt
+
+HISTORY_TURNS = 6  # the agent's `memory.history_turns` default
+
+
+@dataclass(frozen=True)
+class Exchange:
+    message: str
+    reply: str
+    strategy: str
+    user_emotion: str = "neutral"
+    cause: str | None = None
+    agent_emotion: str = "neutral"
+
+
+def rebuild(lines: list[EsconvTurn]) -> list[tuple[str, str, str]]:
+    """The (speaker, text, strategy) turns of one conversation from its lines, oldest first."""
+    turns: list[tuple[str, str, str]] = []
+    for line in lines:
+        context = [(s, t, "") for s, t in line.context]
+        if turns:
+            last = turns[-1][:2]
+            ends = [i for i, (s, t, _) in enumerate(context) if (s, t) == last]
+            context = context[ends[-1] + 1:] if ends else context
+        turns += context + [("supporter", line.reply, line.strategy)]
+    return turns
+
+
+def exchanges_of(turns: list[tuple[str, str, str]]) -> list[Exchange]:
+    """(message, reply) exchanges: the seeker's turns joined, then the supporter's turns joined; a
+    supporter turn before the seeker's first message is left out."""
+    out: list[Exchange] = []
+    said: list[str] = []
+    answered: list[tuple[str, str]] = []
+    for speaker, text, strategy in [*turns, ("seeker", "", "")]:
+        if speaker == "seeker":
+            if answered:
+                out.append(Exchange(" ".join(said), " ".join(t for t, _ in answered), answered[0][1]))
+                said, answered = [], []
+            if text:
+                said.append(" ".join(text.split()))
+        elif said:
+            answered.append((" ".join(text.split()), strategy))
+    return out
+
+
+def esconv_conversations(data: Path, split: str, part: str) -> list[list[Exchange]]:
+    """The conversations of `part` ("train" or "validation", `agent.esconv.part_of`) as exchanges."""
+    by_dialogue: dict[int, list[EsconvTurn]] = {}
+    for line in read_esconv(data, split):
+        if part_of(line) == part:
+            by_dialogue.setdefault(line.dialogue, []).append(line)
+    return [x for x in (exchanges_of(rebuild(lines)) for lines in by_dialogue.values()) if x]
+
+
+def label(conversations: list[list[Exchange]], recognizer, extractor) -> list[list[Exchange]]:
+    """Each exchange with the user's feeling, the cause and the reply's emotion, as the turn sees them."""
+    labelled = []
+    for exchanges in conversations:
+        out: list[Exchange] = []
+        for k, x in enumerate(exchanges):
+            earlier = exchanges[max(0, k - HISTORY_TURNS):k]
+            context = [item for e in earlier for item in (("user", e.message), ("agent", e.reply))]
+            feeling = recognizer.predict([x.message], [context], ["user"])[0].label
+            utterances = [t for _, t in context] + [x.message]
+            speakers = [s for s, _ in context] + ["user"]
+            causes = extractor.extract(utterances, len(utterances) - 1, emotion=feeling, max_causes=1,
+                                       speakers=speakers)
+            reply_emotion = recognizer.predict([x.reply])[0].label
+            out.append(Exchange(x.message, x.reply, x.strategy, feeling, causes[0].text if causes else None,
+                                reply_emotion))
+        labelled.append(out)
+    return labelled
+
+
+def labelled_conversations(data: Path, split: str, part: str, cache: Path) -> list[list[Exchange]]:
+    """`label(esconv_conversations(...))`, read from `cache` when it was written before."""
+    if cache.is_file():
+        return [[Exchange(**x) for x in c] for c in json.loads(cache.read_text(encoding="utf-8"))]
+    from perception.cause import CauseExtractor
+    from perception.text import TextEmotionRecognizer
+
+    recognizer = TextEmotionRecognizer.load(device="cpu")
+    conversations = label(esconv_conversations(data, split, part), recognizer,
+                          CauseExtractor.load(device="cpu", recognizer=recognizer))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps([[asdict(x) for x in c] for c in conversations]), encoding="utf-8")
+    return conversations
+
+
+def prompt_text(window: list[Exchange], persona: Persona) -> str:
+    """The agent's transcript prompt (no few-shot examples) for the window's last exchange, with
+    its reply written out and the line ended: every reply of the window is in it."""
+    *earlier, last = window
+    history = [PromptTurn(x.message, x.user_emotion, x.cause, x.agent_emotion, x.reply) for x in earlier]
+    p = PromptInput(persona=persona, user_text=last.message, user_emotion=last.user_emotion,
+                    cause=last.cause, response_emotion=last.agent_emotion, history=history, examples=False)
+    return f"{transcript_prompt(p)} {' '.join(last.reply.split())}\n"
+
+
+def windows(conversations: list[list[Exchange]], size: int, rng: random.Random | None) -> list[list[Exchange]]:
+    """Each conversation cut into windows of at most `size` exchanges, each exchange in one window;
+    with `rng`, the first cut falls at a random place (another each epoch)."""
+    out = []
+    for exchanges in conversations:
+        first = rng.randrange(1, size + 1) if rng else size
+        cuts = [0, *range(first, len(exchanges), size), len(exchanges)]
+        out += [exchanges[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+    return out
+
+
+def reply_spans(text: str, persona: Persona) -> list[tuple[int, int]]:
+    """Character spans of the agent's replies in a prompt text (each with the new line that ends it)."""
+    spans, start = [], 0
+    tag = f"{persona.name} ["
+    for line in text.split("\n")[:-1]:
+        if line.startswith(tag) and "]: " in line:
+            begin = start + line.index("]: ") + 2  # the space before the reply: one token with it
+            spans.append((begin, start + len(line) + 1))
+        start += len(line) + 1
+    return spans

@@ -1,0 +1,215 @@
+"""Train the embedded listener: LoRA adapters on the packaged Gemma 3 270M, taught to write the
+supporter's replies of ESConv (emotional-support conversations; research use only) from the agent's
+own prompt (`training/reply_data.py`: the transcript without few-shot examples, each line tagged with
+the user's feeling, the cause and the response emotion as the agent's turn computes them).
+
+    python -m training.train_reply_model --data ../shared/data
+
+The loss runs only at the replies' tokens and only over the packaged output vocabulary
+(`agent/llm/vocabularies/`, the 66k tokens English conversation uses, which is what the agent may
+write at run time): the hidden states of the reply positions times those rows of the output layer,
+not the full 262k-word layer at every position. A run saves a checkpoint (adapter, optimiser, step)
+every `--save-every` steps and resumes from it; the finished adapter is written to `--out`, by
+default `agent/llm/adapters/listener/` where the agent loads it (`llm.adapter = "auto"`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+import torch
+import typer
+from rich.console import Console
+
+from agent.evaluation import DEFAULT_DATA
+from agent.llm.adapter import ADAPTER_INFO, PACKAGED_ADAPTER_DIR
+from agent.llm.output_layer import shortlist_for
+from agent.persona import Persona
+from training.common import progress, seed_everything
+from training.reply_data import labelled_conversations, prompt_text, reply_spans, windows
+
+console = Console(highlight=False)
+TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+def load_base():
+    """The packaged Gemma (fp32) and its tokenizer, as the agent loads them."""
+    from transformers import AutoModelForCausalLM
+
+    from agent.llm.transformers_backend import packaged_gemma_tokenizer, resolve_model_source
+    from agent.settings import PACKAGED_GEMMA
+
+    folder = resolve_model_source(PACKAGED_GEMMA)
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, local_files_only=True)
+    return model, packaged_gemma_tokenizer(folder)
+
+
+def encode(texts: list[str], tokenizer, persona: Persona, max_tokens: int) -> list[tuple[list[int], list[bool]]]:
+    """Token ids of each text and which of them are reply tokens (to be predicted); texts longer
+    than `max_tokens` lose their oldest lines' tokens from the left (the header stays)."""
+    out = []
+    for text in texts:
+        enc = tokenizer(text, return_offsets_mapping=True)
+        spans = reply_spans(text, persona)
+        target = [any(a < e and b > s for s, e in spans) for a, b in enc["offset_mapping"]]
+        ids = list(enc["input_ids"])
+        if len(ids) > max_tokens:
+            cut = len(ids) - max_tokens + 1
+            ids, target = ids[:1] + ids[1 + cut:], target[:1] + target[1 + cut:]
+        out.append((ids, target))
+    return out
+
+
+class ReplyLoss:
+    """Cross-entropy of the reply tokens over the listed vocabulary only."""
+
+    def __init__(self, model, ids: list[int]):
+        self.rows = model.get_output_embeddings().weight.detach()[torch.tensor(ids)]
+        self.position = torch.full((model.get_output_embeddings().weight.shape[0],), -100, dtype=torch.long)
+        self.position[torch.tensor(ids)] = torch.arange(len(ids))
+
+    def __call__(self, inner, input_ids, attention_mask, target) -> tuple[torch.Tensor, int]:
+        hidden = inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        chosen = target[:, 1:]
+        states = hidden[:, :-1][chosen]
+        labels = self.position[input_ids[:, 1:][chosen]]
+        logits = states @ self.rows.T
+        return torch.nn.functional.cross_entropy(logits, labels, ignore_index=-100), int((labels >= 0).sum())
+
+
+def batch_of(items: list[tuple[list[int], list[bool]]], pad: int):
+    width = max(len(ids) for ids, _ in items)
+    ids = torch.tensor([i + [pad] * (width - len(i)) for i, _ in items])
+    mask = torch.tensor([[1] * len(i) + [0] * (width - len(i)) for i, _ in items])
+    target = torch.tensor([t + [False] * (width - len(t)) for _, t in items])
+    return ids, mask, target
+
+
+def with_lora(model, rank: int):
+    from peft import LoraConfig, get_peft_model
+
+    config = LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.05, target_modules=TARGET_MODULES,
+                        task_type="CAUSAL_LM")
+    return get_peft_model(model, config)
+
+
+def evaluate(model, loss_fn, items, pad: int, batch_size: int) -> float:
+    """Mean per-token loss of the reply tokens of `items`."""
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(items), batch_size):
+            loss, n = loss_fn(inner_model(model), *batch_of(items[i:i + batch_size], pad))
+            total, count = total + float(loss) * n, count + n
+    model.train()
+    return total / max(count, 1)
+
+
+def inner_model(model):
+    """The decoder stack (hidden states, no output layer) under the peft wrapper."""
+    return model.get_base_model().model
+
+
+def save_checkpoint(path: Path, model, opt, schedule, state: dict) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(path / "adapter")
+    torch.save({"optimiser": opt.state_dict(), "schedule": schedule.state_dict(), **state}, path / "state.pt")
+
+
+def main(data: Path = typer.Option(DEFAULT_DATA, help="the shared data folder"),
+         split: str = typer.Option("dev", help="ESConv file: DIR/text/esconv/SPLIT_with_strategy.tsv"),
+         out: Path = typer.Option(PACKAGED_ADAPTER_DIR, help="where the finished adapter goes"),
+         checkpoint: Path = typer.Option(Path("~/.cache/empathica/reply-model").expanduser()),
+         labels: Path = typer.Option(Path("~/.cache/empathica/reply-labels").expanduser(),
+                                     help="where the labelled conversations are kept"),
+         epochs: int = 3, rank: int = 16, lr: float = 2e-4, batch_size: int = 4,
+         window: int = 4, max_tokens: int = 640, save_every: int = 50, threads: int = 2,
+         seed: int = 0, limit: int = typer.Option(0, help="only the first N conversations (smoke tests)")) -> None:
+    torch.set_num_threads(threads)
+    seed_everything(seed)
+    persona = Persona()
+    train = labelled_conversations(data, split, "train", labels / f"{split}-train.json")
+    valid = labelled_conversations(data, split, "validation", labels / f"{split}-validation.json")
+    if limit:
+        train, valid = train[:limit], valid[:max(1, limit // 4)]
+    model, tokenizer = load_base()
+    listed = shortlist_for(tokenizer, "auto")
+    if listed is None:
+        raise typer.BadParameter("no packaged vocabulary list fits this tokenizer")
+    loss_fn = ReplyLoss(model, listed[0])
+    model = with_lora(model, rank)
+    pad = tokenizer.pad_token_id or 0
+    valid_items = encode([prompt_text(w, persona) for w in windows(valid, window, None)], tokenizer, persona,
+                         max_tokens)
+    steps_per_epoch = math.ceil(sum(len(windows([c], window, None)) for c in train) / batch_size)
+    total = steps_per_epoch * epochs
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=0.0)
+    from transformers import get_linear_schedule_with_warmup
+
+    schedule = get_linear_schedule_with_warmup(opt, max(1, total // 20), total)
+    state = {"step": 0, "history": []}
+    if (checkpoint / "state.pt").is_file():
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        set_peft_model_state_dict(model, load_file(str(checkpoint / "adapter" / "adapter_model.safetensors")))
+        saved = torch.load(checkpoint / "state.pt", weights_only=False)
+        opt.load_state_dict(saved.pop("optimiser"))
+        schedule.load_state_dict(saved.pop("schedule"))
+        state.update(saved)
+        console.print(f"resumed at step {state['step']} of {total}")
+    if not state["history"]:
+        state["history"].append({"step": 0, "valid_loss": evaluate(model, loss_fn, valid_items, pad, batch_size)})
+        console.print(f"base model: validation reply loss {state['history'][-1]['valid_loss']:.3f}")
+    model.train()
+    with progress() as bar:
+        task = bar.add_task("training", total=total, completed=state["step"], info="")
+        while state["step"] < total:
+            epoch = state["step"] // steps_per_epoch
+            rng = random.Random(seed * 1000 + epoch)
+            texts = [prompt_text(w, persona) for w in windows(train, window, rng)]
+            items = encode(texts, tokenizer, persona, max_tokens)
+            order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + rng.random() * 40)
+            batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+            rng.shuffle(batches)
+            for batch in batches[state["step"] - epoch * steps_per_epoch:steps_per_epoch]:
+                started = time.perf_counter()
+                ids, mask, target = batch_of([items[i] for i in batch], pad)
+                loss, n = loss_fn(inner_model(model), ids, mask, target)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step(), schedule.step(), opt.zero_grad()
+                state["step"] += 1
+                tokens_per_s = int(mask.sum()) / (time.perf_counter() - started)
+                bar.update(task, advance=1, info=f"loss {float(loss):.3f} · {tokens_per_s:.0f} tok/s")
+                if state["step"] % save_every == 0:
+                    save_checkpoint(checkpoint, model, opt, schedule, state)
+            state["history"].append({"step": state["step"], "epoch": epoch + 1,
+                                     "valid_loss": evaluate(model, loss_fn, valid_items, pad, batch_size)})
+            console.print(f"epoch {epoch + 1}: validation reply loss {state['history'][-1]['valid_loss']:.3f}")
+            save_checkpoint(checkpoint, model, opt, schedule, state)
+    write_adapter(model, out, state, dict(rank=rank, lr=lr, epochs=epochs, window=window, split=split,
+                                         batch_size=batch_size, max_tokens=max_tokens, seed=seed))
+
+
+def write_adapter(model, out: Path, state: dict, recipe: dict) -> None:
+    """The adapter in fp16 with what the agent needs to know to use it (`ADAPTER_INFO`)."""
+    from peft import get_peft_model_state_dict
+    from safetensors.torch import save_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    weights = {k: v.to(torch.float16).contiguous() for k, v in get_peft_model_state_dict(model).items()}
+    save_file(weights, str(out / "adapter_model.safetensors"))
+    model.peft_config["default"].save_pretrained(str(out))
+    info = {"base": "packaged:gemma-3-270m", "prompt": "transcript", "examples": False,
+            "recipe": recipe, "validation_reply_loss": state["history"]}
+    (out / ADAPTER_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    console.print(f"adapter written to {out}")
+
+
+if __name__ == "__main__":
+    typer.run(main)
