@@ -36,6 +36,7 @@ from agent.errors import InputError
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
+from agent.reply_checks import sentences as split_sentences
 from agent.respond import ReplyWriter
 from agent.safety import CRISIS_LINES, CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response, with_lines
 from agent.response_policy import ResponsePolicy
@@ -210,12 +211,12 @@ def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[],
             say(sentence)
     if not speaking:
         return {"reply": reply}
-    spoken_text, final = " ".join(said), " ".join(reply.split())
-    if not final.startswith(" ".join(spoken_text.split())):  # rewritten after streaming: `speak` says it whole
-        return {"reply": reply}
-    remainder = final[len(" ".join(spoken_text.split())):].strip()
-    if remainder:  # the last sentence, or what cleaning kept of the unfinished tail
-        say(remainder)
+    spoken_text, final = " ".join(" ".join(said).split()), " ".join(reply.split())
+    if not final.startswith(spoken_text):  # rewritten after a sentence was said: say the new reply
+        for sentence in split_sentences(final):
+            say(sentence)
+    elif final[len(spoken_text):].strip():  # the last sentence, or what cleaning kept of the tail
+        say(final[len(spoken_text):].strip())
     return {"reply": reply, "reply_audio": Audio.concat(spoken, pause_s=0.12) if spoken else None}
 
 

@@ -295,3 +295,24 @@ def test_live_session_hears_turns_speaks_and_stops_when_interrupted(agent, said,
     assert fake.log.index("stop") > fake.log.index("user interrupts")  # barge-in cut the playback
     assert any("interrupted" in s for s in statuses)
     assert sum(isinstance(e, ReplyEvent) for e in events) == 2
+
+
+def test_a_reply_rewritten_after_a_sentence_was_said_is_said_too(tmp_path):
+    """The live reply passes its first sentence, then loops: the checked replacement is spoken too,
+    as AudioChunks, so a voice session never goes silent."""
+    from loopback_llm import base_url, start
+
+    looping = "That sounds so hard. ok ok ok ok ok ok ok ok ok ok."
+    with start(lambda index, messages: looping if index < 20 else REPLY) as server:
+        settings = Settings.load(llm={"backend": "openai", "base_url": base_url(server), "model": "m"},
+                                 data_dir=str(tmp_path / "data"))
+        agent = EmpatheticAgent.from_settings(settings)
+        try:
+            events = list(agent.stream(text=SAID, user_id="u", session_id="rw", voice=True))
+        finally:
+            agent.close()
+    chunks = [e for e in events if isinstance(e, AudioChunk)]
+    assert [c.sentence for c in chunks] == ["That sounds so hard.", "I am really sorry about your job.",
+                                            "That sounds hard, do you want to talk about it?"]
+    reply = events[-1].reply
+    assert reply.text == REPLY and reply.audio.duration >= sum(c.audio.duration for c in chunks)
