@@ -69,6 +69,8 @@ class ConversationReport:
     #: replies left out); acknowledges_cause: of those turns with a cause; crisis_protocol: of all turns
     seconds_p50: float
     examples: dict[str, dict[str, str]]  # failure -> message, reply
+    #: every turn: conversation, message, reply (the crisis protocol's fixed reply as such), failures
+    replies: list[dict] = field(default_factory=list)
 
     def __rich__(self) -> Table:
         table = Table(title=f"{self.name}: {self.turns} replies, {self.seconds_p50:.2f} s a turn (p50)",
@@ -144,5 +146,7 @@ def evaluate_conversations(agent, path: Path) -> ConversationReport:
     first = next((t for t in every if t.protocol), None)
     if first:
         examples["crisis_protocol"] = {"message": first.message, "reply": "(the crisis protocol's fixed reply)"}
+    replies = [{"conversation": t.conversation, "message": t.message, "reply": t.reply, "protocol": t.protocol,
+                "failures": t.failures} for t in every]
     return ConversationReport(f"conversations {Path(path).name}", len(every), rates,
-                              statistics.median(t.seconds for t in every), examples)
+                              statistics.median(t.seconds for t in every), examples, replies)

@@ -28,7 +28,6 @@ from perception.emotions import EMOTIONS
 from perception.text import TextEmotionRecognizer
 
 CAUSE_WEIGHT = 0.5
-RELEVANCE_WEIGHT = 0.5
 MAX_SENTENCES = 2
 
 
@@ -71,18 +70,12 @@ class ReplyWriter:
             prefix=prefix)
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
-        """Target-emotion probability (own recognizer) + how much of the cause it mentions +
-        how close it stays to what the user said (sentence-embedding cosine, when available)."""
+        """Target-emotion probability (own recognizer) + how much of the cause it mentions."""
         probs = self.recognizer.probabilities(candidates)[:, EMOTIONS.index(p.response_emotion)]
         cause = content_words(p.cause or "")
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
                             for c in candidates])
-        relevance = np.zeros(len(candidates))
-        encoder = getattr(self.recognizer, "encoder", None)
-        if encoder is not None:
-            vectors = encoder.encode([p.user_text, *candidates])
-            relevance = vectors[1:] @ vectors[0]
-        return probs + CAUSE_WEIGHT * mention + RELEVANCE_WEIGHT * relevance
+        return probs + CAUSE_WEIGHT * mention
 
     def _so_far(self, p: PromptInput) -> str:
         # (without a trailing new line: it would merge with the next one into another token)

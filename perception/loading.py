@@ -84,10 +84,6 @@ class Lazy(Generic[T]):
                     self._value = self._load()
         return self._value
 
-    @property
-    def loaded(self) -> bool:
-        return self._value is not None
-
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)

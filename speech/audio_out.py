@@ -3,7 +3,6 @@ backend shares (gain with headroom, pitch shift by resampling)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -22,12 +21,6 @@ class Audio:
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate
 
-    def wav_bytes(self) -> bytes:
-        import soundfile as sf
-
-        buffer = io.BytesIO()
-        sf.write(buffer, self.samples, self.sample_rate, format="WAV", subtype="PCM_16")
-        return buffer.getvalue()
 
     def save(self, path) -> None:
         import soundfile as sf

@@ -71,10 +71,6 @@ class Microphone:
         except queue.Empty:
             return None
 
-    def drain(self) -> None:
-        while not self.blocks.empty():
-            self.blocks.get_nowait()
-
 
 class Player:
     """Plays queued `Audio` in a background thread; `stop()` cuts it off at once (barge-in)."""

@@ -10,7 +10,7 @@ from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn, transcript_prompt
 from perception.loading import ModelLoadError
 from training.reply_data import Exchange, exchanges_of, prompt_text, rebuild, reply_spans, windows
-from training.train_reply_model import ReplyLoss, batch_of, encode, inner_model, with_lora, write_adapter
+from training.train_reply_model import ReplyLoss, batch_of, encode, learned, inner_model, with_lora, write_adapter
 
 
 def test_a_conversation_is_rebuilt_from_lines_that_keep_four_turns():
@@ -71,6 +71,9 @@ def test_only_reply_tokens_are_targets_and_the_loss_matches_the_full_output_laye
     [(ids, target)] = encode([text], tokenizer, Persona(), max_tokens=10_000)
     said = tokenizer.decode([i for i, t in zip(ids, target) if t])
     assert said == " That sounds hard.\n I am here for you.\n"
+    window[1] = Exchange("my dog is sick", "I am here for you.", "Self-disclosure")
+    [(_, first_only)] = encode([text], tokenizer, Persona(), 10_000, [learned(window)])
+    assert tokenizer.decode([i for i, t in zip(ids, first_only) if t]) == " That sounds hard.\n"
     every = list(range(model.get_output_embeddings().weight.shape[0]))
     loss_fn = ReplyLoss(model, every)
     peft_model = with_lora(model, rank=2)

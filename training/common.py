@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Iterator, Sequence
+from typing import Sequence
 
 import numpy as np
 import torch
@@ -99,8 +99,3 @@ def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int 
         if inside.any():
             ece += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
     return float(ece)
-
-
-def batches_of(items: Sequence, size: int) -> Iterator[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

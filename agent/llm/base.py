@@ -17,10 +17,11 @@ class LLMError(RuntimeError):
 
 @dataclass(frozen=True)
 class GenerationOptions:
-    max_new_tokens: int = 48
-    temperature: float = 0.8
+    # (the defaults of `agent.settings.LLMSection`, which the agent passes on)
+    max_new_tokens: int = 40
+    temperature: float = 0.6
     top_p: float = 0.9
-    repetition_penalty: float = 1.3
+    repetition_penalty: float = 1.05
     num_candidates: int = 1
     stop: tuple[str, ...] = ()
     seed: int | None = None
