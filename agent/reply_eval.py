@@ -3,8 +3,8 @@
 Each supporter turn of the chosen part of ESConv (`agent/esconv.py`) whose turn before it is the
 seeker's is answered through the real turn (perception, causes, response emotion, prompt, the LLM the
 settings name): the conversation before it is put into a fresh session of a throwaway database as
-earlier turns (seeker messages as the user's, supporter messages as the agent's, the user's feeling
-read by the text model), and the seeker's last message is the new turn. Supporter turns that follow
+earlier turns (seeker messages as the user's, supporter messages as the agent's, labelled as the turn
+would have stored them: `seed_session`), and the seeker's last message is the new turn. Supporter turns that follow
 another supporter turn have no user message to answer and are counted as skipped. The replies are
 scored against the real supporter's with the ESConv authors' definitions (`agent/reply_metrics.py`).
 """
@@ -20,7 +20,7 @@ from rich.table import Table
 from agent.esconv import EsconvTurn, part_of, read_esconv
 from agent.reply_metrics import reply_scores
 from memory import TurnRecord
-from perception.emotions import VAD, UserAffect
+from perception.emotions import UserAffect
 
 EVAL_USER = "esconv"
 
@@ -72,18 +72,30 @@ def exchanges(context: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], st
 
 
 def seed_session(agent, session: str, pairs: list[tuple[str, str]]) -> None:
-    """The conversation so far as stored turns of `session`, each message read by the text model."""
+    """The conversation so far as stored turns of `session`, labelled as the turn would have stored
+    them: each message's feeling read by the text model with the turns before it, its cause found by
+    the cause extractor, and the supporter reply's own emotion as the response emotion."""
     if not pairs:
         return
+    from perception.cause import CauseExtractor
+    from perception.emotions import Cause
     from perception.text import TextEmotionRecognizer
 
-    recognizer = TextEmotionRecognizer.load(agent.settings.text.model, agent.settings.device)  # shared
-    readings = recognizer.predict([message for message, _ in pairs])
-    for (message, reply), reading in zip(pairs, readings):
+    settings = agent.settings
+    recognizer = TextEmotionRecognizer.load(settings.text.model, settings.device)  # shared
+    extractor = CauseExtractor.load(settings.cause.model, settings.device, settings.cause.context_turns)
+    context: list[tuple[str, str]] = []
+    for message, reply in pairs:
+        reading = recognizer.predict([message], [context], ["user"])[0]
+        utterances, speakers = [t for _, t in context] + [message], [s for s, _ in context] + ["user"]
+        causes: list[Cause] = extractor.extract(utterances, len(utterances) - 1, emotion=reading.label,
+                                                max_causes=1, speakers=speakers)
+        answered = recognizer.predict([reply])[0]
         agent.store.save_turn(TurnRecord(
             user_id=EVAL_USER, session_id=session, user_text=message,
-            affect=UserAffect(reading, {"text": reading}), causes=[], response_emotion="neutral",
-            response_vad=VAD(0.0, 0.0, 0.0), response_intensity=0.0, reply_text=reply))
+            affect=UserAffect(reading, {"text": reading}), causes=causes, response_emotion=answered.label,
+            response_vad=answered.vad, response_intensity=0.5, reply_text=reply))
+        context += [("user", message), ("agent", reply)]
 
 
 def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validation",

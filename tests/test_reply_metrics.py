@@ -85,6 +85,8 @@ def test_eval_replies_answers_esconv_seekers_through_the_real_turn(tmp_path):
         second_turn = agent.history("esconv", "esconv-0-3-1")
         assert [t.user_text for t in second_turn] == ["I lost my job today.", "They closed the store."]
         assert second_turn[0].reply_text == "Oh no, what happened?"  # the supporter's words, not generated
+        first = second_turn[0]  # labelled as the turn would have stored it
+        assert first.affect.fused.label != "neutral" and first.causes and "job" in first.causes[0].text
         with pytest.raises(ValueError, match="unknown part 'test'"):
             evaluate_esconv_replies(agent, data, "dev", part="test")
         with pytest.raises(FileNotFoundError, match="no ESConv split 'nosuch'"):
