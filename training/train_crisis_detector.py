@@ -37,8 +37,8 @@ import typer
 from rich.console import Console
 
 from agent.crisis_eval import evaluate_crisis
-from agent.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_hyperboles,
-                            read_meld, read_reccon, reccon_utterances)
+from agent.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_goemotions,
+                            read_hyperboles, read_meld, read_reccon, reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, pattern_words
 from perception.encoder import PACKAGED_MINILM
@@ -54,13 +54,15 @@ class TrainingPool:
     """Every source, read once; `epoch()` draws one epoch's messages."""
 
     def __init__(self, data: Path, tweet_sample: int, ed_sample: int, chat_sample: int, written_repeats: int,
-                 context_share: float, limit: int = 0, dialogue_sample: int = 0):
+                 context_share: float, limit: int = 0, dialogue_sample: int = 0, casual_sample: int = 0):
         self.tweets = read_crisis_csv(data / "text" / "crisis" / "suicidal_tweets_train.csv")
         self.figures = [CrisisMessage(t, 0) for t in read_hyperboles(data)]
         self.ed = [t for t, _ in read_ed_situations(data, "train")]
         self.chat = sorted({u.text for u in read_meld(data, "train")})
         self.dialogue = everyday_dialogue(data) if dialogue_sample else []
         self.dialogue_sample = min(dialogue_sample, len(self.dialogue))
+        self.casual = casual_comments(data) if casual_sample else []
+        self.casual_sample = min(casual_sample, len(self.casual))
         self.written = read_crisis_csv(WRITTEN / "written_train.csv") + read_crisis_csv(WRITTEN / "context_train.csv")
         if limit:
             self.tweets, self.figures, self.written = self.tweets[:limit], self.figures[:limit], self.written[:limit]
@@ -69,7 +71,8 @@ class TrainingPool:
         self.repeats, self.context_share = written_repeats, context_share
         console.print(f"training on {self.tweet_sample} of {len(self.tweets)} posts, {len(self.figures)} "
                       f"hyperboles and paraphrases, {self.ed_sample} ED situations, {self.chat_sample} MELD "
-                      f"lines, {self.dialogue_sample} DailyDialog lines and {len(self.written)} "
+                      f"lines, {self.dialogue_sample} DailyDialog lines, {self.casual_sample} GoEmotions comments and "
+                      f"{len(self.written)} "
                       f"written examples x {written_repeats} an epoch")
 
     def epoch(self, rng: random.Random) -> list[CrisisMessage]:
@@ -77,7 +80,8 @@ class TrainingPool:
         chat = [self.with_context(CrisisMessage(t, 0), rng) for t in rng.sample(self.chat, self.chat_sample)]
         written = [self.with_context(m, rng) for _ in range(self.repeats) for m in self.written]
         dialogue = rng.sample(self.dialogue, self.dialogue_sample)
-        return rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + dialogue + written
+        casual = [CrisisMessage(t, 0) for t in rng.sample(self.casual, self.casual_sample)]
+        return rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + dialogue + casual + written
 
     def with_context(self, message: CrisisMessage, rng: random.Random) -> CrisisMessage:
         """A single message, at the rate `context_share`, with 1-3 everyday ED situations before it."""
@@ -94,6 +98,12 @@ def everyday_dialogue(data: Path) -> list[CrisisMessage]:
         earlier = [text for speaker, text in message.context if speaker == message.speaker][-3:]
         out.append(CrisisMessage(message.text, 0, "everyday_dialogue", earlier))
     return out
+
+
+def casual_comments(data: Path) -> list[str]:
+    """GoEmotions train comments (Reddit: casual, lower-case, everyday) as everyday negatives, those
+    the explicit risk patterns match left out (a joke "kms" must not teach that the words are safe)."""
+    return sorted({u.text for u in read_goemotions(data, "train") if pattern_words(u.text) is None})
 
 
 def encode(tokenizer, messages: list[CrisisMessage], context_turns: int, max_length: int) -> list[dict]:
@@ -133,6 +143,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          epochs: int = 3, tweet_sample: int = 400, ed_sample: int = 1200, chat_sample: int = 2000,
          dialogue_sample: int = typer.Option(0, help="DailyDialog lines (RECCON-DD train) an epoch, with the "
                                                       "speaker's earlier lines, as everyday negatives"),
+         casual_sample: int = typer.Option(0, help="GoEmotions comments an epoch as everyday negatives"),
          written_repeats: int = 4,
          context_share: float = 0.3, context_turns: int = 3, max_length: int = 128,
          batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3, rank: int = 8,
@@ -142,7 +153,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          limit: int = typer.Option(0, help="use only N examples per source (tests)")) -> None:
     rng, base, tokenizer = start(threads, seed)
     pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit,
-                        dialogue_sample)
+                        dialogue_sample, casual_sample)
     config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
               "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment"}
     model = AdaptedEncoder.new(base, {"risk": 1}, config, rank=rank, alpha=2 * rank)
@@ -177,6 +188,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
     model.save(out, **{**config, "threshold": best["threshold"]},
                training={"epochs": epochs, "best_epoch": best["epoch"] + 1, "tweet_sample": tweet_sample,
                          "ed_sample": ed_sample, "chat_sample": chat_sample, "dialogue_sample": dialogue_sample,
+                         "casual_sample": casual_sample,
                          "written_repeats": written_repeats,
                          "context_share": context_share, "lr": lr, "head_lr": head_lr, "rank": rank,
                          "batch_size": batch_size, "recall_on_tune": recall, "seed": seed})
