@@ -7,7 +7,8 @@ contradicts, copies the user, repeats an earlier reply, off-topic, its emotion (
 text model) on the other side of valence from the chosen response emotion, acknowledges the cause
 (of the turns that have one), asks something; and the latency of the turn. Turns answered with the
 crisis protocol's fixed reply are counted apart (a false alarm on everyday talk) and not checked as
-replies. One example of each failure is kept for the report.
+replies. A turn the LLM gives no usable reply for (the person would see an error) counts as
+`no_reply`. One example of each failure is kept for the report.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from rich.table import Table
 
 from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, contradicts, copies_user, repeats,
                                 speaks_as_user)
+from agent.llm import LLMError
 from agent.safety import CRISIS_LINES, CRISIS_REPLY
 from perception.emotions import VAD
 
-FAILURES = ("speaks_as_user", "contradicts", "copies_user", "repeats", "off_topic", "emotion_disagrees")
+FAILURES = ("no_reply", "speaks_as_user", "contradicts", "copies_user", "repeats", "off_topic",
+            "emotion_disagrees")
 
 
 def read_conversations(path: Path) -> list[tuple[str, list[str]]]:
@@ -90,7 +93,12 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
         replies: list[str] = []
         for n, message in enumerate(messages):
             started = time.perf_counter()
-            reply = agent.respond(text=message, user_id="conversations", session_id=f"conversation-{cid}")
+            try:
+                reply = agent.respond(text=message, user_id="conversations", session_id=f"conversation-{cid}")
+            except LLMError as exc:  # the person would get an error instead of a reply: count it, go on
+                checked.append(CheckedTurn(cid, message, f"(no reply: {exc})", "neutral", None,
+                                           time.perf_counter() - started, failures=["no_reply"]))
+                continue
             written = reply.text.replace(CRISIS_LINES, "").strip()  # the lines a careful turn appends
             turn = CheckedTurn(cid, message, written, reply.emotion,
                                reply.causes[0].text if reply.causes else None, time.perf_counter() - started,
@@ -114,7 +122,7 @@ def add_model_checks(checked: list[CheckedTurn], settings) -> None:
     from perception.encoder import SentenceEncoder
     from perception.text import TextEmotionRecognizer
 
-    checked = [t for t in checked if not t.protocol]
+    checked = [t for t in checked if not t.protocol and "no_reply" not in t.failures]
     if not checked:
         return
     encoder = SentenceEncoder.load(device=settings.device)

@@ -91,3 +91,26 @@ def test_reply_failure_names_what_a_reader_rejects_at_once():
     assert reply_failure("She was twelve.", "She was only fifteen?") == "contradicts the user"
     assert reply_failure("ok", "Tell me more.", [], ["Tell me more!"]) == "repeats an earlier reply"
     assert reply_failure("I got laid off today.", "I'm so sorry you lost your job. How are you?") is None
+
+
+def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
+    """The loopback LLM (a test fake at the edge) only ever says the user's words back."""
+    import json
+
+    from loopback_llm import base_url, start
+
+    from agent.conversation_eval import evaluate_conversations
+    from agent.sdk import EmpatheticAgent
+    from agent.settings import Settings
+
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps([{"id": "a", "turns": ["my sister is coming to town next month", "i cant wait"]}]))
+    with start(lambda index, messages: messages[-1]["content"]) as server:
+        agent = EmpatheticAgent.from_settings(Settings.load(
+            llm={"backend": "openai", "base_url": base_url(server), "model": "m"}, memory={"url": "sqlite://"}))
+        try:
+            report = evaluate_conversations(agent, path)
+        finally:
+            agent.close()
+    assert report.turns == 2 and report.rates["no_reply"] == 1.0
+    assert report.replies[0]["reply"].startswith("(no reply: the LLM gave no usable reply")
