@@ -131,14 +131,26 @@ def asks(reply: str) -> bool:
     return "?" in reply
 
 
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|www\.\S+|\b\d{3}[\s.-]?\d{3}[\s.-]?\d{4}\b")
+
+
+def invents_contact(message: str, reply: str) -> bool:
+    """An e-mail address, web address or phone number the user did not give (a small model makes
+    them up; the agent never hands out contact details it cannot vouch for)."""
+    return any(found not in message for found in _CONTACT.findall(reply))
+
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
-    said, or repeats an earlier reply), or None: what `agent.respond.ReplyWriter` never sends."""
+    said, repeats an earlier reply, or makes up contact details), or None: what
+    `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
     if contradicts(message, reply, list(earlier_messages)):
         return "contradicts the user"
     if repeats(reply, list(earlier_replies)):
         return "repeats an earlier reply"
+    if invents_contact(message, reply):
+        return "invents contact details"
     return None

@@ -91,6 +91,8 @@ def test_reply_failure_names_what_a_reader_rejects_at_once():
     assert reply_failure("She was twelve.", "She was only fifteen?") == "contradicts the user"
     assert reply_failure("ok", "Tell me more.", [], ["Tell me more!"]) == "repeats an earlier reply"
     assert reply_failure("I got laid off today.", "I'm so sorry you lost your job. How are you?") is None
+    assert reply_failure("ugh", "You can reach me at sam@example.com or 203-487-5110.") == "invents contact details"
+    assert reply_failure("my number is 555 123 4567", "Is 555 123 4567 the best way to reach you?") is None
 
 
 def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
