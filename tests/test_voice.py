@@ -27,24 +27,31 @@ REPLY = "I am really sorry about your job. That sounds hard, do you want to talk
 SAID = "I lost my job today and I feel terrible."
 
 
+#: What the fake says when it has said REPLY before in the conversation (the agent never repeats a reply).
+REPLY_AGAIN = "I hear you. What worries you most about it right now?"
+
+
 class CannedChatServer(BaseHTTPRequestHandler):
-    """Test fake: answers every chat completion (plain or streamed) with REPLY."""
+    """Test fake: answers every chat completion (plain or streamed) with REPLY, or REPLY_AGAIN when
+    REPLY is already among the conversation's assistant messages."""
 
     def log_message(self, *args):
         pass
 
     def do_POST(self):  # noqa: N802
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        said_before = any(m.get("role") == "assistant" and m.get("content") == REPLY for m in body["messages"])
+        text = REPLY_AGAIN if said_before else REPLY
         if body.get("stream"):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            for i in range(0, len(REPLY), 8):
-                event = {"choices": [{"index": 0, "delta": {"content": REPLY[i:i + 8]}}]}
+            for i in range(0, len(text), 8):
+                event = {"choices": [{"index": 0, "delta": {"content": text[i:i + 8]}}]}
                 self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
             self.wfile.write(b"data: [DONE]\n\n")
             return
-        choices = [{"index": i, "message": {"role": "assistant", "content": REPLY}, "finish_reason": "stop"}
+        choices = [{"index": i, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
                    for i in range(body.get("n", 1))]
         data = json.dumps({"choices": choices}).encode()
         self.send_response(200)
