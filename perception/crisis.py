@@ -7,7 +7,10 @@ Two readers; either one flags a message:
   risk head, so that paraphrases nobody listed ("I don't want to be around anymore", "I swallowed a
   lot of pills an hour ago") are caught. Its threshold was set for recall first: a false alarm costs
   one careful reply, a miss can cost a life.
-* **patterns** (`PATTERNS`): explicit phrasings, a safety net under the classifier.
+* **patterns** (`PATTERNS`): explicit phrasings, a safety net under the classifier. A pattern flags
+  a message unless the classifier is all but sure it is not a crisis (score below `pattern_floor`,
+  a quarter of the threshold): "an essay on suicide prevention", "my grandpa died by suicide", "one
+  year self harm free today", "that curry was so spicy I thought I was going to die".
 
 The classifier reads the message with the user's recent messages as a second segment, the way the
 text-emotion model reads its context: risk that builds over turns ("I've said goodbye to everyone"
@@ -63,7 +66,7 @@ class RiskReading:
 
     score: float  # the classifier's risk probability for the message read with its context
     classified: bool  # the score reached the classifier's threshold
-    words: str | None = None  # the words an explicit pattern matched
+    words: str | None = None  # the words an explicit pattern matched (unless the classifier ruled it out)
 
     @property
     def at_risk(self) -> bool:
@@ -78,6 +81,8 @@ class RiskReading:
 
 
 SETTINGS = ("threshold", "context_turns", "max_length")
+#: Older detector folders have no `pattern_floor`: there every pattern match flags.
+DEFAULT_PATTERN_FLOOR = 0.0
 
 
 class CrisisDetector:
@@ -112,6 +117,7 @@ class CrisisDetector:
         self.max_length = int(settings["max_length"])
         self.threshold = float(settings["threshold"])
         self.context_turns = int(settings["context_turns"])
+        self.pattern_floor = float(settings.get("pattern_floor", DEFAULT_PATTERN_FLOOR))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
 
     @classmethod
@@ -159,4 +165,5 @@ class CrisisDetector:
         """Risk in `text`, the user's message, read with `earlier`: the user's previous messages in
         this conversation, oldest first (the last `context_turns` are used)."""
         score = float(self.scores([text], [earlier or []])[0])
-        return RiskReading(score=score, classified=score >= self.threshold, words=pattern_words(text))
+        words = pattern_words(text) if score >= self.pattern_floor else None
+        return RiskReading(score=score, classified=score >= self.threshold, words=words)

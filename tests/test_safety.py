@@ -59,6 +59,19 @@ def test_figures_of_speech_and_plain_sadness_are_not_a_crisis(text, detector):
     assert not detector.read(text).at_risk
 
 
+#: Explicit words about someone else, the news or a recovery: the classifier rules the pattern out.
+ABOUT_NOT_ME = ["I'm writing an essay on suicide prevention programs in schools, can you help me?",
+                "It's been 5 years since my mom died by suicide. Today I'm visiting her grave.",
+                "just heard that singer died, apparently it was an overdose. so sad"]
+
+
+@pytest.mark.parametrize("text", ABOUT_NOT_ME)
+def test_a_pattern_does_not_flag_what_the_classifier_is_sure_is_no_crisis(text, detector):
+    reading = detector.read(text)
+    assert pattern_words(text) and reading.score < detector.pattern_floor
+    assert not reading.at_risk and reading.words is None
+
+
 #: What people type in any chat: never a crisis, alone or after a sad turn.
 EVERYDAY = ["hi", "ok thanks", "thank you", "bye", "idk", "thanks for listening", "goodnight", "lol",
             "see you tomorrow", "tell me a joke", "I got the scholarship I applied for!",

@@ -123,6 +123,7 @@ def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, int]:
     scores = detector.scores([m.text for m in messages], [m.earlier for m in messages])
     risk = np.array([m.label == 1 for m in messages])
     by_pattern = np.array([pattern_words(m.text) is not None for m in messages])
+    by_pattern &= scores >= detector.pattern_floor
     # risk messages the patterns miss, the classifier must reach; it may leave out the allowed misses
     needed = np.sort(scores[risk & ~by_pattern])
     allowed = int(np.floor((1 - recall) * risk.sum()))
@@ -148,6 +149,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          context_share: float = 0.3, context_turns: int = 3, max_length: int = 128,
          batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3, rank: int = 8,
          recall: float = typer.Option(0.98, help="recall kept on the tune sets' risk messages"),
+         pattern_floor: float = typer.Option(0.001, help="a pattern match flags a message only when the "
+                                                         "classifier's score reaches this"),
          checkpoint: Path = typer.Option(Path.home() / ".cache" / "empathica" / "crisis-train.pt"),
          seed: int = 0, threads: int = 2,
          limit: int = typer.Option(0, help="use only N examples per source (tests)")) -> None:
@@ -155,7 +158,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
     pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit,
                         dialogue_sample, casual_sample)
     config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
-              "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment"}
+              "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment",
+              "pattern_floor": pattern_floor}
     model = AdaptedEncoder.new(base, {"risk": 1}, config, rank=rank, alpha=2 * rank)
     steps = (len(pool.epoch(random.Random(seed))) + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps * epochs, lr, head_lr)
