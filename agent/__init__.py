@@ -3,15 +3,23 @@
     from agent import EmpatheticAgent
     agent = EmpatheticAgent.from_profile("offline")
     reply = agent.respond(text="I failed my exam", user_id="u1", session_id="s1")
+
+The names below load on first use (PEP 562): `import agent.settings` or `empathica forget` load no
+model code.
 """
 
-from agent.persona import Big5, Persona, PersonaError
-from agent.sdk import (AudioChunk, EmpatheticAgent, InputError, PerceptionEvent, Reply, ReplyEvent,
-                       StreamEvent, TextDelta)
-from agent.settings import ProfileError, Settings
-from agent.transition import EmotionTransition, ResponseEmotion
-from memory import StoreError  # what a turn raises when the database is locked, gone or unreadable
+from importlib import import_module
 
-__all__ = ["EmpatheticAgent", "AudioChunk", "Persona", "Big5", "PersonaError", "Reply", "InputError",
-           "PerceptionEvent", "TextDelta", "ReplyEvent", "StreamEvent", "Settings", "ProfileError",
-           "EmotionTransition", "ResponseEmotion", "StoreError"]
+_EXPORTS = {**dict.fromkeys(["Big5", "Persona", "PersonaError"], "agent.persona"),
+            **dict.fromkeys(["EmpatheticAgent", "AudioChunk", "InputError", "PerceptionEvent", "Reply",
+                             "ReplyEvent", "StreamEvent", "TextDelta"], "agent.sdk"),
+            **dict.fromkeys(["Settings", "ProfileError"], "agent.settings"),
+            **dict.fromkeys(["EmotionTransition", "ResponseEmotion"], "agent.transition"),
+            "StoreError": "memory"}  # what a turn raises when the database is locked, gone or unreadable
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'agent' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

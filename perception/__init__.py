@@ -1,14 +1,19 @@
-"""How the user feels and why: the label space, recognizers per modality, fusion, emotion causes."""
+"""How the user feels and why: the label space, recognizers per modality, fusion, emotion causes.
 
-from perception.cause import CauseExtractor
-from perception.emotions import (EMOTIONS, VAD, VAD_ANCHORS, Cause, EmotionEstimate, UserAffect,
-                                 nearest_emotion)
-from perception.face import FaceEmotionRecognizer
-from perception.fusion import fuse
-from perception.loading import ModelLoadError
-from perception.speech_emotion import SpeechEmotionRecognizer
-from perception.text import TextEmotionRecognizer
+The names below load on first use (PEP 562), so `import perception.defaults` costs nothing.
+"""
 
-__all__ = ["EMOTIONS", "VAD", "VAD_ANCHORS", "Cause", "EmotionEstimate", "UserAffect",
-           "nearest_emotion", "fuse", "ModelLoadError", "TextEmotionRecognizer", "CauseExtractor",
-           "SpeechEmotionRecognizer", "FaceEmotionRecognizer"]
+from importlib import import_module
+
+_EXPORTS = {**dict.fromkeys(["EMOTIONS", "VAD", "VAD_ANCHORS", "Cause", "EmotionEstimate", "UserAffect",
+                             "nearest_emotion"], "perception.emotions"),
+            "fuse": "perception.fusion", "ModelLoadError": "perception.loading",
+            "TextEmotionRecognizer": "perception.text", "CauseExtractor": "perception.cause",
+            "SpeechEmotionRecognizer": "perception.speech_emotion", "FaceEmotionRecognizer": "perception.face"}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'perception' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

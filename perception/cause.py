@@ -24,7 +24,7 @@ from perception.emotions import EMOTIONS, Cause
 from perception.loading import ModelLoadError, resolve_device, shared_model
 
 #: The cause model shipped in this package.
-PACKAGED_CAUSE = "packaged:emotion-cause"
+from perception.defaults import PACKAGED_CAUSE
 PACKAGED_CAUSE_DIR = Path(__file__).parent / "models" / "emotion_cause"
 MAX_SPAN_TOKENS = 30
 

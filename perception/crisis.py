@@ -31,7 +31,7 @@ from perception.text import encode_with_context
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 
 #: The crisis detector shipped in this package (model card: perception/models/crisis/).
-PACKAGED_CRISIS = "packaged:crisis"
+from perception.defaults import PACKAGED_CRISIS
 PACKAGED_CRISIS_DIR = Path(__file__).parent / "models" / "crisis"
 
 _SELF = r"my ?self"

@@ -22,7 +22,7 @@ from perception.emotions import EmotionEstimate
 from perception.images import ImageInput, load_image
 from perception.loading import resolve_device, shared_model
 
-PACKAGED_FACE = "packaged:mini-xception-fer2013"
+from perception.defaults import PACKAGED_FACE
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import numpy as np
 from perception.emotions import EMOTIONS, EmotionEstimate, UserAffect
 
 #: How much each modality is trusted, before its own confidence (settings may override).
-DEFAULT_RELIABILITY = {"text": 1.0, "speech": 0.7, "face": 0.8}
+from perception.defaults import DEFAULT_RELIABILITY
 
 
 def fuse(estimates: dict[str, EmotionEstimate],

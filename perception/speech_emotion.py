@@ -26,7 +26,7 @@ from perception.emotions import EMOTIONS, EmotionEstimate
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 
 #: The speech-emotion model shipped in this package.
-PACKAGED_SPEECH_EMOTION = "packaged:speech-emotion"
+from perception.defaults import PACKAGED_SPEECH_EMOTION
 PACKAGED_SPEECH_EMOTION_DIR = Path(__file__).parent / "models" / "speech_emotion"
 CONFIG_FILE = "model.json"
 WEIGHTS_FILE = "head.safetensors"

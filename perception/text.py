@@ -24,7 +24,7 @@ from perception.encoder import resolve_encoder_path
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 
 #: The text-emotion model shipped in this package (model card: perception/models/text_emotion/).
-PACKAGED_TEXT_EMOTION = "packaged:text-emotion"
+from perception.defaults import PACKAGED_TEXT_EMOTION
 PACKAGED_TEXT_EMOTION_DIR = Path(__file__).parent / "models" / "text_emotion"
 
 #: Other data sets' label names mapped into `EMOTIONS`.

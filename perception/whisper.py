@@ -16,7 +16,7 @@ import numpy as np
 from perception.audio import SAMPLE_RATE
 from perception.loading import ModelLoadError, resolve_device, shared_model
 
-PACKAGED_WHISPER = "packaged:whisper-tiny.en"
+from perception.defaults import PACKAGED_WHISPER
 #: Whisper's encoder sees 30 s windows: 1500 frames of 20 ms.
 FRAMES_PER_SECOND = 50
 WINDOW_SECONDS = 30

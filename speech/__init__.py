@@ -1,9 +1,18 @@
 """Speech in and out: the transcriber (faster-whisper), voice activity and end of turn (Silero VAD),
-emotional TTS (Piper, Coqui), and the microphone/speaker session."""
+emotional TTS (Piper, Coqui), and the microphone/speaker session.
 
-from speech.audio_out import Audio
-from speech.synthesizer import PACKAGED_PIPER_VOICE, Synthesizer, TTSBackend, register_backend
-from speech.transcriber import Transcriber
-from speech import coqui_backend, piper_backend  # noqa: F401,E402  (register "coqui", "piper")
+The names below load on first use (PEP 562), so `import speech.defaults` costs nothing.
+"""
 
-__all__ = ["Audio", "Synthesizer", "Transcriber", "TTSBackend", "register_backend", "PACKAGED_PIPER_VOICE"]
+from importlib import import_module
+
+_EXPORTS = {"Audio": "speech.audio_out", "Synthesizer": "speech.synthesizer", "TTSBackend": "speech.synthesizer",
+            "register_backend": "speech.synthesizer", "Transcriber": "speech.transcriber",
+            "PACKAGED_PIPER_VOICE": "speech.defaults"}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'speech' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

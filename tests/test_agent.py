@@ -178,7 +178,7 @@ def test_the_voice_style_scales_how_much_emotion_the_voice_carries():
 
 
 def test_the_bench_times_streamed_turns_and_concurrent_sessions_without_leaks(agent):
-    from agent.load_bench import concurrent_sessions, streamed_turns
+    from agent.evaluation.load_bench import concurrent_sessions, streamed_turns
 
     streamed = streamed_turns(agent, 2)
     assert 0 < streamed["to_perception_s"]["p50"] <= streamed["to_whole_reply_s"]["p50"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.datasets import read_reccon, reccon_pairs
+from agent.evaluation.datasets import read_reccon, reccon_pairs
 from perception import CauseExtractor, TextEmotionRecognizer
 from perception.cause import PACKAGED_CAUSE_DIR, best_span, relation
 from perception.loading import ModelLoadError
@@ -99,7 +99,7 @@ def test_training_runs_on_a_tiny_slice(tiny_data, tmp_path):
 
 @pytest.mark.skipif(not (SHARED_DATA / "text" / "reccon").is_dir(), reason="needs ../shared/data")
 def test_shipped_weights_give_the_recorded_valid_figure():
-    from agent.evaluation import evaluate_cause
+    from agent.evaluation.model_eval import evaluate_cause
 
     recorded = json.loads((PACKAGED_CAUSE_DIR / "model.json").read_text())["metrics"]
     report = evaluate_cause(SHARED_DATA, "valid")

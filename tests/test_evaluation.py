@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from agent.datasets import read_goemotions, read_meld
-from agent.evaluation import cause_report, classification_report, span_scores
+from agent.evaluation.datasets import read_goemotions, read_meld
+from agent.evaluation.model_eval import cause_report, classification_report, span_scores
 
 
 def test_classification_report_known_answer():

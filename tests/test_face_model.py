@@ -115,8 +115,8 @@ def fake_fer(tmp_path) -> Path:
 
 
 def test_read_fer2013_and_evaluate_face_on_a_fake_folder(fake_fer):
-    from agent.datasets import read_fer2013
-    from agent.evaluation import evaluate_face
+    from agent.evaluation.datasets import read_fer2013
+    from agent.evaluation.model_eval import evaluate_face
 
     items = read_fer2013(fake_fer, "dev")
     assert len(items) == 14 and {i.label for i in items} == set(EMOTIONS)
@@ -129,7 +129,7 @@ def test_read_fer2013_and_evaluate_face_on_a_fake_folder(fake_fer):
 
 @pytest.mark.skipif(not (SHARED_DATA / "vision" / "fer2013" / "dev").is_dir(), reason="no ../shared/data")
 def test_shipped_model_reproduces_recorded_dev_accuracy():
-    from agent.evaluation import evaluate_face
+    from agent.evaluation.model_eval import evaluate_face
 
     recorded = json.loads((PACKAGED_FACE_MODEL_DIR / CONFIG_FILE).read_text())["dev"]["first_500"]
     report = evaluate_face(SHARED_DATA, "dev", limit=recorded["n"])

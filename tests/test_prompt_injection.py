@@ -1,4 +1,4 @@
-"""Prompt injection: the 24-attack suite (agent/injection_suite.py) through the real turn, and each
+"""Prompt injection: the 24-attack suite (agent/evaluation/injection_suite.py) through the real turn, and each
 defence layer alone.
 
 * Against the embedded offline LLM (Gemma 3 270M, the default profile).
@@ -20,7 +20,7 @@ from loopback_llm import base_url, start
 
 from agent import EmpatheticAgent, Persona, Settings
 from agent.injection import BOUNDARY_REPLY, defang, injection_signal, unsafe_output
-from agent.injection_suite import ATTACKS, VICTIM_MARKERS, run_injection_suite
+from agent.evaluation.injection_suite import ATTACKS, VICTIM_MARKERS, run_injection_suite
 from agent.prompt import PromptInput, PromptTurn, chat_messages, transcript_prompt
 
 ORDINARY = ["I lost my job today and I feel awful.", "My other friend said hi to me at the party.",

@@ -61,7 +61,7 @@ def test_a_hundred_concurrent_users_never_see_each_others_data(tiny_llm, tmp_pat
     """100 users talk at once through one agent; every reply's context holds only that user's words,
     and each user's stored history and affect profile hold only their own turns."""
     from agent import EmpatheticAgent, Settings
-    from agent.load_bench import concurrent_sessions
+    from agent.evaluation.load_bench import concurrent_sessions
 
     agent = EmpatheticAgent.from_settings(Settings.load(
         llm={"model": str(tiny_llm["base"]), "max_new_tokens": 8, "candidates": 2, "retries": 6},

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from agent.conversation_eval import read_conversations
+from agent.evaluation.conversations import read_conversations
 from agent.reply_checks import acknowledges_cause, asks, contradicts, copies_user, repeats, speaks_as_user
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
@@ -55,7 +55,7 @@ def test_a_bad_conversation_file_is_a_clear_error(tmp_path, content, message):
 
 def test_the_conversation_checks_run_through_the_real_turn(tmp_path):
     """Two short conversations through the packaged offline agent on a throwaway database."""
-    from agent.conversation_eval import FAILURES, evaluate_conversations
+    from agent.evaluation.conversations import FAILURES, evaluate_conversations
     from agent.sdk import EmpatheticAgent
     from agent.settings import Settings
 
@@ -101,7 +101,7 @@ def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
 
     from loopback_llm import base_url, start
 
-    from agent.conversation_eval import evaluate_conversations
+    from agent.evaluation.conversations import evaluate_conversations
     from agent.sdk import EmpatheticAgent
     from agent.settings import Settings
 

@@ -1,11 +1,11 @@
-"""ESConv reading and the reference-based reply metrics (agent/esconv.py, agent/reply_metrics.py)."""
+"""ESConv reading and the reference-based reply metrics (agent/evaluation/esconv.py, agent/evaluation/reply_metrics.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from agent.esconv import part_of, read_esconv
-from agent.reply_metrics import distinct, lcs_length, reply_scores, rouge_l, word_tokens
+from agent.evaluation.esconv import part_of, read_esconv
+from agent.evaluation.reply_metrics import distinct, lcs_length, reply_scores, rouge_l, word_tokens
 
 LINES = [  # two conversations in the authors' layout (written here)
     "1.0 0 0 I lost my job today.  EOS 1.0 1 1 [Questions] Oh no, what happened? ",
@@ -63,7 +63,7 @@ def test_the_metrics_follow_the_esconv_authors_definitions():
 
 
 def test_the_conversation_so_far_becomes_memory_and_the_seekers_last_words_the_turn():
-    from agent.reply_eval import exchanges
+    from agent.evaluation.replies import exchanges
 
     context = [("supporter", "Hello"), ("seeker", "Hi."), ("seeker", "I lost my job."),
                ("supporter", "Oh no."), ("supporter", "What happened?"), ("seeker", "They closed the store.")]
@@ -72,7 +72,7 @@ def test_the_conversation_so_far_becomes_memory_and_the_seekers_last_words_the_t
 
 def test_eval_replies_answers_esconv_seekers_through_the_real_turn(tmp_path):
     """The packaged offline agent on a throwaway database; two answerable supporter turns."""
-    from agent.reply_eval import evaluate_esconv_replies
+    from agent.evaluation.replies import evaluate_esconv_replies
     from agent.sdk import EmpatheticAgent
     from agent.settings import Settings
 

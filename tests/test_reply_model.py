@@ -4,7 +4,7 @@ random LM of conftest (a stand-in at the edge of the test), never the trained li
 import pytest
 import torch
 
-from agent.esconv import EsconvTurn
+from agent.evaluation.esconv import EsconvTurn
 from agent.llm.adapter import adapter_folder, adapter_info, merge_adapter
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn, transcript_prompt

@@ -8,7 +8,7 @@ import pytest
 
 from agent.persona import CALMEST, LIVELIEST, Big5
 from agent.persona import PRESETS as PERSONA_PRESETS
-from agent.response_eval import PREVIOUS, presets_differ
+from agent.evaluation.response import PREVIOUS, presets_differ
 from agent.response_policy import EMPATHIC_ANSWERS, MIN_INTENSITY, NO_JOY_FOR, ResponsePolicy, allowed_answers
 from agent.transition import EmotionTransition, personality_vad
 from perception.emotions import EMOTIONS, VAD
@@ -111,7 +111,7 @@ def test_emotional_everyday_messages_get_emotional_answers_from_every_preset():
     """`empathica eval response` on the project's everyday set, through the packaged text model.
     Measured 2026-12-03: 0.974-1.000 of 155 emotional messages answered non-neutrally; presets differ
     in 71 % of cells."""
-    from agent.response_eval import evaluate_response
+    from agent.evaluation.response import evaluate_response
     from agent.settings import Settings
 
     settings = Settings.load("offline")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.datasets import RAVDESS_EMOTIONS, parse_actors, read_ravdess
+from agent.evaluation.datasets import RAVDESS_EMOTIONS, parse_actors, read_ravdess
 from perception import EMOTIONS, SpeechEmotionRecognizer
 from perception.audio import AudioError
 from perception.loading import ModelLoadError
@@ -127,7 +127,7 @@ def test_read_ravdess_on_a_tiny_folder(tiny_ravdess, tmp_path):
 def test_evaluate_speech_on_a_tiny_folder(tiny_ravdess):
     from rich.console import Console
 
-    from agent.evaluation import evaluate_speech
+    from agent.evaluation.model_eval import evaluate_speech
 
     report = evaluate_speech(tiny_ravdess, [1, 2])
     assert report.n == 4 and 0 <= report.accuracy <= 1 and 0 <= report.macro_f1 <= 1
@@ -169,7 +169,7 @@ def test_the_shipped_model_reproduces_its_dev_accuracy():
     all four (actors 17-20, ~70 s here) with EMPATHICA_SLOW_TESTS=1."""
     import os
 
-    from agent.evaluation import evaluate_speech
+    from agent.evaluation.model_eval import evaluate_speech
 
     config = json.loads((PACKAGED_SPEECH_EMOTION_DIR / "model.json").read_text())
     actor = 20

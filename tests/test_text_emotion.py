@@ -86,7 +86,7 @@ def test_shipped_model_has_a_model_card_and_is_small():
 def test_everyday_emotional_messages_are_not_read_as_neutral():
     """The project's own everyday messages (training/data/everyday/): the obvious cases. Measured
     2026-12-03: accuracy 0.822, 5 of 155 emotional messages read as neutral (was 0.706 and 33)."""
-    from agent.datasets import read_everyday
+    from agent.evaluation.datasets import read_everyday
 
     items = read_everyday(Path("unused"), "dev")
     read = [e.label for e in TextEmotionRecognizer.load().predict([u.text for u in items])]
@@ -127,7 +127,7 @@ def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, t
 
 @pytest.mark.skipif(not (SHARED_DATA / "text" / "meld" / "dev.csv").is_file(), reason="needs ../shared/data")
 def test_shipped_weights_give_the_recorded_dev_figure():
-    from agent.evaluation import evaluate_text
+    from agent.evaluation.model_eval import evaluate_text
 
     recorded = json.loads((PACKAGED_TEXT_EMOTION_DIR / "model.json").read_text())["metrics"]
     report = evaluate_text(SHARED_DATA, "meld", "dev")  # as the agent reads: in context, with the gate
@@ -202,7 +202,7 @@ def test_each_earlier_utterance_is_read_once_and_the_new_one_also_alone(recogniz
 
 
 def test_reccon_turns_read_as_emotion_in_conversation(tiny_data):
-    from agent.datasets import detokenize, read_reccon, reccon_utterances
+    from agent.evaluation.datasets import detokenize, read_reccon, reccon_utterances
 
     assert detokenize("Hi , I'm Mike . It costs 5 % ( or so ) , doesn't it ?") == \
         "Hi, I'm Mike. It costs 5% (or so), doesn't it?"
@@ -238,7 +238,7 @@ def test_a_clear_new_feeling_is_not_overruled_by_the_turn_before():
     (`empathica eval text --dataset everyday-conversation`). Measured 2026-12-03: accuracy 0.800 with
     the own-reading gate of model.json (0.650 without it: the context carried the earlier feeling over
     onto 29 % of the messages)."""
-    from agent.datasets import read_everyday_conversation
+    from agent.evaluation.datasets import read_everyday_conversation
 
     items = read_everyday_conversation(Path("unused"), "dev")
     assert all(u.context and u.context[-1][0] == "agent" for u in items)

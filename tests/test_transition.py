@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from agent import Big5, EmotionTransition, Persona, PersonaError
-from agent.datasets import peld_holdout, read_peld
-from agent.evaluation import transition_report
+from agent.evaluation.datasets import peld_holdout, read_peld
+from agent.evaluation.model_eval import transition_report
 from agent.transition import PACKAGED_TRANSITION_DIR, load_network, personality_vad
 from perception import EMOTIONS, ModelLoadError
 
@@ -181,7 +181,7 @@ def test_training_script_on_tiny_data(tiny_data, tmp_path):
 
 @pytest.mark.skipif(not (SHARED_DATA / "text" / "peld" / "train.tsv").is_file(), reason="needs ../shared/data")
 def test_shipped_model_reproduces_its_recorded_dev_figures(model):
-    from agent.evaluation import evaluate_transition
+    from agent.evaluation.model_eval import evaluate_transition
 
     report = evaluate_transition(SHARED_DATA, "train", holdout=True)
     recorded = model.config["metrics"]["dev_ensemble"]

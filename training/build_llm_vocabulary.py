@@ -22,7 +22,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from agent.evaluation import DEFAULT_DATA
+from agent.evaluation.model_eval import DEFAULT_DATA
 from agent.llm.output_layer import VOCABULARIES, save_shortlist
 
 console = Console(highlight=False)

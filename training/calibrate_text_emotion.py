@@ -24,9 +24,9 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.datasets import (DEFAULT_DATA, read_ed_mapped, read_everyday, read_everyday_conversation,
+from agent.evaluation.datasets import (DEFAULT_DATA, read_ed_mapped, read_everyday, read_everyday_conversation,
                             read_goemotions, read_meld)
-from agent.evaluation import classification_report
+from agent.evaluation.model_eval import classification_report
 from perception.emotions import EMOTIONS
 from perception.text import TrainedTextEmotion
 from training.common import expected_calibration_error, fit_temperature

@@ -329,7 +329,7 @@ def main(out: Path = typer.Option(Path("perception/models/face_emotion"), help="
 
 def score_dev(data: Path, folder: Path) -> dict:
     """FER2013 dev scores of the model in `folder`: all images, and the first `DEV_CHECK_IMAGES`."""
-    from agent.evaluation import evaluate_face
+    from agent.evaluation.model_eval import evaluate_face
 
     full = evaluate_face(data, "dev", str(folder))
     console.print(full)

@@ -22,7 +22,7 @@ import torch
 import typer
 from rich.console import Console
 
-from agent.evaluation import DEFAULT_DATA
+from agent.evaluation.model_eval import DEFAULT_DATA
 from agent.llm.output_layer import int8_output_layer, shortlist_for, use_shortlist
 from agent.llm.transformers_backend import TransformersLLM, TransformersOptions
 from agent.settings import Settings

@@ -4,7 +4,7 @@ the agent sees a turn at run time, and written as the agent's own transcript pro
 ESConv's processed lines keep only the last four turns before each supporter reply, so a conversation
 is rebuilt by following its lines: each line adds the turns after the previous line's reply. Each
 exchange (the seeker's messages, the supporter's reply; consecutive messages of one speaker joined,
-as `agent.reply_eval.exchanges` joins them) is labelled with what the agent's turn would know:
+as `agent.evaluation.replies.exchanges` joins them) is labelled with what the agent's turn would know:
 
 * the user's feeling: the project's text recognizer on the message, with the exchanges before it
   as context (speaker "user", the replies as "agent"), as `perceive` reads it;
@@ -22,7 +22,7 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from agent.esconv import EsconvTurn, part_of, read_esconv
+from agent.evaluation.esconv import EsconvTurn, part_of, read_esconv
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn, transcript_prompt
 
@@ -71,7 +71,7 @@ def exchanges_of(turns: list[tuple[str, str, str]]) -> list[Exchange]:
 
 
 def esconv_conversations(data: Path, split: str, part: str) -> list[list[Exchange]]:
-    """The conversations of `part` ("train" or "validation", `agent.esconv.part_of`) as exchanges."""
+    """The conversations of `part` ("train" or "validation", `agent.evaluation.esconv.part_of`) as exchanges."""
     by_dialogue: dict[int, list[EsconvTurn]] = {}
     for line in read_esconv(data, split):
         if part_of(line) == part:

@@ -36,8 +36,8 @@ import torch
 import typer
 from rich.console import Console
 
-from agent.crisis_eval import evaluate_crisis
-from agent.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_goemotions,
+from agent.evaluation.crisis import evaluate_crisis
+from agent.evaluation.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_goemotions,
                             read_hyperboles, read_meld, read_reccon, reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, pattern_words

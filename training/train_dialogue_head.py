@@ -20,8 +20,8 @@ import typer
 from rich.console import Console
 from sklearn.linear_model import LogisticRegression
 
-from agent.datasets import DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld
-from agent.evaluation import classification_report
+from agent.evaluation.datasets import DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld
+from agent.evaluation.model_eval import classification_report
 from perception.dialogue_head import DialogueHead
 from perception.emotions import EMOTIONS
 from perception.text import TrainedTextEmotion
@@ -30,7 +30,7 @@ console = Console()
 
 
 def scores(head_logits: np.ndarray, items: list[LabelledUtterance]):
-    """The eval command's report (`agent.evaluation.classification_report`) of the top labels."""
+    """The eval command's report (`agent.evaluation.model_eval.classification_report`) of the top labels."""
     return classification_report("", [u.labels for u in items], [EMOTIONS[i] for i in head_logits.argmax(1)], 0.0)
 
 

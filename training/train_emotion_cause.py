@@ -15,8 +15,8 @@ import torch
 import typer
 from rich.console import Console
 
-from agent.datasets import DEFAULT_DATA, CausePair, read_reccon, reccon_pairs
-from agent.evaluation import cause_report, span_scores
+from agent.evaluation.datasets import DEFAULT_DATA, CausePair, read_reccon, reccon_pairs
+from agent.evaluation.model_eval import cause_report, span_scores
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.cause import best_span, encode_pairs, pair_text
 from perception.encoder import PACKAGED_MINILM

@@ -21,8 +21,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.datasets import DEFAULT_DATA, PeldTriple, peld_holdout, read_peld
-from agent.evaluation import peld_inputs, predict_labels, scores, transition_report
+from agent.evaluation.datasets import DEFAULT_DATA, PeldTriple, peld_holdout, read_peld
+from agent.evaluation.model_eval import peld_inputs, predict_labels, scores, transition_report
 from agent.transition import ABLATION_FOLDER, save_network
 from agent.transition_network import TransitionEnsemble, TransitionNetwork
 from perception.emotions import EMOTIONS

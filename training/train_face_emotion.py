@@ -26,7 +26,7 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.datasets import DEFAULT_DATA, read_fer2013
+from agent.evaluation.datasets import DEFAULT_DATA, read_fer2013
 from perception.face_model import FER_LABELS, PACKAGED_FACE_MODEL_DIR, WEIGHTS_FILE, load_folder, preprocess
 from training.common import progress, seed_everything
 

@@ -25,7 +25,7 @@ import torch
 import typer
 from rich.console import Console
 
-from agent.evaluation import DEFAULT_DATA
+from agent.evaluation.model_eval import DEFAULT_DATA
 from agent.llm.adapter import ADAPTER_INFO, PACKAGED_ADAPTER_DIR
 from agent.llm.output_layer import shortlist_for
 from agent.persona import Persona

@@ -21,8 +21,8 @@ import torch
 import typer
 from rich.console import Console
 
-from agent.datasets import DEFAULT_DATA, RAVDESS_EMOTIONS, RavdessClip, parse_actors, read_ravdess
-from agent.evaluation import speech_report
+from agent.evaluation.datasets import DEFAULT_DATA, RAVDESS_EMOTIONS, RavdessClip, parse_actors, read_ravdess
+from agent.evaluation.model_eval import speech_report
 from perception.audio import load_audio
 from perception.speech_emotion import SPEECH_LABELS, build_head, save_head
 from perception.whisper import PACKAGED_WHISPER, encoder_states, load_whisper

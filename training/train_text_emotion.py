@@ -1,7 +1,7 @@
 """Train the offline text-emotion model: LoRA adapters + a 7-way head on the packaged all-MiniLM-L6-v2,
 on MELD train (each utterance with its dialogue context) plus a sample of GoEmotions-Ekman train,
 a sample of EmpatheticDialogues situations (people telling what happened to them; the labels that map
-clearly into EMOTIONS, `agent.datasets.ED_TO_EMOTION`) and, with --reccon-per-epoch, of RECCON-DD's
+clearly into EMOTIONS, `agent.evaluation.datasets.ED_TO_EMOTION`) and, with --reccon-per-epoch, of RECCON-DD's
 emotion-labelled dialogue turns, in context.
 
     python -m training.train_text_emotion --data ../shared/data --out perception/models/text_emotion
@@ -22,9 +22,9 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_mapped, read_goemotions, read_meld,
+from agent.evaluation.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_mapped, read_goemotions, read_meld,
                             read_reccon, reccon_utterances)
-from agent.evaluation import classification_report
+from agent.evaluation.model_eval import classification_report
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.emotions import EMOTIONS
 from perception.encoder import PACKAGED_MINILM

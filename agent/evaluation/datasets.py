@@ -17,7 +17,7 @@ from pathlib import Path
 from perception.emotions import EMOTIONS
 from perception.text import map_label
 
-DEFAULT_DATA = Path("../shared/data")
+from agent.evaluation import DEFAULT_DATA  # noqa: F401  (where the commands look by default)
 
 
 @dataclass
@@ -375,7 +375,7 @@ def read_ed_mapped(data: Path, split: str) -> list[LabelledUtterance]:
 
 
 #: The project's own everyday messages (`training/data/everyday/`): the obvious cases.
-EVERYDAY = Path(__file__).resolve().parents[1] / "training" / "data" / "everyday"
+EVERYDAY = Path(__file__).resolve().parents[2] / "training" / "data" / "everyday"
 
 
 def read_everyday(data: Path, split: str) -> list[LabelledUtterance]:

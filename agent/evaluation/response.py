@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Group
 from rich.table import Table
 
-from agent.datasets import read_everyday
+from agent.evaluation.datasets import read_everyday
 from agent.persona import CALMEST, LIVELIEST, PRESETS
 from agent.response_policy import ResponsePolicy
 from perception.emotions import EMOTIONS, VAD

@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from agent.bench import percentile
+from agent.evaluation.bench import percentile
 
 SENTENCES = ["I lost my job today and I don't know what to do.",
              "That sounds really hard, I'm sorry it happened.",

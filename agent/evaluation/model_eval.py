@@ -15,7 +15,7 @@ from rich.table import Table
 from sklearn.metrics import confusion_matrix, f1_score
 
 from perception.emotions import ANCHOR_MATRIX, EMOTIONS
-from agent.datasets import (DEFAULT_DATA, PeldTriple, peld_holdout, read_ed_mapped, read_everyday,  # noqa: F401
+from agent.evaluation.datasets import (DEFAULT_DATA, PeldTriple, peld_holdout, read_ed_mapped, read_everyday,  # noqa: F401
                             read_everyday_conversation, read_goemotions, read_meld, read_peld, read_reccon,
                             reccon_pairs)
 from perception.text import TextEmotionRecognizer
@@ -277,7 +277,7 @@ class SpeechReport:
     seconds_per_item: float
 
     def __rich__(self) -> Table:
-        from agent.datasets import RAVDESS_EMOTIONS
+        from agent.evaluation.datasets import RAVDESS_EMOTIONS
 
         return confusion_table(f"{self.name}: n={self.n}  accuracy {self.accuracy:.4f}  macro F1 "
                                f"{self.macro_f1:.4f}  (7 EMOTIONS: accuracy {self.accuracy7:.4f})  "
@@ -293,7 +293,7 @@ class SpeechReport:
 
 def speech_report(name: str, truth: list[str], predicted: list[str], seconds: float) -> SpeechReport:
     """Scores of predicted RAVDESS labels against the true ones."""
-    from agent.datasets import RAVDESS_EMOTIONS
+    from agent.evaluation.datasets import RAVDESS_EMOTIONS
     from perception.speech_emotion import SPEECH_TO_EMOTION
 
     if not truth:
@@ -312,7 +312,7 @@ def evaluate_speech(data: Path, actors: list[int], model: str | None = None,
                     limit: int | None = None) -> SpeechReport:
     """`empathica eval speech`: the speech emotion recognizer on the RAVDESS clips of `actors`
     (DIR/speech/ravdess/Actor_XX), end to end per clip (decode, Whisper encoder, head)."""
-    from agent.datasets import RAVDESS_EMOTIONS, read_ravdess
+    from agent.evaluation.datasets import RAVDESS_EMOTIONS, read_ravdess
     from perception.audio import load_audio
     from perception.speech_emotion import SpeechEmotionRecognizer
 
@@ -342,7 +342,7 @@ def evaluate_face(data: Path, split: str = "dev", model: str | None = None,
     per face covers reading, preprocessing and the model."""
     import cv2
 
-    from agent.datasets import read_fer2013
+    from agent.evaluation.datasets import read_fer2013
     from perception.face_model import face_probabilities, load_face_classifier
 
     items = read_fer2013(data, split)[:limit]

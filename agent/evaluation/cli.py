@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 import typer
 from rich.console import Console
 
-from agent.evaluation import DEFAULT_DATA, evaluate_cause, evaluate_text, evaluate_transition
+from agent.evaluation import DEFAULT_DATA
 from agent.settings import Settings
 from perception.loading import ModelLoadError
 
@@ -48,7 +48,7 @@ def eval_text(
     dataset: str = typer.Option("meld", help="meld (DIR/text/meld/NAME.csv), goemotions "
                                              "(DIR/text/goemotions/ekman/NAME.tsv) or ed (EmpatheticDialogues "
                                              "situations, DIR/text/empathetic_dialogues_situations/NAME.csv, "
-                                             "labels mapped where clear: agent.datasets.ED_TO_EMOTION) or everyday "
+                                             "labels mapped where clear: agent.evaluation.datasets.ED_TO_EMOTION) or everyday "
                                              "(the project's own messages, training/data/everyday/NAME.csv) or everyday-conversation "
                                              "(the same, each after a message of another feeling)"),
     split: str = typer.Option("dev", help="split name"),
@@ -58,6 +58,8 @@ def eval_text(
     json_out: Optional[Path] = JSON_OUT,
 ) -> None:
     """Weighted/macro F1, per-class F1 and the confusion matrix of the text emotion recognizer."""
+    from agent.evaluation.model_eval import evaluate_text
+
     quiet_model_loading()
     print_report(lambda: evaluate_text(data, dataset, split, model or Settings.load().text.model, limit, context),
                  json_out, lambda r: {**vars(r), "confusion": r.confusion.tolist()})
@@ -72,6 +74,8 @@ def eval_cause(
     json_out: Optional[Path] = JSON_OUT,
 ) -> None:
     """Causal emotion entailment (Pos-F1) and cause-span extraction (EM, token F1) on RECCON-DD."""
+    from agent.evaluation.model_eval import evaluate_cause
+
     quiet_model_loading()
     print_report(lambda: evaluate_cause(data, split, model or Settings.load().cause.model, limit), json_out)
 
@@ -86,7 +90,7 @@ def eval_face(
 ) -> None:
     """Accuracy, macro F1 and the confusion matrix of the face expression classifier on FER2013
     face crops (48x48 greyscale; no detection needed)."""
-    from agent.evaluation import evaluate_face
+    from agent.evaluation.model_eval import evaluate_face
 
     face_model = model or Settings.load().face.model
     print_report(lambda: evaluate_face(data, split, None if face_model.startswith("packaged:") else face_model, limit),
@@ -103,8 +107,8 @@ def eval_speech(
 ) -> None:
     """8-class speaker-independent accuracy, macro F1 and the confusion matrix of the speech emotion
     recognizer on RAVDESS actors it was not trained on."""
-    from agent.datasets import parse_actors
-    from agent.evaluation import evaluate_speech
+    from agent.evaluation.datasets import parse_actors
+    from agent.evaluation.model_eval import evaluate_speech
 
     print_report(lambda: evaluate_speech(data, parse_actors(actors), model or Settings.load().speech.emotion_model),
                  json_out, lambda r: {**r.to_dict(), "confusion": r.confusion.tolist()})
@@ -121,6 +125,8 @@ def eval_transition(
 ) -> None:
     """Response-emotion prediction on PELD: the model, the same model without personality, and the
     majority / copy-own-previous / copy-other baselines (accuracy, macro and weighted F1)."""
+    from agent.evaluation.model_eval import evaluate_transition
+
     print_report(lambda: evaluate_transition(data, split, model or Settings.load().transition.model, holdout),
                  json_out)
 
@@ -135,7 +141,7 @@ def eval_response(
     """The emotions the agent answers with: per persona preset the share of emotional messages answered
     non-neutrally and the mean intensity, the answers by the feeling read, and how often the calmest and
     the liveliest presets answer differently."""
-    from agent.response_eval import evaluate_response
+    from agent.evaluation.response import evaluate_response
     from agent.response_policy import ResponsePolicy
 
     quiet_model_loading()
@@ -161,8 +167,8 @@ def eval_replies(
     BLEU-1/2/4, ROUGE-L, Distinct-1/2 as the ESConv authors compute them (x100), with examples. With
     --conversations: the share of replies that speak as the user, contradict, copy, repeat, are off
     topic or in the wrong emotion, acknowledge the cause, ask something; and the turn's latency."""
-    from agent.conversation_eval import evaluate_conversations, read_conversations
-    from agent.reply_eval import evaluate_esconv_replies
+    from agent.evaluation.conversations import evaluate_conversations, read_conversations
+    from agent.evaluation.replies import evaluate_esconv_replies
     from agent.sdk import EmpatheticAgent
 
     quiet_model_loading()
@@ -187,11 +193,11 @@ def eval_injection(
     stream: bool = typer.Option(False, help="stream each turn, as the demo page does"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the results here"),
 ) -> None:
-    """Run the prompt-injection suite (agent/injection_suite.py) through the real turn, on a
+    """Run the prompt-injection suite (agent/evaluation/injection_suite.py) through the real turn, on a
     throwaway in-memory database, and count the attacks resisted."""
     from rich.table import Table
 
-    from agent.injection_suite import run_injection_suite
+    from agent.evaluation.injection_suite import run_injection_suite
     from agent.sdk import EmpatheticAgent
 
     quiet_model_loading()
@@ -220,7 +226,7 @@ def eval_crisis(
 ) -> None:
     """Recall on risk messages and false alarms on the others, per category, every miss and false
     alarm printed: the crisis detector the agent uses (classifier and patterns)."""
-    from agent.crisis_eval import evaluate_crisis
+    from agent.evaluation.crisis import evaluate_crisis
     from perception.crisis import CrisisDetector
 
     quiet_model_loading()

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Group
 from rich.table import Table
 
-from agent.datasets import read_crisis_csv
+from agent.evaluation.datasets import read_crisis_csv
 from perception.crisis import CrisisDetector
 
 

@@ -1,12 +1,12 @@
 """`empathica eval replies --data DIR --split NAME`: the agent's replies against ESConv's supporters.
 
-Each supporter turn of the chosen part of ESConv (`agent/esconv.py`) whose turn before it is the
+Each supporter turn of the chosen part of ESConv (`agent/evaluation/esconv.py`) whose turn before it is the
 seeker's is answered through the real turn (perception, causes, response emotion, prompt, the LLM the
 settings name): the conversation before it is put into a fresh session of a throwaway database as
 earlier turns (seeker messages as the user's, supporter messages as the agent's, labelled as the turn
 would have stored them: `seed_session`), and the seeker's last message is the new turn. Supporter turns that follow
 another supporter turn have no user message to answer and are counted as skipped. The replies are
-scored against the real supporter's with the ESConv authors' definitions (`agent/reply_metrics.py`).
+scored against the real supporter's with the ESConv authors' definitions (`agent/evaluation/reply_metrics.py`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from agent.esconv import EsconvTurn, part_of, read_esconv
-from agent.reply_metrics import reply_scores
+from agent.evaluation.esconv import EsconvTurn, part_of, read_esconv
+from agent.evaluation.reply_metrics import reply_scores
 from memory import TurnRecord
 from perception.emotions import UserAffect
 

@@ -25,7 +25,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from agent.bench import MESSAGES, percentile
+from agent.evaluation.bench import MESSAGES, percentile
 from agent.sdk import EmpatheticAgent, PerceptionEvent, ReplyEvent, TextDelta
 
 STARTUP_SCRIPT = """

@@ -1,0 +1,93 @@
+"""The layout the README's "How the code is laid out" section describes: imports one way, the
+documented public surface importable, and the light commands light."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: What each runtime package may import of ours (app.py -> agent -> perception / speech / memory).
+MAY_IMPORT = {"perception": set(), "speech": {"perception"}, "memory": {"perception"},
+              "agent": {"perception", "speech", "memory", "agent"}}
+OURS = {"perception", "speech", "memory", "agent", "app", "training", "tests"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+    return found
+
+
+def package_files(package: str) -> list[Path]:
+    return [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
+
+
+@pytest.mark.parametrize("package", sorted(MAY_IMPORT))
+def test_imports_point_one_way(package):
+    allowed = MAY_IMPORT[package] | {package}
+    wrong = {f"{path.relative_to(ROOT)} imports {module}"
+             for path in package_files(package) for module in imported_modules(path)
+             if module.split(".")[0] in OURS - allowed}
+    assert not wrong, sorted(wrong)
+
+
+def test_the_runtime_never_imports_the_tooling():
+    tooling = ROOT / "agent" / "evaluation"
+    runtime = [p for p in package_files("agent") if tooling not in p.parents and p.name != "cli.py"]
+    wrong = {f"{path.relative_to(ROOT)} imports {module}" for path in runtime
+             for module in imported_modules(path) if module.startswith("agent.evaluation")}
+    assert not wrong, sorted(wrong)
+
+
+def test_the_documented_public_surface_imports():
+    from agent import Big5, EmotionTransition, EmpatheticAgent, Persona, Settings  # noqa: F401
+    from perception import (EMOTIONS, CauseExtractor, EmotionEstimate, FaceEmotionRecognizer,  # noqa: F401
+                            SpeechEmotionRecognizer, TextEmotionRecognizer)
+    from speech import Synthesizer, Transcriber  # noqa: F401
+    import agent
+    import perception
+    import speech
+
+    for module in (agent, perception, speech):
+        assert all(getattr(module, name) is not None for name in module.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        agent.Nope  # noqa: B018
+
+
+LIGHT = """
+import sys
+from typer.testing import CliRunner
+from agent.cli import app
+results = [CliRunner().invoke(app, args) for args in (["forget", "--help"], ["forget", "--user", "ann"],
+                                                       ["export", "--user", "ann"])]
+print(json.dumps({"codes": [r.exit_code for r in results], "outputs": [r.output for r in results],
+                  "heavy": sorted(m for m in ("torch", "transformers", "langgraph", "sklearn") if m in sys.modules)}))
+"""
+
+
+def test_forget_and_export_start_without_loading_the_models(tmp_path):
+    env = {**os.environ, "EMPATHICA_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", "import json\n" + LIGHT], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["codes"] == [0, 0, 0], result["outputs"]
+    assert "nothing is stored about 'ann'" in result["outputs"][1]
+    assert json.loads(result["outputs"][2])["sessions"] == []
+    assert result["heavy"] == []
+
+
+def test_the_page_imports_only_the_agent():
+    ours = {m for m in imported_modules(ROOT / "app.py") if m.split(".")[0] in OURS}
+    assert ours and all(m.split(".")[0] == "agent" for m in ours), ours
