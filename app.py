@@ -334,8 +334,9 @@ def build_demo(loader: AgentLoader) -> gr.Blocks:
     return demo
 
 
-def main(host: str = typer.Option("127.0.0.1", help="address to serve on (0.0.0.0 for every interface)"),
-         port: int = typer.Option(7860), profile: str = typer.Option("offline", help="offline or gpu"),
+def main(host: str = typer.Option("127.0.0.1", envvar="GRADIO_SERVER_NAME",
+                                  help="address to serve on (0.0.0.0 for every interface)"),
+         port: int = typer.Option(7860, envvar="GRADIO_SERVER_PORT"), profile: str = typer.Option("offline", help="offline or gpu"),
          concurrency: int = typer.Option(2, help="turns computed at the same time")) -> None:
     """Serve the demo page; the models load in the background while the page already answers."""
     loader = AgentLoader(lambda step: EmpatheticAgent.from_profile(profile, progress=step))

@@ -36,7 +36,7 @@ from agent.errors import InputError
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from agent.reply_checks import sentences as split_sentences
+from speech.sentences import split_sentences
 from agent.respond import ReplyWriter
 from agent.safety import CRISIS_LINES, CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response, with_lines
 from agent.response_policy import ResponsePolicy

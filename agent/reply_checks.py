@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 
+from speech.sentences import split_sentences
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
 _WORD = re.compile(r"[a-z']+")
 _STOPWORDS = set("a an the i my me you your it is was to of and or in on at for with about this that"
                  " be am are so very really just".split())
@@ -52,11 +53,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def sentences(text: str) -> list[str]:
-    """`text` split after each sentence end (., ! or ? and a space)."""
-    return [s for s in _SENTENCE_END.split(text) if s]
-
-
 def content_words(text: str) -> set[str]:
     return {w for w in words(text) if w not in _STOPWORDS and len(w) > 2}
 
@@ -82,8 +78,8 @@ def degeneracy(reply: str, user_text: str, user_tag: str = "Person") -> str | No
 def speaks_as_user(message: str, reply: str) -> bool:
     """A first-person sentence of the reply sharing two or more content words (or all, if fewer) with a
     first-person sentence of the message."""
-    told = [content_words(s) for s in sentences(message.lower()) if _FIRST_PERSON.search(s)]
-    for sentence in sentences(reply.lower()):
+    told = [content_words(s) for s in split_sentences(message.lower()) if _FIRST_PERSON.search(s)]
+    for sentence in split_sentences(reply.lower()):
         if not _FIRST_PERSON.search(sentence) or re.search(r"\byou(?:r|'re|'ve)?\b", sentence):
             continue
         claimed = content_words(sentence)
@@ -105,7 +101,7 @@ def contradicts(message: str, reply: str, earlier: list[str] = ()) -> bool:
     told = set(words(said))
     for family in FEELING_FAMILIES:
         if told & family:
-            for sentence in sentences(reply.lower()):
+            for sentence in split_sentences(reply.lower()):
                 if set(words(sentence)) & family and _NEGATION.search(sentence):
                     return True
     return False

@@ -21,11 +21,12 @@ import numpy as np
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
-from agent.reply_checks import content_words, degeneracy, reply_failure, sentences
+from agent.reply_checks import content_words, degeneracy, reply_failure
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
 from perception.text import TextEmotionRecognizer
+from speech.sentences import ends_sentence, split_sentences
 
 CAUSE_WEIGHT = 0.5
 MAX_SENTENCES = 2
@@ -35,8 +36,8 @@ def clean_reply(text: str, user_tag: str = "Person") -> str:
     """One line, at most two sentences, no trailing fragment when a full sentence exists."""
     text = text.strip().split("\n")[0].strip().strip('"').strip()
     text = re.sub(r"^\[[^\]]*\]:?\s*", "", text)  # a stray tag at the start
-    kept = sentences(text)[:MAX_SENTENCES]
-    if len(kept) > 1 and not re.search(r"[.!?]$", kept[-1]):
+    kept = split_sentences(text)[:MAX_SENTENCES]
+    if len(kept) > 1 and not ends_sentence(kept[-1]):
         kept = kept[:-1]
     return " ".join(kept).strip()
 
@@ -142,7 +143,7 @@ class ReplyWriter:
             return reply
         prompt, options = self._prompt(p, 1, seed)
         rules = instructions(p, self._uses_chat())
-        text, sentences_done = "", 0
+        text = ""
         for delta in self.llm.stream(prompt, options):
             delta = delta if text else delta.lstrip()
             if not delta:
@@ -152,8 +153,7 @@ class ReplyWriter:
                 return self.write(p, seed)  # stop before showing it; a checked reply replaces it
             text += delta
             yield delta
-            sentences_done = len(re.findall(r"[.!?](\s|$)", text))
-            if sentences_done >= MAX_SENTENCES and re.search(r"[.!?]\s*$", text):
+            if ends_sentence(text) and len(split_sentences(text)) >= MAX_SENTENCES:
                 break
         reply = clean_reply(text)
         if self.verdict(reply, p) is not None:

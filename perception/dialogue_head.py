@@ -63,11 +63,6 @@ def earlier_turns(context: Sequence[ContextItem], speaker: str | None, window: i
     return out
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
-
-
 def dialogue_features(own_logits: np.ndarray, earlier: list[list[tuple[bool, np.ndarray]]],
                       per_side: int) -> np.ndarray:
     """(n, 3 * classes + 2) features: own logits, mean earlier probabilities of the same speaker and

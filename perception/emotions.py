@@ -150,3 +150,9 @@ class UserAffect:
         return {"fused": self.fused.to_dict(),
                 "modalities": {k: v.to_dict() for k, v in self.modalities.items()},
                 "conflicts": [list(c) for c in self.conflicts]}
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Probabilities over the last axis (numerically stable)."""
+    z = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)

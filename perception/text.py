@@ -17,9 +17,8 @@ import numpy as np
 import json
 from pathlib import Path
 
-from perception.dialogue_head import (ContextItem, DialogueHead, LogitCache, dialogue_features, earlier_turns,
-                                      softmax)
-from perception.emotions import EMOTIONS, EmotionEstimate
+from perception.dialogue_head import ContextItem, DialogueHead, LogitCache, dialogue_features, earlier_turns
+from perception.emotions import EMOTIONS, EmotionEstimate, softmax
 from perception.encoder import resolve_encoder_path
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 
@@ -224,10 +223,7 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         return head(self.head_inputs(texts, contexts, speakers, head.window, head.per_side))
 
     def calibrated(self, texts, contexts=None, speakers=None) -> np.ndarray:
-        logits = (self.dialogue_logits(list(texts), contexts, speakers) + self.class_bias) / self.temperature
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
+        return softmax((self.dialogue_logits(list(texts), contexts, speakers) + self.class_bias) / self.temperature)
 
     def probabilities(self, texts, contexts=None, speakers=None):
         """In context; but a message whose own words are read as an emotion (not neutral) with at

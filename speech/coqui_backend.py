@@ -18,7 +18,8 @@ from typing import Iterator
 import numpy as np
 
 from perception.loading import ModelLoadError
-from speech.synthesizer import TTSBackend, register_backend, split_sentences
+from speech.sentences import split_sentences
+from speech.synthesizer import TTSBackend, register_backend
 
 
 def coqui_files(source: str) -> dict[str, str]:

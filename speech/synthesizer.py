@@ -29,13 +29,6 @@ from speech.prosody import Prosody, prosody_for
 
 from speech.defaults import PACKAGED_PIPER_VOICE
 MAX_TTS_CHARS = 5000
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+")
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text.strip()) if s.strip()]
-
-
 class TTSBackend(ABC):
     """Renders text as full-scale float32 mono audio at `sample_rate`, one array per sentence."""
 

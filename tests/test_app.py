@@ -323,3 +323,19 @@ def test_hands_free_speech_and_the_webcam_in_the_page(demo, tmp_path):
         assert "⚠" in feeling  # a smiling face with sad words: the panel says they disagree
     finally:
         browser.quit()
+
+
+def test_the_page_honours_gradios_server_variables(monkeypatch):
+    import typer
+
+    import app
+
+    page = typer.Typer(add_completion=False)
+    page.command()(app.main)
+    command = typer.main.get_command(page)
+    assert command.make_context("app", []).params["host"] == "127.0.0.1"
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "0.0.0.0")
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "7861")
+    params = command.make_context("app", []).params
+    assert (params["host"], params["port"]) == ("0.0.0.0", 7861)
+    assert command.make_context("app", ["--port", "9000"]).params["port"] == 9000  # a flag wins

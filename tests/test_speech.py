@@ -12,7 +12,7 @@ from perception.loading import ModelLoadError
 from speech import Synthesizer
 from speech.measure import median_f0, rms, word_error_rate
 from speech.prosody import prosody_for
-from speech.sentences import SentenceBuffer
+from speech.sentences import SentenceBuffer, ends_sentence, split_sentences
 from speech.transcriber import Transcriber
 from speech.turn_detector import TurnDetector
 from perception.emotions import VAD
@@ -191,3 +191,13 @@ def test_the_first_piece_may_be_a_clause_so_the_voice_starts_sooner():
     assert buffer.feed(" is bad, and you") == ["Oh no, that is bad,"]
     assert buffer.feed(" must be tired, right? Yes. ") == ["and you must be tired, right?"]  # then sentences
     assert buffer.flush() == "Yes."
+
+
+def test_one_sentence_splitter_for_text_speech_and_checks():
+    assert split_sentences('She said "go." Then she left! Did she? Well… ok') == \
+        ['She said "go."', "Then she left!", "Did she?", "Well…", "ok"]
+    assert split_sentences("  ") == [] and split_sentences("No end") == ["No end"]
+    assert ends_sentence("Really?) ") and not ends_sentence("and then")
+    buffer = SentenceBuffer()
+    streamed = buffer.feed('She said "go." Then she left! ') + [buffer.flush()]
+    assert [s for s in streamed if s] == split_sentences('She said "go." Then she left!')

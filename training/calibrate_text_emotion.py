@@ -27,7 +27,7 @@ from sklearn.metrics import f1_score
 from agent.evaluation.datasets import (DEFAULT_DATA, read_ed_mapped, read_everyday, read_everyday_conversation,
                             read_goemotions, read_meld)
 from agent.evaluation.model_eval import classification_report
-from perception.emotions import EMOTIONS
+from perception.emotions import EMOTIONS, softmax
 from perception.text import TrainedTextEmotion
 from training.common import expected_calibration_error, fit_temperature
 
@@ -51,12 +51,6 @@ def fit_biases(logits: np.ndarray, labels: np.ndarray, passes: int = 3) -> np.nd
                 scores.append(weighted_f1(labels, logits + trial))
             bias[k] = GRID[int(np.argmax(scores))]
     return bias
-
-
-def softmax(x: np.ndarray) -> np.ndarray:
-    x = x - x.max(axis=1, keepdims=True)
-    e = np.exp(x)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def write_ensemble(model: Path, members: list[str]) -> None:
