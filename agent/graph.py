@@ -45,7 +45,7 @@ from memory import MediaItem, MemoryStore, StoredTurn, TurnRecord
 from perception.audio import SAMPLE_RATE
 from perception.cause import CauseExtractor
 from perception.crisis import RiskReading
-from perception.emotions import VAD, Cause, EmotionEstimate, UserAffect
+from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import merge_dicts
 from speech.audio_out import Audio
 from speech.sentences import SentenceBuffer
@@ -68,8 +68,7 @@ class TurnState(TypedDict, total=False):
     agent_state: tuple[str, VAD] | None
     # perceive
     context: list[tuple[str, str]]  # (speaker, text) of the earlier turns, oldest first
-    estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
-    affect: UserAffect
+    affect: UserAffect  # fused, with each modality's estimate
     risk: RiskReading  # self-harm or suicide risk in the words (when a crisis detector is loaded)
     # check_safety: the turn's place in the crisis protocol
     safety: Safety
@@ -118,7 +117,7 @@ def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
     result = perception_graph.invoke({"text": state["text"], "context": state.get("context") or [],
                                       "speaker": "user", "audio": state.get("audio"),
                                       "frames": state.get("frames") or None})
-    return {"estimates": result["estimates"], "affect": result["affect"],
+    return {"affect": result["affect"],
             **({"risk": result["risk"]} if "risk" in result else {})}
 
 

@@ -46,7 +46,6 @@ class PerceptionState(TypedDict, total=False):
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
     risk: RiskReading
-    timings: Annotated[dict[str, float], merge_dicts]
 
 
 def perceive_text(state: PerceptionState, *, recognizer: TextEmotionRecognizer) -> dict[str, Any]:
