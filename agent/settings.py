@@ -66,6 +66,8 @@ class LLMSection(BaseModel):
     base_url: str = "http://127.0.0.1:8000/v1"
     api_key: str | None = None
     timeout_s: float = 30.0
+    #: openai: the client's own retries of a failed request (connection errors, 429, 5xx)
+    request_retries: int = 0
     max_new_tokens: int = 40
     # Measured on the packaged Gemma: a penalty of 1.3 (it also hits the prompt's words) made
     # replies drift into odd wording; 1.05 with temperature 0.6 keeps them on topic.

@@ -29,7 +29,8 @@ def _openai(section: LLMSection, device: str, cache_dir: Path | None) -> LLM:
     from agent.llm.openai_backend import OpenAICompatibleLLM, OpenAIOptions
 
     return OpenAICompatibleLLM(OpenAIOptions(base_url=section.base_url, model=section.model,
-                                             api_key=section.api_key, timeout_s=section.timeout_s))
+                                             api_key=section.api_key, timeout_s=section.timeout_s,
+                                             max_retries=section.request_retries))
 
 
 #: backend name (LLMSection.backend) → factory(section, device, cache_dir) -> LLM

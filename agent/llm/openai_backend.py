@@ -1,7 +1,5 @@
-"""An LLM behind an OpenAI-compatible chat-completions server (vLLM, Ollama, llama.cpp server, ...).
-
-Speaks the protocol directly with httpx: POST {base_url}/chat/completions, plain JSON for `complete`
-and server-sent events (`data: {...}` lines up to `data: [DONE]`) for `stream`.
+"""An LLM behind an OpenAI-compatible chat-completions server (vLLM, Ollama, llama.cpp server, ...),
+through the official `openai` client (its connection pool, timeouts, retries and SSE streaming).
 
 Sampling options map onto the protocol as follows:
   max_new_tokens → max_tokens, temperature, top_p, seed → as is, num_candidates → n (servers that
@@ -10,6 +8,9 @@ Sampling options map onto the protocol as follows:
   repetition_penalty → frequency_penalty = clamp(2 × (repetition_penalty − 1), −2, 2), so 1.0 (off)
   → 0 and the default 1.3 → 0.6. The protocol has no multiplicative repetition penalty; this linear
   map keeps "1 = off, larger = fewer repeats" within the allowed range.
+
+Every failure becomes an `LLMError` that says what happened and where (unreachable, no answer in
+time, an HTTP error with the server's message, a malformed answer).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterator
 
-import httpx
+import openai
 
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
 
@@ -27,12 +28,15 @@ MAX_STOP_STRINGS = 4  # the chat-completions protocol limit
 
 @dataclass(frozen=True)
 class OpenAIOptions:
-    """Where the server is and which model it should run."""
+    """Where the server is, which model it should run, and how long to wait."""
 
     base_url: str
     model: str
     api_key: str | None = None
     timeout_s: float = 30.0
+    #: the client's own retries of a failed request (connection errors, 429, 5xx); the reply writer
+    #: already asks again for a reply it cannot use (`llm.retries`), so none here by default
+    max_retries: int = 0
 
 
 def frequency_penalty(repetition_penalty: float) -> float:
@@ -48,39 +52,32 @@ def to_messages(prompt: Prompt) -> list[dict]:
 
 
 class OpenAICompatibleLLM(LLM):
-    """A chat model served over HTTP. Thread-safe: one pooled httpx client per instance."""
+    """A chat model served over HTTP. Thread-safe: one `openai.OpenAI` client per instance."""
 
     chat = True
 
     def __init__(self, options: OpenAIOptions):
         self.options = options
         self.url = options.base_url.rstrip("/") + "/chat/completions"
-        headers = {"Content-Type": "application/json"}
-        if options.api_key:
-            headers["Authorization"] = f"Bearer {options.api_key}"
-        self._client = httpx.Client(headers=headers, timeout=httpx.Timeout(options.timeout_s))
+        # local servers take any key; the client insists on one
+        self._client = openai.OpenAI(base_url=options.base_url, api_key=options.api_key or "none",
+                                     timeout=options.timeout_s, max_retries=options.max_retries)
 
     def close(self) -> None:
         self._client.close()
 
-    def _body(self, prompt: Prompt, options: GenerationOptions, n: int, seed: int | None,
-              stream: bool) -> dict:
-        body = {
-            "model": self.options.model,
-            "messages": to_messages(prompt),
-            "max_tokens": options.max_new_tokens,
-            "temperature": options.temperature,
-            "top_p": options.top_p,
-            "n": n,
-            "frequency_penalty": frequency_penalty(options.repetition_penalty),
-            "stream": stream,
-        }
+    def _request(self, prompt: Prompt, options: GenerationOptions, n: int, seed: int | None,
+                 stream: bool) -> dict:
+        request = {"model": self.options.model, "messages": to_messages(prompt),
+                   "max_tokens": options.max_new_tokens, "temperature": options.temperature,
+                   "top_p": options.top_p, "n": n,
+                   "frequency_penalty": frequency_penalty(options.repetition_penalty), "stream": stream}
         stop = [s for s in options.stop if s][:MAX_STOP_STRINGS]
         if stop:
-            body["stop"] = stop
+            request["stop"] = stop
         if seed is not None:
-            body["seed"] = seed
-        return body
+            request["seed"] = seed
+        return request
 
     def complete(self, prompt: Prompt, options: GenerationOptions) -> list[str]:
         """`num_candidates` replies, asking again while the server returns fewer choices than asked."""
@@ -89,90 +86,68 @@ class OpenAICompatibleLLM(LLM):
         calls = 0
         while len(texts) < wanted:
             seed = None if options.seed is None else options.seed + calls
-            data = self._post(self._body(prompt, options, wanted - len(texts), seed, stream=False))
+            with self._errors():
+                answer = self._client.chat.completions.create(
+                    **self._request(prompt, options, wanted - len(texts), seed, stream=False))
             calls += 1
-            try:
-                choices = data["choices"]
-                new = [(c.get("message") or {}).get("content") or "" for c in choices]
-            except (KeyError, TypeError, AttributeError) as e:
-                raise LLMError(f"unexpected answer from {self.url} (no choices): {str(data)[:300]}") from e
-            if not new:
+            choices = getattr(answer, "choices", None)
+            if not isinstance(choices, list):
+                raise LLMError(f"unexpected answer from {self.url} (no choices): {str(answer)[:300]}")
+            if not choices:
                 raise LLMError(f"the server at {self.url} returned no choices")
-            texts += [cut_at_stop(t, options.stop)[0] for t in new]
+            texts += [cut_at_stop(c.message.content or "", options.stop)[0] for c in choices]
         return texts[:wanted]
 
     def stream(self, prompt: Prompt, options: GenerationOptions) -> Iterator[str]:
-        """Deltas of one reply read from server-sent events, ending before the first stop string."""
-        body = self._body(prompt, options, 1, options.seed, stream=True)
+        """Deltas of one reply read from the server's event stream, ending before the first stop string."""
         filt = StopFilter(options.stop)
-        try:
-            with self._client.stream("POST", self.url, json=body) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    raise self._status_error(response)
-                for line in response.iter_lines():
-                    delta = self._sse_delta(line)
-                    if delta is None:
-                        break
+        with self._errors():
+            with self._client.chat.completions.create(
+                    **self._request(prompt, options, 1, options.seed, stream=True)) as events:
+                for chunk in events:
+                    delta = (chunk.choices[0].delta.content or "") if chunk.choices else ""
                     text = filt.feed(delta)
                     if text:
                         yield text
                     if filt.stopped:
                         return
-        except httpx.HTTPError as e:
-            raise self._transport_error(e) from e
         tail = filt.finish()
         if tail:
             yield tail
 
-    def _sse_delta(self, line: str) -> str | None:
-        """The text in one SSE line ('' for keep-alives and role-only chunks); None at [DONE]."""
-        line = line.strip()
-        if not line.startswith("data:"):
-            return ""  # blank separators, ": comments", "event:" lines
-        payload = line[len("data:"):].strip()
-        if payload == "[DONE]":
-            return None
-        try:
-            chunk = json.loads(payload)
-        except json.JSONDecodeError as e:
-            raise LLMError(f"malformed JSON in the stream from {self.url}: {payload[:200]!r}") from e
-        if isinstance(chunk, dict) and chunk.get("error"):
-            raise LLMError(f"the server at {self.url} reported an error: {_error_text(chunk)}")
-        try:
-            choices = chunk["choices"]
-            if not choices:
-                return ""  # e.g. a final usage-only chunk
-            return (choices[0].get("delta") or {}).get("content") or ""
-        except (KeyError, TypeError, AttributeError) as e:
-            raise LLMError(f"unexpected chunk in the stream from {self.url}: {payload[:200]!r}") from e
+    def _errors(self) -> "_AsLLMError":
+        return _AsLLMError(self)
 
-    def _post(self, body: dict) -> dict:
-        try:
-            response = self._client.post(self.url, json=body)
-        except httpx.HTTPError as e:
-            raise self._transport_error(e) from e
-        if response.status_code >= 400:
-            raise self._status_error(response)
-        try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise LLMError(f"malformed JSON from {self.url}: {response.text[:200]!r}") from e
 
-    def _transport_error(self, error: httpx.HTTPError) -> LLMError:
-        if isinstance(error, httpx.TimeoutException):
-            return LLMError(f"the OpenAI-compatible server at {self.url} gave no answer within "
-                            f"{self.options.timeout_s:g} s")
-        if isinstance(error, httpx.ConnectError):
-            return LLMError(f"cannot reach the OpenAI-compatible server at {self.url}: {error}")
-        return LLMError(f"request to the OpenAI-compatible server at {self.url} failed: {error!r}")
+class _AsLLMError:
+    """Turns what the `openai` client raises into an `LLMError` that says what happened and where."""
 
-    def _status_error(self, response: httpx.Response) -> LLMError:
-        try:
-            detail = _error_text(response.json())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            detail = response.text[:500]
-        return LLMError(f"the server at {self.url} answered HTTP {response.status_code}: {detail}")
+    def __init__(self, llm: OpenAICompatibleLLM):
+        self.url, self.timeout_s = llm.url, llm.options.timeout_s
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, trace) -> bool:
+        if error is None or isinstance(error, (LLMError, GeneratorExit)):
+            return False
+        raise self.translate(error) from error
+
+    def translate(self, error: BaseException) -> BaseException:
+        if isinstance(error, openai.APITimeoutError):
+            return LLMError(f"the OpenAI-compatible server at {self.url} gave no answer within {self.timeout_s:g} s")
+        if isinstance(error, openai.APIConnectionError):
+            return LLMError(f"cannot reach the OpenAI-compatible server at {self.url}: {error.__cause__ or error}")
+        if isinstance(error, openai.APIStatusError):
+            detail = _error_text(error.body) if error.body is not None else error.response.text[:500]
+            return LLMError(f"the server at {self.url} answered HTTP {error.status_code}: {detail}")
+        if isinstance(error, openai.APIError):
+            return LLMError(f"the server at {self.url} reported an error: {_error_text(error.body or error.message)}")
+        if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
+            return LLMError(f"malformed JSON from {self.url}: {error}")
+        if isinstance(error, (KeyError, TypeError, AttributeError, ValueError)):
+            return LLMError(f"unexpected answer from {self.url}: {error!r}")
+        return error
 
 
 def _error_text(data) -> str:
