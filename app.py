@@ -20,6 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import threading  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from typing import Callable  # noqa: E402
 
 import gradio as gr  # noqa: E402
@@ -169,168 +170,247 @@ def playable(samples: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:
 
 # -- the page ------------------------------------------------------------------------------------------
 
+@dataclass
+class Page:
+    """The page's components by name (`layout` builds them inside a `gr.Blocks`)."""
+
+    ids: gr.BrowserState  # this browser's user and session id, kept in its local storage
+    frames: gr.State  # the latest webcam frames
+    listener: gr.State  # this browser's end-of-turn detector for the hands-free microphone
+    heard: gr.Audio  # a hands-free turn, once the user paused
+    status: gr.Markdown
+    lines: gr.Markdown  # the crisis lines, shown while the session is careful
+    chat: gr.Chatbot
+    message: gr.Textbox
+    send: gr.Button
+    listen: gr.Audio
+    recording: gr.Audio
+    voice: gr.Audio
+    webcam: gr.Image
+    photo: gr.Image
+    feeling: gr.Markdown
+    bars: list[gr.Label]
+    fused: gr.Label
+    cause: gr.HighlightedText
+    response: gr.Markdown
+    plot: gr.Plot
+    preset: gr.Dropdown
+    sliders: list[gr.Slider]
+    voice_style: gr.Radio
+    speak: gr.Checkbox
+    new_session: gr.Button
+    forget: gr.Button
+    timer: gr.Timer
+
+    @property
+    def panel(self) -> list:
+        """The understanding panel, in the order of `panel_from_event`."""
+        return [*self.bars, self.fused, self.feeling, self.cause, self.response, self.lines]
+
+    @property
+    def turn_inputs(self) -> list:
+        return [self.message, self.recording, self.photo, *self.sliders, self.voice_style, self.speak, self.chat,
+                self.ids, self.frames]
+
+    @property
+    def turn_outputs(self) -> list:
+        return [self.chat, self.message, self.recording, self.voice, self.plot, self.ids, *self.panel]
+
+
+#: The outputs of the page's `respond` API, in the order a client receives them.
+TURN_OUTPUT_NAMES = ["chat", "message", "recording", "voice", "plot", "ids", *MODALITIES, "fused", "feeling",
+                     "cause", "response", "crisis_lines"]
+
+
+def conversation_column() -> dict:
+    chat = gr.Chatbot(label="Conversation", height=420, elem_id="chat")
+    with gr.Row():
+        message = gr.Textbox(placeholder="How are you feeling today?", show_label=False, scale=5,
+                             elem_id="message", max_lines=6)
+        send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+    with gr.Row():
+        listen = gr.Audio(sources=["microphone"], streaming=True, elem_id="listen",
+                          label="Hands-free: talk; the turn is sent when you pause")
+        recording = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Or record (sent when "
+                             "you stop), or upload a recording and press Send", elem_id="mic")
+        voice = gr.Audio(label="The agent's voice", autoplay=True, interactive=False, elem_id="voice")
+    with gr.Row():
+        webcam = gr.Image(sources=["webcam"], streaming=True, label="Webcam (read with each turn)",
+                          elem_id="webcam", height=220)
+        photo = gr.Image(sources=["upload"], type="filepath", label="…or a photo of a face", elem_id="photo",
+                         height=220)
+    return dict(chat=chat, message=message, send=send, listen=listen, recording=recording, voice=voice,
+                webcam=webcam, photo=photo)
+
+
+def understanding_column() -> dict:
+    gr.Markdown("### Understanding")
+    feeling = gr.Markdown("", elem_id="feeling")
+    with gr.Row():
+        bars = [gr.Label(label=name, num_top_classes=2, elem_id=f"bars-{m}", min_width=110)
+                for m, name in MODALITIES.items()]
+    return dict(feeling=feeling, bars=bars,
+                fused=gr.Label(label="Fused reading", num_top_classes=3, elem_id="bars-fused"),
+                cause=gr.HighlightedText(label="Why: the cause in your words", color_map={"cause": "orange"},
+                                         elem_id="cause"),
+                response=gr.Markdown("", elem_id="response"),
+                plot=gr.Plot(label="Valence and arousal", elem_id="trajectory"))
+
+
+def persona_settings() -> dict:
+    with gr.Accordion("The agent's personality (applies from the next turn)", open=False):
+        first = next(iter(PRESETS.values()))
+        return dict(preset=gr.Dropdown(list(PRESETS), value=next(iter(PRESETS)), label="Preset"),
+                    sliders=[gr.Slider(0, 1, value=v, step=0.05, label=t) for t, v in zip(TRAITS, first.big5.as_list())],
+                    voice_style=gr.Radio(list(VOICE_STYLES), value="expressive", label="Voice style"),
+                    speak=gr.Checkbox(True, label="Speak the replies aloud"))
+
+
+def layout(loader: AgentLoader) -> Page:
+    """The page's components, laid out; called inside a `gr.Blocks`."""
+    hidden = dict(ids=gr.BrowserState({"user_id": "", "session_id": ""}, storage_key="empathica-ids"),
+                  frames=gr.State([]), listener=gr.State(None), heard=gr.Audio(type="filepath", visible=False))
+    gr.Markdown("# Empathica\nTalk by typing or speaking, with your webcam on if you like. "
+                "The panel shows how the agent reads you, why, and how it chooses to answer.")
+    status = gr.Markdown(loader.message(), elem_id="status")
+    lines = gr.Markdown(CRISIS_BOX_TEXT, visible=False, elem_id="crisis-lines")
+    with gr.Row():
+        with gr.Column(scale=3):
+            conversation = conversation_column()
+        with gr.Column(scale=2, elem_id="panel"):
+            understanding = understanding_column()
+    settings = persona_settings()
+    with gr.Row():
+        new_session = gr.Button("New conversation", size="sm")
+        forget = gr.Button("Forget me (delete everything stored about me)", size="sm", variant="stop",
+                           elem_id="forget")
+    return Page(**hidden, **conversation, **understanding, **settings, status=status, lines=lines,
+                new_session=new_session, forget=forget, timer=gr.Timer(1.0, active=loader.agent is None))
+
+
+def new_ids(ids_value: dict | None) -> dict:
+    """This browser's ids, made up the first time it comes."""
+    ids_value = dict(ids_value or {})
+    ids_value["user_id"] = ids_value.get("user_id") or f"web-{uuid.uuid4().hex[:12]}"
+    ids_value["session_id"] = ids_value.get("session_id") or f"s-{uuid.uuid4().hex[:8]}"
+    return ids_value
+
+
+def keep_frame(frame, kept: list) -> list:
+    return ([*kept, frame][-WEBCAM_FRAMES:]) if frame is not None else kept
+
+
+def choose_preset(name: str) -> tuple:
+    return (*PRESETS[name].big5.as_list(), PRESETS[name].voice_style)
+
+
+class PageHandlers:
+    """What the page's events run: each returns its outputs by component."""
+
+    def __init__(self, loader: AgentLoader, page: Page) -> None:
+        self.loader, self.page = loader, page
+
+    def load(self, ids_value: dict) -> dict:
+        """Ids for a new browser, then the session's stored conversation and last panel."""
+        page, agent = self.page, self.loader.agent
+        ids_value = new_ids(ids_value)
+        turns = agent.history(ids_value["user_id"], ids_value["session_id"]) if agent else []
+        name = agent.persona.name if agent else "The agent"
+        ready = agent is not None or self.loader.error is not None
+        return {page.ids: ids_value, page.chat: as_messages(turns), page.plot: trajectory(turns),
+                **dict(zip(page.panel, panel_from_turn(turns[-1] if turns else None, name))),
+                page.status: self.loader.message(), page.timer: gr.Timer(active=not ready)}
+
+    def turn(self, message, audio_path, photo_path, o, c, e, a, n, style, speak_aloud, history, ids_value,
+             kept_frames, transcript=None):
+        """One turn through the SDK's stream: the chat, the voice and the panel fill in as it runs."""
+        page, agent = self.page, self.loader.require()
+        ids_value = ids_value if (ids_value or {}).get("user_id") else new_ids(ids_value)
+        persona = agent.persona.model_copy(update={"big5": Big5(**dict(zip(TRAITS, (o, c, e, a, n)))),
+                                                   "voice_style": style})
+        images = [*(kept_frames or []), *([photo_path] if photo_path else [])] or None
+        message = (message or "").strip() or None
+        chat, shown = [*(history or [])], {}
+        user_line = {"role": "user", "content": message or "🎤 …"}
+        try:
+            events = agent.stream(text=message, audio=audio_path, image=images, voice=bool(speak_aloud),
+                                  user_id=ids_value["user_id"], session_id=ids_value["session_id"],
+                                  persona=persona, transcript=transcript if audio_path else None)
+            yield {page.chat: [*chat, user_line], page.message: ""}
+            for event in events:
+                if isinstance(event, PerceptionEvent):
+                    if event.transcript is not None and not message:
+                        user_line = {"role": "user", "content": f"🎤 {event.transcript.text.strip()}"}
+                    chat += [user_line, {"role": "assistant", "content": ""}]
+                    shown = dict(zip(page.panel, panel_from_event(event, persona)))
+                    yield {page.chat: chat, **shown}
+                elif isinstance(event, TextDelta):
+                    chat[-1] = {"role": "assistant", "content": chat[-1]["content"] + event.text}
+                    yield {page.chat: chat}
+                elif isinstance(event, ReplyEvent):
+                    chat[-1] = {"role": "assistant", "content": event.reply.text}
+                    yield {page.chat: chat, page.recording: None, page.ids: ids_value, **shown,
+                           page.plot: trajectory(agent.history(ids_value["user_id"], ids_value["session_id"])),
+                           page.voice: playable(event.reply.audio.samples, event.reply.audio.sample_rate)
+                           if event.reply.audio is not None else None}
+        except (InputError, StoreError) as exc:  # an empty turn, a bad recording or image; memory gone
+            title = "That turn could not be used" if isinstance(exc, InputError) else "Memory is unavailable"
+            gr.Warning(str(exc), title=title)
+            yield {page.chat: history or [], page.recording: None, page.message: message or ""}
+
+    def hear(self, chunk, listening: TurnTaker | None):
+        """Feed the hands-free stream to this browser's end-of-turn detector; a finished turn goes to
+        `heard`, whose change sends it."""
+        agent = self.loader.agent
+        if chunk is None or agent is None:
+            return listening, gr.skip()
+        listening = listening or TurnTaker(agent)
+        finished = [e.audio for e in listening.feed(chunk[1], chunk[0]) if e.kind == "turn_end"]
+        return (listening, playable(finished[-1], 16000)) if finished else (listening, gr.skip())
+
+    def heard_turn(self, audio_path, listening: TurnTaker | None, *rest):
+        if audio_path:  # (not when `heard` is cleared); transcribed while the pause was confirmed
+            yield from self.turn("", audio_path, *rest, transcript=listening.last_transcript if listening else None)
+
+    def forget_me(self, ids_value: dict) -> dict:
+        page, agent = self.page, self.loader.require()
+        deleted = agent.forget(ids_value["user_id"]) if (ids_value or {}).get("user_id") else False
+        gr.Info("Everything stored about you was deleted." if deleted else "Nothing was stored about you.")
+        return {page.chat: [], **dict(zip(page.panel, panel_from_turn(None, ""))), page.plot: trajectory([]),
+                page.frames: []}
+
+    def start_new(self, ids_value: dict) -> dict:
+        page = self.page
+        return {page.ids: {**(ids_value or {}), "session_id": f"s-{uuid.uuid4().hex[:8]}"}, page.chat: [],
+                **dict(zip(page.panel, panel_from_turn(None, ""))), page.plot: trajectory([])}
+
+
+def wire(page: Page, handlers: PageHandlers, demo: gr.Blocks) -> None:
+    """Connect the page's events to the handlers."""
+    private = {"api_visibility": "private"}
+    on_load = [page.ids, page.chat, *page.panel, page.plot, page.status, page.timer]
+    demo.load(handlers.load, [page.ids], on_load, show_progress="hidden", **private)
+    page.timer.tick(handlers.load, [page.ids], on_load, show_progress="hidden", concurrency_limit=None, **private)
+    page.webcam.stream(keep_frame, [page.webcam, page.frames], [page.frames], stream_every=0.5,
+                       concurrency_limit=None, show_progress="hidden", **private)
+    page.preset.change(choose_preset, [page.preset], [*page.sliders, page.voice_style], show_progress="hidden",
+                       **private)
+    page.message.submit(handlers.turn, page.turn_inputs, page.turn_outputs, api_name="respond")
+    for trigger in (page.send.click, page.recording.stop_recording):
+        trigger(handlers.turn, page.turn_inputs, page.turn_outputs, **private)
+    page.listen.stream(handlers.hear, [page.listen, page.listener], [page.listener, page.heard], stream_every=0.5,
+                       time_limit=3600, concurrency_limit=None, show_progress="hidden", **private)
+    page.heard.change(handlers.heard_turn, [page.heard, page.listener, *page.turn_inputs[2:]], page.turn_outputs,
+                      **private)
+    page.forget.click(handlers.forget_me, [page.ids], [page.chat, *page.panel, page.plot, page.frames],
+                      api_name="forget")
+    page.new_session.click(handlers.start_new, [page.ids], [page.ids, page.chat, *page.panel, page.plot], **private)
+
+
 def build_demo(loader: AgentLoader) -> gr.Blocks:
     with gr.Blocks(title="Empathica") as demo:
-        ids = gr.BrowserState({"user_id": "", "session_id": ""}, storage_key="empathica-ids")
-        frames = gr.State([])
-        listener = gr.State(None)  # this browser's end-of-turn detector for the hands-free microphone
-        heard = gr.Audio(type="filepath", visible=False)  # a hands-free turn, once the user paused
-        gr.Markdown("# Empathica\nTalk by typing or speaking, with your webcam on if you like. "
-                    "The panel shows how the agent reads you, why, and how it chooses to answer.")
-        status = gr.Markdown(loader.message(), elem_id="status")
-        lines = gr.Markdown(CRISIS_BOX_TEXT, visible=False, elem_id="crisis-lines")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Conversation", height=420, elem_id="chat")
-                with gr.Row():
-                    text = gr.Textbox(placeholder="How are you feeling today?", show_label=False, scale=5,
-                                      elem_id="message", max_lines=6)
-                    send_button = gr.Button("Send", variant="primary", scale=1, elem_id="send")
-                with gr.Row():
-                    listen = gr.Audio(sources=["microphone"], streaming=True, elem_id="listen",
-                                      label="Hands-free: talk; the turn is sent when you pause")
-                    mic = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Or record (sent when "
-                                   "you stop), or upload a recording and press Send", elem_id="mic")
-                    reply_audio = gr.Audio(label="The agent's voice", autoplay=True, interactive=False,
-                                           elem_id="voice")
-                with gr.Row():
-                    webcam = gr.Image(sources=["webcam"], streaming=True, label="Webcam (read with each turn)",
-                                      elem_id="webcam", height=220)
-                    photo = gr.Image(sources=["upload"], type="filepath", label="…or a photo of a face",
-                                     elem_id="photo", height=220)
-            with gr.Column(scale=2, elem_id="panel"):
-                gr.Markdown("### Understanding")
-                feeling = gr.Markdown("", elem_id="feeling")
-                with gr.Row():
-                    bars = [gr.Label(label=name, num_top_classes=2, elem_id=f"bars-{m}", min_width=110)
-                            for m, name in MODALITIES.items()]
-                fused = gr.Label(label="Fused reading", num_top_classes=3, elem_id="bars-fused")
-                cause = gr.HighlightedText(label="Why: the cause in your words", color_map={"cause": "orange"},
-                                           elem_id="cause")
-                response = gr.Markdown("", elem_id="response")
-                plot = gr.Plot(label="Valence and arousal", elem_id="trajectory")
-        with gr.Accordion("The agent's personality (applies from the next turn)", open=False):
-            preset = gr.Dropdown(list(PRESETS), value=next(iter(PRESETS)), label="Preset")
-            sliders = [gr.Slider(0, 1, value=v, step=0.05, label=t)
-                       for t, v in zip(TRAITS, next(iter(PRESETS.values())).big5.as_list())]
-            voice_style = gr.Radio(list(VOICE_STYLES), value="expressive", label="Voice style")
-            speak = gr.Checkbox(True, label="Speak the replies aloud")
-        with gr.Row():
-            new_session = gr.Button("New conversation", size="sm")
-            forget = gr.Button("Forget me (delete everything stored about me)", size="sm", variant="stop",
-                               elem_id="forget")
-        panel = [*bars, fused, feeling, cause, response, lines]
-
-        def page(ids_value: dict) -> tuple:
-            """Ids for a new browser, then the session's stored conversation and last panel."""
-            ids_value = dict(ids_value or {})
-            ids_value["user_id"] = ids_value.get("user_id") or f"web-{uuid.uuid4().hex[:12]}"
-            ids_value["session_id"] = ids_value.get("session_id") or f"s-{uuid.uuid4().hex[:8]}"
-            agent = loader.agent
-            turns = agent.history(ids_value["user_id"], ids_value["session_id"]) if agent else []
-            name = agent.persona.name if agent else "The agent"
-            ready = agent is not None or loader.error is not None
-            return (ids_value, as_messages(turns), *panel_from_turn(turns[-1] if turns else None, name),
-                    trajectory(turns), loader.message(), gr.Timer(active=not ready))
-
-        outputs_of_page = [ids, chat, *panel, plot, status]
-        timer = gr.Timer(1.0, active=loader.agent is None)
-        demo.load(page, [ids], [*outputs_of_page, timer], show_progress="hidden", api_visibility="private")
-        timer.tick(page, [ids], [*outputs_of_page, timer], show_progress="hidden", concurrency_limit=None,
-                   api_visibility="private")
-
-        def keep_frame(frame, kept: list) -> list:
-            return ([*kept, frame][-WEBCAM_FRAMES:]) if frame is not None else kept
-
-        webcam.stream(keep_frame, [webcam, frames], [frames], stream_every=0.5, concurrency_limit=None,
-                      show_progress="hidden", api_visibility="private")
-
-        def choose_preset(name: str):
-            return (*PRESETS[name].big5.as_list(), PRESETS[name].voice_style)
-
-        preset.change(choose_preset, [preset], [*sliders, voice_style], show_progress="hidden",
-                      api_visibility="private")
-
-        def turn(message, audio_path, photo_path, o, c, e, a, n, style, speak_aloud, history, ids_value,
-                 kept_frames, transcript=None):
-            """One turn through the SDK's stream: the chat, the voice and the panel fill in as it runs."""
-            agent = loader.require()
-            if not (ids_value or {}).get("user_id"):
-                ids_value = page(ids_value)[0]
-            persona = agent.persona.model_copy(update={"big5": Big5(**dict(zip(TRAITS, (o, c, e, a, n)))),
-                                                       "voice_style": style})
-            images = [*(kept_frames or []), *([photo_path] if photo_path else [])] or None
-            message = (message or "").strip() or None
-            chat_so_far = [*(history or [])]
-            user_line = {"role": "user", "content": message or "🎤 …"}
-            try:
-                events = agent.stream(text=message, audio=audio_path, image=images, voice=bool(speak_aloud),
-                                      user_id=ids_value["user_id"], session_id=ids_value["session_id"],
-                                      persona=persona, transcript=transcript if audio_path else None)
-                yield {chat: [*chat_so_far, user_line], text: ""}
-                for event in events:
-                    if isinstance(event, PerceptionEvent):
-                        if event.transcript is not None and not message:
-                            user_line = {"role": "user", "content": f"🎤 {event.transcript.text.strip()}"}
-                        chat_so_far += [user_line, {"role": "assistant", "content": ""}]
-                        shown = dict(zip(panel, panel_from_event(event, persona)))
-                        yield {chat: chat_so_far, **shown}
-                    elif isinstance(event, TextDelta):
-                        chat_so_far[-1] = {"role": "assistant", "content": chat_so_far[-1]["content"] + event.text}
-                        yield {chat: chat_so_far}
-                    elif isinstance(event, ReplyEvent):
-                        chat_so_far[-1] = {"role": "assistant", "content": event.reply.text}
-                        turns = agent.history(ids_value["user_id"], ids_value["session_id"])
-                        spoken = event.reply.audio
-                        voice = playable(spoken.samples, spoken.sample_rate) if spoken is not None else None
-                        yield {chat: chat_so_far, plot: trajectory(turns), mic: None, ids: ids_value,
-                               reply_audio: voice, **shown}
-            except (InputError, StoreError) as exc:  # an empty turn, a bad recording or image; memory gone
-                title = "That turn could not be used" if isinstance(exc, InputError) else "Memory is unavailable"
-                gr.Warning(str(exc), title=title)
-                yield {chat: history or [], mic: None, text: message or ""}
-
-        turn_inputs = [text, mic, photo, *sliders, voice_style, speak, chat, ids, frames]
-        turn_outputs = [chat, text, mic, reply_audio, plot, ids, *panel]
-        text.submit(turn, turn_inputs, turn_outputs, api_name="respond")
-        for trigger in (send_button.click, mic.stop_recording):
-            trigger(turn, turn_inputs, turn_outputs, api_visibility="private")
-
-        def hear(chunk, listening: TurnTaker | None):
-            """Feed the hands-free stream to this browser's end-of-turn detector; a finished turn goes
-            to `heard`, whose change sends it."""
-            agent = loader.agent
-            if chunk is None or agent is None:
-                return listening, gr.skip()
-            listening = listening or TurnTaker(agent)
-            finished = [e.audio for e in listening.feed(chunk[1], chunk[0]) if e.kind == "turn_end"]
-            if not finished:
-                return listening, gr.skip()
-            return listening, playable(finished[-1], 16000)
-
-        listen.stream(hear, [listen, listener], [listener, heard], stream_every=0.5, time_limit=3600,
-                      concurrency_limit=None, show_progress="hidden", api_visibility="private")
-
-        def heard_turn(audio_path, listening: TurnTaker | None, *rest):
-            if audio_path:  # (not when `heard` is cleared); transcribed while the pause was confirmed
-                yield from turn("", audio_path, *rest, transcript=listening.last_transcript if listening else None)
-
-        heard.change(heard_turn, [heard, listener, photo, *sliders, voice_style, speak, chat, ids, frames],
-                     turn_outputs, api_visibility="private")
-
-        def forget_me(ids_value: dict):
-            agent = loader.require()
-            deleted = agent.forget(ids_value["user_id"]) if (ids_value or {}).get("user_id") else False
-            gr.Info("Everything stored about you was deleted." if deleted else "Nothing was stored about you.")
-            return ([], *panel_from_turn(None, ""), trajectory([]), [])
-
-        forget.click(forget_me, [ids], [chat, *panel, plot, frames], api_name="forget")
-
-        def start_new(ids_value: dict):
-            ids_value = {**(ids_value or {}), "session_id": f"s-{uuid.uuid4().hex[:8]}"}
-            return (ids_value, [], *panel_from_turn(None, ""), trajectory([]))
-
-        new_session.click(start_new, [ids], [ids, chat, *panel, plot], api_visibility="private")
+        page = layout(loader)
+        wire(page, PageHandlers(loader, page), demo)
     return demo
 
 

@@ -57,10 +57,10 @@ def turn(client, text="", audio=None, image=None, user="u", session="s", **optio
     """One turn through the page's own `respond` handler, as the page would send it."""
     result = client.predict(text, audio, image, history=[], ids_value={"user_id": user, "session_id": session},
                             api_name="/respond", **{"speak_aloud": False, **options})
-    chat, _, _, voice, plot, ids, words, speech, face, fused, feeling, cause, response, lines = result
-    return {"chat": chat, "voice": voice, "plot": plot, "ids": ids, "words": words, "speech": speech,
-            "face": face, "fused": fused, "feeling": feeling, "cause": cause, "response": response,
-            "crisis_lines": lines}
+    from app import TURN_OUTPUT_NAMES
+
+    named = dict(zip(TURN_OUTPUT_NAMES, result, strict=True))
+    return {**named, "words": named["text"]}
 
 
 def said_text(message: dict) -> str:
