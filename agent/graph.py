@@ -38,7 +38,7 @@ from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
 from speech.sentences import split_sentences
 from agent.respond import ReplyWriter
-from agent.safety import CRISIS_LINES, CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response, with_lines
+from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
 from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MediaItem, MemoryStore, StoredTurn, TurnRecord
@@ -128,13 +128,14 @@ class SafetyRules:
     threshold: float = 0.5
     calm_turns: int = 3
     concern: float = 0.5
+    protocol_score: float = 0.5  # a first signal below it (no pattern) is a check-in (agent/safety.py)
 
 
 def check_safety(state: TurnState, *, rules: SafetyRules) -> dict[str, Any]:
     if "risk" not in state:
         return {"safety": Safety.none()}
     return {"safety": assess(state["risk"], state.get("history") or [], rules.threshold,
-                             rules.calm_turns, rules.concern)}
+                             rules.calm_turns, rules.concern, rules.protocol_score)}
 
 
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
@@ -228,8 +229,7 @@ def written_reply(state: TurnState, writer: ReplyWriter, p: PromptInput) -> str:
     safety = turn_safety(state)
     if safety.protocol:
         return CRISIS_REPLY
-    reply = writer.write(p)
-    return with_lines(reply) if safety.offer_lines else reply
+    return safety.finish(writer.write(p))
 
 
 def streamed_reply(state: TurnState, writer: ReplyWriter, p: PromptInput):
@@ -238,10 +238,10 @@ def streamed_reply(state: TurnState, writer: ReplyWriter, p: PromptInput):
     if safety.protocol:
         return (yield from fixed_reply(CRISIS_REPLY))
     reply = yield from writer.stream(p)
-    if safety.offer_lines:
-        yield from fixed_reply(" " + CRISIS_LINES)
-        return with_lines(reply)
-    return reply
+    said = safety.finish(reply)
+    if said != reply:
+        yield from fixed_reply(said[len(reply.rstrip()):])
+    return said
 
 
 def fixed_reply(text: str):

@@ -4,10 +4,17 @@ The detector (`perception/crisis.py`: a trained MiniLM classifier, with patterns
 net) reads every message with the user's recent turns. `assess` turns its reading and the session's
 stored turns into this turn's `Safety`:
 
-* **Crisis turn**: a flagged message in a session that is not already careful. The LLM is not asked
+* **Crisis turn**: a flagged message in a session that is not already careful, when the signal is
+  clear (a pattern matched, or the classifier's score reaches `protocol_score`). The LLM is not asked
   at all: the reply is `CRISIS_REPLY`, which acknowledges what they said, encourages contacting local
   emergency services or a crisis line now, and contains no methods; the voice is a calm, low-arousal
   concern (`CRISIS_RESPONSE`). The session turns careful.
+* **Check-in turn**: a flagged message whose signal is uncertain (the classifier's score between its
+  recall-first threshold and `protocol_score`, no pattern). The agent answers carefully in its own
+  words and then asks whether the person is safe, with the crisis lines (`CHECK_IN`), the way
+  well-run support services confirm before they escalate. The session turns careful. (The threshold
+  is set for recall: on everyday talk most of its flags are uncertain ones, and the full script in
+  answer to "my roommate planned my 30th" helps nobody.)
 * **Careful turns**: the turns after a crisis turn. The LLM is told the person may be at risk (stay
   gentle, take them seriously, no jokes or cheerful small talk, never a method), the response emotion
   stays calm concern or care, and a reply that mentions a way of self-harm, speaks of self-harm or
@@ -44,6 +51,11 @@ CRISIS_LINES = ("If you're in danger or might act on these thoughts, please call
                 "number, or a crisis line: 988 (call or text) in the US, Samaritans on 116 123 in the UK "
                 "and Ireland, or findahelpline.com for other countries.")
 
+#: Said after the careful reply of a check-in turn (an uncertain risk reading).
+CHECK_IN = ("I want to ask, just in case: are you safe right now? If you're having thoughts of harming "
+            "yourself, you can call or text 988 in the US, call Samaritans on 116 123 in the UK and Ireland, "
+            "or find a line near you at findahelpline.com.")
+
 #: A careful turn's reply when the LLM gives no reply that passes the checks.
 CAREFUL_REPLY = "I'm here with you, and I'm listening. How are you feeling right now?"
 
@@ -73,10 +85,17 @@ class Safety:
     protocol: bool  # the reply is the fixed CRISIS_REPLY
     careful: bool  # careful mode is on for this turn (always, on a crisis turn)
     offer_lines: bool  # a careful turn whose reply is followed by CRISIS_LINES
+    check_in: bool = False  # an uncertain first risk signal: the careful reply is followed by CHECK_IN
 
     @classmethod
     def none(cls) -> "Safety":
         return cls(0.0, None, False, False, False)
+
+    def finish(self, reply: str) -> str:
+        """The turn's reply as said: the LLM's, followed by the check-in or the crisis lines if due."""
+        if self.check_in:
+            return f"{reply.rstrip()} {CHECK_IN}"
+        return f"{reply.rstrip()} {CRISIS_LINES}" if self.offer_lines else reply
 
 
 def _calm(turn: StoredTurn, concern_score: float) -> bool:
@@ -84,10 +103,17 @@ def _calm(turn: StoredTurn, concern_score: float) -> bool:
             and turn.affect.fused.label not in LOW_FEELINGS)
 
 
+def is_clear(reading: RiskReading, protocol_score: float) -> bool:
+    """Whether a flagged message is a clear risk signal (the fixed reply) rather than an uncertain
+    one (a check-in): an explicit phrasing, or a classifier score of at least `protocol_score`."""
+    return reading.words is not None or reading.score >= protocol_score
+
+
 def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float,
-           calm_turns: int = 3, concern: float = 0.5) -> Safety:
+           calm_turns: int = 3, concern: float = 0.5, protocol_score: float = 0.5) -> Safety:
     """This turn's `Safety` from the detector's `reading` and the session's stored turns (oldest
-    first); `threshold` is the detector's, `concern` a share of it."""
+    first); `threshold` is the detector's, `concern` a share of it; a first signal below
+    `protocol_score` (and no pattern) is a check-in rather than the fixed protocol."""
     signal = (reading.words or f"classifier: risk {reading.score:.2f}") if reading.at_risk else None
     careful_before = bool(history) and history[-1].careful
     if careful_before:
@@ -98,7 +124,8 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
             calm_run += 1
         careful_before = calm_run < calm_turns
     if signal and not careful_before:
-        return Safety(reading.score, signal, protocol=True, careful=True, offer_lines=False)
+        clear = is_clear(reading, protocol_score)
+        return Safety(reading.score, signal, protocol=clear, careful=True, offer_lines=False, check_in=not clear)
     if not careful_before:
         return Safety(reading.score, None, False, False, False)
     repeated = signal is not None or reading.score >= concern * threshold
@@ -119,8 +146,3 @@ def careful_verdict(reply: str) -> str | None:
     if _CHEERFUL.search(reply):
         return "cheerful"
     return None
-
-
-def with_lines(reply: str) -> str:
-    """A careful reply followed by the crisis lines."""
-    return f"{reply.rstrip()} {CRISIS_LINES}"

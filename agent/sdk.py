@@ -84,7 +84,8 @@ class EmpatheticAgent:
             writer=ReplyWriter(llm, recognizer, settings.llm),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
             store_media=settings.memory.store_media,
-            safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern),
+            safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern,
+                               settings.safety.protocol_score),
             policy=ResponsePolicy(settings.transition.follow, settings.transition.temperament))
         say("warming up the language model")
         components.writer.warm_up(persona)

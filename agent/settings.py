@@ -111,6 +111,10 @@ class SafetySection(BaseModel):
     #: in careful mode, a message whose risk score reaches this share of the detector's threshold
     #: counts as a risk signal again: the crisis lines are offered again and the calm count restarts
     concern: float = Field(0.5, gt=0, le=1)
+    #: a first risk signal gets the fixed crisis reply when a pattern matched it or the classifier's
+    #: score reaches this; below it (an uncertain reading: the threshold is set for recall) the agent
+    #: answers carefully in its own words and asks whether the person is safe, with the crisis lines
+    protocol_score: float = Field(0.5, ge=0, le=1)
 
 
 class LimitsSection(BaseModel):

@@ -19,7 +19,7 @@ import pytest
 from agent import EmpatheticAgent, ReplyEvent, Settings, TextDelta
 from agent.prompt import CAREFUL_NOTE, PromptInput, chat_instructions, transcript_prompt
 from agent.persona import Persona
-from agent.safety import (CAREFUL_REPLY, CRISIS_LINES, CRISIS_REPLY, Safety, assess, careful_response,
+from agent.safety import (CAREFUL_REPLY, CHECK_IN, CRISIS_LINES, CRISIS_REPLY, Safety, assess, careful_response,
                           careful_verdict)
 from memory import StoredTurn
 from perception.crisis import CrisisDetector, RiskReading, pattern_words
@@ -156,6 +156,16 @@ def test_a_first_risk_message_is_a_crisis_turn():
     assert assess(reading(0.3), [stored()], threshold=0.5) == Safety(0.3, None, False, False, False)
 
 
+def test_an_uncertain_first_signal_is_a_check_in_not_the_script():
+    uncertain = assess(reading(0.2, threshold=0.1), [stored()], threshold=0.1, protocol_score=0.5)
+    assert uncertain.check_in and uncertain.careful and not uncertain.protocol and uncertain.signal
+    assert uncertain.finish("That sounds like a lot.") == f"That sounds like a lot. {CHECK_IN}"
+    assert "988" in CHECK_IN and "116 123" in CHECK_IN and careful_verdict(CHECK_IN) is None
+    assert assess(reading(0.6, threshold=0.1), [], threshold=0.1, protocol_score=0.5).protocol  # clear
+    assert assess(reading(0.2, "kill myself", threshold=0.1), [], threshold=0.1, protocol_score=0.5).protocol
+    assert Safety.none().finish("ok") == "ok"
+
+
 def test_the_session_stays_careful_until_it_has_clearly_moved_on():
     crisis = stored(0.9, "classifier: risk 0.90", careful=True, feeling="sadness")
     calm = stored(0.05, careful=True, feeling="neutral")
@@ -249,6 +259,22 @@ def test_streamed_careful_turns_end_with_the_lines_when_risk_repeats(agent):
     shown = "".join(e.text for e in events if isinstance(e, TextDelta))
     assert reply.careful and reply.text.endswith(CRISIS_LINES) and shown.strip().endswith(CRISIS_LINES)
     assert events[0].careful
+
+
+def test_an_uncertain_reading_gets_a_careful_reply_and_the_check_in(tiny_llm):
+    settings = Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 12, "candidates": 2,
+                                  "retries": 4}, safety={"protocol_score": 1.0})  # every classifier flag uncertain
+    agent = EmpatheticAgent.from_settings(settings)
+    try:
+        reply = agent.respond(text="I swallowed a lot of pills an hour ago", user_id="u", session_id="s")
+        assert reply.text.endswith(CHECK_IN) and reply.text != CHECK_IN and reply.careful and reply.crisis
+        assert reply.vad.arousal < 0
+        events = list(agent.stream(text="I swallowed a lot of pills an hour ago", user_id="v", session_id="s"))
+        shown = "".join(e.text for e in events if isinstance(e, TextDelta))
+        assert shown.strip().endswith(CHECK_IN) and events[-1].reply.text.endswith(CHECK_IN)
+        assert agent.history("u", "s")[-1].careful
+    finally:
+        agent.close()
 
 
 # -- empathica eval crisis ---------------------------------------------------------------------------

@@ -230,6 +230,7 @@ def eval_crisis(
     from perception.crisis import CrisisDetector
 
     quiet_model_loading()
-    print_report(lambda: evaluate_crisis(data, CrisisDetector.load(model or Settings.load().safety.model, "cpu"),
-                                         label_column),
+    safety = Settings.load().safety
+    print_report(lambda: evaluate_crisis(data, CrisisDetector.load(model or safety.model, "cpu"), label_column,
+                                         safety.protocol_score),
                  json_out, lambda r: r.to_dict())

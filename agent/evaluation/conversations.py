@@ -24,7 +24,7 @@ from rich.table import Table
 from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, contradicts, copies_user, repeats,
                                 speaks_as_user)
 from agent.llm import LLMError
-from agent.safety import CRISIS_LINES, CRISIS_REPLY
+from agent.safety import CHECK_IN, CRISIS_LINES, CRISIS_REPLY
 from perception.emotions import VAD
 
 FAILURES = ("no_reply", "speaks_as_user", "contradicts", "copies_user", "repeats", "off_topic",
@@ -62,6 +62,7 @@ class CheckedTurn:
     acknowledges: bool = False
     asks: bool = False
     protocol: bool = False  # answered with the crisis protocol's fixed reply (not checked as a reply)
+    check_in: bool = False  # an uncertain risk reading: the reply was followed by the safety check-in
 
 
 @dataclass
@@ -69,7 +70,8 @@ class ConversationReport:
     name: str
     turns: int
     rates: dict[str, float]  # each failure's share of the replies written (the crisis protocol's fixed
-    #: replies left out); acknowledges_cause: of those turns with a cause; crisis_protocol: of all turns
+    #: replies left out); acknowledges_cause: of those turns with a cause; crisis_protocol and
+    #: crisis_check_in (a careful reply followed by the safety check-in): of all turns
     seconds_p50: float
     examples: dict[str, dict[str, str]]  # failure -> message, reply
     #: every turn: conversation, message, reply (the crisis protocol's fixed reply as such), failures
@@ -99,10 +101,11 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
                 checked.append(CheckedTurn(cid, message, f"(no reply: {exc})", "neutral", None,
                                            time.perf_counter() - started, failures=["no_reply"]))
                 continue
-            written = reply.text.replace(CRISIS_LINES, "").strip()  # the lines a careful turn appends
+            # what a careful turn appends after the written reply: checked apart
+            written = reply.text.replace(CRISIS_LINES, "").replace(CHECK_IN, "").strip()
             turn = CheckedTurn(cid, message, written, reply.emotion,
                                reply.causes[0].text if reply.causes else None, time.perf_counter() - started,
-                               protocol=reply.text == CRISIS_REPLY)
+                               protocol=reply.text == CRISIS_REPLY, check_in=reply.text.endswith(CHECK_IN))
             replies.append(written)
             checked.append(turn)
             if turn.protocol:
@@ -146,6 +149,7 @@ def evaluate_conversations(agent, path: Path) -> ConversationReport:
     rates["acknowledges_cause"] = sum(t.acknowledges for t in with_cause) / max(len(with_cause), 1)
     rates["asks"] = sum(t.asks for t in checked) / len(checked)
     rates["crisis_protocol"] = sum(t.protocol for t in every) / len(every)
+    rates["crisis_check_in"] = sum(t.check_in for t in every) / len(every)
     examples = {}
     for f in FAILURES:
         first = next((t for t in checked if f in t.failures), None)
@@ -154,7 +158,10 @@ def evaluate_conversations(agent, path: Path) -> ConversationReport:
     first = next((t for t in every if t.protocol), None)
     if first:
         examples["crisis_protocol"] = {"message": first.message, "reply": "(the crisis protocol's fixed reply)"}
+    first = next((t for t in every if t.check_in), None)
+    if first:
+        examples["crisis_check_in"] = {"message": first.message, "reply": f"{first.reply} (+ the check-in)"}
     replies = [{"conversation": t.conversation, "message": t.message, "reply": t.reply, "protocol": t.protocol,
-                "failures": t.failures} for t in every]
+                "check_in": t.check_in, "failures": t.failures} for t in every]
     return ConversationReport(f"conversations {Path(path).name}", len(every), rates,
                               statistics.median(t.seconds for t in every), examples, replies)
