@@ -135,7 +135,8 @@ def check_safety(state: TurnState, *, rules: SafetyRules) -> dict[str, Any]:
     if "risk" not in state:
         return {"safety": Safety.none()}
     return {"safety": assess(state["risk"], state.get("history") or [], rules.threshold,
-                             rules.calm_turns, rules.concern, rules.protocol_score)}
+                             rules.calm_turns, rules.concern, rules.protocol_score,
+                             state["affect"].fused.label)}
 
 
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
@@ -246,7 +247,7 @@ def streamed_reply(state: TurnState, writer: ReplyWriter, p: PromptInput):
 
 def fixed_reply(text: str):
     """A reply that is not written by the LLM, streamed like one (word by word)."""
-    for word in re.findall(r"\S+\s*", text):
+    for word in re.findall(r"\s*\S+\s*", text):  # (a leading space kept: it follows streamed text)
         yield word
     return text
 

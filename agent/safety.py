@@ -12,7 +12,8 @@ stored turns into this turn's `Safety`:
 * **Check-in turn**: a flagged message whose signal is uncertain (the classifier's score between its
   recall-first threshold and `protocol_score`, no pattern). The agent answers carefully in its own
   words and then asks whether the person is safe, with the crisis lines (`CHECK_IN`), the way
-  well-run support services confirm before they escalate. The session turns careful. (The threshold
+  well-run support services confirm before they escalate. The session turns careful; when no clear
+  signal follows, one calm turn ends it. (The threshold
   is set for recall: on everyday talk most of its flags are uncertain ones, and the full script in
   answer to "my roommate planned my 30th" helps nobody.)
 * **Careful turns**: the turns after a crisis turn. The LLM is told the person may be at risk (stay
@@ -98,6 +99,10 @@ class Safety:
         return f"{reply.rstrip()} {CRISIS_LINES}" if self.offer_lines else reply
 
 
+#: How a classifier-only signal is written (`Safety.signal`, stored as the turn's `crisis`).
+CLASSIFIER_SIGNAL = "classifier: risk"
+
+
 def _calm(turn: StoredTurn, concern_score: float) -> bool:
     return (not turn.crisis and turn.risk < concern_score
             and turn.affect.fused.label not in LOW_FEELINGS)
@@ -110,19 +115,16 @@ def is_clear(reading: RiskReading, protocol_score: float) -> bool:
 
 
 def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float,
-           calm_turns: int = 3, concern: float = 0.5, protocol_score: float = 0.5) -> Safety:
+           calm_turns: int = 3, concern: float = 0.5, protocol_score: float = 0.5,
+           feeling: str | None = None) -> Safety:
     """This turn's `Safety` from the detector's `reading` and the session's stored turns (oldest
     first); `threshold` is the detector's, `concern` a share of it; a first signal below
-    `protocol_score` (and no pattern) is a check-in rather than the fixed protocol."""
-    signal = (reading.words or f"classifier: risk {reading.score:.2f}") if reading.at_risk else None
-    careful_before = bool(history) and history[-1].careful
-    if careful_before:
-        calm_run = 0
-        for turn in reversed(history):
-            if not turn.careful or not _calm(turn, concern * threshold):
-                break
-            calm_run += 1
-        careful_before = calm_run < calm_turns
+    `protocol_score` (and no pattern) is a check-in rather than the fixed protocol; `feeling` is the
+    user's feeling this turn (a calm turn after a check-in ends careful mode)."""
+    signal = (reading.words or f"{CLASSIFIER_SIGNAL} {reading.score:.2f}") if reading.at_risk else None
+    calm_now = not reading.at_risk and reading.score < concern * threshold and feeling not in LOW_FEELINGS
+    careful_before = still_careful(history, concern * threshold, calm_turns, protocol_score,
+                                   calm_now and feeling is not None)
     if signal and not careful_before:
         clear = is_clear(reading, protocol_score)
         return Safety(reading.score, signal, protocol=clear, careful=True, offer_lines=False, check_in=not clear)
@@ -130,6 +132,29 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
         return Safety(reading.score, None, False, False, False)
     repeated = signal is not None or reading.score >= concern * threshold
     return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated)
+
+
+def still_careful(history: Sequence[StoredTurn], concern_score: float, calm_turns: int,
+                  protocol_score: float, calm_now: bool = False) -> bool:
+    """Whether the session's careful mode goes on: it ends after `calm_turns` calm user turns in a
+    row; when every signal of this careful stretch was uncertain (check-ins only), one calm turn,
+    this one (`calm_now`) included, ends it."""
+    run = []
+    for turn in reversed(history):
+        if not turn.careful:
+            break
+        run.append(turn)
+    if not run:
+        return False
+    signals = [t for t in run if t.crisis]
+    uncertain = bool(signals) and all(t.crisis.startswith(CLASSIFIER_SIGNAL) and t.risk < protocol_score
+                                      for t in signals)
+    calm_run = 0
+    for turn in run:  # most recent first
+        if not _calm(turn, concern_score):
+            break
+        calm_run += 1
+    return calm_run + (uncertain and calm_now) < (1 if uncertain else calm_turns)
 
 
 def careful_response(user_feeling: str) -> ResponseEmotion:

@@ -68,7 +68,7 @@ def test_the_conversation_checks_run_through_the_real_turn(tmp_path):
     finally:
         agent.close()
     assert report.turns == 4 and report.seconds_p50 > 0
-    assert set(report.rates) == {*FAILURES, "acknowledges_cause", "asks", "crisis_protocol"}
+    assert set(report.rates) == {*FAILURES, "acknowledges_cause", "asks", "crisis_protocol", "crisis_check_in"}
     assert all(0.0 <= v <= 1.0 for v in report.rates.values())
     assert all(set(e) == {"message", "reply"} for e in report.examples.values())
 

@@ -166,6 +166,17 @@ def test_an_uncertain_first_signal_is_a_check_in_not_the_script():
     assert Safety.none().finish("ok") == "ok"
 
 
+def test_one_calm_turn_ends_the_careful_mode_a_check_in_began():
+    check_in = stored(0.02, "classifier: risk 0.02", careful=True)
+    assert not assess(reading(0.001, threshold=0.01), [check_in], threshold=0.01, feeling="joy").careful
+    assert assess(reading(0.001, threshold=0.01), [check_in], threshold=0.01, feeling="sadness").careful
+    assert assess(reading(0.001, threshold=0.01), [check_in], threshold=0.01).careful  # feeling unknown
+    clear = stored(0.9, "classifier: risk 0.90", careful=True)
+    assert assess(reading(0.001, threshold=0.01), [clear], threshold=0.01, feeling="joy").careful
+    pattern = stored(0.02, "kill myself", careful=True)
+    assert assess(reading(0.001, threshold=0.01), [pattern], threshold=0.01, feeling="joy").careful
+
+
 def test_the_session_stays_careful_until_it_has_clearly_moved_on():
     crisis = stored(0.9, "classifier: risk 0.90", careful=True, feeling="sadness")
     calm = stored(0.05, careful=True, feeling="neutral")
@@ -272,6 +283,7 @@ def test_an_uncertain_reading_gets_a_careful_reply_and_the_check_in(tiny_llm):
         events = list(agent.stream(text="I swallowed a lot of pills an hour ago", user_id="v", session_id="s"))
         shown = "".join(e.text for e in events if isinstance(e, TextDelta))
         assert shown.strip().endswith(CHECK_IN) and events[-1].reply.text.endswith(CHECK_IN)
+        assert f" {CHECK_IN}" in shown  # a space before it, whether or not the live candidate was kept
         assert agent.history("u", "s")[-1].careful
     finally:
         agent.close()
