@@ -103,15 +103,22 @@ class Safety:
 CLASSIFIER_SIGNAL = "classifier: risk"
 
 
-def _calm(turn: StoredTurn, concern_score: float) -> bool:
-    return (not turn.crisis and turn.risk < concern_score
-            and turn.affect.fused.label not in LOW_FEELINGS)
+def _calm(flagged: bool, risk: float, feeling: str, concern_score: float) -> bool:
+    """A turn that shows the conversation moving on: no risk signal, a score under the concern
+    level, and no sad or afraid feeling."""
+    return not flagged and risk < concern_score and feeling not in LOW_FEELINGS
 
 
 def is_clear(reading: RiskReading, protocol_score: float) -> bool:
     """Whether a flagged message is a clear risk signal (the fixed reply) rather than an uncertain
     one (a check-in): an explicit phrasing, or a classifier score of at least `protocol_score`."""
     return reading.words is not None or reading.score >= protocol_score
+
+
+def _was_clear(turn: StoredTurn, protocol_score: float) -> bool:
+    """`is_clear` for a stored flagged turn, whose signal is the pattern words or the classifier's."""
+    words = None if turn.crisis.startswith(CLASSIFIER_SIGNAL) else turn.crisis
+    return is_clear(RiskReading(turn.risk, True, words), protocol_score)
 
 
 def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float,
@@ -122,9 +129,8 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
     `protocol_score` (and no pattern) is a check-in rather than the fixed protocol; `feeling` is the
     user's feeling this turn (a calm turn after a check-in ends careful mode)."""
     signal = (reading.words or f"{CLASSIFIER_SIGNAL} {reading.score:.2f}") if reading.at_risk else None
-    calm_now = not reading.at_risk and reading.score < concern * threshold and feeling not in LOW_FEELINGS
-    careful_before = still_careful(history, concern * threshold, calm_turns, protocol_score,
-                                   calm_now and feeling is not None)
+    calm_now = feeling is not None and _calm(reading.at_risk, reading.score, feeling, concern * threshold)
+    careful_before = still_careful(history, concern * threshold, calm_turns, protocol_score, calm_now)
     if signal and not careful_before:
         clear = is_clear(reading, protocol_score)
         return Safety(reading.score, signal, protocol=clear, careful=True, offer_lines=False, check_in=not clear)
@@ -147,11 +153,10 @@ def still_careful(history: Sequence[StoredTurn], concern_score: float, calm_turn
     if not run:
         return False
     signals = [t for t in run if t.crisis]
-    uncertain = bool(signals) and all(t.crisis.startswith(CLASSIFIER_SIGNAL) and t.risk < protocol_score
-                                      for t in signals)
+    uncertain = bool(signals) and not any(_was_clear(t, protocol_score) for t in signals)
     calm_run = 0
     for turn in run:  # most recent first
-        if not _calm(turn, concern_score):
+        if not _calm(bool(turn.crisis), turn.risk, turn.affect.fused.label, concern_score):
             break
         calm_run += 1
     return calm_run + (uncertain and calm_now) < (1 if uncertain else calm_turns)
