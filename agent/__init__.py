@@ -8,7 +8,7 @@ The names below load on first use (PEP 562): `import agent.settings` or `empathi
 model code.
 """
 
-from importlib import import_module
+from perception.loading import lazy_exports
 
 _EXPORTS = {**dict.fromkeys(["Big5", "Persona", "PersonaError"], "agent.persona"),
             **dict.fromkeys(["EmpatheticAgent", "AudioChunk", "InputError", "PerceptionEvent", "Reply",
@@ -18,8 +18,4 @@ _EXPORTS = {**dict.fromkeys(["Big5", "Persona", "PersonaError"], "agent.persona"
             "StoreError": "memory"}  # what a turn raises when the database is locked, gone or unreadable
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'agent' has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports("agent", _EXPORTS)

@@ -3,7 +3,7 @@
 The names below load on first use (PEP 562), so `import perception.defaults` costs nothing.
 """
 
-from importlib import import_module
+from perception.loading import lazy_exports
 
 _EXPORTS = {**dict.fromkeys(["EMOTIONS", "VAD", "VAD_ANCHORS", "Cause", "EmotionEstimate", "UserAffect",
                              "nearest_emotion"], "perception.emotions"),
@@ -12,8 +12,4 @@ _EXPORTS = {**dict.fromkeys(["EMOTIONS", "VAD", "VAD_ANCHORS", "Cause", "Emotion
             "SpeechEmotionRecognizer": "perception.speech_emotion", "FaceEmotionRecognizer": "perception.face"}
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'perception' has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports("perception", _EXPORTS)

@@ -88,3 +88,16 @@ class Lazy(Generic[T]):
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self(), name)
+
+
+def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
+    """A package's module `__getattr__` (PEP 562) that imports each name of `exports` (name ->
+    module) on first use, so importing the package, or a light module in it, loads nothing else."""
+    from importlib import import_module
+
+    def attribute(name: str) -> Any:
+        if name not in exports:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(import_module(exports[name]), name)
+
+    return attribute

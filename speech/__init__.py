@@ -4,15 +4,11 @@ emotional TTS (Piper, Coqui), and the microphone/speaker session.
 The names below load on first use (PEP 562), so `import speech.defaults` costs nothing.
 """
 
-from importlib import import_module
+from perception.loading import lazy_exports
 
 _EXPORTS = {"Audio": "speech.audio_out", "Synthesizer": "speech.synthesizer", "TTSBackend": "speech.synthesizer",
             "register_backend": "speech.synthesizer", "Transcriber": "speech.transcriber",
             "PACKAGED_PIPER_VOICE": "speech.defaults"}
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'speech' has no attribute {name!r}")
-    return getattr(import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports("speech", _EXPORTS)
