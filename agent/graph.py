@@ -36,7 +36,6 @@ from agent.errors import InputError
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from speech.sentences import split_sentences
 from agent.respond import ReplyWriter
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
 from agent.response_policy import ResponsePolicy
@@ -48,7 +47,7 @@ from perception.crisis import RiskReading
 from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import merge_dicts
 from speech.audio_out import Audio
-from speech.sentences import SentenceBuffer
+from speech.sentences import SentenceBuffer, split_sentences
 
 
 class TurnState(TypedDict, total=False):

@@ -23,8 +23,8 @@ from agent.persona import Big5
 from agent.transition_network import MEHRABIAN, TransitionEnsemble, TransitionNetwork
 from perception.emotions import EMOTIONS, VAD
 from perception.loading import ModelLoadError, shared_model
-
 from agent.settings import PACKAGED_TRANSITION
+
 PACKAGED_TRANSITION_DIR = Path(__file__).parent / "models" / "emotion_transition"
 ABLATION_FOLDER = "no_personality"  # the same network trained without personality, for `eval transition`
 CONFIG_FILE, WEIGHTS_FILE = "model.json", "transition.safetensors"

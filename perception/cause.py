@@ -22,9 +22,8 @@ import numpy as np
 
 from perception.emotions import EMOTIONS, Cause
 from perception.loading import ModelLoadError, resolve_device, shared_model
-
-#: The cause model shipped in this package.
 from perception.defaults import PACKAGED_CAUSE
+
 PACKAGED_CAUSE_DIR = Path(__file__).parent / "models" / "emotion_cause"
 MAX_SPAN_TOKENS = 30
 

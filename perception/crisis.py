@@ -29,9 +29,8 @@ import numpy as np
 from perception.dialogue_head import LogitCache
 from perception.text import encode_with_context
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
-
-#: The crisis detector shipped in this package (model card: perception/models/crisis/).
 from perception.defaults import PACKAGED_CRISIS
+
 PACKAGED_CRISIS_DIR = Path(__file__).parent / "models" / "crisis"
 
 _SELF = r"my ?self"

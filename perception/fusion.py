@@ -5,8 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from perception.emotions import EMOTIONS, EmotionEstimate, UserAffect
-
-#: How much each modality is trusted, before its own confidence (settings may override).
 from perception.defaults import DEFAULT_RELIABILITY
 
 

@@ -24,9 +24,8 @@ import numpy as np
 from perception.audio import AudioError, rms_dbfs, to_mono_16k
 from perception.emotions import EMOTIONS, EmotionEstimate
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
-
-#: The speech-emotion model shipped in this package.
 from perception.defaults import PACKAGED_SPEECH_EMOTION
+
 PACKAGED_SPEECH_EMOTION_DIR = Path(__file__).parent / "models" / "speech_emotion"
 CONFIG_FILE = "model.json"
 WEIGHTS_FILE = "head.safetensors"

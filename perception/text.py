@@ -21,9 +21,8 @@ from perception.dialogue_head import ContextItem, DialogueHead, LogitCache, dial
 from perception.emotions import EMOTIONS, EmotionEstimate, softmax
 from perception.encoder import resolve_encoder_path
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
-
-#: The text-emotion model shipped in this package (model card: perception/models/text_emotion/).
 from perception.defaults import PACKAGED_TEXT_EMOTION
+
 PACKAGED_TEXT_EMOTION_DIR = Path(__file__).parent / "models" / "text_emotion"
 
 #: Other data sets' label names mapped into `EMOTIONS`.

@@ -15,8 +15,8 @@ import numpy as np
 
 from perception.audio import SAMPLE_RATE
 from perception.loading import ModelLoadError, resolve_device, shared_model
-
 from perception.defaults import PACKAGED_WHISPER
+
 #: Whisper's encoder sees 30 s windows: 1500 frames of 20 ms.
 FRAMES_PER_SECOND = 50
 WINDOW_SECONDS = 30

@@ -26,9 +26,11 @@ from perception.emotions import EMOTIONS, VAD
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 from speech.audio_out import Audio, apply_gain, resample_by
 from speech.prosody import Prosody, prosody_for
-
 from speech.defaults import PACKAGED_PIPER_VOICE
+
 MAX_TTS_CHARS = 5000
+
+
 class TTSBackend(ABC):
     """Renders text as full-scale float32 mono audio at `sample_rate`, one array per sentence."""
 
