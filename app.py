@@ -26,15 +26,15 @@ from typing import Callable  # noqa: E402
 import gradio as gr  # noqa: E402
 import numpy as np  # noqa: E402
 import typer  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
 from agent.persona import PRESETS, VOICE_STYLES  # noqa: E402
 from agent.safety import CRISIS_LINES  # noqa: E402
+from agent.turn_view import (MODALITIES, affect_note, as_messages, cause_segments,  # noqa: E402
+                             response_text, scores_of, trajectory)
 from agent.voice import TurnTaker  # noqa: E402
 
-MODALITIES = {"text": "Words", "speech": "Voice", "face": "Face"}
 WEBCAM_FRAMES = 4  # the most recent webcam frames read with each turn (smoothed by the face node)
 TRAITS = ["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"]
 
@@ -75,56 +75,6 @@ class AgentLoader:
 
 # -- what the panel shows ---------------------------------------------------------------------------
 
-def scores_of(estimate, absent: str = "not present") -> dict[str, float] | str:
-    return absent if estimate is None else dict(estimate.scores)
-
-
-def cause_segments(text: str, spans: list[tuple[int, int]], earlier: list[str]) -> list[tuple[str, str | None]]:
-    """The user's words with the cause spans marked; causes found in earlier turns come first."""
-    segments: list[tuple[str, str | None]] = []
-    for quote in earlier:
-        segments += [("earlier: “", None), (quote, "cause"), ("”\n", None)]
-    at = 0
-    for start, end in sorted(spans):
-        if start >= at and end > start:
-            segments += [(text[at:start], None), (text[start:end], "cause")]
-            at = end
-    return segments + [(text[at:], None)]
-
-
-def response_text(name: str, emotion: str, intensity: float, vad) -> str:
-    return (f"**{name} answers with {emotion}** (intensity {intensity:.2f}) · "
-            f"valence {vad.valence:+.2f}, arousal {vad.arousal:+.2f}, dominance {vad.dominance:+.2f}")
-
-
-def affect_note(affect) -> str:
-    shown = ", ".join(f"{MODALITIES.get(m, m).lower()}: {e.label}" for m, e in affect.modalities.items())
-    note = f"**You: {affect.fused.label}** ({shown})"
-    conflict = affect.describe_conflict()
-    return note + (f" · ⚠ they disagree: {conflict}" if conflict else " · the modalities agree")
-
-
-def trajectory(turns) -> Figure:
-    """The session in the valence/arousal plane: the user's fused reading and the agent's response."""
-    figure = Figure(figsize=(4.4, 3.6), dpi=90)
-    ax = figure.add_subplot()
-    ax.axhline(0, color="#ccc", lw=0.8)
-    ax.axvline(0, color="#ccc", lw=0.8)
-    for who, points, colour in (
-            ("you", [t.affect.fused.vad for t in turns], "#2b6cb0"),
-            ("agent", [t.response_vad for t in turns], "#dd6b20")):
-        v, a = [p.valence for p in points], [p.arousal for p in points]
-        ax.plot(v, a, "-o", color=colour, label=who, alpha=0.85, ms=5)
-        for i, (x, y) in enumerate(zip(v, a)):
-            ax.annotate(str(i + 1), (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7,
-                        color=colour)
-    ax.set(xlim=(-1, 1), ylim=(-1, 1), xlabel="valence", ylabel="arousal",
-           title="This session, turn by turn" if turns else "No turns yet")
-    ax.legend(loc="lower right", fontsize=8)
-    figure.tight_layout()
-    return figure
-
-
 CRISIS_BOX_TEXT = f"**You matter, and help is there right now.** {CRISIS_LINES}"
 
 
@@ -156,11 +106,6 @@ def panel_from_turn(turn, persona_name: str) -> tuple:
             affect_note(affect), cause_segments(said, spans, [c.text for c in turn.causes if c.text not in said]),
             response_text(turn.persona or persona_name, turn.response_emotion, turn.response_intensity,
                           turn.response_vad), crisis_box(turn.careful))
-
-
-def as_messages(turns) -> list[dict[str, str]]:
-    return [m for t in turns for m in ({"role": "user", "content": t.user_text},
-                                       {"role": "assistant", "content": t.reply_text})]
 
 
 def playable(samples: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:

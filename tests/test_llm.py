@@ -18,7 +18,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 import pytest  # noqa: E402
 
 from agent.llm import LLM_BACKENDS, GenerationOptions, LLMError, StopFilter, load_llm  # noqa: E402
-from agent.llm import transformers_backend as tb  # noqa: E402
+from agent.llm import model_files  # noqa: E402
 from agent.llm.transformers_backend import TransformersLLM, TransformersOptions  # noqa: E402
 from agent.settings import PACKAGED_GEMMA, LLMSection  # noqa: E402
 from perception.loading import ModelLoadError  # noqa: E402
@@ -214,20 +214,20 @@ def test_gguf_is_converted_once_into_the_cache(tiny, base_llm, tmp_path, monkeyp
     def no_dequantise(path):
         raise AssertionError("should load from the cache")
 
-    monkeypatch.setattr(tb, "_load_gguf", no_dequantise)
+    monkeypatch.setattr(model_files, "_load_gguf", no_dequantise)
     again = TransformersLLM(TransformersOptions(model=str(tiny["gguf"]), device="cpu", cache_dir=cache))
     assert again.complete(PROMPT, GREEDY) == llm.complete(PROMPT, GREEDY)
 
 
 def test_gguf_cache_write_is_atomic(tiny, tmp_path, monkeypatch):
-    real = tb._load_gguf
+    real = model_files._load_gguf
 
     def crashing(path):
         tokenizer, model = real(path)
         monkeypatch.setattr(tokenizer, "save_pretrained", lambda d: (_ for _ in ()).throw(OSError("disk full")))
         return tokenizer, model
 
-    monkeypatch.setattr(tb, "_load_gguf", crashing)
+    monkeypatch.setattr(model_files, "_load_gguf", crashing)
     cache = tmp_path / "models"
     with pytest.raises(ModelLoadError, match="disk full"):
         TransformersLLM(TransformersOptions(model=str(tiny["gguf"]), device="cpu", cache_dir=cache))
@@ -267,7 +267,7 @@ def test_packaged_gemma_loads_through_the_cache_and_generates():
     assert llm.output_vocabulary.name == "gemma3-english.safetensors"  # "auto": the packaged list fits
     from transformers import AutoTokenizer
 
-    reference = AutoTokenizer.from_pretrained(tb.resolve_model_source(PACKAGED_GEMMA), local_files_only=True)
+    reference = AutoTokenizer.from_pretrained(model_files.resolve_model_source(PACKAGED_GEMMA), local_files_only=True)
     for text in ["Person (sad, about the test): I failed it.\nSam [sympathetic; cause: the test]:",
                  "Héllo wörld ☕ 🎉 — “quotes”\t tabs\n\nnew", "  two spaces", "<bos>fake<eos> <start_of_turn>user", ""]:
         assert llm.tokenizer(text)["input_ids"] == reference(text)["input_ids"]  # the fast load is the same tokenizer

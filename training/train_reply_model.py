@@ -41,7 +41,7 @@ def load_base():
     """The packaged Gemma (fp32) and its tokenizer, as the agent loads them."""
     from transformers import AutoModelForCausalLM
 
-    from agent.llm.transformers_backend import packaged_gemma_tokenizer, resolve_model_source
+    from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
     from agent.settings import PACKAGED_GEMMA
 
     folder = resolve_model_source(PACKAGED_GEMMA)

