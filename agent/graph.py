@@ -1,16 +1,19 @@
 """The turn: one LangGraph `StateGraph` of plain node functions over one typed state.
 
-    START → transcribe → recall → perceive → check_safety → find_causes → choose_emotion → generate
-          → speak → remember → prepare_next → END
+    START → transcribe → recall → perceive → check_safety ─┬→ find_causes → choose_emotion ─┬→ generate
+                                                           └→ crisis_response ──────────────┘
+          → remember → prepare_next → END
 
-`transcribe` turns spoken input into text (it passes typed text through); `speak` renders the
-reply with the response emotion's prosody when the turn asks for voice. `recall` runs before
+`transcribe` turns spoken input into text (it passes typed text through); `generate` writes the
+reply and, when the turn asks for voice, says it with the response emotion's prosody
+(`agent.spoken_reply`, the one place the turn calls the TTS). `recall` runs before
 `perceive` because recognizing emotion in conversation reads the earlier turns (and the risk of
 self-harm or suicide in the words, read with the user's recent turns). `check_safety` places the turn
-in the crisis protocol (agent/safety.py): a crisis turn's reply is the fixed protocol, not the LLM's,
-and the turns after it stay careful until the conversation has moved on. While streaming,
-`generate` speaks each sentence as soon as the LLM has finished it, so the first audio is out
-while the rest is still being written. Each node
+in the crisis protocol (agent/safety.py): a session's first clear risk signal branches to
+`crisis_response`, and its reply is the fixed protocol, not the LLM's; the turns after it stay
+careful until the conversation has moved on. While streaming,
+`generate` speaks each sentence as soon as it is finished, so the first audio is out while the rest
+is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with
 `functools.partial`, so each can be called and tested alone. `remember` stores text and estimates
 only; the raw recording and frames too only when `memory.store_media` is on. `prepare_next` lets a
@@ -33,10 +36,13 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
 from agent.errors import InputError
+from agent.events import TextDelta
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
+from agent.reflection import reply_start
 from agent.respond import ReplyWriter
+from agent.spoken_reply import SpokenReply
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
 from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
@@ -47,7 +53,6 @@ from perception.crisis import RiskReading
 from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import merge_dicts
 from speech.audio_out import Audio
-from speech.sentences import SentenceBuffer, split_sentences
 
 
 class TurnState(TypedDict, total=False):
@@ -152,11 +157,21 @@ def turn_safety(state: TurnState) -> Safety:
     return state.get("safety") or Safety.none()
 
 
+def crisis_response(state: TurnState) -> dict[str, Any]:
+    """A session's first clear risk signal (agent/safety.py): no causes are looked for and no emotion
+    is chosen; `generate` says the fixed protocol reply in calm concern."""
+    utterances = [text for _, text in state.get("context") or []] + [state["text"]]
+    return {"utterances": utterances, "causes": [], "response": ResponseEmotion(*CRISIS_RESPONSE)}
+
+
+def after_safety(state: TurnState) -> str:
+    """The graph's branch after `check_safety`: the crisis protocol's turn, or the usual one."""
+    return "crisis_response" if turn_safety(state).protocol else "find_causes"
+
+
 def choose_emotion(state: TurnState, *, transition: EmotionTransition,
                    policy: ResponsePolicy = ResponsePolicy()) -> dict[str, Any]:
     safety = turn_safety(state)
-    if safety.protocol:
-        return {"response": ResponseEmotion(*CRISIS_RESPONSE)}
     if safety.careful:
         return {"response": careful_response(state["affect"].fused.label)}
     history = [(s, e) for t in state.get("history") or []
@@ -175,49 +190,42 @@ def prompt_input(state: TurnState) -> PromptInput:
     causes = state.get("causes") or []
     history = prompt_history(state)
     said = [t.user_text for t in history] + [state["text"]]
+    cause = causes[0] if causes else None
+    in_message = bool(cause) and cause.utterance == len(state.get("utterances") or [state["text"]]) - 1
+    start = reply_start(cause.text if cause else None, in_message, state["response"].label, len(history),
+                        history[-1].cause if history else None, state["affect"].fused.label)
+    careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=state["affect"].fused.label,
                        cause=causes[0].text if causes else None,
                        response_emotion=state["response"].label, history=history,
                        response_intensity=state["response"].intensity,
                        conflict=state["affect"].describe_conflict(),
-                       attempts=tuple(t for t in said if injection_signal(t)),
-                       careful=turn_safety(state).careful)
+                       attempts=attempts, careful=careful,
+                       reply_start="" if careful or attempts else start)  # (no given start for those)
 
 
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:
+    """The reply, written whole or streamed (`TextDelta`s), and said aloud when the turn asks for
+    voice (`SpokenReply`: each sentence as soon as it is finished, as `AudioChunk`s)."""
     p = prompt_input(state)
-    if not state.get("stream"):
-        return {"reply": written_reply(state, writer, p)}
-    emit = get_stream_writer()
-    speaking = bool(state.get("voice"))
-    sentences, spoken, said = SentenceBuffer(), [], []  # the buffer's leftover is the reply's tail
-
-    def say(sentence: str) -> None:
-        audio = synthesizer().synthesize(sentence, spoken_vad(state))
-        spoken.append(audio)
-        said.append(sentence)
-        emit({"audio": audio, "sentence": sentence})
-
-    deltas = streamed_reply(state, writer, p)
-    while True:
-        try:
-            delta = next(deltas)
-        except StopIteration as done:
-            reply = done.value
-            break
-        emit({"delta": delta})
-        for sentence in sentences.feed(delta) if speaking else []:
-            say(sentence)
-    if not speaking:
-        return {"reply": reply}
-    spoken_text, final = " ".join(" ".join(said).split()), " ".join(reply.split())
-    if not final.startswith(spoken_text):  # rewritten after a sentence was said: say the new reply
-        for sentence in split_sentences(final):
-            say(sentence)
-    elif final[len(spoken_text):].strip():  # the last sentence, or what cleaning kept of the tail
-        say(final[len(spoken_text):].strip())
-    return {"reply": reply, "reply_audio": Audio.concat(spoken, pause_s=0.12) if spoken else None}
+    streaming = bool(state.get("stream"))
+    emit = get_stream_writer() if streaming else (lambda event: None)
+    voice = SpokenReply(synthesizer, spoken_vad(state), emit) if state.get("voice") else None
+    if not streaming:
+        reply = written_reply(state, writer, p)
+    else:
+        deltas = streamed_reply(state, writer, p)
+        while True:
+            try:
+                delta = next(deltas)
+            except StopIteration as done:
+                reply = done.value
+                break
+            emit(TextDelta(delta))
+            if voice:
+                voice.feed(delta)
+    return {"reply": reply, "reply_audio": voice.finish(reply) if voice else None}
 
 
 def spoken_vad(state: TurnState) -> VAD:
@@ -249,12 +257,6 @@ def fixed_reply(text: str):
     for word in re.findall(r"\s*\S+\s*", text):  # (a leading space kept: it follows streamed text)
         yield word
     return text
-
-
-def speak(state: TurnState, *, synthesizer: Callable[[], Any]) -> dict[str, Any]:
-    if not state.get("voice") or state.get("reply_audio") is not None:
-        return {}
-    return {"reply_audio": synthesizer().synthesize(state["reply"], spoken_vad(state))}
 
 
 def raw_media(state: TurnState) -> list[MediaItem]:
@@ -324,16 +326,20 @@ def build_turn_graph(c: TurnComponents):
         "check_safety": partial(check_safety, rules=c.safety),
         "find_causes": partial(find_causes, extractor=c.extractor, max_causes=c.max_causes),
         "choose_emotion": partial(choose_emotion, transition=c.transition, policy=c.policy),
+        "crisis_response": crisis_response,
         "generate": partial(generate, writer=c.writer, synthesizer=c.synthesizer),
-        "speak": partial(speak, synthesizer=c.synthesizer),
         "remember": partial(remember, store=c.store, store_media=c.store_media),
         "prepare_next": partial(prepare_next, writer=c.writer, history_turns=c.history_turns),
     }
     graph = StateGraph(TurnState)
-    previous = START
     for name, node in nodes.items():
         graph.add_node(name, timed(name, node))
-        graph.add_edge(previous, name)
-        previous = name
-    graph.add_edge(previous, END)
+    for start, end in (("transcribe", "recall"), ("recall", "perceive"), ("perceive", "check_safety"),
+                       ("find_causes", "choose_emotion"), ("choose_emotion", "generate"),
+                       ("crisis_response", "generate"), ("generate", "remember"),
+                       ("remember", "prepare_next")):
+        graph.add_edge(start, end)
+    graph.add_edge(START, "transcribe")
+    graph.add_conditional_edges("check_safety", after_safety, ["find_causes", "crisis_response"])
+    graph.add_edge("prepare_next", END)
     return graph.compile()

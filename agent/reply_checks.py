@@ -14,6 +14,8 @@ they catch, so a figure can be traced to the replies behind it:
   `OFF_TOPIC_BELOW`). Coarse: it flags short generic replies too ("Wow, that was amazing!" to a
   scholarship: 0.14), and a plainly unrelated reply can score like a good one ("I like pizza on
   Fridays." to "I got laid off today.": 0.27; a caring question: 0.28);
+- `closes_unbidden`: the reply thanks, says "you're welcome" or goodbye, or moves the person on
+  ("Is there anything else ...?"), though the person did none of that ("i said yes obviously lol" -> "You are very welcome, ...");
 - `acknowledges_cause`: a content word of the cause span appears in the reply;
 - `asks`: the reply asks the user something.
 """
@@ -21,6 +23,7 @@ they catch, so a figure can be traced to the replies behind it:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from speech.sentences import split_sentences
 
@@ -123,6 +126,29 @@ def acknowledges_cause(cause: str | None, reply: str) -> bool:
     return bool(cause) and bool(content_words(cause) & content_words(reply))
 
 
+#: Words a listener uses about anything (what is new in them invents nothing): the 500 words found in
+#: most ESConv supporter replies (`python -m training.build_listener_words`) and these.
+LISTENER_WORDS = set((Path(__file__).parent / "listener_words.txt").read_text(encoding="utf-8").split()) | set("""feel feeling feelings felt sounds sound hard tough difficult happened happen happening
+talk talking tell telling know knowing understand understandable sorry okay doing going holding help
+helping helped sure glad hope hoping think thinking want wanted like right now today tonight more
+about what how why when where who anything something everything someone anyone people things thing
+time times day way lot much many little bit good great wonderful amazing awesome lovely nice happy sad
+scary scared upset angry frustrating frustrated annoying annoyed stressful stressed worried worry
+nervous excited exciting proud congratulations congrats news makes make made sense natural normal
+completely totally must can could would should will did does have has had been being get got take
+going go say said ask asking mind share sharing listen listening here there moment right still even
+well yes yeah wow oh ugh awful terrible horrible hear heard glad deal dealing plan plans next after
+before first last since else other hurts hurt heart care caring support yourself""".split())
+
+
+def novel_words(reply: str, said: list[str]) -> set[str]:
+    """Content words of `reply` that nobody said in the conversation and a listener does not use about
+    everything: what the reply brings in on its own, where a small model invents ("Is your dog an
+    emotional support animal?")."""
+    known = set().union(*(content_words(s) for s in said)) if said else set()
+    return {w for w in content_words(reply) if w not in known and w not in LISTENER_WORDS}
+
+
 def asks(reply: str) -> bool:
     return "?" in reply
 
@@ -136,10 +162,28 @@ def invents_contact(message: str, reply: str) -> bool:
     return any(found not in message for found in _CONTACT.findall(reply))
 
 
+_CLOSING = re.compile(r"\b(?:you(?:'re| are) (?:very |so )?welcome|thanks? (?:you )?for (?:talking|chatting|sharing)"
+                      r"|thank you|(?<!say )(?<!said )(?<!saying )(?:good ?bye|bye)|good ?night|have a (?:nice|good|great|wonderful|lovely) "
+                      r"(?:day|night|evening|weekend)|nice to (?:meet|talk|chat))\b")
+#: Moving the person on ("Is there anything else you would like to talk about?") right after they
+#: shared something: a reader takes it as closing the topic.
+_MOVES_ON = re.compile(r"\b(?:anything|something) else\b|\bany (?:other )?questions\b|\bwhat can i do for you\b")
+_USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|bye|good ?night|gotta go|talk later|see you)\b")
+
+
+def closes_unbidden(message: str, reply: str) -> bool:
+    """The reply thanks, says "you're welcome", says goodbye or moves the person on ("Is there anything
+    else you would like to talk about?") though the person did none of that ("i said yes obviously
+    lol" -> "You are very welcome, ..."): it answers a conversation that is not there."""
+    said = reply.lower()
+    return bool(_CLOSING.search(said) or _MOVES_ON.search(said)) and not _USER_CLOSES.search(message.lower())
+
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
-    said, repeats an earlier reply, or makes up contact details), or None: what
+    said, repeats an earlier reply, makes up contact details, or thanks, says goodbye or moves the
+    person on though they did not), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -149,4 +193,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "repeats an earlier reply"
     if invents_contact(message, reply):
         return "invents contact details"
+    if closes_unbidden(message, reply):
+        return "closes the conversation unbidden"
     return None

@@ -21,7 +21,7 @@ import numpy as np
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
-from agent.reply_checks import content_words, degeneracy, reply_failure
+from agent.reply_checks import asks, content_words, degeneracy, normalised, novel_words, reply_failure
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
@@ -29,6 +29,12 @@ from perception.text import TextEmotionRecognizer
 from speech.sentences import ends_sentence, split_sentences
 
 CAUSE_WEIGHT = 0.5
+CONTINUATION_TOKENS = 28  # the most the model writes after a given start (one sentence)
+ASK_WEIGHT = 0.3  # a reply that invites the person to say more
+NOVEL_WEIGHT = 0.15  # per content word nobody said (what a small model invents)
+ECHO_WEIGHT = 0.3  # the model's words after a given start only say again what the start said
+#: Words of sympathy or gladness that add nothing after a start that already says it.
+ECHO_WORDS = {"sorry", "hear", "glad", "happy", "understand", "feel", "know", "sad", "great", "hard"}
 MAX_SENTENCES = 2
 
 
@@ -39,7 +45,12 @@ def clean_reply(text: str, user_tag: str = "Person") -> str:
     kept = split_sentences(text)[:MAX_SENTENCES]
     if len(kept) > 1 and not ends_sentence(kept[-1]):
         kept = kept[:-1]
-    return " ".join(kept).strip()
+    return _capital_i(" ".join(kept).strip())
+
+
+def _capital_i(text: str) -> str:
+    """"i" as a word written "I" ("how can i help" -> "how can I help")."""
+    return re.sub(r"\bi(?=\b|')", "I", text)
 
 
 class ReplyWriter:
@@ -54,9 +65,11 @@ class ReplyWriter:
 
     def _shaped(self, p: PromptInput) -> PromptInput:
         """`p` with the few-shot examples only when the model needs them (a base model does; the
-        listener adapter was trained without them)."""
+        listener adapter was trained without them), and a given reply start only where it is used."""
         few_shot = getattr(self.llm, "few_shot", True)
-        return p if p.examples == few_shot else replace(p, examples=few_shot)
+        start = self._start(p)
+        return p if (p.examples, p.reply_start) == (few_shot, start) else replace(p, examples=few_shot,
+                                                                                  reply_start=start)
 
     def _prompt(self, p: PromptInput, candidates: int, seed: int | None):
         s = self.section
@@ -65,18 +78,48 @@ class ReplyWriter:
             prompt, stop, prefix = chat_messages(p), (), ""
         else:
             prompt, stop, prefix = transcript_prompt(p), transcript_stops(p.persona), self._so_far(p)
+        # after a given start the model writes one more sentence: fewer tokens bound the batch's time
+        tokens = min(s.max_new_tokens, CONTINUATION_TOKENS) if p.reply_start else s.max_new_tokens
         return prompt, GenerationOptions(
-            max_new_tokens=s.max_new_tokens, temperature=s.temperature, top_p=s.top_p,
+            max_new_tokens=tokens, temperature=s.temperature, top_p=s.top_p,
             repetition_penalty=s.repetition_penalty, num_candidates=candidates, stop=stop, seed=seed,
             prefix=prefix)
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
-        """Target-emotion probability (own recognizer) + how much of the cause it mentions."""
+        """Target-emotion probability (own recognizer) + how much of the cause it mentions + whether it
+        asks the person something - the content words it brings in that nobody said - whether it only
+        echoes the given start."""
         probs = self.recognizer.probabilities(candidates)[:, EMOTIONS.index(p.response_emotion)]
         cause = content_words(p.cause or "")
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
                             for c in candidates])
-        return probs + CAUSE_WEIGHT * mention
+        said = [p.user_text, *(t.user_text for t in p.history), *(t.reply for t in p.history)]
+        asking = np.array([asks(c) for c in candidates], dtype=float)
+        novel = np.array([len(novel_words(c, said)) for c in candidates], dtype=float)
+        echo = np.array([self._echoes(p.reply_start, c) for c in candidates], dtype=float)
+        return probs + CAUSE_WEIGHT * mention + ASK_WEIGHT * asking - NOVEL_WEIGHT * novel - ECHO_WEIGHT * echo
+
+    @staticmethod
+    def _echoes(start: str, reply: str) -> bool:
+        """After a given start, the model's sentence asks nothing and says nothing new ("I'm sorry. I'm
+        sorry to hear that.")."""
+        if not start or not reply.startswith(start):
+            return False
+        rest = reply[len(start):]
+        return not asks(rest) and not content_words(rest) - content_words(start) - ECHO_WORDS
+
+    def _start(self, p: PromptInput) -> str:
+        """The reply's given start (`agent.reflection`), where the prompt shape takes one."""
+        return "" if self._uses_chat() or not self.section.reflect else p.reply_start
+
+    @staticmethod
+    def _continued(start: str, raw: str) -> str:
+        """The cleaned reply `start` + the model's continuation `raw`; empty when the model added no
+        sentence of its own (the start alone is not the model's reply)."""
+        if not start:
+            return clean_reply(raw)
+        reply = clean_reply(f"{start} {raw.strip()}")
+        return "" if normalised(reply) == normalised(start) else reply
 
     def _so_far(self, p: PromptInput) -> str:
         # (without a trailing new line: it would merge with the next one into another token)
@@ -110,14 +153,19 @@ class ReplyWriter:
         return reply_failure(p.user_text, reply, [t.user_text for t in p.history], [t.reply for t in p.history])
 
     def write(self, p: PromptInput, seed: int | None = None) -> str:
-        """The best of the candidates that pass every check. When a message that tried to instruct
-        the model gets none, the fixed `BOUNDARY_REPLY`; otherwise LLMError."""
+        """The best of the candidates that pass every check. Only the first try continues a given
+        start: when none of its candidates does that well, the next tries write the reply whole. When
+        a message that tried to instruct the model gets none, the fixed `BOUNDARY_REPLY`; otherwise
+        LLMError."""
         rejected: list[str] = []
         for attempt in range(self.section.retries + 1):
+            if attempt and p.reply_start:
+                p = replace(p, reply_start="")
             prompt, options = self._prompt(p, self.section.candidates,
                                            None if seed is None else seed + attempt)
             raw = self.llm.complete(prompt, options)
-            verdicts = [(c, self.verdict(c, p)) for c in map(clean_reply, raw)]
+            start = self._start(p)
+            verdicts = [(c, self.verdict(c, p)) for c in (self._continued(start, r) for r in raw)]
             usable = [c for c, why in verdicts if why is None]
             rejected += [f"{why}: {c[:40]!r}" for c, why in verdicts if why]
             if usable:
@@ -130,9 +178,11 @@ class ReplyWriter:
                        f"({'; '.join(rejected[:4])})")
 
     def stream(self, p: PromptInput, seed: int | None = None) -> Iterator[str]:
-        """Text deltas of one live candidate; the generator's return value is the cleaned reply.
+        """Text deltas of the reply; the generator's return value is the cleaned reply.
 
-        If the live candidate turns out degenerate or unsafe, nothing more is streamed and the batched
+        With a given start (`PromptInput.reply_start`), the start comes at once and the best of the
+        batched candidates for the rest follows (`write`). Without one, one candidate streams live; if
+        it turns out degenerate or unsafe, nothing more is streamed and the batched
         `write` path supplies the reply (its text is returned, for the caller to show whole). A turn
         whose prompt holds an injection attempt is not streamed live: it is written and checked
         whole first, then streamed.
@@ -143,6 +193,13 @@ class ReplyWriter:
             return reply
         prompt, options = self._prompt(p, 1, seed)
         rules = instructions(p, self._uses_chat())
+        start = self._start(p)
+        if start:  # shown (and said) at once; meanwhile the candidates for the rest are written
+            yield start + " "  # (the space ends the sentence for a voice's sentence buffer)
+            reply = self.write(p, seed)
+            if reply.startswith(start + " "):
+                yield reply[len(start) + 1:]
+            return reply
         text = ""
         for delta in self.llm.stream(prompt, options):
             delta = delta if text else delta.lstrip()

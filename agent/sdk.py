@@ -186,11 +186,9 @@ class EmpatheticAgent:
         started = time.perf_counter()
         state: dict[str, Any] = {}
         inputs = self._inputs(text, user_id, session_id, audio, image, True, voice, persona, transcript)
-        spoke = False
         for mode, chunk in self.graph.stream(inputs, stream_mode=["values", "custom"]):
-            if mode == "custom":
-                spoke = spoke or "audio" in chunk
-                yield TextDelta(chunk["delta"]) if "delta" in chunk else AudioChunk(chunk["audio"], chunk["sentence"])
+            if mode == "custom":  # the graph's own typed events: TextDelta, AudioChunk
+                yield chunk
             elif "response" in chunk and "response" not in state:
                 safety = chunk.get("safety")
                 yield PerceptionEvent(chunk["affect"], chunk.get("causes") or [],
@@ -198,10 +196,7 @@ class EmpatheticAgent:
                                       careful=bool(safety and safety.careful))
             if mode == "values":
                 state = chunk
-        reply = self._reply(state, started)
-        if reply.audio is not None and not spoke:  # the reply was written or rewritten whole: say it now
-            yield AudioChunk(reply.audio, reply.text)
-        yield ReplyEvent(reply)
+        yield ReplyEvent(self._reply(state, started))
 
     def history(self, user_id: str, session_id: str, limit: int | None = None) -> list[StoredTurn]:
         return self.store.history(user_id, session_id, limit)

@@ -76,6 +76,10 @@ class LLMSection(BaseModel):
     repetition_penalty: float = 1.05
     candidates: int = 4
     retries: int = 2
+    #: transcript prompts: a reply starts by saying the cause back in an opening that fits the response
+    #: emotion ("I'm so sorry your dog died this morning."), and the model continues it
+    #: (`agent/reflection.py`), where the cause is in the message just said and changed since last turn.
+    reflect: bool = True
     #: transformers on CPU: the output layer (for Gemma 3, 262k words x 640, the largest read of every
     #: generated token) in int8 with one scale per row. Measured on the packaged Gemma: decoding ~30 %
     #: faster, perplexity 14.99 -> 15.34, but start-up +2.6 s and peak memory +1.1 GB while it is

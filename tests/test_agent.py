@@ -222,7 +222,7 @@ def test_raw_audio_and_frames_are_stored_only_when_the_setting_is_on(tmp_path, t
 
     # through the SDK: a photo turn keeps no media by default, and keeps it with the setting on
     for store_media, expected in ((False, 0), (True, 1)):
-        settings = Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 4, "candidates": 1},
+        settings = Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 4, "candidates": 1, "retries": 4},
                                  memory={"url": f"sqlite:///{tmp_path / f'sdk-{store_media}.db'}",
                                          "store_media": store_media})
         agent = EmpatheticAgent.from_settings(settings)
@@ -235,7 +235,7 @@ def test_raw_audio_and_frames_are_stored_only_when_the_setting_is_on(tmp_path, t
 
 
 def test_whole_turns_on_postgresql_through_the_sdk(postgres_url, tiny_llm):
-    settings = Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 4, "candidates": 1},
+    settings = Settings.load(llm={"model": str(tiny_llm["base"]), "max_new_tokens": 4, "candidates": 1, "retries": 4},
                              memory={"url": postgres_url})
     agent = EmpatheticAgent.from_settings(settings)
     try:

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from agent.evaluation.conversations import read_conversations
-from agent.reply_checks import acknowledges_cause, asks, contradicts, copies_user, repeats, speaks_as_user
+from agent.reply_checks import (acknowledges_cause, asks, contradicts, copies_user, repeats, reply_failure,
+                                speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
 
@@ -116,3 +117,14 @@ def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
             agent.close()
     assert report.turns == 2 and report.rates["no_reply"] == 1.0
     assert report.replies[0]["reply"].startswith("(no reply: the LLM gave no usable reply")
+
+
+@pytest.mark.parametrize("message,reply,closes", [
+    ("i said yes obviously lol", "You are very welcome, I am here for you.", True),
+    ("trying a new lasagna recipe tonight", "That's wonderful! Have a great night!", True),
+    ("thanks for listening", "You're welcome, take care.", False),
+    ("he left without a word", "Did he say goodbye?", False),
+    ("all her stuff is still here", "That's so hard. Is there anything else you want to talk about?", True),
+])
+def test_a_reply_that_closes_the_conversation_unbidden_is_rejected(message, reply, closes):
+    assert (reply_failure(message, reply) == "closes the conversation unbidden") is closes

@@ -229,6 +229,8 @@ def test_a_crisis_turn_answers_with_the_protocol_and_a_calm_voice_whatever_the_l
     reply = agent.respond(text="Honestly I want to kill myself", user_id="u", session_id="s")
     assert reply.text == CRISIS_REPLY and reply.crisis == "kill myself" and reply.careful
     assert reply.emotion == "sadness" and reply.vad.arousal < 0  # calm concern, never cheerful
+    # the graph's crisis branch: no causes looked for, no emotion chosen
+    assert "crisis_response" in reply.timings and "find_causes" not in reply.timings and reply.causes == []
     turn = agent.history("u", "s")[-1]
     assert turn.reply_text == CRISIS_REPLY and turn.crisis == "kill myself" and turn.careful and turn.risk > 0
     events = list(agent.stream(text="I don't want to live anymore", user_id="other", session_id="s"))

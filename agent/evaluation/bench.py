@@ -30,11 +30,13 @@ class BenchResult:
     warm_turns: list[dict[str, float]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        stages = list(self.cold_turn)
+        # per stage, over the turns that ran it (a crisis turn skips find_causes and choose_emotion)
+        stages = {s: [t[s] for t in self.warm_turns if s in t] for s in {s for t in self.warm_turns for s in t}}
+        stages = {s: times for s, times in stages.items() if times}
         return {"profile": self.profile, "startup_s": self.startup_s, "cold_turn": self.cold_turn,
                 "warm_turns": len(self.warm_turns),
-                "warm_p50": {s: statistics.median(t[s] for t in self.warm_turns) for s in stages},
-                "warm_p95": {s: percentile((t[s] for t in self.warm_turns), 0.95) for s in stages}}
+                "warm_p50": {s: statistics.median(times) for s, times in stages.items()},
+                "warm_p95": {s: percentile(times, 0.95) for s, times in stages.items()}}
 
 
 def run_bench(profile: str = "offline", turns: int = 10) -> BenchResult:

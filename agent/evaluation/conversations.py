@@ -1,9 +1,9 @@
 """`empathica eval replies --conversations FILE`: the conversation checks (`agent/reply_checks.py`)
-over conversations the project wrote itself, through the real turn.
+over conversations the project wrote itself, through the real turn, streamed as the chat gets it.
 
 FILE is a JSON list of {"id": "c01", "turns": ["what the user says first", "then", ...]}; each
 conversation is one fresh session of a throwaway database. Per reply: speaks as the user,
-contradicts, copies the user, repeats an earlier reply, off-topic, its emotion (read by the project's
+contradicts, copies the user, repeats an earlier reply, closes the conversation unbidden, off-topic, its emotion (read by the project's
 text model) on the other side of valence from the chosen response emotion, acknowledges the cause
 (of the turns that have one), asks something; and the latency of the turn. Turns answered with the
 crisis protocol's fixed reply are counted apart (a false alarm on everyday talk) and not checked as
@@ -21,14 +21,15 @@ from pathlib import Path
 
 from rich.table import Table
 
-from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, contradicts, copies_user, repeats,
-                                speaks_as_user)
+from agent.events import ReplyEvent
 from agent.llm import LLMError
+from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, closes_unbidden, contradicts, copies_user,
+                                repeats, speaks_as_user)
 from agent.safety import CHECK_IN, CRISIS_LINES, CRISIS_REPLY
 from perception.emotions import VAD
 
-FAILURES = ("no_reply", "speaks_as_user", "contradicts", "copies_user", "repeats", "off_topic",
-            "emotion_disagrees")
+FAILURES = ("no_reply", "speaks_as_user", "contradicts", "copies_user", "repeats", "closes_unbidden",
+            "off_topic", "emotion_disagrees")
 
 
 def read_conversations(path: Path) -> list[tuple[str, list[str]]]:
@@ -89,6 +90,14 @@ class ConversationReport:
         return table
 
 
+def streamed_reply(agent, message: str, session_id: str):
+    """The turn's `Reply` as a person in the chat gets it: through `stream`, as the CLI and the page."""
+    for event in agent.stream(text=message, user_id="conversations", session_id=session_id):
+        if isinstance(event, ReplyEvent):
+            return event.reply
+    raise LLMError("the turn ended without a reply")
+
+
 def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list[CheckedTurn]:
     checked = []
     for cid, messages in conversations:
@@ -96,7 +105,7 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
         for n, message in enumerate(messages):
             started = time.perf_counter()
             try:
-                reply = agent.respond(text=message, user_id="conversations", session_id=f"conversation-{cid}")
+                reply = streamed_reply(agent, message, f"conversation-{cid}")
             except LLMError as exc:  # the person would get an error instead of a reply: count it, go on
                 checked.append(CheckedTurn(cid, message, f"(no reply: {exc})", "neutral", None,
                                            time.perf_counter() - started, failures=["no_reply"]))
@@ -114,7 +123,8 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
                 ("speaks_as_user", speaks_as_user(message, written)),
                 ("contradicts", contradicts(message, written, messages[:n])),
                 ("copies_user", copies_user(message, written)),
-                ("repeats", repeats(written, replies[:-1]))) if failed]
+                ("repeats", repeats(written, replies[:-1])),
+                ("closes_unbidden", closes_unbidden(message, written))) if failed]
             turn.acknowledges, turn.asks = acknowledges_cause(turn.cause, written), asks(written)
     return checked
 

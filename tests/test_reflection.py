@@ -1,0 +1,123 @@
+"""The listener's reflection (agent/reflection.py) and replies that start from it (agent/respond.py).
+
+The LLM here is `ScriptedLLM` from test_respond: a test-only stand-in at the LLM's edge that returns
+fixed continuations, so the start, the joining and the choice can be checked exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.prompt import chat_messages, transcript_prompt
+from agent.reflection import reflection, reply_start, second_person
+from agent.respond import ReplyWriter
+from agent.settings import LLMSection
+from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
+
+
+@pytest.mark.parametrize("span,said_back", [
+    ("our dog died this morning", "your dog died this morning"),
+    ("got laid off today.", "you got laid off today"),
+    ("omg i got the scholarship!!", "you got the scholarship"),
+    ("PASSED MY DRIVING TEST!!!", "you passed your driving test"),
+    ("i was there almost six years", "you were there almost six years"),
+    ("i literally screamed and dropped my groceries lol", "you screamed and dropped your groceries"),
+    ("he was 14, a golden retriever named biscuit.", "he was 14"),
+    ("we've been friends since 7th grade and she never forgets",
+     "you've been friends since 7th grade and she never forgets"),
+    ("my coworker didnt show up", "your coworker didn't show up"),
+    ("Sarah forgot my birthday", "Sarah forgot your birthday"),
+    ("my girlfriend and i broke up last night", "you and your girlfriend broke up last night"),
+])
+def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
+    assert second_person(span) == said_back
+
+
+@pytest.mark.parametrize("span", [
+    "you never listen to me",  # "you" would be ambiguous said back
+    "lol omg",  # nothing but filler
+    "i went to the store and then i drove to my parents house and we talked all night long",  # too long
+    "... ?",
+    "any ideas for the weekend?",  # a question
+    "sounds like someone tapping on the back window",  # no subject to say back
+])
+def test_a_cause_that_would_not_read_well_said_back_is_left_alone(span):
+    assert second_person(span) is None
+
+
+def test_the_reflection_opens_in_the_response_emotion():
+    assert reflection("our dog died this morning", True, "sadness", 0) == "I'm so sorry your dog died this morning."
+    assert reflection("i got the scholarship!!", True, "joy", 0) == "That's wonderful, you got the scholarship!"
+    assert reflection("i got the scholarship!!", True, "joy", 1) != reflection("i got the scholarship!!", True,
+                                                                             "joy", 0)
+
+
+@pytest.mark.parametrize("cause,in_message,emotion,previous", [
+    (None, True, "sadness", None),
+    ("our dog died", False, "sadness", None),  # the cause is in an earlier turn
+    ("our dog died", True, "neutral", None),  # no feeling to open with
+    ("our dog died", True, "sadness", "our dog died"),  # said back last turn already
+])
+def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previous):
+    assert reflection(cause, in_message, emotion, 0, previous) is None
+
+
+START = "I'm so sorry you lost your job today."
+
+
+def test_the_model_continues_the_given_start(recognizer):
+    llm = ScriptedLLM([["", "How are you holding up? Take your time."]])
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
+    assert reply == f"{START} How are you holding up?"  # the start and one sentence of the model's
+    assert llm.prompt.endswith(f"Sam [sympathetic; cause: I lost my job today]: {START}")
+
+
+def test_the_start_alone_is_not_a_reply(recognizer):
+    llm = ScriptedLLM([["", "and then"], ["That is a shock. What happened?"]])
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=2)).write(prompt_input(reply_start=START))
+    # nothing continued the start well: the next try writes the reply whole
+    assert reply == "That is a shock. What happened?" and llm.calls == 2 and not llm.prompt.endswith(START)
+
+
+def test_a_continuation_that_asks_and_invents_nothing_is_preferred(recognizer):
+    llm = ScriptedLLM([["Was it because of the new manager from Chicago?", "How are you feeling about it?"]])
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
+    assert reply.endswith("How are you feeling about it?")
+
+
+def test_the_stream_says_the_start_at_once_then_the_chosen_continuation(recognizer):
+    llm = ScriptedLLM([["That must be such a shock.", "How are you holding up?"]])
+    deltas, reply = drain(ReplyWriter(llm, recognizer, LLMSection(candidates=2)).stream(
+        prompt_input(reply_start=START)))
+    assert deltas[0] == START + " " and "".join(deltas) == reply and reply.startswith(START + " ")
+
+
+def test_no_start_for_chat_models_or_when_reflection_is_off(recognizer):
+    for llm, section in ((ScriptedLLM([["What happened?"]], chat=True), LLMSection()),
+                         (ScriptedLLM([["What happened?"]]), LLMSection(reflect=False))):
+        assert ReplyWriter(llm, recognizer, section).write(prompt_input(reply_start=START)) == "What happened?"
+    assert START not in str(chat_messages(prompt_input(reply_start=START)))
+    assert transcript_prompt(prompt_input(reply_start=START)).endswith(START)
+
+
+def test_without_a_reflection_the_reply_starts_with_an_acknowledgement_in_the_response_emotion():
+    assert reply_start("our dog died this morning", True, "sadness", 0) == "I'm so sorry your dog died this morning."
+    assert reply_start(None, False, "joy", 0) == "Oh, that's nice!"
+    assert reply_start("our dog died", True, "sadness", 1, user_emotion="neutral") == "I'm so sorry."
+    assert len({reply_start(None, False, "neutral", n) for n in range(3)}) == 3  # replies in a row vary
+
+
+def test_every_start_is_said_at_once_by_a_voice():
+    """A voice speaks the start while the model writes the rest: each is a whole sentence the
+    sentence buffer hands out as soon as it arrives (not held back as too short)."""
+    from agent.reflection import ACKNOWLEDGEMENTS, OPENINGS
+    from speech.sentences import SentenceBuffer
+
+    for start in [*(a for group in ACKNOWLEDGEMENTS.values() for a in group),
+                  *(o.format(span="you lost your job") for group in OPENINGS.values() for o in group)]:
+        assert " ".join(SentenceBuffer().feed(start + " ")) == start, start  # (maybe in clauses)
+
+
+def test_a_continuation_that_only_echoes_the_start_is_not_preferred(recognizer):
+    llm = ScriptedLLM([["I am so sorry to hear that.", "That must have been such a shock."]])
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
+    assert reply.endswith("That must have been such a shock.")
