@@ -192,7 +192,9 @@ def prompt_input(state: TurnState) -> PromptInput:
     said = [t.user_text for t in history] + [state["text"]]
     cause = causes[0] if causes else None
     in_message = bool(cause) and cause.utterance == len(state.get("utterances") or [state["text"]]) - 1
-    start = reply_start(cause.text if cause else None, in_message, state["response"].label, len(history),
+    stored = state.get("history") or []
+    turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
+    start = reply_start(cause.text if cause else None, in_message, state["response"].label, turn,
                         history[-1].cause if history else None, state["affect"].fused.label)
     careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
     return PromptInput(persona=state["persona"], user_text=state["text"],

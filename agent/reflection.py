@@ -9,7 +9,7 @@ that is faithful by construction and in the right feeling.
 
 It is used only where it reads well: the user feels something (not neutral), the cause lies in the
 message just said, is short, names no second person (whose "you" would be ambiguous), and changed since
-the last turn (no two replies in a row start by restating). Elsewhere the reply starts with a short
+the last turn's (the same cause is not said back twice in a row). Elsewhere the reply starts with a short
 acknowledgement in the response emotion ("Oh no, I'm sorry." / "Oh, that's nice!" / "Right, I see.").
 
 Either start is ready at once: the reply's first words stream (and a voice speaks them) while the
@@ -27,20 +27,20 @@ SWAP = {
     "i'm": "you're", "im": "you're", "i've": "you've", "ive": "you've", "i'd": "you'd",
     "i'll": "you'll", "we": "you", "us": "you", "our": "your", "ours": "yours",
     "ourselves": "yourselves", "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
-    "am": "are",
 }
 #: Contractions people type without the apostrophe.
 APOSTROPHES = {w.replace("'", ""): w for w in (
     "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "can't", "couldn't",
     "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "aren't", "he's", "she's", "that's",
-    "there's", "it's")}
+    "there's")}  # ("its" stays: "the cat broke its leg")
 #: Words around a message that a restatement leaves out.
 FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
           "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao"}
 #: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
 SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
-                     "bought", "missed", "burnt", "burned", "cut", "hit", "woke", "ate", "gave", "did"}
+                     "bought", "missed", "burnt", "burned", "cut", "hit", "woke", "ate", "gave", "did",
+                     "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still"}
 MAX_WORDS = 12
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
@@ -62,51 +62,84 @@ OPENINGS = {
     "surprise": ("Wow, {span}!", "No way, {span}!", "Oh wow, {span}!"),
     "disgust": ("Ugh, {span}, that's gross.", "Eww, {span}, that's awful."),
 }
-_TOKEN = re.compile(r"[A-Za-z0-9']+|[^A-Za-z0-9'\s]+")
+_TOKEN = re.compile(r"[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
 #: Filler dropped wherever it stands.
 FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh"}
+#: Words of self-judgement: "I'm so stupid" is never said back ("I'm so sorry you're so stupid.").
+SELF_JUDGEMENT = {"stupid", "failure", "worthless", "useless", "ugly", "idiot", "loser", "pathetic", "dumb",
+                  "fault", "yourself", "hate", "burden", "weak", "disgusting", "fat", "hopeless"}
+#: Words that name the listener: said back, "you" would be ambiguous.
+SECOND_PERSON = {"you", "your", "you're", "yours", "u", "ur"}
 _PLAIN_WORD = re.compile(r"[a-z']+")
 
 
 def _name_like(word: str) -> bool:
     """A capitalised first word that may be a name ("Sarah"), not a common sentence start."""
-    return word not in STARTERS and word not in SUBJECTLESS_VERBS and word not in FILLER \
-        and not word.endswith("ed")
+    from agent.reply_checks import LISTENER_WORDS
+
+    return not ({word} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS)) and not word.endswith("ed")
 
 
-def second_person(span: str) -> str | None:
-    """`span` ("our dog died this morning", "got laid off today.") as the listener says it back
-    ("your dog died this morning", "you got laid off today"); None when it would not read well: it
-    speaks of "you", is longer than MAX_WORDS words, or holds nothing but filler."""
-    words = [w for w in _TOKEN.findall(span.strip())
-             if (not re.fullmatch(r"[!?.,;:…]+", w) or w == ",") and w.lower() not in FILLER_ANYWHERE]
+def _span_words(span: str) -> list[str] | None:
+    """The words of `span` as a restatement keeps them: curly apostrophes straightened, filler and
+    emoji dropped, the first clause only when more follows; None where a symbol would read badly."""
+    words = []
+    for token in _TOKEN.findall(span.replace("’", "'").strip()):
+        if token.lower() in FILLER_ANYWHERE or (not token.isascii() and not token[0].isalnum()):
+            continue  # filler, emoji
+        if re.fullmatch(r"[!?.;:…]+", token):
+            continue
+        if not re.fullmatch(r"[A-Za-z0-9'.\-]+|,", token):
+            return None  # "$500", "b/c": said back they read badly
+        words.append(token)
     if "," in words[:-1] and words.index(",") >= 3:  # a clause, then more: the clause alone
         words = words[:words.index(",")]
     while words and (words[0].lower() in FILLER or words[0] == ","):
         words.pop(0)
     while words and (words[-1].lower() in FILLER or words[-1] == ","):
         words.pop()
-    lowered = [w.lower() for w in words]
-    if span.rstrip().endswith("?") or (lowered and lowered[0] in HEADLESS):
-        return None
-    if not words or len(words) > MAX_WORDS or "," in words or {"you", "your", "you're", "yours", "u", "ur"} & set(lowered):
-        return None
-    if not _PLAIN_WORD.fullmatch(lowered[0]):
-        return None
-    out = []
-    for n, (word, low) in enumerate(zip(words, lowered)):
-        low = APOSTROPHES.get(low, low)
-        if low == "was" and n and out and out[-1] == "you":
-            out.append("were")
+    return words
+
+
+def _swapped(words: list[str]) -> list[str]:
+    """The words from the listener's side: I -> you, my -> your, "I am" -> "you are", "I was" ->
+    "you were"; shouting lower-cased; names keep their capital."""
+    shouting = sum(w.isupper() and len(w) > 1 for w in words) > len(words) / 2
+    out: list[str] = []
+    for n, word in enumerate(words):
+        low = APOSTROPHES.get(word.lower(), word.lower())
+        after_i = bool(out) and out[-1] == "you" and words[n - 1].lower() in ("i", "we")
+        if low in ("was", "am") and after_i:
+            out.append("were" if low == "was" else "are")
+        elif low == "us" and word == "US":
+            out.append(word)  # the country
         elif low in SWAP:
             out.append(SWAP[low])
         elif word.isupper() and len(word) > 1:
-            out.append(low)  # shouting ("PASSED") is not a name
+            out.append(low if shouting else word)  # "PASSED MY TEST" is shouting; "GPA" is not
         else:
             out.append(word if word[:1].isupper() and (n or _name_like(low)) else low)
-    if out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1):
-        out.insert(0, "you")
-    text = re.sub(r" ,", ",", " ".join(out))
+    verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
+    if words[0][:1].isupper() and verb_next and not shouting:
+        out[0] = words[0]  # "Fred dumped me": a name, then its verb
+    elif out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1):
+        out.insert(0, "you")  # "got laid off today": the subject was left out
+    return out
+
+
+def second_person(span: str) -> str | None:
+    """`span` ("our dog died this morning", "got laid off today.") as the listener says it back
+    ("your dog died this morning", "you got laid off today"); None when it would not read well: a
+    question, no subject, a "you" in it, self-judgement ("I'm so stupid"), over MAX_WORDS words, odd
+    symbols, or nothing but filler."""
+    words = _span_words(span)
+    if not words or span.rstrip().endswith("?"):
+        return None
+    lowered = {w.lower() for w in words}
+    if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT
+            or words[0].lower() in HEADLESS or not _PLAIN_WORD.fullmatch(words[0].lower())):
+        return None
+    text = re.sub(r" ,", ",", " ".join(_swapped(words)))
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back
 
 

@@ -128,7 +128,8 @@ def acknowledges_cause(cause: str | None, reply: str) -> bool:
 
 #: Words a listener uses about anything (what is new in them invents nothing): the 500 words found in
 #: most ESConv supporter replies (`python -m training.build_listener_words`) and these.
-LISTENER_WORDS = set((Path(__file__).parent / "listener_words.txt").read_text(encoding="utf-8").split()) | set("""feel feeling feelings felt sounds sound hard tough difficult happened happen happening
+_LISTENER_FILE = Path(__file__).parent / "listener_words.txt"
+LISTENER_WORDS = set(_LISTENER_FILE.read_text(encoding="utf-8").split() if _LISTENER_FILE.is_file() else ()) | set("""feel feeling feelings felt sounds sound hard tough difficult happened happen happening
 talk talking tell telling know knowing understand understandable sorry okay doing going holding help
 helping helped sure glad hope hoping think thinking want wanted like right now today tonight more
 about what how why when where who anything something everything someone anyone people things thing
@@ -162,21 +163,28 @@ def invents_contact(message: str, reply: str) -> bool:
     return any(found not in message for found in _CONTACT.findall(reply))
 
 
-_CLOSING = re.compile(r"\b(?:you(?:'re| are) (?:very |so )?welcome|thanks? (?:you )?for (?:talking|chatting|sharing)"
-                      r"|thank you|(?<!say )(?<!said )(?<!saying )(?:good ?bye|bye)|good ?night|have a (?:nice|good|great|wonderful|lovely) "
-                      r"(?:day|night|evening|weekend)|nice to (?:meet|talk|chat))\b")
-#: Moving the person on ("Is there anything else you would like to talk about?") right after they
-#: shared something: a reader takes it as closing the topic.
-_MOVES_ON = re.compile(r"\b(?:anything|something) else\b|\bany (?:other )?questions\b|\bwhat can i do for you\b")
-_USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|bye|good ?night|gotta go|talk later|see you)\b")
+#: A sentence that ends a conversation: thanks for talking, "you're welcome", goodbye, "take care".
+_CLOSING = re.compile(r"^(?:you(?:'re| are) (?:very |so |most )?welcome|(?:good ?-?)?bye|good ?night\b(?! ?'s)"
+                      r"|take care|thanks? (?:you )?for (?:talking|chatting)|thank you[.!]*$|glad i could help"
+                      r"|(?:it was )?nice (?:talking|chatting) (?:to|with) you)\b"
+                      r"|\bhave a (?:nice|good|great|wonderful|lovely) (?:day|night|evening|weekend)\b")
+#: Moving the person on right after they shared something ("Is there anything else you would like to
+#: talk about?", "Do you have any other questions?"): a reader takes it as closing the topic.
+_MOVES_ON = re.compile(r"\banything else (?:you(?:'d| would)? (?:like|want)|i can|to talk|on your mind)"
+                       r"|\bany (?:other )?questions\b|^what can i do for you\b|\bsomething else today\b")
+_USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|(?:good ?-?)?bye|cya|ttyl|later|good ?night|gotta go"
+                          r"|talk (?:to you )?later|see you)\b")
 
 
 def closes_unbidden(message: str, reply: str) -> bool:
-    """The reply thanks, says "you're welcome", says goodbye or moves the person on ("Is there anything
-    else you would like to talk about?") though the person did none of that ("i said yes obviously
-    lol" -> "You are very welcome, ..."): it answers a conversation that is not there."""
-    said = reply.lower()
-    return bool(_CLOSING.search(said) or _MOVES_ON.search(said)) and not _USER_CLOSES.search(message.lower())
+    """A sentence of the reply thanks the person for talking, says "you're welcome" or goodbye, or
+    moves them on ("Is there anything else you would like to talk about?") though they did none of
+    that ("i said yes obviously lol" -> "You are very welcome, ..."): it answers a conversation that
+    is not there. ("Thank you for telling me, that must be frightening." is not a closing.)"""
+    if _USER_CLOSES.search(message.lower().replace("’", "'")):
+        return False
+    sentences = [s.strip() for s in split_sentences(reply.lower().replace("’", "'"))]
+    return any(_CLOSING.search(s) or _MOVES_ON.search(s) for s in sentences)
 
 
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),

@@ -3,11 +3,14 @@
 `ReplyWriter.write` samples several candidates in one batched call, drops degenerate ones (empty,
 looping, speaking for the user, copying the user), those a reader rejects at once
 (`agent.reply_checks.reply_failure`: speaking as the user, contradicting them, repeating an earlier
-reply) and unsafe ones (repeating the prompt's
-instructions, role markers, saying what an injection attempt demanded: `agent.injection`; in a
-careful session, mentioning a way of self-harm or sounding cheerful: `agent.safety`), and keeps the one whose emotion - read by the
-project's own text recognizer - best matches the target emotion and that mentions the cause.
-`ReplyWriter.stream` streams one candidate live and cleans it at the end.
+reply, making up contact details, closing the conversation unbidden) and unsafe ones (repeating the
+prompt's instructions, role markers, saying what an injection attempt demanded: `agent.injection`; in
+a careful session, mentioning a way of self-harm or sounding cheerful: `agent.safety`), and keeps the
+one that scores best: its emotion - read by the project's own text recognizer - matching the target
+emotion, mentioning the cause, asking the person something, bringing in no words nobody said, and
+not only echoing a given start. With a given start (`agent.reflection`) the candidates continue it.
+`ReplyWriter.stream` yields a given start at once and then the best continuation; without one it
+streams one candidate live and cleans it at the end.
 """
 
 from __future__ import annotations
@@ -152,14 +155,14 @@ class ReplyWriter:
     def _reader_rejects(reply: str, p: PromptInput) -> str | None:
         return reply_failure(p.user_text, reply, [t.user_text for t in p.history], [t.reply for t in p.history])
 
-    def write(self, p: PromptInput, seed: int | None = None) -> str:
-        """The best of the candidates that pass every check. Only the first try continues a given
-        start: when none of its candidates does that well, the next tries write the reply whole. When
-        a message that tried to instruct the model gets none, the fixed `BOUNDARY_REPLY`; otherwise
-        LLMError."""
+    def write(self, p: PromptInput, seed: int | None = None, start_tries: int = 1) -> str:
+        """The best of the candidates that pass every check. The first `start_tries` tries continue a
+        given start; when none of their candidates does that well, the next write the reply whole.
+        When a message that tried to instruct the model gets none, the fixed `BOUNDARY_REPLY`;
+        otherwise LLMError."""
         rejected: list[str] = []
         for attempt in range(self.section.retries + 1):
-            if attempt and p.reply_start:
+            if attempt >= start_tries and p.reply_start:
                 p = replace(p, reply_start="")
             prompt, options = self._prompt(p, self.section.candidates,
                                            None if seed is None else seed + attempt)
@@ -196,7 +199,7 @@ class ReplyWriter:
         start = self._start(p)
         if start:  # shown (and said) at once; meanwhile the candidates for the rest are written
             yield start + " "  # (the space ends the sentence for a voice's sentence buffer)
-            reply = self.write(p, seed)
+            reply = self.write(p, seed, start_tries=max(1, self.section.retries))  # keep what was said
             if reply.startswith(start + " "):
                 yield reply[len(start) + 1:]
             return reply

@@ -76,9 +76,10 @@ class LLMSection(BaseModel):
     repetition_penalty: float = 1.05
     candidates: int = 4
     retries: int = 2
-    #: transcript prompts: a reply starts by saying the cause back in an opening that fits the response
-    #: emotion ("I'm so sorry your dog died this morning."), and the model continues it
-    #: (`agent/reflection.py`), where the cause is in the message just said and changed since last turn.
+    #: transcript prompts: a reply gets a given start that the model continues (`agent/reflection.py`):
+    #: the cause said back in an opening that fits the response emotion ("I'm so sorry your dog died
+    #: this morning.") where it reads well, else a short acknowledgement ("Oh no, I'm sorry."). Off:
+    #: the model writes the whole reply.
     reflect: bool = True
     #: transformers on CPU: the output layer (for Gemma 3, 262k words x 640, the largest read of every
     #: generated token) in int8 with one scale per row. Measured on the packaged Gemma: decoding ~30 %

@@ -73,7 +73,9 @@ def active_source(kind: str, default: str) -> str:
 class BackendRegistry(Generic[T]):
     """The backends of one component kind by name. `register(name)` decorates a class or factory;
     `create(source, *args)` builds the backend a source names as `name:rest` with `(rest, *args)`,
-    and a source without a registered name with the `default` backend (`(source, *args)`)."""
+    and any other source with the `default` backend (`(source, *args)`: a voice file, a model
+    folder, a Windows path). `factory(name)` is for kinds chosen by name alone (the LLM's
+    `backend` setting): an unknown name is a clear error naming the choices."""
 
     def __init__(self, kind: str, default: str | None = None):
         self.kind, self.default = kind, default

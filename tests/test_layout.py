@@ -95,7 +95,8 @@ def test_the_page_imports_only_the_agent():
 
 def test_every_component_kind_registers_its_backends_one_way():
     """ASR, TTS and LLM backends live in one kind of registry (perception.loading.BackendRegistry):
-    a new backend is one file that registers itself, and an unknown name is a clear error."""
+    a new backend is one file that registers itself; a source with no registered name goes to the
+    kind's default backend, and a name chosen alone (the LLM's) that is unknown is a clear error."""
     from agent.llm import LLM_BACKENDS
     from perception.loading import BackendRegistry
     from speech.synthesizer import TTS_BACKENDS

@@ -27,6 +27,13 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("my coworker didnt show up", "your coworker didn't show up"),
     ("Sarah forgot my birthday", "Sarah forgot your birthday"),
     ("my girlfriend and i broke up last night", "you and your girlfriend broke up last night"),
+    ("I’m so stressed about work", "you're so stressed about work"),  # a phone's curly apostrophe
+    ("didnt get the job", "you didn't get the job"),
+    ("Fred dumped me", "Fred dumped you"),
+    ("woke up at 5 am", "you woke up at 5 am"),
+    ("moved to the US last year", "you moved to the US last year"),
+    ("my cat broke its leg", "your cat broke its leg"),
+    ("my dog died 😭", "your dog died"),
 ])
 def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
     assert second_person(span) == said_back
@@ -39,6 +46,10 @@ def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
     "... ?",
     "any ideas for the weekend?",  # a question
     "sounds like someone tapping on the back window",  # no subject to say back
+    "i'm so stupid",  # self-judgement is never said back
+    "it was my fault",
+    "i hate myself",
+    "the fine was $500",  # a symbol that reads badly said back
 ])
 def test_a_cause_that_would_not_read_well_said_back_is_left_alone(span):
     assert second_person(span) is None
@@ -85,10 +96,21 @@ def test_a_continuation_that_asks_and_invents_nothing_is_preferred(recognizer):
 
 
 def test_the_stream_says_the_start_at_once_then_the_chosen_continuation(recognizer):
-    llm = ScriptedLLM([["That must be such a shock.", "How are you holding up?"]])
-    deltas, reply = drain(ReplyWriter(llm, recognizer, LLMSection(candidates=2)).stream(
-        prompt_input(reply_start=START)))
-    assert deltas[0] == START + " " and "".join(deltas) == reply and reply.startswith(START + " ")
+    llm = ScriptedLLM([["Was it the manager from Chicago?", "How are you holding up?"]])
+    stream = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).stream(prompt_input(reply_start=START))
+    assert next(stream) == START + " " and llm.calls == 0  # before the model has written anything
+    deltas, reply = drain(stream)
+    assert deltas == ["How are you holding up?"] and reply == f"{START} How are you holding up?"
+
+
+def test_a_streamed_start_is_kept_while_tries_are_left(recognizer):
+    """What was already shown and said stays the reply's start: the stream's retries continue it,
+    and only the last try writes the reply whole."""
+    llm = ScriptedLLM([["", ""], ["", "What happened?"]])
+    stream = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=2)).stream(
+        prompt_input(reply_start=START))
+    deltas, reply = drain(stream)
+    assert reply == f"{START} What happened?" and llm.prompt.endswith(START)
 
 
 def test_no_start_for_chat_models_or_when_reflection_is_off(recognizer):

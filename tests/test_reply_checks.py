@@ -125,6 +125,14 @@ def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
     ("thanks for listening", "You're welcome, take care.", False),
     ("he left without a word", "Did he say goodbye?", False),
     ("all her stuff is still here", "That's so hard. Is there anything else you want to talk about?", True),
+    ("ok", "Take care!", True),
+    ("ok goodbye!", "Goodbye, take care!", False),
+    ("my dog died", "Thank you for telling me, that must be so hard.", False),
+    ("he never said sorry", "Did he at least thank you?", False),
+    ("cant sleep", "I hope you get a good night's sleep.", False),
+    ("she left", "Were you able to tell her goodbye?", False),
+    ("lost my job", "You'll find something else, I'm sure.", False),
+    ("got a letter", "Was there anything else in the letter?", False),
 ])
 def test_a_reply_that_closes_the_conversation_unbidden_is_rejected(message, reply, closes):
     assert (reply_failure(message, reply) == "closes the conversation unbidden") is closes

@@ -31,7 +31,8 @@ class BenchResult:
 
     def to_dict(self) -> dict:
         # per stage, over the turns that ran it (a crisis turn skips find_causes and choose_emotion)
-        stages = {s: [t[s] for t in self.warm_turns if s in t] for s in {s for t in self.warm_turns for s in t}}
+        order = dict.fromkeys(s for t in self.warm_turns for s in t)  # (the graph's order, every run)
+        stages = {s: [t[s] for t in self.warm_turns if s in t] for s in order}
         stages = {s: times for s, times in stages.items() if times}
         return {"profile": self.profile, "startup_s": self.startup_s, "cold_turn": self.cold_turn,
                 "warm_turns": len(self.warm_turns),
