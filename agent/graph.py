@@ -194,17 +194,18 @@ def prompt_input(state: TurnState) -> PromptInput:
     in_message = bool(cause) and cause.utterance == len(state.get("utterances") or [state["text"]]) - 1
     stored = state.get("history") or []
     turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
-    start = reply_start(cause.text if cause else None, in_message, state["response"].label, turn,
-                        history[-1].cause if history else None, state["affect"].fused.label)
     careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
+    start = "" if careful or attempts else reply_start(  # (no given start for those)
+        cause.text if cause else None, in_message, state["response"].label, turn,
+        history[-1].cause if history else None, state["affect"].fused.label)
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=state["affect"].fused.label,
-                       cause=causes[0].text if causes else None,
+                       cause=cause.text if cause else None,
                        response_emotion=state["response"].label, history=history,
                        response_intensity=state["response"].intensity,
                        conflict=state["affect"].describe_conflict(),
                        attempts=attempts, careful=careful,
-                       reply_start="" if careful or attempts else start)  # (no given start for those)
+                       reply_start=start)
 
 
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from agent.reply_checks import LISTENER_WORDS
+
 #: How the user's words for themselves become the listener's words for the user.
 SWAP = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
@@ -75,8 +77,6 @@ _PLAIN_WORD = re.compile(r"[a-z']+")
 
 def _name_like(word: str) -> bool:
     """A capitalised first word that may be a name ("Sarah"), not a common sentence start."""
-    from agent.reply_checks import LISTENER_WORDS
-
     return not ({word} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS)) and not word.endswith("ed")
 
 

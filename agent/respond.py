@@ -99,7 +99,7 @@ class ReplyWriter:
         said = [p.user_text, *(t.user_text for t in p.history), *(t.reply for t in p.history)]
         asking = np.array([asks(c) for c in candidates], dtype=float)
         novel = np.array([len(novel_words(c, said)) for c in candidates], dtype=float)
-        echo = np.array([self._echoes(p.reply_start, c) for c in candidates], dtype=float)
+        echo = np.array([self._echoes(self._start(p), c) for c in candidates], dtype=float)
         return probs + CAUSE_WEIGHT * mention + ASK_WEIGHT * asking - NOVEL_WEIGHT * novel - ECHO_WEIGHT * echo
 
     @staticmethod
@@ -194,8 +194,6 @@ class ReplyWriter:
             reply = self.write(p, seed)
             yield reply
             return reply
-        prompt, options = self._prompt(p, 1, seed)
-        rules = instructions(p, self._uses_chat())
         start = self._start(p)
         if start:  # shown (and said) at once; meanwhile the candidates for the rest are written
             yield start + " "  # (the space ends the sentence for a voice's sentence buffer)
@@ -203,6 +201,8 @@ class ReplyWriter:
             if reply.startswith(start + " "):
                 yield reply[len(start) + 1:]
             return reply
+        prompt, options = self._prompt(p, 1, seed)
+        rules = instructions(p, self._uses_chat())
         text = ""
         for delta in self.llm.stream(prompt, options):
             delta = delta if text else delta.lstrip()
