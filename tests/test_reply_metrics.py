@@ -63,11 +63,11 @@ def test_the_metrics_follow_the_esconv_authors_definitions():
 
 
 def test_the_conversation_so_far_becomes_memory_and_the_seekers_last_words_the_turn():
-    from agent.evaluation.replies import exchanges
+    from agent.evaluation.esconv import exchanges
 
     context = [("supporter", "Hello"), ("seeker", "Hi."), ("seeker", "I lost my job."),
                ("supporter", "Oh no."), ("supporter", "What happened?"), ("seeker", "They closed the store.")]
-    assert exchanges(context) == ([("Hi. I lost my job.", "Oh no. What happened?")], "They closed the store.")
+    assert exchanges(context) == ([("Hi. I lost my job.", "Oh no. What happened?", "")], "They closed the store.")
 
 
 def test_eval_replies_answers_esconv_seekers_through_the_real_turn(tmp_path):

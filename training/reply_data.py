@@ -4,7 +4,7 @@ the agent sees a turn at run time, and written as the agent's own transcript pro
 ESConv's processed lines keep only the last four turns before each supporter reply, so a conversation
 is rebuilt by following its lines: each line adds the turns after the previous line's reply. Each
 exchange (the seeker's messages, the supporter's reply; consecutive messages of one speaker joined,
-as `agent.evaluation.replies.exchanges` joins them) is labelled with what the agent's turn would know:
+`agent.evaluation.esconv.exchanges`) is labelled with what the agent's turn would know:
 
 * the user's feeling: the project's text recognizer on the message, with the exchanges before it
   as context (speaker "user", the replies as "agent"), as `perceive` reads it;
@@ -22,7 +22,7 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from agent.evaluation.esconv import EsconvTurn, part_of, read_esconv
+from agent.evaluation.esconv import EsconvTurn, exchanges, part_of, read_esconv
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn, transcript_prompt
 
@@ -53,21 +53,8 @@ def rebuild(lines: list[EsconvTurn]) -> list[tuple[str, str, str]]:
 
 
 def exchanges_of(turns: list[tuple[str, str, str]]) -> list[Exchange]:
-    """(message, reply) exchanges: the seeker's turns joined, then the supporter's turns joined; a
-    supporter turn before the seeker's first message is left out."""
-    out: list[Exchange] = []
-    said: list[str] = []
-    answered: list[tuple[str, str]] = []
-    for speaker, text, strategy in [*turns, ("seeker", "", "")]:
-        if speaker == "seeker":
-            if answered:
-                out.append(Exchange(" ".join(said), " ".join(t for t, _ in answered), answered[0][1]))
-                said, answered = [], []
-            if text:
-                said.append(" ".join(text.split()))
-        elif said:
-            answered.append((" ".join(text.split()), strategy))
-    return out
+    """The conversation's exchanges (`agent.evaluation.esconv.exchanges`), to be labelled."""
+    return [Exchange(message, reply, strategy) for message, reply, strategy in exchanges(turns)[0]]
 
 
 def esconv_conversations(data: Path, split: str, part: str) -> list[list[Exchange]]:
@@ -82,10 +69,10 @@ def esconv_conversations(data: Path, split: str, part: str) -> list[list[Exchang
 def label(conversations: list[list[Exchange]], recognizer, extractor) -> list[list[Exchange]]:
     """Each exchange with the user's feeling, the cause and the reply's emotion, as the turn sees them."""
     labelled = []
-    for exchanges in conversations:
+    for conversation in conversations:
         out: list[Exchange] = []
-        for k, x in enumerate(exchanges):
-            earlier = exchanges[max(0, k - HISTORY_TURNS):k]
+        for k, x in enumerate(conversation):
+            earlier = conversation[max(0, k - HISTORY_TURNS):k]
             context = [item for e in earlier for item in (("user", e.message), ("agent", e.reply))]
             feeling = recognizer.predict([x.message], [context], ["user"])[0].label
             utterances = [t for _, t in context] + [x.message]
@@ -128,10 +115,10 @@ def windows(conversations: list[list[Exchange]], size: int, rng: random.Random |
     """Each conversation cut into windows of at most `size` exchanges, each exchange in one window;
     with `rng`, the first cut falls at a random place (another each epoch)."""
     out = []
-    for exchanges in conversations:
+    for conversation in conversations:
         first = rng.randrange(1, size + 1) if rng else size
-        cuts = [0, *range(first, len(exchanges), size), len(exchanges)]
-        out += [exchanges[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+        cuts = [0, *range(first, len(conversation), size), len(conversation)]
+        out += [conversation[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
     return out
 
 

@@ -73,3 +73,28 @@ def part_of(turn: EsconvTurn) -> str:
     """'validation' for every `VALIDATION_EVERY`th conversation, else 'train' (split by conversation,
     so no line of a validation conversation is trained on)."""
     return "validation" if turn.dialogue % VALIDATION_EVERY == VALIDATION_EVERY // 2 else "train"
+
+
+def exchanges(turns: list[tuple[str, ...]]) -> tuple[list[tuple[str, str, str]], str]:
+    """A conversation's (speaker, text[, strategy]) turns as (seeker message, supporter reply, the
+    reply's first strategy) exchanges, consecutive turns of one speaker joined, and the seeker's
+    messages no supporter answered yet (joined; "" when none). A supporter turn before the seeker's
+    first message answers no one and is left out. The reply model trains on the exchanges
+    (`training/reply_data.py`); `empathica eval replies` stores them as memory and answers the rest."""
+    pairs: list[tuple[str, str, str]] = []
+    said: list[str] = []
+    answered: list[tuple[str, str]] = []
+    for speaker, text, *strategy in turns:
+        text = " ".join(text.split())
+        if speaker == "seeker":
+            if answered:
+                pairs.append((" ".join(said), " ".join(t for t, _ in answered), answered[0][1]))
+                said, answered = [], []
+            if text:
+                said.append(text)
+        elif said:
+            answered.append((text, strategy[0] if strategy else ""))
+    if answered:
+        pairs.append((" ".join(said), " ".join(t for t, _ in answered), answered[0][1]))
+        said = []
+    return pairs, " ".join(said)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from agent.evaluation.esconv import EsconvTurn, part_of, read_esconv
+from agent.evaluation.esconv import EsconvTurn, exchanges, part_of, read_esconv
 from agent.evaluation.reply_metrics import reply_scores
 from memory import TurnRecord
 from perception.emotions import UserAffect
@@ -51,24 +51,6 @@ def answerable(turns: list[EsconvTurn]) -> tuple[list[EsconvTurn], int]:
     """The turns whose context ends with the seeker's message, and how many others there were."""
     kept = [t for t in turns if t.context and t.context[-1][0] == "seeker"]
     return kept, len(turns) - len(kept)
-
-
-def exchanges(context: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str]:
-    """(seeker message, supporter reply) pairs of the context before its last seeker messages, and
-    those last messages (joined): what memory holds, and the new turn. Supporter lines before the
-    seeker's first message have no message to answer and are left out."""
-    pairs: list[tuple[str, str]] = []
-    said: list[str] = []
-    answered: list[str] = []
-    for speaker, text in context:
-        if speaker == "seeker":
-            if answered:
-                pairs.append((" ".join(said), " ".join(answered)))
-                said, answered = [], []
-            said.append(text)
-        elif said:
-            answered.append(text)
-    return pairs, " ".join(said)
 
 
 def seed_session(agent, session: str, pairs: list[tuple[str, str]]) -> None:
@@ -111,6 +93,7 @@ def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validati
     messages, replies, started = [], [], time.perf_counter()
     for n, turn in enumerate(turns):
         pairs, message = exchanges(turn.context)
+        pairs = [(m, r) for m, r, _ in pairs]
         session = f"esconv-{turn.dialogue}-{turn.index}-{n}"
         seed_session(agent, session, pairs)
         messages.append(message)
