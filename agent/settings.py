@@ -119,7 +119,7 @@ class SafetySection(BaseModel):
     #: a first risk signal gets the fixed crisis reply when a pattern matched it or the classifier's
     #: score reaches this; below it (an uncertain reading: the threshold is set for recall) the agent
     #: answers carefully in its own words and asks whether the person is safe, with the crisis lines
-    protocol_score: float = Field(0.5, ge=0, le=1)
+    protocol_score: float = Field(0.95, ge=0, le=1)
 
 
 class LimitsSection(BaseModel):

@@ -8,13 +8,14 @@ Two readers; either one flags a message:
   lot of pills an hour ago") are caught. Its threshold was set for recall first: a false alarm costs
   one careful reply, a miss can cost a life.
 * **patterns** (`PATTERNS`): explicit phrasings, a safety net under the classifier. A pattern flags
-  a message unless the classifier is all but sure it is not a crisis (score below `pattern_floor`,
-  a quarter of the threshold): "an essay on suicide prevention", "my grandpa died by suicide", "one
+  a message unless the classifier is all but sure it is not a crisis (score below `pattern_floor`
+  in model.json): "an essay on suicide prevention", "my grandpa died by suicide", "one
   year self harm free today", "that curry was so spicy I thought I was going to die".
 
 The classifier reads the message with the user's recent messages as a second segment, the way the
 text-emotion model reads its context: risk that builds over turns ("I've said goodbye to everyone"
 after "I can't do this anymore") raises the score, the same words after a farewell party do not.
+A message of several sentences also has each sentence read (`message_scores`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from perception.dialogue_head import LogitCache
 from perception.text import encode_with_context
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 from perception.defaults import PACKAGED_CRISIS
+from perception.sentences import split_sentences
 
 PACKAGED_CRISIS_DIR = Path(__file__).parent / "models" / "crisis"
 
@@ -117,6 +119,7 @@ class CrisisDetector:
         self.threshold = float(settings["threshold"])
         self.context_turns = int(settings["context_turns"])
         self.pattern_floor = float(settings.get("pattern_floor", DEFAULT_PATTERN_FLOOR))
+        self.read_sentences = bool(settings.get("read_sentences", False))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
 
     @classmethod
@@ -160,9 +163,25 @@ class CrisisDetector:
         found = self._scores.lookup(keys, lambda idx: self._probabilities([encodings[i] for i in idx]))
         return np.array(found, dtype=np.float32)
 
+    def message_scores(self, texts: list[str], earlier: list[list[str]] | None = None) -> np.ndarray:
+        """`scores`, but where the model reads sentences (`read_sentences` in model.json) a message of
+        several sentences scores the highest of itself and each sentence, read with the same earlier
+        messages: risk said in one clause of a long everyday message ("Work has been a mess ...
+        Lately I catch myself thinking it wouldn't be the worst thing if a truck hit me. Anyway, any
+        tips for a wedding speech?") is not drowned by the rest."""
+        texts, earlier = list(texts), earlier or [[] for _ in texts]
+        parts = [split_sentences(t) if self.read_sentences else [] for t in texts]
+        owners = [i for i, p in enumerate(parts) for _ in (p if len(p) > 1 else [])]
+        pieces = [piece for p in parts for piece in (p if len(p) > 1 else [])]
+        found = self.scores(texts + pieces, list(earlier) + [earlier[i] for i in owners])
+        out = found[:len(texts)].copy()
+        for owner, score in zip(owners, found[len(texts):]):
+            out[owner] = max(out[owner], score)
+        return out
+
     def read(self, text: str, earlier: list[str] | None = None) -> RiskReading:
         """Risk in `text`, the user's message, read with `earlier`: the user's previous messages in
         this conversation, oldest first (the last `context_turns` are used)."""
-        score = float(self.scores([text], [earlier or []])[0])
+        score = float(self.message_scores([text], [earlier or []])[0])
         words = pattern_words(text) if score >= self.pattern_floor else None
         return RiskReading(score=score, classified=score >= self.threshold, words=words)

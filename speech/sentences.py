@@ -1,6 +1,5 @@
-"""Where sentences end, in one place: `split_sentences` for a whole text, `ends_sentence`, and
-`SentenceBuffer`, which cuts streamed text into sentences as they complete, so each can be spoken
-while the LLM writes on.
+"""`SentenceBuffer` cuts streamed text into sentences as they complete, so each can be spoken while
+the LLM writes on (where a sentence ends: `perception/sentences.py`).
 
 The reply's first piece may be a clause: "I don't know what to do, you need..." is spoken from the
 comma on ("I don't know what to do,") once it has `FIRST_CLAUSE_WORDS` words, so the first audio
@@ -11,27 +10,15 @@ from __future__ import annotations
 
 import re
 
-#: A sentence ends at . ! ? or … followed by whitespace (closing quotes/brackets stay with it).
-BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*\s+")
-_ENDS = re.compile(r"[.!?…][\"')\]]*\s*$")
+from perception.sentences import BOUNDARY, ends_sentence, split_sentences
+
+__all__ = ["BOUNDARY", "CLAUSE", "FIRST_CLAUSE_WORDS", "MIN_CHARS", "SentenceBuffer", "ends_sentence",
+           "split_sentences"]
+
 MIN_CHARS = 12  # "Oh. I see." is spoken as one piece, not two tiny ones
 #: A clause ends at , ; : or a dash followed by whitespace.
 CLAUSE = re.compile(r"(?:[,;:]|\s[—–-])\s+")
 FIRST_CLAUSE_WORDS = 4
-
-
-def split_sentences(text: str) -> list[str]:
-    """`text` cut after each sentence end (closing quotes and brackets stay with their sentence)."""
-    pieces, start = [], 0
-    for match in BOUNDARY.finditer(text):
-        pieces.append(text[start:match.end()].strip())
-        start = match.end()
-    return [p for p in (*pieces, text[start:].strip()) if p]
-
-
-def ends_sentence(text: str) -> bool:
-    """Whether `text` ends with a finished sentence (trailing spaces aside)."""
-    return bool(_ENDS.search(text))
 
 
 class SentenceBuffer:

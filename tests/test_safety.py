@@ -24,6 +24,7 @@ from agent.safety import (CAREFUL_REPLY, CHECK_IN, CRISIS_LINES, CRISIS_REPLY, S
 from memory import StoredTurn
 from perception.crisis import CrisisDetector, RiskReading, pattern_words
 from perception.emotions import VAD, EmotionEstimate, UserAffect
+from perception.sentences import split_sentences
 
 CRISIS = ["I want to kill myself", "i'm thinking about suicide", "I just want to end it all tonight",
           "Everyone would be better off without me", "I don't want to live anymore",
@@ -79,11 +80,11 @@ EVERYDAY = ["hi", "ok thanks", "thank you", "bye", "idk", "thanks for listening"
 
 
 def test_everyday_chat_is_rarely_a_crisis(detector):
-    """Known weakness (docs/RESULTS.md): short farewells and thanks, above all after a sad turn, are
-    sometimes read as goodbyes. The goal is none; this guards the measured figure from growing."""
+    """Short farewells and thanks, above all after a sad turn, were read as goodbyes by the detector
+    shipped before 2026-12-03's seventh session (3 of these alone, 5 after a sad turn); now none."""
     alone = sum(detector.read(text).at_risk for text in EVERYDAY)
     after_sadness = sum(detector.read(text, ["my girlfriend left me and i feel awful"]).at_risk for text in EVERYDAY)
-    assert (alone, after_sadness) <= (3, 5), (alone, after_sadness)
+    assert (alone, after_sadness) == (0, 0), (alone, after_sadness)
     for text in ("hi", "tell me a joke", "I got the scholarship I applied for!"):
         assert not detector.read(text).at_risk
 
@@ -346,3 +347,16 @@ def test_the_written_sets_keep_recall_first(detector):
         report = evaluate_crisis(WRITTEN / name, detector)
         assert report.recall >= 0.98 and report.false_alarm_rate <= alarms, (name, report.recall,
                                                                              report.false_alarm_rate)
+
+
+def test_risk_in_one_sentence_of_a_long_everyday_message_is_read(detector):
+    """A message of several sentences scores the highest of itself and each sentence (read with the
+    same earlier messages), so one clause of risk is not drowned by the rest."""
+    text = ("Sorry this is long. Work has been a mess and my sister's wedding is coming up. Lately when "
+            "I'm driving home I catch myself thinking it wouldn't be the worst thing if a truck just hit "
+            "me. Anyway, do you have any tips for writing a wedding speech?")
+    whole = float(detector.scores([text])[0])
+    read = detector.read(text)
+    sentences = detector.scores(split_sentences(text))
+    assert detector.read_sentences and read.score == pytest.approx(max(whole, *sentences))
+    assert read.at_risk

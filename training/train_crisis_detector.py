@@ -15,17 +15,22 @@ past attempts, goodbyes; hard negatives: figures of speech, dark humour, ordinar
 people and the news, harmless death words, denial and recovery) and `context_train.csv` (messages
 with the user's earlier messages: risk that builds up, and the same words in harmless context). A
 share of the single written messages gets everyday earlier messages (ED situations) as context, label
-kept, so that context alone never makes a message risky; so do a share of the MELD lines.
+kept, so that context alone never makes a message risky; so do a share of the MELD lines. With
+`--bury-share`, a share of the written single messages is put inside a longer everyday message (an ED
+situation before or after it), label kept: risk in one clause of a long message is still risk.
 
 The tune sets (`training/data/crisis/eval_tune.csv`, `context_tune.csv`) pick the epoch and set the
 threshold, recall first: the highest threshold at which the detector (classifier or patterns) still
 flags at least `--recall` of their risk messages; a false alarm costs one careful reply, a miss can
 cost far more. The held-out sets are left to `empathica eval crisis`. An interrupted run resumes from
-its last finished epoch (`--checkpoint`).
+its last finished epoch (`--checkpoint`). The threshold is set on the scores the agent reads
+(`CrisisDetector.message_scores`: with `read_sentences`, a message of several sentences scores the
+highest of itself and each sentence); `--calibrate-only` sets it again for a trained folder.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -54,10 +59,12 @@ class TrainingPool:
     """Every source, read once; `epoch()` draws one epoch's messages."""
 
     def __init__(self, data: Path, tweet_sample: int, ed_sample: int, chat_sample: int, written_repeats: int,
-                 context_share: float, limit: int = 0, dialogue_sample: int = 0, casual_sample: int = 0):
+                 context_share: float, limit: int = 0, dialogue_sample: int = 0, casual_sample: int = 0,
+                 bury_share: float = 0.0):
         self.tweets = read_crisis_csv(data / "text" / "crisis" / "suicidal_tweets_train.csv")
         self.figures = [CrisisMessage(t, 0) for t in read_hyperboles(data)]
         self.ed = [t for t, _ in read_ed_situations(data, "train")]
+        self.short_ed = [t for t in self.ed if len(t.split()) <= 40]  # (a buried message stays within max_length)
         self.chat = sorted({u.text for u in read_meld(data, "train")})
         self.dialogue = everyday_dialogue(data) if dialogue_sample else []
         self.dialogue_sample = min(dialogue_sample, len(self.dialogue))
@@ -68,7 +75,7 @@ class TrainingPool:
             self.tweets, self.figures, self.written = self.tweets[:limit], self.figures[:limit], self.written[:limit]
         self.tweet_sample, self.ed_sample = min(tweet_sample, len(self.tweets)), min(ed_sample, len(self.ed))
         self.chat_sample = min(chat_sample, len(self.chat))
-        self.repeats, self.context_share = written_repeats, context_share
+        self.repeats, self.context_share, self.bury_share = written_repeats, context_share, bury_share
         console.print(f"training on {self.tweet_sample} of {len(self.tweets)} posts, {len(self.figures)} "
                       f"hyperboles and paraphrases, {self.ed_sample} ED situations, {self.chat_sample} MELD "
                       f"lines, {self.dialogue_sample} DailyDialog lines, {self.casual_sample} GoEmotions comments and "
@@ -78,7 +85,7 @@ class TrainingPool:
     def epoch(self, rng: random.Random) -> list[CrisisMessage]:
         ed = [CrisisMessage(t, 0) for t in rng.sample(self.ed, self.ed_sample)]
         chat = [self.with_context(CrisisMessage(t, 0), rng) for t in rng.sample(self.chat, self.chat_sample)]
-        written = [self.with_context(m, rng) for _ in range(self.repeats) for m in self.written]
+        written = [self.with_context(self.buried(m, rng), rng) for _ in range(self.repeats) for m in self.written]
         dialogue = rng.sample(self.dialogue, self.dialogue_sample)
         casual = [CrisisMessage(t, 0) for t in rng.sample(self.casual, self.casual_sample)]
         return rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + dialogue + casual + written
@@ -88,6 +95,17 @@ class TrainingPool:
         if message.earlier or rng.random() >= self.context_share:
             return message
         return CrisisMessage(message.text, message.label, message.category, rng.sample(self.ed, rng.randint(1, 3)))
+
+    def buried(self, message: CrisisMessage, rng: random.Random) -> CrisisMessage:
+        """A single message, at the rate `bury_share`, inside a longer one: an everyday ED situation
+        before or after it in the same message, label kept ("Work has been a mess ... Lately I catch
+        myself thinking it wouldn't be the worst thing if a truck hit me. Anyway, any tips?"): risk in one
+        clause of a long message is still risk, and a hard negative stays one."""
+        if message.earlier or rng.random() >= self.bury_share:
+            return message
+        everyday = rng.choice(self.short_ed)
+        text = f"{everyday} {message.text}" if rng.random() < 0.5 else f"{message.text} {everyday}"
+        return CrisisMessage(text, message.label, message.category)
 
 
 def everyday_dialogue(data: Path) -> list[CrisisMessage]:
@@ -120,7 +138,7 @@ def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, int]:
     """The highest threshold (rounded down) at which the detector, classifier or patterns, flags at
     least `recall` of the tune sets' risk messages; and its false alarms there."""
     messages = [m for ms in tune_messages().values() for m in ms]
-    scores = detector.scores([m.text for m in messages], [m.earlier for m in messages])
+    scores = detector.message_scores([m.text for m in messages], [m.earlier for m in messages])
     risk = np.array([m.label == 1 for m in messages])
     by_pattern = np.array([pattern_words(m.text) is not None for m in messages])
     by_pattern &= scores >= detector.pattern_floor
@@ -140,6 +158,20 @@ def report(detector: CrisisDetector, threshold: float) -> None:
         console.print(f"  {name}: recall {r.recall:.3f}, false alarms {r.false_alarm_rate:.3f}")
 
 
+def recalibrate(folder: Path, recall: float, read_sentences: bool) -> None:
+    """The threshold of the trained detector in `folder` set again (`calibrate`) and written into its
+    model.json, with `read_sentences` as given."""
+    path = folder / "model.json"
+    config = json.loads(path.read_text())
+    config["read_sentences"] = read_sentences
+    path.write_text(json.dumps(config, indent=2) + "\n")
+    detector = CrisisDetector(folder, "cpu")
+    threshold, alarms = calibrate(detector, recall)
+    path.write_text(json.dumps({**config, "threshold": threshold}, indent=2) + "\n")
+    console.print(f"threshold {threshold}, {alarms} false alarms on the tune sets")
+    report(detector, threshold)
+
+
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKAGED_CRISIS_DIR),
          epochs: int = 3, tweet_sample: int = 400, ed_sample: int = 1200, chat_sample: int = 2000,
          dialogue_sample: int = typer.Option(0, help="DailyDialog lines (RECCON-DD train) an epoch, with the "
@@ -147,19 +179,27 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          casual_sample: int = typer.Option(0, help="GoEmotions comments an epoch as everyday negatives"),
          written_repeats: int = 4,
          context_share: float = 0.3, context_turns: int = 3, max_length: int = 128,
+         bury_share: float = typer.Option(0.0, help="share of the written single messages put inside a "
+                                                    "longer everyday message (label kept)"),
          batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3, rank: int = 8,
          recall: float = typer.Option(0.98, help="recall kept on the tune sets' risk messages"),
          pattern_floor: float = typer.Option(0.001, help="a pattern match flags a message only when the "
                                                          "classifier's score reaches this"),
+         read_sentences: bool = typer.Option(True, help="a message of several sentences scores the highest "
+                                                         "of itself and each sentence"),
+         calibrate_only: bool = typer.Option(False, help="only set the threshold of the detector in OUT "
+                                                         "again (after a change to how it reads)"),
          checkpoint: Path = typer.Option(Path.home() / ".cache" / "empathica" / "crisis-train.pt"),
          seed: int = 0, threads: int = 2,
          limit: int = typer.Option(0, help="use only N examples per source (tests)")) -> None:
+    if calibrate_only:
+        return recalibrate(out, recall, read_sentences)
     rng, base, tokenizer = start(threads, seed)
     pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit,
-                        dialogue_sample, casual_sample)
+                        dialogue_sample, casual_sample, bury_share)
     config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
               "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment",
-              "pattern_floor": pattern_floor}
+              "pattern_floor": pattern_floor, "read_sentences": read_sentences}
     model = AdaptedEncoder.new(base, {"risk": 1}, config, rank=rank, alpha=2 * rank)
     steps = (len(pool.epoch(random.Random(seed))) + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps * epochs, lr, head_lr)
@@ -193,7 +233,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                training={"epochs": epochs, "best_epoch": best["epoch"] + 1, "tweet_sample": tweet_sample,
                          "ed_sample": ed_sample, "chat_sample": chat_sample, "dialogue_sample": dialogue_sample,
                          "casual_sample": casual_sample,
-                         "written_repeats": written_repeats,
+                         "written_repeats": written_repeats, "bury_share": bury_share,
                          "context_share": context_share, "lr": lr, "head_lr": head_lr, "rank": rank,
                          "batch_size": batch_size, "recall_on_tune": recall, "seed": seed})
     console.print(f"saved epoch {best['epoch'] + 1} to {out}: threshold {best['threshold']}")

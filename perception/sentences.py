@@ -1,0 +1,26 @@
+"""Where sentences end, in one place: `split_sentences` for a whole text and `ends_sentence`. The
+crisis detector reads each sentence of a long message (`perception/crisis.py`); speech cuts a
+streamed reply into sentences to say each at once (`speech/sentences.py`); reply checks read sentence
+by sentence (`agent/reply_checks.py`)."""
+
+from __future__ import annotations
+
+import re
+
+#: A sentence ends at . ! ? or … followed by whitespace (closing quotes/brackets stay with it).
+BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*\s+")
+_ENDS = re.compile(r"[.!?…][\"')\]]*\s*$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """`text` cut after each sentence end (closing quotes and brackets stay with their sentence)."""
+    pieces, start = [], 0
+    for match in BOUNDARY.finditer(text):
+        pieces.append(text[start:match.end()].strip())
+        start = match.end()
+    return [p for p in (*pieces, text[start:].strip()) if p]
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends with a finished sentence (trailing spaces aside)."""
+    return bool(_ENDS.search(text))
