@@ -80,13 +80,16 @@ def dialogue_features(own_logits: np.ndarray, earlier: list[list[tuple[bool, np.
 
 
 class DialogueHead:
-    """logits = features @ weight.T + bias, with the window it was trained for."""
+    """logits = features @ weight.T + bias, with the window it was trained for. A head fitted
+    `conversation_only` reads only messages with earlier turns; a message with none keeps the model's
+    own logits (the head would add nothing but its training data's label prior: Friends' neutral)."""
 
     file_name = "dialogue_head.safetensors"
 
-    def __init__(self, weight: np.ndarray, bias: np.ndarray, window: int, per_side: int):
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, window: int, per_side: int,
+                 conversation_only: bool = False):
         self.weight, self.bias = weight.astype(np.float32), bias.astype(np.float32)
-        self.window, self.per_side = window, per_side
+        self.window, self.per_side, self.conversation_only = window, per_side, conversation_only
 
     @classmethod
     def load(cls, folder: Path, settings: dict) -> "DialogueHead":
@@ -104,17 +107,29 @@ class DialogueHead:
                 or weight.shape[1] != 3 * weight.shape[0] + 2:
             raise ValueError(f"{path} does not hold a dialogue head (a weight of classes x (3 x classes "
                              "+ 2) and a bias of classes)")
-        return cls(weight, bias, int(settings["window"]), int(settings["per_side"]))
+        return cls(weight, bias, int(settings["window"]), int(settings["per_side"]),
+                   bool(settings.get("conversation_only", False)))
 
     def save(self, folder: Path) -> dict:
         """Writes the weights into `folder`; returns the settings for model.json."""
         from safetensors.numpy import save_file
 
         save_file({"weight": self.weight, "bias": self.bias}, str(Path(folder) / self.file_name))
-        return {"file": self.file_name, "window": self.window, "per_side": self.per_side}
+        return {"file": self.file_name, "window": self.window, "per_side": self.per_side,
+                "conversation_only": self.conversation_only}
 
     def __call__(self, features: np.ndarray) -> np.ndarray:
-        return features @ self.weight.T + self.bias
+        out = features @ self.weight.T + self.bias
+        if self.conversation_only:
+            alone = ~in_conversation(features)
+            out[alone] = features[alone, :self.weight.shape[0]]
+        return out
+
+
+def in_conversation(features: np.ndarray) -> np.ndarray:
+    """Per row of `dialogue_features`: whether the message had any earlier turn."""
+    classes = (features.shape[1] - 2) // 3
+    return features[:, 3 * classes:].sum(axis=1) > 0
 
 
 class LogitCache:

@@ -178,6 +178,12 @@ def test_dialogue_head_reads_the_earlier_turns_by_speaker():
     p, q, r = np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.5, 0.5])
     features = dialogue_features(own, [[(True, p), (False, q), (True, r), (True, q)], []], per_side=2)
     assert features.tolist() == [[1, 2, 0.75, 0.25, 0, 1, 1, 1], [3, 4, 0, 0, 0, 0, 0, 0]]
+    # a head fitted for conversations only leaves a message with no earlier turn its own logits
+    from perception.dialogue_head import DialogueHead
+
+    weight = np.ones((2, 8))
+    assert DialogueHead(weight, np.zeros(2), 3, 2, conversation_only=True)(features)[1].tolist() == [3, 4]
+    assert DialogueHead(weight, np.zeros(2), 3, 2)(features)[1].tolist() == [7, 7]
 
 
 def test_each_earlier_utterance_is_read_once_and_the_new_one_also_alone(recognizer, monkeypatch):

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 
 from agent.evaluation.datasets import DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld
 from agent.evaluation.model_eval import classification_report
-from perception.dialogue_head import DialogueHead
+from perception.dialogue_head import DialogueHead, in_conversation
 from perception.emotions import EMOTIONS
 from perception.text import TrainedTextEmotion
 
@@ -37,6 +37,8 @@ def scores(head_logits: np.ndarray, items: list[LabelledUtterance]):
 def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
          data: Path = typer.Option(DEFAULT_DATA), window: int = 6, per_side: int = 2,
          c: float = typer.Option(1.0, "--c", help="inverse L2 strength of the logistic regression"),
+         conversation_only: bool = typer.Option(False, help="fit and use the head only for messages with "
+                                                            "earlier turns (the others keep the model's logits)"),
          limit: int = typer.Option(0, help="use only N examples per split (tests)")) -> None:
     started = time.perf_counter()
     recognizer = TrainedTextEmotion(model, "cpu")
@@ -47,13 +49,16 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
                                                    [u.speaker for u in items], window, per_side)
                             for items in (train, dev, go_dev))
     y_train = np.array([EMOTIONS.index(u.labels[0]) for u in train])
+    if conversation_only:
+        keep = in_conversation(x_train)
+        x_train, y_train = x_train[keep], y_train[keep]
     fitted = LogisticRegression(C=c, max_iter=5000).fit(x_train, y_train)
     weight = np.zeros((len(EMOTIONS), x_train.shape[1]), dtype=np.float32)
     bias = np.zeros(len(EMOTIONS), dtype=np.float32)
     weight[fitted.classes_] = fitted.coef_  # classes missing from a tiny slice keep zero weights
     bias[fitted.classes_] = fitted.intercept_
     bias[np.setdiff1d(np.arange(len(EMOTIONS)), fitted.classes_)] = -30.0
-    head = DialogueHead(weight, bias, window, per_side)
+    head = DialogueHead(weight, bias, window, per_side, conversation_only)
     n = len(EMOTIONS)
     metrics = {
         "meld_dev_weighted_f1_without_head": round(scores(x_dev[:, :n], dev).weighted_f1, 4),
