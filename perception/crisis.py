@@ -82,6 +82,8 @@ class RiskReading:
 
 
 SETTINGS = ("threshold", "context_turns", "max_length")
+#: Shorter sentences ("ok.", "lol.") are read only as part of their message.
+MIN_SENTENCE_WORDS = 3
 #: Older detector folders have no `pattern_floor`: there every pattern match flags.
 DEFAULT_PATTERN_FLOOR = 0.0
 
@@ -170,7 +172,8 @@ class CrisisDetector:
         Lately I catch myself thinking it wouldn't be the worst thing if a truck hit me. Anyway, any
         tips for a wedding speech?") is not drowned by the rest."""
         texts, earlier = list(texts), earlier or [[] for _ in texts]
-        parts = [split_sentences(t) if self.read_sentences else [] for t in texts]
+        parts = [[p for p in split_sentences(t) if len(p.split()) >= MIN_SENTENCE_WORDS] if self.read_sentences
+                 else [] for t in texts]
         owners = [i for i, p in enumerate(parts) for _ in (p if len(p) > 1 else [])]
         pieces = [piece for p in parts for piece in (p if len(p) > 1 else [])]
         found = self.scores(texts + pieces, list(earlier) + [earlier[i] for i in owners])
