@@ -40,7 +40,7 @@ from agent.events import TextDelta
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from agent.reflection import reply_start
+from agent.reflection import reply_start, words_emotion
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
@@ -132,7 +132,7 @@ class SafetyRules:
     threshold: float = 0.5
     calm_turns: int = 3
     concern: float = 0.5
-    protocol_score: float = 0.5  # a first signal below it (no pattern) is a check-in (agent/safety.py)
+    protocol_score: float = 0.95  # a first signal below it (no pattern) is a check-in (agent/safety.py)
 
 
 def check_safety(state: TurnState, *, rules: SafetyRules) -> dict[str, Any]:
@@ -195,13 +195,17 @@ def prompt_input(state: TurnState) -> PromptInput:
     stored = state.get("history") or []
     turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
     careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
-    start = "" if careful or attempts else reply_start(  # (no given start for those)
-        cause.text if cause else None, in_message, state["response"].label, turn,
-        history[-1].cause if history else None, state["affect"].fused.label)
+    fused = state["affect"].fused
+    feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
+    # no given start where a message tried to instruct the model; a careful turn gets a gentle
+    # acknowledgement, never its cause said back ("I'm so sorry you ...")
+    start = "" if attempts else reply_start(
+        None if careful or not cause else cause.text, in_message, words, turn,
+        history[-1].cause if history else None, feeling)
     return PromptInput(persona=state["persona"], user_text=state["text"],
-                       user_emotion=state["affect"].fused.label,
+                       user_emotion=feeling,
                        cause=cause.text if cause else None,
-                       response_emotion=state["response"].label, history=history,
+                       response_emotion=words, history=history,
                        response_intensity=state["response"].intensity,
                        conflict=state["affect"].describe_conflict(),
                        attempts=attempts, careful=careful,

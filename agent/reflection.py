@@ -11,6 +11,9 @@ It is used only where it reads well: the user feels something (not neutral), the
 message just said, is short, names no second person (whose "you" would be ambiguous), and changed since
 the last turn's (the same cause is not said back twice in a row). Elsewhere the reply starts with a short
 acknowledgement in the response emotion ("Oh no, I'm sorry." / "Oh, that's nice!" / "Right, I see.").
+The words name a feeling only where the user's is read surely (`words_emotion`): an unsure reading
+gets its cause said back plainly ("Oh, you got laid off today."), a plain message a plain
+acknowledgement; a careful turn (`agent/safety.py`) an acknowledgement, never its cause said back.
 
 Either start is ready at once: the reply's first words stream (and a voice speaks them) while the
 model writes several candidates for the rest, which `agent.respond.ReplyWriter` compares and checks.
@@ -63,6 +66,8 @@ OPENINGS = {
               "No wonder you're annoyed, {span}."),
     "surprise": ("Wow, {span}!", "No way, {span}!", "Oh wow, {span}!"),
     "disgust": ("Ugh, {span}, that's gross.", "Eww, {span}, that's awful."),
+    # a feeling read unsurely (`words_emotion`): the restatement alone, naming no feeling
+    "neutral": ("Oh, {span}.", "So {span}.", "Ah, {span}."),
 }
 _TOKEN = re.compile(r"[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
 #: Filler dropped wherever it stands.
@@ -120,7 +125,7 @@ def _swapped(words: list[str]) -> list[str]:
         else:
             out.append(word if word[:1].isupper() and (n or _name_like(low)) else low)
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
-    if words[0][:1].isupper() and verb_next and not shouting:
+    if words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting:
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1):
         out.insert(0, "you")  # "got laid off today": the subject was left out
@@ -169,6 +174,20 @@ ACKNOWLEDGEMENTS = {
     "surprise": ("Wow, really?", "Oh wow, no way!", "Wow, that's a surprise!"),
     "disgust": ("Ugh, that's gross.", "Eww, that's awful."),
 }
+
+
+#: How sure the reading of the user's feeling must be before the reply's words name a feeling.
+SURE_FEELING = 0.5
+
+
+def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str:
+    """The emotion the reply's words carry (its start, the prompt's tag, the ranking): the response
+    emotion where the user's feeling is read surely (`SURE_FEELING`); else neutral, and an unsure
+    feeling's cause is said back plainly ("Oh, you got laid off today."). The response emotion is
+    still heard in the voice, but "That's great!" or "Ugh, that's frustrating." on a plain or unsure
+    reading claims a feeling the person did not show (everyday conversations: "you wont believe who
+    messaged me today", read as anger 0.37)."""
+    return response_emotion if feeling != "neutral" and confidence >= SURE_FEELING else "neutral"
 
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,

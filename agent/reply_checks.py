@@ -170,7 +170,7 @@ _CLOSING = re.compile(r"^(?:you(?:'re| are) (?:very |so |most )?welcome|(?:good 
                       r"|\bhave a (?:nice|good|great|wonderful|lovely) (?:day|night|evening|weekend)\b")
 #: Moving the person on right after they shared something ("Is there anything else you would like to
 #: talk about?", "Do you have any other questions?"): a reader takes it as closing the topic.
-_MOVES_ON = re.compile(r"\banything else (?:you(?:'d| would)? (?:like|want)|i can|to talk|on your mind)"
+_MOVES_ON = re.compile(r"\banything else (?:that )?(?:you(?:'d| would)? (?:like|want|need)|i can|to talk|on your mind)"
                        r"|\bany (?:other )?questions\b|^what can i do for you\b|\bsomething else today\b")
 _USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|(?:good ?-?)?bye|cya|ttyl|later|good ?night|gotta go"
                           r"|talk (?:to you )?later|see you)\b")
@@ -187,11 +187,22 @@ def closes_unbidden(message: str, reply: str) -> bool:
     return any(_CLOSING.search(s) or _MOVES_ON.search(s) for s in sentences)
 
 
+#: Doubting or turning on the person ("Is that true?", "Are you sure you can do it?", "What's wrong
+#: with you?"): a reader takes it as dismissing what they said.
+_DOUBTS = re.compile(r"^(?:is|was) (?:that|it|this) (?:true\?|really\b|a problem\?|bad enough)|^are you sure\b"
+                     r"|\bwhat'?s wrong with you\b|^what do you want\?|^why do you care\b")
+
+
+def doubts_user(reply: str) -> bool:
+    """A sentence of the reply doubts or turns on the person (a question a listener never asks)."""
+    return any(_DOUBTS.search(s.strip()) for s in split_sentences(reply.lower().replace("’", "'")))
+
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
-    said, repeats an earlier reply, makes up contact details, or thanks, says goodbye or moves the
-    person on though they did not), or None: what
+    said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
+    person on though they did not, or doubts them), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -203,4 +214,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "invents contact details"
     if closes_unbidden(message, reply):
         return "closes the conversation unbidden"
+    if doubts_user(reply):
+        return "doubts the user"
     return None

@@ -4,11 +4,13 @@ embedded LLM at the edge of the test: its words are gibberish, the machinery aro
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from agent import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, Settings, TextDelta
 from agent.graph import choose_emotion, find_causes, perceive, prompt_input, recall, remember
 from agent.llm import load_llm
+from agent.reflection import ACKNOWLEDGEMENTS
 from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition
 from memory import MemoryStore, StoreError
@@ -49,6 +51,47 @@ def test_nodes_alone(tmp_path):
     state["reply"] = "That must be hard."
     assert remember(state, store=store) == {"turn_index": 0}
     assert store.history("u", "s")[0].reply_text == "That must be hard."
+
+
+def test_for_a_user_who_feels_nothing_in_particular_or_is_read_unsurely_the_words_stay_neutral(tmp_path):
+    """The response emotion (warmth for a calm user) is heard in the voice, but the reply's words do
+    not claim a feeling the person did not surely show ("That's great!" after "it's organic chem")."""
+    from dataclasses import replace
+
+    from agent import Persona
+    from agent.transition import ResponseEmotion
+    from perception.emotions import EMOTIONS, VAD, EmotionEstimate, UserAffect
+
+    calm = EmotionEstimate.from_probabilities(np.eye(len(EMOTIONS))[0], "text")
+    state = {"text": "its organic chem", "persona": Persona(), "history": [], "context": [], "causes": [],
+             "affect": UserAffect(fused=calm, modalities={"text": calm}),
+             "response": ResponseEmotion("joy", VAD.of("joy"), 0.3, {})}
+    p = prompt_input(state)
+    assert p.response_emotion == "neutral" and p.reply_start in ACKNOWLEDGEMENTS["neutral"]
+    glad = replace(calm, label="joy")
+    p = prompt_input({**state, "affect": UserAffect(fused=glad, modalities={"text": glad})})
+    assert p.response_emotion == "joy" and p.reply_start in ACKNOWLEDGEMENTS["joy"]
+    unsure = replace(glad, confidence=0.37)  # "you wont believe who messaged me today" read as anger
+    p = prompt_input({**state, "affect": UserAffect(fused=unsure, modalities={"text": unsure})})
+    assert p.response_emotion == "neutral" and p.reply_start in ACKNOWLEDGEMENTS["neutral"]
+
+
+def test_a_careful_turn_starts_with_a_gentle_acknowledgement_never_the_cause_said_back():
+    from agent import Persona
+    from agent.safety import Safety
+    from agent.transition import ResponseEmotion
+    from perception.emotions import EMOTIONS, VAD, Cause, EmotionEstimate, UserAffect
+
+    sad = EmotionEstimate.from_probabilities(np.eye(len(EMOTIONS))[EMOTIONS.index("sadness")], "text")
+    state = {"text": "i lost my job and i dont see the point anymore", "persona": Persona(), "history": [],
+             "context": [], "causes": [Cause(0, 0, 13, "i lost my job", 0.9)],
+             "affect": UserAffect(fused=sad, modalities={"text": sad}),
+             "response": ResponseEmotion("sadness", VAD.of("sadness"), 0.3, {}),
+             "safety": Safety(0.6, "classifier: risk 0.60", False, True, False, check_in=True)}
+    p = prompt_input(state)
+    assert p.careful and p.reply_start in ACKNOWLEDGEMENTS["sadness"]
+    p = prompt_input({**state, "safety": Safety.none()})
+    assert p.reply_start == "I'm so sorry you lost your job."
 
 
 def test_respond_runs_the_whole_turn_and_remembers(agent, settings):
@@ -200,7 +243,7 @@ def test_raw_audio_and_frames_are_stored_only_when_the_setting_is_on(tmp_path, t
     from agent import Persona
     from agent.graph import raw_media
     from agent.transition import ResponseEmotion
-    from perception.emotions import VAD, EmotionEstimate, UserAffect
+    from perception.emotions import EMOTIONS, VAD, EmotionEstimate, UserAffect
 
     audio = (0.1 * np.sin(np.linspace(0, 400, 16000))).astype(np.float32)
     frame = photos.astronaut()[:64, :48]

@@ -30,6 +30,8 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("I’m so stressed about work", "you're so stressed about work"),  # a phone's curly apostrophe
     ("didnt get the job", "you didn't get the job"),
     ("Fred dumped me", "Fred dumped you"),
+    ("I got the scholarship I applied for!", "you got the scholarship you applied for"),
+    ("My exam is tomorrow", "your exam is tomorrow"),
     ("woke up at 5 am", "you woke up at 5 am"),
     ("moved to the US last year", "you moved to the US last year"),
     ("my cat broke its leg", "your cat broke its leg"),
@@ -62,14 +64,14 @@ def test_the_reflection_opens_in_the_response_emotion():
                                                                              "joy", 0)
 
 
-@pytest.mark.parametrize("cause,in_message,emotion,previous", [
-    (None, True, "sadness", None),
-    ("our dog died", False, "sadness", None),  # the cause is in an earlier turn
-    ("our dog died", True, "neutral", None),  # no feeling to open with
-    ("our dog died", True, "sadness", "our dog died"),  # said back last turn already
+@pytest.mark.parametrize("cause,in_message,emotion,previous,feeling", [
+    (None, True, "sadness", None, "sadness"),
+    ("our dog died", False, "sadness", None, "sadness"),  # the cause is in an earlier turn
+    ("our dog died", True, "neutral", None, "neutral"),  # the user shows no feeling
+    ("our dog died", True, "sadness", "our dog died", "sadness"),  # said back last turn already
 ])
-def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previous):
-    assert reflection(cause, in_message, emotion, 0, previous) is None
+def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previous, feeling):
+    assert reflection(cause, in_message, emotion, 0, previous, feeling) is None
 
 
 START = "I'm so sorry you lost your job today."
@@ -143,3 +145,13 @@ def test_a_continuation_that_only_echoes_the_start_is_not_preferred(recognizer):
     llm = ScriptedLLM([["I am so sorry to hear that.", "That must have been such a shock."]])
     reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
     assert reply.endswith("That must have been such a shock.")
+
+
+def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
+    from agent.reflection import SURE_FEELING, words_emotion
+
+    assert words_emotion("anger", SURE_FEELING - 0.13, "anger") == "neutral"
+    assert words_emotion("anger", SURE_FEELING, "anger") == "anger"
+    assert words_emotion("neutral", 0.9, "joy") == "neutral"
+    assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
+    assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."

@@ -133,6 +133,23 @@ def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
     ("she left", "Were you able to tell her goodbye?", False),
     ("lost my job", "You'll find something else, I'm sure.", False),
     ("got a letter", "Was there anything else in the letter?", False),
+    ("he was 19", "Ah, he was 19. Is there anything else that you would like to discuss?", True),
+    ("i freeze", "Right, I see. Is there anything else you need to know?", True),
+    ("she left", "Is there anything else that I can help you with?", True),
 ])
 def test_a_reply_that_closes_the_conversation_unbidden_is_rejected(message, reply, closes):
     assert (reply_failure(message, reply) == "closes the conversation unbidden") is closes
+
+
+@pytest.mark.parametrize("reply,doubts", [
+    ("Oh no, that's really hard. Is that true?", True),
+    ("I see what you mean. Are you sure you can do it?", True),
+    ("That's so frustrating, you found a hair in your soup. What's wrong with you?", True),
+    ("That's so frustrating. What do you want?", True),
+    ("That sounds stressful. Is that a problem?", True),
+    ("That's so hard. What do you want to do next?", False),
+    ("Is it true that they closed the store? That must be a shock.", False),
+    ("What do you think went wrong?", False),
+])
+def test_a_reply_that_doubts_or_turns_on_the_person_is_rejected(reply, doubts):
+    assert (reply_failure("something happened", reply) == "doubts the user") is doubts
