@@ -37,8 +37,7 @@ def scores(head_logits: np.ndarray, items: list[LabelledUtterance]):
 def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
          data: Path = typer.Option(DEFAULT_DATA), window: int = 6, per_side: int = 2,
          c: float = typer.Option(1.0, "--c", help="inverse L2 strength of the logistic regression"),
-         conversation_only: bool = typer.Option(False, help="fit and use the head only for messages with "
-                                                            "earlier turns (the others keep the model's logits)"),
+         conversation_only: bool = False,  # fit and use the head only for messages with earlier turns
          limit: int = typer.Option(0, help="use only N examples per split (tests)")) -> None:
     started = time.perf_counter()
     recognizer = TrainedTextEmotion(model, "cpu")
