@@ -7,10 +7,12 @@ Two readers; either one flags a message:
   risk head, so that paraphrases nobody listed ("I don't want to be around anymore", "I swallowed a
   lot of pills an hour ago") are caught. Its threshold was set for recall first: a false alarm costs
   one careful reply, a miss can cost a life.
-* **patterns** (`PATTERNS`): explicit phrasings, a safety net under the classifier. A pattern flags
-  a message unless the classifier is all but sure it is not a crisis (score below `pattern_floor`
-  in model.json): "an essay on suicide prevention", "my grandpa died by suicide", "one
-  year self harm free today", "that curry was so spicy I thought I was going to die".
+* **patterns**: explicit phrasings, a safety net under the classifier. One's own wish or act
+  (`PATTERNS`: "I want to die", "kms") flags a message unless the classifier is all but sure it is
+  not a crisis (score below `pattern_floor` in model.json); a word of the topic (`TOPIC_PATTERNS`)
+  only above `topic_floor`, set on the tune files, for such words are as often said about it: "an
+  essay on suicide prevention", "my grandpa died by suicide", "one year self harm free today",
+  "that curry was so spicy I thought I was going to die".
 
 The classifier reads the message with the user's recent messages as a second segment, the way the
 text-emotion model reads its context: risk that builds over turns ("I've said goodbye to everyone"
@@ -38,27 +40,36 @@ PACKAGED_CRISIS_DIR = Path(__file__).parent / "models" / "crisis"
 _SELF = r"my ?self"
 PATTERNS = [
     rf"\b(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|hang(?:ing)?|starv(?:e|ing)|shoot(?:ing)?|burn(?:ing)?) {_SELF}\b",
-    r"\bsuicid(?:e|al)\b",
-    r"\bself[- ]?harm",
     r"\b(?:end|take|ending|taking) (?:my|my own) life\b",
     r"\bend(?:ing)? it all\b",
-    r"\b(?:want|wanna|going|plan(?:ning)?|wish|ready) (?:to )?(?:die|be dead)\b",
+    r"\b(?:want|wanna|plan(?:ning)?|wish|ready) (?:to )?(?:die|be dead)\b", r"\bgoing to be dead\b",
     r"\bwish (?:i|I) (?:was|were|had) (?:dead|never been born)\b",
     r"\bbetter off (?:dead|without me)\b",
     r"\b(?:don'?t|do not|no longer) want to (?:live|be alive|exist|wake up)\b",
     r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b",
-    r"\boverdos(?:e|ing)\b",
     r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
     # internet slang for killing oneself ("kms", not "5 kms" of a run)
     r"(?<!\d)(?<!\d )\bkms\b", r"\bunaliv(?:e|ing) (?:my ?self|me)\b", r"\bsewer ?slide\b",
 ]
+#: Words of the topic, said as often about it as of oneself ("an essay on suicide prevention",
+#: "one year self harm free", "the curry was so spicy I thought I was going to die"): they flag a
+#: message only above `topic_floor`.
+TOPIC_PATTERNS = [r"\bsuicid(?:e|al)\b", r"\bself[- ]?harm", r"\boverdos(?:e|ing)\b", r"\bgoing to die\b"]
 _PATTERN = re.compile("|".join(f"(?:{p})" for p in PATTERNS), re.IGNORECASE)
+_TOPIC = re.compile("|".join(f"(?:{p})" for p in TOPIC_PATTERNS), re.IGNORECASE)
 
 
 def pattern_words(text: str) -> str | None:
-    """The words of `text` that match an explicit self-harm or suicide phrasing, or None."""
-    found = _PATTERN.search(text or "")
+    """The words of `text` that match an explicit self-harm or suicide phrasing (one's own wish or
+    act first, else a word of the topic), or None."""
+    found = _PATTERN.search(text or "") or _TOPIC.search(text or "")
     return found.group(0) if found else None
+
+
+def is_topic_word(words: str) -> bool:
+    """Whether `pattern_words` found only a word of the topic (`TOPIC_PATTERNS`), not a phrasing of
+    one's own wish or act."""
+    return bool(_TOPIC.fullmatch(words))
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,7 @@ class CrisisDetector:
         self.threshold = float(settings["threshold"])
         self.context_turns = int(settings["context_turns"])
         self.pattern_floor = float(settings.get("pattern_floor", DEFAULT_PATTERN_FLOOR))
+        self.topic_floor = float(settings.get("topic_floor", self.pattern_floor))
         self.read_sentences = bool(settings.get("read_sentences", False))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
 
@@ -182,9 +194,15 @@ class CrisisDetector:
             out[owner] = max(out[owner], score)
         return out
 
+    def floor_for(self, words: str) -> float:
+        """The classifier score under which the pattern words `words` flag nothing."""
+        return self.topic_floor if is_topic_word(words) else self.pattern_floor
+
     def read(self, text: str, earlier: list[str] | None = None) -> RiskReading:
         """Risk in `text`, the user's message, read with `earlier`: the user's previous messages in
         this conversation, oldest first (the last `context_turns` are used)."""
         score = float(self.message_scores([text], [earlier or []])[0])
-        words = pattern_words(text) if score >= self.pattern_floor else None
+        words = pattern_words(text)
+        if words and score < self.floor_for(words):
+            words = None
         return RiskReading(score=score, classified=score >= self.threshold, words=words)

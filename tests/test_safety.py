@@ -22,7 +22,7 @@ from agent.persona import Persona
 from agent.safety import (CAREFUL_REPLY, CHECK_IN, CRISIS_LINES, CRISIS_REPLY, Safety, assess, careful_response,
                           careful_verdict)
 from memory import StoredTurn
-from perception.crisis import CrisisDetector, RiskReading, pattern_words
+from perception.crisis import CrisisDetector, RiskReading, is_topic_word, pattern_words
 from perception.emotions import VAD, EmotionEstimate, UserAffect
 from perception.sentences import split_sentences
 
@@ -69,8 +69,18 @@ ABOUT_NOT_ME = ["I'm writing an essay on suicide prevention programs in schools,
 @pytest.mark.parametrize("text", ABOUT_NOT_ME)
 def test_a_pattern_does_not_flag_what_the_classifier_is_sure_is_no_crisis(text, detector):
     reading = detector.read(text)
-    assert pattern_words(text) and reading.score < detector.pattern_floor
+    assert pattern_words(text) and reading.score < detector.floor_for(pattern_words(text))
     assert not reading.at_risk and reading.words is None
+
+
+def test_ones_own_wish_outranks_a_word_of_the_topic(detector):
+    """Words of the topic flag only above the tuned topic floor; one's own wish or act above the
+    far lower pattern floor, and it is the match reported when both are said."""
+    assert detector.topic_floor > detector.pattern_floor
+    assert is_topic_word("suicidal") and is_topic_word("self-harm") and not is_topic_word("want to die")
+    assert pattern_words("I'm suicidal and I want to die") == "want to die"
+    assert detector.floor_for("want to die") == detector.pattern_floor
+    assert detector.floor_for("overdose") == detector.topic_floor
 
 
 #: What people type in any chat: never a crisis, alone or after a sad turn.

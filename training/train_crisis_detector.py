@@ -45,7 +45,7 @@ from agent.evaluation.crisis import evaluate_crisis
 from agent.evaluation.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_goemotions,
                             read_hyperboles, read_meld, read_reccon, reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
-from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, pattern_words
+from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, is_topic_word, pattern_words
 from perception.encoder import PACKAGED_MINILM
 from perception.text import encode_with_context
 from training.common import bucketed_batches, optimiser, progress, start, step
@@ -134,42 +134,62 @@ def tune_messages() -> dict[str, list[CrisisMessage]]:
     return {name: read_crisis_csv(WRITTEN / name) for name in TUNE_SETS}
 
 
-def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, int]:
-    """The highest threshold (rounded down) at which the detector, classifier or patterns, flags at
-    least `recall` of the tune sets' risk messages; and its false alarms there."""
+#: Floors tried by `calibrate` for words of the topic (`perception.crisis.TOPIC_PATTERNS`), which
+#: are as often said about suicide ("an essay on suicide prevention") as of oneself.
+TOPIC_FLOORS = (0.001, 0.003, 0.01, 0.03, 0.05, 0.1)
+#: The floor of one's own phrasings ("I want to die"): a pattern flags them unless the classifier is
+#: all but sure it is no crisis.
+PATTERN_FLOOR = 0.001
+
+
+def threshold_for(scores: np.ndarray, risk: np.ndarray, by_pattern: np.ndarray, recall: float) -> float:
+    """The highest threshold (rounded down) at which the classifier, with the patterns' matches
+    `by_pattern`, flags at least `recall` of the risk messages."""
+    needed = np.sort(scores[risk & ~by_pattern])  # the risk messages the patterns miss
+    allowed = int(np.floor((1 - recall) * risk.sum()))  # misses allowed
+    return math.floor(float(needed[min(allowed, len(needed) - 1)]) * 1e4) / 1e4 if len(needed) else 0.5
+
+
+def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, float, int]:
+    """The threshold and topic floor at which the detector, classifier or patterns, flags at least
+    `recall` of the tune sets' risk messages with the fewest false alarms there (the lowest floor on
+    a tie: the safety net as wide as it can be); and those false alarms."""
     messages = [m for ms in tune_messages().values() for m in ms]
     scores = detector.message_scores([m.text for m in messages], [m.earlier for m in messages])
     risk = np.array([m.label == 1 for m in messages])
-    by_pattern = np.array([pattern_words(m.text) is not None for m in messages])
-    by_pattern &= scores >= detector.pattern_floor
-    # risk messages the patterns miss, the classifier must reach; it may leave out the allowed misses
-    needed = np.sort(scores[risk & ~by_pattern])
-    allowed = int(np.floor((1 - recall) * risk.sum()))
-    threshold = math.floor(float(needed[min(allowed, len(needed) - 1)]) * 1e4) / 1e4 if len(needed) else 0.5
-    flagged = (scores >= threshold) | by_pattern
-    return threshold, int(flagged[~risk].sum())
+    words = [pattern_words(m.text) for m in messages]
+    topic = np.array([w is not None and is_topic_word(w) for w in words])
+    own = np.array([w is not None for w in words]) & ~topic & (scores >= detector.pattern_floor)
+    best = None
+    for floor in TOPIC_FLOORS:
+        by_pattern = own | (topic & (scores >= floor))
+        threshold = threshold_for(scores, risk, by_pattern, recall)
+        alarms = int(((scores >= threshold) | by_pattern)[~risk].sum())
+        if best is None or alarms < best[2]:
+            best = (threshold, floor, alarms)
+    return best
 
 
-def report(detector: CrisisDetector, threshold: float) -> None:
-    """The tune files through `empathica eval crisis`'s evaluation, at `threshold`."""
-    detector.threshold = threshold
+def report(detector: CrisisDetector, threshold: float, topic_floor: float) -> None:
+    """The tune files through `empathica eval crisis`'s evaluation, at `threshold` and `topic_floor`."""
+    detector.threshold, detector.topic_floor = threshold, topic_floor
     for name in TUNE_SETS:
         r = evaluate_crisis(WRITTEN / name, detector)
         console.print(f"  {name}: recall {r.recall:.3f}, false alarms {r.false_alarm_rate:.3f}")
 
 
 def recalibrate(folder: Path, recall: float, read_sentences: bool) -> None:
-    """The threshold of the trained detector in `folder` set again (`calibrate`) and written into its
-    model.json, with `read_sentences` as given."""
+    """The threshold and topic floor of the trained detector in `folder` set again (`calibrate`)
+    and written into its model.json, with `read_sentences` as given."""
     path = folder / "model.json"
     config = json.loads(path.read_text())
     config["read_sentences"] = read_sentences
     path.write_text(json.dumps(config, indent=2) + "\n")
     detector = CrisisDetector(folder, "cpu")
-    threshold, alarms = calibrate(detector, recall)
-    path.write_text(json.dumps({**config, "threshold": threshold}, indent=2) + "\n")
-    console.print(f"threshold {threshold}, {alarms} false alarms on the tune sets")
-    report(detector, threshold)
+    threshold, floor, alarms = calibrate(detector, recall)
+    path.write_text(json.dumps({**config, "threshold": threshold, "topic_floor": floor}, indent=2) + "\n")
+    console.print(f"threshold {threshold}, topic floor {floor}, {alarms} false alarms on the tune sets")
+    report(detector, threshold, floor)
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKAGED_CRISIS_DIR),
@@ -183,8 +203,6 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                                                     "longer everyday message (label kept)"),
          batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3, rank: int = 8,
          recall: float = typer.Option(0.98, help="recall kept on the tune sets' risk messages"),
-         pattern_floor: float = typer.Option(0.001, help="a pattern match flags a message only when the "
-                                                         "classifier's score reaches this"),
          read_sentences: bool = typer.Option(True, help="a message of several sentences scores the highest "
                                                          "of itself and each sentence"),
          calibrate_only: bool = typer.Option(False, help="only set the threshold of the detector in OUT "
@@ -199,7 +217,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                         dialogue_sample, casual_sample, bury_share)
     config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
               "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment",
-              "pattern_floor": pattern_floor, "read_sentences": read_sentences}
+              "pattern_floor": PATTERN_FLOOR, "read_sentences": read_sentences}
     model = AdaptedEncoder.new(base, {"risk": 1}, config, rank=rank, alpha=2 * rank)
     steps = (len(pool.epoch(random.Random(seed))) + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps * epochs, lr, head_lr)
@@ -218,18 +236,18 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                     batch_size, opt, schedule, rng, f"epoch {epoch + 1}/{epochs}")
         model.save(out, **config)
         detector = CrisisDetector(out, "cpu", onnx=False)
-        threshold, alarms = calibrate(detector, recall)
-        console.print(f"epoch {epoch + 1}: threshold {threshold}, {alarms} false alarms on the tune sets "
-                      f"({time.perf_counter() - started:.0f} s)")
-        report(detector, threshold)
+        threshold, floor, alarms = calibrate(detector, recall)
+        console.print(f"epoch {epoch + 1}: threshold {threshold}, topic floor {floor}, {alarms} false alarms "
+                      f"on the tune sets ({time.perf_counter() - started:.0f} s)")
+        report(detector, threshold, floor)
         if best["alarms"] is None or alarms < best["alarms"]:
-            best = {"epoch": epoch, "alarms": alarms, "threshold": threshold,
+            best = {"epoch": epoch, "alarms": alarms, "threshold": threshold, "floor": floor,
                     "state": {k: v.clone() for k, v in model.state_dict().items()}}
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "schedule": schedule.state_dict(),
                     "epoch": epoch, "best": best}, checkpoint)
     model.load_state_dict(best["state"])
-    model.save(out, **{**config, "threshold": best["threshold"]},
+    model.save(out, **{**config, "threshold": best["threshold"], "topic_floor": best["floor"]},
                training={"epochs": epochs, "best_epoch": best["epoch"] + 1, "tweet_sample": tweet_sample,
                          "ed_sample": ed_sample, "chat_sample": chat_sample, "dialogue_sample": dialogue_sample,
                          "casual_sample": casual_sample,
@@ -237,7 +255,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                          "context_share": context_share, "lr": lr, "head_lr": head_lr, "rank": rank,
                          "batch_size": batch_size, "recall_on_tune": recall, "seed": seed})
     console.print(f"saved epoch {best['epoch'] + 1} to {out}: threshold {best['threshold']}")
-    report(CrisisDetector(out, "cpu"), best["threshold"])
+    report(CrisisDetector(out, "cpu"), best["threshold"], best["floor"])
 
 
 def train_epoch(model, encodings, y, batch_size, opt, schedule, rng, name: str) -> None:
