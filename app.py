@@ -124,7 +124,7 @@ class Page:
     listener: gr.State  # this browser's end-of-turn detector for the hands-free microphone
     heard: gr.Audio  # a hands-free turn, once the user paused
     status: gr.Markdown
-    lines: gr.Markdown  # the crisis lines, shown while the session is careful
+    crisis_lines: gr.Markdown  # shown while the session is careful
     chat: gr.Chatbot
     message: gr.Textbox
     send: gr.Button
@@ -150,16 +150,20 @@ class Page:
     @property
     def panel(self) -> list:
         """The understanding panel, in the order of `panel_from_event`."""
-        return [*self.bars, self.fused, self.feeling, self.cause, self.response, self.lines]
+        return [*self.bars, self.fused, self.feeling, self.cause, self.response, self.crisis_lines]
 
     @property
     def turn_inputs(self) -> list:
         return [self.message, self.recording, self.photo, *self.sliders, self.voice_style, self.speak, self.chat,
                 self.ids, self.frames]
 
+    def named(self, name: str):
+        """The component of a turn output's name: a modality's bar, or the attribute."""
+        return self.bars[list(MODALITIES).index(name)] if name in MODALITIES else getattr(self, name)
+
     @property
     def turn_outputs(self) -> list:
-        return [self.chat, self.message, self.recording, self.voice, self.plot, self.ids, *self.panel]
+        return [self.named(name) for name in TURN_OUTPUT_NAMES]
 
 
 #: The outputs of the page's `respond` API, in the order a client receives them.
@@ -218,7 +222,7 @@ def layout(loader: AgentLoader) -> Page:
     gr.Markdown("# Empathica\nTalk by typing or speaking, with your webcam on if you like. "
                 "The panel shows how the agent reads you, why, and how it chooses to answer.")
     status = gr.Markdown(loader.message(), elem_id="status")
-    lines = gr.Markdown(CRISIS_BOX_TEXT, visible=False, elem_id="crisis-lines")
+    crisis_lines = gr.Markdown(CRISIS_BOX_TEXT, visible=False, elem_id="crisis-lines")
     with gr.Row():
         with gr.Column(scale=3):
             conversation = conversation_column()
@@ -229,7 +233,7 @@ def layout(loader: AgentLoader) -> Page:
         new_session = gr.Button("New conversation", size="sm")
         forget = gr.Button("Forget me (delete everything stored about me)", size="sm", variant="stop",
                            elem_id="forget")
-    return Page(**hidden, **conversation, **understanding, **settings, status=status, lines=lines,
+    return Page(**hidden, **conversation, **understanding, **settings, status=status, crisis_lines=crisis_lines,
                 new_session=new_session, forget=forget, timer=gr.Timer(1.0, active=loader.agent is None))
 
 
@@ -266,12 +270,14 @@ class PageHandlers:
                 **dict(zip(page.panel, panel_from_turn(turns[-1] if turns else None, name))),
                 page.status: self.loader.message(), page.timer: gr.Timer(active=not ready)}
 
-    def turn(self, message, audio_path, photo_path, o, c, e, a, n, style, speak_aloud, history, ids_value,
-             kept_frames, transcript=None):
+    def turn(self, message, audio_path, photo_path, openness, conscientiousness, extraversion, agreeableness,
+             neuroticism, style, speak_aloud, history, ids_value, kept_frames, transcript=None):
         """One turn through the SDK's stream: the chat, the voice and the panel fill in as it runs."""
         page, agent = self.page, self.loader.require()
         ids_value = ids_value if (ids_value or {}).get("user_id") else new_ids(ids_value)
-        persona = agent.persona.model_copy(update={"big5": Big5(**dict(zip(TRAITS, (o, c, e, a, n)))),
+        persona = agent.persona.model_copy(update={"big5": Big5(openness=openness, conscientiousness=conscientiousness,
+                                                                extraversion=extraversion, agreeableness=agreeableness,
+                                                                neuroticism=neuroticism),
                                                    "voice_style": style})
         images = [*(kept_frames or []), *([photo_path] if photo_path else [])] or None
         message = (message or "").strip() or None

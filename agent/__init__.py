@@ -11,8 +11,9 @@ model code.
 from perception.loading import lazy_exports
 
 _EXPORTS = {**dict.fromkeys(["Big5", "Persona", "PersonaError"], "agent.persona"),
-            **dict.fromkeys(["EmpatheticAgent", "AudioChunk", "InputError", "PerceptionEvent", "Reply",
-                             "ReplyEvent", "StreamEvent", "TextDelta"], "agent.sdk"),
+            "EmpatheticAgent": "agent.sdk", "InputError": "agent.errors",
+            **dict.fromkeys(["AudioChunk", "PerceptionEvent", "Reply", "ReplyEvent", "StreamEvent", "TextDelta"],
+                            "agent.events"),
             **dict.fromkeys(["Settings", "ProfileError"], "agent.settings"),
             **dict.fromkeys(["EmotionTransition", "ResponseEmotion"], "agent.transition"),
             "StoreError": "memory"}  # what a turn raises when the database is locked, gone or unreadable

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Union
 if TYPE_CHECKING:
     from agent.transition import ResponseEmotion
     from perception.emotions import VAD, Cause, UserAffect
-    from speech.audio_out import Audio
+    from perception.audio import Audio
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ from perception.cause import CauseExtractor
 from perception.crisis import RiskReading
 from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import merge_dicts
-from speech.audio_out import Audio
+from perception.audio import Audio
 
 
 class TurnState(TypedDict, total=False):

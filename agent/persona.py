@@ -74,8 +74,8 @@ class Persona(BaseModel, frozen=True):
             raise PersonaError(f"persona file {path}: {exc}") from exc
 
 
-#: The page's persona presets; the page takes their Big Five and voice style (the agent keeps its own
-#: name and style). The first is the default persona.
+#: The page's persona presets: the page takes their Big Five and voice style; the agent keeps its own
+#: name (a preset's name only says what it is like). The first is the default persona.
 PRESETS: dict[str, Persona] = {
     "Sam, a warm listener": Persona(),
     "Jo, an upbeat friend": Persona(name="Jo", big5=Big5(openness=0.8, conscientiousness=0.4, extraversion=0.95,

@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from speech.sentences import split_sentences
+from agent.prompt import USER_TAG
+from perception.sentences import split_sentences
 
 
 _WORD = re.compile(r"[a-z']+")
@@ -60,12 +61,12 @@ def content_words(text: str) -> set[str]:
     return {w for w in words(text) if w not in _STOPWORDS and len(w) > 2}
 
 
-def degeneracy(reply: str, user_text: str, user_tag: str = "Person") -> str | None:
+def degeneracy(reply: str, user_text: str) -> str | None:
     """Why `reply` is unusable, or None if it is fine."""
     tokens = words(reply)
     if len(tokens) < 2:
         return "empty"
-    if f"{user_tag}:" in reply or f"{user_tag} (" in reply:
+    if f"{USER_TAG}:" in reply or f"{USER_TAG} (" in reply:
         return "speaks for the user"
     trigrams = [tuple(tokens[i:i + 3]) for i in range(len(tokens) - 2)]
     if trigrams and len(set(trigrams)) < 0.7 * len(trigrams):

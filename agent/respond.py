@@ -29,7 +29,7 @@ from agent.prompt import PromptInput, chat_messages, instructions, transcript_pr
 from agent.settings import LLMSection
 from perception.emotions import EMOTIONS
 from perception.text import TextEmotionRecognizer
-from speech.sentences import ends_sentence, split_sentences
+from perception.sentences import ends_sentence, split_sentences
 
 CAUSE_WEIGHT = 0.5
 CONTINUATION_TOKENS = 28  # the most the model writes after a given start (one sentence)
@@ -41,7 +41,7 @@ ECHO_WORDS = {"sorry", "hear", "glad", "happy", "understand", "feel", "know", "s
 MAX_SENTENCES = 2
 
 
-def clean_reply(text: str, user_tag: str = "Person") -> str:
+def clean_reply(text: str) -> str:
     """One line, at most two sentences, no trailing fragment when a full sentence exists."""
     text = text.strip().split("\n")[0].strip().strip('"').strip()
     text = re.sub(r"^\[[^\]]*\]:?\s*", "", text)  # a stray tag at the start

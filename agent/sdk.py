@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from agent.errors import InputError
-from agent.events import AudioChunk, PerceptionEvent, Reply, ReplyEvent, StreamEvent, TextDelta  # noqa: F401
+from agent.events import PerceptionEvent, Reply, ReplyEvent, StreamEvent
 from agent.graph import SafetyRules, TurnComponents, build_turn_graph
 from agent.llm import LLM, load_llm
 from agent.persona import Persona
@@ -18,14 +18,12 @@ from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MemoryStore, StoredTurn
 from perception.cause import CauseExtractor
 from perception.crisis import CrisisDetector
-from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import build_perception_graph
 from perception.audio import AudioError, load_audio
 from perception.face import FaceEmotionRecognizer
 from perception.images import ImageError, load_image
 from perception.loading import Lazy, set_active_source
 from perception.speech_emotion import SpeechEmotionRecognizer
-from speech.audio_out import Audio
 from speech.synthesizer import Synthesizer
 from speech.transcriber import Transcriber, Transcript
 from perception.text import TextEmotionRecognizer

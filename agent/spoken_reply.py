@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 from agent.events import AudioChunk
 from perception.emotions import VAD
-from speech.audio_out import Audio
-from speech.sentences import SentenceBuffer, split_sentences
+from perception.audio import Audio
+from perception.sentences import split_sentences
+from speech.sentences import SentenceBuffer
 
 
 class SpokenReply:

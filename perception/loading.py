@@ -3,8 +3,9 @@
 `shared_model(kind, source, device, factory)` returns the cached instance for that key or builds it
 with `factory()` under a lock, so concurrent sessions never load the same weights twice. Components'
 `.load()` with no argument ask `active_source(kind)`, which the agent sets from the active profile.
-`BackendRegistry` is the one way a kind of component (ASR, TTS, LLM) names its backends: a new
-backend is one file that registers itself.
+`BackendRegistry` is the one way a kind of component (ASR, TTS, LLM, text emotion) names its
+backends: a new backend is one file that registers itself, in the folder and with the name ending
+its registry's `modules` gives (`speech/*_tts.py`, `speech/*_asr.py`, `agent/llm/*_backend.py`).
 """
 
 from __future__ import annotations
@@ -75,15 +76,36 @@ class BackendRegistry(Generic[T]):
     `create(source, *args)` builds the backend a source names as `name:rest` with `(rest, *args)`,
     and any other source with the `default` backend (`(source, *args)`: a voice file, a model
     folder, a Windows path). `factory(name)` is for kinds chosen by name alone (the LLM's
-    `backend` setting): an unknown name is a clear error naming the choices."""
+    `backend` setting): an unknown name is a clear error naming the choices.
 
-    def __init__(self, kind: str, default: str | None = None):
-        self.kind, self.default = kind, default
-        self.factories: dict[str, Callable[..., T]] = {}
+    `modules` ("package.*_suffix") names where the built-in backends live: on first use every
+    module of that package whose name matches is imported, and each registers itself."""
+
+    def __init__(self, kind: str, default: str | None = None, modules: str = ""):
+        self.kind, self.default, self.modules = kind, default, modules
+        self._factories: dict[str, Callable[..., T]] = {}
+        self._discovered = not modules
+        self._discovering = threading.Lock()
+
+    @property
+    def factories(self) -> dict[str, Callable[..., T]]:
+        """The registered backends, the built-in ones (`modules`) imported first."""
+        if not self._discovered:
+            import fnmatch
+            import importlib
+            import pkgutil
+
+            with self._discovering:
+                package, _, pattern = self.modules.rpartition(".")
+                for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+                    if fnmatch.fnmatchcase(module.name, pattern):
+                        importlib.import_module(f"{package}.{module.name}")
+                self._discovered = True
+        return self._factories
 
     def register(self, name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
         def add(factory: Callable[..., T]) -> Callable[..., T]:
-            self.factories[name] = factory
+            self._factories[name] = factory
             return factory
 
         return add

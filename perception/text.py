@@ -20,7 +20,7 @@ from pathlib import Path
 from perception.dialogue_head import ContextItem, DialogueHead, LogitCache, dialogue_features, earlier_turns
 from perception.emotions import EMOTIONS, EmotionEstimate, softmax
 from perception.encoder import resolve_encoder_path
-from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
+from perception.loading import BackendRegistry, ModelLoadError, active_source, resolve_device, shared_model
 from perception.defaults import PACKAGED_TEXT_EMOTION
 
 PACKAGED_TEXT_EMOTION_DIR = Path(__file__).parent / "models" / "text_emotion"
@@ -87,17 +87,21 @@ class TextEmotionRecognizer:
 
     @classmethod
     def load(cls, source: str | None = None, device: str = "auto") -> "TextEmotionRecognizer":
+        """`source`: a folder trained here (with model.json; default the packaged model) or a
+        sequence-classification model (folder or cached hub id), each read by the kind registered
+        for it in `TEXT_EMOTION_MODELS`."""
         source = source or active_source(cls.kind, PACKAGED_TEXT_EMOTION)
         device = resolve_device(device)
         folder = PACKAGED_TEXT_EMOTION_DIR if source == PACKAGED_TEXT_EMOTION else Path(source)
         if (folder / "model.json").is_file():
-            return shared_model(cls.kind, str(folder), device, lambda: TrainedTextEmotion(folder, device))
-        path = resolve_encoder_path(source)
-        if not any(a.endswith("ForSequenceClassification")
-                   for a in model_config(path).get("architectures") or []):
-            raise ModelLoadError(f"{source!r} is neither a text-emotion model trained here (a folder "
-                                 "with model.json) nor a sequence-classification model")
-        return shared_model(cls.kind, path, device, lambda: ClassifierTextEmotion(path, device))
+            path, kind = str(folder), "trained"
+        else:
+            path, kind = resolve_encoder_path(source), "classifier"
+            if not any(a.endswith("ForSequenceClassification")
+                       for a in model_config(path).get("architectures") or []):
+                raise ModelLoadError(f"{source!r} is neither a text-emotion model trained here (a folder "
+                                     "with model.json) nor a sequence-classification model")
+        return shared_model(cls.kind, path, device, lambda: TEXT_EMOTION_MODELS.create(f"{kind}:{path}", device))
 
     def probabilities(self, texts: list[str], contexts: list[list[ContextItem]] | None = None,
                       speakers: list[str | None] | None = None) -> np.ndarray:
@@ -121,6 +125,11 @@ class TextEmotionRecognizer:
                 for p in self.probabilities(texts, contexts, speakers)]
 
 
+#: The kinds of text-emotion model `TextEmotionRecognizer.load` reads: name -> class(path, device).
+TEXT_EMOTION_MODELS: BackendRegistry[TextEmotionRecognizer] = BackendRegistry("text emotion")
+
+
+@TEXT_EMOTION_MODELS.register("trained")
 class TrainedTextEmotion(TextEmotionRecognizer):
     """The model trained by `training.train_text_emotion`: utterance + speaker-tagged context.
 
@@ -128,11 +137,12 @@ class TrainedTextEmotion(TextEmotionRecognizer):
     is an ensemble: the members' logits are averaged, then calibrated together.
     """
 
-    def __init__(self, folder: Path, device: str, onnx: bool = True):
+    def __init__(self, folder: Path | str, device: str, onnx: bool = True):
         """`onnx`: on the CPU, run each member on ONNX Runtime (`perception/onnx_runner.py`; same
         logits, about half the time); torch where that is unavailable, on a GPU, or when False."""
         from transformers import AutoTokenizer
 
+        folder = Path(folder)
         from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
         from perception.onnx_runner import OnnxHead
 
@@ -239,6 +249,7 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         return p
 
 
+@TEXT_EMOTION_MODELS.register("classifier")
 class ClassifierTextEmotion(TextEmotionRecognizer):
     """Any sequence-classification model whose labels map into `EMOTIONS` (reads the utterance alone)."""
     def __init__(self, path: str, device: str):

@@ -6,7 +6,7 @@ The names below load on first use (PEP 562), so `import speech.defaults` costs n
 
 from perception.loading import lazy_exports
 
-_EXPORTS = {"Audio": "speech.audio_out", "Synthesizer": "speech.synthesizer", "TTSBackend": "speech.synthesizer",
+_EXPORTS = {"Audio": "perception.audio", "Synthesizer": "speech.synthesizer", "TTSBackend": "speech.synthesizer",
             "register_backend": "speech.synthesizer", "Transcriber": "speech.transcriber",
             "PACKAGED_PIPER_VOICE": "speech.defaults"}
 __all__ = list(_EXPORTS)

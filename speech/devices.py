@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 from perception.audio import SAMPLE_RATE
-from speech.audio_out import Audio
+from perception.audio import Audio
 
 BLOCK = 512  # 32 ms at 16 kHz, one Silero window
 

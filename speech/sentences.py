@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import re
 
-from perception.sentences import BOUNDARY, ends_sentence, split_sentences
-
-__all__ = ["BOUNDARY", "CLAUSE", "FIRST_CLAUSE_WORDS", "MIN_CHARS", "SentenceBuffer", "ends_sentence",
-           "split_sentences"]
+from perception.sentences import BOUNDARY
 
 MIN_CHARS = 12  # "Oh. I see." is spoken as one piece, not two tiny ones
 #: A clause ends at , ; : or a dash followed by whitespace.

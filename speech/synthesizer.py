@@ -16,7 +16,6 @@ by asking the backend for the inverse tempo; the gain sets the level with 6 dB o
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Iterator
 
@@ -24,7 +23,7 @@ import numpy as np
 
 from perception.emotions import EMOTIONS, VAD
 from perception.loading import BackendRegistry, ModelLoadError, active_source, resolve_device, shared_model
-from speech.audio_out import Audio, apply_gain, resample_by
+from perception.audio import Audio, apply_gain, resample_by
 from speech.prosody import Prosody, prosody_for
 from speech.defaults import PACKAGED_PIPER_VOICE
 
@@ -44,13 +43,11 @@ class TTSBackend(ABC):
 
 #: The TTS backends: a voice source written `name:...` uses the backend registered as `name`; any
 #: other source is a Piper voice.
-TTS_BACKENDS: BackendRegistry[TTSBackend] = BackendRegistry("TTS", default="piper")
+TTS_BACKENDS: BackendRegistry[TTSBackend] = BackendRegistry("TTS", default="piper", modules="speech.*_tts")
 register_backend = TTS_BACKENDS.register
 
 
 def backend_for(source: str, device: str) -> TTSBackend:
-    from speech import coqui_backend, piper_backend  # noqa: F401  (the built-in backends register themselves)
-
     return TTS_BACKENDS.create(source, device)
 
 
@@ -68,8 +65,6 @@ class Synthesizer:
     def load(cls, source: str | None = None, device: str = "auto") -> "Synthesizer":
         source = source or active_source(cls.kind, PACKAGED_PIPER_VOICE)
         device = resolve_device(device)
-        import speech  # noqa: F401  (registers the backends)
-
         return cls(shared_model(cls.kind, source, device, lambda: backend_for(source, device)))
 
     @staticmethod

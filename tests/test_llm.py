@@ -20,7 +20,8 @@ import pytest  # noqa: E402
 from agent.llm import LLM_BACKENDS, GenerationOptions, LLMError, StopFilter, load_llm  # noqa: E402
 from agent.llm import model_files  # noqa: E402
 from agent.llm.transformers_backend import TransformersLLM, TransformersOptions  # noqa: E402
-from agent.settings import PACKAGED_GEMMA, LLMSection  # noqa: E402
+from agent.llm.options import PACKAGED_GEMMA  # noqa: E402
+from agent.settings import LLMSection  # noqa: E402
 from perception.loading import ModelLoadError  # noqa: E402
 
 PROMPT = "I feel sad today because"

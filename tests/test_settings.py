@@ -2,7 +2,8 @@
 
 import pytest
 
-from agent.settings import PACKAGED_GEMMA, ProfileError, Settings
+from agent.llm.options import PACKAGED_GEMMA
+from agent.settings import ProfileError, Settings
 
 
 def test_offline_is_the_default(monkeypatch, tmp_path):

@@ -10,9 +10,11 @@ import soundfile as sf
 from perception.audio import SAMPLE_RATE, AudioError, load_audio, to_mono_16k
 from perception.loading import ModelLoadError
 from speech import Synthesizer
-from speech.measure import median_f0, rms, word_error_rate
+from agent.evaluation.speech_measures import median_f0, word_error_rate
+from perception.audio import rms
 from speech.prosody import prosody_for
-from speech.sentences import SentenceBuffer, ends_sentence, split_sentences
+from perception.sentences import ends_sentence, split_sentences
+from speech.sentences import SentenceBuffer
 from speech.transcriber import Transcriber
 from speech.turn_detector import TurnDetector
 from perception.emotions import VAD

@@ -20,7 +20,7 @@ import pytest
 from agent import AudioChunk, EmpatheticAgent, InputError, ReplyEvent, Settings
 from perception.audio import SAMPLE_RATE, load_audio
 from speech import Synthesizer
-from speech.measure import word_error_rate
+from agent.evaluation.speech_measures import word_error_rate
 from speech.transcriber import Transcriber
 
 REPLY = "I am really sorry about your job. That sounds hard, do you want to talk about it?"

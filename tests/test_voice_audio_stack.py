@@ -19,14 +19,13 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from perception.audio import SAMPLE_RATE, load_audio
+from perception.audio import SAMPLE_RATE
 from speech import Synthesizer
-from speech.measure import word_error_rate
+from agent.evaluation.speech_measures import word_error_rate
 from speech.transcriber import Transcriber
 from test_voice import REPLY, REPLY_AGAIN, SAID, llm_url, said  # noqa: F401 - fixtures
 

@@ -23,7 +23,8 @@ def start(threads: int, seed: int):
     """Threads and seeds set; returns (random generator, the packaged MiniLM's folder, its tokenizer)."""
     from transformers import AutoTokenizer
 
-    from perception.encoder import PACKAGED_MINILM, resolve_encoder_path
+    from perception.defaults import PACKAGED_MINILM
+    from perception.encoder import resolve_encoder_path
 
     torch.set_num_threads(threads)
     seed_everything(seed)

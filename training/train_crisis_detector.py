@@ -46,7 +46,7 @@ from agent.evaluation.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_
                             read_hyperboles, read_meld, read_reccon, reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, is_topic_word, pattern_words
-from perception.encoder import PACKAGED_MINILM
+from perception.defaults import PACKAGED_MINILM
 from perception.text import encode_with_context
 from training.common import bucketed_batches, optimiser, progress, start, step
 

@@ -19,7 +19,7 @@ from agent.evaluation.datasets import DEFAULT_DATA, CausePair, read_reccon, recc
 from agent.evaluation.model_eval import cause_report, span_scores
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.cause import best_span, encode_pairs, pair_text
-from perception.encoder import PACKAGED_MINILM
+from perception.defaults import PACKAGED_MINILM
 from training.common import bucketed_batches, optimiser, progress, start, step
 
 console = Console()

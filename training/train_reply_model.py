@@ -42,7 +42,7 @@ def load_base():
     from transformers import AutoModelForCausalLM
 
     from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
-    from agent.settings import PACKAGED_GEMMA
+    from agent.llm.options import PACKAGED_GEMMA
 
     folder = resolve_model_source(PACKAGED_GEMMA)
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, local_files_only=True)

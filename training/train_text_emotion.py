@@ -27,7 +27,7 @@ from agent.evaluation.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_
 from agent.evaluation.model_eval import classification_report
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.emotions import EMOTIONS
-from perception.encoder import PACKAGED_MINILM
+from perception.defaults import PACKAGED_MINILM
 from perception.text import encode_with_context
 from training.common import (bucketed_batches, expected_calibration_error, fit_temperature,
                              optimiser, progress, start, step)

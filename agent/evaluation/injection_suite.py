@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from agent.injection import leaks
 from agent.prompt import PromptInput, instructions
-from agent.sdk import ReplyEvent
+from agent.events import ReplyEvent
 from perception.emotions import EMOTIONS
 
 VICTIM = "victim-user"

@@ -26,7 +26,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from agent.evaluation.bench import MESSAGES, percentile
-from agent.sdk import EmpatheticAgent, PerceptionEvent, ReplyEvent, TextDelta
+from agent.events import PerceptionEvent, ReplyEvent, TextDelta
+from agent.sdk import EmpatheticAgent
 
 STARTUP_SCRIPT = """
 import time; t0 = time.perf_counter()

@@ -29,11 +29,12 @@ def _timed(call):
 
 
 def run_speech_bench(profile: str = "offline", turns: int = 3) -> dict:
-    from agent.sdk import AudioChunk, EmpatheticAgent
+    from agent.events import AudioChunk
+    from agent.sdk import EmpatheticAgent
     from agent.settings import Settings
     from perception.audio import SAMPLE_RATE, to_mono_16k
     from perception.speech_emotion import SpeechEmotionRecognizer
-    from speech.measure import normalise_words, word_error_rate
+    from agent.evaluation.speech_measures import normalise_words, word_error_rate
     from speech.synthesizer import Synthesizer
     from speech.transcriber import Transcriber
 
@@ -78,7 +79,8 @@ def _emotion_sounds(synth, asr, ser) -> dict:
     of one sentence, and how often the speech emotion model hears the intended emotion (all sentences)."""
     from agent.response_policy import NEVER_ANSWERED
     from perception.emotions import EMOTIONS
-    from speech.measure import median_f0, rms, word_error_rate
+    from agent.evaluation.speech_measures import median_f0, word_error_rate
+    from perception.audio import rms
 
     sounds = {}
     for emotion in [e for e in EMOTIONS if e not in NEVER_ANSWERED]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from typing import Iterator, Union
+
+from agent.llm.options import GenerationOptions
 
 #: A prompt is either plain text (a base model continues it) or chat messages
 #: ({"role": "system"|"user"|"assistant", "content": str}) for instruction-tuned models.
@@ -13,21 +14,6 @@ Prompt = Union[str, list[dict]]
 
 class LLMError(RuntimeError):
     """The LLM backend failed: server unreachable, timed out, bad response, model missing."""
-
-
-@dataclass(frozen=True)
-class GenerationOptions:
-    # (the defaults of `agent.settings.LLMSection`, which the agent passes on)
-    max_new_tokens: int = 40
-    temperature: float = 0.6
-    top_p: float = 0.9
-    repetition_penalty: float = 1.05
-    num_candidates: int = 1
-    stop: tuple[str, ...] = ()
-    seed: int | None = None
-    #: The start of the prompt that is the same turn after turn (instructions, examples). A local
-    #: backend keeps its attention cache and only reads the rest anew; servers may ignore it.
-    prefix: str = ""
 
 
 class LLM(ABC):

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from agent.settings import PACKAGED_GEMMA
+from agent.llm.options import PACKAGED_GEMMA
 from perception.loading import ModelLoadError, local_model_path
 
 

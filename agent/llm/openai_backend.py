@@ -6,7 +6,7 @@ Sampling options map onto the protocol as follows:
   return fewer choices, e.g. ones that ignore `n`, are asked again until there are enough),
   stop → stop (the protocol allows 4; all are also cut client-side),
   repetition_penalty → frequency_penalty = clamp(2 × (repetition_penalty − 1), −2, 2), so 1.0 (off)
-  → 0 and the default 1.3 → 0.6. The protocol has no multiplicative repetition penalty; this linear
+  → 0 and the default 1.05 → 0.1. The protocol has no multiplicative repetition penalty; this linear
   map keeps "1 = off, larger = fewer repeats" within the allowed range.
 
 Every failure becomes an `LLMError` that says what happened and where (unreachable, no answer in
@@ -16,27 +16,15 @@ time, an HTTP error with the server's message, a malformed answer).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Iterator
 
 import openai
 
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
+from agent.llm.options import OpenAIOptions
+from agent.llm import LLM_BACKENDS
 
 MAX_STOP_STRINGS = 4  # the chat-completions protocol limit
-
-
-@dataclass(frozen=True)
-class OpenAIOptions:
-    """Where the server is, which model it should run, and how long to wait."""
-
-    base_url: str
-    model: str
-    api_key: str | None = None
-    timeout_s: float = 30.0
-    #: the client's own retries of a failed request (connection errors, 429, 5xx); the reply writer
-    #: already asks again for a reply it cannot use (`llm.retries`), so none here by default
-    max_retries: int = 0
 
 
 def frequency_penalty(repetition_penalty: float) -> float:
@@ -51,10 +39,18 @@ def to_messages(prompt: Prompt) -> list[dict]:
     return [{"role": m["role"], "content": m["content"]} for m in prompt]
 
 
+@LLM_BACKENDS.register("openai")
 class OpenAICompatibleLLM(LLM):
     """A chat model served over HTTP. Thread-safe: one `openai.OpenAI` client per instance."""
 
     chat = True
+
+    @staticmethod
+    def options_from(section, device: str, cache_dir) -> OpenAIOptions:
+        """The options the settings' `[llm]` section (`LLMSection`) names (`device` and `cache_dir`
+        do not apply to a server)."""
+        return OpenAIOptions(base_url=section.base_url, model=section.model, api_key=section.api_key,
+                             timeout_s=section.timeout_s, max_retries=section.request_retries)
 
     def __init__(self, options: OpenAIOptions):
         self.options = options

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -20,27 +19,11 @@ from agent.llm.adapter import adapter_folder, adapter_info, merge_adapter
 from agent.llm.batching import BatchQueue, Job
 from agent.llm.output_layer import int8_output_layer, shortlist_for, use_shortlist
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
+from agent.llm.options import PACKAGED_GEMMA, TransformersOptions
+from agent.llm import LLM_BACKENDS
 from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
 from agent.llm.sampling import top_nucleus_sampler
-from agent.settings import PACKAGED_GEMMA
 from perception.loading import ModelLoadError, resolve_device
-
-
-@dataclass(frozen=True)
-class TransformersOptions:
-    """What to load. `chat=None` decides from the tokenizer (chat template present → chat model)."""
-
-    model: str
-    device: str = "auto"
-    cache_dir: Path | None = None
-    chat: bool | None = None
-    int8_output_layer: bool = False  # CPU only: see `agent.llm.output_layer`
-    output_vocabulary: str = "auto"  # "auto", "full" or a list's path: see `agent.llm.output_layer`
-    adapter: str = "none"  # "auto", "none" or an adapter folder: see `agent.llm.adapter`
-    #: Let concurrent sessions' `complete` calls share one `generate`; None: on CUDA only. On a
-    #: 2-core CPU it measured slower (20 sessions: p95 83-91 s batched, 74 s one at a time): the
-    #: prefill dominates there, and left-padded batches cannot reuse the cached prompt prefix.
-    batch_sessions: bool | None = None
 
 
 def _dtype_for(device: str):
@@ -78,9 +61,18 @@ PREFIX_CACHE_SIZE = 8
 MAX_BATCH_ROWS = 16
 
 
+@LLM_BACKENDS.register("transformers")
 class TransformersLLM(LLM):
     """A causal LM generating on CPU (fp32) or CUDA (bf16/fp16). One generation at a time per model;
     `complete` calls of concurrent sessions are batched together (on CUDA; see `batch_sessions`)."""
+
+    @staticmethod
+    def options_from(section, device: str, cache_dir: Path | None) -> TransformersOptions:
+        """The options the settings' `[llm]` section (`LLMSection`) names."""
+        chat = {"auto": None, "chat": True, "transcript": False}[section.prompt_style]
+        return TransformersOptions(model=section.model, device=resolve_device(device), cache_dir=cache_dir,
+                                   chat=chat, int8_output_layer=section.int8_output_layer,
+                                   output_vocabulary=section.output_vocabulary, adapter=section.adapter)
 
     def __init__(self, options: TransformersOptions):
         import torch

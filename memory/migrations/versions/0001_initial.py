@@ -18,12 +18,23 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Create the five memory tables."""
+    _create_users()
+    _create_sessions()
+    _create_turns()
+    _create_turn_estimates()
+    _create_turn_causes()
+
+
+def _create_users() -> None:
     op.create_table(
         "users",
         sa.Column("id", sa.String(length=255), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
+
+
+def _create_sessions() -> None:
     op.create_table(
         "sessions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -35,6 +46,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sessions")),
         sa.UniqueConstraint("user_id", "name", name=op.f("uq_sessions_user_id_name")),
     )
+
+
+def _create_turns() -> None:
     op.create_table(
         "turns",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -56,6 +70,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_turns")),
         sa.UniqueConstraint("session_id", "index", name=op.f("uq_turns_session_id_index")),
     )
+
+
+def _create_turn_estimates() -> None:
     op.create_table(
         "turn_estimates",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -73,6 +90,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_turn_estimates")),
     )
     op.create_index(op.f("ix_turn_estimates_turn_id"), "turn_estimates", ["turn_id"])
+
+
+def _create_turn_causes() -> None:
     op.create_table(
         "turn_causes",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from perception.loading import ModelLoadError
-from speech.sentences import split_sentences
+from perception.sentences import split_sentences
 from speech.synthesizer import TTSBackend, register_backend
 
 
