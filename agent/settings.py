@@ -62,20 +62,22 @@ class LLMSection(BaseModel):
     options and the sampling options are defined, with their defaults and why, in
     `agent/llm/options.py`; this section names them for the settings file."""
 
-    backend: Literal["transformers", "openai"] = "transformers"
+    #: a backend registered in `agent.llm.LLM_BACKENDS`: "transformers" (in process) or "openai" (a server)
+    backend: str = "transformers"
     #: transformers: hub id, local folder, a .gguf file, or the packaged Gemma; openai: the model name.
     model: str = TransformersOptions.model
     prompt_style: Literal["auto", "transcript", "chat"] = "auto"
     base_url: str = OpenAIOptions.base_url
     api_key: str | None = None
     timeout_s: float = OpenAIOptions.timeout_s
+    #: openai: the client's own retries of a failed request (connection errors, 429, 5xx)
     request_retries: int = OpenAIOptions.max_retries
     max_new_tokens: int = GenerationOptions.max_new_tokens
     temperature: float = GenerationOptions.temperature
     top_p: float = GenerationOptions.top_p
     repetition_penalty: float = GenerationOptions.repetition_penalty
-    candidates: int = 4
-    retries: int = 2
+    candidates: int = 4  # replies sampled per turn; the reply writer keeps the best (`agent/respond.py`)
+    retries: int = 2  # new samples when no candidate can be used
     #: transcript prompts: a reply gets a given start that the model continues (`agent/reflection.py`):
     #: the cause said back in an opening that fits the response emotion ("I'm so sorry your dog died
     #: this morning.") where it reads well, else a short acknowledgement ("Oh no, I'm sorry."). Off:
@@ -83,7 +85,7 @@ class LLMSection(BaseModel):
     reflect: bool = True
     int8_output_layer: bool = TransformersOptions.int8_output_layer
     output_vocabulary: str = TransformersOptions.output_vocabulary
-    adapter: str = TransformersOptions.adapter
+    adapter: str = "auto"  # the listener adapter for the packaged Gemma (TransformersOptions.adapter)
 
 
 class MemorySection(BaseModel):

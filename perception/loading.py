@@ -3,9 +3,10 @@
 `shared_model(kind, source, device, factory)` returns the cached instance for that key or builds it
 with `factory()` under a lock, so concurrent sessions never load the same weights twice. Components'
 `.load()` with no argument ask `active_source(kind)`, which the agent sets from the active profile.
-`BackendRegistry` is the one way a kind of component (ASR, TTS, LLM, text emotion) names its
-backends: a new backend is one file that registers itself, in the folder and with the name ending
-its registry's `modules` gives (`speech/*_tts.py`, `speech/*_asr.py`, `agent/llm/*_backend.py`).
+`BackendRegistry` is the one way a kind of component (ASR, TTS, LLM, text-emotion models) names its
+backends. For ASR, TTS and the LLM a new backend is one file that registers itself, in the folder
+and with the name ending its registry's `modules` gives (`speech/*_asr.py`, `speech/*_tts.py`,
+`agent/llm/*_backend.py`).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class BackendRegistry(Generic[T]):
         self.kind, self.default, self.modules = kind, default, modules
         self._factories: dict[str, Callable[..., T]] = {}
         self._discovered = not modules
-        self._discovering = threading.Lock()
+        self._discovering = threading.RLock()  # (a backend may use its registry while imported)
 
     @property
     def factories(self) -> dict[str, Callable[..., T]]:
@@ -96,11 +97,12 @@ class BackendRegistry(Generic[T]):
             import pkgutil
 
             with self._discovering:
-                package, _, pattern = self.modules.rpartition(".")
-                for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
-                    if fnmatch.fnmatchcase(module.name, pattern):
-                        importlib.import_module(f"{package}.{module.name}")
-                self._discovered = True
+                if not self._discovered:
+                    self._discovered = True  # (set first: a backend's import may ask for the factories)
+                    package, _, pattern = self.modules.rpartition(".")
+                    for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+                        if fnmatch.fnmatchcase(module.name, pattern):
+                            importlib.import_module(f"{package}.{module.name}")
         return self._factories
 
     def register(self, name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:

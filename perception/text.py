@@ -89,19 +89,19 @@ class TextEmotionRecognizer:
     def load(cls, source: str | None = None, device: str = "auto") -> "TextEmotionRecognizer":
         """`source`: a folder trained here (with model.json; default the packaged model) or a
         sequence-classification model (folder or cached hub id), each read by the kind registered
-        for it in `TEXT_EMOTION_MODELS`."""
+        for it in `TEXT_EMOTION_BACKENDS`."""
         source = source or active_source(cls.kind, PACKAGED_TEXT_EMOTION)
         device = resolve_device(device)
         folder = PACKAGED_TEXT_EMOTION_DIR if source == PACKAGED_TEXT_EMOTION else Path(source)
         if (folder / "model.json").is_file():
-            path, kind = str(folder), "trained"
+            path, backend = str(folder), "trained"
         else:
-            path, kind = resolve_encoder_path(source), "classifier"
+            path, backend = resolve_encoder_path(source), "classifier"
             if not any(a.endswith("ForSequenceClassification")
                        for a in model_config(path).get("architectures") or []):
                 raise ModelLoadError(f"{source!r} is neither a text-emotion model trained here (a folder "
                                      "with model.json) nor a sequence-classification model")
-        return shared_model(cls.kind, path, device, lambda: TEXT_EMOTION_MODELS.create(f"{kind}:{path}", device))
+        return shared_model(cls.kind, path, device, lambda: TEXT_EMOTION_BACKENDS.create(f"{backend}:{path}", device))
 
     def probabilities(self, texts: list[str], contexts: list[list[ContextItem]] | None = None,
                       speakers: list[str | None] | None = None) -> np.ndarray:
@@ -126,10 +126,10 @@ class TextEmotionRecognizer:
 
 
 #: The kinds of text-emotion model `TextEmotionRecognizer.load` reads: name -> class(path, device).
-TEXT_EMOTION_MODELS: BackendRegistry[TextEmotionRecognizer] = BackendRegistry("text emotion")
+TEXT_EMOTION_BACKENDS: BackendRegistry[TextEmotionRecognizer] = BackendRegistry("text-emotion")
 
 
-@TEXT_EMOTION_MODELS.register("trained")
+@TEXT_EMOTION_BACKENDS.register("trained")
 class TrainedTextEmotion(TextEmotionRecognizer):
     """The model trained by `training.train_text_emotion`: utterance + speaker-tagged context.
 
@@ -249,7 +249,7 @@ class TrainedTextEmotion(TextEmotionRecognizer):
         return p
 
 
-@TEXT_EMOTION_MODELS.register("classifier")
+@TEXT_EMOTION_BACKENDS.register("classifier")
 class ClassifierTextEmotion(TextEmotionRecognizer):
     """Any sequence-classification model whose labels map into `EMOTIONS` (reads the utterance alone)."""
     def __init__(self, path: str, device: str):

@@ -61,7 +61,7 @@ def runtime_files() -> list[Path]:
 
 
 def test_runtime_files_and_functions_stay_small():
-    """No runtime file much over 400 lines, no runtime function over 60 (the house rules)."""
+    """No runtime file over 400 lines, no runtime function over 60 (the house rules)."""
     long_files = {f"{p.relative_to(ROOT)}: {n}" for p in runtime_files()
                   if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     long_functions = {f"{p.relative_to(ROOT)}:{node.lineno} {node.name}: {node.end_lineno - node.lineno + 1}"
@@ -124,20 +124,20 @@ def test_the_page_imports_only_the_agent():
 
 def test_every_component_kind_registers_its_backends_one_way():
     """ASR, TTS, LLM and text-emotion backends live in one kind of registry
-    (perception.loading.BackendRegistry): a new backend is one file that registers itself, found by
-    its name (`speech/*_tts.py`, `speech/*_asr.py`, `agent/llm/*_backend.py`); a source with no
+    (perception.loading.BackendRegistry); an ASR, TTS or LLM backend is one file that registers
+    itself, found by its name (`speech/*_tts.py`, `speech/*_asr.py`, `agent/llm/*_backend.py`); a source with no
     registered name goes to the kind's default backend, and a name chosen alone (the LLM's) that is
     unknown is a clear error."""
     from agent.llm import LLM_BACKENDS
     from perception.loading import BackendRegistry
-    from perception.text import TEXT_EMOTION_MODELS
+    from perception.text import TEXT_EMOTION_BACKENDS
     from speech.synthesizer import TTS_BACKENDS
     from speech.transcriber import ASR_BACKENDS
 
-    registries = (LLM_BACKENDS, TTS_BACKENDS, ASR_BACKENDS, TEXT_EMOTION_MODELS)
+    registries = (LLM_BACKENDS, TTS_BACKENDS, ASR_BACKENDS, TEXT_EMOTION_BACKENDS)
     assert all(isinstance(r, BackendRegistry) for r in registries)
     assert set(LLM_BACKENDS) == {"transformers", "openai"} and set(ASR_BACKENDS) == {"whisper"}
-    assert set(TTS_BACKENDS) == {"piper", "coqui"} and set(TEXT_EMOTION_MODELS) == {"trained", "classifier"}
+    assert set(TTS_BACKENDS) == {"piper", "coqui"} and set(TEXT_EMOTION_BACKENDS) == {"trained", "classifier"}
     registry: BackendRegistry[str] = BackendRegistry("test", default="plain")
     registry.register("plain")(lambda rest, n: f"plain {rest} {n}")
     registry.register("loud")(lambda rest, n: f"LOUD {rest} {n}")
@@ -154,11 +154,11 @@ def test_a_new_backend_is_one_file(tmp_path, monkeypatch):
     (tmp_path / "voices_for_test" / "__init__.py").write_text(
         "from perception.loading import BackendRegistry\n"
         "VOICES = BackendRegistry('voice', modules='voices_for_test.*_tts')\n")
-    (tmp_path / "voices_for_test" / "whisper_tts.py").write_text(
-        "from voices_for_test import VOICES\n\n@VOICES.register('whisper')\ndef make(rest):\n    return 'shh ' + rest\n")
+    (tmp_path / "voices_for_test" / "quiet_tts.py").write_text(
+        "from voices_for_test import VOICES\n\n@VOICES.register('quiet')\ndef make(rest):\n    return 'shh ' + rest\n")
     (tmp_path / "voices_for_test" / "notes.py").write_text("raise RuntimeError('not a backend: never imported')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     from voices_for_test import VOICES
 
     assert isinstance(VOICES, BackendRegistry)
-    assert VOICES.create("whisper:hello") == "shh hello" and list(VOICES) == ["whisper"]
+    assert VOICES.create("quiet:hello") == "shh hello" and list(VOICES) == ["quiet"]

@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 
 from agent.evaluation.model_eval import DEFAULT_DATA
+from agent.prompt import USER_TAG
 from agent.llm.output_layer import int8_output_layer, shortlist_for, use_shortlist
 from agent.llm.transformers_backend import TransformersLLM, TransformersOptions
 from agent.settings import Settings
@@ -35,7 +36,7 @@ def transcripts(data: Path, dialogues: int) -> list[str]:
     texts = []
     for value in list(raw.values())[:dialogues]:
         turns = value[0] if isinstance(value[0], list) else value
-        texts.append("\n".join(f"{'Person' if i % 2 == 0 else 'Sam'}: {t['utterance']}"
+        texts.append("\n".join(f"{USER_TAG if i % 2 == 0 else 'Sam'}: {t['utterance']}"
                                for i, t in enumerate(turns)))
     return texts
 

@@ -16,13 +16,16 @@ time, an HTTP error with the server's message, a malformed answer).
 from __future__ import annotations
 
 import json
-from typing import Iterator
-
-import openai
+from typing import TYPE_CHECKING, Iterator
 
 from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter, cut_at_stop
 from agent.llm.options import OpenAIOptions
 from agent.llm import LLM_BACKENDS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from agent.settings import LLMSection
 
 MAX_STOP_STRINGS = 4  # the chat-completions protocol limit
 
@@ -46,7 +49,7 @@ class OpenAICompatibleLLM(LLM):
     chat = True
 
     @staticmethod
-    def options_from(section, device: str, cache_dir) -> OpenAIOptions:
+    def options_from(section: LLMSection, device: str, cache_dir: Path | None) -> OpenAIOptions:
         """The options the settings' `[llm]` section (`LLMSection`) names (`device` and `cache_dir`
         do not apply to a server)."""
         return OpenAIOptions(base_url=section.base_url, model=section.model, api_key=section.api_key,
@@ -55,6 +58,8 @@ class OpenAICompatibleLLM(LLM):
     def __init__(self, options: OpenAIOptions):
         self.options = options
         self.url = options.base_url.rstrip("/") + "/chat/completions"
+        import openai  # (here: an offline agent never loads the client)
+
         # local servers take any key; the client insists on one
         self._client = openai.OpenAI(base_url=options.base_url, api_key=options.api_key or "none",
                                      timeout=options.timeout_s, max_retries=options.max_retries)
@@ -130,6 +135,8 @@ class _AsLLMError:
         raise self.translate(error) from error
 
     def translate(self, error: BaseException) -> BaseException:
+        import openai
+
         if isinstance(error, openai.APITimeoutError):
             return LLMError(f"the OpenAI-compatible server at {self.url} gave no answer within {self.timeout_s:g} s")
         if isinstance(error, openai.APIConnectionError):

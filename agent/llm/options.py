@@ -1,7 +1,8 @@
 """The LLM's options, each defined once: how to sample a reply (`GenerationOptions`) and what each
 backend loads (`TransformersOptions`, `OpenAIOptions`), one dataclass per backend like Hugging Face
 speech-to-speech's arguments classes. The settings' `[llm]` section takes its defaults from here, and
-each backend builds its options from that section (`options_from`). Imports nothing else of ours.
+each backend builds its options from that section (`options_from`). The module itself imports
+nothing else of ours (no model code).
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ class TransformersOptions:
     #: token instead of 23 ms), else all; "full": all; or a list's path
     #: (`python -m training.build_llm_vocabulary`; `agent.llm.output_layer`).
     output_vocabulary: str = "auto"
-    #: LoRA adapter merged into the model at load (`agent.llm.adapter`). "auto": the listener adapter
-    #: trained here for the packaged Gemma (`agent/llm/adapters/listener/`, trained on ESConv:
-    #: research use only), none for other models; "none"; or an adapter folder
-    #: (`training.train_reply_model`).
-    adapter: str = "auto"
+    #: LoRA adapter merged into the model at load (`agent.llm.adapter`): "none" (the model as it is);
+    #: "auto", the agent's default (`[llm] adapter`): the listener adapter trained here for the
+    #: packaged Gemma (`agent/llm/adapters/listener/`, trained on ESConv: research use only), none for
+    #: other models; or an adapter folder (`training.train_reply_model`).
+    adapter: str = "none"
     #: Let concurrent sessions' `complete` calls share one `generate`; None: on CUDA only. On a
     #: 2-core CPU it measured slower (20 sessions: p95 83-91 s batched, 74 s one at a time): the
     #: prefill dominates there, and left-padded batches cannot reuse the cached prompt prefix.

@@ -13,7 +13,7 @@ import copy
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from agent.llm.adapter import adapter_folder, adapter_info, merge_adapter
 from agent.llm.batching import BatchQueue, Job
@@ -24,6 +24,9 @@ from agent.llm import LLM_BACKENDS
 from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
 from agent.llm.sampling import top_nucleus_sampler
 from perception.loading import ModelLoadError, resolve_device
+
+if TYPE_CHECKING:
+    from agent.settings import LLMSection
 
 
 def _dtype_for(device: str):
@@ -67,10 +70,11 @@ class TransformersLLM(LLM):
     `complete` calls of concurrent sessions are batched together (on CUDA; see `batch_sessions`)."""
 
     @staticmethod
-    def options_from(section, device: str, cache_dir: Path | None) -> TransformersOptions:
-        """The options the settings' `[llm]` section (`LLMSection`) names."""
+    def options_from(section: LLMSection, device: str, cache_dir: Path | str | None) -> TransformersOptions:
+        """The options the settings' `[llm]` section names."""
         chat = {"auto": None, "chat": True, "transcript": False}[section.prompt_style]
-        return TransformersOptions(model=section.model, device=resolve_device(device), cache_dir=cache_dir,
+        return TransformersOptions(model=section.model, device=resolve_device(device),
+                                   cache_dir=Path(cache_dir) if cache_dir else None,
                                    chat=chat, int8_output_layer=section.int8_output_layer,
                                    output_vocabulary=section.output_vocabulary, adapter=section.adapter)
 
