@@ -140,7 +140,10 @@ nervous excited exciting proud congratulations congrats news makes make made sen
 completely totally must can could would should will did does have has had been being get got take
 going go say said ask asking mind share sharing listen listening here there moment right still even
 well yes yeah wow oh ugh awful terrible horrible hear heard glad deal dealing plan plans next after
-before first last since else other hurts hurt heart care caring support yourself""".split())
+before first last since else other hurts hurt heart care caring support yourself shock shocked shocking
+surprise surprised surprising relief relieved painful overwhelming overwhelmed disappointing
+disappointed heartbreaking heartbroken unfair exhausting exhausted lonely alone fun fantastic
+incredible brave""".split())  # (the last lines: words of feeling, never an invented fact)
 
 
 def novel_words(reply: str, said: list[str]) -> set[str]:
@@ -199,11 +202,24 @@ def doubts_user(reply: str) -> bool:
     return any(_DOUBTS.search(s.strip()) for s in split_sentences(reply.lower().replace("’", "'")))
 
 
+#: Brushing the feeling aside or telling the person off ("It's not worth it.", "You should just let it
+#: go.", "I don't know why you were so angry."): what blinded readers tag "dismissive".
+_DISMISSES = re.compile(r"\b(?:it'?s|it is|that'?s|that is) not (?:worth it|a big deal|that bad|so bad|scary)\b"
+                        r"|\b(?:just )?let it go\b|\bmove on\b|\bget over it\b|\bcalm down\b"
+                        r"|\bdon'?t worry about it\b|\byou should(?: not|n'?t)? have\b|\bi don'?t know why you\b"
+                        r"|\bput it out of your mind\b|\bstop (?:worrying|being)\b")
+
+
+def dismisses(reply: str) -> bool:
+    """The reply brushes the person's feeling aside or tells them off."""
+    return bool(_DISMISSES.search(reply.lower().replace("’", "'")))
+
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
     said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
-    person on though they did not, or doubts them), or None: what
+    person on though they did not, doubts or dismisses them), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -217,4 +233,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "closes the conversation unbidden"
     if doubts_user(reply):
         return "doubts the user"
+    if dismisses(reply):
+        return "dismisses the user"
     return None

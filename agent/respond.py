@@ -34,7 +34,13 @@ from perception.sentences import ends_sentence, split_sentences
 CAUSE_WEIGHT = 0.5
 CONTINUATION_TOKENS = 28  # the most the model writes after a given start (one sentence)
 ASK_WEIGHT = 0.3  # a reply that invites the person to say more
-NOVEL_WEIGHT = 0.15  # per content word nobody said (what a small model invents)
+#: per content word nobody said (what a small model invents). Blinded readers (everyday
+#: conversations, 221 replies each) accepted 0.42-0.44 of the replies whose model-written part
+#: brought no new content word, 0.11-0.15 of those with one, none with two or more.
+NOVEL_WEIGHT = 0.6
+#: per word the model wrote after a given start: the same readers accepted shorter ones more often
+#: (AUC 0.67-0.68 for length alone); a short fitting question beats a long guess.
+LENGTH_WEIGHT = 0.02
 ECHO_WEIGHT = 0.3  # the model's words after a given start only say again what the start said
 #: Words of sympathy or gladness that add nothing after a start that already says it.
 ECHO_WORDS = {"sorry", "hear", "glad", "happy", "understand", "feel", "know", "sad", "great", "hard"}
@@ -90,8 +96,8 @@ class ReplyWriter:
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
         """Target-emotion probability (own recognizer) + how much of the cause it mentions + whether it
-        asks the person something - the content words it brings in that nobody said - whether it only
-        echoes the given start."""
+        asks the person something - the content words it brings in that nobody said - how long the
+        model's own part is - whether it only echoes the given start."""
         probs = self.recognizer.probabilities(candidates)[:, EMOTIONS.index(p.response_emotion)]
         cause = content_words(p.cause or "")
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
@@ -99,8 +105,12 @@ class ReplyWriter:
         said = [p.user_text, *(t.user_text for t in p.history), *(t.reply for t in p.history)]
         asking = np.array([asks(c) for c in candidates], dtype=float)
         novel = np.array([len(novel_words(c, said)) for c in candidates], dtype=float)
-        echo = np.array([self._echoes(self._start(p), c) for c in candidates], dtype=float)
-        return probs + CAUSE_WEIGHT * mention + ASK_WEIGHT * asking - NOVEL_WEIGHT * novel - ECHO_WEIGHT * echo
+        start = self._start(p)
+        echo = np.array([self._echoes(start, c) for c in candidates], dtype=float)
+        length = np.array([len((c[len(start):] if start and c.startswith(start) else c).split())
+                           for c in candidates], dtype=float)
+        return (probs + CAUSE_WEIGHT * mention + ASK_WEIGHT * asking - NOVEL_WEIGHT * novel
+                - LENGTH_WEIGHT * length - ECHO_WEIGHT * echo)
 
     @staticmethod
     def _echoes(start: str, reply: str) -> bool:

@@ -76,7 +76,7 @@ class LLMSection(BaseModel):
     temperature: float = GenerationOptions.temperature
     top_p: float = GenerationOptions.top_p
     repetition_penalty: float = GenerationOptions.repetition_penalty
-    candidates: int = 4  # replies sampled per turn; the reply writer keeps the best (`agent/respond.py`)
+    candidates: int = 6  # replies sampled per turn; the reply writer keeps the best (`agent/respond.py`)
     retries: int = 2  # new samples when no candidate can be used
     #: transcript prompts: a reply gets a given start that the model continues (`agent/reflection.py`):
     #: the cause said back in an opening that fits the response emotion ("I'm so sorry your dog died

@@ -97,6 +97,18 @@ def test_a_continuation_that_asks_and_invents_nothing_is_preferred(recognizer):
     assert reply.endswith("How are you feeling about it?")
 
 
+def test_a_short_fitting_question_beats_a_long_guess_and_one_invented_word_costs_most(recognizer):
+    """Blinded readers accepted far fewer continuations with a word nobody said, and fewer long ones
+    (`NOVEL_WEIGHT`, `LENGTH_WEIGHT`)."""
+    long_guess = "I think you will find something better soon, there are a lot of openings out there right now."
+    llm = ScriptedLLM([[long_guess, "What happened?"]])
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(
+        prompt_input(reply_start=START)).endswith("What happened?")
+    llm = ScriptedLLM([["How long were you at the bakery?", "How are you holding up?"]])
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(
+        prompt_input(reply_start=START)).endswith("How are you holding up?")
+
+
 def test_the_stream_says_the_start_at_once_then_the_chosen_continuation(recognizer):
     llm = ScriptedLLM([["Was it the manager from Chicago?", "How are you holding up?"]])
     stream = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).stream(prompt_input(reply_start=START))

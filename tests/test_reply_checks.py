@@ -153,3 +153,17 @@ def test_a_reply_that_closes_the_conversation_unbidden_is_rejected(message, repl
 ])
 def test_a_reply_that_doubts_or_turns_on_the_person_is_rejected(reply, doubts):
     assert (reply_failure("something happened", reply) == "doubts the user") is doubts
+
+
+@pytest.mark.parametrize("reply,dismisses", [
+    ("No way, your roommate planned the whole thing for your 30th! It's not worth it.", True),
+    ("That's so frustrating, you checked into the hotel. You should have just let it go.", True),
+    ("Ugh, there's 3 of you, that would upset anyone. You should just let it go and move on.", True),
+    ("Ugh, the whole fridge smells awful. I don't know why you were so angry.", True),
+    ("That sounds scary. It's not that bad, calm down.", True),
+    ("That's so frustrating, you found a hair in your soup. What did the waiter say?", False),
+    ("I'm so sorry your dog died. It's not easy to let go of a friend like him.", False),
+    ("That sounds really stressful. What would help you feel ready?", False),
+])
+def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
+    assert (reply_failure("something happened", reply) == "dismisses the user") is dismisses

@@ -24,12 +24,12 @@ from rich.table import Table
 from agent.events import ReplyEvent
 from agent.llm import LLMError
 from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, closes_unbidden, contradicts, copies_user,
-                                doubts_user, repeats, speaks_as_user)
+                                dismisses, doubts_user, repeats, speaks_as_user)
 from agent.safety import CHECK_IN, CRISIS_LINES, CRISIS_REPLY
 from perception.emotions import VAD
 
 FAILURES = ("no_reply", "speaks_as_user", "contradicts", "copies_user", "repeats", "closes_unbidden",
-            "doubts_user", "off_topic", "emotion_disagrees")
+            "doubts_user", "dismisses", "off_topic", "emotion_disagrees")
 
 
 def read_conversations(path: Path) -> list[tuple[str, list[str]]]:
@@ -125,7 +125,8 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
                 ("copies_user", copies_user(message, written)),
                 ("repeats", repeats(written, replies[:-1])),
                 ("closes_unbidden", closes_unbidden(message, written)),
-                ("doubts_user", doubts_user(written))) if failed]
+                ("doubts_user", doubts_user(written)),
+                ("dismisses", dismisses(written))) if failed]
             turn.acknowledges, turn.asks = acknowledges_cause(turn.cause, written), asks(written)
     return checked
 
