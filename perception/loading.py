@@ -4,9 +4,9 @@
 with `factory()` under a lock, so concurrent sessions never load the same weights twice. Components'
 `.load()` with no argument ask `active_source(kind)`, which the agent sets from the active profile.
 `BackendRegistry` is the one way a kind of component (ASR, TTS, LLM, text-emotion models) names its
-backends. For ASR, TTS and the LLM a new backend is one file that registers itself, in the folder
-and with the name ending its registry's `modules` gives (`speech/*_asr.py`, `speech/*_tts.py`,
-`agent/llm/*_backend.py`).
+backends: a new backend is one file that registers itself, in the folder and with the name ending
+its registry's `modules` gives (`speech/*_asr.py`, `speech/*_tts.py`, `agent/llm/*_backend.py`,
+`perception/*_text_emotion.py`).
 """
 
 from __future__ import annotations

@@ -87,21 +87,28 @@ class TextEmotionRecognizer:
 
     @classmethod
     def load(cls, source: str | None = None, device: str = "auto") -> "TextEmotionRecognizer":
-        """`source`: a folder trained here (with model.json; default the packaged model) or a
-        sequence-classification model (folder or cached hub id), each read by the kind registered
-        for it in `TEXT_EMOTION_BACKENDS`."""
+        """`source`: a folder trained here (with model.json; default the packaged model), a
+        sequence-classification model (folder or cached hub id), or what another backend registered
+        in `TEXT_EMOTION_BACKENDS` reads: the first whose `reads(source)` names a model loads it."""
         source = source or active_source(cls.kind, PACKAGED_TEXT_EMOTION)
         device = resolve_device(device)
-        folder = PACKAGED_TEXT_EMOTION_DIR if source == PACKAGED_TEXT_EMOTION else Path(source)
-        if (folder / "model.json").is_file():
-            path, backend = str(folder), "trained"
-        else:
-            path, backend = resolve_encoder_path(source), "classifier"
-            if not any(a.endswith("ForSequenceClassification")
-                       for a in model_config(path).get("architectures") or []):
-                raise ModelLoadError(f"{source!r} is neither a text-emotion model trained here (a folder "
-                                     "with model.json) nor a sequence-classification model")
-        return shared_model(cls.kind, path, device, lambda: TEXT_EMOTION_BACKENDS.create(f"{backend}:{path}", device))
+        problem = ModelLoadError(f"{source!r} is neither a text-emotion model trained here (a folder with "
+                                 "model.json) nor a sequence-classification model")
+        for name in TEXT_EMOTION_BACKENDS:
+            backend = TEXT_EMOTION_BACKENDS.factory(name)
+            try:
+                path = backend.reads(source)
+            except ModelLoadError as exc:  # (said if no backend reads it)
+                problem, path = exc, None
+            if path is not None:
+                return shared_model(cls.kind, path, device, lambda: backend(path, device))
+        raise problem
+
+    @staticmethod
+    def reads(source: str) -> str | None:
+        """The model `source` names, as this backend loads it (a folder, a hub id), or None when it
+        is not one this backend reads."""
+        raise NotImplementedError
 
     def probabilities(self, texts: list[str], contexts: list[list[ContextItem]] | None = None,
                       speakers: list[str | None] | None = None) -> np.ndarray:
@@ -125,8 +132,10 @@ class TextEmotionRecognizer:
                 for p in self.probabilities(texts, contexts, speakers)]
 
 
-#: The kinds of text-emotion model `TextEmotionRecognizer.load` reads: name -> class(path, device).
-TEXT_EMOTION_BACKENDS: BackendRegistry[TextEmotionRecognizer] = BackendRegistry("text-emotion")
+#: The kinds of text-emotion model `TextEmotionRecognizer.load` reads, in the order it asks them:
+#: name -> class(path, device) with `reads(source)`. The two below, then any `perception/*_text_emotion.py`.
+TEXT_EMOTION_BACKENDS: BackendRegistry[TextEmotionRecognizer] = BackendRegistry(
+    "text-emotion", modules="perception.*_text_emotion")
 
 
 @TEXT_EMOTION_BACKENDS.register("trained")
@@ -137,15 +146,20 @@ class TrainedTextEmotion(TextEmotionRecognizer):
     is an ensemble: the members' logits are averaged, then calibrated together.
     """
 
+    @staticmethod
+    def reads(source: str) -> str | None:
+        folder = PACKAGED_TEXT_EMOTION_DIR if source == PACKAGED_TEXT_EMOTION else Path(source)
+        return str(folder) if (folder / "model.json").is_file() else None
+
     def __init__(self, folder: Path | str, device: str, onnx: bool = True):
         """`onnx`: on the CPU, run each member on ONNX Runtime (`perception/onnx_runner.py`; same
         logits, about half the time); torch where that is unavailable, on a GPU, or when False."""
         from transformers import AutoTokenizer
 
-        folder = Path(folder)
         from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
         from perception.onnx_runner import OnnxHead
 
+        folder = Path(folder)
         try:
             self.config = json.loads((folder / "model.json").read_text())
             base = resolve_encoder_path(self.config["base"])
@@ -252,6 +266,13 @@ class TrainedTextEmotion(TextEmotionRecognizer):
 @TEXT_EMOTION_BACKENDS.register("classifier")
 class ClassifierTextEmotion(TextEmotionRecognizer):
     """Any sequence-classification model whose labels map into `EMOTIONS` (reads the utterance alone)."""
+
+    @staticmethod
+    def reads(source: str) -> str | None:
+        path = resolve_encoder_path(source)
+        architectures = model_config(path).get("architectures") or []
+        return path if any(a.endswith("ForSequenceClassification") for a in architectures) else None
+
     def __init__(self, path: str, device: str):
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer

@@ -124,8 +124,9 @@ def test_the_page_imports_only_the_agent():
 
 def test_every_component_kind_registers_its_backends_one_way():
     """ASR, TTS, LLM and text-emotion backends live in one kind of registry
-    (perception.loading.BackendRegistry); an ASR, TTS or LLM backend is one file that registers
-    itself, found by its name (`speech/*_tts.py`, `speech/*_asr.py`, `agent/llm/*_backend.py`); a source with no
+    (perception.loading.BackendRegistry); a new backend is one file that registers itself, found by
+    its name (`speech/*_tts.py`, `speech/*_asr.py`, `agent/llm/*_backend.py`,
+    `perception/*_text_emotion.py`); a source with no
     registered name goes to the kind's default backend, and a name chosen alone (the LLM's) that is
     unknown is a clear error."""
     from agent.llm import LLM_BACKENDS
