@@ -180,15 +180,24 @@ _USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|(?:good ?-?)?bye|cya|t
                           r"|talk (?:to you )?later|see you)\b")
 
 
+def plain_lower(text: str) -> str:
+    """`text` lower-cased, with straight apostrophes (what the phrase patterns below expect)."""
+    return text.lower().replace("’", "'")
+
+
+def lower_sentences(text: str) -> list[str]:
+    """The sentences of `text`, each `plain_lower` and stripped."""
+    return [s.strip() for s in split_sentences(plain_lower(text))]
+
+
 def closes_unbidden(message: str, reply: str) -> bool:
     """A sentence of the reply thanks the person for talking, says "you're welcome" or goodbye, or
     moves them on ("Is there anything else you would like to talk about?") though they did none of
     that ("i said yes obviously lol" -> "You are very welcome, ..."): it answers a conversation that
     is not there. ("Thank you for telling me, that must be frightening." is not a closing.)"""
-    if _USER_CLOSES.search(message.lower().replace("’", "'")):
+    if _USER_CLOSES.search(plain_lower(message)):
         return False
-    sentences = [s.strip() for s in split_sentences(reply.lower().replace("’", "'"))]
-    return any(_CLOSING.search(s) or _MOVES_ON.search(s) for s in sentences)
+    return any(_CLOSING.search(s) or _MOVES_ON.search(s) for s in lower_sentences(reply))
 
 
 #: Doubting or turning on the person ("Is that true?", "Are you sure you can do it?", "What's wrong
@@ -199,7 +208,7 @@ _DOUBTS = re.compile(r"^(?:is|was) (?:that|it|this) (?:true\?|really\b|a problem
 
 def doubts_user(reply: str) -> bool:
     """A sentence of the reply doubts or turns on the person (a question a listener never asks)."""
-    return any(_DOUBTS.search(s.strip()) for s in split_sentences(reply.lower().replace("’", "'")))
+    return any(_DOUBTS.search(s) for s in lower_sentences(reply))
 
 
 #: Brushing the feeling aside or telling the person off ("It's not worth it.", "You should just let it
@@ -212,7 +221,7 @@ _DISMISSES = re.compile(r"\b(?:it'?s|it is|that'?s|that is) not (?:worth it|a bi
 
 def dismisses(reply: str) -> bool:
     """The reply brushes the person's feeling aside or tells them off."""
-    return bool(_DISMISSES.search(reply.lower().replace("’", "'")))
+    return bool(_DISMISSES.search(plain_lower(reply)))
 
 
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),

@@ -184,10 +184,11 @@ class CrisisDetector:
         Lately I catch myself thinking it wouldn't be the worst thing if a truck hit me. Anyway, any
         tips for a wedding speech?") is not drowned by the rest."""
         texts, earlier = list(texts), earlier or [[] for _ in texts]
-        parts = [[p for p in split_sentences(t) if len(p.split()) >= MIN_SENTENCE_WORDS] if self.read_sentences
-                 else [] for t in texts]
-        owners = [i for i, p in enumerate(parts) for _ in (p if len(p) > 1 else [])]
-        pieces = [piece for p in parts for piece in (p if len(p) > 1 else [])]
+        kept = [[p for p in split_sentences(t) if len(p.split()) >= MIN_SENTENCE_WORDS] if self.read_sentences
+                else [] for t in texts]
+        parts = [p if len(p) > 1 else [] for p in kept]  # (one sentence is the message itself)
+        owners = [i for i, p in enumerate(parts) for _ in p]
+        pieces = [piece for p in parts for piece in p]
         found = self.scores(texts + pieces, list(earlier) + [earlier[i] for i in owners])
         out = found[:len(texts)].copy()
         for owner, score in zip(owners, found[len(texts):]):
