@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from agent.reply_checks import LISTENER_WORDS
+from perception.sentences import split_sentences
 
 #: How the user's words for themselves become the listener's words for the user.
 SWAP = {
@@ -148,14 +149,30 @@ def second_person(span: str) -> str | None:
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back
 
 
+def sentence_holding(cause: str, message: str | None) -> str | None:
+    """The sentence of `message` that holds the cause span, or None."""
+    for sentence in split_sentences(message or ""):
+        if cause.strip().lower() in sentence.lower():
+            return sentence
+    return None
+
+
 def reflection(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
-               previous_cause: str | None = None, user_emotion: str | None = None) -> str | None:
+               previous_cause: str | None = None, user_emotion: str | None = None,
+               message: str | None = None) -> str | None:
     """The start of a reply that restates the cause in a fitting opening ("I'm so sorry your dog died
-    this morning."), or None where a restatement would not fit (see the module's docstring)."""
+    this morning."), or None where a restatement would not fit (see the module's docstring). The
+    whole short sentence of `message` that holds the cause is said back where it reads well: the cause
+    span alone can leave out what happened ("you checked into the hotel" for "checked into the hotel
+    and there was a cockroach on the pillow")."""
     if (not cause or not cause_in_message or response_emotion not in OPENINGS or cause == previous_cause
             or user_emotion == "neutral"):
         return None
     span = second_person(cause)
+    sentence = sentence_holding(cause, message)
+    whole = second_person(sentence) if sentence else None
+    if whole and (span is None or span.lower() in whole.lower()):  # (the sentence's first clause may
+        span = whole                                              # leave the cause out)
     if span is None:
         return None
     openings = OPENINGS[response_emotion]
@@ -191,11 +208,13 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str
 
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
-                previous_cause: str | None = None, user_emotion: str | None = None) -> str:
+                previous_cause: str | None = None, user_emotion: str | None = None,
+                message: str | None = None) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
-    said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion)
+    said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
+                           message)
     if said_back:
         return said_back
     options = ACKNOWLEDGEMENTS.get(response_emotion, ACKNOWLEDGEMENTS["neutral"])

@@ -16,6 +16,8 @@ they catch, so a figure can be traced to the replies behind it:
   Fridays." to "I got laid off today.": 0.27; a caring question: 0.28);
 - `closes_unbidden`: the reply thanks, says "you're welcome" or goodbye, or moves the person on
   ("Is there anything else ...?"), though the person did none of that ("i said yes obviously lol" -> "You are very welcome, ...");
+- `asks_what_was_said`: a question asks for what the person already told ("How many cats do you
+  have?" after "we adopted two cats", "How long have you been together?" after "3 years together");
 - `acknowledges_cause`: a content word of the cause span appears in the reply;
 - `asks`: the reply asks the user something.
 """
@@ -79,9 +81,19 @@ def degeneracy(reply: str, user_text: str) -> str | None:
     return None
 
 
+#: The listener claiming the person's experience as its own ("I can relate to that because I was in
+#: that situation."): what blinded readers tag "perspective".
+_CLAIMS_SAME = re.compile(r"\bi can (?:totally |really )?relate\b|\bi(?:'ve| have)? been there\b"
+                          r"|\bi (?:was|have been|'ve been) in (?:that|the same|your|a similar) (?:situation|position|shoes)\b"
+                          r"|\b(?:the )?same (?:thing )?happened to me\b|\bi went through (?:that|the same)\b")
+
+
 def speaks_as_user(message: str, reply: str) -> bool:
     """A first-person sentence of the reply sharing two or more content words (or all, if fewer) with a
-    first-person sentence of the message."""
+    first-person sentence of the message, or claiming the same experience ("I can relate", "I've been
+    there")."""
+    if _CLAIMS_SAME.search(plain_lower(reply)):
+        return True
     told = [content_words(s) for s in split_sentences(message.lower()) if _FIRST_PERSON.search(s)]
     for sentence in split_sentences(reply.lower()):
         if not _FIRST_PERSON.search(sentence) or re.search(r"\byou(?:r|'re|'ve)?\b", sentence):
@@ -158,6 +170,7 @@ def asks(reply: str) -> bool:
     return "?" in reply
 
 
+
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+|www\.\S+|\b\d{3}[\s.-]?\d{3}[\s.-]?\d{4}\b")
 
 
@@ -171,7 +184,7 @@ def invents_contact(message: str, reply: str) -> bool:
 _CLOSING = re.compile(r"^(?:you(?:'re| are) (?:very |so |most )?welcome|(?:good ?-?)?bye|good ?night\b(?! ?'s)"
                       r"|take care|thanks? (?:you )?for (?:talking|chatting)|thank you[.!]*$|glad i could help"
                       r"|(?:it was )?nice (?:talking|chatting) (?:to|with) you)\b"
-                      r"|\bhave a (?:nice|good|great|wonderful|lovely) (?:day|night|evening|weekend)\b")
+                      r"|\bhave a (?:nice|good|great|wonderful|lovely) (?:rest of (?:your|the) )?(?:day|night|evening|weekend)\b")
 #: Moving the person on right after they shared something ("Is there anything else you would like to
 #: talk about?", "Do you have any other questions?"): a reader takes it as closing the topic.
 _MOVES_ON = re.compile(r"\banything else (?:that )?(?:you(?:'d| would)? (?:like|want|need)|i can|to talk|on your mind)"
@@ -224,11 +237,50 @@ def dismisses(reply: str) -> bool:
     return bool(_DISMISSES.search(plain_lower(reply)))
 
 
+_NUMBER_SAID = r"(?:\d+|" + "|".join(NUMBER_WORDS) + r")"
+_COUNT = r"(?:\d+|" + "|".join(NUMBER_WORDS) + r"|a|an|one)"
+#: What a question asks for, and how a person says it (a question about it after they said it is one
+#: blinded readers reject: "How many cats do you have?" after "we adopted two cats").
+_ASKED_AND_TOLD = [
+    (re.compile(r"\bhow long\b"), re.compile(
+        r"\b" + _COUNT + r" (?:years?|months?|weeks?|days?|hours?|minutes?|yrs?|mins?)\b|\bsince\b")),
+    (re.compile(r"\bhow old\b"), re.compile(
+        r"\b(?:turned|is|was|he's|she's|hes|shes|i'm|im|they're) " + _NUMBER_SAID + r"\b(?! (?:minutes|hours|times))"
+        r"|\b\d+ (?:years?|months?|weeks?) old\b|\b(?:19|20)\d\d\b")),
+    (re.compile(r"\b(?:what|which) year\b"), re.compile(r"\b(?:19|20)\d\d\b")),
+    (re.compile(r"\bwhat(?:'s| is| are| was| were)? (?:his|her|their|its|the \w+'s) names?\b|\bwhat did you name\b"),
+     re.compile(r"\bnamed?\b|\bnames? (?:is|are|was)\b|\bcalled\b")),
+]
+_HOW_MANY = re.compile(r"\bhow many (\w+)")
+#: "Did you get the scholarship?" after "i got the scholarship": the question and the past tense told.
+_DID_YOU = re.compile(r"^did you (get|win|pass|find|adopt|buy|sell|finish) (?:the |your |a |an |any )?(\w+)")
+_TOLD_PAST = {"get": "got", "win": "won", "pass": "passed", "find": "found", "adopt": "adopted", "buy": "bought",
+              "sell": "sold", "finish": "finished"}
+
+
+def asks_what_was_said(reply: str, said: list[str]) -> bool:
+    """A question of the reply asks for what the person already told: a duration, an age, a year, a
+    name, a count of something they counted, or whether what they said happened happened."""
+    told = plain_lower(" ".join(said))
+    told_words = set(words(told))
+    for question in (q for q in lower_sentences(reply) if q.endswith("?")):
+        if any(asked.search(question) and answer.search(told) for asked, answer in _ASKED_AND_TOLD):
+            return True
+        many = _HOW_MANY.search(question)
+        if many and numbers(told) and {many.group(1), many.group(1).rstrip("s")} & told_words:
+            return True
+        did = _DID_YOU.search(question)
+        if did and _TOLD_PAST[did.group(1)] in told_words and did.group(2).rstrip("s") in {
+                w.rstrip("s") for w in told_words}:
+            return True
+    return False
+
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
     said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
-    person on though they did not, doubts or dismisses them), or None: what
+    person on though they did not, doubts or dismisses them, asks what they already told), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -244,4 +296,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "doubts the user"
     if dismisses(reply):
         return "dismisses the user"
+    if asks_what_was_said(reply, [*earlier_messages, message]):
+        return "asks what was said"
     return None

@@ -53,10 +53,15 @@ def clean_reply(text: str) -> str:
     """One line, at most two sentences, no trailing fragment when a full sentence exists."""
     text = text.strip().split("\n")[0].strip().strip('"').strip()
     text = re.sub(r"^\[[^\]]*\]:?\s*", "", text)  # a stray tag at the start
-    kept = split_sentences(text)[:MAX_SENTENCES]
+    kept = [_capitalised(k) for k in split_sentences(text)[:MAX_SENTENCES]]
     if len(kept) > 1 and not ends_sentence(kept[-1]):
         kept = kept[:-1]
     return _capital_i(" ".join(kept).strip())
+
+
+def _capitalised(sentence: str) -> str:
+    """A sentence with a capital first letter ("what happened?" after a given start)."""
+    return sentence[:1].upper() + sentence[1:]
 
 
 def _capital_i(text: str) -> str:

@@ -90,8 +90,8 @@ def test_a_careful_turn_starts_with_a_gentle_acknowledgement_never_the_cause_sai
              "safety": Safety(0.6, "classifier: risk 0.60", False, True, False, check_in=True)}
     p = prompt_input(state)
     assert p.careful and p.reply_start in ACKNOWLEDGEMENTS["sadness"]
-    p = prompt_input({**state, "safety": Safety.none()})
-    assert p.reply_start == "I'm so sorry you lost your job."
+    p = prompt_input({**state, "safety": Safety.none()})  # (the whole short sentence holding the cause)
+    assert p.reply_start == "I'm so sorry you lost your job and you don't see the point anymore."
 
 
 def test_respond_runs_the_whole_turn_and_remembers(agent, settings):

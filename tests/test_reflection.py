@@ -167,3 +167,19 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
     assert words_emotion("neutral", 0.9, "joy") == "neutral"
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."
+
+
+@pytest.mark.parametrize("cause,message,said_back", [
+    ("checked into the hotel", "checked into the hotel and there was a cockroach on the pillow",
+     "That's so frustrating, you checked into the hotel and there was a cockroach on the pillow."),
+    # a sentence that would not read well said back (a "you" in it): the cause span alone
+    ("my boss yelled at me", "my boss yelled at me, can you believe it?", "That's so frustrating, your boss yelled at you."),
+    # the sentence's first clause would leave the cause out: the cause span
+    ("i got the scholarship!!", "omg i just got the email, i got the scholarship!!",
+     "That's so frustrating, you got the scholarship."),
+    # a long sentence: the cause span alone
+    ("my flight got cancelled", "my flight got cancelled and now i have to sit here in this airport for eleven hours",
+     "That's so frustrating, your flight got cancelled."),
+])
+def test_the_whole_short_sentence_holding_the_cause_is_said_back(cause, message, said_back):
+    assert reflection(cause, True, "anger", 0, message=message) == said_back

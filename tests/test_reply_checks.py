@@ -8,7 +8,7 @@ import json
 import pytest
 
 from agent.evaluation.conversations import read_conversations
-from agent.reply_checks import (acknowledges_cause, asks, contradicts, copies_user, repeats, reply_failure,
+from agent.reply_checks import (acknowledges_cause, asks, asks_what_was_said, contradicts, copies_user, repeats, reply_failure,
                                 speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
@@ -19,6 +19,11 @@ def test_speaking_as_the_user_is_caught():
     assert speaks_as_user("I got the scholarship I applied for!", "I got the scholarship too, so happy.")
     assert not speaks_as_user("I got laid off today.", GOOD)
     assert not speaks_as_user("I got laid off today.", "I'm sorry you got laid off, that's awful.")
+    # claiming the same experience (blinded readers: "perspective")
+    assert speaks_as_user("had another job interview today", "I'm so sorry. I can relate to that because I was in that situation.")
+    assert speaks_as_user("siblings, a boy and a girl", "That's great to hear! I can relate to that!")
+    assert speaks_as_user("my flight got cancelled", "Ugh. I've been there, it's the worst.")
+    assert not speaks_as_user("my flight got cancelled", "That's so frustrating. Have you been there long?")
 
 
 def test_contradicting_what_was_said_is_caught():
@@ -122,6 +127,7 @@ def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
 @pytest.mark.parametrize("message,reply,closes", [
     ("i said yes obviously lol", "You are very welcome, I am here for you.", True),
     ("trying a new lasagna recipe tonight", "That's wonderful! Have a great night!", True),
+    ("i get to hold her tomorrow and im so excited", "That's such good news! Have a great rest of your day!", True),
     ("thanks for listening", "You're welcome, take care.", False),
     ("he left without a word", "Did he say goodbye?", False),
     ("all her stuff is still here", "That's so hard. Is there anything else you want to talk about?", True),
@@ -167,3 +173,25 @@ def test_a_reply_that_doubts_or_turns_on_the_person_is_rejected(reply, doubts):
 ])
 def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     assert (reply_failure("something happened", reply) == "dismisses the user") is dismisses
+
+
+@pytest.mark.parametrize("said,reply,asks_again", [
+    (["we adopted two cats yesterday!", "they're 4 months old"], "Right, I see. How many cats do you have?", True),
+    (["my girlfriend and i broke up", "3 years together. it was mutual-ish"], "How long have you been together?", True),
+    (["we've been friends since 7th grade"], "So how long have you been friends?", True),
+    (["my niece stayed with us", "she turned twelve last week"], "That's lovely! How old is she?", True),
+    (["drove it until it finally died in 1970"], "Right, I see. What year did it go?", True),
+    (["we adopted a puppy, we named him biscuit"], "Aww! What's his name?", True),
+    (["omg i got the scholarship!!"], "So exciting. Did you get your scholarship?", True),
+    # the same questions where the person has not said it
+    (["we adopted cats yesterday!"], "How many cats did you adopt?", False),
+    (["my girlfriend and i broke up last night"], "I'm so sorry. How long were you together?", False),
+    (["my niece stayed with us this weekend"], "How old is she?", False),
+    (["i applied for the scholarship"], "Did you get the scholarship?", False),
+    (["it was a nice day at the lake"], "How old is the lake house?", False),  # ("was a" is no age)
+    (["today was 4.2 km in 28 minutes"], "Great pace! How did it feel?", False),
+])
+def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, asks_again):
+    assert asks_what_was_said(reply, said) is asks_again
+    assert (reply_failure(said[-1], reply, said[:-1]) == "asks what was said") is asks_again
+

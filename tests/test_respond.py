@@ -60,6 +60,7 @@ def test_chat_messages_keep_user_words_as_data():
     ('  "That sounds hard. Do you want to talk? I am here. More."\nPerson: x', "That sounds hard. Do you want to talk?"),
     ("[sympathetic]: Oh no, I'm sorry.", "Oh no, I'm sorry."),
     ("That is sad. And then the", "That is sad."),
+    ("Oh, you got laid off today. what happened?", "Oh, you got laid off today. What happened?"),
 ])
 def test_clean_reply(raw, clean):
     assert clean_reply(raw) == clean
