@@ -38,6 +38,7 @@ SWAP = {
 APOSTROPHES = {w.replace("'", ""): w for w in (
     "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "can't", "couldn't",
     "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "aren't", "he's", "she's", "that's",
+    "they'd", "they're", "they've",
     "there's")}  # ("its" stays: "the cat broke its leg")
 #: Words around a message that a restatement leaves out.
 FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
@@ -72,7 +73,7 @@ OPENINGS = {
 }
 _TOKEN = re.compile(r"[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
 #: Filler dropped wherever it stands.
-FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh"}
+FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh", "tbh"}
 #: Words of self-judgement: "I'm so stupid" is never said back ("I'm so sorry you're so stupid.").
 SELF_JUDGEMENT = {"stupid", "failure", "worthless", "useless", "ugly", "idiot", "loser", "pathetic", "dumb",
                   "fault", "yourself", "hate", "burden", "weak", "disgusting", "fat", "hopeless"}
@@ -207,6 +208,27 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str
     return response_emotion if feeling != "neutral" and confidence >= SURE_FEELING else "neutral"
 
 
+#: The fewest words a plain restatement says back ("So you're about 80 pages in.", not "So nap.").
+MIN_RESTATED_WORDS = 3
+#: Words a sentence said back plainly may start with: a subject ("drove it until ..." has lost its
+#: own to the sentence before; "its june 14th" would read as a possessive).
+SUBJECT_STARTS = {"i", "im", "i'm", "ive", "i've", "we", "we're", "my", "our", "he", "she", "they", "the",
+                  "a", "an", "his", "her", "their", "there", "theres", "there's", "this", "that", "it", "it's"}
+
+
+def plain_restatement(message: str | None, turn: int) -> str | None:
+    """A message with no feeling to name, its last sentence said back plainly ("her name is maya.
+    she turned twelve last week" -> "So she turned twelve last week."): it shows the detail was heard,
+    where "Right, I see." shows nothing. None where it would not read well (see `second_person`)."""
+    sentences = split_sentences(message or "")
+    first = _PLAIN_WORD.match(sentences[-1].lower()) if sentences else None
+    span = second_person(sentences[-1]) if first and first.group() in SUBJECT_STARTS else None
+    if span is None or len(span.split()) < MIN_RESTATED_WORDS:
+        return None
+    openings = OPENINGS["neutral"]
+    return openings[turn % len(openings)].format(span=span)
+
+
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
                 message: str | None = None) -> str:
@@ -214,7 +236,7 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
-                           message)
+                           message) or (plain_restatement(message, turn) if response_emotion == "neutral" else None)
     if said_back:
         return said_back
     options = ACKNOWLEDGEMENTS.get(response_emotion, ACKNOWLEDGEMENTS["neutral"])

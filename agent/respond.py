@@ -7,8 +7,10 @@ reply, making up contact details, closing the conversation unbidden) and unsafe 
 prompt's instructions, role markers, saying what an injection attempt demanded: `agent.injection`; in
 a careful session, mentioning a way of self-harm or sounding cheerful: `agent.safety`), and keeps the
 one that scores best: its emotion - read by the project's own text recognizer - matching the target
-emotion, mentioning the cause, asking the person something, bringing in no words nobody said, and
-not only echoing a given start. With a given start (`agent.reflection`) the candidates continue it.
+emotion, mentioning the cause, asking the kind of question readers accept (`agent.question_prior`),
+bringing in no words nobody said, and not only echoing a given start. With a given start
+(`agent.reflection`) the candidates continue it, some of them made to go on with an open question
+("What ...", "How ...").
 `ReplyWriter.stream` yields a given start at once and then the best continuation; without one it
 streams one candidate live and cleans it at the end.
 """
@@ -24,6 +26,7 @@ import numpy as np
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
+from agent.question_prior import question_prior
 from agent.reply_checks import asks, content_words, degeneracy, normalised, novel_words, reply_failure
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
 from agent.settings import LLMSection
@@ -33,9 +36,9 @@ from perception.sentences import ends_sentence, split_sentences
 
 CAUSE_WEIGHT = 0.5
 CONTINUATION_TOKENS = 28  # the most the model writes after a given start (one sentence)
-#: a reply that invites the person to say more: blinded readers accepted 0.45-0.48 of the replies
-#: that asked something, 0.24-0.27 of those that did not (eighth session, 116 replies each)
-ASK_WEIGHT = 0.8
+#: how readers take the reply's question (`agent.question_prior`: 0.82 of "What happened?" accepted,
+#: 0.38 of "How long have ...?", 0.37 of asking nothing), per unit of that acceptance
+QUESTION_WEIGHT = 1.8
 #: per content word nobody said (what a small model invents). Blinded readers (everyday
 #: conversations, 221 replies each) accepted 0.42-0.44 of the replies whose model-written part
 #: brought no new content word, 0.11-0.15 of those with one, none with two or more.
@@ -47,6 +50,9 @@ ECHO_WEIGHT = 0.3  # the model's words after a given start only say again what t
 #: Words of sympathy or gladness that add nothing after a start that already says it.
 ECHO_WORDS = {"sorry", "hear", "glad", "happy", "understand", "feel", "know", "sad", "great", "hard"}
 MAX_SENTENCES = 2
+#: The words some candidates after a given start must begin with (`[llm] open_questions`): the model
+#: alone mostly asks closed, presuming questions ("Have you ever taken him to the doctor?").
+OPEN_QUESTION_WORDS = ("What", "How")
 
 
 def clean_reply(text: str) -> str:
@@ -96,27 +102,28 @@ class ReplyWriter:
             prompt, stop, prefix = transcript_prompt(p), transcript_stops(p.persona), self._so_far(p)
         # after a given start the model writes one more sentence: fewer tokens bound the batch's time
         tokens = min(s.max_new_tokens, CONTINUATION_TOKENS) if p.reply_start else s.max_new_tokens
+        asking = min(s.open_questions, candidates) if p.reply_start else 0
         return prompt, GenerationOptions(
             max_new_tokens=tokens, temperature=s.temperature, top_p=s.top_p,
             repetition_penalty=s.repetition_penalty, num_candidates=candidates, stop=stop, seed=seed,
-            prefix=prefix)
+            prefix=prefix, first_words=OPEN_QUESTION_WORDS if asking else (), first_word_rows=asking)
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
-        """Target-emotion probability (own recognizer) + how much of the cause it mentions + whether it
-        asks the person something - the content words it brings in that nobody said - how long the
-        model's own part is - whether it only echoes the given start."""
+        """Target-emotion probability (own recognizer) + how much of the cause it mentions + how readers
+        take its question (or asking nothing) - the content words it brings in that nobody said - how
+        long the model's own part is - whether it only echoes the given start."""
         probs = self.recognizer.probabilities(candidates)[:, EMOTIONS.index(p.response_emotion)]
         cause = content_words(p.cause or "")
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
                             for c in candidates])
         said = [p.user_text, *(t.user_text for t in p.history), *(t.reply for t in p.history)]
-        asking = np.array([asks(c) for c in candidates], dtype=float)
+        asking = np.array([question_prior(c) for c in candidates])
         novel = np.array([len(novel_words(c, said)) for c in candidates], dtype=float)
         start = self._start(p)
         echo = np.array([self._echoes(start, c) for c in candidates], dtype=float)
         length = np.array([len((c[len(start):] if start and c.startswith(start) else c).split())
                            for c in candidates], dtype=float)
-        return (probs + CAUSE_WEIGHT * mention + ASK_WEIGHT * asking - NOVEL_WEIGHT * novel
+        return (probs + CAUSE_WEIGHT * mention + QUESTION_WEIGHT * asking - NOVEL_WEIGHT * novel
                 - LENGTH_WEIGHT * length - ECHO_WEIGHT * echo)
 
     @staticmethod

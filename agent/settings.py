@@ -83,6 +83,9 @@ class LLMSection(BaseModel):
     #: this morning.") where it reads well, else a short acknowledgement ("Oh no, I'm sorry."). Off:
     #: the model writes the whole reply.
     reflect: bool = True
+    #: of the candidates that continue a given start, this many must go on with an open question
+    #: ("What ...", "How ...": `agent.respond.OPEN_QUESTION_WORDS`); a local model only
+    open_questions: int = Field(3, ge=0)
     int8_output_layer: bool = TransformersOptions.int8_output_layer
     output_vocabulary: str = TransformersOptions.output_vocabulary
     adapter: str = "auto"  # the listener adapter for the packaged Gemma (TransformersOptions.adapter)

@@ -99,6 +99,17 @@ def test_complete_returns_n_seeded_candidates(base_llm):
     assert base_llm.complete(PROMPT, sampled(num_candidates=3)) == texts  # same seed, same text
 
 
+def test_first_words_constrain_only_the_first_rows(base_llm):
+    """The first `first_word_rows` candidates begin with one of `first_words` (their first token);
+    the rest are sampled as before."""
+    words = ("That", "We")
+    firsts = {base_llm.tokenizer.decode(base_llm._first_token_ids((w,))) for w in words}
+    free = base_llm.complete(PROMPT, sampled(num_candidates=3))
+    texts = base_llm.complete(PROMPT, sampled(num_candidates=3, first_words=words, first_word_rows=2))
+    assert all(any(t.startswith(f) for f in firsts) for t in texts[:2]), texts
+    assert not all(any(t.startswith(f) for f in firsts) for t in free), free  # (not by chance)
+
+
 def test_greedy_repeats_one_sequence(base_llm):
     texts = base_llm.complete(PROMPT, GenerationOptions(**{**GREEDY.__dict__, "num_candidates": 2}))
     assert len(texts) == 2 and texts[0] == texts[1] and texts[0]

@@ -183,3 +183,19 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
 ])
 def test_the_whole_short_sentence_holding_the_cause_is_said_back(cause, message, said_back):
     assert reflection(cause, True, "anger", 0, message=message) == said_back
+
+
+@pytest.mark.parametrize("message,start", [
+    ("her name is maya. she turned twelve last week", "So she turned twelve last week."),
+    ("im about 80 pages in, its slow but kinda cozy", "So you're about 80 pages in."),
+    ("the ending was kinda predictable tbh", "So the ending was kinda predictable."),
+    ("they said theyd let me know by friday", "So they said they'd let you know by friday."),
+    ("or just nap honestly", "Okay, I hear you."),  # too short to say back
+    ("he was 19. drove it until it finally died in 1970", "Okay, I hear you."),  # its subject is elsewhere
+    ("its june 14th, in nashville", "Okay, I hear you."),
+    ("any ideas for the weekend?", "Okay, I hear you."),  # a question is answered, not said back
+])
+def test_a_plain_message_gets_its_last_sentence_said_back_plainly(message, start):
+    assert reply_start(None, False, "neutral", 1, user_emotion="neutral", message=message) == start
+    # a feeling in the words: the acknowledgement in that feeling, not a plain restatement
+    assert reply_start(None, False, "joy", 1, user_emotion="joy", message=message) == "That's great to hear!"

@@ -138,3 +138,49 @@ def test_the_stream_stops_before_a_sentence_that_speaks_as_the_user_is_complete(
     llm = ScriptedLLM([["Oh. I got laid off today too."], ["I'm sorry you were laid off. How are you?"]])
     deltas, final = drain(ReplyWriter(llm, recognizer, LLMSection()).stream(p))
     assert "laid" not in "".join(deltas) and final == "I'm sorry you were laid off. How are you?"
+
+
+def test_question_prior_prefers_the_questions_readers_accept():
+    from agent.question_prior import question_prior, question_start
+
+    assert question_start("Right, I see. How long have you been there? Ok.", 3) == "how long have"
+    assert question_start("That is great.", 1) is None
+    what_happened = question_prior("Oh no. What happened?")
+    assert what_happened > question_prior("Oh no. How long have you been working there?")
+    assert what_happened > question_prior("Oh no. That is hard.")  # asking nothing
+    assert question_prior("Did you have fun?") < question_prior("That is great.")
+
+
+def test_the_ranking_picks_an_open_question_over_a_presuming_one(recognizer):
+    p = prompt_input(user_text="my dad's knee has been bugging him since march", user_emotion="neutral",
+                     cause=None, response_emotion="neutral")
+    llm = ScriptedLLM([["Okay, I hear you. How long has he been taking pills for it?",
+                        "Okay, I hear you. What happened?"]])
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(p) == "Okay, I hear you. What happened?"
+
+
+def test_some_candidates_after_a_given_start_must_ask_an_open_question(recognizer):
+    from agent.respond import OPEN_QUESTION_WORDS
+
+    llm = ScriptedLLM([[" What happened?", " That is hard."]])
+    ReplyWriter(llm, recognizer, LLMSection(candidates=2, open_questions=1)).write(
+        prompt_input(reply_start="I'm so sorry you lost your job today."))
+    assert llm.options.first_words == OPEN_QUESTION_WORDS and llm.options.first_word_rows == 1
+    ReplyWriter(llm := ScriptedLLM([["That is hard."]]), recognizer, LLMSection(candidates=1)).write(prompt_input())
+    assert llm.options.first_word_rows == 0  # no given start: the model writes the whole reply
+
+
+def test_the_question_prior_builder_refuses_a_missing_or_empty_file(tmp_path):
+    import typer
+
+    from training.build_question_prior import fitted, held_out_auc, read_judged
+
+    with pytest.raises(typer.BadParameter, match="no judged replies at"):
+        read_judged(tmp_path / "nope.jsonl")
+    (tmp_path / "empty.jsonl").write_text("\n")
+    with pytest.raises(typer.BadParameter, match="holds no judged replies"):
+        read_judged(tmp_path / "empty.jsonl")
+    rows = [{"reading": f"r{k // 2 % 2}/A", "reply": reply, "acceptable": ok}
+            for k, (reply, ok) in enumerate([("What happened?", 1), ("Did you go?", 0)] * 4)]
+    assert fitted(rows, 5.0)["counts"]["what happened"] == [4, 4]
+    assert held_out_auc(rows, 5.0) == (1.0, 1.0)

@@ -30,6 +30,10 @@ class GenerationOptions:
     #: The start of the prompt that is the same turn after turn (instructions, examples). A local
     #: backend keeps its attention cache and only reads the rest anew; servers may ignore it.
     prefix: str = ""
+    #: The first `first_word_rows` candidates must start with one of these words (a local backend
+    #: constrains their first token; the rest of each is sampled freely). Servers ignore it.
+    first_words: tuple[str, ...] = ()
+    first_word_rows: int = 0
 
 
 @dataclass(frozen=True)

@@ -25,3 +25,22 @@ def top_nucleus_sampler(temperature: float, top_p: float, top_k: int = 256):
             return torch.full_like(scores, float("-inf")).scatter_(-1, chosen, 0.0)
 
     return TopNucleusSampler()
+
+
+def first_word_constraint(prompt_length: int, allowed_ids: list[int], rows: list[bool]):
+    """A logits processor that lets the rows marked in `rows` start only with one of `allowed_ids`
+    (their first generated token); later tokens and the other rows are left alone. Put it before the
+    sampler."""
+    import torch
+    from transformers import LogitsProcessor
+
+    class FirstWordConstraint(LogitsProcessor):
+        def __call__(self, input_ids, scores):
+            if input_ids.shape[1] != prompt_length:
+                return scores
+            marked = torch.tensor(rows[:scores.shape[0]], device=scores.device)
+            closed = torch.ones_like(scores, dtype=torch.bool)
+            closed[:, allowed_ids] = False
+            return scores.masked_fill(closed & marked[:, None], float("-inf"))
+
+    return FirstWordConstraint()

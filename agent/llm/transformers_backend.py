@@ -22,7 +22,7 @@ from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter,
 from agent.llm.options import PACKAGED_GEMMA, TransformersOptions
 from agent.llm import LLM_BACKENDS
 from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
-from agent.llm.sampling import top_nucleus_sampler
+from agent.llm.sampling import first_word_constraint, top_nucleus_sampler
 from perception.loading import ModelLoadError, resolve_device
 
 if TYPE_CHECKING:
@@ -136,16 +136,27 @@ class TransformersLLM(LLM):
             raise LLMError("the prompt is empty")
         return {k: enc[k].to(self.device) for k in ("input_ids", "attention_mask")}
 
-    def _generate_kwargs(self, options: GenerationOptions, sequences: int) -> dict:
+    def _generate_kwargs(self, options: GenerationOptions, sequences: int, prompt_length: int = 0,
+                         first_word_rows: list[bool] | None = None) -> dict:
+        from transformers import LogitsProcessorList
+
         kwargs = dict(max_new_tokens=options.max_new_tokens, pad_token_id=self._pad_id,
                       repetition_penalty=options.repetition_penalty,
                       num_return_sequences=sequences)
         kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        processors = []
+        if options.first_words and any(first_word_rows or ()):
+            processors.append(first_word_constraint(prompt_length, self._first_token_ids(options.first_words),
+                                                    first_word_rows))
         if options.temperature > 0:  # drawn by a processor; generate then picks the one token left
-            from transformers import LogitsProcessorList
-
-            kwargs["logits_processor"] = LogitsProcessorList([top_nucleus_sampler(options.temperature, options.top_p)])
+            processors.append(top_nucleus_sampler(options.temperature, options.top_p))
+        if processors:
+            kwargs["logits_processor"] = LogitsProcessorList(processors)
         return kwargs
+
+    def _first_token_ids(self, words: tuple[str, ...]) -> list[int]:
+        """The token each word starts with after a space (how a continuation of a given start begins)."""
+        return sorted({self.tokenizer(f" {w}", add_special_tokens=False)["input_ids"][0] for w in words})
 
     def _run_generate(self, inputs: dict, kwargs: dict, seed: int | None, prefix: str = ""):
         with self._lock, self._torch.inference_mode():
@@ -227,7 +238,7 @@ class TransformersLLM(LLM):
         wanted = max(1, options.num_candidates)
         sequences = wanted if options.temperature > 0 else 1
         key = (options.max_new_tokens, options.temperature, options.top_p, options.repetition_penalty,
-               options.stop)
+               options.stop, options.first_words)
         texts = self._batches.submit((inputs, options, sequences), key, sequences)
         return texts if sequences == wanted else texts * wanted
 
@@ -236,7 +247,8 @@ class TransformersLLM(LLM):
         width; they then skip the prefix cache, and their seeds are not used."""
         if len(jobs) == 1:
             inputs, options, sequences = jobs[0].payload
-            jobs[0].result = self._generate_texts(inputs, options, sequences, options.seed, options.prefix)
+            jobs[0].result = self._generate_texts(inputs, options, sequences, options.seed, options.prefix,
+                                                  [k < options.first_word_rows for k in range(sequences)])
             return
         torch = self._torch
         width = max(job.payload[0]["input_ids"].shape[1] for job in jobs)
@@ -247,16 +259,17 @@ class TransformersLLM(LLM):
             ids.append(torch.nn.functional.pad(inputs["input_ids"], (pad, 0), value=self._pad_id).repeat(sequences, 1))
             masks.append(torch.nn.functional.pad(inputs["attention_mask"], (pad, 0), value=0).repeat(sequences, 1))
         batch = {"input_ids": torch.cat(ids), "attention_mask": torch.cat(masks)}
-        texts = self._generate_texts(batch, jobs[0].payload[1], 1, None, "")
+        rows = [k < job.payload[1].first_word_rows for job in jobs for k in range(job.payload[2])]
+        texts = self._generate_texts(batch, jobs[0].payload[1], 1, None, "", rows)
         for job in jobs:
             job.result, texts = texts[:job.rows], texts[job.rows:]
 
     def _generate_texts(self, inputs: dict, options: GenerationOptions, sequences: int,
-                        seed: int | None, prefix: str) -> list[str]:
+                        seed: int | None, prefix: str, first_word_rows: list[bool] | None = None) -> list[str]:
         from transformers import StoppingCriteriaList
 
         start = inputs["input_ids"].shape[1]
-        kwargs = self._generate_kwargs(options, sequences)
+        kwargs = self._generate_kwargs(options, sequences, start, first_word_rows)
         kwargs["stopping_criteria"] = StoppingCriteriaList([self._stop_cls(self.tokenizer, options.stop, start)])
         try:
             out = self._run_generate(inputs, kwargs, seed, prefix)
