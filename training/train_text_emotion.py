@@ -1,10 +1,12 @@
 """Train the offline text-emotion model: LoRA adapters + a 7-way head on the packaged all-MiniLM-L6-v2,
 on MELD train (each utterance with its dialogue context) plus a sample of GoEmotions-Ekman train,
 a sample of EmpatheticDialogues situations (people telling what happened to them; the labels that map
-clearly into EMOTIONS, `agent.evaluation.datasets.ED_TO_EMOTION`) and, with --reccon-per-epoch, of RECCON-DD's
+clearly into EMOTIONS, `agent.evaluation.datasets.ED_TO_EMOTION`), with --everyday-repeats the project's
+written everyday messages (`training/data/everyday/train.csv`) and, with --reccon-per-epoch, of RECCON-DD's
 emotion-labelled dialogue turns, in context.
 
-    python -m training.train_text_emotion --data ../shared/data --out perception/models/text_emotion
+    python -m training.train_text_emotion --data ../shared/data --out perception/models/text_emotion \
+        --ed-per-epoch 6000 --everyday-repeats 4 --seed 14
 
 Picks the epoch with the best mean of MELD dev weighted F1, GoEmotions dev macro F1 and ED valid
 accuracy (with ED; else MELD alone), fits a softmax temperature on MELD dev (reported
@@ -22,8 +24,9 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
-from agent.evaluation.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_mapped, read_goemotions, read_meld,
-                            read_reccon, reccon_utterances)
+from agent.evaluation.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_mapped, read_everyday,
+                                       read_everyday_conversation, read_goemotions, read_meld, read_reccon,
+                                       reccon_utterances)
 from agent.evaluation.model_eval import classification_report
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.emotions import EMOTIONS
@@ -82,10 +85,20 @@ def dev_figures(model: AdaptedEncoder, enc: dict, meld_dev, go_dev, ed_dev) -> d
     return figures
 
 
+def written_everyday(data: Path, repeats: int) -> list[LabelledUtterance]:
+    """The project's written everyday train set (`training/data/everyday/train.csv`) `repeats` times:
+    alternately alone and as the next turn after a message of another feeling (as people talk)."""
+    if not repeats:
+        return []
+    alone, in_conversation = read_everyday(data, "train"), read_everyday_conversation(data, "train")
+    return [u for n in range(repeats) for u in (alone if n % 2 == 0 else in_conversation)]
+
+
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path("perception/models/text_emotion")),
          epochs: int = 3, goemotions_per_epoch: int = 8000,
          reccon_per_epoch: int = 0,  # RECCON-DD train turns (in context) per epoch
          ed_per_epoch: int = 0,  # mapped EmpatheticDialogues situations per epoch
+         everyday_repeats: int = 0,  # the project's written everyday train set, this many times an epoch
          context_turns: int = 3,
          max_length: int = 96, batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3,
          rank: int = 16, seed: int = 13,
@@ -97,6 +110,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     go_train, go_dev = read_goemotions(data, "train"), read_goemotions(data, "dev")
     dd_train = reccon_utterances(read_reccon(data, "train")) if reccon_per_epoch else []
     ed_train, ed_dev = (read_ed_mapped(data, "train"), read_ed_mapped(data, "valid")) if ed_per_epoch else ([], [])
+    written = written_everyday(data, everyday_repeats)
     if limit:
         meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev = (
             x[:limit] for x in (meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev))
@@ -104,10 +118,11 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     reccon_per_epoch, ed_per_epoch = min(reccon_per_epoch, len(dd_train)), min(ed_per_epoch, len(ed_train))
     enc = {name: encode(tokenizer, items, context_turns, max_length) for name, items in
            [("meld_train", meld_train), ("meld_dev", meld_dev), ("go_train", go_train), ("go_dev", go_dev),
-            ("dd_train", dd_train), ("ed_train", ed_train), ("ed_dev", ed_dev)]}
+            ("dd_train", dd_train), ("ed_train", ed_train), ("ed_dev", ed_dev), ("written", written)]}
     # the training sources: MELD train whole each epoch, samples of GoEmotions, ED and RECCON-DD
-    sources = {"m": meld_train, "g": go_train, "r": dd_train, "e": ed_train}
-    train_enc = {"m": enc["meld_train"], "g": enc["go_train"], "r": enc["dd_train"], "e": enc["ed_train"]}
+    sources = {"m": meld_train, "g": go_train, "r": dd_train, "e": ed_train, "w": written}
+    train_enc = {"m": enc["meld_train"], "g": enc["go_train"], "r": enc["dd_train"], "e": enc["ed_train"],
+                 "w": enc["written"]}
     y = {k: targets(items) for k, items in sources.items()}
     sentiments = {k: sentiment_targets(items) for k, items in sources.items()}
     dev_labels = np.array([EMOTIONS.index(u.labels[0]) for u in meld_dev])
@@ -117,7 +132,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
               "pool": "first_segment"}
     heads = {"emotion": len(EMOTIONS)} | ({"sentiment": len(SENTIMENTS)} if sentiment_weight else {})
     model = AdaptedEncoder.new(base, heads, config, rank=rank, alpha=2 * rank)
-    steps_per_epoch = (len(meld_train) + goemotions_per_epoch + reccon_per_epoch + ed_per_epoch
+    steps_per_epoch = (len(meld_train) + goemotions_per_epoch + reccon_per_epoch + ed_per_epoch + len(written)
                        + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps_per_epoch * epochs, lr, head_lr)
     best, best_state, started = -1.0, None, time.perf_counter()
@@ -128,7 +143,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
             dd_pick = rng.sample(range(len(dd_train)), reccon_per_epoch)
             ed_pick = rng.sample(range(len(ed_train)), ed_per_epoch)
             pool = ([("m", i) for i in range(len(meld_train))] + [("g", i) for i in go_pick]
-                    + [("r", i) for i in dd_pick] + [("e", i) for i in ed_pick])
+                    + [("r", i) for i in dd_pick] + [("e", i) for i in ed_pick]
+                    + [("w", i) for i in range(len(written))])
             lengths = [len(train_enc[s][i]["input_ids"]) for s, i in pool]
             batches = bucketed_batches(lengths, batch_size, rng)
             task = bar.add_task(f"epoch {epoch + 1}/{epochs}", total=len(batches), info="")
@@ -164,7 +180,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     }
     model.save(out, temperature=round(temperature, 4), metrics=metrics,
                training={"epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch,
-                         "reccon_per_epoch": reccon_per_epoch, "ed_per_epoch": ed_per_epoch, "lr": lr,
+                         "reccon_per_epoch": reccon_per_epoch, "ed_per_epoch": ed_per_epoch,
+                         "everyday_repeats": everyday_repeats, "lr": lr,
                          "head_lr": head_lr, "rank": rank, "batch_size": batch_size, "seed": seed,
                          "sentiment_weight": sentiment_weight,
                          "threads": threads})
