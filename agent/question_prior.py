@@ -5,8 +5,8 @@ Readers accepted 0.82 of replies ending in "What happened?" and 0.93 of "How do 
 0.29-0.39 of "How long have/has ...?" (it presumes something is ongoing) and none of "Did you have
 ...?"; a reply that asks nothing, 0.37. `question_prior(reply)` is that acceptance for the start of
 the reply's last question (its first three words, backing off to two and one, each smoothed toward
-the shorter start's figure), or the figure for asking nothing. `agent.respond.ReplyWriter` ranks
-candidates with it. Model card: `agent/models/question_prior/MODEL_CARD.md`.
+the shorter start's figure, then by the emotion of the reply's opening), or the figure for asking
+nothing. `agent.respond.ReplyWriter` ranks candidates with it. Model card: `agent/models/question_prior/MODEL_CARD.md`.
 """
 
 from __future__ import annotations
@@ -30,28 +30,35 @@ def question_start(reply: str, words: int) -> str | None:
     return " ".join(_WORD.findall(found[-1].lower())[:words])
 
 
-def start_counts(replies: list[tuple[str, int]], longest: int = 3) -> dict[str, list[int]]:
-    """[accepted, judged] per question start of 1..`longest` words (and `NO_QUESTION`) over judged
-    (reply, acceptable) pairs."""
+def _keys(reply: str, emotion: str | None, longest: int = 3) -> list[str]:
+    """The table keys `reply` counts under: its question start of 1..`longest` words (or
+    `NO_QUESTION`), and the longest of them after its opening's emotion ("joy|how can i")."""
+    if question_start(reply, 1) is None:
+        keys = [NO_QUESTION]
+    else:
+        keys = [question_start(reply, k) for k in range(1, longest + 1)]
+    return [*dict.fromkeys(keys), *([f"{emotion}|{keys[-1]}"] if emotion else [])]
+
+
+def start_counts(replies: list[tuple[str, int, str | None]], longest: int = 3) -> dict[str, list[int]]:
+    """[accepted, judged] per question start of 1..`longest` words (and `NO_QUESTION`), alone and
+    after the emotion of the reply's opening, over judged (reply, acceptable, emotion) triples."""
     counts: dict[str, list[int]] = {}
-    for reply, acceptable in replies:
-        keys = [NO_QUESTION] if question_start(reply, 1) is None else \
-            {question_start(reply, k) for k in range(1, longest + 1)}
-        for key in keys:
+    for reply, acceptable, emotion in replies:
+        for key in _keys(reply, emotion, longest):
             entry = counts.setdefault(key, [0, 0])
             entry[0] += int(acceptable)
             entry[1] += 1
     return counts
 
 
-def prior_from(counts: dict[str, list[int]], overall: float, smoothing: float, reply: str) -> float:
-    """The smoothed acceptance of `reply`'s question start under `counts`."""
-    if question_start(reply, 1) is None:
-        accepted, judged = counts.get(NO_QUESTION, (0, 0))
-        return (accepted + smoothing * overall) / (judged + smoothing)
+def prior_from(counts: dict[str, list[int]], overall: float, smoothing: float, reply: str,
+               emotion: str | None = None) -> float:
+    """The smoothed acceptance of `reply`'s question start under `counts`: each longer start (and
+    last, the start after an opening in `emotion`) smoothed toward the shorter one's figure."""
     p = overall
-    for k in (1, 2, 3):
-        accepted, judged = counts.get(question_start(reply, k), (0, 0))
+    for key in _keys(reply, emotion):
+        accepted, judged = counts.get(key, (0, 0))
         p = (accepted + smoothing * p) / (judged + smoothing)
     return p
 
@@ -61,7 +68,8 @@ def _table(path: Path = PRIOR_FILE) -> dict:
     return json.loads(path.read_text())
 
 
-def question_prior(reply: str) -> float:
-    """How often readers accepted a reply whose question starts as `reply`'s does (see the module)."""
+def question_prior(reply: str, emotion: str | None = None) -> float:
+    """How often readers accepted a reply whose question starts as `reply`'s does, after an opening
+    in `emotion` (the words' emotion: "How can I help?" reads well after bad news, not after good)."""
     table = _table()
-    return prior_from(table["counts"], table["overall"], table["smoothing"], reply)
+    return prior_from(table["counts"], table["overall"], table["smoothing"], reply, emotion)

@@ -117,7 +117,7 @@ class ReplyWriter:
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
                             for c in candidates])
         said = [p.user_text, *(t.user_text for t in p.history), *(t.reply for t in p.history)]
-        asking = np.array([question_prior(c) for c in candidates])
+        asking = np.array([question_prior(c, p.response_emotion) for c in candidates])
         novel = np.array([len(novel_words(c, said)) for c in candidates], dtype=float)
         start = self._start(p)
         echo = np.array([self._echoes(start, c) for c in candidates], dtype=float)

@@ -149,6 +149,10 @@ def test_question_prior_prefers_the_questions_readers_accept():
     assert what_happened > question_prior("Oh no. How long have you been working there?")
     assert what_happened > question_prior("Oh no. That is hard.")  # asking nothing
     assert question_prior("Did you have fun?") < question_prior("That is great.")
+    # an offer of help reads well after bad news, not after good news
+    help_offer = "That's wonderful, you got the job! How can I help you?"
+    assert question_prior(help_offer, "joy") < question_prior(help_offer, "sadness")
+    assert question_prior(help_offer, "joy") < question_prior("That's wonderful, you got the job! How did it go?", "joy")
 
 
 def test_the_ranking_picks_an_open_question_over_a_presuming_one(recognizer):
@@ -183,4 +187,8 @@ def test_the_question_prior_builder_refuses_a_missing_or_empty_file(tmp_path):
     rows = [{"reading": f"r{k // 2 % 2}/A", "reply": reply, "acceptable": ok}
             for k, (reply, ok) in enumerate([("What happened?", 1), ("Did you go?", 0)] * 4)]
     assert fitted(rows, 5.0)["counts"]["what happened"] == [4, 4]
+    from training.build_question_prior import opening_emotion
+
+    assert opening_emotion("That's wonderful, you got the job! How can I help?") == "joy"
+    assert opening_emotion("Right, I see. What happened?") == "neutral" and opening_emotion("Hello") is None
     assert held_out_auc(rows, 5.0) == (1.0, 1.0)

@@ -16,6 +16,7 @@ from rich.console import Console
 from sklearn.metrics import roc_auc_score
 
 from agent.question_prior import PRIOR_FILE, prior_from, question_start, start_counts
+from agent.reflection import ACKNOWLEDGEMENTS, OPENINGS
 
 JUDGED = Path(__file__).resolve().parent / "data" / "replies" / "judged.jsonl"
 console = Console()
@@ -30,10 +31,21 @@ def read_judged(path: Path) -> list[dict]:
     return rows
 
 
+def opening_emotion(reply: str) -> str | None:
+    """The emotion of the reply's given start (`agent.reflection`'s openings and acknowledgements)."""
+    for emotion, starts in ACKNOWLEDGEMENTS.items():
+        if reply.startswith(starts):
+            return emotion
+    for emotion, openings in OPENINGS.items():
+        if reply.startswith(tuple(o.split("{span}")[0] for o in openings if not o.startswith("{"))):
+            return emotion
+    return None
+
+
 def fitted(rows: list[dict], smoothing: float) -> dict:
-    pairs = [(r["reply"], r["acceptable"]) for r in rows]
-    return {"overall": sum(a for _, a in pairs) / len(pairs), "smoothing": smoothing,
-            "counts": start_counts(pairs)}
+    triples = [(r["reply"], r["acceptable"], opening_emotion(r["reply"])) for r in rows]
+    return {"overall": sum(t[1] for t in triples) / len(triples), "smoothing": smoothing,
+            "counts": start_counts(triples)}
 
 
 def held_out_auc(rows: list[dict], smoothing: float) -> tuple[float, float]:
@@ -45,7 +57,8 @@ def held_out_auc(rows: list[dict], smoothing: float) -> tuple[float, float]:
         table = fitted([r for r in rows if r["reading"].split("/")[0] != held], smoothing)
         for r in (r for r in rows if r["reading"].split("/")[0] == held):
             truth.append(r["acceptable"])
-            score.append(prior_from(table["counts"], table["overall"], smoothing, r["reply"]))
+            score.append(prior_from(table["counts"], table["overall"], smoothing, r["reply"],
+                                    opening_emotion(r["reply"])))
             asking.append(question_start(r["reply"], 1) is not None)
     ask_truth = [t for t, a in zip(truth, asking) if a]
     ask_score = [s for s, a in zip(score, asking) if a]
