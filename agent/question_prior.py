@@ -3,7 +3,7 @@ readers' judgements of the agent's own replies (`training/build_question_prior.p
 
 Readers accepted 0.82 of replies ending in "What happened?" and 0.93 of "How do you feel ...?", but
 0.29-0.39 of "How long have/has ...?" (it presumes something is ongoing) and none of "Did you have
-...?"; a reply that asks nothing, 0.37. `question_prior(reply)` is that acceptance for the start of
+...?"; a reply that asks nothing, 0.37 (raw shares; the smoothed table gives 0.79 and 0.34). `question_prior(reply)` is that acceptance for the start of
 the reply's last question (its first three words, backing off to two and one, each smoothed toward
 the shorter start's figure, then by the emotion of the reply's opening), or the figure for asking
 nothing. `agent.respond.ReplyWriter` ranks candidates with it. Model card: `agent/models/question_prior/MODEL_CARD.md`.

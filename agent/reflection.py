@@ -223,7 +223,7 @@ def plain_restatement(message: str | None, turn: int) -> str | None:
     sentences = split_sentences(message or "")
     first = _PLAIN_WORD.match(sentences[-1].lower()) if sentences else None
     span = second_person(sentences[-1]) if first and first.group() in SUBJECT_STARTS else None
-    if span is None or len(span.split()) < MIN_RESTATED_WORDS:
+    if span is None or len(set(span.lower().split())) < MIN_RESTATED_WORDS:  # (distinct: not "you you you")
         return None
     openings = OPENINGS["neutral"]
     return openings[turn % len(openings)].format(span=span)
@@ -236,7 +236,9 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
-                           message) or (plain_restatement(message, turn) if response_emotion == "neutral" else None)
+                           message)
+    if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):
+        said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
     if said_back:
         return said_back
     options = ACKNOWLEDGEMENTS.get(response_emotion, ACKNOWLEDGEMENTS["neutral"])

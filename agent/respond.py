@@ -36,8 +36,8 @@ from perception.sentences import ends_sentence, split_sentences
 
 CAUSE_WEIGHT = 0.5
 CONTINUATION_TOKENS = 28  # the most the model writes after a given start (one sentence)
-#: how readers take the reply's question (`agent.question_prior`: 0.82 of "What happened?" accepted,
-#: 0.38 of "How long have ...?", 0.37 of asking nothing), per unit of that acceptance
+#: how readers take the reply's question (`agent.question_prior`: "What happened?" 0.79 accepted,
+#: "How long have ...?" 0.38, asking nothing 0.34), per unit of that acceptance
 QUESTION_WEIGHT = 1.8
 #: per content word nobody said (what a small model invents). Blinded readers (everyday
 #: conversations, 221 replies each) accepted 0.42-0.44 of the replies whose model-written part
@@ -117,9 +117,10 @@ class ReplyWriter:
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
                             for c in candidates])
         said = [p.user_text, *(t.user_text for t in p.history), *(t.reply for t in p.history)]
-        asking = np.array([question_prior(c, p.response_emotion) for c in candidates])
-        novel = np.array([len(novel_words(c, said)) for c in candidates], dtype=float)
         start = self._start(p)
+        opening = p.response_emotion if start else None  # (the prior knows a question after an opening)
+        asking = np.array([question_prior(c, opening) for c in candidates])
+        novel = np.array([len(novel_words(c, said)) for c in candidates], dtype=float)
         echo = np.array([self._echoes(start, c) for c in candidates], dtype=float)
         length = np.array([len((c[len(start):] if start and c.startswith(start) else c).split())
                            for c in candidates], dtype=float)

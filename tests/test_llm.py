@@ -8,6 +8,7 @@ Its output is gibberish, so the tests compare runs with each other rather than w
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import os
 import threading
 import time
@@ -108,6 +109,11 @@ def test_first_words_constrain_only_the_first_rows(base_llm):
     texts = base_llm.complete(PROMPT, sampled(num_candidates=3, first_words=words, first_word_rows=2))
     assert all(any(t.startswith(f) for f in firsts) for t in texts[:2]), texts
     assert not all(any(t.startswith(f) for f in firsts) for t in free), free  # (not by chance)
+    greedy = GenerationOptions(**{**GREEDY.__dict__, "num_candidates": 3, "first_words": words})
+    plain = base_llm.complete(PROMPT, greedy)
+    assert base_llm.complete(PROMPT, replace(greedy, first_word_rows=1)) == plain  # one greedy row: left free
+    forced = base_llm.complete(PROMPT, replace(greedy, first_word_rows=3))  # ... unless every one is bound
+    assert len(set(forced)) == 1 and any(forced[0].startswith(f) for f in firsts), forced
 
 
 def test_greedy_repeats_one_sequence(base_llm):

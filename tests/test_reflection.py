@@ -194,8 +194,16 @@ def test_the_whole_short_sentence_holding_the_cause_is_said_back(cause, message,
     ("he was 19. drove it until it finally died in 1970", "Okay, I hear you."),  # its subject is elsewhere
     ("its june 14th, in nashville", "Okay, I hear you."),
     ("any ideas for the weekend?", "Okay, I hear you."),  # a question is answered, not said back
+    ("I I I", "Okay, I hear you."), ("", "Okay, I hear you."), ("...", "Okay, I hear you."),
 ])
 def test_a_plain_message_gets_its_last_sentence_said_back_plainly(message, start):
     assert reply_start(None, False, "neutral", 1, user_emotion="neutral", message=message) == start
     # a feeling in the words: the acknowledgement in that feeling, not a plain restatement
     assert reply_start(None, False, "joy", 1, user_emotion="joy", message=message) == "That's great to hear!"
+
+
+def test_a_cause_left_out_on_purpose_is_not_said_back_plainly():
+    """The cause said back last turn is not said back again, plainly or not."""
+    start = reply_start("got laid off today", True, "neutral", 1, previous_cause="got laid off today",
+                        user_emotion="sadness", message="i got laid off today")
+    assert start == "Okay, I hear you."

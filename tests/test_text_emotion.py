@@ -135,7 +135,11 @@ def test_the_written_everyday_train_set_is_used_alone_and_as_next_turns():
     half = len(items) // 2
     assert half >= 400 and all(not u.context for u in items[:half]) and all(u.context for u in items[half:])
     assert {u.labels[0] for u in items} == set(EMOTIONS)
-    dev = {line.split(",")[0] for line in (Path("training/data/everyday/dev.csv")).read_text().splitlines()}
+    import csv
+
+    with open("training/data/everyday/dev.csv", newline="", encoding="utf-8") as f:
+        dev = {row["text"].strip() for row in csv.DictReader(f)}
+    assert len(dev) == 180
     assert not dev & {u.text for u in items[:half]}  # none of the dev messages
 
 

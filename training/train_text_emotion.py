@@ -114,7 +114,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     if limit:
         meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev = (
             x[:limit] for x in (meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev))
-        goemotions_per_epoch = min(goemotions_per_epoch, limit)
+        goemotions_per_epoch, written = min(goemotions_per_epoch, limit), written[:limit]
     reccon_per_epoch, ed_per_epoch = min(reccon_per_epoch, len(dd_train)), min(ed_per_epoch, len(ed_train))
     enc = {name: encode(tokenizer, items, context_turns, max_length) for name, items in
            [("meld_train", meld_train), ("meld_dev", meld_dev), ("go_train", go_train), ("go_dev", go_dev),

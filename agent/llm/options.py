@@ -31,7 +31,8 @@ class GenerationOptions:
     #: backend keeps its attention cache and only reads the rest anew; servers may ignore it.
     prefix: str = ""
     #: The first `first_word_rows` candidates must start with one of these words (a local backend
-    #: constrains their first token; the rest of each is sampled freely). Servers ignore it.
+    #: constrains their first token; the rest of each is sampled freely; greedy decoding, one
+    #: sequence for all candidates, only when all are). Servers ignore it.
     first_words: tuple[str, ...] = ()
     first_word_rows: int = 0
 

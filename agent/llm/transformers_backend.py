@@ -155,8 +155,22 @@ class TransformersLLM(LLM):
         return kwargs
 
     def _first_token_ids(self, words: tuple[str, ...]) -> list[int]:
-        """The token each word starts with after a space (how a continuation of a given start begins)."""
-        return sorted({self.tokenizer(f" {w}", add_special_tokens=False)["input_ids"][0] for w in words})
+        """The token each word starts with after a space (how a continuation of a given start begins;
+        past a bare space piece, which some tokenizers put first)."""
+        firsts = set()
+        for word in words:
+            ids = self.tokenizer(f" {word}", add_special_tokens=False)["input_ids"]
+            firsts.add(ids[1] if len(ids) > 1 and not self.tokenizer.decode(ids[:1]).strip() else ids[0])
+        return sorted(firsts)
+
+    @staticmethod
+    def _first_word_rows(options: GenerationOptions, sequences: int) -> list[bool]:
+        """Which of the `sequences` rows must start with one of `options.first_words`: the first
+        `first_word_rows` of them; a greedy call's one row stands for every candidate, so it is
+        constrained only when all of them are."""
+        if sequences == 1 and options.num_candidates > 1:
+            return [options.first_word_rows >= options.num_candidates]
+        return [k < options.first_word_rows for k in range(sequences)]
 
     def _run_generate(self, inputs: dict, kwargs: dict, seed: int | None, prefix: str = ""):
         with self._lock, self._torch.inference_mode():
@@ -248,7 +262,7 @@ class TransformersLLM(LLM):
         if len(jobs) == 1:
             inputs, options, sequences = jobs[0].payload
             jobs[0].result = self._generate_texts(inputs, options, sequences, options.seed, options.prefix,
-                                                  [k < options.first_word_rows for k in range(sequences)])
+                                                  self._first_word_rows(options, sequences))
             return
         torch = self._torch
         width = max(job.payload[0]["input_ids"].shape[1] for job in jobs)
@@ -259,7 +273,7 @@ class TransformersLLM(LLM):
             ids.append(torch.nn.functional.pad(inputs["input_ids"], (pad, 0), value=self._pad_id).repeat(sequences, 1))
             masks.append(torch.nn.functional.pad(inputs["attention_mask"], (pad, 0), value=0).repeat(sequences, 1))
         batch = {"input_ids": torch.cat(ids), "attention_mask": torch.cat(masks)}
-        rows = [k < job.payload[1].first_word_rows for job in jobs for k in range(job.payload[2])]
+        rows = [row for job in jobs for row in self._first_word_rows(job.payload[1], job.payload[2])]
         texts = self._generate_texts(batch, jobs[0].payload[1], 1, None, "", rows)
         for job in jobs:
             job.result, texts = texts[:job.rows], texts[job.rows:]
