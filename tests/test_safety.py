@@ -262,8 +262,8 @@ def test_the_turns_after_a_crisis_stay_careful_are_stored_so_and_forget_removes_
     assert replies[1].emotion in ("sadness", "neutral") and replies[1].vad.arousal < 0
     assert replies[2].careful and replies[2].text.endswith(CRISIS_LINES)  # the signal repeats: lines again
     assert replies[2].text != CRISIS_REPLY  # not the whole script word for word again
-    for r in replies[1:]:
-        reply_only = r.text.replace(CRISIS_LINES, "")
+    for r in (r for r in replies[1:] if r.careful):  # (once the mode has ended, "the film was funny"
+        reply_only = r.text.replace(CRISIS_LINES, "")  # may be answered gladly)
         assert careful_verdict(reply_only) is None or reply_only.strip() == CAREFUL_REPLY
     careful = [r.careful for r in replies]
     # three calm turns after the last signal (the earlier messages the detector reads included), then it ends
