@@ -3,10 +3,11 @@ readers' judgements of the agent's own replies (`training/build_question_prior.p
 
 Readers accepted 0.82 of replies ending in "What happened?" and 0.93 of "How do you feel ...?", but
 0.29-0.39 of "How long have/has ...?" (it presumes something is ongoing) and none of "Did you have
-...?"; a reply that asks nothing, 0.37 (raw shares; the smoothed table gives 0.79 and 0.34). `question_prior(reply)` is that acceptance for the start of
-the reply's last question (its first three words, backing off to two and one, each smoothed toward
-the shorter start's figure, then by the emotion of the reply's opening), or the figure for asking
-nothing. `agent.respond.ReplyWriter` ranks candidates with it. Model card: `agent/models/question_prior/MODEL_CARD.md`.
+...?"; a reply that asks nothing, 0.37 (raw shares; the smoothed table gives 0.79 and 0.34).
+`question_prior(reply)` is that acceptance for the start of the reply's last question (its first
+three words, backing off to two and one, each smoothed toward the shorter start's figure, then by the
+emotion of the reply's opening), or the figure for asking nothing. `agent.respond.ReplyWriter` ranks
+candidates with it. Model card: `agent/models/question_prior/MODEL_CARD.md`.
 """
 
 from __future__ import annotations
@@ -22,30 +23,39 @@ _QUESTION = re.compile(r"([^.!?]*\?)")
 _WORD = re.compile(r"[a-z']+")
 
 
+#: The most words of a question's start the table keys it by.
+START_WORDS = 3
+
+
+def _question_words(reply: str) -> list[str] | None:
+    """The words (lower case) of the reply's last question, or None when it asks nothing."""
+    found = _QUESTION.findall(reply)
+    return _WORD.findall(found[-1].lower()) if found else None
+
+
 def question_start(reply: str, words: int) -> str | None:
     """The first `words` words (lower case) of the reply's last question, or None when it asks nothing."""
-    found = _QUESTION.findall(reply)
-    if not found:
-        return None
-    return " ".join(_WORD.findall(found[-1].lower())[:words])
+    question = _question_words(reply)
+    return None if question is None else " ".join(question[:words])
 
 
-def _keys(reply: str, emotion: str | None, longest: int = 3) -> list[str]:
-    """The table keys `reply` counts under: its question start of 1..`longest` words (or
+def _keys(reply: str, emotion: str | None) -> list[str]:
+    """The table keys `reply` counts under: its question start of 1..`START_WORDS` words (or
     `NO_QUESTION`), and the longest of them after its opening's emotion ("joy|how can i")."""
-    if question_start(reply, 1) is None:
+    question = _question_words(reply)
+    if question is None:
         keys = [NO_QUESTION]
     else:
-        keys = [question_start(reply, k) for k in range(1, longest + 1)]
+        keys = [" ".join(question[:k]) for k in range(1, START_WORDS + 1)]
     return [*dict.fromkeys(keys), *([f"{emotion}|{keys[-1]}"] if emotion else [])]
 
 
-def start_counts(replies: list[tuple[str, int, str | None]], longest: int = 3) -> dict[str, list[int]]:
-    """[accepted, judged] per question start of 1..`longest` words (and `NO_QUESTION`), alone and
+def start_counts(replies: list[tuple[str, int, str | None]]) -> dict[str, list[int]]:
+    """[accepted, judged] per question start of 1..`START_WORDS` words (and `NO_QUESTION`), alone and
     after the emotion of the reply's opening, over judged (reply, acceptable, emotion) triples."""
     counts: dict[str, list[int]] = {}
     for reply, acceptable, emotion in replies:
-        for key in _keys(reply, emotion, longest):
+        for key in _keys(reply, emotion):
             entry = counts.setdefault(key, [0, 0])
             entry[0] += int(acceptable)
             entry[1] += 1

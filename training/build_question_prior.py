@@ -51,11 +51,13 @@ def fitted(rows: list[dict], smoothing: float) -> dict:
 def held_out_auc(rows: list[dict], smoothing: float) -> tuple[float, float]:
     """AUC of the prior for acceptance, each reading session (a folder of items read by one or two
     readers) scored by a prior fitted on the others: over all replies, and over those that ask."""
-    sessions = sorted({r["reading"].split("/")[0] for r in rows})
+    def session(row: dict) -> str:
+        return row["reading"].split("/")[0]
+
     truth, score, asking = [], [], []
-    for held in sessions:
-        table = fitted([r for r in rows if r["reading"].split("/")[0] != held], smoothing)
-        for r in (r for r in rows if r["reading"].split("/")[0] == held):
+    for held in sorted({session(r) for r in rows}):
+        table = fitted([r for r in rows if session(r) != held], smoothing)
+        for r in (r for r in rows if session(r) == held):
             truth.append(r["acceptable"])
             score.append(prior_from(table["counts"], table["overall"], smoothing, r["reply"],
                                     opening_emotion(r["reply"])))
