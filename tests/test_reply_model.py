@@ -139,3 +139,19 @@ def test_the_backend_merges_an_adapter_and_the_writer_drops_the_examples(tiny_ll
     prompts = [ReplyWriter(llm, recognizer, LLMSection())._prompt(p, 1, 0) for llm in (plain, adapted)]
     assert "I failed my driving test" in prompts[0][0] and "I failed my driving test" not in prompts[1][0]
     assert prompts[1][0].startswith(prompts[1][1].prefix)
+
+
+def test_written_conversations_are_read_split_by_conversation_and_a_bad_line_is_named(tmp_path):
+    import json
+
+    from training.reply_data import written_conversations
+
+    lines = [json.dumps({"id": f"w-{k}", "turns": [{"user": f"hi {k}", "listener": f" hello {k} "},
+                                                   {"user": "bye", "listener": "take care"}]}) for k in range(12)]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    train, valid = written_conversations(tmp_path, "train"), written_conversations(tmp_path, "validation")
+    assert [c[0].message for c in valid] == ["hi 0", "hi 10"] and len(train) == 10
+    assert train[0][0] == Exchange("hi 1", "hello 1", "") and len(train[0]) == 2
+    (tmp_path / "b.jsonl").write_text('{"id": "x", "turns": [{"user": "hi"}]}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"b\.jsonl:1: not a written conversation"):
+        written_conversations(tmp_path, "train")

@@ -17,6 +17,7 @@ Labels are computed once and kept in a JSON cache (they depend on the data and t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import asdict, dataclass
@@ -88,17 +89,45 @@ def label(conversations: list[list[Exchange]], recognizer, extractor) -> list[li
 
 def labelled_conversations(data: Path, split: str, part: str, cache: Path) -> list[list[Exchange]]:
     """`label(esconv_conversations(...))`, read from `cache` when it was written before."""
+    return cached_labels(lambda: esconv_conversations(data, split, part), cache)
+
+
+def cached_labels(conversations, cache: Path) -> list[list[Exchange]]:
+    """`label(conversations())` with the shipped text model and cause extractor, kept in `cache`."""
     if cache.is_file():
         return [[Exchange(**x) for x in c] for c in json.loads(cache.read_text(encoding="utf-8"))]
     from perception.cause import CauseExtractor
     from perception.text import TextEmotionRecognizer
 
     recognizer = TextEmotionRecognizer.load(device="cpu")
-    conversations = label(esconv_conversations(data, split, part), recognizer,
-                          CauseExtractor.load(device="cpu", recognizer=recognizer))
+    labelled = label(conversations(), recognizer, CauseExtractor.load(device="cpu", recognizer=recognizer))
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps([[asdict(x) for x in c] for c in conversations]), encoding="utf-8")
-    return conversations
+    cache.write_text(json.dumps([[asdict(x) for x in c] for c in labelled]), encoding="utf-8")
+    return labelled
+
+
+def written_conversations(folder: Path, part: str) -> list[list[Exchange]]:
+    """The project's own written conversations (`training/data/replies/written/*.jsonl`: lines of
+    {"id", "turns": [{"user", "listener"}, ...]}); every 10th conversation (in file and line order)
+    is the validation part."""
+    conversations = []
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                turns = json.loads(line)["turns"]
+                conversations.append([Exchange(t["user"].strip(), t["listener"].strip(), "") for t in turns])
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise ValueError(f"{path}:{number}: not a written conversation ({error})") from error
+    return [c for k, c in enumerate(conversations) if (k % 10 == 0) == (part == "validation") and c]
+
+
+def labelled_written(folder: Path, part: str, cache_folder: Path) -> list[list[Exchange]]:
+    """`label(written_conversations(...))`, cached under a name that changes with the files' text."""
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(folder).glob("*.jsonl"))))
+    cache = cache_folder / f"written-{part}-{digest.hexdigest()[:12]}.json"
+    return cached_labels(lambda: written_conversations(folder, part), cache)
 
 
 def prompt_text(window: list[Exchange], persona: Persona) -> str:

@@ -1,9 +1,14 @@
 """Train the embedded listener: LoRA adapters on the packaged Gemma 3 270M, taught to write the
-supporter's replies of ESConv (emotional-support conversations; research use only) from the agent's
-own prompt (`training/reply_data.py`: the transcript without few-shot examples, each line tagged with
-the user's feeling, the cause and the response emotion as the agent's turn computes them).
+listener's replies of the project's own written conversations (`training/data/replies/written/`)
+and of ESConv's supporters (emotional-support conversations; research use only; `--esconv-share`
+of them each epoch) from the agent's own prompt (`training/reply_data.py`: the transcript without
+few-shot examples, each line tagged with the user's feeling, the cause and the response emotion as
+the agent's turn computes them).
 
-    python -m training.train_reply_model --data ../shared/data
+    python -m training.train_reply_model --data ../shared/data --epochs 2 --esconv-share 0.25
+
+`--device cuda` trains on a GPU (bf16 autocast there too), `--base` names the base model's file
+when the packaged one is not installed (a machine lent for training).
 
 The loss runs only at the replies' tokens and only over the packaged output vocabulary
 (`agent/llm/vocabularies/`, the 66k tokens English conversation uses, which is what the agent may
@@ -27,24 +32,27 @@ from rich.console import Console
 
 from agent.evaluation.model_eval import DEFAULT_DATA
 from agent.llm.adapter import ADAPTER_INFO, PACKAGED_ADAPTER_DIR
+from agent.llm.options import PACKAGED_GEMMA
 from agent.llm.output_layer import shortlist_for
 from agent.persona import Persona
 from training.common import progress, seed_everything
-from training.reply_data import Exchange, labelled_conversations, prompt_text, reply_spans, windows
+from training.reply_data import (Exchange, labelled_conversations, labelled_written, prompt_text, reply_spans,
+                                 windows)
 
 console = Console(highlight=False)
+WRITTEN = Path(__file__).parent / "data" / "replies" / "written"
 UNLEARNED_STRATEGIES = {"Self-disclosure"}
 TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
-def load_base():
-    """The packaged Gemma (fp32) and its tokenizer, as the agent loads them."""
+def load_base(base: str = PACKAGED_GEMMA):
+    """The packaged Gemma (or `base`: a folder or a .gguf file of it) in fp32 and its tokenizer, as
+    the agent loads them."""
     from transformers import AutoModelForCausalLM
 
     from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
-    from agent.llm.options import PACKAGED_GEMMA
 
-    folder = resolve_model_source(PACKAGED_GEMMA)
+    folder = resolve_model_source(base)
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, local_files_only=True)
     return model, packaged_gemma_tokenizer(folder)
 
@@ -83,6 +91,10 @@ class ReplyLoss:
         self.position = torch.full((model.get_output_embeddings().weight.shape[0],), -100, dtype=torch.long)
         self.position[torch.tensor(ids)] = torch.arange(len(ids))
 
+    def to(self, device: str) -> "ReplyLoss":
+        self.rows, self.position = self.rows.to(device), self.position.to(device)
+        return self
+
     def __call__(self, inner, input_ids, attention_mask, target) -> tuple[torch.Tensor, int]:
         hidden = inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         chosen = target[:, 1:]
@@ -92,11 +104,11 @@ class ReplyLoss:
         return torch.nn.functional.cross_entropy(logits, labels, ignore_index=-100), int((labels >= 0).sum())
 
 
-def batch_of(items: list[tuple[list[int], list[bool]]], pad: int):
+def batch_of(items: list[tuple[list[int], list[bool]]], pad: int, device: str = "cpu"):
     width = max(len(ids) for ids, _ in items)
-    ids = torch.tensor([i + [pad] * (width - len(i)) for i, _ in items])
-    mask = torch.tensor([[1] * len(i) + [0] * (width - len(i)) for i, _ in items])
-    target = torch.tensor([t + [False] * (width - len(t)) for _, t in items])
+    ids = torch.tensor([i + [pad] * (width - len(i)) for i, _ in items], device=device)
+    mask = torch.tensor([[1] * len(i) + [0] * (width - len(i)) for i, _ in items], device=device)
+    target = torch.tensor([t + [False] * (width - len(t)) for _, t in items], device=device)
     return ids, mask, target
 
 
@@ -108,13 +120,13 @@ def with_lora(model, rank: int):
     return get_peft_model(model, config)
 
 
-def evaluate(model, loss_fn, items, pad: int, batch_size: int) -> float:
+def evaluate(model, loss_fn, items, pad: int, batch_size: int, device: str = "cpu") -> float:
     """Mean per-token loss of the reply tokens of `items`."""
     model.eval()
     total, count = 0.0, 0
     with torch.no_grad():
         for i in range(0, len(items), batch_size):
-            loss, n = loss_fn(inner_model(model), *batch_of(items[i:i + batch_size], pad))
+            loss, n = loss_fn(inner_model(model), *batch_of(items[i:i + batch_size], pad, device))
             total, count = total + float(loss) * n, count + n
     model.train()
     return total / max(count, 1)
@@ -131,6 +143,60 @@ def save_checkpoint(path: Path, model, opt, schedule, state: dict) -> None:
     torch.save({"optimiser": opt.state_dict(), "schedule": schedule.state_dict(), **state}, path / "state.pt")
 
 
+def training_conversations(data: Path, split: str, labels: Path, written: Path, esconv_share: float,
+                           limit: int) -> tuple[list, list, list]:
+    """ESConv's train conversations, the project's written ones, and the validation ones of both."""
+    esconv = labelled_conversations(data, split, "train", labels / f"{split}-train.json") if esconv_share else []
+    valid = labelled_conversations(data, split, "validation", labels / f"{split}-validation.json")
+    mine = labelled_written(written, "train", labels) if written.is_dir() else []
+    valid += labelled_written(written, "validation", labels) if written.is_dir() else []
+    if limit:
+        esconv, mine, valid = esconv[:limit], mine[:limit], valid[:max(1, limit // 4)]
+    return esconv, mine, valid
+
+
+def resume(checkpoint: Path, model, opt, schedule, state: dict, total: int) -> None:
+    """Adapter, optimiser, schedule and step from the last checkpoint, if there is one."""
+    if not (checkpoint / "state.pt").is_file():
+        return
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    set_peft_model_state_dict(model, load_file(str(checkpoint / "adapter" / "adapter_model.safetensors")))
+    saved = torch.load(checkpoint / "state.pt", weights_only=False)
+    opt.load_state_dict(saved.pop("optimiser"))
+    schedule.load_state_dict(saved.pop("schedule"))
+    state.update(saved)
+    console.print(f"resumed at step {state['step']} of {total}")
+
+
+def epoch_batches(conversations, rng: random.Random, run: dict) -> tuple[list, list[list[int]]]:
+    """One epoch's encoded windows and their batches (similar lengths together, in random order),
+    at least `run["steps_per_epoch"]` of them."""
+    cut = windows(conversations, run["window"], rng)
+    items = encode([prompt_text(w, run["persona"]) for w in cut], run["tokenizer"], run["persona"],
+                   run["max_tokens"], [learned(w) for w in cut])
+    order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + rng.random() * 40)
+    batches = [order[i:i + run["batch_size"]] for i in range(0, len(order), run["batch_size"])]
+    rng.shuffle(batches)
+    while len(batches) < run["steps_per_epoch"]:  # drawn conversations may cut into fewer windows
+        batches += batches
+    return items, batches
+
+
+def train_step(model, loss_fn, opt, schedule, batch, bf16: bool) -> str:
+    """One optimiser step on one batch; what the progress bar shows."""
+    started = time.perf_counter()
+    ids, mask, target = batch
+    with torch.autocast(ids.device.type, dtype=torch.bfloat16, enabled=bf16):
+        loss, _ = loss_fn(inner_model(model), ids, mask, target)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step(), schedule.step(), opt.zero_grad()
+    tokens_per_s = int(mask.sum()) / (time.perf_counter() - started)
+    return f"loss {float(loss.detach()):.3f} · {tokens_per_s:.0f} tok/s"
+
+
 def main(data: Path = typer.Option(DEFAULT_DATA, help="the shared data folder"),
          split: str = typer.Option("dev", help="ESConv file: DIR/text/esconv/SPLIT_with_strategy.tsv"),
          out: Path = typer.Option(PACKAGED_ADAPTER_DIR, help="where the finished adapter goes"),
@@ -141,78 +207,64 @@ def main(data: Path = typer.Option(DEFAULT_DATA, help="the shared data folder"),
          window: int = 4, max_tokens: int = 640, save_every: int = 50, threads: int = 2,
          seed: int = 0, bf16: bool = typer.Option(True, help="bf16 autocast (about twice as fast on a CPU "
                                                                  "with avx512_bf16; the adapter stays fp32)"),
+         written: Path = typer.Option(WRITTEN, help="the project's written conversations (*.jsonl)"),
+         esconv_share: float = typer.Option(1.0, help="the share of ESConv's train conversations drawn "
+                                                        "each epoch (0: written conversations only)"),
+         device: str = typer.Option("cpu", help="cpu, or cuda where there is a GPU"),
+         base: str = typer.Option(PACKAGED_GEMMA, help="the base model: the packaged Gemma, or a copy "
+                                                       "of it (folder or .gguf file) on another machine"),
          limit: int = typer.Option(0, help="only the first N conversations (smoke tests)")) -> None:
     torch.set_num_threads(threads)
     seed_everything(seed)
-    persona = Persona()
-    train = labelled_conversations(data, split, "train", labels / f"{split}-train.json")
-    valid = labelled_conversations(data, split, "validation", labels / f"{split}-validation.json")
-    if limit:
-        train, valid = train[:limit], valid[:max(1, limit // 4)]
-    model, tokenizer = load_base()
+    esconv, mine, valid = training_conversations(data, split, labels, written, esconv_share, limit)
+    model, tokenizer = load_base(base)
     listed = shortlist_for(tokenizer, "auto")
     if listed is None:
         raise typer.BadParameter("no packaged vocabulary list fits this tokenizer")
-    loss_fn = ReplyLoss(model, listed[0])
-    model = with_lora(model, rank)
+    loss_fn = ReplyLoss(model, listed[0]).to(device)
+    model = with_lora(model.to(device), rank)
     pad = tokenizer.pad_token_id or 0
+    drawn = round(esconv_share * len(esconv))
+    run = dict(persona=Persona(), tokenizer=tokenizer, window=window, max_tokens=max_tokens, batch_size=batch_size,
+               steps_per_epoch=math.ceil(sum(len(windows([c], window, None)) for c in mine + esconv[:drawn])
+                                         / batch_size))
     valid_windows = windows(valid, window, None)
-    valid_items = encode([prompt_text(w, persona) for w in valid_windows], tokenizer, persona, max_tokens,
-                         [learned(w) for w in valid_windows])
-    steps_per_epoch = math.ceil(sum(len(windows([c], window, None)) for c in train) / batch_size)
-    total = steps_per_epoch * epochs
+    valid_items = encode([prompt_text(w, run["persona"]) for w in valid_windows], tokenizer, run["persona"],
+                         max_tokens, [learned(w) for w in valid_windows])
+    total = run["steps_per_epoch"] * epochs
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=0.0)
     from transformers import get_linear_schedule_with_warmup
 
     schedule = get_linear_schedule_with_warmup(opt, max(1, total // 20), total)
     state = {"step": 0, "history": []}
-    if (checkpoint / "state.pt").is_file():
-        from peft import set_peft_model_state_dict
-        from safetensors.torch import load_file
-
-        set_peft_model_state_dict(model, load_file(str(checkpoint / "adapter" / "adapter_model.safetensors")))
-        saved = torch.load(checkpoint / "state.pt", weights_only=False)
-        opt.load_state_dict(saved.pop("optimiser"))
-        schedule.load_state_dict(saved.pop("schedule"))
-        state.update(saved)
-        console.print(f"resumed at step {state['step']} of {total}")
+    resume(checkpoint, model, opt, schedule, state, total)
     if not state["history"]:
-        state["history"].append({"step": 0, "valid_loss": evaluate(model, loss_fn, valid_items, pad, batch_size)})
+        valid_loss = evaluate(model, loss_fn, valid_items, pad, batch_size, device)
+        state["history"].append({"step": 0, "valid_loss": valid_loss})
         console.print(f"base model: validation reply loss {state['history'][-1]['valid_loss']:.3f}")
     model.train()
     with progress() as bar:
         task = bar.add_task("training", total=total, completed=state["step"], info="")
         while state["step"] < total:
-            epoch = state["step"] // steps_per_epoch
+            epoch = state["step"] // run["steps_per_epoch"]
             rng = random.Random(seed * 1000 + epoch)
-            cut = windows(train, window, rng)
-            items = encode([prompt_text(w, persona) for w in cut], tokenizer, persona, max_tokens,
-                           [learned(w) for w in cut])
-            order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + rng.random() * 40)
-            batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-            rng.shuffle(batches)
-            for batch in batches[state["step"] - epoch * steps_per_epoch:steps_per_epoch]:
-                started = time.perf_counter()
-                ids, mask, target = batch_of([items[i] for i in batch], pad)
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-                    loss, n = loss_fn(inner_model(model), ids, mask, target)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                opt.step(), schedule.step(), opt.zero_grad()
+            items, batches = epoch_batches(mine + rng.sample(esconv, drawn), rng, run)
+            for batch in batches[state["step"] - epoch * run["steps_per_epoch"]:run["steps_per_epoch"]]:
+                batch = batch_of([items[i] for i in batch], pad, device)
+                info = train_step(model, loss_fn, opt, schedule, batch, bf16)
                 state["step"] += 1
-                tokens_per_s = int(mask.sum()) / (time.perf_counter() - started)
-                info = f"loss {float(loss.detach()):.3f} · {tokens_per_s:.0f} tok/s"
                 bar.update(task, advance=1, info=info)
                 if not console.is_terminal and state["step"] % 10 == 0:  # a log file gets a line
                     console.print(f"step {state['step']}/{total}: {info}")
                 if state["step"] % save_every == 0:
                     save_checkpoint(checkpoint, model, opt, schedule, state)
             state["history"].append({"step": state["step"], "epoch": epoch + 1,
-                                     "valid_loss": evaluate(model, loss_fn, valid_items, pad, batch_size)})
+                                     "valid_loss": evaluate(model, loss_fn, valid_items, pad, batch_size, device)})
             console.print(f"epoch {epoch + 1}: validation reply loss {state['history'][-1]['valid_loss']:.3f}")
             save_checkpoint(checkpoint, model, opt, schedule, state)
     write_adapter(model, out, state, dict(rank=rank, lr=lr, epochs=epochs, window=window, split=split,
-                                         batch_size=batch_size, max_tokens=max_tokens, seed=seed))
+                                         batch_size=batch_size, max_tokens=max_tokens, seed=seed,
+                                         esconv_share=esconv_share, written=len(mine)))
 
 
 def write_adapter(model, out: Path, state: dict, recipe: dict) -> None:
