@@ -8,6 +8,7 @@ Its output is gibberish, so the tests compare runs with each other rather than w
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from dataclasses import replace
 import os
 import threading
@@ -344,3 +345,24 @@ def test_concurrent_completions_share_one_generate(tiny):
 
 def test_sessions_are_not_batched_on_cpu_unless_asked(base_llm):
     assert base_llm._batches.max_rows == 0  # each call alone (and with the cached prompt prefix)
+
+
+def test_a_gguf_tokenizer_rebuilt_wrongly_is_refused_and_nothing_is_cached(tiny, tmp_path):
+    """transformers 5.17 rebuilt the packaged Gemma's tokenizer without its merges (seen on a GPU
+    machine); the packaged model's conversion checks the probe sentence's piece count. The tiny
+    GGUF's tokenizer cuts it differently, so asking for the packaged count must fail cleanly."""
+    from transformers import AutoTokenizer
+
+    gguf = Path(tiny["gguf"])
+    pieces = len(AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)(model_files.TOKENIZER_PROBE)["input_ids"])
+    cache = tmp_path / "models"
+    with pytest.raises(ModelLoadError, match=r"rebuilt the tokenizer of .* wrongly .*transformers>=5\.25"):
+        model_files.gguf_to_folder(gguf, cache, "k", probe_pieces=pieces + 1)
+    assert list(cache.iterdir()) == []
+    assert (model_files.gguf_to_folder(gguf, cache, "k", probe_pieces=pieces) / "model.safetensors").is_file()
+
+
+def test_the_packaged_gemma_tokenizer_cuts_the_probe_as_the_check_expects():
+    folder = model_files.resolve_model_source(model_files.PACKAGED_GEMMA)
+    tokenizer = model_files.packaged_gemma_tokenizer(folder)
+    assert len(tokenizer(model_files.TOKENIZER_PROBE)["input_ids"]) == model_files.PACKAGED_PROBE_PIECES

@@ -48,7 +48,7 @@ def _packaged_gemma_folder(cache_root: Path) -> Path:
         gguf = Path(packaged.assemble())
     except Exception as e:  # noqa: BLE001 - a broken install: say so plainly
         raise ModelLoadError(f"cannot assemble the packaged Gemma GGUF: {e}") from e
-    return gguf_to_folder(gguf, cache_root, key)
+    return gguf_to_folder(gguf, cache_root, key, probe_pieces=PACKAGED_PROBE_PIECES)
 
 
 def _file_key(path: Path) -> str:
@@ -57,8 +57,9 @@ def _file_key(path: Path) -> str:
     return hashlib.sha256(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:12]
 
 
-def gguf_to_folder(gguf: Path, cache_root: Path, key: str) -> Path:
-    """The safetensors folder for `gguf`: built once (dequantised, fp32), written atomically."""
+def gguf_to_folder(gguf: Path, cache_root: Path, key: str, probe_pieces: int | None = None) -> Path:
+    """The safetensors folder for `gguf`: built once (dequantised, fp32), written atomically; with
+    `probe_pieces`, only when its tokenizer cuts `TOKENIZER_PROBE` into that many pieces."""
     target = cache_root / f"{gguf.stem}-{key}"
     if target.is_dir():
         return target
@@ -66,6 +67,8 @@ def gguf_to_folder(gguf: Path, cache_root: Path, key: str) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=cache_root))
     try:
         tokenizer, model = _load_gguf(gguf)
+        if probe_pieces is not None:
+            check_gguf_tokenizer(tokenizer, gguf, probe_pieces)
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         del model
@@ -99,6 +102,25 @@ def _load_gguf(gguf: Path):
     if quantizer is not None:  # older loaders keep the (already dequantised) config around
         quantizer.remove_quantization_config(model)
     return tokenizer, model
+
+
+#: A sentence the packaged Gemma's tokenizer writes in 13 pieces (the start token and 12 words and marks).
+TOKENIZER_PROBE, PACKAGED_PROBE_PIECES = "I got laid off today. Ten years at that place.", 13
+
+
+def check_gguf_tokenizer(tokenizer, gguf: Path, pieces: int) -> None:
+    """Refuse a tokenizer rebuilt from a GGUF that does not cut the probe sentence as it should.
+    Measured on an H200 machine (2026-12-04): transformers 5.17 rebuilds the packaged Gemma's
+    tokenizer without its merges (the probe: over 20 pieces and no start token, instead of 13), and
+    the model then writes nonsense ("H 0 0 0 0 ..."); 5.25 rebuilds it right."""
+    import transformers
+
+    got = len(tokenizer(TOKENIZER_PROBE)["input_ids"])
+    if got != pieces:
+        raise ModelLoadError(
+            f"transformers {transformers.__version__} rebuilt the tokenizer of {gguf.name} wrongly "
+            f"({got} pieces for a sentence it writes in {pieces}); install transformers>=5.25 "
+            "(pip install -U 'transformers>=5.25') and start again")
 
 
 def packaged_gemma_tokenizer(folder: str):
