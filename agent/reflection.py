@@ -40,6 +40,29 @@ APOSTROPHES = {w.replace("'", ""): w for w in (
     "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "aren't", "he's", "she's", "that's",
     "they'd", "they're", "they've",
     "there's")}  # ("its" stays: "the cat broke its leg")
+#: Misspellings and chat shorthand a listener would not write back ("you get to hold her tommorow").
+SPELLING = {"tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "definately": "definitely",
+            "teh": "the", "alot": "a lot", "wierd": "weird", "untill": "until", "becuase": "because",
+            "bc": "because", "cuz": "because", "gonna": "going to", "wanna": "want to", "gotta": "have to",
+            "tonite": "tonight", "ppl": "people", "bday": "birthday", "rn": "right now",
+            **{d: d.capitalize() for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                           "sunday", "january", "february", "march", "april", "june", "july",
+                                           "august", "september", "october", "november", "december")}}
+#: People and pets whose possessive people type without the apostrophe ("my sisters wedding").
+KIN = {"sister", "brother", "mom", "mum", "dad", "mother", "father", "grandma", "grandpa", "grandmother",
+       "grandfather", "cousin", "aunt", "uncle", "niece", "nephew", "friend", "roommate", "neighbor",
+       "neighbour", "boss", "coworker", "girlfriend", "boyfriend", "wife", "husband", "partner", "son",
+       "daughter", "dog", "cat", "landlord", "teacher"}
+#: Words after "my sisters" that make it a plural subject ("my sisters are here"), not a possessive.
+NOT_OWNED = {"are", "were", "have", "had", "and", "or", "is", "was", "who", "that", "in", "at", "on", "to",
+             "for", "from", "with", "of", "will", "would", "can", "could", "do", "did", "don't", "didn't",
+             "can't", "won't", "keep", "still", "just", "all", "both", "love", "hate", "want", "need", "live",
+             "think", "say", "like", "know", "came", "went", "got", "said", "told", "never", "always", "also"}
+#: Words after "its" that make it "it's" ("its a mess"), not the possessive ("broke its leg").
+ITS_IS = {"a", "an", "the", "so", "really", "very", "just", "been", "not", "going", "getting", "over", "too",
+          "my", "your", "all", "only", "still", "like", "kinda", "kind", "finally", "totally", "pretty"}
+#: Words shouted for emphasis in a message that is not shouting ("flight was SO bumpy").
+EMPHASIS = {"SO", "VERY", "REALLY", "ALL", "NOT", "NEVER", "SUCH", "TOO", "EVER", "MY", "THE", "AND", "SUPER"}
 #: Words around a message that a restatement leaves out.
 FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
           "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao"}
@@ -108,12 +131,33 @@ def _span_words(span: str) -> list[str] | None:
     return words
 
 
+def _written(words: list[str], n: int) -> str | None:
+    """How a listener writes the message's `n`th word when the user's typing needs a repair ("its a
+    mess" -> "it's", "my sisters wedding" -> "sister's", "tommorow", "SO" for emphasis); else None."""
+    word, low = words[n], words[n].lower()
+    after = words[n + 1].lower() if n + 1 < len(words) else None
+    before = words[n - 1].lower() if n else None
+    if low in SPELLING:
+        return SPELLING[low]
+    if low == "its" and after in ITS_IS:
+        return "it's"
+    owner = before in ("my", "our", "your", "his", "her", "their", "the")
+    if owner and low.endswith("s") and low[:-1] in KIN and after and after not in NOT_OWNED and \
+            not after.endswith("ed") and after not in SUBJECTLESS_VERBS:
+        return low[:-1] + "'s"
+    if word in EMPHASIS:
+        return low
+    return None
+
+
 def _swapped(words: list[str]) -> list[str]:
     """The words from the listener's side: I -> you, my -> your, "I am" -> "you are", "I was" ->
-    "you were"; shouting lower-cased; names keep their capital."""
+    "you were"; shouting lower-cased; names keep their capital; the user's typing repaired where a
+    listener would write it otherwise (`_written`)."""
     shouting = sum(w.isupper() and len(w) > 1 for w in words) > len(words) / 2
     out: list[str] = []
     for n, word in enumerate(words):
+        word = _written(words, n) or word
         low = APOSTROPHES.get(word.lower(), word.lower())
         after_i = bool(out) and out[-1] == "you" and words[n - 1].lower() in ("i", "we")
         if low in ("was", "am") and after_i:

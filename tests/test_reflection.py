@@ -189,7 +189,7 @@ def test_the_whole_short_sentence_holding_the_cause_is_said_back(cause, message,
     ("her name is maya. she turned twelve last week", "So she turned twelve last week."),
     ("im about 80 pages in, its slow but kinda cozy", "So you're about 80 pages in."),
     ("the ending was kinda predictable tbh", "So the ending was kinda predictable."),
-    ("they said theyd let me know by friday", "So they said they'd let you know by friday."),
+    ("they said theyd let me know by friday", "So they said they'd let you know by Friday."),
     ("or just nap honestly", "Okay, I hear you."),  # too short to say back
     ("he was 19. drove it until it finally died in 1970", "Okay, I hear you."),  # its subject is elsewhere
     ("its june 14th, in nashville", "Okay, I hear you."),
@@ -207,3 +207,22 @@ def test_a_cause_left_out_on_purpose_is_not_said_back_plainly():
     start = reply_start("got laid off today", True, "neutral", 1, previous_cause="got laid off today",
                         user_emotion="sadness", message="i got laid off today")
     assert start == "Okay, I hear you."
+
+
+@pytest.mark.parametrize("span, said_back", [
+    ("we sold my grandmas house today", "you sold your grandma's house today"),
+    ("im gonna miss my cousins graduation", "you're going to miss your cousin's graduation"),
+    ("my roommates and i are splitting bills and its a mess",
+     "you and your roommates are splitting bills and it's a mess"),
+    ("i get to hold her tommorow", "you get to hold her tomorrow"),
+    ("flight was SO bumpy", "flight was so bumpy"),
+    ("PASSED MY DRIVING TEST!!!", "you passed your driving test"),
+    ("the speech is saturday", "the speech is Saturday"),
+    # left as they are: a plural subject, the possessive "its"
+    ("my sisters are coming over", "your sisters are coming over"),
+    ("the cat broke its leg", "the cat broke its leg"),
+])
+def test_the_users_typing_is_written_back_the_way_a_listener_would_write_it(span, said_back):
+    """Strict readers took "your grandmas house" and "tommorow" in the agent's own words as
+    disfluent (eleventh session); the listener repairs them as it says the cause back."""
+    assert second_person(span) == said_back
