@@ -99,6 +99,10 @@ def test_a_written_adapter_merges_into_the_same_model(tiny_llm, tmp_path):
         expected = peft_model(input_ids=ids).logits
     write_adapter(peft_model, tmp_path / "adapter", {"history": []}, {"rank": 2})
     assert adapter_info(tmp_path / "adapter")["examples"] is False
+    import json
+
+    config = json.loads((tmp_path / "adapter" / "adapter_config.json").read_text())
+    assert config["base_model_name_or_path"] is None and config["inference_mode"] is True  # no local path
     merged = merge_adapter(AutoModelForCausalLM.from_pretrained(tiny_llm["base"]), tmp_path / "adapter")
     with torch.no_grad():
         got = merged(input_ids=ids).logits

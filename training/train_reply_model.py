@@ -276,6 +276,9 @@ def write_adapter(model, out: Path, state: dict, recipe: dict) -> None:
     weights = {k: v.to(torch.float16).contiguous() for k, v in get_peft_model_state_dict(model).items()}
     save_file(weights, str(out / "adapter_model.safetensors"))
     model.peft_config["default"].save_pretrained(str(out))
+    config = json.loads((out / "adapter_config.json").read_text(encoding="utf-8"))
+    config.update(base_model_name_or_path=None, inference_mode=True)  # no path of this machine in it
+    (out / "adapter_config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     info = {"base": "packaged:gemma-3-270m", "prompt": "transcript", "examples": False,
             "recipe": recipe, "validation_reply_loss": state["history"]}
     (out / ADAPTER_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
