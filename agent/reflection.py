@@ -40,29 +40,39 @@ APOSTROPHES = {w.replace("'", ""): w for w in (
     "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "aren't", "he's", "she's", "that's",
     "they'd", "they're", "they've",
     "there's")}  # ("its" stays: "the cat broke its leg")
-#: Misspellings and chat shorthand a listener would not write back ("you get to hold her tommorow").
+#: Misspellings and chat shorthand a listener would not write back ("you get to hold her tommorow"):
+#: only words with no other reading ("rn" may be a nurse; "bc" and "cuz" below).
 SPELLING = {"tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "definately": "definitely",
             "teh": "the", "alot": "a lot", "wierd": "weird", "untill": "until", "becuase": "because",
-            "bc": "because", "cuz": "because", "gonna": "going to", "wanna": "want to", "gotta": "have to",
-            "tonite": "tonight", "ppl": "people", "bday": "birthday", "rn": "right now",
+            "gonna": "going to", "wanna": "want to", "tonite": "tonight", "ppl": "people", "bday": "birthday",
             **{d: d.capitalize() for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                           "sunday", "january", "february", "march", "april", "june", "july",
-                                           "august", "september", "october", "november", "december")}}
-#: People and pets whose possessive people type without the apostrophe ("my sisters wedding").
-KIN = {"sister", "brother", "mom", "mum", "dad", "mother", "father", "grandma", "grandpa", "grandmother",
-       "grandfather", "cousin", "aunt", "uncle", "niece", "nephew", "friend", "roommate", "neighbor",
-       "neighbour", "boss", "coworker", "girlfriend", "boyfriend", "wife", "husband", "partner", "son",
-       "daughter", "dog", "cat", "landlord", "teacher"}
-#: Words after "my sisters" that make it a plural subject ("my sisters are here"), not a possessive.
-NOT_OWNED = {"are", "were", "have", "had", "and", "or", "is", "was", "who", "that", "in", "at", "on", "to",
-             "for", "from", "with", "of", "will", "would", "can", "could", "do", "did", "don't", "didn't",
-             "can't", "won't", "keep", "still", "just", "all", "both", "love", "hate", "want", "need", "live",
-             "think", "say", "like", "know", "came", "went", "got", "said", "told", "never", "always", "also"}
+                                           "sunday", "january", "february", "april", "june", "july",
+                                           "september", "october", "november", "december")}}
+#: "bc" and "cuz" for "because", except after a word that makes them a place or a cousin ("to bc", "my cuz").
+BECAUSE = {"bc", "cuz"}
+NOT_BECAUSE_AFTER = {"to", "in", "from", "at", "my", "your", "our", "his", "her", "their", "a", "the"}
+#: Words after which "march" and "august" are months ("since march"), not a verb or an adjective.
+BEFORE_MONTH = {"in", "since", "until", "by", "next", "last", "of", "early", "late", "mid", "from", "this"}
+#: People whose possessive people type without the apostrophe ("my sisters wedding") ...
+POSSESSORS = {"sister", "brother", "mom", "mum", "dad", "mother", "father", "grandma", "grandpa", "grandmother",
+              "grandfather", "cousin", "aunt", "uncle", "niece", "nephew", "friend", "roommate", "neighbor",
+              "neighbour", "boss", "coworker", "girlfriend", "boyfriend", "wife", "husband", "partner", "son",
+              "daughter", "landlord", "teacher"}
+#: ... and the things a possessive names: only before one of these is "sisters" read as "sister's"
+#: ("my friends threw me a party" keeps its plural).
+OWNED = {"house", "place", "apartment", "room", "wedding", "graduation", "birthday", "party", "funeral",
+         "bachelorette", "bachelor", "shower", "baby", "kids", "car", "dog", "cat", "phone", "job", "name",
+         "idea", "stuff", "things", "leftovers", "food", "mess", "speech", "surgery", "recital", "game",
+         "new", "old", "first", "last", "whole", "wife", "husband", "girlfriend", "boyfriend", "fault"}
+#: Words after which "its" opens a clause ("bills and its a mess"): there it is "it's".
+CLAUSE_OPENERS = {"and", "but", "so", "because", "think", "said", "says", "now", "well", "oh", "ok", "like",
+                  "cause", "guess", "know", "hope", "sure", "when", "if"}
 #: Words after "its" that make it "it's" ("its a mess"), not the possessive ("broke its leg").
-ITS_IS = {"a", "an", "the", "so", "really", "very", "just", "been", "not", "going", "getting", "over", "too",
-          "my", "your", "all", "only", "still", "like", "kinda", "kind", "finally", "totally", "pretty"}
-#: Words shouted for emphasis in a message that is not shouting ("flight was SO bumpy").
-EMPHASIS = {"SO", "VERY", "REALLY", "ALL", "NOT", "NEVER", "SUCH", "TOO", "EVER", "MY", "THE", "AND", "SUPER"}
+ITS_IS = {"a", "an", "the", "so", "really", "just", "been", "not", "going", "getting", "over", "too",
+          "all", "still", "like", "kinda", "finally", "totally"}
+#: Words shouted for emphasis in a message that is not shouting ("flight was SO bumpy"); never
+#: after a possessive ("my SO" is a partner).
+EMPHASIS = {"SO", "VERY", "REALLY", "NOT", "NEVER", "SUCH", "TOO", "EVER", "SUPER"}
 #: Words around a message that a restatement leaves out.
 FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
           "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao"}
@@ -131,7 +141,7 @@ def _span_words(span: str) -> list[str] | None:
     return words
 
 
-def _written(words: list[str], n: int) -> str | None:
+def _repaired_word(words: list[str], n: int) -> str | None:
     """How a listener writes the message's `n`th word when the user's typing needs a repair ("its a
     mess" -> "it's", "my sisters wedding" -> "sister's", "tommorow", "SO" for emphasis); else None."""
     word, low = words[n], words[n].lower()
@@ -139,13 +149,16 @@ def _written(words: list[str], n: int) -> str | None:
     before = words[n - 1].lower() if n else None
     if low in SPELLING:
         return SPELLING[low]
-    if low == "its" and after in ITS_IS:
+    if low in BECAUSE and before not in NOT_BECAUSE_AFTER:
+        return "because"
+    if low in ("march", "august") and (before in BEFORE_MONTH or (after or "").isdigit()):
+        return low.capitalize()
+    if low == "its" and after in ITS_IS and (before is None or before in CLAUSE_OPENERS):
         return "it's"
-    owner = before in ("my", "our", "your", "his", "her", "their", "the")
-    if owner and low.endswith("s") and low[:-1] in KIN and after and after not in NOT_OWNED and \
-            not after.endswith("ed") and after not in SUBJECTLESS_VERBS:
+    if before in ("my", "our", "your", "his", "her", "their") and low.endswith("s") and low[:-1] in POSSESSORS \
+            and after in OWNED:
         return low[:-1] + "'s"
-    if word in EMPHASIS:
+    if word in EMPHASIS and before not in ("my", "our", "your", "his", "her", "their"):
         return low
     return None
 
@@ -153,11 +166,11 @@ def _written(words: list[str], n: int) -> str | None:
 def _swapped(words: list[str]) -> list[str]:
     """The words from the listener's side: I -> you, my -> your, "I am" -> "you are", "I was" ->
     "you were"; shouting lower-cased; names keep their capital; the user's typing repaired where a
-    listener would write it otherwise (`_written`)."""
+    listener would write it otherwise (`_repaired_word`)."""
     shouting = sum(w.isupper() and len(w) > 1 for w in words) > len(words) / 2
     out: list[str] = []
     for n, word in enumerate(words):
-        word = _written(words, n) or word
+        word = _repaired_word(words, n) or word
         low = APOSTROPHES.get(word.lower(), word.lower())
         after_i = bool(out) and out[-1] == "you" and words[n - 1].lower() in ("i", "we")
         if low in ("was", "am") and after_i:

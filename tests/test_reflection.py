@@ -218,9 +218,19 @@ def test_a_cause_left_out_on_purpose_is_not_said_back_plainly():
     ("flight was SO bumpy", "flight was so bumpy"),
     ("PASSED MY DRIVING TEST!!!", "you passed your driving test"),
     ("the speech is saturday", "the speech is Saturday"),
-    # left as they are: a plural subject, the possessive "its"
+    ("applied back in march", "you applied back in March"),
+    ("i only bought one ticket bc my coworker guilted me", "you only bought one ticket because your coworker guilted you"),
+    # left as they are: plural subjects, the possessive "its", words with another reading
     ("my sisters are coming over", "your sisters are coming over"),
+    ("my friends threw me a party", "your friends threw you a party"),
+    ("i met my friends today", "you met your friends today"),
+    ("my coworkers didnt get paid", "your coworkers didn't get paid"),
     ("the cat broke its leg", "the cat broke its leg"),
+    ("the team lost its only game", "the team lost its only game"),
+    ("my SO dumped me", "your SO dumped you"),
+    ("moved to bc", "you moved to bc"),
+    ("my cuz came over", "your cuz came over"),
+    ("we march tomorrow", "you march tomorrow"),
 ])
 def test_the_users_typing_is_written_back_the_way_a_listener_would_write_it(span, said_back):
     """Strict readers took "your grandmas house" and "tommorow" in the agent's own words as

@@ -159,3 +159,17 @@ def test_written_conversations_are_read_split_by_conversation_and_a_bad_line_is_
     (tmp_path / "b.jsonl").write_text('{"id": "x", "turns": [{"user": "hi"}]}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"b\.jsonl:1: not a written conversation"):
         written_conversations(tmp_path, "train")
+
+
+def test_every_epoch_trains_on_every_window_once_and_short_conversations_stay_whole():
+    """The random first cut makes more windows than the plain cut: each epoch's batches are counted
+    from its own windows (an earlier version counted the plain cut and left ~28 % of them out)."""
+    from training.train_reply_model import epoch_steps, epoch_windows
+
+    run = dict(seed=0, written=[exchanges(3) for _ in range(5)], esconv=[exchanges(11) for _ in range(8)],
+               drawn=4, window=4, batch_size=2)
+    for epoch in range(3):
+        cut, _ = epoch_windows(run, epoch)
+        assert sum(len(w) for w in cut) == 5 * 3 + 4 * 11
+        assert all(len(w) == 3 for w in cut[:5])  # a conversation that fits a window is not cut
+    assert epoch_steps(run, 3) == [-(-len(epoch_windows(run, e)[0]) // 2) for e in range(3)]

@@ -142,10 +142,11 @@ def prompt_text(window: list[Exchange], persona: Persona) -> str:
 
 def windows(conversations: list[list[Exchange]], size: int, rng: random.Random | None) -> list[list[Exchange]]:
     """Each conversation cut into windows of at most `size` exchanges, each exchange in one window;
-    with `rng`, the first cut falls at a random place (another each epoch)."""
+    with `rng`, the first cut of a longer conversation falls at a random place (another each epoch);
+    one that fits in a window stays whole (its replies keep what came before them)."""
     out = []
     for conversation in conversations:
-        first = rng.randrange(1, size + 1) if rng else size
+        first = rng.randrange(1, size + 1) if rng and len(conversation) > size else size
         cuts = [0, *range(first, len(conversation), size), len(conversation)]
         out += [conversation[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
     return out

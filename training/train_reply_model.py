@@ -50,11 +50,15 @@ def load_base(base: str = PACKAGED_GEMMA):
     the agent loads them."""
     from transformers import AutoModelForCausalLM
 
-    from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
+    from agent.llm.model_files import (PACKAGED_PROBE_PIECES, check_gguf_tokenizer, packaged_gemma_tokenizer,
+                                       resolve_model_source)
 
     folder = resolve_model_source(base)
+    tokenizer = packaged_gemma_tokenizer(folder)
+    # a copy converted by another transformers may cut words into letters (5.17, on a GPU machine)
+    check_gguf_tokenizer(tokenizer, Path(folder), PACKAGED_PROBE_PIECES)
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, local_files_only=True)
-    return model, packaged_gemma_tokenizer(folder)
+    return model, tokenizer
 
 
 def learned(window: list[Exchange]) -> list[bool]:
@@ -148,39 +152,54 @@ def training_conversations(data: Path, split: str, labels: Path, written: Path, 
     """ESConv's train conversations, the project's written ones, and the validation ones of both."""
     esconv = labelled_conversations(data, split, "train", labels / f"{split}-train.json") if esconv_share else []
     valid = labelled_conversations(data, split, "validation", labels / f"{split}-validation.json")
-    mine = labelled_written(written, "train", labels) if written.is_dir() else []
+    written_train = labelled_written(written, "train", labels) if written.is_dir() else []
     valid += labelled_written(written, "validation", labels) if written.is_dir() else []
     if limit:
-        esconv, mine, valid = esconv[:limit], mine[:limit], valid[:max(1, limit // 4)]
-    return esconv, mine, valid
+        esconv, written_train, valid = esconv[:limit], written_train[:limit], valid[:max(1, limit // 4)]
+    return esconv, written_train, valid
 
 
-def resume(checkpoint: Path, model, opt, schedule, state: dict, total: int) -> None:
-    """Adapter, optimiser, schedule and step from the last checkpoint, if there is one."""
+def resume(checkpoint: Path, model, opt, schedule, state: dict, total: int, device: str) -> None:
+    """Adapter, optimiser, schedule and step from the last checkpoint, if there is one; a checkpoint
+    of another recipe (data, epochs, share, ...) is refused rather than continued."""
     if not (checkpoint / "state.pt").is_file():
         return
     from peft import set_peft_model_state_dict
     from safetensors.torch import load_file
 
-    set_peft_model_state_dict(model, load_file(str(checkpoint / "adapter" / "adapter_model.safetensors")))
-    saved = torch.load(checkpoint / "state.pt", weights_only=False)
+    saved = torch.load(checkpoint / "state.pt", weights_only=False, map_location=device)
+    if saved.get("recipe") != state["recipe"]:
+        raise typer.BadParameter(f"the checkpoint in {checkpoint} is of another recipe ({saved.get('recipe')}); "
+                                 "give another --checkpoint folder or delete it")
+    set_peft_model_state_dict(model, load_file(str(checkpoint / "adapter" / "adapter_model.safetensors"),
+                                               device=device))
     opt.load_state_dict(saved.pop("optimiser"))
     schedule.load_state_dict(saved.pop("schedule"))
     state.update(saved)
     console.print(f"resumed at step {state['step']} of {total}")
 
 
-def epoch_batches(conversations, rng: random.Random, run: dict) -> tuple[list, list[list[int]]]:
-    """One epoch's encoded windows and their batches (similar lengths together, in random order),
-    at least `run["steps_per_epoch"]` of them."""
-    cut = windows(conversations, run["window"], rng)
+def epoch_windows(run: dict, epoch: int) -> tuple[list[list[Exchange]], random.Random]:
+    """The epoch's windows: every written conversation and the epoch's draw of ESConv's, cut (the
+    first cut at a random place), and the generator that goes on to order them."""
+    rng = random.Random(run["seed"] * 1000 + epoch)
+    conversations = run["written"] + rng.sample(run["esconv"], run["drawn"])
+    return windows(conversations, run["window"], rng), rng
+
+
+def epoch_steps(run: dict, epochs: int) -> list[int]:
+    """How many batches each epoch has (every window of it, once)."""
+    return [math.ceil(len(epoch_windows(run, e)[0]) / run["batch_size"]) for e in range(epochs)]
+
+
+def epoch_batches(run: dict, epoch: int) -> tuple[list, list[list[int]]]:
+    """One epoch's encoded windows and their batches (similar lengths together, in random order)."""
+    cut, rng = epoch_windows(run, epoch)
     items = encode([prompt_text(w, run["persona"]) for w in cut], run["tokenizer"], run["persona"],
                    run["max_tokens"], [learned(w) for w in cut])
     order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + rng.random() * 40)
     batches = [order[i:i + run["batch_size"]] for i in range(0, len(order), run["batch_size"])]
     rng.shuffle(batches)
-    while len(batches) < run["steps_per_epoch"]:  # drawn conversations may cut into fewer windows
-        batches += batches
     return items, batches
 
 
@@ -197,74 +216,80 @@ def train_step(model, loss_fn, opt, schedule, batch, bf16: bool) -> str:
     return f"loss {float(loss.detach()):.3f} · {tokens_per_s:.0f} tok/s"
 
 
+def train_epochs(model, loss_fn, opt, schedule, run: dict, state: dict, steps: list[int], valid_items) -> None:
+    """Train from `state["step"]` to the end, each epoch over all its batches, checkpointing as it goes."""
+    starts = [sum(steps[:e]) for e in range(len(steps))]
+    total, device, pad = sum(steps), run["device"], run["pad"]
+    with progress() as bar:
+        task = bar.add_task("training", total=total, completed=state["step"], info="")
+        while state["step"] < total:
+            epoch = max(e for e in range(len(steps)) if starts[e] <= state["step"])
+            items, batches = epoch_batches(run, epoch)
+            for batch in batches[state["step"] - starts[epoch]:]:
+                info = train_step(model, loss_fn, opt, schedule, batch_of([items[i] for i in batch], pad, device),
+                                  run["bf16"])
+                state["step"] += 1
+                bar.update(task, advance=1, info=info)
+                if not console.is_terminal and state["step"] % 10 == 0:  # a log file gets a line
+                    console.print(f"step {state['step']}/{total}: {info}")
+                if state["step"] % run["save_every"] == 0:
+                    save_checkpoint(run["checkpoint"], model, opt, schedule, state)
+            state["history"].append({"step": state["step"], "epoch": epoch + 1, "valid_loss": evaluate(
+                model, loss_fn, valid_items, pad, run["batch_size"], device)})
+            console.print(f"epoch {epoch + 1}: validation reply loss {state['history'][-1]['valid_loss']:.3f}")
+            save_checkpoint(run["checkpoint"], model, opt, schedule, state)
+
+
 def main(data: Path = typer.Option(DEFAULT_DATA, help="the shared data folder"),
          split: str = typer.Option("dev", help="ESConv file: DIR/text/esconv/SPLIT_with_strategy.tsv"),
          out: Path = typer.Option(PACKAGED_ADAPTER_DIR, help="where the finished adapter goes"),
          checkpoint: Path = typer.Option(Path("~/.cache/empathica/reply-model").expanduser()),
          labels: Path = typer.Option(Path("~/.cache/empathica/reply-labels").expanduser(),
                                      help="where the labelled conversations are kept"),
-         epochs: int = 3, rank: int = 16, lr: float = 2e-4, batch_size: int = 4,
+         epochs: int = 2, rank: int = 16, lr: float = 2e-4, batch_size: int = 4,
          window: int = 4, max_tokens: int = 640, save_every: int = 50, threads: int = 2,
          seed: int = 0, bf16: bool = typer.Option(True, help="bf16 autocast (about twice as fast on a CPU "
                                                                  "with avx512_bf16; the adapter stays fp32)"),
          written: Path = typer.Option(WRITTEN, help="the project's written conversations (*.jsonl)"),
-         esconv_share: float = typer.Option(1.0, help="the share of ESConv's train conversations drawn "
-                                                        "each epoch (0: written conversations only)"),
+         esconv_share: float = typer.Option(0.25, min=0.0, max=1.0, help="the share of ESConv's train "
+                                            "conversations drawn each epoch (0: written conversations only)"),
          device: str = typer.Option("cpu", help="cpu, or cuda where there is a GPU"),
          base: str = typer.Option(PACKAGED_GEMMA, help="the base model: the packaged Gemma, or a copy "
                                                        "of it (folder or .gguf file) on another machine"),
          limit: int = typer.Option(0, help="only the first N conversations (smoke tests)")) -> None:
     torch.set_num_threads(threads)
     seed_everything(seed)
-    esconv, mine, valid = training_conversations(data, split, labels, written, esconv_share, limit)
+    esconv, written_train, valid = training_conversations(data, split, labels, written, esconv_share, limit)
     model, tokenizer = load_base(base)
     listed = shortlist_for(tokenizer, "auto")
     if listed is None:
         raise typer.BadParameter("no packaged vocabulary list fits this tokenizer")
     loss_fn = ReplyLoss(model, listed[0]).to(device)
     model = with_lora(model.to(device), rank)
-    pad = tokenizer.pad_token_id or 0
-    drawn = round(esconv_share * len(esconv))
+    recipe = dict(rank=rank, lr=lr, epochs=epochs, window=window, split=split, batch_size=batch_size,
+                  max_tokens=max_tokens, seed=seed, esconv_share=esconv_share, bf16=bf16,
+                  written_train_conversations=len(written_train), esconv_train_conversations=len(esconv))
     run = dict(persona=Persona(), tokenizer=tokenizer, window=window, max_tokens=max_tokens, batch_size=batch_size,
-               steps_per_epoch=math.ceil(sum(len(windows([c], window, None)) for c in mine + esconv[:drawn])
-                                         / batch_size))
+               seed=seed, written=written_train, esconv=esconv, drawn=round(esconv_share * len(esconv)),
+               device=device, pad=tokenizer.pad_token_id or 0, bf16=bf16, save_every=save_every,
+               checkpoint=checkpoint)
     valid_windows = windows(valid, window, None)
     valid_items = encode([prompt_text(w, run["persona"]) for w in valid_windows], tokenizer, run["persona"],
                          max_tokens, [learned(w) for w in valid_windows])
-    total = run["steps_per_epoch"] * epochs
+    steps = epoch_steps(run, epochs)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=0.0)
     from transformers import get_linear_schedule_with_warmup
 
-    schedule = get_linear_schedule_with_warmup(opt, max(1, total // 20), total)
-    state = {"step": 0, "history": []}
-    resume(checkpoint, model, opt, schedule, state, total)
+    schedule = get_linear_schedule_with_warmup(opt, max(1, sum(steps) // 20), sum(steps))
+    state = {"step": 0, "history": [], "recipe": recipe}
+    resume(checkpoint, model, opt, schedule, state, sum(steps), device)
     if not state["history"]:
-        valid_loss = evaluate(model, loss_fn, valid_items, pad, batch_size, device)
-        state["history"].append({"step": 0, "valid_loss": valid_loss})
+        state["history"].append({"step": 0, "valid_loss": evaluate(model, loss_fn, valid_items, run["pad"],
+                                                                   batch_size, device)})
         console.print(f"base model: validation reply loss {state['history'][-1]['valid_loss']:.3f}")
     model.train()
-    with progress() as bar:
-        task = bar.add_task("training", total=total, completed=state["step"], info="")
-        while state["step"] < total:
-            epoch = state["step"] // run["steps_per_epoch"]
-            rng = random.Random(seed * 1000 + epoch)
-            items, batches = epoch_batches(mine + rng.sample(esconv, drawn), rng, run)
-            for batch in batches[state["step"] - epoch * run["steps_per_epoch"]:run["steps_per_epoch"]]:
-                batch = batch_of([items[i] for i in batch], pad, device)
-                info = train_step(model, loss_fn, opt, schedule, batch, bf16)
-                state["step"] += 1
-                bar.update(task, advance=1, info=info)
-                if not console.is_terminal and state["step"] % 10 == 0:  # a log file gets a line
-                    console.print(f"step {state['step']}/{total}: {info}")
-                if state["step"] % save_every == 0:
-                    save_checkpoint(checkpoint, model, opt, schedule, state)
-            state["history"].append({"step": state["step"], "epoch": epoch + 1,
-                                     "valid_loss": evaluate(model, loss_fn, valid_items, pad, batch_size, device)})
-            console.print(f"epoch {epoch + 1}: validation reply loss {state['history'][-1]['valid_loss']:.3f}")
-            save_checkpoint(checkpoint, model, opt, schedule, state)
-    write_adapter(model, out, state, dict(rank=rank, lr=lr, epochs=epochs, window=window, split=split,
-                                         batch_size=batch_size, max_tokens=max_tokens, seed=seed,
-                                         esconv_share=esconv_share, written=len(mine)))
+    train_epochs(model, loss_fn, opt, schedule, run, state, steps, valid_items)
+    write_adapter(model, out, state, {**recipe, "device": device, "base": base})
 
 
 def write_adapter(model, out: Path, state: dict, recipe: dict) -> None:
