@@ -48,9 +48,11 @@ SPELLING = {"tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "
             **{d: d.capitalize() for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                            "sunday", "january", "february", "april", "june", "july",
                                            "september", "october", "november", "december")}}
+#: Words that name whose a thing is ("my sisters wedding", "my SO").
+POSSESSIVES = {"my", "our", "your", "his", "her", "their"}
 #: "bc" and "cuz" for "because", except after a word that makes them a place or a cousin ("to bc", "my cuz").
 BECAUSE = {"bc", "cuz"}
-NOT_BECAUSE_AFTER = {"to", "in", "from", "at", "my", "your", "our", "his", "her", "their", "a", "the"}
+NOT_BECAUSE_AFTER = {"to", "in", "from", "at", "a", "the", *POSSESSIVES}
 #: Words after which "march" and "august" are months ("since march"), not a verb or an adjective.
 BEFORE_MONTH = {"in", "since", "until", "by", "next", "last", "of", "early", "late", "mid", "from", "this"}
 #: People whose possessive people type without the apostrophe ("my sisters wedding") ...
@@ -155,10 +157,10 @@ def _repaired_word(words: list[str], n: int) -> str | None:
         return low.capitalize()
     if low == "its" and after in ITS_IS and (before is None or before in CLAUSE_OPENERS):
         return "it's"
-    if before in ("my", "our", "your", "his", "her", "their") and low.endswith("s") and low[:-1] in POSSESSORS \
+    if before in POSSESSIVES and low.endswith("s") and low[:-1] in POSSESSORS \
             and after in OWNED:
         return low[:-1] + "'s"
-    if word in EMPHASIS and before not in ("my", "our", "your", "his", "her", "their"):
+    if word in EMPHASIS and before not in POSSESSIVES:
         return low
     return None
 
