@@ -27,6 +27,7 @@ from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
 from agent.question_prior import question_prior
+from agent.reply_judge import ReplyJudge
 from agent.reply_checks import asks, content_words, degeneracy, normalised, novel_words, reply_failure
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
 from agent.settings import LLMSection
@@ -47,6 +48,9 @@ NOVEL_WEIGHT = 0.6
 #: (AUC 0.67-0.68 for length alone); a short fitting question beats a long guess.
 LENGTH_WEIGHT = 0.02
 ECHO_WEIGHT = 0.3  # the model's words after a given start only say again what the start said
+#: per unit of the reply judge's acceptance (`agent.reply_judge`, trained on the readers' verdicts):
+#: chosen with conversations held out (model card in `agent/models/reply_judge/`)
+JUDGE_WEIGHT = 24.0
 #: Words of sympathy or gladness that add nothing after a start that already says it.
 ECHO_WORDS = {"sorry", "hear", "glad", "happy", "understand", "feel", "know", "sad", "great", "hard"}
 MAX_SENTENCES = 2
@@ -76,10 +80,12 @@ def _capital_i(text: str) -> str:
 
 
 class ReplyWriter:
-    def __init__(self, llm: LLM, recognizer: TextEmotionRecognizer, section: LLMSection):
+    def __init__(self, llm: LLM, recognizer: TextEmotionRecognizer, section: LLMSection,
+                 judge: ReplyJudge | None = None):
         self.llm = llm
         self.recognizer = recognizer
         self.section = section
+        self.judge = judge  # how likely a strict reader accepts each candidate (`agent.reply_judge`)
 
     def _uses_chat(self) -> bool:
         style = self.section.prompt_style
@@ -111,7 +117,8 @@ class ReplyWriter:
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
         """Target-emotion probability (own recognizer) + how much of the cause it mentions + how readers
         take its question (or asking nothing) - the content words it brings in that nobody said - how
-        long the model's own part is - whether it only echoes the given start."""
+        long the model's own part is - whether it only echoes the given start; + the reply judge's
+        chance that a strict reader accepts it, where there is a judge."""
         probs = self.recognizer.probabilities(candidates)[:, EMOTIONS.index(p.response_emotion)]
         cause = content_words(p.cause or "")
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
@@ -124,8 +131,12 @@ class ReplyWriter:
         echo = np.array([self._echoes(start, c) for c in candidates], dtype=float)
         length = np.array([len((c[len(start):] if start and c.startswith(start) else c).split())
                            for c in candidates], dtype=float)
-        return (probs + CAUSE_WEIGHT * mention + QUESTION_WEIGHT * asking - NOVEL_WEIGHT * novel
-                - LENGTH_WEIGHT * length - ECHO_WEIGHT * echo)
+        checks = (probs + CAUSE_WEIGHT * mention + QUESTION_WEIGHT * asking - NOVEL_WEIGHT * novel
+                  - LENGTH_WEIGHT * length - ECHO_WEIGHT * echo)
+        if self.judge is None:
+            return checks
+        earlier = [t.user_text for t in p.history]
+        return checks + JUDGE_WEIGHT * self.judge.acceptance(earlier, p.user_text, candidates)
 
     @staticmethod
     def _echoes(start: str, reply: str) -> bool:

@@ -12,6 +12,7 @@ from agent.graph import SafetyRules, TurnComponents, build_turn_graph
 from agent.llm import LLM, load_llm
 from agent.persona import Persona
 from agent.respond import ReplyWriter
+from agent.reply_judge import load_judge
 from agent.settings import Settings
 from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
@@ -79,7 +80,7 @@ class EmpatheticAgent:
             synthesizer=Lazy(lambda: Synthesizer.load(voice.voice, settings.device)),
             extractor=extractor,
             transition=EmotionTransition.load(settings.transition.model),
-            writer=ReplyWriter(llm, recognizer, settings.llm),
+            writer=ReplyWriter(llm, recognizer, settings.llm, load_judge(settings.llm.judge, settings.device)),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
             store_media=settings.memory.store_media,
             safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern,

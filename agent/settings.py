@@ -89,6 +89,9 @@ class LLMSection(BaseModel):
     int8_output_layer: bool = TransformersOptions.int8_output_layer
     output_vocabulary: str = TransformersOptions.output_vocabulary
     adapter: str = "auto"  # the listener adapter for the packaged Gemma (TransformersOptions.adapter)
+    #: the reply judge that helps rank the candidates (`agent/reply_judge.py`): "auto" the packaged
+    #: one, "none" off (the checks alone rank), or a folder written by training.train_reply_judge
+    judge: str = "auto"
 
 
 class MemorySection(BaseModel):
