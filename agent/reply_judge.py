@@ -26,6 +26,7 @@ JUDGE_FILE = "judge.json"
 #: What the weights are over (`judge_features`); a file of another layout is refused.
 FEATURES = "message*last, |message-last|, message*reply, last, 6 scalars; v1"
 
+SCALARS = 6  # the numbers after the four embedding-sized parts (`judge_features`)
 Encode = Callable[[list[str]], np.ndarray]  # texts -> unit-length embeddings, one row each
 
 
@@ -45,7 +46,7 @@ def judge_features(encode: Encode, earlier: list[str], message: str, replies: li
     m, prev = vectors[0], vectors[1]
     whole, last = vectors[2:2 + len(replies)], vectors[2 + len(replies):]
     scalars = np.array([[whole[i] @ m, last[i] @ m, last[i] @ prev, len(r.split()) / 20, question_prior(r),
-                         float("?" in r)] for i, r in enumerate(replies)], dtype=np.float32).reshape(len(replies), 6)
+                         float("?" in r)] for i, r in enumerate(replies)], dtype=np.float32).reshape(len(replies), SCALARS)
     return np.hstack([m * last, np.abs(m - last), m * whole, last, scalars]).astype(np.float32)
 
 
@@ -53,18 +54,22 @@ class ReplyJudge:
     """The fitted weights and the sentence encoder they read. Shared per process: use `load()`."""
 
     def __init__(self, folder: Path, device: str = "cpu"):
-        from agent.evaluation.sentence_encoder import SentenceEncoder
+        from perception.sentence_encoder import SentenceEncoder
 
         try:
             config = json.loads((folder / JUDGE_FILE).read_text())
-            if config.get("kind") != "reply-judge" or config.get("features") != FEATURES:
+            if not isinstance(config, dict) or config.get("kind") != "reply-judge" or config.get("features") != FEATURES:
                 raise ValueError(f"it is not a reply judge over the features {FEATURES!r}")
-            self.coef = np.asarray(config["coef"], dtype=np.float32)
+            self.coef = np.asarray(config["coef"], dtype=np.float32).reshape(-1)
             self.intercept = float(config["intercept"])
+            base = str(config["base"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelLoadError(f"{folder / JUDGE_FILE} cannot be read as a reply judge "
                                  f"(as training.train_reply_judge writes): {exc}") from exc
-        self.encoder = SentenceEncoder.load(config["base"], device)
+        self.encoder = SentenceEncoder.load(base, device)
+        if self.coef.shape[0] != 4 * self.encoder.dim + SCALARS:
+            raise ModelLoadError(f"{folder / JUDGE_FILE} has {self.coef.shape[0]} weights; its features over "
+                                 f"{base} need {4 * self.encoder.dim + SCALARS}")
 
     @classmethod
     def load(cls, source: str | Path | None = None, device: str = "auto") -> "ReplyJudge":
@@ -81,13 +86,13 @@ class ReplyJudge:
         if not replies:
             return np.zeros(0, dtype=np.float32)
         x = judge_features(self.encoder.encode, earlier, message, replies)
-        if x.shape[1] != self.coef.shape[0]:
-            raise ModelLoadError(f"the judge has {self.coef.shape[0]} weights for {x.shape[1]} features")
         return 1 / (1 + np.exp(-(x @ self.coef + self.intercept)))
 
 
-def load_judge(setting: str, device: str = "auto") -> ReplyJudge | None:
-    """The judge `[llm] judge` names: "auto" the packaged one, "none" no judge, or a folder."""
-    if setting == "none":
+def load_judge(setting: str, device: str = "auto", chat_model: bool = False) -> ReplyJudge | None:
+    """The judge `[llm] judge` names: "auto" the packaged one, fitted on the packaged Gemma's replies
+    to transcript prompts, so none for a chat model (an instruct model, a server); "none" no judge;
+    or a folder written by training.train_reply_judge."""
+    if setting == "none" or (setting == "auto" and chat_model):
         return None
     return ReplyJudge.load(None if setting == "auto" else setting, device)

@@ -8,7 +8,9 @@ prompt's instructions, role markers, saying what an injection attempt demanded: 
 a careful session, mentioning a way of self-harm or sounding cheerful: `agent.safety`), and keeps the
 one that scores best: its emotion - read by the project's own text recognizer - matching the target
 emotion, mentioning the cause, asking the kind of question readers accept (`agent.question_prior`),
-bringing in no words nobody said, and not only echoing a given start. With a given start
+bringing in no words nobody said, and not only echoing a given start; where there is a reply judge
+(`agent.reply_judge`, fitted on blinded readers' verdicts), its chance that a strict reader accepts
+the candidate weighs most. With a given start
 (`agent.reflection`) the candidates continue it, some of them made to go on with an open question
 ("What ...", "How ...").
 `ReplyWriter.stream` yields a given start at once and then the best continuation; without one it
@@ -79,6 +81,11 @@ def _capital_i(text: str) -> str:
     return re.sub(r"\bi(?=\b|')", "I", text)
 
 
+def uses_chat(llm: LLM, section: LLMSection) -> bool:
+    """Whether replies are asked for with chat messages (an instruct model) rather than a transcript."""
+    return llm.chat if section.prompt_style == "auto" else section.prompt_style == "chat"
+
+
 class ReplyWriter:
     def __init__(self, llm: LLM, recognizer: TextEmotionRecognizer, section: LLMSection,
                  judge: ReplyJudge | None = None):
@@ -88,8 +95,7 @@ class ReplyWriter:
         self.judge = judge  # how likely a strict reader accepts each candidate (`agent.reply_judge`)
 
     def _uses_chat(self) -> bool:
-        style = self.section.prompt_style
-        return self.llm.chat if style == "auto" else style == "chat"
+        return uses_chat(self.llm, self.section)
 
     def _shaped(self, p: PromptInput) -> PromptInput:
         """`p` with the few-shot examples only when the model needs them (a base model does; the

@@ -11,7 +11,7 @@ from agent.events import PerceptionEvent, Reply, ReplyEvent, StreamEvent
 from agent.graph import SafetyRules, TurnComponents, build_turn_graph
 from agent.llm import LLM, load_llm
 from agent.persona import Persona
-from agent.respond import ReplyWriter
+from agent.respond import ReplyWriter, uses_chat
 from agent.reply_judge import load_judge
 from agent.settings import Settings
 from agent.response_policy import ResponsePolicy
@@ -65,6 +65,8 @@ class EmpatheticAgent:
         say("loading the crisis detector")
         set_active_source("crisis", settings.safety.model)
         detector = CrisisDetector.load(settings.safety.model, settings.device)
+        say("loading the reply judge")
+        judge = load_judge(settings.llm.judge, settings.device, uses_chat(llm, settings.llm))
         say("loading the emotion-cause model")
         extractor = CauseExtractor.load(settings.cause.model, settings.device, settings.cause.context_turns)
         voice = settings.speech
@@ -80,7 +82,7 @@ class EmpatheticAgent:
             synthesizer=Lazy(lambda: Synthesizer.load(voice.voice, settings.device)),
             extractor=extractor,
             transition=EmotionTransition.load(settings.transition.model),
-            writer=ReplyWriter(llm, recognizer, settings.llm, load_judge(settings.llm.judge, settings.device)),
+            writer=ReplyWriter(llm, recognizer, settings.llm, judge),
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
             store_media=settings.memory.store_media,
             safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -90,8 +90,17 @@ class LLMSection(BaseModel):
     output_vocabulary: str = TransformersOptions.output_vocabulary
     adapter: str = "auto"  # the listener adapter for the packaged Gemma (TransformersOptions.adapter)
     #: the reply judge that helps rank the candidates (`agent/reply_judge.py`): "auto" the packaged
-    #: one, "none" off (the checks alone rank), or a folder written by training.train_reply_judge
+    #: one (none for a chat model: it was fitted on the packaged Gemma's replies), "none" off (the
+    #: checks alone rank), or a folder written by training.train_reply_judge
     judge: str = "auto"
+
+    @field_validator("judge")
+    @classmethod
+    def _judge_is_known(cls, value: str) -> str:
+        if value in ("auto", "none") or Path(value).expanduser().is_dir():
+            return value
+        raise ValueError(f"[llm] judge is 'auto', 'none' or a folder written by training.train_reply_judge; "
+                         f"{value!r} is none of these")
 
 
 class MemorySection(BaseModel):

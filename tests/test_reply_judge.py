@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from agent.reply_judge import JUDGE_DIR, JUDGE_FILE, ReplyJudge, judge_features, load_judge
+from agent.reply_judge import FEATURES, JUDGE_DIR, JUDGE_FILE, ReplyJudge, judge_features, load_judge
 from perception.loading import ModelLoadError
 
 
@@ -48,10 +48,26 @@ def test_a_missing_or_foreign_folder_is_a_clear_error(tmp_path):
     (tmp_path / JUDGE_FILE).write_text(json.dumps({"kind": "crisis-detector", "heads": {"risk": 1}}))
     with pytest.raises(ModelLoadError, match="cannot be read as a reply judge"):
         ReplyJudge.load(tmp_path, "cpu")
-    (tmp_path / JUDGE_FILE).write_text("{not json")
-    with pytest.raises(ModelLoadError, match="cannot be read as a reply judge"):
-        ReplyJudge.load(tmp_path, "cpu")
+    for broken in ("{not json", "[1, 2]", json.dumps({"kind": "reply-judge", "features": FEATURES, "coef": [0.1]})):
+        (tmp_path / JUDGE_FILE).write_text(broken)
+        with pytest.raises(ModelLoadError, match="cannot be read as a reply judge"):
+            ReplyJudge.load(tmp_path, "cpu")
+    short = tmp_path / "short"
+    short.mkdir()
+    (short / JUDGE_FILE).write_text(json.dumps({"kind": "reply-judge", "features": FEATURES, "coef": [0.1] * 5,
+                                                "intercept": 0.0, "base": "packaged:all-MiniLM-L6-v2"}))
+    with pytest.raises(ModelLoadError, match="has 5 weights; its features over .* need 1542"):
+        ReplyJudge.load(short, "cpu")
     assert load_judge("none") is None
+    assert load_judge("auto", "cpu", chat_model=True) is None  # fitted on the packaged model's replies only
+
+
+def test_the_judge_setting_names_what_it_takes(tmp_path):
+    from agent.settings import LLMSection
+
+    assert LLMSection(judge=str(tmp_path)).judge == str(tmp_path)
+    with pytest.raises(ValueError, match="'auto', 'none' or a folder"):
+        LLMSection(judge="off")
     assert (JUDGE_DIR / "MODEL_CARD.md").is_file()
 
 
@@ -94,8 +110,10 @@ def test_the_training_data_finds_conversations_and_candidate_turns(tmp_path):
     assert sorted(v for _, v in candidate_turns(read)[0]) == [0.0, 0.5]
     with pytest.raises(typer.BadParameter, match="--folds"):
         main(judged=path, folds=1)
-    with pytest.raises(typer.BadParameter, match="--strength"):
-        main(judged=path, strength=0.0, folds=0)
-    main(judged=path, strength=0.1, seed=0, folds=0, cv_out=None, fold_models=None, out=tmp_path / "judge")
+    with pytest.raises(typer.BadParameter, match="--inverse-l2"):
+        main(judged=path, inverse_l2=0.0, folds=0)
+    with pytest.raises(typer.BadParameter, match="at least 2 known conversations; the file has them for 1"):
+        main(judged=path, inverse_l2=0.1, seed=0, folds=2, cv_out=None, fold_models=None, out=tmp_path / "judge")
+    main(judged=path, inverse_l2=0.1, seed=0, folds=0, cv_out=None, fold_models=None, out=tmp_path / "judge")
     written = ReplyJudge.load(tmp_path / "judge", "cpu")
     assert written.acceptance([], message, ["A?", "B?"]).shape == (2,)

@@ -29,6 +29,8 @@ from training.build_question_prior import JUDGED, read_judged
 
 console = Console()
 CONVERSATIONS = Path(__file__).resolve().parent / "data" / "conversations" / "everyday.json"
+#: the weights of the judge beside the agent's own score that cross-validation compares
+JUDGE_WEIGHTS = (2, 4, 8, 12, 16, 24, 50)
 
 
 def conversation_ids(path: Path = CONVERSATIONS) -> dict[tuple, str]:
@@ -63,9 +65,14 @@ def candidate_turns(rows: list[dict]) -> list[list[tuple[int, float]]]:
             for t, replies in votes.items() if len(replies) > 1]
 
 
+def picked(turns: list[list[tuple[int, float]]], score) -> float:
+    """How often the candidate with the highest `score(row index)` is accepted, over `turns`."""
+    return float(np.mean([max(turn, key=lambda c: score(c[0]))[1] for turn in turns]))
+
+
 def features(rows: list[dict]) -> np.ndarray:
     """`agent.reply_judge.judge_features` of every row, each distinct text encoded once."""
-    from agent.evaluation.sentence_encoder import SentenceEncoder
+    from perception.sentence_encoder import SentenceEncoder
 
     encoder = SentenceEncoder.load(device="cpu")
     texts = sorted({t for r in rows for t in (r["message"], *r["earlier_user_messages"][-1:], r["reply"],
@@ -78,37 +85,45 @@ def features(rows: list[dict]) -> np.ndarray:
     return np.vstack([judge_features(encode, r["earlier_user_messages"], r["message"], [r["reply"]]) for r in rows])
 
 
-def fit(x: np.ndarray, rows: list[dict], strength: float):
+def fit(x: np.ndarray, rows: list[dict], inverse_l2: float):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=strength, max_iter=3000).fit(x, [int(r["acceptable"]) for r in rows])
+    return LogisticRegression(C=inverse_l2, max_iter=3000).fit(x, [int(r["acceptable"]) for r in rows])
 
 
-def cross_validate(rows: list[dict], x: np.ndarray, folds: int, strength: float, seed: int,
+def cross_validate(rows: list[dict], x: np.ndarray, folds: int, inverse_l2: float, seed: int,
                    fold_models: Path | None = None) -> dict:
-    """Conversations held out in turn: the judge trained on the others picks one of each held-out
-    turn's judged candidates; the pick's acceptance against the oracle's and a random pick's. With
-    `fold_models`, each fold's judge is kept there with the conversations it never saw (to run the
-    agent on those with it)."""
+    """Conversations held out in turn: the judge fitted on the others picks one of each held-out
+    turn's judged candidates; the pick's acceptance against the oracle's, a random pick's and, where
+    the rows keep it, the agent's own score's alone and with the judge added at several weights
+    (`agent.respond.JUDGE_WEIGHT`). With `fold_models`, each fold's judge is kept there with the
+    conversations it never saw (to run the agent on those with it)."""
     turns = candidate_turns(rows)
-    held = sorted({rows[i]["conversation"] for turn in turns for i, _ in turn})
+    held = sorted({rows[i]["conversation"] for turn in turns for i, _ in turn} - {""})
+    if len(held) < folds:
+        raise typer.BadParameter(f"--folds {folds} needs judged candidates of at least {folds} known "
+                                 f"conversations; the file has them for {len(held)}")
     random.Random(seed).shuffle(held)
-    picks, scores = [], {}
+    judged = np.zeros(len(rows))
     for k in range(folds):
         test = set(held[k::folds])
         train = np.array([r["conversation"] not in test for r in rows])
-        model = fit(x[train], [r for r, keep in zip(rows, train) if keep], strength)
+        model = fit(x[train], [r for r, keep in zip(rows, train) if keep], inverse_l2)
         if fold_models:
             save(model, fold_models / f"fold{k + 1}", {"held_out_conversations": sorted(test)})
-        for turn in turns:
-            if rows[turn[0][0]]["conversation"] in test:
-                p = model.predict_proba(x[[i for i, _ in turn]])[:, 1]
-                picks.append(turn[int(np.argmax(p))][1])
-                scores.update({rows[i]["reply"] + "\x00" + rows[i]["message"]: float(q) for (i, _), q in zip(turn, p)})
-        console.print(f"fold {k + 1}/{folds}: judge's pick accepted {np.mean(picks):.3f} so far ({len(picks)} turns)")
-    return {"turns": len(turns), "judge_pick": float(np.mean(picks)),
-            "oracle": float(np.mean([max(v for _, v in t) for t in turns])),
-            "random_pick": float(np.mean([np.mean([v for _, v in t]) for t in turns])), "scores": scores}
+        tested = [i for turn in turns if rows[turn[0][0]]["conversation"] in test for i, _ in turn]
+        judged[tested] = model.predict_proba(x[tested])[:, 1]
+        console.print(f"fold {k + 1}/{folds}: {len(test)} conversations held out")
+    turns = [t for t in turns if rows[t[0][0]]["conversation"]]
+    out = {"turns": len(turns), "judge_pick": picked(turns, lambda i: judged[i]),
+           "oracle": float(np.mean([max(v for _, v in t) for t in turns])),
+           "random_pick": float(np.mean([np.mean([v for _, v in t]) for t in turns]))}
+    if all("agent_score" in rows[i] for t in turns for i, _ in t):
+        out["agent_score_pick"] = picked(turns, lambda i: rows[i]["agent_score"])
+        out.update({f"agent_score+{w}xjudge_pick": picked(turns, lambda i: rows[i]["agent_score"] + w * judged[i])
+                    for w in JUDGE_WEIGHTS})
+    out["scores"] = {rows[i]["reply"] + "\x00" + rows[i]["message"]: float(judged[i]) for t in turns for i, _ in t}
+    return out
 
 
 def save(model, folder: Path, training: dict) -> None:
@@ -119,7 +134,8 @@ def save(model, folder: Path, training: dict) -> None:
         "training": training}) + "\n")
 
 
-def main(judged: Path = typer.Option(JUDGED), strength: float = typer.Option(0.1, help="inverse L2 strength (C)"),
+def main(judged: Path = typer.Option(JUDGED),
+         inverse_l2: float = typer.Option(0.1, help="the logistic regression's C: larger fits the data more closely"),
          seed: int = 0,
          folds: int = typer.Option(0, help="first measure with conversations held out in this many folds"),
          cv_out: Path | None = typer.Option(None, help="write the held-out scores here"),
@@ -127,19 +143,21 @@ def main(judged: Path = typer.Option(JUDGED), strength: float = typer.Option(0.1
          out: Path = typer.Option(JUDGE_DIR)) -> None:
     if folds == 1 or folds < 0:
         raise typer.BadParameter("--folds is 0 (no cross-validation) or at least 2")
-    if strength <= 0:
-        raise typer.BadParameter("--strength must be above 0")
+    if inverse_l2 <= 0:
+        raise typer.BadParameter("--inverse-l2 must be above 0")
     rows = judged_rows(judged)
-    console.print(f"{len(rows)} judgements, {len(candidate_turns(rows))} turns with judged candidates")
+    unknown = sum(not r["conversation"] for r in rows)
+    console.print(f"{len(rows)} judgements ({unknown} of no known conversation: always fitted on), "
+                  f"{len(candidate_turns(rows))} turns with judged candidates")
     x = features(rows)
     extra = {}
     if folds:
-        cv = cross_validate(rows, x, folds, strength, seed, fold_models)
+        cv = cross_validate(rows, x, folds, inverse_l2, seed, fold_models)
         if cv_out:
             cv_out.write_text(json.dumps(cv, indent=1))
         extra = {k: round(v, 4) if isinstance(v, float) else v for k, v in cv.items() if k != "scores"}
         console.print(extra)
-    save(fit(x, rows, strength), out, {"judgements": len(rows), "strength": strength, "folds": folds, **extra})
+    save(fit(x, rows, inverse_l2), out, {"judgements": len(rows), "inverse_l2": inverse_l2, "folds": folds, **extra})
     console.print(f"reply judge written to {out}")
 
 

@@ -24,14 +24,19 @@ JSON_OUT = typer.Option(None, "--json", help="also write the figures here")
 def quiet_model_loading() -> None:
     """No per-weight progress bars from transformers: our own status line shows what is loading; and
     no notice, in the middle of a conversation, that transformers will rename an argument of its
-    generation (`past_key_values`): a note for developers, not for the person talking."""
+    generation (`past_key_values`; pyproject keeps transformers below the version that drops it): a
+    note for developers, not for the person talking."""
+    import logging
     import warnings
 
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
-    transformers_logging.set_verbosity_error()
     warnings.filterwarnings("ignore", message=r"`past_key_values` is deprecated", category=FutureWarning)
+    notice = logging.Filter()
+    notice.filter = lambda record: "past_key_values" not in record.getMessage()  # type: ignore[method-assign]
+    for handler in transformers_logging.get_logger("transformers").handlers:  # (its modules log through it)
+        handler.addFilter(notice)
 
 
 def print_report(compute: Callable[[], Any], json_out: Optional[Path],

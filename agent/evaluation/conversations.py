@@ -136,7 +136,7 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
 def add_model_checks(checked: list[CheckedTurn], settings) -> None:
     """Off-topic (MiniLM cosine of message and reply) and emotion disagreement (the text model's
     reading of the reply against the chosen response emotion, by the sign of valence)."""
-    from agent.evaluation.sentence_encoder import SentenceEncoder
+    from perception.sentence_encoder import SentenceEncoder
     from perception.text import TextEmotionRecognizer
 
     checked = [t for t in checked if not t.protocol and "no_reply" not in t.failures]

@@ -1,5 +1,5 @@
 """Sentence embeddings from the packaged MiniLM (mean pooling + L2 norm, the all-MiniLM-L6-v2 recipe):
-the conversation checks' off-topic test (`agent.evaluation.conversations`)."""
+the conversation checks' off-topic test (`agent.evaluation.conversations`) and the reply judge (`agent.reply_judge`)."""
 
 from __future__ import annotations
 
