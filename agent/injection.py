@@ -128,9 +128,11 @@ def unsafe_output(reply: str, instructions: str, attempts: list[str]) -> str | N
         return "role markers"
     if _LINKS.search(reply):
         return "links or images"
+    said = normalise(reply).lower()
     for attempt in attempts:
         for phrase in demanded_phrases(attempt):
             run = min(len(_WORDS.findall(phrase.lower())), DEMANDED_WORDS)
-            if run and leaks(reply, phrase, run):
+            # (inside a word too: "Bananas! How many?" says the demanded "BANANA")
+            if run and (leaks(reply, phrase, run) or phrase.lower() in said):
                 return f"says the demanded {phrase!r}"
     return None
