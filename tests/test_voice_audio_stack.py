@@ -130,7 +130,12 @@ def test_live_voice_through_pulseaudio_hears_speaks_and_stops_when_interrupted(p
     finally:
         agent.send_signal(signal.SIGINT)
         try:
-            agent.wait(timeout=60)
+            # (60 s was not enough at the end of two full runs of the suite, 2026-12-04, though it exits
+            # at once alone: what it printed last is kept for the next look)
+            agent.wait(timeout=150)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the voice session did not exit within 150 s of Ctrl-C; it printed last:\n"
+                                 + "".join(out[-30:])) from None
         finally:
             agent.kill()
             speakers.close()
