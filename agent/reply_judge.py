@@ -18,7 +18,8 @@ from typing import Callable
 import numpy as np
 
 from agent.question_prior import question_prior
-from perception.loading import ModelLoadError
+from agent.reply_checks import asks
+from perception.loading import ModelLoadError, resolve_device, shared_model
 from perception.sentences import split_sentences
 
 JUDGE_DIR = Path(__file__).resolve().parent / "models" / "reply_judge"
@@ -46,7 +47,7 @@ def judge_features(encode: Encode, earlier: list[str], message: str, replies: li
     m, prev = vectors[0], vectors[1]
     whole, last = vectors[2:2 + len(replies)], vectors[2 + len(replies):]
     scalars = np.array([[whole[i] @ m, last[i] @ m, last[i] @ prev, len(r.split()) / 20, question_prior(r),
-                         float("?" in r)] for i, r in enumerate(replies)], dtype=np.float32).reshape(len(replies), SCALARS)
+                         float(asks(r))] for i, r in enumerate(replies)], dtype=np.float32).reshape(len(replies), SCALARS)
     return np.hstack([m * last, np.abs(m - last), m * whole, last, scalars]).astype(np.float32)
 
 
@@ -73,8 +74,6 @@ class ReplyJudge:
 
     @classmethod
     def load(cls, source: str | Path | None = None, device: str = "auto") -> "ReplyJudge":
-        from perception.loading import resolve_device, shared_model
-
         folder = Path(source).expanduser() if source else JUDGE_DIR
         if not (folder / JUDGE_FILE).is_file():
             raise ModelLoadError(f"{folder} is not a reply judge folder (no {JUDGE_FILE})")

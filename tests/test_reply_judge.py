@@ -98,15 +98,17 @@ def test_the_training_data_finds_conversations_and_candidate_turns(tmp_path):
 
     from training.train_reply_judge import candidate_turns, judged_rows, main
 
-    first = json.loads((JUDGE_DIR.parents[2] / "training/data/conversations/everyday.json").read_text())[0]
-    message = first["turns"][0] if isinstance(first["turns"][0], str) else first["turns"][0]["user"]
+    from agent.evaluation.conversations import read_conversations
+    from training.train_reply_judge import CONVERSATIONS
+
+    first_id, (message, *_) = read_conversations(CONVERSATIONS)[0]
     rows = [{"reading": "r/W", "earlier_user_messages": [], "message": message, "reply": reply,
              "acceptable": ok, "candidate": True} for reply, ok in (("A?", 1), ("B?", 0), ("A?", 0))]
     rows.append({"reading": "r/Q", "earlier_user_messages": [], "message": "not in any", "reply": "C", "acceptable": 1})
     path = tmp_path / "judged.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     read = judged_rows(path)
-    assert read[0]["conversation"] == first["id"] and read[3]["conversation"] == ""
+    assert read[0]["conversation"] == first_id and read[3]["conversation"] == ""
     assert sorted(v for _, v in candidate_turns(read)[0]) == [0.0, 0.5]
     with pytest.raises(typer.BadParameter, match="--folds"):
         main(judged=path, folds=1)

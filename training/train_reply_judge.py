@@ -23,6 +23,7 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from agent.evaluation.conversations import read_conversations
 from agent.reply_judge import FEATURES, JUDGE_DIR, JUDGE_FILE, judge_features, last_sentence
 from perception.defaults import PACKAGED_MINILM
 from training.build_question_prior import JUDGED, read_judged
@@ -35,12 +36,7 @@ JUDGE_WEIGHTS = (2, 4, 8, 12, 16, 24, 50)
 
 def conversation_ids(path: Path = CONVERSATIONS) -> dict[tuple, str]:
     """(earlier user messages, message) -> the id of the conversation it belongs to."""
-    out = {}
-    for conversation in json.loads(path.read_text()):
-        turns = [t if isinstance(t, str) else t.get("user") or t.get("text") for t in conversation["turns"]]
-        for n, text in enumerate(turns):
-            out[(tuple(turns[:n]), text)] = conversation["id"]
-    return out
+    return {(tuple(turns[:n]), text): cid for cid, turns in read_conversations(path) for n, text in enumerate(turns)}
 
 
 def judged_rows(path: Path) -> list[dict]:

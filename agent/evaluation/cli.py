@@ -21,22 +21,24 @@ DATA = typer.Option(DEFAULT_DATA, help="data folder laid out like ../shared/data
 JSON_OUT = typer.Option(None, "--json", help="also write the figures here")
 
 
+def _not_the_generation_notice(record) -> bool:
+    """A log filter: drops transformers' notice that generation's `past_key_values` is deprecated."""
+    return "past_key_values" not in record.getMessage()
+
+
 def quiet_model_loading() -> None:
     """No per-weight progress bars from transformers: our own status line shows what is loading; and
     no notice, in the middle of a conversation, that transformers will rename an argument of its
     generation (`past_key_values`; pyproject keeps transformers below the version that drops it): a
     note for developers, not for the person talking."""
-    import logging
     import warnings
 
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()
     warnings.filterwarnings("ignore", message=r"`past_key_values` is deprecated", category=FutureWarning)
-    notice = logging.Filter()
-    notice.filter = lambda record: "past_key_values" not in record.getMessage()  # type: ignore[method-assign]
     for handler in transformers_logging.get_logger("transformers").handlers:  # (its modules log through it)
-        handler.addFilter(notice)
+        handler.addFilter(_not_the_generation_notice)  # (once per handler, however often this runs)
 
 
 def print_report(compute: Callable[[], Any], json_out: Optional[Path],
