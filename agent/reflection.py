@@ -124,12 +124,15 @@ def _name_like(word: str) -> bool:
 
 def _span_words(span: str) -> list[str] | None:
     """The words of `span` as a restatement keeps them: curly apostrophes straightened, filler and
-    emoji dropped, the first clause only when more follows; None where a symbol would read badly."""
+    emoji dropped, the first sentence and its first clause only when more follows; None where a symbol
+    would read badly."""
     words = []
     for token in _TOKEN.findall(span.replace("’", "'").strip()):
         if token.lower() in FILLER_ANYWHERE or (not token.isascii() and not token[0].isalnum()):
             continue  # filler, emoji
         if re.fullmatch(r"[!?.;:…]+", token):
+            if words and token != "..." and "." not in words[-1]:  # a sentence ends (not "a.m."): what
+                break  # follows is another ("... last weekend. it rained hard" said back as one is none)
             continue
         if not re.fullmatch(r"[A-Za-z0-9'.\-]+|,", token):
             return None  # "$500", "b/c": said back they read badly
@@ -177,8 +180,8 @@ def _swapped(words: list[str]) -> list[str]:
         after_i = bool(out) and out[-1] == "you" and words[n - 1].lower() in ("i", "we")
         if low in ("was", "am") and after_i:
             out.append("were" if low == "was" else "are")
-        elif low == "us" and word == "US":
-            out.append(word)  # the country
+        elif low == "us" and (word == "US" or (n and words[n - 1].lower() == "the")):
+            out.append("US")  # the country ("going back to the us"; "he came to us" is the people)
         elif low in SWAP:
             out.append(SWAP[low])
         elif word.isupper() and len(word) > 1:

@@ -112,7 +112,10 @@ class Player:
             self.pending.get_nowait()
         self.busy.clear()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop and wait for the playing thread, so that no PortAudio call is left running when
+        sounddevice terminates PortAudio at interpreter exit."""
         self.stop()
         self.pending.put(None)
+        self.thread.join(timeout)
 

@@ -34,6 +34,10 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("My exam is tomorrow", "your exam is tomorrow"),
     ("woke up at 5 am", "you woke up at 5 am"),
     ("moved to the US last year", "you moved to the US last year"),
+    ("soon i'm going back to the us", "soon you're going back to the US"),  # typed in lower case
+    ("my sister came to us for help", "your sister came to you for help"),
+    ("i was nervous when the storm hit last weekend. it rained hard",  # two sentences: the first
+     "you were nervous when the storm hit last weekend"),
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
 ])

@@ -130,6 +130,28 @@ def labelled_written(folder: Path, part: str, cache_folder: Path) -> list[list[E
     return cached_labels(lambda: written_conversations(folder, part), cache)
 
 
+def self_training_conversations(path: Path) -> list[list[Exchange]]:
+    """The kept lines of a self-training file (`training.sample_self_training`: the agent's own
+    answers that the reply judge and the checks keep), as one-exchange conversations."""
+    out = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if item["kept"]:
+                out.append([Exchange(t["user"].strip(), t["listener"].strip(), "") for t in item["turns"]])
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"{path}:{number}: not a self-training line ({error})") from error
+    return out
+
+
+def labelled_self_training(path: Path, cache_folder: Path) -> list[list[Exchange]]:
+    """`label(self_training_conversations(path))`, cached under a name that changes with the file."""
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return cached_labels(lambda: self_training_conversations(path), cache_folder / f"self-{digest}.json")
+
+
 def prompt_text(window: list[Exchange], persona: Persona) -> str:
     """The agent's transcript prompt (no few-shot examples) for the window's last exchange, with
     its reply written out and the line ended: every reply of the window is in it."""

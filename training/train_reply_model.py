@@ -25,6 +25,7 @@ import math
 import random
 import time
 from pathlib import Path
+from typing import Optional
 
 import torch
 import typer
@@ -36,8 +37,8 @@ from agent.llm.options import PACKAGED_GEMMA
 from agent.llm.output_layer import shortlist_for
 from agent.persona import Persona
 from training.common import progress, seed_everything
-from training.reply_data import (Exchange, labelled_conversations, labelled_written, prompt_text, reply_spans,
-                                 windows)
+from training.reply_data import (Exchange, labelled_conversations, labelled_self_training, labelled_written,
+                                 prompt_text, reply_spans, windows)
 
 console = Console(highlight=False)
 WRITTEN = Path(__file__).parent / "data" / "replies" / "written"
@@ -148,11 +149,14 @@ def save_checkpoint(path: Path, model, opt, schedule, state: dict) -> None:
 
 
 def training_conversations(data: Path, split: str, labels: Path, written: Path, esconv_share: float,
-                           limit: int) -> tuple[list, list, list]:
-    """ESConv's train conversations, the project's written ones, and the validation ones of both."""
+                           limit: int, self_training: Path | None = None) -> tuple[list, list, list]:
+    """ESConv's train conversations, the project's written ones (with the kept self-training
+    exchanges), and the validation ones of both."""
     esconv = labelled_conversations(data, split, "train", labels / f"{split}-train.json") if esconv_share else []
     valid = labelled_conversations(data, split, "validation", labels / f"{split}-validation.json")
     written_train = labelled_written(written, "train", labels) if written.is_dir() else []
+    if self_training is not None:
+        written_train += labelled_self_training(self_training, labels)
     valid += labelled_written(written, "validation", labels) if written.is_dir() else []
     if limit:
         esconv, written_train, valid = esconv[:limit], written_train[:limit], valid[:max(1, limit // 4)]
@@ -253,13 +257,17 @@ def main(data: Path = typer.Option(DEFAULT_DATA, help="the shared data folder"),
          written: Path = typer.Option(WRITTEN, help="the project's written conversations (*.jsonl)"),
          esconv_share: float = typer.Option(0.25, min=0.0, max=1.0, help="the share of ESConv's train "
                                             "conversations drawn each epoch (0: written conversations only)"),
+         self_training: Optional[Path] = typer.Option(None, exists=True, dir_okay=False, help="the agent's own "
+                                                      "kept answers (`training.sample_self_training`), "
+                                                      "trained on with the written conversations"),
          device: str = typer.Option("cpu", help="cpu, or cuda where there is a GPU"),
          base: str = typer.Option(PACKAGED_GEMMA, help="the base model: the packaged Gemma, or a copy "
                                                        "of it (folder or .gguf file) on another machine"),
          limit: int = typer.Option(0, help="only the first N conversations (smoke tests)")) -> None:
     torch.set_num_threads(threads)
     seed_everything(seed)
-    esconv, written_train, valid = training_conversations(data, split, labels, written, esconv_share, limit)
+    esconv, written_train, valid = training_conversations(data, split, labels, written, esconv_share, limit,
+                                                          self_training)
     model, tokenizer = load_base(base)
     listed = shortlist_for(tokenizer, "auto")
     if listed is None:
@@ -268,7 +276,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA, help="the shared data folder"),
     model = with_lora(model.to(device), rank)
     recipe = dict(rank=rank, lr=lr, epochs=epochs, window=window, split=split, batch_size=batch_size,
                   max_tokens=max_tokens, seed=seed, esconv_share=esconv_share, bf16=bf16,
-                  written_train_conversations=len(written_train), esconv_train_conversations=len(esconv))
+                  written_train_conversations=len(written_train), esconv_train_conversations=len(esconv),
+                  **({"self_training": self_training.name} if self_training else {}))
     run = dict(persona=Persona(), tokenizer=tokenizer, window=window, max_tokens=max_tokens, batch_size=batch_size,
                seed=seed, written=written_train, esconv=esconv, drawn=round(esconv_share * len(esconv)),
                device=device, pad=tokenizer.pad_token_id or 0, bf16=bf16, save_every=save_every,
