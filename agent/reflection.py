@@ -47,7 +47,8 @@ SPELLING = {"tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "
             "gonna": "going to", "wanna": "want to", "tonite": "tonight", "ppl": "people", "bday": "birthday",
             **{d: d.capitalize() for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                            "sunday", "january", "february", "april", "june", "july",
-                                           "september", "october", "november", "december")}}
+                                           "september", "october", "november", "december", "christmas",
+                                           "thanksgiving", "easter", "halloween")}}
 #: Words that name whose a thing is ("my sisters wedding", "my SO").
 POSSESSIVES = {"my", "our", "your", "his", "her", "their"}
 #: "bc" and "cuz" for "because", except after a word that makes them a place or a cousin ("to bc", "my cuz").
@@ -115,6 +116,17 @@ SELF_JUDGEMENT = {"stupid", "failure", "worthless", "useless", "ugly", "idiot", 
 #: Words that name the listener: said back, "you" would be ambiguous.
 SECOND_PERSON = {"you", "your", "you're", "yours", "u", "ur"}
 _PLAIN_WORD = re.compile(r"[a-z']+")
+#: A span that opens with a question word and a verb, or a verb and a person, is a question typed
+#: without its mark ("what does it take to ...", "should i quit"): never said back as a statement.
+QUESTION_WORDS = {"what", "why", "how", "who", "where", "which", "when"}
+QUESTION_VERBS = {"does", "do", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will",
+                  "am", "has", "have", "shall", "may", "must"}
+PERSONS = {"i", "you", "he", "she", "it", "we", "they", "my", "this", "that", "there", "anyone", "someone"}
+
+
+def _is_question(words: list[str]) -> bool:
+    first, second = (w.lower() for w in (words + [""])[:2])
+    return (first in QUESTION_WORDS and second in QUESTION_VERBS) or (first in QUESTION_VERBS and second in PERSONS)
 
 
 def _name_like(word: str) -> bool:
@@ -202,7 +214,7 @@ def second_person(span: str) -> str | None:
     question, no subject, a "you" in it, self-judgement ("I'm so stupid"), over MAX_WORDS words, odd
     symbols, or nothing but filler."""
     words = _span_words(span)
-    if not words or span.rstrip().endswith("?"):
+    if not words or span.rstrip().endswith("?") or _is_question(words):
         return None
     lowered = {w.lower() for w in words}
     if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT

@@ -40,6 +40,8 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
      "you were nervous when the storm hit last weekend"),
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
+    ("when i was eight my parents got me a dog for christmas",
+     "when you were eight your parents got you a dog for Christmas"),
 ])
 def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
     assert second_person(span) == said_back
@@ -51,6 +53,8 @@ def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
     "i went to the store and then i drove to my parents house and we talked all night long",  # too long
     "... ?",
     "any ideas for the weekend?",  # a question
+    "what does it take to not ever have someone in my life",  # a question typed without its mark
+    "should i just quit",
     "sounds like someone tapping on the back window",  # no subject to say back
     "i'm so stupid",  # self-judgement is never said back
     "it was my fault",
