@@ -276,11 +276,36 @@ def asks_what_was_said(reply: str, said: list[str]) -> bool:
     return False
 
 
+#: A message about what is still to come ("my exam is tomorrow", "can't wait for the trip") ...
+_FUTURE = re.compile(r"\b(?:tomorrow|tmrw|tonight|next (?:week|weekend|month|year|time|monday|tuesday|wednesday|"
+                     r"thursday|friday|saturday|sunday)|going to|gonna|about to|can'?t wait|soon|upcoming|"
+                     r"in (?:a|an|\d+|two|three|few) (?:days?|weeks?|months?|hours?)|will|i'll|we'll|"
+                     r"looking forward)\b")
+#: ... that tells nothing that happened already ...
+_PAST = re.compile(r"\b(?:was|were|had|did|got|went|came|made|said|told|saw|found|lost|won|broke|took|gave|"
+                   r"left|heard|yesterday|last|ago|just|already|finally|\w+ed (?:me|my|it|us|him|her|them)|"
+                   r"(?:i|he|she|they|we|it|you) \w+ed)\b")
+#: ... asked how it went: "How did it go?" about tomorrow's exam reads as not listening.
+_HOW_IT_WENT = re.compile(r"^(?:so |and )?(?:how did (?:it|that|things|everything|the \w+) (?:go|turn out|end)|"
+                          r"how was (?:it|that)|what happened|how did you (?:feel|react|handle|deal|do|celebrate|"
+                          r"cope|manage)|what did you do|how did it feel|what did it feel like)\b")
+
+
+def asks_how_the_future_went(message: str, reply: str) -> bool:
+    """The reply asks how something went, or what happened, where the message told only what is to
+    come ("i start my new job next week" -> "How did it go?")."""
+    told = plain_lower(message)
+    if not _FUTURE.search(told) or _PAST.search(told):
+        return False
+    return any(_HOW_IT_WENT.search(q) for q in lower_sentences(reply) if q.endswith("?"))
+
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
     said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
-    person on though they did not, doubts or dismisses them, asks what they already told), or None: what
+    person on though they did not, doubts or dismisses them, asks what they already told or how what is
+    still to come went), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -298,4 +323,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "dismisses the user"
     if asks_what_was_said(reply, [*earlier_messages, message]):
         return "asks what was said"
+    if asks_how_the_future_went(message, reply):
+        return "asks how what is still to come went"
     return None

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from agent.evaluation.conversations import read_conversations
-from agent.reply_checks import (acknowledges_cause, asks, asks_what_was_said, contradicts, copies_user, repeats, reply_failure,
-                                speaks_as_user)
+from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, contradicts,
+                                copies_user, repeats, reply_failure, speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
 
@@ -195,3 +195,18 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
     assert asks_what_was_said(reply, said) is asks_again
     assert (reply_failure(said[-1], reply, said[:-1]) == "asks what was said") is asks_again
 
+
+
+@pytest.mark.parametrize("message,reply,asks_how_it_went", [
+    ("my exam is tomorrow and i cant stop shaking", "That sounds stressful. How did it go?", True),
+    ("i'm about to book a vacation to barbados and i can't wait!", "That's wonderful! What happened?", True),
+    ("i am looking forward to tomorrow. i am going to church with a friend", "Oh, that's nice! How was it?", True),
+    # a question about what is to come, or a message that tells what happened already
+    ("my exam is tomorrow and i cant stop shaking", "That sounds stressful. What worries you most?", False),
+    ("i got the job!! i start tomorrow", "Wow! How did it feel to hear?", False),
+    ("i will never forget the day he proposed", "Aww! How did it happen?", False),
+    ("my sister finally called me", "Oh! What happened?", False),
+])
+def test_asking_how_what_is_still_to_come_went_is_rejected(message, reply, asks_how_it_went):
+    assert asks_how_the_future_went(message, reply) is asks_how_it_went
+    assert (reply_failure(message, reply) == "asks how what is still to come went") is asks_how_it_went
