@@ -23,14 +23,15 @@ from rich.table import Table
 
 from agent.events import ReplyEvent
 from agent.llm import LLMError
-from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, asks_what_was_said,
-                                closes_unbidden, contradicts, copies_user, dismisses, doubts_user, repeats,
-                                speaks_as_user)
+from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, asks_how_the_future_went,
+                                asks_what_was_said, closes_unbidden, contradicts, copies_user, dismisses,
+                                doubts_user, repeats, speaks_as_user)
 from agent.safety import CHECK_IN, CRISIS_LINES, CRISIS_REPLY
 from perception.emotions import VAD
 
 FAILURES = ("no_reply", "speaks_as_user", "contradicts", "copies_user", "repeats", "closes_unbidden",
-            "doubts_user", "dismisses", "asks_what_was_said", "off_topic", "emotion_disagrees")
+            "doubts_user", "dismisses", "asks_what_was_said", "asks_how_the_future_went", "off_topic",
+            "emotion_disagrees")
 
 
 def read_conversations(path: Path) -> list[tuple[str, list[str]]]:
@@ -128,7 +129,8 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
                 ("closes_unbidden", closes_unbidden(message, written)),
                 ("doubts_user", doubts_user(written)),
                 ("dismisses", dismisses(written)),
-                ("asks_what_was_said", asks_what_was_said(written, messages[:n + 1]))) if failed]
+                ("asks_what_was_said", asks_what_was_said(written, messages[:n + 1])),
+                ("asks_how_the_future_went", asks_how_the_future_went(message, written))) if failed]
             turn.acknowledges, turn.asks = acknowledges_cause(turn.cause, written), asks(written)
     return checked
 
