@@ -280,10 +280,12 @@ def asks_what_was_said(reply: str, said: list[str]) -> bool:
 _FUTURE = re.compile(r"\b(?:tomorrow|tmrw|tonight|next (?:week|weekend|month|year|time|monday|tuesday|wednesday|"
                      r"thursday|friday|saturday|sunday)|going to|gonna|about to|can'?t wait|soon|upcoming|"
                      r"in (?:a|an|\d+|two|three|few) (?:days?|weeks?|months?|hours?)|will|i'll|we'll|"
-                     r"looking forward)\b")
+                     r"looking forward|might|maybe|planning|plan to|hoping to|thinking of|this weekend|"
+                     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b")
 #: ... that tells nothing that happened already ...
 _PAST = re.compile(r"\b(?:was|were|had|did|got|went|came|made|said|told|saw|found|lost|won|broke|took|gave|"
-                   r"left|heard|yesterday|last|ago|just|already|finally|\w+ed (?:me|my|it|us|him|her|them)|"
+                   r"left|heard|drove|ate|ran|wrote|bought|sold|met|flew|slept|fell|felt|paid|spent|kept|"
+                   r"brought|thought|caught|sent|built|yesterday|last|ago|just|already|finally|\w+ed (?:me|my|it|us|him|her|them)|"
                    r"(?:i|he|she|they|we|it|you) \w+ed)\b")
 #: ... asked how it went: "How did it go?" about tomorrow's exam reads as not listening.
 _HOW_IT_WENT = re.compile(r"^(?:so |and )?(?:how did (?:it|that|things|everything|the \w+) (?:go|turn out|end)|"
