@@ -285,7 +285,8 @@ _FUTURE = re.compile(r"\b(?:tomorrow|tmrw|tonight|next (?:week|weekend|month|yea
 #: ... that tells nothing that happened already ...
 _PAST = re.compile(r"\b(?:was|were|had|did|got|went|came|made|said|told|saw|found|lost|won|broke|took|gave|"
                    r"left|heard|drove|ate|ran|wrote|bought|sold|met|flew|slept|fell|felt|paid|spent|kept|"
-                   r"brought|thought|caught|sent|built|yesterday|last|ago|just|already|finally|\w+ed (?:me|my|it|us|him|her|them)|"
+                   r"brought|thought|caught|sent|built|yesterday|last|ago|just|already|finally|"
+                   r"\w+ed (?:me|my|it|us|him|her|them)|"
                    r"(?:i|he|she|they|we|it|you) \w+ed)\b")
 #: ... asked how it went: "How did it go?" about tomorrow's exam reads as not listening.
 _HOW_IT_WENT = re.compile(r"^(?:so |and )?(?:how did (?:it|that|things|everything|the \w+) (?:go|turn out|end)|"
