@@ -78,7 +78,8 @@ ITS_IS = {"a", "an", "the", "so", "really", "just", "been", "not", "going", "get
 EMPHASIS = {"SO", "VERY", "REALLY", "NOT", "NEVER", "SUCH", "TOO", "EVER", "SUPER"}
 #: Words around a message that a restatement leaves out.
 FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
-          "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao"}
+          "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao", "yeah",
+          "anyway", "anyways"}
 #: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
 SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
@@ -107,7 +108,9 @@ OPENINGS = {
     # a feeling read unsurely (`words_emotion`): the restatement alone, naming no feeling
     "neutral": ("Oh, {span}.", "So {span}.", "Ah, {span}."),
 }
-_TOKEN = re.compile(r"[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
+_TOKEN = re.compile(r"\d{1,2}:\d\d\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
+#: Words a full stop follows without ending the sentence ("Mr. Smith", "Dr. Patel").
+ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "vs", "mt"}
 #: Filler dropped wherever it stands.
 FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh", "tbh"}
 #: Words of self-judgement: "I'm so stupid" is never said back ("I'm so sorry you're so stupid.").
@@ -143,10 +146,12 @@ def _span_words(span: str) -> list[str] | None:
         if token.lower() in FILLER_ANYWHERE or (not token.isascii() and not token[0].isalnum()):
             continue  # filler, emoji
         if re.fullmatch(r"[!?.;:…]+", token):
-            if words and token != "..." and "." not in words[-1]:  # a sentence ends (not "a.m."): what
-                break  # follows is another ("... last weekend. it rained hard" said back as one is none)
+            if _ends_sentence(token, words):  # what follows is another ("... last weekend. it rained
+                if any(w.lower() not in FILLER for w in words):  # hard" said back as one is none)
+                    break
+                words = []  # "ok. my dog died": only filler before it
             continue
-        if not re.fullmatch(r"[A-Za-z0-9'.\-]+|,", token):
+        if not re.fullmatch(r"[A-Za-z0-9'.\-]+|\d{1,2}:\d\d|,", token):
             return None  # "$500", "b/c": said back they read badly
         words.append(token)
     if "," in words[:-1] and words.index(",") >= 3:  # a clause, then more: the clause alone
@@ -156,6 +161,16 @@ def _span_words(span: str) -> list[str] | None:
     while words and (words[-1].lower() in FILLER or words[-1] == ","):
         words.pop()
     return words
+
+
+def _ends_sentence(mark: str, words: list[str]) -> bool:
+    """Whether `mark` after `words` ends a sentence: a full stop, "!" or "?", not "..." or ":", and
+    not after an abbreviation ("Mr.", "a.m.")."""
+    if not words or not re.fullmatch(r"[.!?]+", mark) or mark == "...":
+        return False
+    last = words[-1].lower()
+    abbreviated = "." in last and not last.replace(".", "").isdigit()  # "a.m." (not "3.5")
+    return not abbreviated and last not in ABBREVIATIONS
 
 
 def _repaired_word(words: list[str], n: int) -> str | None:

@@ -38,6 +38,11 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("my sister came to us for help", "your sister came to you for help"),
     ("i was nervous when the storm hit last weekend. it rained hard",  # two sentences: the first
      "you were nervous when the storm hit last weekend"),
+    ("i got a 3.5. my parents were mad", "you got a 3.5"),
+    ("ok. my dog died", "your dog died"),  # only filler before the full stop
+    ("so yeah. i got dumped", "you got dumped"),
+    ("Mr. Smith yelled at me in class", "Mr Smith yelled at you in class"),  # no sentence ends there
+    ("woke up at 5:30 today", "you woke up at 5:30 today"),
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
     ("when i was eight my parents got me a dog for christmas",
