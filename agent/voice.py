@@ -157,4 +157,5 @@ class LiveVoiceSession:
                 self.turn.join()
 
     def close(self) -> None:
+        self.interrupted.set()  # a turn still writing sends no more sound to the player
         self.player.close()

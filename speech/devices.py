@@ -80,10 +80,13 @@ class Player:
         self.pending: queue.Queue[Audio | None] = queue.Queue()
         self.stopped = threading.Event()
         self.busy = threading.Event()
+        self.closed = False
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
     def play(self, audio: Audio) -> None:
+        if self.closed:  # (a turn that finishes after the session closed plays nothing)
+            return
         self.stopped.clear()
         self.busy.set()
         self.pending.put(audio)
@@ -115,7 +118,12 @@ class Player:
     def close(self, timeout: float = 5.0) -> None:
         """Stop and wait for the playing thread, so that no PortAudio call is left running when
         sounddevice terminates PortAudio at interpreter exit."""
+        self.closed = True
         self.stop()
         self.pending.put(None)
         self.thread.join(timeout)
+        if self.thread.is_alive():
+            import warnings
+
+            warnings.warn(f"the speaker thread did not stop within {timeout:.0f} s of closing")
 

@@ -161,6 +161,28 @@ def test_written_conversations_are_read_split_by_conversation_and_a_bad_line_is_
         written_conversations(tmp_path, "train")
 
 
+def test_only_kept_self_training_lines_are_read_and_a_bad_one_is_named(tmp_path):
+    import json
+
+    from training.reply_data import self_training_conversations
+    from training.sample_self_training import answered
+
+    line = lambda key, kept, reply="Oh no, what happened?": json.dumps(  # noqa: E731
+        {"id": key, "turns": [{"user": "my car broke down", "listener": reply}], "kept": kept})
+    path = tmp_path / "self.jsonl"
+    path.write_text("\n".join([line("a", True), line("b", False), line("c", "false")]) + "\n", encoding="utf-8")
+    assert self_training_conversations(path) == [[Exchange("my car broke down", "Oh no, what happened?", "")]]
+    assert answered(path) == {"a", "b", "c"}
+    path.write_text(line("b", False) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no kept line"):
+        self_training_conversations(path)
+    path.write_text(line("a", True, reply="") + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"self\.jsonl:1: not a self-training line"):
+        self_training_conversations(path)
+    path.write_text(line("a", True) + '\n{"id": "b", "tu', encoding="utf-8")  # a run stopped mid-line
+    assert answered(path) == {"a"} and path.read_text(encoding="utf-8").endswith("\n")
+
+
 def test_every_epoch_trains_on_every_window_once_and_short_conversations_stay_whole():
     """The random first cut makes more windows than the plain cut: each epoch's batches are counted
     from its own windows (an earlier version counted the plain cut and left ~28 % of them out)."""

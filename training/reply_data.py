@@ -139,17 +139,27 @@ def self_training_conversations(path: Path) -> list[list[Exchange]]:
             continue
         try:
             item = json.loads(line)
-            if item["kept"]:
-                out.append([Exchange(t["user"].strip(), t["listener"].strip(), "") for t in item["turns"]])
+            if item["kept"] is not True:  # (a line is kept only by an explicit true)
+                continue
+            exchanges = [Exchange(t["user"].strip(), t["listener"].strip(), "") for t in item["turns"]]
+            if not exchanges or not all(x.message and x.reply for x in exchanges):
+                raise ValueError("a kept line needs turns with a user message and a listener reply")
+            out.append(exchanges)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"{path}:{number}: not a self-training line ({error})") from error
+    if not out:
+        raise ValueError(f"{path}: no kept line to train on")
     return out
+
+
+def self_training_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def labelled_self_training(path: Path, cache_folder: Path) -> list[list[Exchange]]:
     """`label(self_training_conversations(path))`, cached under a name that changes with the file."""
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-    return cached_labels(lambda: self_training_conversations(path), cache_folder / f"self-{digest}.json")
+    return cached_labels(lambda: self_training_conversations(path),
+                         cache_folder / f"self-{self_training_digest(path)}.json")
 
 
 def prompt_text(window: list[Exchange], persona: Persona) -> str:

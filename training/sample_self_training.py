@@ -6,9 +6,10 @@ conversations (`training/data/replies/written/*.jsonl`):
 
     python -m training.sample_self_training --data ../shared/data --count 800 --out self.jsonl
 
-Kept: the reply judge (`agent.reply_judge`) gives it at least `--min-acceptance`, it brings in no
-content word nobody said (`agent.reply_checks.novel_words`: readers accepted 0.42 of such replies, 0.11
-with one invented word), and the turn was no crisis turn (a fixed reply teaches nothing). Messages
+Kept: the reply judge (`agent.reply_judge`) gives it at least `--min-acceptance` (stored on each
+line), it brings in no content word nobody said (`agent.reply_checks.novel_words`: readers accepted
+0.42 of such replies, 0.11 with one invented word), and the turn was neither a crisis turn nor a
+careful one (a fixed reply teaches nothing); a message with no usable reply is recorded, not kept. Messages
 close to one of the judged everyday conversations (`training/data/conversations/everyday.json`:
 Jaccard >= 0.45 over words, the rule the written conversations follow) are left out, so the readers'
 set stays unseen. Each line is written as it is made; a run that stops resumes where it ended.
@@ -31,6 +32,7 @@ from training.common import progress
 
 console = Console(highlight=False)
 JUDGED = Path(__file__).parent / "data" / "conversations" / "everyday.json"
+WRITTEN = Path(__file__).parent / "data" / "replies" / "written"
 CLOSE = 0.45  # Jaccard over words at which a message counts as a near copy of a judged one
 
 
@@ -54,13 +56,35 @@ def openers(data: Path, count: int, seed: int) -> list[tuple[str, str]]:
     pool = [(f"ed-{k}", " ".join(text.split())) for k, (text, label) in enumerate(read_ed_situations(data, "train"))
             if ED_LABELS[label] in ED_TO_EMOTION and 4 <= len(text.split()) <= 40]
     random.Random(seed).shuffle(pool)
-    out = []
+    out, seen = [], set()
     for key, text in pool:
         if len(out) == count:
             break
-        if not near_copy(text, judged):
+        if text.lower() not in seen and not near_copy(text, judged):  # (ED repeats some situations)
             out.append((key, text))
+            seen.add(text.lower())
     return out
+
+
+def answered(out: Path) -> set[str]:
+    """The ids already answered in `out`; an unfinished last line (a run stopped mid-write) is cut off,
+    any other line that is not a self-training line is refused with its place."""
+    if not out.is_file():
+        return set()
+    text = out.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    done = set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            done.add(json.loads(line)["id"])
+        except (ValueError, KeyError, TypeError) as error:
+            if number == len(lines):  # the last line, never finished: drop it
+                out.write_text(text[:len(text) - len(line)], encoding="utf-8")
+                break
+            raise typer.BadParameter(f"{out}:{number}: not a self-training line ({error})") from error
+    return done
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., help="JSONL file to write"),
@@ -70,24 +94,40 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
     from agent.reply_judge import ReplyJudge
     from agent.sdk import EmpatheticAgent
 
-    done = {json.loads(line)["id"] for line in out.read_text().splitlines()} if out.is_file() else set()
+    if out.resolve().parent == WRITTEN.resolve():
+        raise typer.BadParameter(f"{out} is among the written conversations, which are all trained on; "
+                                 "write it elsewhere and give it to train_reply_model --self-training")
+    done = answered(out)
     todo = [(k, t) for k, t in openers(data, count, seed) if k not in done]
     console.print(f"{len(done)} done, {len(todo)} to answer")
     with tempfile.TemporaryDirectory() as store:
         agent = EmpatheticAgent.from_profile("offline", data_dir=store)
-        judge = ReplyJudge.load()
-        with progress() as bar, out.open("a", encoding="utf-8") as f:
-            task = bar.add_task("answering", total=len(todo), info="")
-            for key, text in todo:
+        try:
+            answer_all(agent, ReplyJudge.load(), todo, out, min_acceptance, novel_words)
+        finally:
+            agent.close()
+
+
+def answer_all(agent, judge, todo: list[tuple[str, str]], out: Path, min_acceptance: float, novel_words) -> None:
+    """Each message answered in its own session, one line written (and flushed) per answer."""
+    from agent.llm import LLMError
+
+    with progress() as bar, out.open("a", encoding="utf-8") as f:
+        task = bar.add_task("answering", total=len(todo), info="")
+        for key, text in todo:
+            line = {"id": key, "min_acceptance": min_acceptance}
+            try:
                 reply = agent.respond(text, user_id="self-training", session_id=key)
-                acceptance = float(judge.acceptance([], text, [reply.text])[0])
-                keep = (reply.crisis is None and not reply.careful and acceptance >= min_acceptance
-                        and not novel_words(reply.text, [text]))
-                f.write(json.dumps({"id": key, "turns": [{"user": text, "listener": reply.text}],
-                                    "acceptance": round(acceptance, 3), "kept": keep}) + "\n")
-                f.flush()
-                bar.update(task, advance=1, info=f"{acceptance:.2f} {reply.text[:50]}")
-        agent.close()
+            except LLMError as error:  # no usable reply: recorded, never kept
+                f.write(json.dumps({**line, "turns": [], "kept": False, "error": str(error)}) + "\n")
+                continue
+            acceptance = float(judge.acceptance([], text, [reply.text])[0])
+            keep = (reply.crisis is None and not reply.careful and acceptance >= min_acceptance
+                    and not novel_words(reply.text, [text]))
+            f.write(json.dumps({**line, "turns": [{"user": text, "listener": reply.text}],
+                                "acceptance": round(acceptance, 3), "kept": keep}) + "\n")
+            f.flush()
+            bar.update(task, advance=1, info=f"{acceptance:.2f} {reply.text[:50]}")
 
 
 if __name__ == "__main__":

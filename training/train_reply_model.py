@@ -38,7 +38,8 @@ from agent.llm.output_layer import shortlist_for
 from agent.persona import Persona
 from training.common import progress, seed_everything
 from training.reply_data import (Exchange, labelled_conversations, labelled_self_training, labelled_written,
-                                 prompt_text, reply_spans, windows)
+                                 prompt_text, reply_spans, self_training_conversations, self_training_digest,
+                                 windows)
 
 console = Console(highlight=False)
 WRITTEN = Path(__file__).parent / "data" / "replies" / "written"
@@ -156,7 +157,10 @@ def training_conversations(data: Path, split: str, labels: Path, written: Path, 
     valid = labelled_conversations(data, split, "validation", labels / f"{split}-validation.json")
     written_train = labelled_written(written, "train", labels) if written.is_dir() else []
     if self_training is not None:
-        written_train += labelled_self_training(self_training, labels)
+        try:
+            written_train += labelled_self_training(self_training, labels)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from error
     valid += labelled_written(written, "validation", labels) if written.is_dir() else []
     if limit:
         esconv, written_train, valid = esconv[:limit], written_train[:limit], valid[:max(1, limit // 4)]
@@ -277,7 +281,9 @@ def main(data: Path = typer.Option(DEFAULT_DATA, help="the shared data folder"),
     recipe = dict(rank=rank, lr=lr, epochs=epochs, window=window, split=split, batch_size=batch_size,
                   max_tokens=max_tokens, seed=seed, esconv_share=esconv_share, bf16=bf16,
                   written_train_conversations=len(written_train), esconv_train_conversations=len(esconv),
-                  **({"self_training": self_training.name} if self_training else {}))
+                  **({"self_training": {"file": self_training.name, "sha256": self_training_digest(self_training),
+                                        "kept": len(self_training_conversations(self_training))}}
+                     if self_training else {}))
     run = dict(persona=Persona(), tokenizer=tokenizer, window=window, max_tokens=max_tokens, batch_size=batch_size,
                seed=seed, written=written_train, esconv=esconv, drawn=round(esconv_share * len(esconv)),
                device=device, pad=tokenizer.pad_token_id or 0, bf16=bf16, save_every=save_every,
