@@ -112,7 +112,10 @@ def test_live_voice_through_pulseaudio_hears_speaks_and_stops_when_interrupted(p
     speakers = Speakers(pulse)
     agent = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "agent.cli", "voice", "--user", "live",
                               "--session", "s"],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                             # a suite started in the background (`nohup ... &`) ignores SIGINT, and the
+                             # child would inherit that: its main thread never got Ctrl-C (the thread dump)
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     threading.Thread(target=lambda: out.extend(iter(agent.stdout.readline, "")), daemon=True).start()
     printed = lambda text: any(text in line for line in out)  # noqa: E731
     try:
