@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import tempfile
 from pathlib import Path
 
@@ -28,6 +27,8 @@ import typer
 from rich.console import Console
 
 from agent.evaluation.datasets import DEFAULT_DATA, ED_LABELS, ED_TO_EMOTION, read_ed_situations
+from agent.reply_checks import novel_words
+from agent.reply_checks import words as reply_words
 from training.common import progress
 
 console = Console(highlight=False)
@@ -37,7 +38,7 @@ CLOSE = 0.45  # Jaccard over words at which a message counts as a near copy of a
 
 
 def words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z']+", text.lower()))
+    return set(reply_words(text))
 
 
 def judged_messages(path: Path = JUDGED) -> list[set[str]]:
@@ -90,7 +91,6 @@ def answered(out: Path) -> set[str]:
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., help="JSONL file to write"),
          count: int = 800, seed: int = 0,
          min_acceptance: float = typer.Option(0.5, help="the judge's acceptance a kept reply needs")) -> None:
-    from agent.reply_checks import novel_words
     from agent.reply_judge import ReplyJudge
     from agent.sdk import EmpatheticAgent
 
@@ -103,12 +103,12 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
     with tempfile.TemporaryDirectory() as store:
         agent = EmpatheticAgent.from_profile("offline", data_dir=store)
         try:
-            answer_all(agent, ReplyJudge.load(), todo, out, min_acceptance, novel_words)
+            answer_all(agent, ReplyJudge.load(), todo, out, min_acceptance)
         finally:
             agent.close()
 
 
-def answer_all(agent, judge, todo: list[tuple[str, str]], out: Path, min_acceptance: float, novel_words) -> None:
+def answer_all(agent, judge, todo: list[tuple[str, str]], out: Path, min_acceptance: float) -> None:
     """Each message answered in its own session, one line written (and flushed) per answer."""
     from agent.llm import LLMError
 
@@ -119,15 +119,18 @@ def answer_all(agent, judge, todo: list[tuple[str, str]], out: Path, min_accepta
             try:
                 reply = agent.respond(text, user_id="self-training", session_id=key)
             except LLMError as error:  # no usable reply: recorded, never kept
-                f.write(json.dumps({**line, "turns": [], "kept": False, "error": str(error)}) + "\n")
-                continue
-            acceptance = float(judge.acceptance([], text, [reply.text])[0])
-            keep = (reply.crisis is None and not reply.careful and acceptance >= min_acceptance
-                    and not novel_words(reply.text, [text]))
-            f.write(json.dumps({**line, "turns": [{"user": text, "listener": reply.text}],
-                                "acceptance": round(acceptance, 3), "kept": keep}) + "\n")
+                line.update(turns=[], kept=False, error=str(error))
+                info = "no usable reply"
+            else:
+                acceptance = float(judge.acceptance([], text, [reply.text])[0])
+                keep = (reply.crisis is None and not reply.careful and acceptance >= min_acceptance
+                        and not novel_words(reply.text, [text]))
+                line.update(turns=[{"user": text, "listener": reply.text}], acceptance=round(acceptance, 3),
+                            kept=keep)
+                info = f"{acceptance:.2f} {reply.text[:50]}"
+            f.write(json.dumps(line) + "\n")
             f.flush()
-            bar.update(task, advance=1, info=f"{acceptance:.2f} {reply.text[:50]}")
+            bar.update(task, advance=1, info=info)
 
 
 if __name__ == "__main__":
