@@ -316,12 +316,44 @@ def asks_how_the_future_went(message: str, reply: str) -> bool:
     return any(_HOW_IT_WENT.search(q) for q in lower_sentences(reply) if q.endswith("?"))
 
 
+
+#: "I hope you pass your driving test soon." to "i passed my driving test!": wishing for what the person
+#: said already happened (blinded readers reject it as not listening).
+_HOPE_FOR = re.compile(r"\bhope (?:that )?you(?:'ll| will| can| get to)? (get|win|pass|find|make|finish|land|"
+                       r"nail|ace|sell|buy|fix|beat|hear|meet|catch|reach|score) (?:(it|that|this|him|her|them)"
+                       r"(?= ?(?:soon|today|tonight|tomorrow)?[.!?,]|$)|(?:the|your) (?:\w+ )?(\w+))")
+#: What "it" stands for after the verb told: "i got the job" (the same pronoun for a person: "found him").
+_IT_TOLD = {"it": r"(?:it|the|my|our)", "that": r"(?:it|the|my|our)", "this": r"(?:it|the|my|our)"}
+#: A wish for it to happen once more is not one for what happened: "I hope you win again next year."
+_AGAIN = re.compile(r"\b(?:again|next|another|more|every|also|too)\b")
+_DONE = {"get": "got", "win": "won", "pass": "passed", "find": "found", "make": "made", "finish": "finished",
+         "land": "landed", "nail": "nailed", "ace": "aced", "sell": "sold", "buy": "bought", "fix": "fixed",
+         "beat": "beat", "hear": "heard", "meet": "met", "catch": "caught", "reach": "reached",
+         "score": "scored"}
+
+
+def hopes_for_what_happened(reply: str, said: list[str]) -> bool:
+    """The reply hopes the person will do what they said they did ("I hope you pass your test" after
+    "i passed my test"): the same verb, told in the past tense, and the same thing (or "it" right after the verb told)."""
+    told = plain_lower(" ".join(said))
+    told_words = {w.rstrip("s") for w in words(told)}
+    for sentence in lower_sentences(reply):
+        wish = _HOPE_FOR.search(sentence)
+        if wish is None or _AGAIN.search(sentence):
+            continue
+        verb, pronoun, thing = wish.groups()
+        if pronoun and re.search(rf"\b{_DONE[verb]} {_IT_TOLD.get(pronoun, pronoun)}\b", told):
+            return True
+        if thing and _DONE[verb] in told_words and thing.rstrip("s") in told_words:
+            return True
+    return False
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
     said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
     person on though they did not, doubts or dismisses them, asks what they already told or how what is
-    still to come went), or None: what
+    still to come went, hopes for what already happened), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -341,4 +373,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "asks what was said"
     if asks_how_the_future_went(message, reply):
         return "asks how what is still to come went"
+    if hopes_for_what_happened(reply, [*earlier_messages, message]):
+        return "hopes for what already happened"
     return None

@@ -9,7 +9,7 @@ import pytest
 
 from agent.evaluation.conversations import read_conversations
 from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, contradicts,
-                                copies_user, repeats, reply_failure, speaks_as_user)
+                                copies_user, hopes_for_what_happened, repeats, reply_failure, speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
 
@@ -215,3 +215,22 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
 def test_asking_how_what_is_still_to_come_went_is_rejected(message, reply, asks_how_it_went):
     assert asks_how_the_future_went(message, reply) is asks_how_it_went
     assert (reply_failure(message, reply) == "asks how what is still to come went") is asks_how_it_went
+
+
+@pytest.mark.parametrize("said,reply,hopes_again", [
+    (["i passed my driving test!!", "gonna drive to the beach this weekend just because i can"],
+     "Right, I see. I hope you pass your driving test soon.", True),
+    (["i got the job"], "That is great. I hope you get it!", True),
+    (["we found him behind the shed"], "Oh no. I hope you find him.", True),
+    # what is still to come, a wish for once more, another thing, or the pronoun of something else
+    (["my driving test is tomorrow"], "I hope you pass your driving test.", False),
+    (["we won the league"], "I hope you win again next year!", False),
+    (["i got a letter from the landlord"], "I hope you get it sorted out soon.", False),
+    (["i got no rest"], "I hope you get some rest.", False),
+    (["my cat went missing yesterday"], "I hope you find your cat soon.", False),
+    (["he ran off and we found his collar"], "I hope you find him.", False),
+])
+def test_hoping_for_what_already_happened_is_rejected(said, reply, hopes_again):
+    assert hopes_for_what_happened(reply, said) is hopes_again
+    failure = reply_failure(said[-1], reply, said[:-1])
+    assert (failure == "hopes for what already happened") is hopes_again
