@@ -7,12 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from agent import Big5, EmotionTransition, Persona, PersonaError
 from agent.evaluation.datasets import peld_holdout, read_peld
-from agent.evaluation.model_eval import transition_report
+from agent.evaluation.model_eval import LOGIT_ADJUSTMENTS, peld_inputs, predict_labels, transition_report
 from agent.transition import PACKAGED_TRANSITION_DIR, load_network, personality_vad
 from perception import EMOTIONS, ModelLoadError
 
@@ -140,6 +141,17 @@ def test_peld_reader_and_report(tiny_data, model):
     assert [i for i in range(400) if peld_holdout(i)] == list(range(150, 200))
 
 
+def test_logit_adjustment_moves_decisions_to_rarer_classes(tiny_data, model):
+    triples = read_peld(tiny_data, "train")
+    prior = np.full(len(EMOTIONS), 0.3)
+    prior[EMOTIONS.index("fear")] = 1e-4  # a class all but absent from training: adjusted, it wins
+    report = transition_report("tiny", triples, model.network, prior=prior)
+    assert {f"model, logit-adjusted (tau {tau})" for tau in LOGIT_ADJUSTMENTS} <= set(report.rows)
+    inputs = peld_inputs(triples)
+    assert list(predict_labels(model.network, inputs, prior, tau=1.0)) == [EMOTIONS.index("fear")] * len(triples)
+    assert list(predict_labels(model.network, inputs, prior, tau=0.0)) == list(predict_labels(model.network, inputs))
+
+
 def test_peld_reader_rejects_bad_files(tmp_path):
     folder = tmp_path / "text" / "peld"
     folder.mkdir(parents=True)
@@ -159,7 +171,7 @@ def test_eval_transition_command(tiny_data, tmp_path):
     result = run_eval("--data", str(tiny_data), "--split", "train", "--json", str(tmp_path / "t.json"))
     assert result.returncode == 0, result.stderr
     for needed in ("same model without personality", "copy own previous emotion", "majority class",
-                   "per-class F1"):
+                   "logit-adjusted (tau 0.5)", "per-class F1"):
         assert needed in result.stdout
     figures = json.loads((tmp_path / "t.json").read_text())
     assert figures["n"] == 4 and set(figures["per_class_f1"]) == set(EMOTIONS)

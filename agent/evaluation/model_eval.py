@@ -188,12 +188,17 @@ def peld_inputs(triples: list[PeldTriple]) -> dict:
             "labels": torch.tensor([EMOTIONS.index(t.emotions[2]) for t in triples])}
 
 
-def predict_labels(network, inputs: dict) -> np.ndarray:
+def predict_labels(network, inputs: dict, prior: np.ndarray | None = None, tau: float = 0.0) -> np.ndarray:
+    """The argmax of the network's log-probabilities, with `tau` > 0 minus tau x log(prior) first
+    (logit adjustment, Menon et al. 2021: rarer classes are chosen more often)."""
     import torch
 
     with torch.inference_mode():
         logits, _ = network(inputs["own"], inputs["other"], inputs["own_vad"], inputs["traits"])
-    return logits.argmax(1).numpy()
+    scores = torch.log_softmax(logits, dim=1).numpy()
+    if tau and prior is not None:
+        scores = scores - tau * np.log(np.clip(prior, 1e-6, None))
+    return scores.argmax(1)
 
 
 def scores(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
@@ -222,16 +227,24 @@ class TransitionReport:
         return table
 
 
+#: Logit-adjustment strengths `eval transition` reports beside the plain argmax.
+LOGIT_ADJUSTMENTS = (0.25, 0.5, 1.0)
+
+
 def transition_report(name: str, triples: list[PeldTriple], model, ablation=None,
-                      majority: str = "neutral") -> TransitionReport:
+                      majority: str = "neutral", prior: np.ndarray | None = None) -> TransitionReport:
     """The model against the baselines the task asks for: the majority class (of the training data),
-    copy the responder's previous emotion, copy the other speaker's, and the model without personality."""
+    copy the responder's previous emotion, copy the other speaker's, and the model without personality;
+    with the training `prior`, also the model's logit-adjusted decisions (`LOGIT_ADJUSTMENTS`)."""
     if not triples:
         raise ValueError(f"{name}: no PELD triples to evaluate")
     inputs = peld_inputs(triples)
     truth = inputs["labels"].numpy()
     predicted = predict_labels(model, inputs)
     rows = {"model (with personality)": scores(truth, predicted)}
+    if prior is not None:
+        rows |= {f"model, logit-adjusted (tau {tau})": scores(truth, predict_labels(model, inputs, prior, tau))
+                 for tau in LOGIT_ADJUSTMENTS}
     if ablation is not None:
         rows["same model without personality"] = scores(truth, predict_labels(ablation, inputs))
     rows["majority class"] = scores(truth, np.full_like(truth, EMOTIONS.index(majority)))
@@ -256,8 +269,11 @@ def evaluate_transition(data: Path, split: str, model: str | None = None,
     ablation = (EmotionTransition.load(str(folder / ABLATION_FOLDER)).network
                 if (folder / ABLATION_FOLDER / "model.json").is_file() else None)
     name = f"peld {split}" + (" (held-out blocks)" if holdout else "")
+    block = transition.config.get("training", {}).get("holdout_block", 50)
+    trained_on = [t for i, t in enumerate(read_peld(data, "train")) if not peld_holdout(i, block)]
+    prior = np.bincount([EMOTIONS.index(t.emotions[2]) for t in trained_on], minlength=len(EMOTIONS))
     return transition_report(name, triples, transition.network, ablation,
-                             transition.config.get("majority", "neutral"))
+                             transition.config.get("majority", "neutral"), prior / max(1, prior.sum()))
 
 
 # -- speech emotion (RAVDESS) --------------------------------------------------------------------
