@@ -63,7 +63,10 @@ def eval_text(
                                              "situations, DIR/text/empathetic_dialogues_situations/NAME.csv, "
                                              "labels mapped where clear: agent.evaluation.datasets.ED_TO_EMOTION) or everyday "
                                              "(the project's own messages, training/data/everyday/NAME.csv) or everyday-conversation "
-                                             "(the same, each after a message of another feeling)"),
+                                             "(the same, each after a message of another feeling) or everyday-dialogue (the project's "
+                                             "conversations, training/data/conversations/NAME.json, each message labelled by readers "
+                                             "in training/data/conversation_emotions/NAME.jsonl) or written-dialogue (the written "
+                                             "listener conversations, split train or validation)"),
     split: str = typer.Option("dev", help="split name"),
     model: Optional[str] = typer.Option(None, help="text model (default: the profile's)"),
     limit: Optional[int] = typer.Option(None, help="only the first N utterances"),

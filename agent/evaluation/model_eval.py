@@ -15,6 +15,7 @@ from rich.table import Table
 from sklearn.metrics import confusion_matrix, f1_score
 
 from perception.emotions import ANCHOR_MATRIX, EMOTIONS
+from agent.evaluation.dialogue_emotions import read_everyday_dialogue, read_written_dialogue
 from agent.evaluation.datasets import (DEFAULT_DATA, PeldTriple, peld_holdout, read_ed_mapped, read_everyday,  # noqa: F401
                             read_everyday_conversation, read_goemotions, read_meld, read_peld, read_reccon,
                             reccon_pairs)
@@ -79,7 +80,9 @@ def classification_report(name: str, truth: list[list[str]], predicted: list[str
 
 
 TEXT_DATASETS = {"meld": read_meld, "goemotions": read_goemotions, "ed": read_ed_mapped,
-                 "everyday": read_everyday, "everyday-conversation": read_everyday_conversation}
+                 "everyday": read_everyday, "everyday-conversation": read_everyday_conversation,
+                 "everyday-dialogue": read_everyday_dialogue,
+                 "written-dialogue": lambda data, split: read_written_dialogue(split)}
 
 
 def evaluate_text(data: Path, dataset: str, split: str, model: str | None = None,
