@@ -21,6 +21,7 @@ from rich.console import Console
 from sklearn.linear_model import LogisticRegression
 
 from agent.evaluation.datasets import DEFAULT_DATA, LabelledUtterance, read_goemotions, read_meld
+from agent.evaluation.dialogue_emotions import read_written_dialogue
 from agent.evaluation.model_eval import classification_report
 from perception.dialogue_head import DialogueHead, in_conversation
 from perception.emotions import EMOTIONS
@@ -38,6 +39,10 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
          data: Path = typer.Option(DEFAULT_DATA), window: int = 6, per_side: int = 2,
          c: float = typer.Option(1.0, "--c", help="inverse L2 strength of the logistic regression"),
          conversation_only: bool = False,  # fit and use the head only for messages with earlier turns
+         written_weight: float = typer.Option(0.0, help="also fit on the written listener conversations' "
+                                                        "messages (train part, labelled by readers: "
+                                                        "training/data/conversation_emotions/written.jsonl), "
+                                                        "each weighing this many MELD lines (0: MELD only)"),
          limit: int = typer.Option(0, help="use only N examples per split (tests)")) -> None:
     started = time.perf_counter()
     recognizer = TrainedTextEmotion(model, "cpu")
@@ -48,10 +53,17 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
                                                    [u.speaker for u in items], window, per_side)
                             for items in (train, dev, go_dev))
     y_train = np.array([EMOTIONS.index(u.labels[0]) for u in train])
+    weights = np.ones(len(train))
+    if written_weight > 0:
+        written = read_written_dialogue("train")[:limit or None]
+        x_train = np.vstack([x_train, recognizer.head_inputs([u.text for u in written], [u.context for u in written],
+                                                             [u.speaker for u in written], window, per_side)])
+        y_train = np.concatenate([y_train, [EMOTIONS.index(u.labels[0]) for u in written]])
+        weights = np.concatenate([weights, np.full(len(written), written_weight)])
     if conversation_only:
         keep = in_conversation(x_train)
-        x_train, y_train = x_train[keep], y_train[keep]
-    fitted = LogisticRegression(C=c, max_iter=5000).fit(x_train, y_train)
+        x_train, y_train, weights = x_train[keep], y_train[keep], weights[keep]
+    fitted = LogisticRegression(C=c, max_iter=5000).fit(x_train, y_train, sample_weight=weights)
     weight = np.zeros((len(EMOTIONS), x_train.shape[1]), dtype=np.float32)
     bias = np.zeros(len(EMOTIONS), dtype=np.float32)
     weight[fitted.classes_] = fitted.coef_  # classes missing from a tiny slice keep zero weights
@@ -68,7 +80,9 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
     }
     path = model / "model.json"
     config = json.loads(path.read_text())
-    config["dialogue_head"] = {**head.save(model), "c": c, "trained_on": "MELD train", "metrics": metrics}
+    trained_on = "MELD train" + (f" and the written conversations (train part, weight {written_weight})"
+                                 if written_weight > 0 else "")
+    config["dialogue_head"] = {**head.save(model), "c": c, "trained_on": trained_on, "metrics": metrics}
     path.write_text(json.dumps(config, indent=2) + "\n")
     console.print(metrics)
 
