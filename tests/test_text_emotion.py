@@ -119,6 +119,10 @@ def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, t
     assert headed.dialogue_head is not None and headed.dialogue_head.weight.shape == (7, 23)
     probs = headed.probabilities(["hello", "fine"], contexts=[[("a", "hi")], []], speakers=["b", None])
     assert probs.shape == (2, 7) and np.allclose(probs.sum(1), 1)
+    train_head(model=tmp_path / "model" / "seed1", data=tiny_data, window=6, per_side=2, c=1.0, limit=6,
+               written_weight=2.0)  # MELD and 6 of the labelled written conversations' messages
+    assert "written conversations" in json.loads((tmp_path / "model" / "seed1" / "model.json").read_text())[
+        "dialogue_head"]["trained_on"]
     write_ensemble(tmp_path / "model", ["seed1", "seed2"])
     ensemble = TextEmotionRecognizer.load(str(tmp_path / "model"))
     assert len(ensemble.models) == 2

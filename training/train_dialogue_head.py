@@ -39,10 +39,9 @@ def main(model: Path = typer.Option(Path("perception/models/text_emotion")),
          data: Path = typer.Option(DEFAULT_DATA), window: int = 6, per_side: int = 2,
          c: float = typer.Option(1.0, "--c", help="inverse L2 strength of the logistic regression"),
          conversation_only: bool = False,  # fit and use the head only for messages with earlier turns
-         written_weight: float = typer.Option(0.0, help="also fit on the written listener conversations' "
-                                                        "messages (train part, labelled by readers: "
-                                                        "training/data/conversation_emotions/written.jsonl), "
-                                                        "each weighing this many MELD lines (0: MELD only)"),
+         # also fit on the written listener conversations' messages (train part, labelled by readers:
+         # training/data/conversation_emotions/written.jsonl), each weighing this many MELD lines (0: MELD only)
+         written_weight: float = 0.0,
          limit: int = typer.Option(0, help="use only N examples per split (tests)")) -> None:
     started = time.perf_counter()
     recognizer = TrainedTextEmotion(model, "cpu")

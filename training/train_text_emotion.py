@@ -2,8 +2,10 @@
 on MELD train (each utterance with its dialogue context) plus a sample of GoEmotions-Ekman train,
 a sample of EmpatheticDialogues situations (people telling what happened to them; the labels that map
 clearly into EMOTIONS, `agent.evaluation.datasets.ED_TO_EMOTION`), with --everyday-repeats the project's
-written everyday messages (`training/data/everyday/train.csv`) and, with --reccon-per-epoch, of RECCON-DD's
-emotion-labelled dialogue turns, in context.
+written everyday messages (`training/data/everyday/train.csv`), with --dialogue-repeats the messages of the
+project's written listener conversations labelled by readers (train part, in context:
+`agent.evaluation.dialogue_emotions`) and, with --reccon-per-epoch, of RECCON-DD's emotion-labelled
+dialogue turns, in context.
 
     python -m training.train_text_emotion --data ../shared/data --out perception/models/text_emotion \
         --ed-per-epoch 6000 --everyday-repeats 4 --seed 14
@@ -24,6 +26,7 @@ import typer
 from rich.console import Console
 from sklearn.metrics import f1_score
 
+from agent.evaluation.dialogue_emotions import read_written_dialogue
 from agent.evaluation.datasets import (DEFAULT_DATA, LabelledUtterance, read_ed_mapped, read_everyday,
                                        read_everyday_conversation, read_goemotions, read_meld, read_reccon,
                                        reccon_utterances)
@@ -99,6 +102,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
          reccon_per_epoch: int = 0,  # RECCON-DD train turns (in context) per epoch
          ed_per_epoch: int = 0,  # mapped EmpatheticDialogues situations per epoch
          everyday_repeats: int = 0,  # the project's written everyday train set, this many times an epoch
+         dialogue_repeats: int = 0,  # the labelled written conversations (train part, in context), this many times
          context_turns: int = 3,
          max_length: int = 96, batch_size: int = 32, lr: float = 1e-3, head_lr: float = 3e-3,
          rank: int = 16, seed: int = 13,
@@ -110,7 +114,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     go_train, go_dev = read_goemotions(data, "train"), read_goemotions(data, "dev")
     dd_train = reccon_utterances(read_reccon(data, "train")) if reccon_per_epoch else []
     ed_train, ed_dev = (read_ed_mapped(data, "train"), read_ed_mapped(data, "valid")) if ed_per_epoch else ([], [])
-    written = written_everyday(data, everyday_repeats)
+    written = written_everyday(data, everyday_repeats) + read_written_dialogue("train") * dialogue_repeats
     if limit:
         meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev = (
             x[:limit] for x in (meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev))
@@ -181,7 +185,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     model.save(out, temperature=round(temperature, 4), metrics=metrics,
                training={"epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch,
                          "reccon_per_epoch": reccon_per_epoch, "ed_per_epoch": ed_per_epoch,
-                         "everyday_repeats": everyday_repeats, "lr": lr,
+                         "everyday_repeats": everyday_repeats, "dialogue_repeats": dialogue_repeats, "lr": lr,
                          "head_lr": head_lr, "rank": rank, "batch_size": batch_size, "seed": seed,
                          "sentiment_weight": sentiment_weight,
                          "threads": threads})
