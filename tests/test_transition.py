@@ -177,6 +177,12 @@ def test_eval_transition_command(tiny_data, tmp_path):
     assert figures["n"] == 4 and set(figures["per_class_f1"]) == set(EMOTIONS)
     missing = run_eval("--data", str(tiny_data), "--split", "test")
     assert missing.returncode == 2 and "no PELD split 'test'" in missing.stderr
+    only_other = tmp_path / "other_data" / "text" / "peld"  # no train split: no prior, no adjusted rows
+    only_other.mkdir(parents=True)
+    (only_other / "other.tsv").write_text((tiny_data / "text" / "peld" / "train.tsv").read_text())
+    other = run_eval("--data", str(tmp_path / "other_data"), "--split", "other")
+    assert other.returncode == 0, other.stderr
+    assert "copy own previous emotion" in other.stdout and "logit-adjusted" not in other.stdout
 
 
 def test_training_script_on_tiny_data(tiny_data, tmp_path):

@@ -272,11 +272,19 @@ def evaluate_transition(data: Path, split: str, model: str | None = None,
     ablation = (EmotionTransition.load(str(folder / ABLATION_FOLDER)).network
                 if (folder / ABLATION_FOLDER / "model.json").is_file() else None)
     name = f"peld {split}" + (" (held-out blocks)" if holdout else "")
-    block = transition.config.get("training", {}).get("holdout_block", 50)
-    trained_on = [t for i, t in enumerate(read_peld(data, "train")) if not peld_holdout(i, block)]
-    prior = np.bincount([EMOTIONS.index(t.emotions[2]) for t in trained_on], minlength=len(EMOTIONS))
     return transition_report(name, triples, transition.network, ablation,
-                             transition.config.get("majority", "neutral"), prior / max(1, prior.sum()))
+                             transition.config.get("majority", "neutral"), training_prior(data, transition.config))
+
+
+def training_prior(data: Path, config: dict) -> np.ndarray | None:
+    """The response-emotion frequencies of the triples the model was trained on (PELD train less the
+    held-out blocks), for the logit-adjusted rows; None where the folder has no train split."""
+    if not (data / "text" / "peld" / "train.tsv").is_file():
+        return None
+    block = config.get("training", {}).get("holdout_block", 50)
+    trained_on = [t for i, t in enumerate(read_peld(data, "train")) if not peld_holdout(i, block)]
+    counts = np.bincount([EMOTIONS.index(t.emotions[2]) for t in trained_on], minlength=len(EMOTIONS))
+    return counts / max(1, counts.sum())
 
 
 # -- speech emotion (RAVDESS) --------------------------------------------------------------------
