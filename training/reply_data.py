@@ -23,6 +23,7 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from agent.evaluation.dialogue_emotions import written_conversation_rows, written_part
 from agent.evaluation.esconv import EsconvTurn, exchanges, part_of, read_esconv
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn, transcript_prompt
@@ -109,18 +110,9 @@ def cached_labels(conversations, cache: Path) -> list[list[Exchange]]:
 def written_conversations(folder: Path, part: str) -> list[list[Exchange]]:
     """The project's own written conversations (`training/data/replies/written/*.jsonl`: lines of
     {"id", "turns": [{"user", "listener"}, ...]}); every 10th conversation (in file and line order)
-    is the validation part."""
-    conversations = []
-    for path in sorted(Path(folder).glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                turns = json.loads(line)["turns"]
-                conversations.append([Exchange(t["user"].strip(), t["listener"].strip(), "") for t in turns])
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                raise ValueError(f"{path}:{number}: not a written conversation ({error})") from error
-    return [c for k, c in enumerate(conversations) if (k % 10 == 0) == (part == "validation") and c]
+    is the validation part (`agent.evaluation.dialogue_emotions.written_part`)."""
+    return [[Exchange(message, reply, "") for message, reply in turns]
+            for _, turns in written_part(written_conversation_rows(folder), part) if turns]
 
 
 def labelled_written(folder: Path, part: str, cache_folder: Path) -> list[list[Exchange]]:

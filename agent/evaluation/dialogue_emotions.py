@@ -66,18 +66,35 @@ def read_everyday_dialogue(data: Path, split: str) -> list[LabelledUtterance]:
     return labelled_messages(conversations, read_emotion_labels(LABELS / f"{split}.jsonl"), str(path))
 
 
+def written_conversation_rows(folder: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The written listener conversations of `folder` (`*.jsonl`, file and line order): (id, [(message,
+    listener line), ...]) each; a line that is not one is named with its place."""
+    rows = []
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                turns = [(t["user"].strip(), t["listener"].strip()) for t in row["turns"]]
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise ValueError(f"{path}:{number}: not a written conversation ({error})") from error
+            rows.append((str(row.get("id", f"{path.name}:{number}")), turns))
+    return rows
+
+
+def written_part(rows: list, part: str) -> list:
+    """Every 10th conversation (from the first) is the validation part, the rest train: the reply
+    model's split (`training.reply_data.written_conversations`)."""
+    return [row for k, row in enumerate(rows) if (k % 10 == 0) == (part == "validation")]
+
+
 def read_written_dialogue(part: str) -> list[LabelledUtterance]:
     """The written listener conversations (both batches), each person's message labelled
-    (`conversation_emotions/written.jsonl`) and read with the listener's lines before it; every 10th
-    conversation of each folder (file and line order) is `part` "validation", the rest "train" (the
-    reply model's split)."""
+    (`conversation_emotions/written.jsonl`) and read with the listener's lines before it; `part` is
+    "train" or "validation", `written_part` of each folder (for `written/`, the reply model's split)."""
     if part not in ("train", "validation"):
         raise ValueError(f"no written-dialogue split {part!r}; choose train or validation")
     labels = read_emotion_labels(LABELS / "written.jsonl")
-    conversations = []
-    for folder in WRITTEN:
-        rows = [json.loads(line) for path in sorted(folder.glob("*.jsonl"))
-                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        conversations += [(str(r["id"]), [(t["user"].strip(), t["listener"].strip()) for t in r["turns"]])
-                          for k, r in enumerate(rows) if (k % 10 == 0) == (part == "validation")]
+    conversations = [row for folder in WRITTEN for row in written_part(written_conversation_rows(folder), part)]
     return labelled_messages(conversations, labels, "written conversations")
