@@ -316,14 +316,14 @@ def asks_how_the_future_went(message: str, reply: str) -> bool:
     return any(_HOW_IT_WENT.search(q) for q in lower_sentences(reply) if q.endswith("?"))
 
 
-
 #: "I hope you pass your driving test soon." to "i passed my driving test!": wishing for what the person
 #: said already happened (blinded readers reject it as not listening).
 _HOPE_FOR = re.compile(r"\bhope (?:that )?you(?:'ll| will| can| get to)? (get|win|pass|find|make|finish|land|"
                        r"nail|ace|sell|buy|fix|beat|hear|meet|catch|reach|score) (?:(it|that|this|him|her|them)"
                        r"(?= ?(?:soon|today|tonight|tomorrow)?[.!?,]|$)|(?:the|your) (?:\w+ )?(\w+))")
-#: What "it" stands for after the verb told: "i got the job" (the same pronoun for a person: "found him").
-_IT_TOLD = {"it": r"(?:it|the|my|our)", "that": r"(?:it|the|my|our)", "this": r"(?:it|the|my|our)"}
+#: What "it" ("that", "this") stands for right after the verb told: "i got the job"; a person's pronoun
+#: stands for itself ("found him").
+_IT_TOLD = r"(?:it|the|my|our)"
 #: A wish for it to happen once more is not one for what happened: "I hope you win again next year."
 _AGAIN = re.compile(r"\b(?:again|next|another|more|every|also|too)\b")
 _DONE = {"get": "got", "win": "won", "pass": "passed", "find": "found", "make": "made", "finish": "finished",
@@ -342,11 +342,13 @@ def hopes_for_what_happened(reply: str, said: list[str]) -> bool:
         if wish is None or _AGAIN.search(sentence):
             continue
         verb, pronoun, thing = wish.groups()
-        if pronoun and re.search(rf"\b{_DONE[verb]} {_IT_TOLD.get(pronoun, pronoun)}\b", told):
+        told_after = _IT_TOLD if pronoun in ("it", "that", "this") else pronoun
+        if pronoun and re.search(rf"\b{_DONE[verb]} {told_after}\b", told):
             return True
         if thing and _DONE[verb] in told_words and thing.rstrip("s") in told_words:
             return True
     return False
+
 
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:

@@ -114,7 +114,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     go_train, go_dev = read_goemotions(data, "train"), read_goemotions(data, "dev")
     dd_train = reccon_utterances(read_reccon(data, "train")) if reccon_per_epoch else []
     ed_train, ed_dev = (read_ed_mapped(data, "train"), read_ed_mapped(data, "valid")) if ed_per_epoch else ([], [])
-    written = written_everyday(data, everyday_repeats) + read_written_dialogue("train") * dialogue_repeats
+    written = written_everyday(data, everyday_repeats) + (read_written_dialogue("train") * dialogue_repeats
+                                                          if dialogue_repeats else [])
     if limit:
         meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev = (
             x[:limit] for x in (meld_train, meld_dev, go_train, go_dev, dd_train, ed_train, ed_dev))
