@@ -19,7 +19,7 @@ they catch, so a figure can be traced to the replies behind it:
 - `asks_what_was_said`: a question asks for what the person already told ("How many cats do you
   have?" after "we adopted two cats", "How long have you been together?" after "3 years together");
 - `asks_how_the_future_went`: a question asks how something went ("How did it go?", "How was it?")
-  where the message told only what is still to come ("my exam is tomorrow");
+  where the message told only what is still to come ("my exam is tomorrow") or still going on;
 - `acknowledges_cause`: a content word of the cause span appears in the reply;
 - `asks`: the reply asks the user something.
 """
@@ -285,10 +285,13 @@ _FUTURE = re.compile(r"\b(?:tomorrow|tmrw|tonight|next (?:week|weekend|month|yea
                      r"i'll|we'll|she'll|he'll|they'll|looking forward|might|maybe|planning|plan to|hoping to|"
                      r"thinking of|this weekend|this afternoon|this evening|"
                      r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b")
-#: ... that tells nothing that happened already (a past verb, "been", a time gone by) ...
+#: ... or what is still going on ("my tomatoes are finally turning red", "he's clipping his nails right now") ...
+_ONGOING = re.compile(r"\b(?:(?:am|is|are|i'm|im|you're|we're|they're|he's|she's|it's)(?: \w+ly| still| just)? "
+                      r"\w{2,}ing|right now|at the moment|currently)\b")
+#: ... that tells nothing that happened already (a past verb, "been", a time gone by, "after" the thing) ...
 _PAST = re.compile(r"\b(?:was|were|had|did|got|went|came|made|said|told|saw|found|lost|won|broke|took|gave|"
                    r"left|heard|drove|ate|ran|wrote|bought|sold|met|flew|slept|fell|felt|paid|spent|kept|"
-                   r"brought|thought|caught|sent|built|been|yesterday|last|ago|already)\b(?!')")
+                   r"brought|thought|caught|sent|built|been|yesterday|last|ago|already|after)\b(?!')")
 #: Words after which a word in -ed is a state, not something that happened ("so excited", "i'm tired").
 _STATE_BEFORE = {"am", "is", "are", "so", "get", "getting", "feel", "feeling", "very", "too", "really", "i'm",
                  "im", "super", "kinda", "bit", "be"}
@@ -303,15 +306,15 @@ def _tells_the_past(told: str) -> bool:
 #: ... asked how it went: "How did it go?" about tomorrow's exam reads as not listening. Only the
 #: questions about an outcome: "What happened?" also fits a present trouble with a future in it
 #: ("my landlord is kicking me out next month").
-_HOW_IT_WENT = re.compile(r"^(?:(?:so|and|oh|oh no|wow|ah|ok|okay|well),? )*(?:how(?: did|'d) (?:it|that|things|"
+_HOW_IT_WENT = re.compile(r"^(?:(?:so|and|oh|oh no|wow|ah|ok|okay|well),? )*(?:how(?: did|'d) (?:it|that|they|things|"
                           r"everything|the \w+) (?:go|turn out|end)|how was (?:it|that|the \w+)\?)")
 
 
 def asks_how_the_future_went(message: str, reply: str) -> bool:
     """The reply asks how something went ("How did it go?", "How was it?") where the message told only
-    what is still to come ("i start my new job next week")."""
+    what is still to come ("i start my new job next week") or still going on ("my tomatoes are turning red")."""
     told = plain_lower(message)
-    if not _FUTURE.search(told) or _tells_the_past(told):
+    if not (_FUTURE.search(told) or _ONGOING.search(told)) or _tells_the_past(told):
         return False
     return any(_HOW_IT_WENT.search(q) for q in lower_sentences(reply) if q.endswith("?"))
 

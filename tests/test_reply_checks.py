@@ -201,6 +201,8 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
     ("i'm about to book a vacation to barbados and i can't wait!", "That's wonderful! How was it?", True),
     ("maybe a hike sunday if my legs cooperate", "Right, I see. How did the hike go?", True),
     ("i'm starting my new job on monday", "Wow, how did it go?", True),
+    ("my tomatoes are finally turning red", "That's wonderful! How did they turn out?", True),
+    ("my coworker is clipping his toenails at his desk. right now.", "Ugh. How was it?", True),
     # a question about what is to come, a message that tells what happened already, or a question
     # that fits a present trouble with a future in it
     ("my exam is tomorrow and i cant stop shaking", "That sounds stressful. What worries you most?", False),
@@ -211,6 +213,8 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
     ("my niece stayed with us this weekend", "How was it?", False),
     ("my landlord is kicking me out next month", "That's awful. What happened?", False),
     ("nclex results come out tomorrow", "How did you feel walking out of the exam?", False),
+    ("i'm finally relaxing after the interview", "Oh good. How did it go?", False),
+    ("my tomatoes are finally turning red", "That's wonderful! What will you make with them?", False),
 ])
 def test_asking_how_what_is_still_to_come_went_is_rejected(message, reply, asks_how_it_went):
     assert asks_how_the_future_went(message, reply) is asks_how_it_went
