@@ -84,7 +84,8 @@ FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol",
 SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
                      "bought", "missed", "burnt", "burned", "cut", "hit", "woke", "ate", "gave", "did",
-                     "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still"}
+                     "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still",
+                     "hope", "wish", "need", "want", "miss", "think"}  # (and the present: "hope it works")
 MAX_WORDS = 12
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
@@ -311,7 +312,7 @@ SUBJECT_LEFT_OUT = {
                      "starting", "working", "watching", "cooking", "baking", "reading", "taking", "having",
                      "looking", "hoping", "waiting", "finishing", "packing", "cleaning", "studying", "gonna",
                      "probably"), "I'm"),
-    **dict.fromkeys(("might", "could", "should", "will", "need", "want", "wanna", "love", "miss"), "I"),
+    **dict.fromkeys(("might", "could", "should", "will", "wanna", "love"), "I"),
 }
 
 

@@ -245,6 +245,7 @@ def test_an_unsure_feeling_with_its_cause_elsewhere_gets_the_message_said_back_p
     ("my roommates and i are splitting bills and its a mess",
      "you and your roommates are splitting bills and it's a mess"),
     ("i get to hold her tommorow", "you get to hold her tomorrow"),
+    ("hope it doesnt come out watery like last time", "you hope it doesn't come out watery like last time"),
     ("flight was SO bumpy", "flight was so bumpy"),
     ("PASSED MY DRIVING TEST!!!", "you passed your driving test"),
     ("the speech is saturday", "the speech is Saturday"),

@@ -202,6 +202,8 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
     ("maybe a hike sunday if my legs cooperate", "Right, I see. How did the hike go?", True),
     ("i'm starting my new job on monday", "Wow, how did it go?", True),
     ("my tomatoes are finally turning red", "That's wonderful! How did they turn out?", True),
+    ("trying a new lasagna recipe tonight", "Oh, you're trying a new lasagna recipe tonight. What did you think of it?",
+     True),
     ("my coworker is clipping his toenails at his desk. right now.", "Ugh. How was it?", True),
     # a question about what is to come, a message that tells what happened already, or a question
     # that fits a present trouble with a future in it
@@ -214,6 +216,7 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
     ("my landlord is kicking me out next month", "That's awful. What happened?", False),
     ("nclex results come out tomorrow", "How did you feel walking out of the exam?", False),
     ("i'm finally relaxing after the interview", "Oh good. How did it go?", False),
+    ("watched that new space movie last night", "Oh nice. What did you think of it?", False),
     ("my tomatoes are finally turning red", "That's wonderful! What will you make with them?", False),
 ])
 def test_asking_how_what_is_still_to_come_went_is_rejected(message, reply, asks_how_it_went):
