@@ -304,30 +304,15 @@ MIN_RESTATED_WORDS = 3
 #: own to the sentence before; "its june 14th" would read as a possessive).
 SUBJECT_STARTS = {"i", "im", "i'm", "ive", "i've", "we", "we're", "my", "our", "he", "she", "they", "the",
                   "a", "an", "his", "her", "their", "there", "theres", "there's", "this", "that", "it", "it's"}
-#: How a message typed without its subject starts, and the subject put back before it is said back
-#: ("trying a new recipe tonight" -> "you're trying ...", "might go back" -> "you might go back");
-#: only these words in -ing: many are things ("meeting went badly", "nothing").
-SUBJECT_LEFT_OUT = {
-    **dict.fromkeys(("trying", "thinking", "going", "planning", "heading", "getting", "making", "doing",
-                     "starting", "working", "watching", "cooking", "baking", "reading", "taking", "having",
-                     "looking", "hoping", "waiting", "finishing", "packing", "cleaning", "studying", "gonna",
-                     "probably"), "I'm"),
-    **dict.fromkeys(("might", "could", "should", "will", "wanna", "love"), "I"),
-}
 
 
 def plain_restatement(message: str | None, turn: int) -> str | None:
     """A message with no feeling to name, its last sentence said back plainly ("her name is maya.
     she turned twelve last week" -> "So she turned twelve last week."): it shows the detail was heard,
     where "Right, I see." shows nothing. None where it would not read well (see `second_person`)."""
-    said = [s for s in split_sentences(message or "") if set(_PLAIN_WORD.findall(s.lower())) - FILLER]
-    sentence = said[-1] if said else ""  # (the last that says something: not a closing "ugh")
-    first = _PLAIN_WORD.match(sentence.lower())
-    first = first.group() if first else ""
-    if first in SUBJECT_LEFT_OUT:
-        sentence = f"{SUBJECT_LEFT_OUT[first]} {sentence}"
-    subjectless = first in SUBJECTLESS_VERBS or (first.endswith("ed") and len(first) > 4)  # ("you" put back)
-    span = second_person(sentence) if first in SUBJECT_STARTS | SUBJECT_LEFT_OUT.keys() or subjectless else None
+    sentences = split_sentences(message or "")
+    first = _PLAIN_WORD.match(sentences[-1].lower()) if sentences else None
+    span = second_person(sentences[-1]) if first and first.group() in SUBJECT_STARTS else None
     if span is None or len(set(span.lower().split())) < MIN_RESTATED_WORDS:  # (distinct: not "you you you")
         return None
     openings = OPENINGS["neutral"]
@@ -342,8 +327,8 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
                            message)
-    if not said_back and response_emotion == "neutral" and not (cause and cause == previous_cause):
-        said_back = plain_restatement(message, turn)  # (a careful turn passes no message)
+    if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):
+        said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
     if said_back:
         return said_back
     options = ACKNOWLEDGEMENTS.get(response_emotion, ACKNOWLEDGEMENTS["neutral"])

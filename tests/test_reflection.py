@@ -203,16 +203,7 @@ def test_the_whole_short_sentence_holding_the_cause_is_said_back(cause, message,
     ("im about 80 pages in, its slow but kinda cozy", "So you're about 80 pages in."),
     ("the ending was kinda predictable tbh", "So the ending was kinda predictable."),
     ("they said theyd let me know by friday", "So they said they'd let you know by Friday."),
-    # typed without the subject: it is put back; the last sentence that says something
-    ("trying a new lasagna recipe tonight", "So you're trying a new lasagna recipe tonight."),
-    ("probably gonna hit the farmers market saturday morning",
-     "So you're probably going to hit the farmers market Saturday morning."),
-    ("might reorganize my closet if i get ambitious", "So you might reorganize your closet if you get ambitious."),
-    ("switched from coffee to green tea this week", "So you switched from coffee to green tea this week."),
-    ("the waiter just shrugged and said he'd tell the kitchen. ugh",
-     "So the waiter just shrugged and said he'd tell the kitchen."),
     ("or just nap honestly", "Okay, I hear you."),  # too short to say back
-    ("meeting went badly", "Okay, I hear you."),  # a thing in -ing, not a verb missing its subject
     ("he was 19. drove it until it finally died in 1970", "Okay, I hear you."),  # its subject is elsewhere
     ("its june 14th, in nashville", "Okay, I hear you."),
     ("any ideas for the weekend?", "Okay, I hear you."),  # a question is answered, not said back
@@ -229,14 +220,6 @@ def test_a_cause_left_out_on_purpose_is_not_said_back_plainly():
     start = reply_start("got laid off today", True, "neutral", 1, previous_cause="got laid off today",
                         user_emotion="sadness", message="i got laid off today")
     assert start == "Okay, I hear you."
-
-
-def test_an_unsure_feeling_with_its_cause_elsewhere_gets_the_message_said_back_plainly():
-    """A feeling read unsurely (the words' emotion neutral) whose cause lies in an earlier message: the
-    message itself is said back plainly rather than "Right, I see." (readers took "So ..." better)."""
-    start = reply_start("someone backed into my car", False, "neutral", 1, user_emotion="anger",
-                        message="this is teh second time this week")
-    assert start == "So this is the second time this week."
 
 
 @pytest.mark.parametrize("span, said_back", [
