@@ -29,6 +29,7 @@ from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
 from agent.question_prior import question_prior
+from agent.reflection import ITS_IS
 from agent.reply_judge import ReplyJudge
 from agent.reply_checks import asks, content_words, degeneracy, normalised, novel_words, reply_failure
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
@@ -68,7 +69,15 @@ def clean_reply(text: str) -> str:
     kept = [_capitalised(k) for k in split_sentences(text)[:MAX_SENTENCES]]
     if len(kept) > 1 and not ends_sentence(kept[-1]):
         kept = kept[:-1]
-    return _capital_i(" ".join(kept).strip())
+    return _its_is(_capital_i(" ".join(kept).strip()))
+
+
+_ITS = re.compile(r"\b([Ii])ts (?=(?:" + "|".join(sorted(ITS_IS)) + r")\b)")
+
+
+def _its_is(text: str) -> str:
+    """"its" written "it's" where it is one ("I hope its a great day"; "broke its leg" stays)."""
+    return _ITS.sub(lambda m: f"{m.group(1)}t's ", text)
 
 
 def _capitalised(sentence: str) -> str:

@@ -61,6 +61,8 @@ def test_chat_messages_keep_user_words_as_data():
     ("[sympathetic]: Oh no, I'm sorry.", "Oh no, I'm sorry."),
     ("That is sad. And then the", "That is sad."),
     ("Oh, you got laid off today. what happened?", "Oh, you got laid off today. What happened?"),
+    ("Ah, you might go back. I hope its a great day.", "Ah, you might go back. I hope it's a great day."),
+    ("Oh no, the cat broke its leg. Its so hard.", "Oh no, the cat broke its leg. It's so hard."),
 ])
 def test_clean_reply(raw, clean):
     assert clean_reply(raw) == clean
