@@ -42,13 +42,20 @@ NUMBER_WORDS = {w: n for n, w in enumerate(
 NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
                      "ninety": 90, "hundred": 100, "first": 1, "second": 2, "third": 3, "fourth": 4,
                      "fifth": 5, "sixth": 6})
-_NUMBER = re.compile(r"\b(?:(\d+)(?:st|nd|rd|th)?|(" + "|".join(NUMBER_WORDS) + r"))\b")
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+#: A number: digits (also before a unit, "3am", "$400", "10k"; "4.2" as 4), or number words, "twenty-four"
+#: and "four hundred" / "three thousand" read whole.
+_NUMBER = re.compile(r"(?<![\d.])(\d+)(?:\.\d+|st|nd|rd|th)?|\b(" + _TENS + r"[- ]" + _UNITS + r"|" + _UNITS
+                     + r" (?:hundred|thousand)|" + "|".join(NUMBER_WORDS) + r")\b")
+#: Words that name the people spoken to, not a count ("what are you two doing?").
+_NOT_A_COUNT = re.compile(r"\b(?:you|the) (?:two|both)\b|\btwo of you\b|\bwait a second\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|nothing)\b|n't\b")
 #: A feeling word and the words that name the same feeling (for a negated echo of it).
 FEELING_FAMILIES = [
     {"scared", "scary", "terrified", "afraid", "frightened", "worried", "anxious", "nervous"},
-    {"sad", "upset", "heartbroken", "devastated", "down", "miserable"},
+    {"sad", "upset", "heartbroken", "devastated", "miserable"},  # (not "down": "cant keep anything down")
     {"angry", "mad", "furious", "annoyed", "pissed"},
     {"happy", "glad", "excited", "thrilled", "proud"},
     {"disgusted", "gross", "disgusting"},
@@ -107,8 +114,17 @@ def speaks_as_user(message: str, reply: str) -> bool:
 
 
 def numbers(text: str) -> set[int]:
-    """The numbers in lower-cased `text`, written as digits, ordinals or words ("3rd", "three")."""
-    return {int(digits) if digits else NUMBER_WORDS[word] for digits, word in _NUMBER.findall(text)}
+    """The numbers in lower-cased `text`, written as digits, ordinals or words ("3rd", "three",
+    "twenty-four", "four hundred"); not "you two"."""
+    return {int(digits) if digits else _words_number(said) for digits, said in _NUMBER.findall(_NOT_A_COUNT.sub(" ", text))}
+
+
+def _words_number(said: str) -> int:
+    """ "twenty-four" -> 24, "four hundred" -> 400, "thirty eight" -> 38, "three" -> 3."""
+    first, *rest = re.split(r"[- ]", said)
+    if rest in (["hundred"], ["thousand"]):
+        return NUMBER_WORDS[first] * (100 if rest == ["hundred"] else 1000)
+    return NUMBER_WORDS[first] + (NUMBER_WORDS[rest[0]] if rest else 0)
 
 
 def contradicts(message: str, reply: str, earlier: list[str] = ()) -> bool:
@@ -119,10 +135,18 @@ def contradicts(message: str, reply: str, earlier: list[str] = ()) -> bool:
     told = set(words(said))
     for family in FEELING_FAMILIES:
         if told & family:
-            for sentence in split_sentences(reply.lower()):
-                if set(words(sentence)) & family and _NEGATION.search(sentence):
+            for sentence in split_sentences(_NO_WONDER.sub(" ", reply.lower())):
+                ws = words(sentence)
+                if any(w in family and _NEGATION.search(" ".join(ws[max(0, n - NEGATION_REACH):n]))
+                       for n, w in enumerate(ws)):
                     return True
     return False
+
+
+#: How many words before a feeling word a negation may stand to negate it ("it's not that scary");
+#: one further away is about something else ("of course you're mad, ... is not okay").
+NEGATION_REACH = 3
+_NO_WONDER = re.compile(r"\bno wonder\b|\bnot surprised\b|\bno surprise\b")
 
 
 def copies_user(message: str, reply: str) -> bool:

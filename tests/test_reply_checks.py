@@ -4,10 +4,12 @@ leaves a good reply alone. The failing replies are the kinds a strict reader rej
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from agent.evaluation.conversations import read_conversations
+from agent.evaluation.dialogue_emotions import written_conversation_rows
 from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, contradicts,
                                 copies_user, hopes_for_what_happened, repeats, reply_failure, speaks_as_user)
 
@@ -32,6 +34,29 @@ def test_contradicting_what_was_said_is_caught():
     assert contradicts("It was my 3rd interview.", "Five interviews is a lot.", earlier=["I had an interview."])
     assert not contradicts("She was twelve.", "Twelve is so young. I'm so sorry.")
     assert not contradicts("I'm terrified of tomorrow.", "Being scared before a big day makes sense.")
+
+
+@pytest.mark.parametrize("message,reply", [
+    # numbers said back in words, with units, or "you two" (people written listener turns; each was
+    # flagged before: 90 of the 2,886 written turns were, 17 are now, mostly new numbers inferred)
+    ("3rd grade. 24 kids. i'm terrified lol", "Twenty-four third graders on your first day, of course you're terrified."),
+    ("been up since 3am. cant keep anything down", "Being up since 3 and not keeping anything down sounds awful."),
+    ("got bumped off my flight but they gave me a $400 voucher", "A four hundred dollar voucher, that's a nice turn."),
+    ("my laptop crashed. 3000 words gone", "Three thousand words gone, that's awful."),
+    ("first date in like 6 years tonight", "A first date after six years! What are you two doing?"),
+    ("today was 4.2 km in 28 minutes", "4.2 km in 28 minutes is a great pace."),
+    # a negation about something else in the sentence, or "no wonder"
+    ("no. i'm so mad", "Of course you're mad, being left short right before rent is not okay."),
+    ("napkins and a water bottle. still feel disgusting", "No wonder you still feel disgusting."),
+])
+def test_the_same_numbers_and_feelings_said_otherwise_are_no_contradiction(message, reply):
+    assert not contradicts(message, reply)
+
+
+def test_a_changed_number_in_words_and_a_negated_feeling_nearby_are_contradictions():
+    assert contradicts("3rd grade. 24 kids.", "Twenty-five kids is a lot.")
+    assert contradicts("im terrified", "You are not that scared, right?")
+    assert contradicts("3000 words gone", "Four thousand words, ouch.")
 
 
 def test_copies_repeats_cause_and_questions():
@@ -241,3 +266,18 @@ def test_hoping_for_what_already_happened_is_rejected(said, reply, hopes_again):
     assert hopes_for_what_happened(reply, said) is hopes_again
     failure = reply_failure(said[-1], reply, said[:-1])
     assert (failure == "hopes for what already happened") is hopes_again
+
+
+def test_the_checks_reject_few_replies_people_wrote():
+    """The written listener conversations (people's replies, `training/data/replies/written*/`): a check
+    that rejects many of them rejects good candidates too (2,886 turns: 37 rejected, 16 of them as
+    contradictions, mostly a number the listener inferred, "two babies" after "we only wanted one")."""
+    root = Path(__file__).resolve().parents[1] / "training" / "data" / "replies"
+    turns = rejected = 0
+    for folder in ("written", "written_next"):
+        for _, conversation in written_conversation_rows(root / folder):
+            messages, replies = [m for m, _ in conversation], [r for _, r in conversation]
+            for n, (message, reply) in enumerate(conversation):
+                turns += 1
+                rejected += reply_failure(message, reply, messages[:n], replies[:n]) is not None
+    assert turns > 2800 and rejected / turns <= 0.02
