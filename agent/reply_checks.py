@@ -30,26 +30,13 @@ import re
 from pathlib import Path
 
 from agent.prompt import USER_TAG
+from agent.number_words import NUMBER_WORDS, numbers
 from perception.sentences import split_sentences
 
 
 _WORD = re.compile(r"[a-z']+")
 _STOPWORDS = set("a an the i my me you your it is was to of and or in on at for with about this that"
                  " be am are so very really just".split())
-NUMBER_WORDS = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
-NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                     "ninety": 90, "hundred": 100, "first": 1, "second": 2, "third": 3, "fourth": 4,
-                     "fifth": 5, "sixth": 6})
-_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-#: A number: digits (also before a unit, "3am", "$400", "10k"; "4.2" as 4), or number words, "twenty-four"
-#: and "four hundred" / "three thousand" read whole.
-_NUMBER = re.compile(r"(?<![\d.])(\d+)(?:\.\d+|st|nd|rd|th)?|\b(" + _TENS + r"[- ]" + _UNITS + r"|" + _UNITS
-                     + r" (?:hundred|thousand)|" + "|".join(NUMBER_WORDS) + r")\b")
-#: Words that name the people spoken to, not a count ("what are you two doing?").
-_NOT_A_COUNT = re.compile(r"\b(?:you|the) (?:two|both)\b|\btwo of you\b|\bwait a second\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|nothing)\b|n't\b")
 #: A feeling word and the words that name the same feeling (for a negated echo of it).
@@ -111,20 +98,6 @@ def speaks_as_user(message: str, reply: str) -> bool:
         if any(len(claimed & t) >= min(2, len(t)) > 0 for t in told):
             return True
     return False
-
-
-def numbers(text: str) -> set[int]:
-    """The numbers in lower-cased `text`, written as digits, ordinals or words ("3rd", "three",
-    "twenty-four", "four hundred"); not "you two"."""
-    return {int(digits) if digits else _words_number(said) for digits, said in _NUMBER.findall(_NOT_A_COUNT.sub(" ", text))}
-
-
-def _words_number(said: str) -> int:
-    """ "twenty-four" -> 24, "four hundred" -> 400, "thirty eight" -> 38, "three" -> 3."""
-    first, *rest = re.split(r"[- ]", said)
-    if rest in (["hundred"], ["thousand"]):
-        return NUMBER_WORDS[first] * (100 if rest == ["hundred"] else 1000)
-    return NUMBER_WORDS[first] + (NUMBER_WORDS[rest[0]] if rest else 0)
 
 
 def contradicts(message: str, reply: str, earlier: list[str] = ()) -> bool:
