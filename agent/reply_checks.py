@@ -31,6 +31,7 @@ from pathlib import Path
 
 from agent.prompt import USER_TAG
 from agent.number_words import NUMBER_WORDS, numbers
+from perception.crisis import pattern_words
 from perception.sentences import split_sentences
 
 
@@ -351,12 +352,25 @@ def hopes_for_what_happened(reply: str, said: list[str]) -> bool:
     return False
 
 
+#: The reply speaks of the person harming themselves ("What happens if you do end up hurting
+#: yourself?" to "it was a tree branch. heart still pounding", written by the model in a careful turn).
+_HARM_TO_YOU = re.compile(r"\b(?:hurt(?:ing)?|harm(?:ing)?|kill(?:ing)?) yourself\b|\bself[- ]?harm|"
+                          r"\bsuicid|\bend(?:ing)? (?:your|it all)|\btake your (?:own )?life\b")
+
+
+def raises_harm(reply: str, said: list[str]) -> bool:
+    """The reply brings up self-harm or suicide though the person said nothing of it: it alarms, and
+    the crisis protocol (`agent.safety`), not the model, decides when to ask."""
+    return bool(_HARM_TO_YOU.search(plain_lower(reply))) and not any(
+        pattern_words(t) or _HARM_TO_YOU.search(plain_lower(t)) for t in said)
+
+
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
     said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
     person on though they did not, doubts or dismisses them, asks what they already told or how what is
-    still to come went, hopes for what already happened), or None: what
+    still to come went, hopes for what already happened, raises self-harm unprompted), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -378,4 +392,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "asks how what is still to come went"
     if hopes_for_what_happened(reply, [*earlier_messages, message]):
         return "hopes for what already happened"
+    if raises_harm(reply, [*earlier_messages, message]):
+        return "raises self-harm unprompted"
     return None

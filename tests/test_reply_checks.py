@@ -11,7 +11,8 @@ import pytest
 from agent.evaluation.conversations import read_conversations
 from agent.evaluation.dialogue_emotions import written_conversation_rows
 from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, contradicts,
-                                copies_user, hopes_for_what_happened, repeats, reply_failure, speaks_as_user)
+                                copies_user, hopes_for_what_happened, raises_harm, repeats, reply_failure,
+                                speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
 
@@ -281,3 +282,17 @@ def test_the_checks_reject_few_replies_people_wrote():
                 turns += 1
                 rejected += reply_failure(message, reply, messages[:n], replies[:n]) is not None
     assert turns > 2800 and rejected / turns <= 0.02
+
+
+@pytest.mark.parametrize("said,reply,raises", [
+    (["ok turned all the lights on. it was a tree branch. heart still pounding tho"],
+     "That sounds hard. What happens if you do end up hurting yourself?", True),
+    (["i failed the exam again"], "I'm so sorry. Are you thinking of ending your life?", True),
+    # the person spoke of it first, a cut while cooking, or someone else's harm
+    (["i want to hurt myself"], "That sounds so heavy. Are you thinking of hurting yourself tonight?", False),
+    (["i sliced my finger cooking"], "Ouch! Did you cut yourself badly?", False),
+    (["my friend attempted suicide last year"], "That must have been frightening. How is your friend now?", False),
+])
+def test_a_reply_that_raises_self_harm_unprompted_is_rejected(said, reply, raises):
+    assert raises_harm(reply, said) is raises
+    assert (reply_failure(said[-1], reply, said[:-1]) == "raises self-harm unprompted") is raises
