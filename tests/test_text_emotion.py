@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import torch
 import pytest
 
 from perception import TextEmotionRecognizer
@@ -105,7 +106,8 @@ def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, t
     for seed in (1, 2):
         main(data=tiny_data, out=tmp_path / "model" / f"seed{seed}", epochs=1, goemotions_per_epoch=4,
              reccon_per_epoch=3 * (seed - 1), ed_per_epoch=3 * (seed - 1), context_turns=2, max_length=48, batch_size=4, lr=1e-3, head_lr=3e-3, rank=4, seed=seed,
-             limit=0, threads=2)
+             limit=0, threads=2, checkpoints=tmp_path / "checkpoints")
+    assert not any((tmp_path / "checkpoints").glob("*/epoch.pt"))  # (gone once the model is written)
     config = json.loads((tmp_path / "model" / "seed1" / "model.json").read_text())
     assert config["metrics"]["meld_dev_weighted_f1"] >= 0 and config["lora"]["r"] == 4
     single = TextEmotionRecognizer.load(str(tmp_path / "model" / "seed1"))
@@ -129,6 +131,34 @@ def test_training_runs_on_a_tiny_slice_and_members_make_an_ensemble(tiny_data, t
     other = TextEmotionRecognizer.load(str(tmp_path / "model" / "seed2"))
     args = (["hello"], [[("a", "hi")]], ["b"])
     assert np.allclose(ensemble.logits(*args), (single.logits(*args) + other.logits(*args)) / 2, atol=1e-5)
+
+
+def test_an_epoch_checkpoint_restores_the_run(tmp_path):
+    """What a run saves after an epoch brings the next run of the same recipe back to the same state:
+    weights, optimiser, schedule, both random generators, the best epoch so far."""
+    import random
+
+    from training.train_text_emotion import checkpoint_folder, resume_epoch, save_epoch
+
+    def run_parts():
+        model = torch.nn.Linear(3, 2)
+        opt = torch.optim.AdamW(model.parameters(), lr=0.1)
+        return model, opt, torch.optim.lr_scheduler.LambdaLR(opt, lambda n: 1 / (n + 1)), random.Random(5)
+
+    folder = checkpoint_folder(tmp_path, {"epochs": 3, "seed": 5})
+    assert folder != checkpoint_folder(tmp_path, {"epochs": 3, "seed": 6})
+    assert resume_epoch(folder, *run_parts()) == (0, -1.0, None)
+    model, opt, schedule, rng = run_parts()
+    model(torch.ones(1, 3)).sum().backward()
+    opt.step(); schedule.step(); rng.random()
+    save_epoch(folder, 1, model, opt, schedule, rng, 0.5, {"w": torch.ones(1)})
+    expected = (rng.random(), torch.rand(1))
+    fresh, fresh_opt, fresh_schedule, fresh_rng = run_parts()
+    done, best, best_state = resume_epoch(folder, fresh, fresh_opt, fresh_schedule, fresh_rng)
+    assert (done, best, float(best_state["w"])) == (1, 0.5, 1.0)
+    assert torch.equal(fresh.weight, model.weight) and fresh_schedule.last_epoch == schedule.last_epoch
+    assert fresh_opt.state_dict()["state"][0]["step"] == opt.state_dict()["state"][0]["step"]
+    assert (fresh_rng.random(), torch.rand(1)) == expected
 
 
 def test_the_written_everyday_train_set_is_used_alone_and_as_next_turns():
