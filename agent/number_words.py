@@ -14,19 +14,21 @@ NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seven
                      "fifth": 5, "sixth": 6})
 _TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-#: A number: digits (also before a unit, "3am", "$400", "10k"; "4.2" as 4), or number words, "twenty-four"
-#: and "four hundred" / "three thousand" read whole.
-_NUMBER = re.compile(r"(?<![\d.])(\d+)(?:\.\d+|st|nd|rd|th)?|\b(" + _TENS + r"[- ]" + _UNITS + r"|" + _UNITS
-                     + r" (?:hundred|thousand)|" + "|".join(NUMBER_WORDS) + r")\b")
+#: A number: digits (with thousands commas, "1,000"; before a unit, "3am", "$400", "10k"; "4.2" as 4;
+#: not inside a word, "mp3", nor a decade, "your 20s"), or number words, "twenty-four" and "four
+#: hundred" / "three thousand" read whole.
+_NUMBER = re.compile(r"(?<![\w.])(?<!\d,)(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+|st|nd|rd|th|am|pm|k|h)?(?!\w|,\d|\.\d)"
+                     r"|\b(" + _TENS + r"[- ]" + _UNITS + r"|" + _UNITS + r" (?:hundred|thousand)|"
+                     + "|".join(NUMBER_WORDS) + r")\b")
 #: Words that name the people spoken to, not a count ("what are you two doing?").
-_NOT_A_COUNT = re.compile(r"\b(?:you|the) (?:two|both)\b|\btwo of you\b|\bwait a second\b")
+_NOT_A_COUNT = re.compile(r"\byou (?:two|both)\b|\b(?:the )?two of you\b|\bwait a second\b")
 
 
 def numbers(text: str) -> set[int]:
     """The numbers in lower-cased `text`, written as digits, ordinals or words ("3rd", "three",
     "twenty-four", "four hundred"); not "you two"."""
     found = _NUMBER.findall(_NOT_A_COUNT.sub(" ", text))
-    return {int(digits) if digits else _words_number(said) for digits, said in found}
+    return {int(digits.replace(",", "")) if digits else _words_number(said) for digits, said in found}
 
 
 def _words_number(said: str) -> int:

@@ -85,7 +85,7 @@ SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "for
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
                      "bought", "missed", "burnt", "burned", "cut", "hit", "woke", "ate", "gave", "did",
                      "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still",
-                     "hope", "wish", "need", "want", "miss", "think"}  # (and the present: "hope it works")
+                     "hope", "need", "want", "think"}  # (and the present: "hope it works"; not "wish me luck")
 MAX_WORDS = 12
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
@@ -219,7 +219,7 @@ def _swapped(words: list[str]) -> list[str]:
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting:
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
-    elif out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1):
+    elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
     return out
 

@@ -6,8 +6,8 @@ they catch, so a figure can be traced to the replies behind it:
 - `speaks_as_user`: the reply claims the user's first-person event as the agent's own ("I got laid
   off today." -> "It's hard to believe I could get laid off.");
 - `contradicts`: the reply gives a number the user did not say where the user gave one ("She was
-  twelve." -> "She was fifteen."), or negates the user's own feeling word ("I'm terrified" -> "It's
-  not scary at all");
+  twelve." -> "She was fifteen."; numbers read as people write them, `agent.number_words`), or negates
+  the user's own feeling word within a few words of it ("I'm terrified" -> "It's not scary at all");
 - `copies_user`: mostly the user's own words back (`degeneracy`'s rule);
 - `repeats`: the same words as an earlier reply of the conversation;
 - `off_topic`: the reply's MiniLM sentence embedding is far from the message's (cosine below
@@ -20,6 +20,7 @@ they catch, so a figure can be traced to the replies behind it:
   have?" after "we adopted two cats", "How long have you been together?" after "3 years together");
 - `asks_how_the_future_went`: a question asks how something went ("How did it go?", "How was it?")
   where the message told only what is still to come ("my exam is tomorrow") or still going on;
+- `raises_self_harm` (in `agent.safety`): the reply brings up self-harm the person never mentioned;
 - `acknowledges_cause`: a content word of the cause span appears in the reply;
 - `asks`: the reply asks the user something.
 """
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from agent.prompt import USER_TAG
 from agent.number_words import NUMBER_WORDS, numbers
-from perception.crisis import pattern_words
+from agent.safety import raises_self_harm
 from perception.sentences import split_sentences
 
 
@@ -109,18 +110,23 @@ def contradicts(message: str, reply: str, earlier: list[str] = ()) -> bool:
     told = set(words(said))
     for family in FEELING_FAMILIES:
         if told & family:
-            for sentence in split_sentences(_NO_WONDER.sub(" ", reply.lower())):
-                ws = words(sentence)
-                if any(w in family and _NEGATION.search(" ".join(ws[max(0, n - NEGATION_REACH):n]))
-                       for n, w in enumerate(ws)):
+            for clause in re.split(r"[,;:.!?]", _NOT_A_NEGATION.sub(" ", reply.lower())):
+                ws = words(clause)
+                if any(w in family and _negated(ws, n) for n, w in enumerate(ws)):
                     return True
     return False
 
 
-#: How many words before a feeling word a negation may stand to negate it ("it's not that scary");
-#: one further away is about something else ("of course you're mad, ... is not okay").
+#: How many words before a feeling word a negation may stand, in the same clause, to negate it ("it's
+#: not that scary"); one further away is about something else ("of course you're mad, ... is not okay").
 NEGATION_REACH = 3
-_NO_WONDER = re.compile(r"\bno wonder\b|\bnot surprised\b|\bno surprise\b")
+#: Words with a "no" in them that negate nothing ("Oh no, that's so sad.", "no wonder you're scared").
+_NOT_A_NEGATION = re.compile(r"\boh no\b|\bno wonder\b|\bnot surprised\b|\bno surprise\b")
+
+
+def _negated(ws: list[str], n: int) -> bool:
+    """Whether a negation stands within `NEGATION_REACH` words before `ws[n]`."""
+    return bool(_NEGATION.search(" ".join(ws[max(0, n - NEGATION_REACH):n])))
 
 
 def copies_user(message: str, reply: str) -> bool:
@@ -283,13 +289,15 @@ _FUTURE = re.compile(r"\b(?:tomorrow|tmrw|tonight|next (?:week|weekend|month|yea
                      r"i'll|we'll|she'll|he'll|they'll|looking forward|might|maybe|planning|plan to|hoping to|"
                      r"thinking of|this weekend|this afternoon|this evening|"
                      r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b")
-#: ... or what is still going on ("my tomatoes are finally turning red", "he's clipping his nails right now") ...
+#: ... or what is still going on ("my tomatoes are finally turning red", "he's clipping his nails right now";
+#: not a state after something that happened: "still shaking from the interview", "it's over") ...
 _ONGOING = re.compile(r"\b(?:(?:am|is|are|i'm|im|you're|we're|they're|he's|she's|it's)(?: \w+ly| still| just)? "
-                      r"\w{2,}ing|right now|at the moment|currently)\b")
-#: ... that tells nothing that happened already (a past verb, "been", a time gone by, "after" the thing) ...
+                      r"(?!(?:no|some|every|any)thing\b)\w{2,}ing|right now|at the moment|currently)\b")
+_AFTER_SOMETHING = re.compile(r"\b(?:after|from|since|over)\b")
+#: ... that tells nothing that happened already (a past verb, "been", a time gone by) ...
 _PAST = re.compile(r"\b(?:was|were|had|did|got|went|came|made|said|told|saw|found|lost|won|broke|took|gave|"
                    r"left|heard|drove|ate|ran|wrote|bought|sold|met|flew|slept|fell|felt|paid|spent|kept|"
-                   r"brought|thought|caught|sent|built|been|yesterday|last|ago|already|after)\b(?!')")
+                   r"brought|thought|caught|sent|built|been|yesterday|last|ago|already)\b(?!')")
 #: Words after which a word in -ed is a state, not something that happened ("so excited", "i'm tired").
 _STATE_BEFORE = {"am", "is", "are", "so", "get", "getting", "feel", "feeling", "very", "too", "really", "i'm",
                  "im", "super", "kinda", "bit", "be"}
@@ -313,7 +321,8 @@ def asks_how_the_future_went(message: str, reply: str) -> bool:
     """The reply asks how something went ("How did it go?", "How was it?") where the message told only
     what is still to come ("i start my new job next week") or still going on ("my tomatoes are turning red")."""
     told = plain_lower(message)
-    if not (_FUTURE.search(told) or _ONGOING.search(told)) or _tells_the_past(told):
+    ongoing = _ONGOING.search(told) and not _AFTER_SOMETHING.search(told)
+    if not (_FUTURE.search(told) or ongoing) or _tells_the_past(told):
         return False
     return any(_HOW_IT_WENT.search(q) for q in lower_sentences(reply) if q.endswith("?"))
 
@@ -352,19 +361,6 @@ def hopes_for_what_happened(reply: str, said: list[str]) -> bool:
     return False
 
 
-#: The reply speaks of the person harming themselves ("What happens if you do end up hurting
-#: yourself?" to "it was a tree branch. heart still pounding", written by the model in a careful turn).
-_HARM_TO_YOU = re.compile(r"\b(?:hurt(?:ing)?|harm(?:ing)?|kill(?:ing)?) yourself\b|\bself[- ]?harm|"
-                          r"\bsuicid|\bend(?:ing)? (?:your|it all)|\btake your (?:own )?life\b")
-
-
-def raises_harm(reply: str, said: list[str]) -> bool:
-    """The reply brings up self-harm or suicide though the person said nothing of it: it alarms, and
-    the crisis protocol (`agent.safety`), not the model, decides when to ask."""
-    return bool(_HARM_TO_YOU.search(plain_lower(reply))) and not any(
-        pattern_words(t) or _HARM_TO_YOU.search(plain_lower(t)) for t in said)
-
-
 def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
@@ -392,6 +388,6 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "asks how what is still to come went"
     if hopes_for_what_happened(reply, [*earlier_messages, message]):
         return "hopes for what already happened"
-    if raises_harm(reply, [*earlier_messages, message]):
+    if raises_self_harm(reply, [*earlier_messages, message]):
         return "raises self-harm unprompted"
     return None

@@ -229,6 +229,7 @@ def test_a_cause_left_out_on_purpose_is_not_said_back_plainly():
      "you and your roommates are splitting bills and it's a mess"),
     ("i get to hold her tommorow", "you get to hold her tomorrow"),
     ("hope it doesnt come out watery like last time", "you hope it doesn't come out watery like last time"),
+    ("need a hug", "you need a hug"), ("hope is all i have left", "hope is all you have left"),
     ("flight was SO bumpy", "flight was so bumpy"),
     ("PASSED MY DRIVING TEST!!!", "you passed your driving test"),
     ("the speech is saturday", "the speech is Saturday"),

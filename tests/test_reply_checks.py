@@ -10,8 +10,9 @@ import pytest
 
 from agent.evaluation.conversations import read_conversations
 from agent.evaluation.dialogue_emotions import written_conversation_rows
+from agent.safety import raises_self_harm
 from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, contradicts,
-                                copies_user, hopes_for_what_happened, raises_harm, repeats, reply_failure,
+                                copies_user, hopes_for_what_happened, repeats, reply_failure,
                                 speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
@@ -39,7 +40,7 @@ def test_contradicting_what_was_said_is_caught():
 
 @pytest.mark.parametrize("message,reply", [
     # numbers said back in words, with units, or "you two" (people written listener turns; each was
-    # flagged before: 90 of the 2,886 written turns were, 17 are now, mostly new numbers inferred)
+    # flagged before: 90 of the 2,886 written turns were, 18 are now, mostly new numbers inferred)
     ("3rd grade. 24 kids. i'm terrified lol", "Twenty-four third graders on your first day, of course you're terrified."),
     ("been up since 3am. cant keep anything down", "Being up since 3 and not keeping anything down sounds awful."),
     ("got bumped off my flight but they gave me a $400 voucher", "A four hundred dollar voucher, that's a nice turn."),
@@ -49,6 +50,13 @@ def test_contradicting_what_was_said_is_caught():
     # a negation about something else in the sentence, or "no wonder"
     ("no. i'm so mad", "Of course you're mad, being left short right before rent is not okay."),
     ("napkins and a water bottle. still feel disgusting", "No wonder you still feel disgusting."),
+    ("i'm so sad", "Oh no, that's so sad."),
+    ("im scared of the test", "No, being scared before a test is normal."),
+    ("im scared of the test", "You're not overreacting, being scared makes sense."),
+    # a decade, thousands with a comma, a number inside a word
+    ("i'm 25 and still figuring it out", "Being in your 20s is like that."),
+    ("they charged me 1,000 dollars", "One thousand dollars is a lot."),
+    ("my mp3 player died after 10 years", "Ten years is a good run for a player."),
 ])
 def test_the_same_numbers_and_feelings_said_otherwise_are_no_contradiction(message, reply):
     assert not contradicts(message, reply)
@@ -242,6 +250,9 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
     ("my landlord is kicking me out next month", "That's awful. What happened?", False),
     ("nclex results come out tomorrow", "How did you feel walking out of the exam?", False),
     ("i'm finally relaxing after the interview", "Oh good. How did it go?", False),
+    ("i'm still shaking from the interview", "Oh no. How did it go?", False),
+    ("the surgery is over and she's recovering", "Oh good. How did the surgery go?", False),
+    ("i have a job interview tomorrow after lunch", "Good luck! How did it go?", True),
     ("watched that new space movie last night", "Oh nice. What did you think of it?", False),
     ("my tomatoes are finally turning red", "That's wonderful! What will you make with them?", False),
 ])
@@ -271,7 +282,7 @@ def test_hoping_for_what_already_happened_is_rejected(said, reply, hopes_again):
 
 def test_the_checks_reject_few_replies_people_wrote():
     """The written listener conversations (people's replies, `training/data/replies/written*/`): a check
-    that rejects many of them rejects good candidates too (2,886 turns: 37 rejected, 16 of them as
+    that rejects many of them rejects good candidates too (2,886 turns: 39 rejected, 18 of them as
     contradictions, mostly a number the listener inferred, "two babies" after "we only wanted one")."""
     root = Path(__file__).resolve().parents[1] / "training" / "data" / "replies"
     turns = rejected = 0
@@ -291,8 +302,11 @@ def test_the_checks_reject_few_replies_people_wrote():
     # the person spoke of it first, a cut while cooking, or someone else's harm
     (["i want to hurt myself"], "That sounds so heavy. Are you thinking of hurting yourself tonight?", False),
     (["i sliced my finger cooking"], "Ouch! Did you cut yourself badly?", False),
+    (["i fell off my bike"], "Ouch! Did you hurt yourself?", False),
+    (["long day"], "Try to end your day with something kind.", False),
+    (["we fight a lot"], "Are you thinking of ending your relationship?", False),
     (["my friend attempted suicide last year"], "That must have been frightening. How is your friend now?", False),
 ])
 def test_a_reply_that_raises_self_harm_unprompted_is_rejected(said, reply, raises):
-    assert raises_harm(reply, said) is raises
+    assert raises_self_harm(reply, said) is raises
     assert (reply_failure(said[-1], reply, said[:-1]) == "raises self-harm unprompted") is raises

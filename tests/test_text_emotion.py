@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import typer
 import pytest
 
 from perception import TextEmotionRecognizer
@@ -147,15 +148,18 @@ def test_an_epoch_checkpoint_restores_the_run(tmp_path):
 
     folder = checkpoint_folder(tmp_path, {"epochs": 3, "seed": 5})
     assert folder != checkpoint_folder(tmp_path, {"epochs": 3, "seed": 6})
-    assert resume_epoch(folder, *run_parts()) == (0, -1.0, None)
+    sizes = {"m": 10, "w": 4}
+    assert resume_epoch(folder, *run_parts(), sizes) == (0, -1.0, None, 0.0)
     model, opt, schedule, rng = run_parts()
     model(torch.ones(1, 3)).sum().backward()
     opt.step(); schedule.step(); rng.random()
-    save_epoch(folder, 1, model, opt, schedule, rng, 0.5, {"w": torch.ones(1)})
+    save_epoch(folder, 1, model, opt, schedule, rng, 0.5, {"w": torch.ones(1)}, sizes, 12.5)
     expected = (rng.random(), torch.rand(1))
+    with pytest.raises(typer.BadParameter, match="other data"):  # the written sets changed since
+        resume_epoch(folder, *run_parts(), {"m": 10, "w": 5})
     fresh, fresh_opt, fresh_schedule, fresh_rng = run_parts()
-    done, best, best_state = resume_epoch(folder, fresh, fresh_opt, fresh_schedule, fresh_rng)
-    assert (done, best, float(best_state["w"])) == (1, 0.5, 1.0)
+    done, best, best_state, minutes = resume_epoch(folder, fresh, fresh_opt, fresh_schedule, fresh_rng, sizes)
+    assert (done, best, float(best_state["w"]), minutes) == (1, 0.5, 1.0, 12.5)
     assert torch.equal(fresh.weight, model.weight) and fresh_schedule.last_epoch == schedule.last_epoch
     assert fresh_opt.state_dict()["state"][0]["step"] == opt.state_dict()["state"][0]["step"]
     assert (fresh_rng.random(), torch.rand(1)) == expected

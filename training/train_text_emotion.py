@@ -103,28 +103,35 @@ def checkpoint_folder(root: Path, recipe: dict) -> Path:
     return root / f"text-emotion-{digest}"
 
 
-def save_epoch(folder: Path, epoch: int, model, opt, schedule, rng, best: float, best_state) -> None:
-    """Everything the next epoch needs, after `epoch` epochs (written whole, then renamed)."""
+def save_epoch(folder: Path, epoch: int, model, opt, schedule, rng, best: float, best_state,
+               sizes: dict, minutes: float) -> None:
+    """Everything the next epoch needs, after `epoch` epochs (written whole, then renamed); `sizes`
+    (the training sources' sizes) tell a resumed run whether its data is still the same."""
     folder.mkdir(parents=True, exist_ok=True)
     torch.save({"epoch": epoch, "model": model.state_dict(), "opt": opt.state_dict(),
                 "schedule": schedule.state_dict(), "rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
-                "best": best, "best_state": best_state}, folder / "epoch.pt.partial")
+                "best": best, "best_state": best_state, "sizes": sizes, "minutes": minutes},
+               folder / "epoch.pt.partial")
     (folder / "epoch.pt.partial").replace(folder / "epoch.pt")
 
 
-def resume_epoch(folder: Path, model, opt, schedule, rng) -> tuple[int, float, dict | None]:
-    """(epochs done, best score, best state) from `folder`'s checkpoint, the model, optimiser, schedule
-    and random generators restored; (0, -1, None) where there is none."""
+def resume_epoch(folder: Path, model, opt, schedule, rng, sizes: dict) -> tuple[int, float, dict | None, float]:
+    """(epochs done, best score, best state, minutes trained) from `folder`'s checkpoint, the model,
+    optimiser, schedule and random generators restored; (0, -1, None, 0) where there is none. A
+    checkpoint of other data (the written sets changed since) is an error, not a silent mix."""
     if not (folder / "epoch.pt").is_file():
-        return 0, -1.0, None
+        return 0, -1.0, None, 0.0
     saved = torch.load(folder / "epoch.pt", weights_only=False)
+    if saved.get("sizes") != sizes:
+        raise typer.BadParameter(f"the checkpoint in {folder} was trained on other data ({saved.get('sizes')}, "
+                                 f"now {sizes}); delete it to start again")
     model.load_state_dict(saved["model"])
     opt.load_state_dict(saved["opt"])
     schedule.load_state_dict(saved["schedule"])
     rng.setstate(saved["rng"])
     torch.set_rng_state(saved["torch_rng"])
     console.print(f"resumed from {folder} after epoch {saved['epoch']}")
-    return saved["epoch"], saved["best"], saved["best_state"]
+    return saved["epoch"], saved["best"], saved["best_state"], saved["minutes"]
 
 
 def written_everyday(data: Path, repeats: int) -> list[LabelledUtterance]:
@@ -149,7 +156,11 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
          limit: int = typer.Option(0, help="use only N examples per split (tests)"),
          threads: int = 2,
          checkpoints: Path = CHECKPOINTS) -> None:  # where a run keeps its epoch checkpoint
-    recipe = {k: v for k, v in locals().items() if k not in ("out", "threads", "checkpoints")}
+    recipe = {"data": data, "out": out, "epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch,
+              "reccon_per_epoch": reccon_per_epoch, "ed_per_epoch": ed_per_epoch, "everyday_repeats": everyday_repeats,
+              "dialogue_repeats": dialogue_repeats, "context_turns": context_turns, "max_length": max_length,
+              "batch_size": batch_size, "lr": lr, "head_lr": head_lr, "rank": rank, "seed": seed,
+              "sentiment_weight": sentiment_weight, "limit": limit}
     rng, base, tokenizer = start(threads, seed)
     meld_train, meld_dev = read_meld(data, "train"), read_meld(data, "dev")
     go_train, go_dev = read_goemotions(data, "train"), read_goemotions(data, "dev")
@@ -181,9 +192,9 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
     steps_per_epoch = (len(meld_train) + goemotions_per_epoch + reccon_per_epoch + ed_per_epoch + len(written)
                        + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps_per_epoch * epochs, lr, head_lr)
-    folder = checkpoint_folder(checkpoints, recipe)
-    done, best, best_state = resume_epoch(folder, model, opt, schedule, rng)
-    started = time.perf_counter()
+    folder, sizes = checkpoint_folder(checkpoints, recipe), {k: len(v) for k, v in sources.items()}
+    done, best, best_state, minutes_before = resume_epoch(folder, model, opt, schedule, rng, sizes)
+    started = time.perf_counter() - 60 * minutes_before
     with progress() as bar:
         for epoch in range(done, epochs):
             model.train()
@@ -214,7 +225,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
                           + f" ({time.perf_counter() - started:.0f} s so far)")
             if score > best:
                 best, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
-            save_epoch(folder, epoch + 1, model, opt, schedule, rng, best, best_state)
+            save_epoch(folder, epoch + 1, model, opt, schedule, rng, best, best_state, sizes,
+                       (time.perf_counter() - started) / 60)
     model.load_state_dict(best_state)
     minutes = (time.perf_counter() - started) / 60
     logits = predict_logits(model, enc["meld_dev"])
