@@ -67,6 +67,8 @@ class CheckedTurn:
     asks: bool = False
     protocol: bool = False  # answered with the crisis protocol's fixed reply (not checked as a reply)
     check_in: bool = False  # an uncertain risk reading: the reply was followed by the safety check-in
+    feeling: str = ""  # the user's fused feeling as the agent read it, and how sure
+    feeling_confidence: float = 0.0
 
 
 @dataclass
@@ -78,7 +80,8 @@ class ConversationReport:
     #: crisis_check_in (a careful reply followed by the safety check-in): of all turns
     seconds_p50: float
     examples: dict[str, dict[str, str]]  # failure -> message, reply
-    #: every turn: conversation, message, reply (the crisis protocol's fixed reply as such), failures
+    #: every turn: conversation, message, reply (the crisis protocol's fixed reply as such), failures,
+    #: the response emotion, the user's feeling as read and its confidence
     replies: list[dict] = field(default_factory=list)
 
     def __rich__(self) -> Table:
@@ -117,7 +120,9 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
             written = reply.text.replace(CRISIS_LINES, "").replace(CHECK_IN, "").strip()
             turn = CheckedTurn(cid, message, written, reply.emotion,
                                reply.causes[0].text if reply.causes else None, time.perf_counter() - started,
-                               protocol=reply.text == CRISIS_REPLY, check_in=reply.text.endswith(CHECK_IN))
+                               protocol=reply.text == CRISIS_REPLY, check_in=reply.text.endswith(CHECK_IN),
+                               feeling=reply.perception.fused.label,
+                               feeling_confidence=round(reply.perception.fused.confidence, 3))
             replies.append(written)
             checked.append(turn)
             if turn.protocol:
@@ -181,6 +186,7 @@ def evaluate_conversations(agent, path: Path) -> ConversationReport:
     if first:
         examples["crisis_check_in"] = {"message": first.message, "reply": f"{first.reply} (+ the check-in)"}
     replies = [{"conversation": t.conversation, "message": t.message, "reply": t.reply, "protocol": t.protocol,
-                "check_in": t.check_in, "failures": t.failures} for t in every]
+                "check_in": t.check_in, "failures": t.failures, "emotion": t.emotion, "feeling": t.feeling,
+                "feeling_confidence": t.feeling_confidence} for t in every]
     return ConversationReport(f"conversations {Path(path).name}", len(every), rates,
                               statistics.median(t.seconds for t in every), examples, replies)
