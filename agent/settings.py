@@ -86,6 +86,9 @@ class LLMSection(BaseModel):
     #: of the candidates that continue a given start, this many must go on with an open question
     #: ("What ...", "How ...": `agent.respond.OPEN_QUESTION_WORDS`); a local model only
     open_questions: int = Field(3, ge=0)
+    #: ... and this many ask how the user feels ("How do you feel ...": `agent.respond.FEELING_QUESTION`),
+    #: where the reply's words name a feeling and the last two replies did not ask it; a local model only
+    feeling_questions: int = Field(1, ge=0)
     int8_output_layer: bool = TransformersOptions.int8_output_layer
     output_vocabulary: str = TransformersOptions.output_vocabulary
     adapter: str = "auto"  # the listener adapter for the packaged Gemma (TransformersOptions.adapter)

@@ -117,6 +117,21 @@ def test_first_words_constrain_only_the_first_rows(base_llm):
     assert len(set(forced)) == 1 and any(forced[0].startswith(f) for f in firsts), forced
 
 
+def test_an_opening_binds_the_last_rows_token_by_token(base_llm):
+    """The last `opening_rows` candidates begin with every token of `opening`; the first-word rows
+    and the free ones are as before."""
+    opening = "We will"
+    texts = base_llm.complete(PROMPT, sampled(num_candidates=3, first_words=("That",), first_word_rows=1,
+                                              opening=opening, opening_rows=1))
+    spelled = base_llm.tokenizer.decode(base_llm._opening_ids(opening))
+    assert texts[2].startswith(spelled), texts
+    assert texts[0].startswith(base_llm.tokenizer.decode(base_llm._first_token_ids(("That",)))), texts
+    greedy = GenerationOptions(**{**GREEDY.__dict__, "num_candidates": 2, "opening": opening})
+    assert base_llm.complete(PROMPT, replace(greedy, opening_rows=1)) == base_llm.complete(PROMPT, greedy)
+    bound = base_llm.complete(PROMPT, replace(greedy, opening_rows=2))  # every row bound: greedy follows it
+    assert bound[0].startswith(spelled), bound
+
+
 def test_greedy_repeats_one_sequence(base_llm):
     texts = base_llm.complete(PROMPT, GenerationOptions(**{**GREEDY.__dict__, "num_candidates": 2}))
     assert len(texts) == 2 and texts[0] == texts[1] and texts[0]

@@ -82,9 +82,17 @@ def test_the_reflection_opens_in_the_response_emotion():
     ("our dog died", False, "sadness", None, "sadness"),  # the cause is in an earlier turn
     ("our dog died", True, "neutral", None, "neutral"),  # the user shows no feeling
     ("our dog died", True, "sadness", "our dog died", "sadness"),  # said back last turn already
+    ("never won anything in my life lol", True, "joy", None, "joy"),  # gladness at what did not happen
+    ("hope it doesnt come out watery like last time", True, "joy", None, "joy"),  # ... or at a hope
+    ("i didn't see that coming", True, "surprise", None, "surprise"),
 ])
 def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previous, feeling):
     assert reflection(cause, in_message, emotion, 0, previous, feeling) is None
+
+
+def test_a_sad_or_plain_opening_may_say_back_what_did_not_happen():
+    assert reflection("i didn't get the job", True, "sadness", 0, user_emotion="sadness") == \
+        "I'm so sorry you didn't get the job."
 
 
 START = "I'm so sorry you lost your job today."
@@ -173,11 +181,14 @@ def test_a_continuation_that_only_echoes_the_start_is_not_preferred(recognizer):
 
 
 def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
-    from agent.reflection import SURE_FEELING, words_emotion
+    from agent.reflection import SURE_FEELING, SURE_OTHER_FEELING, words_emotion
 
     assert words_emotion("anger", SURE_FEELING - 0.13, "anger") == "neutral"
     assert words_emotion("anger", SURE_FEELING, "anger") == "anger"
     assert words_emotion("neutral", 0.9, "joy") == "neutral"
+    # indignation at something disgusting, sympathy for a fright: only where the reading is sure
+    assert words_emotion("disgust", SURE_OTHER_FEELING - 0.2, "anger") == "neutral"
+    assert words_emotion("disgust", SURE_OTHER_FEELING, "anger") == "anger"
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."
 

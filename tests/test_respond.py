@@ -176,6 +176,27 @@ def test_some_candidates_after_a_given_start_must_ask_an_open_question(recognize
     assert llm.options.first_word_rows == 0  # no given start: the model writes the whole reply
 
 
+def test_one_candidate_after_a_given_start_asks_how_the_user_feels_but_not_again_soon(recognizer):
+    from dataclasses import replace
+
+    from agent.respond import FEELING_QUESTION
+
+    start = prompt_input(reply_start="I'm so sorry you lost your job today.", response_emotion="sadness")
+    llm = ScriptedLLM([[" How do you feel about it?", " What did you do?"]])
+    ReplyWriter(llm, recognizer, LLMSection(candidates=2, feeling_questions=1)).write(start)
+    assert (llm.options.opening, llm.options.opening_rows) == (FEELING_QUESTION, 1)
+    asked = PromptTurn("i got laid off", "sadness", None, "sadness", "Oh no, I'm sorry. How do you feel about it?")
+    other = PromptTurn("after six years", "sadness", None, "sadness", "That's so hard. What happened?")
+    for history, rows in (([asked], 0), ([asked, other], 0), ([asked, other, other], 1)):
+        llm = ScriptedLLM([[" What did you do?"]])
+        ReplyWriter(llm, recognizer, LLMSection(candidates=1)).write(replace(start, history=history))
+        assert llm.options.opening_rows == rows, history
+    plain = replace(start, reply_start="So she turned twelve last week.", response_emotion="neutral")
+    llm = ScriptedLLM([[" What did you do?"]])
+    ReplyWriter(llm, recognizer, LLMSection(candidates=1)).write(plain)
+    assert llm.options.opening_rows == 0  # words that name no feeling: no feeling question
+
+
 def test_the_question_prior_builder_refuses_a_missing_or_empty_file(tmp_path):
     import typer
 

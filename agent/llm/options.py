@@ -35,6 +35,10 @@ class GenerationOptions:
     #: sequence for all candidates, only when all are). Servers ignore it.
     first_words: tuple[str, ...] = ()
     first_word_rows: int = 0
+    #: The last `opening_rows` candidates must start with these words, token by token (a local
+    #: backend; the rest of each is sampled freely; greedy decoding only when all are). Servers ignore it.
+    opening: str = ""
+    opening_rows: int = 0
 
 
 @dataclass(frozen=True)

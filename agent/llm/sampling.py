@@ -27,20 +27,24 @@ def top_nucleus_sampler(temperature: float, top_p: float, top_k: int = 256):
     return TopNucleusSampler()
 
 
-def first_word_constraint(prompt_length: int, allowed_ids: list[int], rows: list[bool]):
-    """A logits processor that lets the rows marked in `rows` start only with one of `allowed_ids`
-    (their first generated token); later tokens and the other rows are left alone. Put it before the
-    sampler."""
+def start_constraint(prompt_length: int, row_steps: list[list[list[int]]]):
+    """A logits processor that lets row r's t-th generated token be only one of `row_steps[r][t]`
+    (a choice of first words, or one fixed opening token by token); rows with fewer steps, and their
+    later tokens, are left alone. Put it before the sampler."""
     import torch
     from transformers import LogitsProcessor
 
-    class FirstWordConstraint(LogitsProcessor):
+    class StartConstraint(LogitsProcessor):
         def __call__(self, input_ids, scores):
-            if input_ids.shape[1] != prompt_length:
+            step = input_ids.shape[1] - prompt_length
+            bound = [(row, steps[step]) for row, steps in enumerate(row_steps[:scores.shape[0]])
+                     if step < len(steps)]
+            if not bound:
                 return scores
-            marked = torch.tensor(rows[:scores.shape[0]], device=scores.device)
-            closed = torch.ones_like(scores, dtype=torch.bool)
-            closed[:, allowed_ids] = False
-            return scores.masked_fill(closed & marked[:, None], float("-inf"))
+            closed = torch.zeros_like(scores, dtype=torch.bool)
+            for row, allowed in bound:
+                closed[row] = True
+                closed[row, allowed] = False
+            return scores.masked_fill(closed, float("-inf"))
 
-    return FirstWordConstraint()
+    return StartConstraint()

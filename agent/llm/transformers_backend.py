@@ -22,7 +22,7 @@ from agent.llm.base import LLM, GenerationOptions, LLMError, Prompt, StopFilter,
 from agent.llm.options import PACKAGED_GEMMA, TransformersOptions
 from agent.llm import LLM_BACKENDS
 from agent.llm.model_files import packaged_gemma_tokenizer, resolve_model_source
-from agent.llm.sampling import first_word_constraint, top_nucleus_sampler
+from agent.llm.sampling import start_constraint, top_nucleus_sampler
 from perception.loading import ModelLoadError, resolve_device
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ class TransformersLLM(LLM):
         return {k: enc[k].to(self.device) for k in ("input_ids", "attention_mask")}
 
     def _generate_kwargs(self, options: GenerationOptions, sequences: int, prompt_length: int = 0,
-                         first_word_rows: list[bool] | None = None) -> dict:
+                         row_steps: list[list[list[int]]] | None = None) -> dict:
         from transformers import LogitsProcessorList
 
         kwargs = dict(max_new_tokens=options.max_new_tokens, pad_token_id=self._pad_id,
@@ -145,9 +145,8 @@ class TransformersLLM(LLM):
                       num_return_sequences=sequences)
         kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
         processors = []
-        if options.first_words and any(first_word_rows or ()):
-            processors.append(first_word_constraint(prompt_length, self._first_token_ids(options.first_words),
-                                                    first_word_rows))
+        if any(row_steps or ()):
+            processors.append(start_constraint(prompt_length, row_steps))
         if options.temperature > 0:  # drawn by a processor; generate then picks the one token left
             processors.append(top_nucleus_sampler(options.temperature, options.top_p))
         if processors:
@@ -163,14 +162,24 @@ class TransformersLLM(LLM):
             firsts.add(ids[1] if len(ids) > 1 and not self.tokenizer.decode(ids[:1]).strip() else ids[0])
         return sorted(firsts)
 
-    @staticmethod
-    def _first_word_rows(options: GenerationOptions, sequences: int) -> list[bool]:
-        """Which of the `sequences` rows must start with one of `options.first_words`: the first
-        `first_word_rows` of them; a greedy call's one row stands for every candidate, so it is
-        constrained only when all of them are."""
-        if sequences == 1 and options.num_candidates > 1:
-            return [options.first_word_rows >= options.num_candidates]
-        return [k < options.first_word_rows for k in range(sequences)]
+    def _opening_ids(self, words: str) -> list[int]:
+        """The tokens of `words` as the continuation of a given start (after a space)."""
+        ids = self.tokenizer(f" {words}", add_special_tokens=False)["input_ids"]
+        return ids[1:] if len(ids) > 1 and not self.tokenizer.decode(ids[:1]).strip() else ids
+
+    def _row_steps(self, options: GenerationOptions, sequences: int) -> list[list[list[int]]]:
+        """The tokens each of the `sequences` rows may start with, step by step: the last
+        `opening_rows` rows `opening`'s tokens, the first `first_word_rows` of the others one of
+        `first_words`, the rest nothing. A greedy call's one row stands for every candidate, so it
+        is bound only when all of them are."""
+        n = max(1, options.num_candidates)
+        opening = [[t] for t in self._opening_ids(options.opening)] if options.opening else []
+        firsts = [self._first_token_ids(options.first_words)] if options.first_words else []
+        rows = [opening if k >= n - options.opening_rows and opening
+                else firsts if k < options.first_word_rows else [] for k in range(n)]
+        if sequences == 1 and n > 1:
+            return [rows[0]] if all(r == rows[0] for r in rows) else [[]]
+        return rows[:sequences]
 
     def _run_generate(self, inputs: dict, kwargs: dict, seed: int | None, prefix: str = ""):
         with self._lock, self._torch.inference_mode():
@@ -252,7 +261,7 @@ class TransformersLLM(LLM):
         wanted = max(1, options.num_candidates)
         sequences = wanted if options.temperature > 0 else 1
         key = (options.max_new_tokens, options.temperature, options.top_p, options.repetition_penalty,
-               options.stop, options.first_words)
+               options.stop, options.first_words, options.opening)
         texts = self._batches.submit((inputs, options, sequences), key, sequences)
         return texts if sequences == wanted else texts * wanted
 
@@ -262,7 +271,7 @@ class TransformersLLM(LLM):
         if len(jobs) == 1:
             inputs, options, sequences = jobs[0].payload
             jobs[0].result = self._generate_texts(inputs, options, sequences, options.seed, options.prefix,
-                                                  self._first_word_rows(options, sequences))
+                                                  self._row_steps(options, sequences))
             return
         torch = self._torch
         width = max(job.payload[0]["input_ids"].shape[1] for job in jobs)
@@ -273,17 +282,17 @@ class TransformersLLM(LLM):
             ids.append(torch.nn.functional.pad(inputs["input_ids"], (pad, 0), value=self._pad_id).repeat(sequences, 1))
             masks.append(torch.nn.functional.pad(inputs["attention_mask"], (pad, 0), value=0).repeat(sequences, 1))
         batch = {"input_ids": torch.cat(ids), "attention_mask": torch.cat(masks)}
-        rows = [row for job in jobs for row in self._first_word_rows(job.payload[1], job.payload[2])]
+        rows = [row for job in jobs for row in self._row_steps(job.payload[1], job.payload[2])]
         texts = self._generate_texts(batch, jobs[0].payload[1], 1, None, "", rows)
         for job in jobs:
             job.result, texts = texts[:job.rows], texts[job.rows:]
 
     def _generate_texts(self, inputs: dict, options: GenerationOptions, sequences: int,
-                        seed: int | None, prefix: str, first_word_rows: list[bool] | None = None) -> list[str]:
+                        seed: int | None, prefix: str, row_steps: list[list[list[int]]] | None = None) -> list[str]:
         from transformers import StoppingCriteriaList
 
         start = inputs["input_ids"].shape[1]
-        kwargs = self._generate_kwargs(options, sequences, start, first_word_rows)
+        kwargs = self._generate_kwargs(options, sequences, start, row_steps)
         kwargs["stopping_criteria"] = StoppingCriteriaList([self._stop_cls(self.tokenizer, options.stop, start)])
         try:
             out = self._run_generate(inputs, kwargs, seed, prefix)
