@@ -87,6 +87,14 @@ SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "for
                      "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still",
                      "hope", "need", "want", "think"}  # (and the present: "hope it works"; not "wish me luck")
 MAX_WORDS = 12
+#: Nouns people type without their article ("airline cancelled my flight", "flight was SO bumpy"):
+#: said back first, they get "the" (blinded readers rejected "airline cancelled your flight" as
+#: disfluent every time).
+BARE_NOUNS = {"airline", "flight", "plane", "train", "bus", "doctor", "dentist", "boss", "landlord", "exam",
+              "test", "interview", "meeting", "party", "wedding", "game", "movie", "concert", "class", "surgery",
+              "appointment", "hotel", "restaurant", "waiter", "store", "company", "professor", "teacher",
+              "package", "delivery", "internet", "wifi", "printer", "laptop", "weather", "traffic", "rent",
+              "results", "manager", "team", "landlady", "neighbor", "neighbour", "dinner", "lunch", "trip"}
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
 HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "not", "any",
@@ -96,9 +104,10 @@ STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",
             "its", "what", "when", "today", "yesterday", "tonight", "last", "after", "before", "all"}
 
-#: A glad opening ("That's such good news, ...!") says back only something that happened: never a
-#: hope or a thing that did not ("That's such good news, you never won anything in your life!").
-NOT_HAPPENED = re.compile(r"\b(?:never|not|no|nothing|hope|hoping|wish|n't)\b|n't\b")
+#: A glad opening ("That's such good news, ...!") says back only something that happened: a hope, a
+#: condition or a thing that did not happen is said back plainly ("So you never won anything in your
+#: life.", not "That's such good news, you never won anything in your life!").
+NOT_HAPPENED = re.compile(r"\b(?:never|not|no|nothing|hope|hoping|wish|if|might|maybe)\b|n't\b")
 GLAD = {"joy", "surprise"}
 
 #: Openings by response emotion, one sentence each; the turn's number picks one, so replies vary.
@@ -226,6 +235,8 @@ def _swapped(words: list[str]) -> list[str]:
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
+    elif out[0] in BARE_NOUNS and len(out) > 1:
+        out.insert(0, "the")  # "flight was so bumpy": the article was left out
     return out
 
 
@@ -269,9 +280,10 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
     whole = second_person(sentence) if sentence else None
     if whole and (span is None or span.lower() in whole.lower()):  # (the sentence's first clause may
         span = whole                                              # leave the cause out)
-    if span is None or (response_emotion in GLAD and NOT_HAPPENED.search(span.lower())):
+    if span is None:
         return None
-    openings = OPENINGS[response_emotion]
+    glad_at_nothing = response_emotion in GLAD and NOT_HAPPENED.search(span.lower())
+    openings = OPENINGS["neutral" if glad_at_nothing else response_emotion]
     return openings[turn % len(openings)].format(span=span)
 
 

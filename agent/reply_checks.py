@@ -258,6 +258,8 @@ _ASKED_AND_TOLD = [
      re.compile(r"\bnamed?\b|\bnames? (?:is|are|was)\b|\bcalled\b")),
 ]
 _HOW_MANY = re.compile(r"\bhow many (\w+)")
+#: "What's your goal for October?" after "goal is a 10k in october": the thing asked for, then how it was told.
+_WHAT_IS_YOUR = re.compile(r"^what(?:'s| is| was) your (\w+)")
 #: "Did you get the scholarship?" after "i got the scholarship": the question and the past tense told.
 _DID_YOU = re.compile(r"^did you (get|win|pass|find|adopt|buy|sell|finish) (?:the |your |a |an |any )?(\w+)")
 _TOLD_PAST = {"get": "got", "win": "won", "pass": "passed", "find": "found", "adopt": "adopted", "buy": "bought",
@@ -266,7 +268,8 @@ _TOLD_PAST = {"get": "got", "win": "won", "pass": "passed", "find": "found", "ad
 
 def asks_what_was_said(reply: str, said: list[str]) -> bool:
     """A question of the reply asks for what the person already told: a duration, an age, a year, a
-    name, a count of something they counted, or whether what they said happened happened."""
+    name, a count of something they counted, a thing of theirs they said ("goal is ..."), or whether
+    what they said happened happened."""
     told = plain_lower(" ".join(said))
     told_words = set(words(told))
     for question in (q for q in lower_sentences(reply) if q.endswith("?")):
@@ -274,6 +277,9 @@ def asks_what_was_said(reply: str, said: list[str]) -> bool:
             return True
         many = _HOW_MANY.search(question)
         if many and numbers(told) and {many.group(1), many.group(1).rstrip("s")} & told_words:
+            return True
+        yours = _WHAT_IS_YOUR.search(question)
+        if yours and re.search(rf"\b{yours.group(1)} (?:is|was)\b", told):
             return True
         did = _DID_YOU.search(question)
         if did and _TOLD_PAST[did.group(1)] in told_words and did.group(2).rstrip("s") in {

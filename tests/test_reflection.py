@@ -45,6 +45,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("woke up at 5:30 today", "you woke up at 5:30 today"),
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
+    ("airline cancelled my flight", "the airline cancelled your flight"),  # the article left out
     ("when i was eight my parents got me a dog for christmas",
      "when you were eight your parents got you a dog for Christmas"),
 ])
@@ -82,12 +83,19 @@ def test_the_reflection_opens_in_the_response_emotion():
     ("our dog died", False, "sadness", None, "sadness"),  # the cause is in an earlier turn
     ("our dog died", True, "neutral", None, "neutral"),  # the user shows no feeling
     ("our dog died", True, "sadness", "our dog died", "sadness"),  # said back last turn already
-    ("never won anything in my life lol", True, "joy", None, "joy"),  # gladness at what did not happen
-    ("hope it doesnt come out watery like last time", True, "joy", None, "joy"),  # ... or at a hope
-    ("i didn't see that coming", True, "surprise", None, "surprise"),
 ])
 def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previous, feeling):
     assert reflection(cause, in_message, emotion, 0, previous, feeling) is None
+
+
+@pytest.mark.parametrize("cause,emotion,said_back", [
+    ("never won anything in my life lol", "joy", "So you never won anything in your life."),
+    ("hope it doesnt come out watery like last time", "joy", "So you hope it doesn't come out watery like last time."),
+    ("i didn't see that coming", "surprise", "So you didn't see that coming."),
+    ("her name is dana if that helps lol", "joy", "So her name is dana if that helps."),
+])
+def test_gladness_is_not_said_at_a_hope_a_condition_or_what_did_not_happen(cause, emotion, said_back):
+    assert reflection(cause, True, emotion, 1, user_emotion=emotion) == said_back
 
 
 def test_a_sad_or_plain_opening_may_say_back_what_did_not_happen():
@@ -241,7 +249,7 @@ def test_a_cause_left_out_on_purpose_is_not_said_back_plainly():
     ("i get to hold her tommorow", "you get to hold her tomorrow"),
     ("hope it doesnt come out watery like last time", "you hope it doesn't come out watery like last time"),
     ("need a hug", "you need a hug"), ("hope is all i have left", "hope is all you have left"),
-    ("flight was SO bumpy", "flight was so bumpy"),
+    ("flight was SO bumpy", "the flight was so bumpy"),
     ("PASSED MY DRIVING TEST!!!", "you passed your driving test"),
     ("the speech is saturday", "the speech is Saturday"),
     ("applied back in march", "you applied back in March"),

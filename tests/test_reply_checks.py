@@ -217,6 +217,7 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["drove it until it finally died in 1970"], "Right, I see. What year did it go?", True),
     (["we adopted a puppy, we named him biscuit"], "Aww! What's his name?", True),
     (["omg i got the scholarship!!"], "So exciting. Did you get your scholarship?", True),
+    (["today was 4.2 km in 28 minutes. goal is a 10k in october"], "Right, I see. What's your goal for October?", True),
     # the same questions where the person has not said it
     (["we adopted cats yesterday!"], "How many cats did you adopt?", False),
     (["my girlfriend and i broke up last night"], "I'm so sorry. How long were you together?", False),
@@ -224,6 +225,7 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["i applied for the scholarship"], "Did you get the scholarship?", False),
     (["it was a nice day at the lake"], "How old is the lake house?", False),  # ("was a" is no age)
     (["today was 4.2 km in 28 minutes"], "Great pace! How did it feel?", False),
+    (["started a new running plan this week"], "Nice! What's your goal?", False),
 ])
 def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, asks_again):
     assert asks_what_was_said(reply, said) is asks_again
