@@ -259,7 +259,7 @@ _ASKED_AND_TOLD = [
 ]
 _HOW_MANY = re.compile(r"\bhow many (\w+)")
 #: "What's your goal for October?" after "goal is a 10k in october": the thing asked for, then how it was told.
-_WHAT_IS_YOUR = re.compile(r"^what(?:'s| is| was) your (\w+)")
+_WHAT_IS_YOUR = re.compile(r"^what(?:'s| is| was) (?:your|the) (\w+)")
 #: "Did you get the scholarship?" after "i got the scholarship": the question and the past tense told.
 _DID_YOU = re.compile(r"^did you (get|win|pass|find|adopt|buy|sell|finish) (?:the |your |a |an |any )?(\w+)")
 _TOLD_PAST = {"get": "got", "win": "won", "pass": "passed", "find": "found", "adopt": "adopted", "buy": "bought",

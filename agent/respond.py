@@ -187,11 +187,13 @@ class ReplyWriter:
     @staticmethod
     def _continued(start: str, raw: str) -> str:
         """The cleaned reply `start` + the model's continuation `raw`; empty when the model added no
-        sentence of its own (the start alone is not the model's reply)."""
+        sentence of its own (the start alone is not the model's reply, nor the start and one word)."""
         if not start:
             return clean_reply(raw)
         reply = clean_reply(f"{start} {raw.strip()}")
-        return "" if normalised(reply) == normalised(start) else reply
+        rest = reply[len(start):] if reply.startswith(start) else reply
+        # one word that asks nothing ("Okay, I hear you. Good.") is no sentence of the model's own
+        return "" if normalised(reply) == normalised(start) or (len(rest.split()) < 2 and not asks(rest)) else reply
 
     def _so_far(self, p: PromptInput) -> str:
         # (without a trailing new line: it would merge with the next one into another token)

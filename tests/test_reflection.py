@@ -118,6 +118,9 @@ def test_the_start_alone_is_not_a_reply(recognizer):
     reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=2)).write(prompt_input(reply_start=START))
     # nothing continued the start well: the next try writes the reply whole
     assert reply == "That is a shock. What happened?" and llm.calls == 2 and not llm.prompt.endswith(START)
+    llm = ScriptedLLM([["Good.", "Why?"]])  # one word of its own: no sentence, unless it asks
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
+    assert reply == f"{START} Why?"
 
 
 def test_a_continuation_that_asks_and_invents_nothing_is_preferred(recognizer):

@@ -218,6 +218,7 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["we adopted a puppy, we named him biscuit"], "Aww! What's his name?", True),
     (["omg i got the scholarship!!"], "So exciting. Did you get your scholarship?", True),
     (["today was 4.2 km in 28 minutes. goal is a 10k in october"], "Right, I see. What's your goal for October?", True),
+    (["today was 4.2 km in 28 minutes. goal is a 10k in october"], "Right, I see. What's the goal?", True),
     # the same questions where the person has not said it
     (["we adopted cats yesterday!"], "How many cats did you adopt?", False),
     (["my girlfriend and i broke up last night"], "I'm so sorry. How long were you together?", False),
