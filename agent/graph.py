@@ -40,7 +40,7 @@ from agent.events import TextDelta
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from agent.reflection import reply_start, words_emotion
+from agent.reflection import glad_fits, reply_start, sentence_holding, words_emotion
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
@@ -197,6 +197,10 @@ def prompt_input(state: TurnState) -> PromptInput:
     careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
     fused = state["affect"].fused
     feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
+    # no gladness at a hope or at what never happened, in the start or after it (said: the cause and
+    # its sentence, or the message where no cause lies in it)
+    said_back = (cause.text, sentence_holding(cause.text, state["text"])) if in_message else (state["text"],)
+    words = glad_fits(words, *said_back)
     # no given start where a message tried to instruct the model; a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     start = "" if attempts else reply_start(

@@ -11,6 +11,8 @@ It is used only where it reads well: the user feels something (not neutral), the
 message just said, is short, names no second person (whose "you" would be ambiguous), and changed since
 the last turn's (the same cause is not said back twice in a row). Elsewhere the reply starts with a short
 acknowledgement in the response emotion ("Oh no, I'm sorry." / "Oh, that's nice!" / "Right, I see.").
+A glad opening never greets a hope, a condition or what never happened (`glad_fits`: said back
+plainly), and a noun typed without its article gets one ("the airline cancelled your flight").
 The words name a feeling only where the user's is read surely (`words_emotion`): an unsure reading
 gets its cause said back plainly ("Oh, you got laid off today."), a plain message a plain
 acknowledgement; a careful turn (`agent/safety.py`) an acknowledgement, never its cause said back.
@@ -88,13 +90,16 @@ SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "for
                      "hope", "need", "want", "think"}  # (and the present: "hope it works"; not "wish me luck")
 MAX_WORDS = 12
 #: Nouns people type without their article ("airline cancelled my flight", "flight was SO bumpy"):
-#: said back first, they get "the" (blinded readers rejected "airline cancelled your flight" as
-#: disfluent every time).
-BARE_NOUNS = {"airline", "flight", "plane", "train", "bus", "doctor", "dentist", "boss", "landlord", "exam",
-              "test", "interview", "meeting", "party", "wedding", "game", "movie", "concert", "class", "surgery",
-              "appointment", "hotel", "restaurant", "waiter", "store", "company", "professor", "teacher",
-              "package", "delivery", "internet", "wifi", "printer", "laptop", "weather", "traffic", "rent",
-              "results", "manager", "team", "landlady", "neighbor", "neighbour", "dinner", "lunch", "trip"}
+#: said back first and before a verb, they get "the" (blinded readers rejected "airline cancelled
+#: your flight" as disfluent every time); people get "your" ("boss yelled at me" -> "your boss ...").
+BARE_NOUNS = {"airline", "flight", "plane", "train", "bus", "exam", "test", "interview", "meeting", "party",
+              "wedding", "game", "movie", "concert", "class", "surgery", "appointment", "hotel", "restaurant",
+              "waiter", "store", "company", "package", "delivery", "internet", "wifi", "printer", "laptop",
+              "weather", "traffic", "rent", "results", "dinner", "lunch", "trip"}
+BARE_PEOPLE = {"boss", "landlord", "landlady", "manager", "teacher", "professor", "doctor", "dentist",
+               "neighbor", "neighbour", "team", "coworker", "roommate"}
+#: Verbs that show a bare noun is the subject ("flight was ...", "boss yelled ...").
+SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
 HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "not", "any",
@@ -107,8 +112,17 @@ STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "
 #: A glad opening ("That's such good news, ...!") says back only something that happened: a hope, a
 #: condition or a thing that did not happen is said back plainly ("So you never won anything in your
 #: life.", not "That's such good news, you never won anything in your life!").
-NOT_HAPPENED = re.compile(r"\b(?:never|not|no|nothing|hope|hoping|wish|if|might|maybe)\b|n't\b")
+#: ("can't believe i got in", "my wish came true", "never been happier", "no school today!" are glad news).
+NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(?! been))\b")
 GLAD = {"joy", "surprise"}
+
+
+def glad_fits(words_emotion: str, *said: str | None) -> str:
+    """`words_emotion`, or neutral where it is glad and what would be said back (`said`: the cause,
+    the sentence holding it) is a hope, a condition or what never happened."""
+    if words_emotion in GLAD and any(NOT_HAPPENED.search(text.lower()) for text in said if text):
+        return "neutral"
+    return words_emotion
 
 #: Openings by response emotion, one sentence each; the turn's number picks one, so replies vary.
 OPENINGS = {
@@ -235,8 +249,9 @@ def _swapped(words: list[str]) -> list[str]:
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
-    elif out[0] in BARE_NOUNS and len(out) > 1:
-        out.insert(0, "the")  # "flight was so bumpy": the article was left out
+    elif out[0].lower() in BARE_NOUNS | BARE_PEOPLE and len(out) > 1 and (
+            out[1] in SUBJECT_VERBS or out[1].endswith("ed")):  # the article was left out
+        out[0:1] = ["your" if out[0].lower() in BARE_PEOPLE else "the", out[0].lower()]
     return out
 
 
@@ -282,8 +297,7 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
         span = whole                                              # leave the cause out)
     if span is None:
         return None
-    glad_at_nothing = response_emotion in GLAD and NOT_HAPPENED.search(span.lower())
-    openings = OPENINGS["neutral" if glad_at_nothing else response_emotion]
+    openings = OPENINGS[glad_fits(response_emotion, span)]
     return openings[turn % len(openings)].format(span=span)
 
 

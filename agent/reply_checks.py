@@ -258,8 +258,9 @@ _ASKED_AND_TOLD = [
      re.compile(r"\bnamed?\b|\bnames? (?:is|are|was)\b|\bcalled\b")),
 ]
 _HOW_MANY = re.compile(r"\bhow many (\w+)")
-#: "What's your goal for October?" after "goal is a 10k in october": the thing asked for, then how it was told.
-_WHAT_IS_YOUR = re.compile(r"^what(?:'s| is| was) (?:your|the) (\w+)")
+#: "What's your goal for October?" / "What's the goal?" after "goal is a 10k in october": the whole
+#: question asks for the thing ("What's the boy like?", "What's your dog's name?" ask for more).
+_WHAT_IS_THE_THING = re.compile(r"^what(?:'s| is| was) (?:your|the) (\w+)(?: for [\w ]+)?\?$")
 #: "Did you get the scholarship?" after "i got the scholarship": the question and the past tense told.
 _DID_YOU = re.compile(r"^did you (get|win|pass|find|adopt|buy|sell|finish) (?:the |your |a |an |any )?(\w+)")
 _TOLD_PAST = {"get": "got", "win": "won", "pass": "passed", "find": "found", "adopt": "adopted", "buy": "bought",
@@ -278,8 +279,8 @@ def asks_what_was_said(reply: str, said: list[str]) -> bool:
         many = _HOW_MANY.search(question)
         if many and numbers(told) and {many.group(1), many.group(1).rstrip("s")} & told_words:
             return True
-        yours = _WHAT_IS_YOUR.search(question)
-        if yours and re.search(rf"\b{yours.group(1)} (?:is|was)\b", told):
+        thing = _WHAT_IS_THE_THING.search(question)
+        if thing and re.search(rf"\b{thing.group(1)} (?:is|was)\b", told):
             return True
         did = _DID_YOU.search(question)
         if did and _TOLD_PAST[did.group(1)] in told_words and did.group(2).rstrip("s") in {

@@ -12,7 +12,7 @@ bringing in no words nobody said, and not only echoing a given start; where ther
 (`agent.reply_judge`, fitted on blinded readers' verdicts), its chance that a strict reader accepts
 the candidate weighs most. With a given start
 (`agent.reflection`) the candidates continue it, some of them made to go on with an open question
-("What ...", "How ...").
+("What ...", "How ...") and one, where the words name a feeling, to ask "How do you feel ...".
 `ReplyWriter.stream` yields a given start at once and then the best continuation; without one it
 streams one candidate live and cleans it at the end.
 """
@@ -40,8 +40,8 @@ from perception.sentences import ends_sentence, split_sentences
 
 CAUSE_WEIGHT = 0.5
 CONTINUATION_TOKENS = 28  # the most the model writes after a given start (one sentence)
-#: how readers take the reply's question (`agent.question_prior`: "What happened?" 0.79 accepted,
-#: "How long have ...?" 0.38, asking nothing 0.34), per unit of that acceptance
+#: how readers take the reply's question (`agent.question_prior`: "What happened?" 0.67 accepted,
+#: "How long have ...?" 0.34, asking nothing 0.38), per unit of that acceptance
 QUESTION_WEIGHT = 1.8
 #: per content word nobody said (what a small model invents). Blinded readers (everyday
 #: conversations, 221 replies each) accepted 0.42-0.44 of the replies whose model-written part
@@ -66,6 +66,8 @@ OPEN_QUESTION_WORDS = ("What", "How")
 #: Only where the words name a feeling, and not within two replies of the last time it was asked.
 FEELING_QUESTION = "How do you feel"
 FEELING_QUESTION_GAP = 2
+#: How a reply asks how the user feels (any of these counts as having asked).
+ASKED_FEELING = re.compile(r"\bhow (?:do|did) you feel\b|\bhow are you feeling\b|\bhow does (?:that|it) (?:make you )?feel\b")
 
 
 def clean_reply(text: str) -> str:
@@ -143,9 +145,8 @@ class ReplyWriter:
         name a feeling (not after "Right, I see." to the day's plans), and not when one of the last
         `FEELING_QUESTION_GAP` replies asked it (measured: asked whenever allowed, it ended 62 of 121
         replies of the everyday conversations, "How do you feel about the croissants?" among them)."""
-        recent = [t.reply.lower() for t in p.history[-FEELING_QUESTION_GAP:]]
-        return (bool(p.reply_start) and p.response_emotion != "neutral"
-                and not any(FEELING_QUESTION.lower() in reply for reply in recent))
+        recent = " ".join(t.reply.lower() for t in p.history[-FEELING_QUESTION_GAP:])
+        return bool(p.reply_start) and p.response_emotion != "neutral" and not ASKED_FEELING.search(recent)
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
         """Target-emotion probability (own recognizer) + how much of the cause it mentions + how readers
@@ -187,13 +188,15 @@ class ReplyWriter:
     @staticmethod
     def _continued(start: str, raw: str) -> str:
         """The cleaned reply `start` + the model's continuation `raw`; empty when the model added no
-        sentence of its own (the start alone is not the model's reply, nor the start and one word)."""
+        sentence of its own (the start alone is not the model's reply, nor the start and one plain word
+        such as "Good.")."""
         if not start:
             return clean_reply(raw)
         reply = clean_reply(f"{start} {raw.strip()}")
         rest = reply[len(start):] if reply.startswith(start) else reply
-        # one word that asks nothing ("Okay, I hear you. Good.") is no sentence of the model's own
-        return "" if normalised(reply) == normalised(start) or (len(rest.split()) < 2 and not asks(rest)) else reply
+        # one word that neither asks nor exclaims ("Okay, I hear you. Good.") is no sentence of its own
+        one_word = len(rest.split()) < 2 and not asks(rest) and not rest.rstrip().endswith("!")
+        return "" if normalised(reply) == normalised(start) or one_word else reply
 
     def _so_far(self, p: PromptInput) -> str:
         # (without a trailing new line: it would merge with the next one into another token)

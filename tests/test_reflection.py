@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from agent.prompt import chat_messages, transcript_prompt
-from agent.reflection import reflection, reply_start, second_person
+from agent.reflection import glad_fits, reflection, reply_start, second_person
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
@@ -46,6 +46,9 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
     ("airline cancelled my flight", "the airline cancelled your flight"),  # the article left out
+    ("Flight was delayed again", "the flight was delayed again"),
+    ("boss yelled at me today", "your boss yelled at you today"),
+    ("dinner with friends tonight", "dinner with friends tonight"),  # no verb: no subject to complete
     ("when i was eight my parents got me a dog for christmas",
      "when you were eight your parents got you a dog for Christmas"),
 ])
@@ -91,11 +94,20 @@ def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previo
 @pytest.mark.parametrize("cause,emotion,said_back", [
     ("never won anything in my life lol", "joy", "So you never won anything in your life."),
     ("hope it doesnt come out watery like last time", "joy", "So you hope it doesn't come out watery like last time."),
-    ("i didn't see that coming", "surprise", "So you didn't see that coming."),
     ("her name is dana if that helps lol", "joy", "So her name is dana if that helps."),
 ])
 def test_gladness_is_not_said_at_a_hope_a_condition_or_what_did_not_happen(cause, emotion, said_back):
     assert reflection(cause, True, emotion, 1, user_emotion=emotion) == said_back
+
+
+@pytest.mark.parametrize("cause,said_back", [
+    ("cant believe i got in", "Wow, you can't believe you got in!"),  # glad news, negation and all
+    ("my wish came true", "Wow, your wish came true!"),
+    ("i didn't see that coming", "Wow, you didn't see that coming!"),
+])
+def test_glad_news_said_with_a_negation_or_a_wish_stays_glad(cause, said_back):
+    assert reflection(cause, True, "surprise", 0, user_emotion="surprise") == said_back
+    assert glad_fits("surprise", cause) == "surprise"
 
 
 def test_a_sad_or_plain_opening_may_say_back_what_did_not_happen():
@@ -118,9 +130,12 @@ def test_the_start_alone_is_not_a_reply(recognizer):
     reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=2)).write(prompt_input(reply_start=START))
     # nothing continued the start well: the next try writes the reply whole
     assert reply == "That is a shock. What happened?" and llm.calls == 2 and not llm.prompt.endswith(START)
-    llm = ScriptedLLM([["Good.", "Why?"]])  # one word of its own: no sentence, unless it asks
+    llm = ScriptedLLM([["Good.", "Why?"]])  # one word of its own: no sentence, unless it asks ...
     reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
     assert reply == f"{START} Why?"
+    llm = ScriptedLLM([["Good.", "Congratulations!"]])  # ... or exclaims
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
+    assert reply == f"{START} Congratulations!"
 
 
 def test_a_continuation_that_asks_and_invents_nothing_is_preferred(recognizer):

@@ -227,6 +227,9 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["it was a nice day at the lake"], "How old is the lake house?", False),  # ("was a" is no age)
     (["today was 4.2 km in 28 minutes"], "Great pace! How did it feel?", False),
     (["started a new running plan this week"], "Nice! What's your goal?", False),
+    (["siblings. the boy is pepper and the girl is salt"], "Cute! What's the boy like?", False),  # asks for more
+    (["my dog is sick"], "Oh no. What's your dog's name?", False),
+    (["my sisters birthday is friday"], "Fun! What's the birthday plan?", False),
 ])
 def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, asks_again):
     assert asks_what_was_said(reply, said) is asks_again

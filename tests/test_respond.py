@@ -187,7 +187,8 @@ def test_one_candidate_after_a_given_start_asks_how_the_user_feels_but_not_again
     assert (llm.options.opening, llm.options.opening_rows) == (FEELING_QUESTION, 1)
     asked = PromptTurn("i got laid off", "sadness", None, "sadness", "Oh no, I'm sorry. How do you feel about it?")
     other = PromptTurn("after six years", "sadness", None, "sadness", "That's so hard. What happened?")
-    for history, rows in (([asked], 0), ([asked, other], 0), ([asked, other, other], 1)):
+    feeling = PromptTurn("after six years", "sadness", None, "sadness", "Oh no. How are you feeling?")
+    for history, rows in (([asked], 0), ([asked, other], 0), ([asked, other, other], 1), ([feeling], 0)):
         llm = ScriptedLLM([[" What did you do?"]])
         ReplyWriter(llm, recognizer, LLMSection(candidates=1)).write(replace(start, history=history))
         assert llm.options.opening_rows == rows, history

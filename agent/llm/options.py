@@ -36,7 +36,8 @@ class GenerationOptions:
     first_words: tuple[str, ...] = ()
     first_word_rows: int = 0
     #: The last `opening_rows` candidates must start with these words, token by token (a local
-    #: backend; the rest of each is sampled freely; greedy decoding only when all are). Servers ignore it.
+    #: backend; the rest of each is sampled freely; with greedy decoding, one sequence for all, bound
+    #: only when every candidate is). Servers ignore it.
     opening: str = ""
     opening_rows: int = 0
 
