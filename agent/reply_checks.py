@@ -16,8 +16,11 @@ they catch, so a figure can be traced to the replies behind it:
   Fridays." to "I got laid off today.": 0.27; a caring question: 0.28);
 - `closes_unbidden`: the reply thanks, says "you're welcome" or goodbye, or moves the person on
   ("Is there anything else ...?"), though the person did none of that ("i said yes obviously lol" -> "You are very welcome, ...");
-- `asks_what_was_said`: a question asks for what the person already told ("How many cats do you
-  have?" after "we adopted two cats", "How long have you been together?" after "3 years together");
+- `asks_what_was_said` (in `agent.told_checks`): a question asks for what the person already told
+  ("How many cats do you have?" after "we adopted two cats", "How long have you been together?" after
+  "3 years together");
+- `puts_what_happened_ahead` (in `agent.told_checks`): what the person told as done is spoken of as
+  still to come ("... when he dies?" after "our dog died");
 - `asks_how_the_future_went`: a question asks how something went ("How did it go?", "How was it?")
   where the message told only what is still to come ("my exam is tomorrow") or still going on;
 - `raises_self_harm` (in `agent.safety`): the reply brings up self-harm the person never mentioned;
@@ -31,12 +34,13 @@ import re
 from pathlib import Path
 
 from agent.prompt import USER_TAG
-from agent.number_words import NUMBER_WORDS, numbers
+from agent.number_words import numbers
+from agent.reply_words import lower_sentences, plain_lower, words
+from agent.told_checks import asks_what_was_said, puts_what_happened_ahead
 from agent.safety import raises_self_harm
 from perception.sentences import split_sentences
 
 
-_WORD = re.compile(r"[a-z']+")
 _STOPWORDS = set("a an the i my me you your it is was to of and or in on at for with about this that"
                  " be am are so very really just".split())
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
@@ -50,11 +54,6 @@ FEELING_FAMILIES = [
     {"disgusted", "gross", "disgusting"},
 ]
 OFF_TOPIC_BELOW = 0.15
-
-
-def words(text: str) -> list[str]:
-    """The lower-cased words of `text` (letters and apostrophes)."""
-    return _WORD.findall(text.lower())
 
 
 def content_words(text: str) -> set[str]:
@@ -199,16 +198,6 @@ _USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|(?:good ?-?)?bye|cya|t
                           r"|talk (?:to you )?later|see you)\b")
 
 
-def plain_lower(text: str) -> str:
-    """`text` lower-cased, with straight apostrophes (what the phrase patterns below expect)."""
-    return text.lower().replace("’", "'")
-
-
-def lower_sentences(text: str) -> list[str]:
-    """The sentences of `text`, each `plain_lower` and stripped."""
-    return [s.strip() for s in split_sentences(plain_lower(text))]
-
-
 def closes_unbidden(message: str, reply: str) -> bool:
     """A sentence of the reply thanks the person for talking, says "you're welcome" or goodbye, or
     moves them on ("Is there anything else you would like to talk about?") though they did none of
@@ -241,52 +230,6 @@ _DISMISSES = re.compile(r"\b(?:it'?s|it is|that'?s|that is) not (?:worth it|a bi
 def dismisses(reply: str) -> bool:
     """The reply brushes the person's feeling aside or tells them off."""
     return bool(_DISMISSES.search(plain_lower(reply)))
-
-
-_NUMBER_SAID = r"(?:\d+|" + "|".join(NUMBER_WORDS) + r")"
-_COUNT = r"(?:\d+|" + "|".join(NUMBER_WORDS) + r"|a|an|one)"
-#: What a question asks for, and how a person says it (a question about it after they said it is one
-#: blinded readers reject: "How many cats do you have?" after "we adopted two cats").
-_ASKED_AND_TOLD = [
-    (re.compile(r"\bhow long\b"), re.compile(
-        r"\b" + _COUNT + r" (?:years?|months?|weeks?|days?|hours?|minutes?|yrs?|mins?)\b|\bsince\b")),
-    (re.compile(r"\bhow old\b"), re.compile(
-        r"\b(?:turned|is|was|he's|she's|hes|shes|i'm|im|they're) " + _NUMBER_SAID + r"\b(?! (?:minutes|hours|times))"
-        r"|\b\d+ (?:years?|months?|weeks?) old\b|\b(?:19|20)\d\d\b")),
-    (re.compile(r"\b(?:what|which) year\b"), re.compile(r"\b(?:19|20)\d\d\b")),
-    (re.compile(r"\bwhat(?:'s| is| are| was| were)? (?:his|her|their|its|the \w+'s) names?\b|\bwhat did you name\b"),
-     re.compile(r"\bnamed?\b|\bnames? (?:is|are|was)\b|\bcalled\b")),
-]
-_HOW_MANY = re.compile(r"\bhow many (\w+)")
-#: "What's your goal for October?" / "What's the goal?" after "goal is a 10k in october": the whole
-#: question asks for the thing ("What's the boy like?", "What's your dog's name?" ask for more).
-_WHAT_IS_THE_THING = re.compile(r"^what(?:'s| is| was) (?:your|the) (\w+)(?: for [\w ]+)?\?$")
-#: "Did you get the scholarship?" after "i got the scholarship": the question and the past tense told.
-_DID_YOU = re.compile(r"^did you (get|win|pass|find|adopt|buy|sell|finish) (?:the |your |a |an |any )?(\w+)")
-_TOLD_PAST = {"get": "got", "win": "won", "pass": "passed", "find": "found", "adopt": "adopted", "buy": "bought",
-              "sell": "sold", "finish": "finished"}
-
-
-def asks_what_was_said(reply: str, said: list[str]) -> bool:
-    """A question of the reply asks for what the person already told: a duration, an age, a year, a
-    name, a count of something they counted, a thing of theirs they said ("goal is ..."), or whether
-    what they said happened happened."""
-    told = plain_lower(" ".join(said))
-    told_words = set(words(told))
-    for question in (q for q in lower_sentences(reply) if q.endswith("?")):
-        if any(asked.search(question) and answer.search(told) for asked, answer in _ASKED_AND_TOLD):
-            return True
-        many = _HOW_MANY.search(question)
-        if many and numbers(told) and {many.group(1), many.group(1).rstrip("s")} & told_words:
-            return True
-        thing = _WHAT_IS_THE_THING.search(question)
-        if thing and re.search(rf"\b{thing.group(1)} (?:is|was)\b", told):
-            return True
-        did = _DID_YOU.search(question)
-        if did and _TOLD_PAST[did.group(1)] in told_words and did.group(2).rstrip("s") in {
-                w.rstrip("s") for w in told_words}:
-            return True
-    return False
 
 
 #: A message about what is still to come ("my exam is tomorrow", "can't wait for the trip") ...
@@ -373,7 +316,8 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
     said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
     person on though they did not, doubts or dismisses them, asks what they already told or how what is
-    still to come went, hopes for what already happened, raises self-harm unprompted), or None: what
+    still to come went, hopes for what already happened or speaks of it as still to come, raises self-harm
+    unprompted), or None: what
     `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
@@ -395,6 +339,8 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "asks how what is still to come went"
     if hopes_for_what_happened(reply, [*earlier_messages, message]):
         return "hopes for what already happened"
+    if puts_what_happened_ahead(reply, [*earlier_messages, message]):
+        return "puts what happened ahead"
     if raises_self_harm(reply, [*earlier_messages, message]):
         return "raises self-harm unprompted"
     return None

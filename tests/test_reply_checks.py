@@ -12,7 +12,7 @@ from agent.evaluation.conversations import read_conversations
 from agent.evaluation.dialogue_emotions import written_conversation_rows
 from agent.safety import raises_self_harm
 from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, contradicts,
-                                copies_user, hopes_for_what_happened, repeats, reply_failure,
+                                copies_user, hopes_for_what_happened, puts_what_happened_ahead, repeats, reply_failure,
                                 speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
@@ -230,6 +230,24 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["siblings. the boy is pepper and the girl is salt"], "Cute! What's the boy like?", False),  # asks for more
     (["my dog is sick"], "Oh no. What's your dog's name?", False),
     (["my sisters birthday is friday"], "Fun! What's the birthday plan?", False),
+    # an opinion asked of what the person already judged
+    (["the croissant was decent, latte was a bit too milky", "might go back"], "What do you think of the croissants?",
+     True),
+    (["the ending was kinda predictable tbh"], "Ah. How was the ending?", True),
+    (["tried the new cafe, had a croissant"], "Nice! How was the croissant?", False),
+    (["the ending was in space"], "What did you think of the ending?", False),
+    # the plan just told, what was just said done
+    (["any ideas for the weekend?", "probably gonna hit the farmers market saturday morning"], "Okay. What's your plan?",
+     True),
+    (["3 runs a week", "today was 4.2 km. goal is a 10k in october"], "Right, I see. What are you going to do first?", True),
+    (["might reorganize my closet if i get ambitious"], "What are you thinking of doing?", True),
+    (["might reorganize my closet if i get ambitious", "or just nap honestly"], "What are you going to do first?", False),
+    (["watched that new space movie last night"], "I see what you mean. What did you watch?", True),
+    (["rainy day here, just doing laundry and stuff"], "I see. What did you do today?", True),
+    (["i might lose my job next week"], "That's scary. What are you going to do?", False),
+    (["the waiter just shrugged, maybe he'll tell the kitchen"], "Ugh. What are you going to do about it?", False),
+    (["i watched something weird last night"], "Oh? What did you watch?", False),
+    (["someone backed into my car"], "Oh no. What did you do?", False),
 ])
 def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, asks_again):
     assert asks_what_was_said(reply, said) is asks_again
@@ -316,3 +334,19 @@ def test_the_checks_reject_few_replies_people_wrote():
 def test_a_reply_that_raises_self_harm_unprompted_is_rejected(said, reply, raises):
     assert raises_self_harm(reply, said) is raises
     assert (reply_failure(said[-1], reply, said[:-1]) == "raises self-harm unprompted") is raises
+
+
+@pytest.mark.parametrize("said,reply,puts_ahead", [
+    (["our dog died this morning", "the house is so quiet"], "That's so hard. What are you going to do when he dies?",
+     True),
+    (["my wife left me last week"], "How will you cope when she leaves?", True),
+    (["my parents broke up"], "What will you do if they break up?", True),
+    # still to come where the person told it so, or another leaving
+    (["our dog is very sick"], "I'm so sorry. What will you do when he dies?", False),
+    (["my roommate left the fridge open"], "What will you miss when she leaves?", False),
+    (["my dog died last year", "now my cat is sick"], "I'm so sorry. Is it getting worse?", False),
+])
+def test_what_happened_said_as_still_to_come_is_rejected(said, reply, puts_ahead):
+    assert puts_what_happened_ahead(reply, said) is puts_ahead
+    assert (reply_failure(said[-1], reply, said[:-1]) == "puts what happened ahead") is puts_ahead
+

@@ -25,13 +25,14 @@ from agent.events import ReplyEvent
 from agent.llm import LLMError
 from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, asks_how_the_future_went,
                                 asks_what_was_said, closes_unbidden, contradicts, copies_user, dismisses,
-                                doubts_user, hopes_for_what_happened, repeats, speaks_as_user)
+                                doubts_user, hopes_for_what_happened, puts_what_happened_ahead, repeats,
+                                speaks_as_user)
 from agent.safety import CHECK_IN, CRISIS_LINES, CRISIS_REPLY, raises_self_harm
 from perception.emotions import VAD
 
 FAILURES = ("no_reply", "speaks_as_user", "contradicts", "copies_user", "repeats", "closes_unbidden",
             "doubts_user", "dismisses", "asks_what_was_said", "asks_how_the_future_went", "hopes_for_what_happened",
-            "raises_self_harm", "off_topic",
+            "puts_what_happened_ahead", "raises_self_harm", "off_topic",
             "emotion_disagrees")
 
 
@@ -138,6 +139,7 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list
                 ("asks_what_was_said", asks_what_was_said(written, messages[:n + 1])),
                 ("asks_how_the_future_went", asks_how_the_future_went(message, written)),
                 ("hopes_for_what_happened", hopes_for_what_happened(written, messages[:n + 1])),
+                ("puts_what_happened_ahead", puts_what_happened_ahead(written, messages[:n + 1])),
                 ("raises_self_harm", raises_self_harm(written, messages[:n + 1]))) if failed]
             turn.acknowledges, turn.asks = acknowledges_cause(turn.cause, written), asks(written)
     return checked
