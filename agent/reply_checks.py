@@ -315,10 +315,9 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
                   earlier_replies: list[str] = ()) -> str | None:
     """Why a reader would reject `reply` at once (it speaks as the user, contradicts what the user
     said, repeats an earlier reply, makes up contact details, thanks, says goodbye or moves the
-    person on though they did not, doubts or dismisses them, asks what they already told or how what is
-    still to come went, hopes for what already happened or speaks of it as still to come, raises self-harm
-    unprompted), or None: what
-    `agent.respond.ReplyWriter` never sends."""
+    person on though they did not, doubts or dismisses them, asks what they already told or how what
+    is still to come went, hopes for what already happened or speaks of it as still to come, raises
+    self-harm unprompted), or None: what `agent.respond.ReplyWriter` never sends."""
     if speaks_as_user(message, reply):
         return "speaks as the user"
     if contradicts(message, reply, list(earlier_messages)):

@@ -39,9 +39,9 @@ _DID_YOU = re.compile(r"^did you (get|win|pass|find|adopt|buy|sell|finish) (?:th
 #: "What do you think of the croissants?" / "How was the ending?" after "the croissant was decent": an
 #: opinion asked of a thing the person already judged (a thing with a word of judgement after "was").
 _OPINION_OF = re.compile(_LEAD + r"(?:what (?:do|did) you think (?:of|about)"
-                         r"|how (?:was|were|is|are)|how did you like|do you like|did you like) (?:the|your|that|this) (\w+)")
-_JUDGED = (r"(?:is|was|are|were|'s|looks?|looked|tasted|tastes|felt|feels) (?:\w+ly |so |really |pretty |kinda |kind of "
-           r"|a (?:bit|little) |way |too |very |super |just |not |(?:was|is) )*(?:good|great|ok|okay|fine|decent|bad|awful"
+                         r"|how (?:was|were)|how did you like|do you like|did you like) (?:the|your|that|this) (\w+)")
+_JUDGED = (r"(?:'s| is| was| are| were| looks?| looked| tasted| tastes| felt| feels) (?:\w+ly |so |really |pretty |kinda "
+           r"|kind of |a (?:bit|little) |way |too |very |super |just |not )*(?:good|great|ok|okay|fine|decent|bad|awful"
            r"|terrible|amazing|slow|boring|fun|nice|cozy|predictable|long|short|gross|delicious|milky|perfect|horrible"
            r"|weird|cute|beautiful|meh|mid|solid|excellent|disappointing|better|worse|best|worst)\b")
 #: "What's your plan?" / "What are you going to do first?" right after a plan told ("probably gonna hit
@@ -52,14 +52,18 @@ _PLAN_ASKED = re.compile(_LEAD + r"(?:what(?:'s| is) (?:your|the) (?:plan|goal)s
                          r"(?: for (?:today|tonight|the (?:day|weekend)))?\?|what are you (?:going to|gonna|planning to"
                          r"|thinking of|hoping to) do(?:ing)?\b(?! (?:about|with|to|for|if|when|now that))"
                          r"|what do you (?:plan|want|hope) to do\b(?! (?:about|with|if|when)))")
-_PLAN_TOLD = re.compile(r"\b(?:gonna|going to|plan(?:ning)? (?:to|on)|thinking (?:of|about)|hoping to|might|maybe"
-                        r"|probably|goal is|plan is)\b(?!(?: \w+)? (?:be|lose|get|have|need|fail|miss|not|cry)\b)")
+_PLAN_TOLD = re.compile(r"(?:\b(?:i|we)(?:'m|'re| am| are|m)? (?:probably |maybe |just )?(?:gonna|going to|planning (?:to|on)"
+                        r"|thinking (?:of|about)|hoping to|might(?! as well)|will|'ll)|^(?:probably|maybe|might)"
+                        r"(?: gonna| going to)?|\b(?:my |the )?(?:goal|plan) is)\b"
+                        r"(?!(?: \w+)? (?:be|lose|get|have|need|fail|miss|not|cry)\b)")
 #: "What did you watch?" after "watched that new space movie": what the person said they did, asked.
 _WHAT_DID_YOU = re.compile(_LEAD + r"what did you (watch|read|eat|buy|cook|bake"
                            r"|order|play|do (?:today|this morning|tonight|last night|this weekend))\b")
+#: What follows the verb told that is no thing done ("watched him walk away", "doing ok", "did my best").
+_NOT_A_THING = r"(?:something|anything|it|him|her|them|me|you|us|ok|okay|fine|well|good|alright|great|better|worse|my best|not)\b"
 _DID_FORMS = {"watch": "watched|watching", "read": "read|reading", "eat": "ate|eating|eaten", "buy": "bought|buying",
               "cook": "cooked|cooking", "bake": "baked|baking", "order": "ordered|ordering", "play": "played|playing",
-              "do": "doing|did"}
+              "do": "doing"}
 _TOLD_PAST = {"get": "got", "win": "won", "pass": "passed", "find": "found", "adopt": "adopted", "buy": "bought",
               "sell": "sold", "finish": "finished"}
 
@@ -81,12 +85,12 @@ def asks_what_was_said(reply: str, said: list[str]) -> bool:
         if thing and re.search(rf"\b{thing.group(1)} (?:is|was)\b", told):
             return True
         judged = _OPINION_OF.search(question)
-        if judged and re.search(rf"\b{judged.group(1).rstrip('s')}s? {_JUDGED}", told):
+        if judged and re.search(rf"\b{judged.group(1).rstrip('s')}s?{_JUDGED}", told):
             return True
         if _PLAN_ASKED.search(question) and _PLAN_TOLD.search(plain_lower(said[-1])):
             return True
         done = _WHAT_DID_YOU.search(question)
-        if done and re.search(rf"\b(?:{_DID_FORMS[done.group(1).split()[0]]}) (?!(?:something|anything|it)\b)\w+",
+        if done and re.search(rf"\b(?:{_DID_FORMS[done.group(1).split()[0]]}) (?!{_NOT_A_THING})\w+",
                               plain_lower(said[-1])):
             return True
         did = _DID_YOU.search(question)
@@ -98,22 +102,51 @@ def asks_what_was_said(reply: str, said: list[str]) -> bool:
 
 #: What people tell as done: as a reply says it still to come, and as the person told it.
 _AHEAD_AND_DONE = [
-    (r"die|dies|pass(?:es)? away", r"died|passed away|put (?:him|her|them )?down"),
-    (r"leaves?", r"left(?! (?:the|a|an|it|my|our|his|her|their|some|this|that|for|early|work)\b)"),
+    (r"die|dies|pass(?:es)? away", r"died|passed away"),
+    (r"leaves?", r"left(?! (?:the|a|an|it|my|our|his|her|their|some|this|that|for|early|work|over)\b)"),
     (r"moves? out", r"moved out"), (r"breaks? up", r"broke up|split up"), (r"quits?", r"quit"),
-    (r"retires?", r"retired"), (r"proposes?", r"proposed"), (r"arrives?|is born", r"arrived|was born"),
+    (r"retires?", r"retired"), (r"proposes?", r"proposed"),
 ]
-_SAID_AHEAD = (r"\b(?:when|if|once|before|after|until|will) (?:he|she|it|they|you|your \w+|the \w+) "
-               r"(?:will |is going to |are going to |finally )?(?:{})\b"
-               r"|\b(?:he|she|it|they)(?:'ll| will|'s going to| is going to) (?:{})\b")
-_AHEAD = [(re.compile(_SAID_AHEAD.format(ahead, ahead)), re.compile(rf"\b(?:{done})")) for ahead, done in _AHEAD_AND_DONE]
+#: Who the reply says it of: a pronoun, or "your" / "the" and a noun.
+_SAID_AHEAD = (r"\b(?:when|if|once|before|after|until|will) (he|she|it|they|(?:your|the) (\w+)) "
+               r"(?:will |is going to |are going to |finally )?(?:{0})\b"
+               r"|\b(he|she|it|they)(?:'ll| will|'s going to| is going to) (?:{0})\b")
+#: ... and who the person said it of: a pronoun, or "my" / "our" / "the" and a noun.
+_TOLD_DONE = r"\b(he|she|it|they|(?:my|our|the) (?:\w+ )?(\w+)) (?:\w+ )?(?:{})\b"
+_AHEAD = [(re.compile(_SAID_AHEAD.format(ahead)), re.compile(_TOLD_DONE.format(done))) for ahead, done in _AHEAD_AND_DONE]
+_SHE = {"she", "mom", "mother", "mum", "sister", "grandma", "grandmother", "nana", "wife", "girlfriend", "gf", "aunt",
+        "daughter", "niece", "granddaughter", "girl", "lady", "woman"}
+_HE = {"he", "dad", "father", "brother", "grandpa", "grandfather", "husband", "boyfriend", "bf", "uncle", "son",
+       "nephew", "grandson", "boy", "guy", "man"}
+#: Things that "die" or get "left" that the reply's he / she / they cannot mean ("my phone died").
+_THINGS = {"phone", "car", "battery", "laptop", "computer", "tv", "printer", "engine", "charger", "game", "days", "hours"}
+
+
+def _same_one(asked: str, asked_noun: str | None, told: str, told_noun: str | None) -> bool:
+    """Whether the reply's subject can be the one the person told of ("he" and "my dog", not "she" and
+    "my grandpa", not "he" and "my phone")."""
+    if asked_noun:
+        return told_noun is not None and asked_noun.rstrip("s") == told_noun.rstrip("s")
+    noun = told_noun or told
+    if noun in _THINGS:
+        return asked == "it"
+    if asked == "he":
+        return noun not in _SHE and noun not in {"it", "they"}
+    if asked == "she":
+        return noun not in _HE and noun not in {"it", "they"}
+    return asked == "they" or noun not in _HE | _SHE
 
 
 def puts_what_happened_ahead(reply: str, said: list[str]) -> bool:
     """The reply speaks of what the person told as done as if it were still to come: "What are you
-    going to do when he dies?" after "our dog died this morning" (the same event, said ahead in the
-    reply and told in the past)."""
+    going to do when he dies?" after "our dog died this morning" (the same verb, said ahead of one the
+    person told it of in the past: not "if she dies" after "my grandpa died", nor after "my phone died")."""
     told = plain_lower(" ".join(said))
-    return any(ahead.search(sentence) and done.search(told)
-               for sentence in lower_sentences(reply) for ahead, done in _AHEAD)
-
+    for sentence in lower_sentences(reply):
+        for ahead, done in _AHEAD:
+            for asked in ahead.finditer(sentence):
+                subject, noun = (asked.group(1), asked.group(2)) if asked.group(1) else (asked.group(3), None)
+                if any(_same_one(subject.split()[0] if noun else subject, noun, t.group(1), t.group(2))
+                       for t in done.finditer(told)):
+                    return True
+    return False

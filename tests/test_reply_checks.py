@@ -248,6 +248,15 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["the waiter just shrugged, maybe he'll tell the kitchen"], "Ugh. What are you going to do about it?", False),
     (["i watched something weird last night"], "Oh? What did you watch?", False),
     (["someone backed into my car"], "Oh no. What did you do?", False),
+    (["my landlord is going to evict us next month"], "That's scary. What are you going to do?", False),
+    (["they're probably going to fire me"], "What are you going to do?", False),
+    (["i might as well give up on dating"], "What are you going to do?", False),
+    (["my boss might cut my hours"], "Ugh. What's the plan?", False),
+    (["hey im doing ok"], "Glad to hear it. What did you do today?", False),
+    (["i did my best on the exam"], "What did you do today?", False),
+    (["i watched him walk away"], "What did you watch?", False),
+    (["my back was awful yesterday"], "Oh no. How is your back?", False),  # how it is now
+    (["the coffee's great here"], "What did you think of the coffee?", True),
 ])
 def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, asks_again):
     assert asks_what_was_said(reply, said) is asks_again
@@ -345,6 +354,14 @@ def test_a_reply_that_raises_self_harm_unprompted_is_rejected(said, reply, raise
     (["our dog is very sick"], "I'm so sorry. What will you do when he dies?", False),
     (["my roommate left the fridge open"], "What will you miss when she leaves?", False),
     (["my dog died last year", "now my cat is sick"], "I'm so sorry. Is it getting worse?", False),
+    # another one than the one told of, a thing, or the person
+    (["my grandpa died last year and now my grandma is sick"], "What will you do if she dies?", False),
+    (["my phone died and i missed a call from the hospital about my dad"], "What will you do if he dies?", False),
+    (["i am quite worried about my boss"], "What will you do if he quits?", False),
+    (["we had leftovers", "only two days left"], "Will you be okay when she leaves?", False),
+    (["my husband left me last week"], "Will you stay in the house or will you leave?", False),
+    (["my coworker quit today"], "What would happen if you quit too?", False),
+    (["my dog died"], "What will you miss when your dog dies?", True),
 ])
 def test_what_happened_said_as_still_to_come_is_rejected(said, reply, puts_ahead):
     assert puts_what_happened_ahead(reply, said) is puts_ahead
