@@ -356,12 +356,23 @@ def plain_restatement(message: str | None, turn: int) -> str | None:
     return openings[turn % len(openings)].format(span=span)
 
 
+#: A message that only greets ("hi", "hello there!", "hey sam, how are you?"), and what the listener
+#: says first to it: a greeting back, not "I see what you mean." (which the model went on from with
+#: "How do you feel about your boyfriend?" to a plain "hi").
+GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
+                      r"(?: there| again| sam| you| all| everyone)?[\s!.,~]*(?:how are (?:you|u)|how's it going"
+                      r"|what'?s up|sup)?[\s!.?,~]*$", re.IGNORECASE)
+GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear from you.")
+
+
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
                 message: str | None = None) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
+    if message and GREETING.match(message.strip()):
+        return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
                            message)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):

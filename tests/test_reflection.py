@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from agent.prompt import chat_messages, transcript_prompt
-from agent.reflection import glad_fits, reflection, reply_start, second_person
+from agent.reflection import GREETINGS_BACK, glad_fits, reflection, reply_start, second_person
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
@@ -288,3 +288,15 @@ def test_the_users_typing_is_written_back_the_way_a_listener_would_write_it(span
     """Strict readers took "your grandmas house" and "tommorow" in the agent's own words as
     disfluent (eleventh session); the listener repairs them as it says the cause back."""
     assert second_person(span) == said_back
+
+
+@pytest.mark.parametrize("message,greets", [
+    ("hi", True), ("Hello!", True), ("hey there", True), ("good morning!", True), ("hi sam, how are you?", True),
+    ("hey whats up", True), ("hi, i lost my job today", False), ("hello darkness my old friend", False),
+    ("hey, my dog died", False),
+])
+def test_a_greeting_is_greeted_back(message, greets):
+    """A plain "hi" is answered with a greeting, not "I see what you mean." (from which the model went on
+    to "How do you feel about your boyfriend?")."""
+    start = reply_start(None, False, "neutral", 0, user_emotion="neutral", message=message)
+    assert (start in GREETINGS_BACK) is greets
