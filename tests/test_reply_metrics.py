@@ -93,3 +93,21 @@ def test_eval_replies_answers_esconv_seekers_through_the_real_turn(tmp_path):
             evaluate_esconv_replies(agent, data, "nosuch")
     finally:
         agent.close()
+
+
+def test_each_evaluated_turn_draws_its_own_random_numbers():
+    """A turn's sampling does not depend on what the turns before it drew: two versions of the agent
+    then differ only in the turns a change reaches."""
+    import torch
+
+    from agent.evaluation.replies import seed_turn
+
+    seed_turn("conversation-c01-1")
+    first = torch.rand(4)
+    torch.rand(100)  # (an earlier turn that drew more)
+    seed_turn("conversation-c01-1")
+    assert torch.equal(torch.rand(4), first)
+    seed_turn("conversation-c01-2")
+    assert not torch.equal(torch.rand(4), first)
+    seed_turn("conversation-c01-1", seed=1)  # `--seed 1`: other numbers for every turn
+    assert not torch.equal(torch.rand(4), first)

@@ -177,6 +177,7 @@ def eval_replies(
     profile: str = typer.Option("offline", help="settings profile (its LLM writes the replies)"),
     conversations: Optional[Path] = typer.Option(None, help="instead: the conversation checks over this "
                                                             "JSON file of the project's own conversations"),
+    seed: int = typer.Option(0, help="the sampler's seed for every turn (each turn is seeded apart)"),
     json_out: Optional[Path] = JSON_OUT,
 ) -> None:
     """The agent's replies to ESConv seekers, through the real turn, against the real supporters':
@@ -195,8 +196,8 @@ def eval_replies(
         agent = EmpatheticAgent.from_settings(Settings.load(profile, memory={"url": "sqlite://"}))
         try:
             if conversations is not None:
-                return evaluate_conversations(agent, conversations)
-            return evaluate_esconv_replies(agent, data, split, part, limit)
+                return evaluate_conversations(agent, conversations, seed)
+            return evaluate_esconv_replies(agent, data, split, part, limit, seed=seed)
         finally:
             agent.close()
 

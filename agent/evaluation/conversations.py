@@ -3,9 +3,10 @@ over conversations the project wrote itself, through the real turn, streamed as 
 
 FILE is a JSON list of {"id": "c01", "turns": ["what the user says first", "then", ...]}; each
 conversation is one fresh session of a throwaway database. Per reply: speaks as the user,
-contradicts, copies the user, repeats an earlier reply, closes the conversation unbidden, off-topic, its emotion (read by the project's
-text model) on the other side of valence from the chosen response emotion, acknowledges the cause
-(of the turns that have one), asks something; and the latency of the turn. Turns answered with the
+contradicts, copies the user, repeats an earlier reply, closes the conversation
+unbidden, off-topic, its emotion (read by the project's text model) on the other side
+of valence from the chosen response emotion, acknowledges the cause (of the turns that have one),
+asks something; and the latency of the turn. Turns answered with the
 crisis protocol's fixed reply are counted apart (a false alarm on everyday talk) and not checked as
 replies. A turn the LLM gives no usable reply for (the person would see an error) counts as
 `no_reply`. One example of each failure is kept for the report.
@@ -22,6 +23,7 @@ from pathlib import Path
 from rich.table import Table
 
 from agent.events import ReplyEvent
+from agent.evaluation.replies import seed_turn
 from agent.llm import LLMError
 from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, asks_how_the_future_went,
                                 asks_what_was_said, closes_unbidden, contradicts, copies_user, dismisses,
@@ -105,12 +107,13 @@ def streamed_reply(agent, message: str, session_id: str):
     raise LLMError("the turn ended without a reply")
 
 
-def run_conversations(agent, conversations: list[tuple[str, list[str]]]) -> list[CheckedTurn]:
+def run_conversations(agent, conversations: list[tuple[str, list[str]]], seed: int = 0) -> list[CheckedTurn]:
     checked = []
     for cid, messages in conversations:
         replies: list[str] = []
         for n, message in enumerate(messages):
             started = time.perf_counter()
+            seed_turn(f"conversation-{cid}-{n}", seed)
             try:
                 reply = streamed_reply(agent, message, f"conversation-{cid}")
             except LLMError as exc:  # the person would get an error instead of a reply: count it, go on
@@ -166,8 +169,8 @@ def add_model_checks(checked: list[CheckedTurn], settings) -> None:
             turn.failures.append("emotion_disagrees")
 
 
-def evaluate_conversations(agent, path: Path) -> ConversationReport:
-    every = run_conversations(agent, read_conversations(path))
+def evaluate_conversations(agent, path: Path, seed: int = 0) -> ConversationReport:
+    every = run_conversations(agent, read_conversations(path), seed)
     add_model_checks(every, agent.settings)
     checked = [t for t in every if not t.protocol] or every
     rates = {f: sum(f in t.failures for t in checked) / len(checked) for f in FAILURES}

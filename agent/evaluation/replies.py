@@ -12,6 +12,7 @@ scored against the real supporter's with the ESConv authors' definitions (`agent
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,16 @@ class RepliesReport:
                              for e in self.examples)
         table.caption, table.caption_justify = f"examples:\n{examples}", "left"
         return table
+
+
+def seed_turn(key: str, seed: int = 0) -> None:
+    """Seed the sampler from the turn's own key (conversation and turn): each turn draws the same
+    random numbers whatever the turns before it drew, so two versions of the agent differ only in
+    the turns a change reaches (before, one changed turn changed the draws of every later one).
+    Another `seed` draws other numbers for every turn (`--seed`: how much a figure owes to chance)."""
+    import torch
+
+    torch.manual_seed(zlib.crc32((f"{seed}:{key}" if seed else key).encode()))
 
 
 def answerable(turns: list[EsconvTurn]) -> tuple[list[EsconvTurn], int]:
@@ -81,7 +92,7 @@ def seed_session(agent, session: str, pairs: list[tuple[str, str]]) -> None:
 
 
 def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validation",
-                            limit: int | None = None, examples: int = 5) -> RepliesReport:
+                            limit: int | None = None, examples: int = 5, seed: int = 0) -> RepliesReport:
     """`agent`: an EmpatheticAgent on a throwaway database (its sessions are written to)."""
     if part not in ("train", "validation", "all"):
         raise ValueError(f"unknown part {part!r}; choose train, validation or all")
@@ -96,6 +107,7 @@ def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validati
         pairs = [(m, r) for m, r, _ in pairs]
         session = f"esconv-{turn.dialogue}-{turn.index}-{n}"
         seed_session(agent, session, pairs)
+        seed_turn(session, seed)
         messages.append(message)
         replies.append(agent.respond(text=message, user_id=EVAL_USER, session_id=session).text)
     seconds = (time.perf_counter() - started) / len(turns)
