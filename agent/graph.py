@@ -40,7 +40,8 @@ from agent.events import TextDelta
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from agent.reflection import glad_fits, reply_start, sentence_holding, words_emotion
+from agent.feeling_words import glad_fits, words_emotion
+from agent.reflection import reply_start, sentence_holding
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
@@ -196,7 +197,9 @@ def prompt_input(state: TurnState) -> PromptInput:
     turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
     careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
     fused = state["affect"].fused
-    feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
+    before = stored[-1].affect.fused if stored else None
+    feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label,
+                                                (before.label, before.confidence) if before else None)
     # no gladness at a hope or at what never happened, in the start or after it (said: the cause and
     # its sentence, or the message where no cause lies in it)
     said_back = (cause.text, sentence_holding(cause.text, state["text"])) if in_message else (state["text"],)

@@ -11,10 +11,10 @@ It is used only where it reads well: the user feels something (not neutral), the
 message just said, is short, names no second person (whose "you" would be ambiguous), and changed since
 the last turn's (the same cause is not said back twice in a row). Elsewhere the reply starts with a short
 acknowledgement in the response emotion ("Oh no, I'm sorry." / "Oh, that's nice!" / "Right, I see.").
-A glad opening never greets a hope, a condition or what never happened (`glad_fits`: said back
-plainly), and a noun typed without its article gets one ("the airline cancelled your flight").
-The words name a feeling only where the user's is read surely (`words_emotion`): an unsure reading
-gets its cause said back plainly ("Oh, you got laid off today."), a plain message a plain
+A glad opening never greets a hope, a condition or what never happened (`agent.feeling_words`: said
+back plainly), and a noun typed without its article gets one ("the airline cancelled your flight").
+The words name a feeling only where the user's is read surely (`agent.feeling_words`): an unsure
+reading gets its cause said back plainly ("Oh, you got laid off today."), a plain message a plain
 acknowledgement; a careful turn (`agent/safety.py`) an acknowledgement, never its cause said back.
 
 Either start is ready at once: the reply's first words stream (and a voice speaks them) while the
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
 from perception.sentences import split_sentences
 
@@ -109,28 +110,18 @@ STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",
             "its", "what", "when", "today", "yesterday", "tonight", "last", "after", "before", "all"}
 
-#: A glad opening ("That's such good news, ...!") says back only something that happened: a hope, a
-#: condition or a thing that did not happen is said back plainly ("So you never won anything in your
-#: life.", not "That's such good news, you never won anything in your life!").
-#: ("can't believe i got in", "my wish came true", "never been happier", "no school today!" are glad news).
-NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(?! been))\b")
-GLAD = {"joy", "surprise"}
-
-
-def glad_fits(words_emotion: str, *said: str | None) -> str:
-    """`words_emotion`, or neutral where it is glad and what would be said back (`said`: the cause,
-    the sentence holding it) is a hope, a condition or what never happened."""
-    if words_emotion in GLAD and any(NOT_HAPPENED.search(text.lower()) for text in said if text):
-        return "neutral"
-    return words_emotion
-
 #: Openings by response emotion, one sentence each; the turn's number picks one, so replies vary.
+#: Blinded readers (readings 25-38 of `training/data/replies/judged.jsonl`) accepted "That's such good
+#: news, {span}!" 0.37 of 175 times and "Ugh, {span}, that would upset anyone." 0.40 of 186, where all
+#: replies at the same place in a conversation (the third and second message) were accepted 0.52 and
+#: 0.57; read beside them on the same turns (eighteenth session), "That's great, ..." and "That sounds
+#: so annoying, ..." were accepted as often or more.
 OPENINGS = {
     "sadness": ("I'm so sorry {span}.", "Oh no, {span}, that's really hard.", "That's so hard, {span}."),
     "fear": ("That sounds really stressful, {span}.", "Oh, that sounds nerve-racking, {span}.",
              "No wonder you're on edge, {span}."),
-    "joy": ("That's wonderful, {span}!", "Oh, how lovely, {span}!", "That's such good news, {span}!"),
-    "anger": ("That's so frustrating, {span}.", "Ugh, {span}, that would upset anyone.",
+    "joy": ("That's wonderful, {span}!", "Oh, how lovely, {span}!", "That's great, {span}!"),
+    "anger": ("That's so frustrating, {span}.", "That sounds so annoying, {span}.",
               "No wonder you're annoyed, {span}."),
     "surprise": ("Wow, {span}!", "No way, {span}!", "Oh wow, {span}!"),
     "disgust": ("Ugh, {span}, that's gross.", "Eww, {span}, that's awful."),
@@ -303,36 +294,17 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
 
 #: What a listener says first when there is nothing to restate: a short acknowledgement in the
 #: response emotion, which the model continues. Each is long enough for a voice to say it at once
-#: (`speech.sentences.MIN_CHARS`), while the model writes the rest.
+#: (`speech.sentences.MIN_CHARS`), while the model writes the rest. ("Oh, that's unsettling.", for
+#: uneasy news, was accepted by blinded readers 17 times in 94: it fits eerie things, not worries.)
 ACKNOWLEDGEMENTS = {
     "neutral": ("I see what you mean.", "Okay, I hear you.", "Right, I see."),
     "joy": ("Oh, that's nice!", "That's great to hear!", "Oh, how lovely!"),
     "sadness": ("Oh no, I'm sorry.", "I'm so sorry.", "That sounds hard."),
-    "fear": ("Oh no, that sounds scary.", "That sounds worrying.", "Oh, that's unsettling."),
+    "fear": ("Oh no, that sounds scary.", "That sounds worrying.", "That sounds like a lot to handle."),
     "anger": ("Ugh, that's frustrating.", "That's not fair at all.", "That would annoy anyone."),
     "surprise": ("Wow, really?", "Oh wow, no way!", "Wow, that's a surprise!"),
     "disgust": ("Ugh, that's gross.", "Eww, that's awful."),
 }
-
-
-#: How sure the reading of the user's feeling must be before the reply's words name a feeling.
-SURE_FEELING = 0.5
-#: ... and before they name a feeling other than the one read (the response emotion the transition
-#: chose: indignation at something disgusting, sympathy for a fright). Blinded readers (four readings
-#: of the everyday conversations) accepted 0.16 of such openings at a reading of 0.5-0.6, about half at
-#: 0.7, 0.97 from 0.8: "Ugh, the croissant was decent, that would upset anyone." (disgust 0.52).
-SURE_OTHER_FEELING = 0.75
-
-
-def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str:
-    """The emotion the reply's words carry (its start, the prompt's tag, the ranking): the response
-    emotion where the user's feeling is read surely (`SURE_FEELING`, or `SURE_OTHER_FEELING` where the
-    response emotion is another); else neutral, and an unsure feeling's cause is said back plainly
-    ("Oh, you got laid off today."). The response emotion is still heard in the voice, but "That's
-    great!" or "Ugh, that's frustrating." on a plain or unsure reading claims a feeling the person did
-    not show (everyday conversations: "you wont believe who messaged me today", read as anger 0.37)."""
-    sure = SURE_FEELING if response_emotion == feeling else SURE_OTHER_FEELING
-    return response_emotion if feeling != "neutral" and confidence >= sure else "neutral"
 
 
 #: The fewest words a plain restatement says back ("So you're about 80 pages in.", not "So nap.").

@@ -232,9 +232,13 @@ class ReplyWriter:
     def write(self, p: PromptInput, seed: int | None = None, start_tries: int = 1) -> str:
         """The best of the candidates that pass every check. The first `start_tries` tries continue a
         given start; when none of their candidates does that well, the next write the reply whole.
-        When a message that tried to instruct the model gets none, the fixed `BOUNDARY_REPLY`;
+        When a message that tried to instruct the model gets none, the fixed `BOUNDARY_REPLY`; a
+        careful turn `CAREFUL_REPLY`; else the given start alone (a streamed start was already shown
+        and said: "So he's 71 and his knee has been bugging him since March.", where every candidate
+        asked what the person had just told; a restatement copies the user's words on purpose);
         otherwise LLMError."""
         rejected: list[str] = []
+        given = self._start(p)
         for attempt in range(self.section.retries + 1):
             if attempt >= start_tries and p.reply_start:
                 p = replace(p, reply_start="")
@@ -251,6 +255,8 @@ class ReplyWriter:
             return BOUNDARY_REPLY
         if p.careful:
             return CAREFUL_REPLY
+        if given:
+            return given
         raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "
                        f"({'; '.join(rejected[:4])})")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from agent.prompt import chat_messages, transcript_prompt
-from agent.reflection import GREETINGS_BACK, glad_fits, reflection, reply_start, second_person
+from agent.feeling_words import glad_fits
+from agent.reflection import GREETINGS_BACK, reflection, reply_start, second_person
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
@@ -207,7 +208,7 @@ def test_a_continuation_that_only_echoes_the_start_is_not_preferred(recognizer):
 
 
 def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
-    from agent.reflection import SURE_FEELING, SURE_OTHER_FEELING, words_emotion
+    from agent.feeling_words import SURE_FEELING, SURE_OTHER_FEELING, words_emotion
 
     assert words_emotion("anger", SURE_FEELING - 0.13, "anger") == "neutral"
     assert words_emotion("anger", SURE_FEELING, "anger") == "anger"
@@ -217,6 +218,21 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
     assert words_emotion("disgust", SURE_OTHER_FEELING, "anger") == "anger"
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."
+
+
+def test_a_reading_that_turns_the_conversation_around_must_be_surer():
+    """A detail after glad news read as gloom ("its the full tuition one, i applied back in march and
+    kind of forgot about it", sadness 0.75 after the scholarship) is said back plainly."""
+    from agent.feeling_words import SURE_TURN_AROUND, turns_around, words_emotion
+
+    assert words_emotion("sadness", 0.75, "sadness", ("joy", 0.73)) == "neutral"
+    assert words_emotion("anger", 0.88, "anger", ("surprise", 0.76)) == "neutral"
+    assert words_emotion("surprise", SURE_TURN_AROUND, "surprise", ("fear", 0.56)) == "surprise"
+    # the same side, an unsure previous reading, or no previous message: the usual rule
+    assert words_emotion("fear", 0.6, "fear", ("sadness", 0.9)) == "fear"
+    assert words_emotion("sadness", 0.75, "sadness", ("joy", 0.4)) == "sadness"
+    assert words_emotion("sadness", 0.75, "sadness") == "sadness"
+    assert not turns_around("neutral", ("joy", 0.9)) and not turns_around("joy", ("neutral", 0.9))
 
 
 @pytest.mark.parametrize("cause,message,said_back", [
@@ -300,3 +316,14 @@ def test_a_greeting_is_greeted_back(message, greets):
     to "How do you feel about your boyfriend?")."""
     start = reply_start(None, False, "neutral", 0, user_emotion="neutral", message=message)
     assert (start in GREETINGS_BACK) is greets
+
+
+def test_the_given_start_alone_answers_when_no_candidate_passes(recognizer):
+    """Every candidate asks what the person just said: the start, already shown and said, is the
+    reply, not an error after it."""
+    message = "he's 71 and his knee has been bugging him since march"
+    start = "So he's 71 and his knee has been bugging him since March."
+    asked = ["How long has his knee been bugging him?", "How old is he?"]
+    llm = ScriptedLLM([asked, asked, asked])
+    p = prompt_input(reply_start=start, user_text=message, user_emotion="neutral", response_emotion="neutral")
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=2)).write(p, start_tries=2) == start
