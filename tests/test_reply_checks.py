@@ -362,8 +362,29 @@ def test_a_reply_that_raises_self_harm_unprompted_is_rejected(said, reply, raise
     (["my husband left me last week"], "Will you stay in the house or will you leave?", False),
     (["my coworker quit today"], "What would happen if you quit too?", False),
     (["my dog died"], "What will you miss when your dog dies?", True),
+    # asked of the one who died in the present tense; not the past, nor someone else, nor a statement
+    (["our dog died this morning", "the house is so quiet"], "That's so hard. How often does he call out?", True),
+    (["my grandma passed away"], "I'm so sorry. What does she like to do?", True),
+    (["our dog died this morning"], "I'm so sorry. How old was he?", False),
+    (["our dog died this morning"], "I'm so sorry. Has he been gone long?", False),
+    (["my grandpa died last week"], "I'm so sorry. How is your grandma doing?", False),
+    (["my phone died"], "Ugh. Does it still charge?", False),
+    (["our dog died"], "He sounds like he is such a good boy.", False),
 ])
 def test_what_happened_said_as_still_to_come_is_rejected(said, reply, puts_ahead):
     assert puts_what_happened_ahead(reply, said) is puts_ahead
     assert (reply_failure(said[-1], reply, said[:-1]) == "puts what happened ahead") is puts_ahead
 
+
+
+@pytest.mark.parametrize("said,reply,asked", [
+    (["started a new running plan this week", "3 runs a week, mon wed and sat"], "Okay, I hear you. What's the plan now?",
+     True),
+    (["probably gonna hit the farmers market saturday morning", "maybe a hike sunday if my legs cooperate"],
+     "Right, I see. What's your plan for Saturday?", True),
+    # a plan not theirs, or none told
+    (["the new manager changed the schedule"], "That's annoying. What's your plan now?", False),
+    (["i lost my job today"], "I'm so sorry. What's your plan for the week?", False),
+])
+def test_the_plan_asked_after_the_person_named_it_is_rejected(said, reply, asked):
+    assert asks_what_was_said(reply, said) is asked
