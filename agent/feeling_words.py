@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+#: Feelings whose own words a reply uses where the user's feeling is read surely but the response
+#: emotion, another, is not sure enough to name: "That sounds worrying." to "sounds like someone tapping
+#: on the back window" (fear 0.57, the response sadness), where a plain "Okay, I hear you." was read as
+#: dismissive by blinded readers. Not disgust: "Ugh, the croissant was decent, that's gross." (0.60).
+OWN_FEELING_SAID = {"fear", "sadness"}
 #: Feelings of either side: a reading that crosses from one side to the other between two messages
 #: turns the conversation's feeling around (`turns_around`).
 GLAD_FEELINGS = {"joy", "surprise"}
@@ -60,12 +65,14 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str,
     """The emotion the reply's words carry (its start, the prompt's tag, the ranking): the response
     emotion where the user's feeling is read surely (`SURE_FEELING`, or `SURE_OTHER_FEELING` where the
     response emotion is another, or `SURE_TURN_AROUND` where it turns around the feeling of the
-    person's previous message, `previous`); else neutral, and an unsure feeling's cause is said back
-    plainly ("Oh, you got laid off today."). The response emotion is still heard in the voice, but
+    person's previous message, `previous`); the user's own fear or sadness where it is read surely
+    but another response emotion is not (`OWN_FEELING_SAID`); else neutral, and an unsure feeling's
+    cause is said back plainly ("Oh, you got laid off today."). The response emotion is still heard in the voice, but
     "That's great!" or "Ugh, that's frustrating." on a plain or unsure reading claims a feeling the
     person did not show (everyday conversations: "you wont believe who messaged me today", read as
     anger 0.37)."""
-    sure = SURE_FEELING if response_emotion == feeling else SURE_OTHER_FEELING
-    if turns_around(feeling, previous):
-        sure = max(sure, SURE_TURN_AROUND)
-    return response_emotion if feeling != "neutral" and confidence >= sure else "neutral"
+    if feeling == "neutral" or (turns_around(feeling, previous) and confidence < SURE_TURN_AROUND):
+        return "neutral"
+    if confidence >= (SURE_FEELING if response_emotion == feeling else SURE_OTHER_FEELING):
+        return response_emotion
+    return feeling if feeling in OWN_FEELING_SAID and confidence >= SURE_FEELING else "neutral"

@@ -216,6 +216,10 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
     # indignation at something disgusting, sympathy for a fright: only where the reading is sure
     assert words_emotion("disgust", SURE_OTHER_FEELING - 0.2, "anger") == "neutral"
     assert words_emotion("disgust", SURE_OTHER_FEELING, "anger") == "anger"
+    # a fright read surely, the sympathy chosen for it not: the person's own feeling, not a plain "I see"
+    assert words_emotion("fear", 0.57, "sadness") == "fear"
+    assert words_emotion("fear", SURE_FEELING - 0.1, "sadness") == "neutral"
+    assert words_emotion("fear", SURE_OTHER_FEELING, "sadness") == "sadness"
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."
 
