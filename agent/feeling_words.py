@@ -1,23 +1,16 @@
 """Which feeling a reply's words name: the response emotion where the user's feeling is read surely,
-else none (`words_emotion`), and no gladness at a hope, a condition or what never happened
-(`glad_fits`). The voice still carries the response emotion; the words (the reply's given start in
-`agent.reflection`, the prompt's tag, the candidates' ranking) claim a feeling only where the person
-showed it.
+the user's own fear or sadness where only that is, else none (`words_emotion`), and no gladness at a
+hope, a condition or what never happened (`glad_fits`). The voice still carries the response
+emotion; the words (the reply's given start in `agent.reflection`, the prompt's tag, the candidates'
+ranking) claim a feeling only where the person showed it.
 """
 
 from __future__ import annotations
 
 import re
 
-#: Feelings whose own words a reply uses where the user's feeling is read surely but the response
-#: emotion, another, is not sure enough to name: "That sounds worrying." to "sounds like someone tapping
-#: on the back window" (fear 0.57, the response sadness), where a plain "Okay, I hear you." was read as
-#: dismissive by blinded readers. Not disgust: "Ugh, the croissant was decent, that's gross." (0.60).
-OWN_FEELING_SAID = {"fear", "sadness"}
-#: Feelings of either side: a reading that crosses from one side to the other between two messages
-#: turns the conversation's feeling around (`turns_around`).
+#: Glad feelings: their openings greet only what happened (`glad_fits`).
 GLAD_FEELINGS = {"joy", "surprise"}
-GLOOMY_FEELINGS = {"sadness", "fear", "anger", "disgust"}
 
 #: A glad opening ("That's great, ...!") says back only something that happened: a hope, a
 #: condition or a thing that did not happen is said back plainly ("So you never won anything in your
@@ -41,37 +34,23 @@ SURE_FEELING = 0.5
 #: of the everyday conversations) accepted 0.16 of such openings at a reading of 0.5-0.6, about half at
 #: 0.7, 0.97 from 0.8: "Ugh, the croissant was decent, that would upset anyone." (disgust 0.52).
 SURE_OTHER_FEELING = 0.75
+#: Feelings whose own words a reply uses where the user's feeling is read surely but the response
+#: emotion, another, is not sure enough to name: "That sounds worrying." to "sounds like someone tapping
+#: on the back window" (fear 0.57, the response sadness), where a plain "Okay, I hear you." was read as
+#: dismissive by blinded readers. Not disgust: "Ugh, the croissant was decent, that's gross." (0.60).
+OWN_FEELING_SAID = {"fear", "sadness"}
 
 
-#: How sure a reading that turns around the person's surely read previous feeling must be before the
-#: reply's words name it. In the everyday conversations the turns that did so were a detail after
-#: glad news read as gloom ("its the full tuition one, i applied back in march and kind of forgot
-#: about it", sadness 0.75, after the scholarship; "i only bought one ticket bc my coworker guilted me
-#: into it", anger 0.88, after the raffle won), which blinded readers rejected as the wrong feeling.
-SURE_TURN_AROUND = 0.9
-
-
-def turns_around(feeling: str, previous: tuple[str, float] | None) -> bool:
-    """Whether `feeling` is on the other side (glad or gloomy) of the previous message's feeling,
-    where that one was read surely (`previous`: its label and confidence)."""
-    if previous is None or previous[1] < SURE_FEELING:
-        return False
-    sides = (GLAD_FEELINGS, GLOOMY_FEELINGS)
-    return any(feeling in side and previous[0] in other for side, other in (sides, sides[::-1]))
-
-
-def words_emotion(feeling: str, confidence: float, response_emotion: str,
-                  previous: tuple[str, float] | None = None) -> str:
+def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str:
     """The emotion the reply's words carry (its start, the prompt's tag, the ranking): the response
     emotion where the user's feeling is read surely (`SURE_FEELING`, or `SURE_OTHER_FEELING` where the
-    response emotion is another, or `SURE_TURN_AROUND` where it turns around the feeling of the
-    person's previous message, `previous`); the user's own fear or sadness where it is read surely
-    but another response emotion is not (`OWN_FEELING_SAID`); else neutral, and an unsure feeling's
-    cause is said back plainly ("Oh, you got laid off today."). The response emotion is still heard in the voice, but
-    "That's great!" or "Ugh, that's frustrating." on a plain or unsure reading claims a feeling the
-    person did not show (everyday conversations: "you wont believe who messaged me today", read as
-    anger 0.37)."""
-    if feeling == "neutral" or (turns_around(feeling, previous) and confidence < SURE_TURN_AROUND):
+    response emotion is another); the user's own fear or sadness where it is read surely but another
+    response emotion is not (`OWN_FEELING_SAID`); else neutral, and an unsure feeling's cause is
+    said back plainly ("Oh, you got laid off today."). The response emotion is still heard in the
+    voice, but "That's great!" or "Ugh, that's frustrating." on a plain or unsure reading claims a
+    feeling the person did not show (everyday conversations: "you wont believe who messaged me
+    today", read as anger 0.37)."""
+    if feeling == "neutral":
         return "neutral"
     if confidence >= (SURE_FEELING if response_emotion == feeling else SURE_OTHER_FEELING):
         return response_emotion

@@ -197,9 +197,7 @@ def prompt_input(state: TurnState) -> PromptInput:
     turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
     careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
     fused = state["affect"].fused
-    before = stored[-1].affect.fused if stored else None
-    feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label,
-                                                (before.label, before.confidence) if before else None)
+    feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
     # no gladness at a hope or at what never happened, in the start or after it (said: the cause and
     # its sentence, or the message where no cause lies in it)
     said_back = (cause.text, sentence_holding(cause.text, state["text"])) if in_message else (state["text"],)

@@ -233,10 +233,11 @@ class ReplyWriter:
         """The best of the candidates that pass every check. The first `start_tries` tries continue a
         given start; when none of their candidates does that well, the next write the reply whole.
         When a message that tried to instruct the model gets none, the fixed `BOUNDARY_REPLY`; a
-        careful turn `CAREFUL_REPLY`; else the given start alone (a streamed start was already shown
-        and said: "So he's 71 and his knee has been bugging him since March.", where every candidate
-        asked what the person had just told; a restatement copies the user's words on purpose);
-        otherwise LLMError."""
+        careful turn `CAREFUL_REPLY`; else the given start alone, which a streamed turn has already
+        shown and said ("So he's 71 and his knee has been bugging him since March.", where every
+        candidate asked what the person had just told): a short reply, or a bare acknowledgement,
+        rather than an error after it (the conversation eval counts a restatement alone as copying
+        the user); otherwise LLMError."""
         rejected: list[str] = []
         given = self._start(p)
         for attempt in range(self.section.retries + 1):

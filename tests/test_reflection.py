@@ -224,21 +224,6 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."
 
 
-def test_a_reading_that_turns_the_conversation_around_must_be_surer():
-    """A detail after glad news read as gloom ("its the full tuition one, i applied back in march and
-    kind of forgot about it", sadness 0.75 after the scholarship) is said back plainly."""
-    from agent.feeling_words import SURE_TURN_AROUND, turns_around, words_emotion
-
-    assert words_emotion("sadness", 0.75, "sadness", ("joy", 0.73)) == "neutral"
-    assert words_emotion("anger", 0.88, "anger", ("surprise", 0.76)) == "neutral"
-    assert words_emotion("surprise", SURE_TURN_AROUND, "surprise", ("fear", 0.56)) == "surprise"
-    # the same side, an unsure previous reading, or no previous message: the usual rule
-    assert words_emotion("fear", 0.6, "fear", ("sadness", 0.9)) == "fear"
-    assert words_emotion("sadness", 0.75, "sadness", ("joy", 0.4)) == "sadness"
-    assert words_emotion("sadness", 0.75, "sadness") == "sadness"
-    assert not turns_around("neutral", ("joy", 0.9)) and not turns_around("joy", ("neutral", 0.9))
-
-
 @pytest.mark.parametrize("cause,message,said_back", [
     ("checked into the hotel", "checked into the hotel and there was a cockroach on the pillow",
      "That's so frustrating, you checked into the hotel and there was a cockroach on the pillow."),

@@ -177,7 +177,7 @@ def eval_replies(
     profile: str = typer.Option("offline", help="settings profile (its LLM writes the replies)"),
     conversations: Optional[Path] = typer.Option(None, help="instead: the conversation checks over this "
                                                             "JSON file of the project's own conversations"),
-    seed: int = typer.Option(0, help="the sampler's seed for every turn (each turn is seeded apart)"),
+    seed: int = typer.Option(0, help="the local model's sampling seed (each turn is seeded apart)"),
     json_out: Optional[Path] = JSON_OUT,
 ) -> None:
     """The agent's replies to ESConv seekers, through the real turn, against the real supporters':

@@ -49,10 +49,11 @@ class RepliesReport:
 
 
 def seed_turn(key: str, seed: int = 0) -> None:
-    """Seed the sampler from the turn's own key (conversation and turn): each turn draws the same
-    random numbers whatever the turns before it drew, so two versions of the agent differ only in
-    the turns a change reaches (before, one changed turn changed the draws of every later one).
-    Another `seed` draws other numbers for every turn (`--seed`: how much a figure owes to chance)."""
+    """Seed a local model's sampler (torch's) from the turn's own key (conversation and turn): each
+    turn draws the same random numbers whatever the turns before it drew, so two versions of the
+    agent differ only in the turns a change reaches (before, one changed turn changed the draws of
+    every later one). Another `seed` draws other numbers for every turn (`--seed`: how much a figure
+    owes to chance). A remote server samples with its own numbers."""
     import torch
 
     torch.manual_seed(zlib.crc32((f"{seed}:{key}" if seed else key).encode()))
