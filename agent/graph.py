@@ -37,10 +37,10 @@ from langgraph.graph import END, START, StateGraph
 
 from agent.errors import InputError
 from agent.events import TextDelta
+from agent.feeling_words import glad_fits, words_emotion
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from agent.feeling_words import glad_fits, words_emotion
 from agent.reflection import reply_start, sentence_holding
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply

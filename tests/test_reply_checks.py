@@ -261,6 +261,12 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["i might as well give up on dating"], "What are you going to do?", False),
     (["my boss might cut my hours"], "Ugh. What's the plan?", False),
     (["hey im doing ok"], "Glad to hear it. What did you do today?", False),
+    # the plan asked for a day just planned; not after a loss, nor "now" after "i will figure it out"
+    (["probably gonna hit the farmers market saturday morning", "maybe a hike sunday if my legs cooperate"],
+     "Right, I see. What's your plan for Saturday?", True),
+    (["might visit my aunt tomorrow"], "Oh, nice. What's the plan for tomorrow?", True),
+    (["i lost my job today"], "I'm so sorry. What's your plan for the week?", False),
+    (["i got laid off today. i will figure it out somehow"], "I'm so sorry. What's your plan now?", False),
     (["i did my best on the exam"], "What did you do today?", False),
     (["i watched him walk away"], "What did you watch?", False),
     (["my back was awful yesterday"], "Oh no. How is your back?", False),  # how it is now
@@ -374,15 +380,3 @@ def test_a_reply_that_raises_self_harm_unprompted_is_rejected(said, reply, raise
 def test_what_happened_said_as_still_to_come_is_rejected(said, reply, puts_ahead):
     assert puts_what_happened_ahead(reply, said) is puts_ahead
     assert (reply_failure(said[-1], reply, said[:-1]) == "puts what happened ahead") is puts_ahead
-
-
-@pytest.mark.parametrize("said,reply,asked", [
-    (["probably gonna hit the farmers market saturday morning", "maybe a hike sunday if my legs cooperate"],
-     "Right, I see. What's your plan for Saturday?", True),
-    (["might visit my aunt tomorrow"], "Oh, nice. What's the plan for tomorrow?", True),
-    # no plan told in the message just said, or a plan asked for another time after a loss
-    (["i lost my job today"], "I'm so sorry. What's your plan for the week?", False),
-    (["i got laid off today. i will figure it out somehow"], "I'm so sorry. What's your plan now?", False),
-])
-def test_the_plan_asked_for_a_day_right_after_it_was_told_is_rejected(said, reply, asked):
-    assert asks_what_was_said(reply, said) is asked

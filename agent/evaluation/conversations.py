@@ -3,12 +3,11 @@ over conversations the project wrote itself, through the real turn, streamed as 
 
 FILE is a JSON list of {"id": "c01", "turns": ["what the user says first", "then", ...]}; each
 conversation is one fresh session of a throwaway database. Per reply: speaks as the user,
-contradicts, copies the user, repeats an earlier reply, closes the conversation
-unbidden, off-topic, its emotion (read by the project's text model) on the other side
-of valence from the chosen response emotion, acknowledges the cause (of the turns that have one),
-asks something; and the latency of the turn. Turns answered with the
-crisis protocol's fixed reply are counted apart (a false alarm on everyday talk) and not checked as
-replies. A turn the LLM gives no usable reply for (the person would see an error) counts as
+contradicts, copies the user, repeats an earlier reply, closes the conversation unbidden, off-topic,
+its emotion (read by the project's text model) on the other side of valence from the chosen response
+emotion, acknowledges the cause (of the turns that have one), asks something; and the latency of the
+turn. Turns answered with the crisis protocol's fixed reply are counted apart (a false alarm on
+everyday talk) and not checked as replies. A turn the LLM gives no usable reply for (the person would see an error) counts as
 `no_reply`. One example of each failure is kept for the report.
 """
 
