@@ -60,3 +60,13 @@ def test_text_emotion_on_onnx_matches_torch(tmp_path, monkeypatch):
     contexts = [[("B", "how did it go?")], [], [("A", "dinner was nice"), ("B", "and then?")]]
     np.testing.assert_allclose(on_onnx.logits(texts, contexts, ["A", None, "A"]),
                                on_torch.logits(texts, contexts, ["A", None, "A"]), atol=1e-4)
+
+
+def test_an_int8_graph_scores_a_sequence_the_same_alone_or_in_a_padded_batch(tmp_path, monkeypatch):
+    """int8 activations are quantised over the whole input: read in a batch, a sequence's score
+    moved with its neighbours (0.32 against 0.63 alone); now each is read alone, unpadded."""
+    monkeypatch.setattr(onnx_runner, "cache_dir", lambda: tmp_path)
+    together = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu").scores(MESSAGES, EARLIER)
+    detector = CrisisDetector(PACKAGED_CRISIS_DIR, "cpu")  # (a fresh one: scores are cached)
+    alone = [detector.scores([m], [e])[0] for m, e in zip(MESSAGES, EARLIER)]
+    np.testing.assert_allclose(together, alone, rtol=1e-5)
