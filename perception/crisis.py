@@ -95,6 +95,10 @@ class RiskReading:
 SETTINGS = ("threshold", "context_turns", "max_length")
 #: Shorter sentences ("ok.", "lol.") are read only as part of their message.
 MIN_SENTENCE_WORDS = 3
+#: The lowest score, apart from a pattern's floor, that any decision reads (the concern level of a
+#: careful session is half the threshold, the topic floor is set at 0.05 or below only where a
+#: pattern's words are there): a message whose first score cannot reach it is not read again.
+SECOND_OPINION_FROM = 0.05
 #: Older detector folders have no `pattern_floor`: there every pattern match flags.
 DEFAULT_PATTERN_FLOOR = 0.0
 
@@ -135,6 +139,8 @@ class CrisisDetector:
         self.topic_floor = float(settings.get("topic_floor", self.pattern_floor))
         self.read_sentences = bool(settings.get("read_sentences", False))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
+        second = settings.get("second_opinion")
+        self.second = CrisisDetector(folder / second, device, onnx) if second else None
 
     @classmethod
     def load(cls, source: str | None = None, device: str = "auto") -> "CrisisDetector":
@@ -170,12 +176,29 @@ class CrisisDetector:
         return out
 
     def scores(self, texts: list[str], earlier: list[list[str]] | None = None) -> np.ndarray:
-        """Risk probabilities of messages, each with its earlier messages (evaluation, training)."""
-        earlier = earlier or [[] for _ in texts]
-        encodings = self.encode(list(texts), [[t for t in e if t.strip()] for e in earlier])
+        """Risk probabilities of messages, each with its earlier messages (evaluation, training);
+        with a second opinion, the geometric mean of both models' (`second_opinion`)."""
+        texts, earlier = list(texts), earlier or [[] for _ in texts]
+        encodings = self.encode(texts, [[t for t in e if t.strip()] for e in earlier])
         keys = [LogitCache.key(repr(e["input_ids"])) for e in encodings]
         found = self._scores.lookup(keys, lambda idx: self._probabilities([encodings[i] for i in idx]))
-        return np.array(found, dtype=np.float32)
+        own = np.array(found, dtype=np.float32)
+        return own if self.second is None else self.second_opinion(own, texts, earlier)
+
+    def second_opinion(self, own: np.ndarray, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
+        """The geometric mean of this model's scores `own` and the second model's (in model.json's
+        `second_opinion` folder: the same recipe trained on other data or another seed, whose false
+        alarms fall on other messages). The second model reads only what could reach a level the
+        agent reads (`SECOND_OPINION_FROM`, or a pattern's words): elsewhere the square root of `own`,
+        an upper bound of the mean that stays under every such level, is the score, so everyday
+        messages cost one model's time and every decision is the full mean's."""
+        out = np.sqrt(own)
+        asked = [i for i, (score, text) in enumerate(zip(own, texts))
+                 if score >= SECOND_OPINION_FROM ** 2 or pattern_words(text)]
+        if asked:
+            other = self.second.scores([texts[i] for i in asked], [earlier[i] for i in asked])
+            out[asked] = np.sqrt(own[asked] * other)
+        return out
 
     def message_scores(self, texts: list[str], earlier: list[list[str]] | None = None) -> np.ndarray:
         """`scores`, but where the model reads sentences (`read_sentences` in model.json) a message of

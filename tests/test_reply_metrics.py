@@ -111,3 +111,25 @@ def test_each_evaluated_turn_draws_its_own_random_numbers():
     assert not torch.equal(torch.rand(4), first)
     seed_turn("conversation-c01-1", seed=1)  # `--seed 1`: other numbers for every turn
     assert not torch.equal(torch.rand(4), first)
+
+
+def test_support_conversations_become_crisis_negatives_without_any_that_speak_of_dying(tmp_path):
+    from agent.evaluation.datasets import read_crisis_csv
+    from agent.evaluation.esconv import support_messages
+    from training.esconv_crisis_set import main as write_set
+
+    lines = LINES + [  # a third conversation (train part) in which the seeker speaks of dying: left out whole
+        "1.0 0 0 Work is too much.  EOS 1.0 1 1 [Questions] What is going on?",
+        "0.0 0 0 Work is too much.  EOS 0.0 1 1 [Questions] What is going on?  EOS 0.0 0 2 Some days I want "
+        "to die.  EOS 1.0 1 3 [Questions] Are you safe right now?",
+    ]
+    turns = read_esconv(write(tmp_path, lines), "dev")
+    assert support_messages(turns, "train") == [("I lost my job today.", []),
+                                                 ("They closed the store.", ["I lost my job today."]),
+                                                 ("Not great.", [])]
+    assert support_messages(turns, "validation") == []
+    out = tmp_path / "support.csv"
+    write_set(data=tmp_path, split="dev", part="train", out=out)
+    read = read_crisis_csv(out)
+    assert [(m.text, m.label, m.category, m.earlier) for m in read][1] == (
+        "They closed the store.", 0, "esconv_support", ["I lost my job today."])

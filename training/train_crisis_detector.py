@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -42,6 +43,7 @@ import typer
 from rich.console import Console
 
 from agent.evaluation.crisis import evaluate_crisis
+from agent.evaluation.esconv import read_esconv, support_messages
 from agent.evaluation.datasets import (DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations, read_goemotions,
                             read_hyperboles, read_meld, read_reccon, reccon_utterances)
 from perception.adapted_encoder import AdaptedEncoder, pad_batch
@@ -53,6 +55,7 @@ from training.common import bucketed_batches, optimiser, progress, start, step
 console = Console()
 WRITTEN = Path(__file__).parent / "data" / "crisis"
 TUNE_SETS = ("eval_tune.csv", "context_tune.csv")
+SECOND_FOLDER = "second"  # where `--second-opinion` puts the second model, inside OUT
 
 
 class TrainingPool:
@@ -60,7 +63,7 @@ class TrainingPool:
 
     def __init__(self, data: Path, tweet_sample: int, ed_sample: int, chat_sample: int, written_repeats: int,
                  context_share: float, limit: int = 0, dialogue_sample: int = 0, casual_sample: int = 0,
-                 bury_share: float = 0.0):
+                 bury_share: float = 0.0, support_sample: int = 0):
         self.tweets = read_crisis_csv(data / "text" / "crisis" / "suicidal_tweets_train.csv")
         self.figures = [CrisisMessage(t, 0) for t in read_hyperboles(data)]
         self.ed = [t for t, _ in read_ed_situations(data, "train")]
@@ -70,6 +73,8 @@ class TrainingPool:
         self.dialogue_sample = min(dialogue_sample, len(self.dialogue))
         self.casual = casual_comments(data) if casual_sample else []
         self.casual_sample = min(casual_sample, len(self.casual))
+        self.support = support_conversations(data) if support_sample else []
+        self.support_sample = min(support_sample, len(self.support))
         self.written = read_crisis_csv(WRITTEN / "written_train.csv") + read_crisis_csv(WRITTEN / "context_train.csv")
         if limit:
             self.tweets, self.figures, self.written = self.tweets[:limit], self.figures[:limit], self.written[:limit]
@@ -78,7 +83,8 @@ class TrainingPool:
         self.repeats, self.context_share, self.bury_share = written_repeats, context_share, bury_share
         console.print(f"training on {self.tweet_sample} of {len(self.tweets)} posts, {len(self.figures)} "
                       f"hyperboles and paraphrases, {self.ed_sample} ED situations, {self.chat_sample} MELD "
-                      f"lines, {self.dialogue_sample} DailyDialog lines, {self.casual_sample} GoEmotions comments and "
+                      f"lines, {self.dialogue_sample} DailyDialog lines, {self.casual_sample} GoEmotions comments, "
+                      f"{self.support_sample} ESConv seeker messages and "
                       f"{len(self.written)} "
                       f"written examples x {written_repeats} an epoch")
 
@@ -88,7 +94,9 @@ class TrainingPool:
         written = [self.with_context(self.buried(m, rng), rng) for _ in range(self.repeats) for m in self.written]
         dialogue = rng.sample(self.dialogue, self.dialogue_sample)
         casual = [CrisisMessage(t, 0) for t in rng.sample(self.casual, self.casual_sample)]
-        return rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + dialogue + casual + written
+        support = rng.sample(self.support, self.support_sample)
+        return (rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + dialogue + casual + support
+                + written)
 
     def with_context(self, message: CrisisMessage, rng: random.Random) -> CrisisMessage:
         """A single message, at the rate `context_share`, with 1-3 everyday ED situations before it."""
@@ -116,6 +124,14 @@ def everyday_dialogue(data: Path) -> list[CrisisMessage]:
         earlier = [text for speaker, text in message.context if speaker == message.speaker][-3:]
         out.append(CrisisMessage(message.text, 0, "everyday_dialogue", earlier))
     return out
+
+
+def support_conversations(data: Path) -> list[CrisisMessage]:
+    """ESConv's seeker messages (our train part of its dev split) as negatives, each read with the
+    seeker's earlier messages: sad over many turns, thanking and saying goodbye at the end, and no
+    crisis (conversations with a word of self-harm or death left out; `support_messages`)."""
+    return [CrisisMessage(text, 0, "esconv_support", earlier)
+            for text, earlier in support_messages(read_esconv(data, "dev"), "train")]
 
 
 def casual_comments(data: Path) -> list[str]:
@@ -178,18 +194,29 @@ def report(detector: CrisisDetector, threshold: float, topic_floor: float) -> No
         console.print(f"  {name}: recall {r.recall:.3f}, false alarms {r.false_alarm_rate:.3f}")
 
 
-def recalibrate(folder: Path, recall: float, read_sentences: bool) -> None:
-    """The threshold and topic floor of the trained detector in `folder` set again (`calibrate`)
-    and written into its model.json, with `read_sentences` as given."""
+def recalibrate(folder: Path, recall: float, read_sentences: bool, second_opinion: Path | None = None) -> None:
+    """The threshold and topic floor of the trained detector in `folder` set again (`calibrate`, the
+    lower of int8 and fp32's) and written into its model.json, with `read_sentences` as given; with `second_opinion`, another
+    trained detector folder copied into `folder/second` and read as the second opinion
+    (`CrisisDetector.second_opinion`) before the threshold is set on the two together."""
     path = folder / "model.json"
     config = json.loads(path.read_text())
     config["read_sentences"] = read_sentences
+    if second_opinion is not None:
+        target = folder / SECOND_FOLDER
+        target.mkdir(exist_ok=True)
+        for name in ("model.json", "adapter.safetensors"):
+            shutil.copyfile(second_opinion / name, target / name)
+        config["second_opinion"] = SECOND_FOLDER
     path.write_text(json.dumps(config, indent=2) + "\n")
-    detector = CrisisDetector(folder, "cpu")
-    threshold, floor, alarms = calibrate(detector, recall)
+    # int8 on ONNX Runtime (as the agent reads) and fp32 on torch (where ONNX cannot run) score a
+    # little apart, and int8 differently again on CPUs with other instruction sets: the lower of the
+    # two thresholds keeps recall first on either
+    threshold, floor, alarms = min(calibrate(CrisisDetector(folder, "cpu", onnx=onnx), recall)
+                                   for onnx in (True, False))
     path.write_text(json.dumps({**config, "threshold": threshold, "topic_floor": floor}, indent=2) + "\n")
     console.print(f"threshold {threshold}, topic floor {floor}, {alarms} false alarms on the tune sets")
-    report(detector, threshold, floor)
+    report(CrisisDetector(folder, "cpu"), threshold, floor)
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKAGED_CRISIS_DIR),
@@ -197,6 +224,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          dialogue_sample: int = typer.Option(0, help="DailyDialog lines (RECCON-DD train) an epoch, with the "
                                                       "speaker's earlier lines, as everyday negatives"),
          casual_sample: int = typer.Option(0, help="GoEmotions comments an epoch as everyday negatives"),
+         support_sample: int = typer.Option(0, help="ESConv seeker messages (train part) an epoch, with their "
+                                                     "earlier messages, as support-conversation negatives"),
          written_repeats: int = 4,
          context_share: float = 0.3, context_turns: int = 3, max_length: int = 128,
          bury_share: float = typer.Option(0.0, help="share of the written single messages put inside a "
@@ -207,14 +236,16 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                                                          "of itself and each sentence"),
          calibrate_only: bool = typer.Option(False, help="only set the threshold of the detector in OUT "
                                                          "again (after a change to how it reads)"),
+         second_opinion: Path = typer.Option(None, help="with --calibrate-only: another trained detector "
+                                                        "folder, read as OUT's second opinion"),
          checkpoint: Path = typer.Option(Path.home() / ".cache" / "empathica" / "crisis-train.pt"),
          seed: int = 0, threads: int = 2,
          limit: int = typer.Option(0, help="use only N examples per source (tests)")) -> None:
     if calibrate_only:
-        return recalibrate(out, recall, read_sentences)
+        return recalibrate(out, recall, read_sentences, second_opinion)
     rng, base, tokenizer = start(threads, seed)
     pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit,
-                        dialogue_sample, casual_sample, bury_share)
+                        dialogue_sample, casual_sample, bury_share, support_sample)
     config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
               "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment",
               "pattern_floor": PATTERN_FLOOR, "read_sentences": read_sentences}
@@ -250,7 +281,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
     model.save(out, **{**config, "threshold": best["threshold"], "topic_floor": best["floor"]},
                training={"epochs": epochs, "best_epoch": best["epoch"] + 1, "tweet_sample": tweet_sample,
                          "ed_sample": ed_sample, "chat_sample": chat_sample, "dialogue_sample": dialogue_sample,
-                         "casual_sample": casual_sample,
+                         "casual_sample": casual_sample, "support_sample": support_sample,
                          "written_repeats": written_repeats, "bury_share": bury_share,
                          "context_share": context_share, "lr": lr, "head_lr": head_lr, "rank": rank,
                          "batch_size": batch_size, "recall_on_tune": recall, "seed": seed})

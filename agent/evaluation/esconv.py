@@ -98,3 +98,35 @@ def exchanges(turns: list[tuple[str, ...]]) -> tuple[list[tuple[str, str, str]],
         pairs.append((" ".join(said), " ".join(t for t, _ in answered), answered[0][1]))
         said = []
     return pairs, " ".join(said)
+
+
+#: Words of self-harm or suicide (and near them) in a seeker's message: its whole conversation is
+#: left out of `support_messages`, which are read as conversations with no crisis in them.
+RISK_WORDS = re.compile(
+    r"suicid|kill(?:ing)? (?:my ?self|me)|end (?:it|my life|things)|\bdie\b|\bdying\b|\bdead\b|hurt(?:ing)? "
+    r"myself|harm|cut(?:ting)? myself|point of (?:being alive|living|life|anything)|wake up|not (?:be )?"
+    r"(?:here|around)|give up on life|\bpills?\b|overdose|\bjump", re.IGNORECASE)
+
+
+def support_messages(turns: list[EsconvTurn], part: str) -> list[tuple[str, list[str]]]:
+    """Each seeker message of the `part` ("train", "validation") conversations that a supporter turn
+    answers, with the seeker's earlier messages (oldest first, the last three), as the crisis detector
+    reads a user's message. People asking for emotional support about a job, a break-up, loneliness or
+    the pandemic, sad over many turns, thanking and saying goodbye at the end: no crisis. A conversation
+    in which any seeker message has a word of self-harm or death (`RISK_WORDS`, or the detector's own
+    patterns) is left out whole."""
+    from perception.crisis import pattern_words
+
+    found: dict[tuple[int, str], list[str]] = {}
+    risky: set[int] = set()
+    for turn in turns:
+        if part_of(turn) != part:
+            continue
+        pairs, message = exchanges(turn.context)
+        if not message:
+            continue
+        earlier = [m for m, _, _ in pairs]
+        if any(RISK_WORDS.search(m) or pattern_words(m) for m in [*earlier, message]):
+            risky.add(turn.dialogue)
+        found.setdefault((turn.dialogue, message), earlier[-3:])
+    return [(message, earlier) for (dialogue, message), earlier in found.items() if dialogue not in risky]
