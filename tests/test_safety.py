@@ -396,3 +396,30 @@ def test_a_second_opinion_is_the_geometric_mean_and_read_only_where_it_could_mat
     read = both.scores([risky, plain])
     assert read[0] == pytest.approx(alone[0], rel=1e-4)
     assert read[1] == pytest.approx(np.sqrt(alone[1])) and read[1] < SECOND_OPINION_FROM
+
+
+def test_calibrate_only_adds_a_second_opinion_and_keeps_the_lower_of_int8_and_fp32_thresholds(tmp_path, monkeypatch):
+    """`python -m training.train_crisis_detector --calibrate-only --second-opinion DIR` copies DIR in
+    as the second opinion and sets the threshold the tune files give on int8 (ONNX Runtime) and on
+    fp32 (torch), the lower one: recall first on either backend. The calibration itself, which reads
+    the tune files on both backends (a minute), is replaced here by fixed figures."""
+    import shutil
+
+    from training import train_crisis_detector as training
+
+    single = PACKAGED_CRISIS_DIR / "second"
+    folder = tmp_path / "new"
+    shutil.copytree(single, folder)
+    read = []
+
+    def fixed_figures(detector, recall):
+        read.append((detector.runner is not None, detector.second is not None))
+        return (0.3, 0.05, 9) if detector.runner is not None else (0.2, 0.03, 11)
+
+    monkeypatch.setattr(training, "calibrate", fixed_figures)
+    monkeypatch.setattr(training, "report", lambda *args: None)
+    training.recalibrate(folder, 0.98, True, single)
+    config = json.loads((folder / "model.json").read_text())
+    assert (config["threshold"], config["topic_floor"], config["second_opinion"]) == (0.2, 0.03, "second")
+    assert sorted(read) == [(False, True), (True, True)]
+    assert (folder / "second" / "adapter.safetensors").read_bytes() == (single / "adapter.safetensors").read_bytes()
