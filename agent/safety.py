@@ -81,7 +81,7 @@ _CHEERFUL = re.compile(
 class Safety:
     """This turn's place in the protocol."""
 
-    risk: float  # the detector's score for the message (with its recent turns)
+    risk: float  # the detector's score for the message (with its recent turns; under the levels read, an upper bound)
     signal: str | None  # what flagged the message: the pattern words, or "classifier: risk 0.93"
     protocol: bool  # the reply is the fixed CRISIS_REPLY
     careful: bool  # careful mode is on for this turn (always, on a crisis turn)

@@ -65,6 +65,7 @@ class EmpatheticAgent:
         say("loading the crisis detector")
         set_active_source("crisis", settings.safety.model)
         detector = CrisisDetector.load(settings.safety.model, settings.device)
+        detector.reads_down_to(settings.safety.concern * detector.threshold)  # (a careful session's level)
         say("loading the reply judge")
         judge = load_judge(settings.llm.judge, settings.device, uses_chat(llm, settings.llm))
         say("loading the emotion-cause model")

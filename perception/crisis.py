@@ -95,10 +95,11 @@ class RiskReading:
 SETTINGS = ("threshold", "context_turns", "max_length")
 #: Shorter sentences ("ok.", "lol.") are read only as part of their message.
 MIN_SENTENCE_WORDS = 3
-#: The lowest score, apart from a pattern's floor, that any decision reads (the concern level of a
-#: careful session is half the threshold, the topic floor is set at 0.05 or below only where a
-#: pattern's words are there): a message whose first score cannot reach it is not read again.
-SECOND_OPINION_FROM = 0.05
+#: With a second opinion: the lowest score, apart from a pattern's floors (a message with a pattern's
+#: words is always read again), that a decision reads by default. The threshold is far above it and a
+#: careful session's concern level is half the threshold; `CrisisDetector.reads_down_to` lowers it
+#: for a lower level. A sequence whose own score is under its square cannot reach it in the mean.
+LOWEST_DECISION_SCORE = 0.05
 #: Older detector folders have no `pattern_floor`: there every pattern match flags.
 DEFAULT_PATTERN_FLOOR = 0.0
 
@@ -139,8 +140,30 @@ class CrisisDetector:
         self.topic_floor = float(settings.get("topic_floor", self.pattern_floor))
         self.read_sentences = bool(settings.get("read_sentences", False))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
-        second = settings.get("second_opinion")
-        self.second = CrisisDetector(folder / second, device, onnx) if second else None
+        self.second = self._second_opinion(folder, settings.get("second_opinion"), device, onnx)
+        self.lowest_decision_score = min(LOWEST_DECISION_SCORE, self.threshold)
+
+    @staticmethod
+    def _second_opinion(folder: Path, name: str | None, device: str, onnx: bool) -> "CrisisDetector | None":
+        """The detector in `folder/name` (model.json's `second_opinion`: a plain detector folder, whose
+        own threshold and floors are not read), or None."""
+        if not name:
+            return None
+        second = (folder / name).resolve()
+        if second == folder.resolve() or not second.is_relative_to(folder.resolve()):
+            raise ModelLoadError(f"{folder / 'model.json'}: second_opinion {name!r} must be a folder inside it")
+        try:
+            if json.loads((second / "model.json").read_text()).get("second_opinion"):
+                raise ModelLoadError(f"{second}: a second opinion cannot have a second opinion of its own")
+            return CrisisDetector(second, device, onnx)
+        except (ModelLoadError, OSError, ValueError) as exc:
+            raise ModelLoadError(f"{folder / 'model.json'} names {name!r} as its second opinion, which "
+                                 f"cannot be loaded: {exc}") from exc
+
+    def reads_down_to(self, level: float) -> None:
+        """A decision reads scores as low as `level` (the agent's concern level): the second opinion
+        is then asked wherever the mean could reach it."""
+        self.lowest_decision_score = min(self.lowest_decision_score, level)
 
     @classmethod
     def load(cls, source: str | None = None, device: str = "auto") -> "CrisisDetector":
@@ -175,26 +198,34 @@ class CrisisDetector:
             out[idx] = 1 / (1 + np.exp(-logits))
         return out
 
-    def scores(self, texts: list[str], earlier: list[list[str]] | None = None) -> np.ndarray:
+    def scores(self, texts: list[str], earlier: list[list[str]] | None = None,
+               with_pattern: list[bool] | None = None) -> np.ndarray:
         """Risk probabilities of messages, each with its earlier messages (evaluation, training);
-        with a second opinion, the geometric mean of both models' (`second_opinion`)."""
+        with a second opinion, the geometric mean of both models' (`second_opinion`); `with_pattern`:
+        which texts belong to a message with a pattern's words (by default: which have them)."""
         texts, earlier = list(texts), earlier or [[] for _ in texts]
         encodings = self.encode(texts, [[t for t in e if t.strip()] for e in earlier])
         keys = [LogitCache.key(repr(e["input_ids"])) for e in encodings]
         found = self._scores.lookup(keys, lambda idx: self._probabilities([encodings[i] for i in idx]))
         own = np.array(found, dtype=np.float32)
-        return own if self.second is None else self.second_opinion(own, texts, earlier)
+        if self.second is None:
+            return own
+        if with_pattern is None:
+            with_pattern = [pattern_words(t) is not None for t in texts]
+        return self.second_opinion(own, texts, earlier, with_pattern)
 
-    def second_opinion(self, own: np.ndarray, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
+    def second_opinion(self, own: np.ndarray, texts: list[str], earlier: list[list[str]],
+                       with_pattern: list[bool]) -> np.ndarray:
         """The geometric mean of this model's scores `own` and the second model's (in model.json's
         `second_opinion` folder: the same recipe trained on other data or another seed, whose false
-        alarms fall on other messages). The second model reads only what could reach a level the
-        agent reads (`SECOND_OPINION_FROM`, or a pattern's words): elsewhere the square root of `own`,
-        an upper bound of the mean that stays under every such level, is the score, so everyday
-        messages cost one model's time and every decision is the full mean's."""
+        alarms fall partly on other messages). The second model reads only what could reach a level
+        a decision reads (`lowest_decision_score`; every text of a message with a pattern's words,
+        whose floors are far lower): elsewhere the square root of `own`, an upper bound of the mean
+        under every such level, is the score (so a stored risk under it is an upper bound), and
+        everyday messages cost one model's time while every decision is the full mean's."""
         out = np.sqrt(own)
-        asked = [i for i, (score, text) in enumerate(zip(own, texts))
-                 if score >= SECOND_OPINION_FROM ** 2 or pattern_words(text)]
+        asked = [i for i, (score, pattern) in enumerate(zip(own, with_pattern))
+                 if pattern or score >= self.lowest_decision_score ** 2]
         if asked:
             other = self.second.scores([texts[i] for i in asked], [earlier[i] for i in asked])
             out[asked] = np.sqrt(own[asked] * other)
@@ -212,7 +243,9 @@ class CrisisDetector:
         parts = [p if len(p) > 1 else [] for p in kept]  # (one sentence is the message itself)
         owners = [i for i, p in enumerate(parts) for _ in p]
         pieces = [piece for p in parts for piece in p]
-        found = self.scores(texts + pieces, list(earlier) + [earlier[i] for i in owners])
+        with_pattern = [pattern_words(t) is not None for t in texts]
+        found = self.scores(texts + pieces, list(earlier) + [earlier[i] for i in owners],
+                            with_pattern + [with_pattern[i] for i in owners])
         out = found[:len(texts)].copy()
         for owner, score in zip(owners, found[len(texts):]):
             out[owner] = max(out[owner], score)

@@ -84,7 +84,11 @@ def export(model: torch.nn.Module, head: str, target: Path) -> None:
 class OnnxHead:
     """`run(batch)`: the head's logits (numpy) for a padded batch of tensors, on ONNX Runtime."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, per_sequence: bool = False):
+        """`per_sequence`: read one unpadded sequence at a time. An int8 graph quantises its
+        activations on the fly, over the whole input tensor, so a sequence read in a padded batch
+        scores differently from the same sequence alone (measured: 0.32 in a batch of two, 0.63
+        alone, a message the crisis detector must flag)."""
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -93,16 +97,8 @@ class OnnxHead:
         # no busy-waiting after a call: measured, the spinning threads starved the next model's call on
         # the same cores (the crisis detector then added 30 ms to perception instead of 16)
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.path = path
+        self.path, self.per_sequence = path, per_sequence
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-    @property
-    def per_sequence(self) -> bool:
-        """An int8 graph quantises its activations on the fly, over the whole input tensor: a
-        sequence read in a padded batch scores differently from the same sequence alone (measured:
-        0.32 in a batch of two, 0.63 alone, a message the crisis detector must flag), so it reads one
-        unpadded sequence at a time, as the agent reads a message."""
-        return self.path.name.endswith(".int8.onnx")
 
     def run(self, batch: dict[str, torch.Tensor]) -> np.ndarray:
         feed = {k: batch[k].cpu().numpy().astype(np.int64) for k in INPUTS}
@@ -129,7 +125,7 @@ class OnnxHead:
             try:
                 if not small.is_file():
                     quantised(target, small)
-                return cls(small)
+                return cls(small, per_sequence=True)
             except Exception as exc:  # noqa: BLE001 - the fp32 graph still works
                 log.warning("running %s in fp32: int8 quantisation failed (%s)", source_files[0].parent, exc)
         try:

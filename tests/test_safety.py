@@ -14,7 +14,6 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from agent import EmpatheticAgent, ReplyEvent, Settings, TextDelta
@@ -23,7 +22,7 @@ from agent.persona import Persona
 from agent.safety import (CAREFUL_REPLY, CHECK_IN, CRISIS_LINES, CRISIS_REPLY, Safety, assess, careful_response,
                           careful_verdict)
 from memory import StoredTurn
-from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, RiskReading, is_topic_word, pattern_words
+from perception.crisis import CrisisDetector, RiskReading, is_topic_word, pattern_words
 from perception.emotions import VAD, EmotionEstimate, UserAffect
 from perception.sentences import split_sentences
 
@@ -371,55 +370,3 @@ def test_risk_in_one_sentence_of_a_long_everyday_message_is_read(detector):
     sentences = detector.scores(split_sentences(text))
     assert detector.read_sentences and read.score == pytest.approx(max(whole, *sentences))
     assert read.at_risk
-
-
-def test_a_second_opinion_is_the_geometric_mean_and_read_only_where_it_could_matter(tmp_path):
-    """A detector folder whose model.json names a `second_opinion` folder scores each message with
-    the geometric mean of both models; where its own score cannot reach any level a decision reads,
-    the second model is not run and the square root of its own score (an upper bound) stands. Here
-    both are the packaged second model, so the mean is that model's own score."""
-    import shutil
-
-    from perception.crisis import SECOND_OPINION_FROM
-
-    single = PACKAGED_CRISIS_DIR / "second"
-    folder = tmp_path / "crisis"
-    shutil.copytree(single, folder)
-    shutil.copytree(single, folder / "second")
-    config = json.loads((folder / "model.json").read_text())
-    (folder / "model.json").write_text(json.dumps({**config, "second_opinion": "second"}))
-    both, one = CrisisDetector(folder), CrisisDetector(single)
-    assert one.second is None and both.second is not None
-    risky, plain = "I just want to fall asleep and never wake up again", "what's your favourite film?"
-    alone = one.scores([risky, plain])
-    assert alone[1] < SECOND_OPINION_FROM ** 2 <= alone[0]
-    read = both.scores([risky, plain])
-    assert read[0] == pytest.approx(alone[0], rel=1e-4)
-    assert read[1] == pytest.approx(np.sqrt(alone[1])) and read[1] < SECOND_OPINION_FROM
-
-
-def test_calibrate_only_adds_a_second_opinion_and_keeps_the_lower_of_int8_and_fp32_thresholds(tmp_path, monkeypatch):
-    """`python -m training.train_crisis_detector --calibrate-only --second-opinion DIR` copies DIR in
-    as the second opinion and sets the threshold the tune files give on int8 (ONNX Runtime) and on
-    fp32 (torch), the lower one: recall first on either backend. The calibration itself, which reads
-    the tune files on both backends (a minute), is replaced here by fixed figures."""
-    import shutil
-
-    from training import train_crisis_detector as training
-
-    single = PACKAGED_CRISIS_DIR / "second"
-    folder = tmp_path / "new"
-    shutil.copytree(single, folder)
-    read = []
-
-    def fixed_figures(detector, recall):
-        read.append((detector.runner is not None, detector.second is not None))
-        return (0.3, 0.05, 9) if detector.runner is not None else (0.2, 0.03, 11)
-
-    monkeypatch.setattr(training, "calibrate", fixed_figures)
-    monkeypatch.setattr(training, "report", lambda *args: None)
-    training.recalibrate(folder, 0.98, True, single)
-    config = json.loads((folder / "model.json").read_text())
-    assert (config["threshold"], config["topic_floor"], config["second_opinion"]) == (0.2, 0.03, "second")
-    assert sorted(read) == [(False, True), (True, True)]
-    assert (folder / "second" / "adapter.safetensors").read_bytes() == (single / "adapter.safetensors").read_bytes()

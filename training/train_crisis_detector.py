@@ -195,27 +195,38 @@ def report(detector: CrisisDetector, threshold: float, topic_floor: float) -> No
 
 
 def recalibrate(folder: Path, recall: float, read_sentences: bool, second_opinion: Path | None = None) -> None:
-    """The threshold and topic floor of the trained detector in `folder` set again (`calibrate`, the
-    lower of int8 and fp32's) and written into its model.json, with `read_sentences` as given; with `second_opinion`, another
+    """The threshold and topic floor of the trained detector in `folder` set again (`calibrate`) and
+    written into its model.json, with `read_sentences` as given; with `second_opinion`, another
     trained detector folder copied into `folder/second` and read as the second opinion
-    (`CrisisDetector.second_opinion`) before the threshold is set on the two together."""
+    (`CrisisDetector.second_opinion`) before the threshold is set on the two together. int8 on ONNX
+    Runtime (as the agent reads) and fp32 on torch (where ONNX cannot run) score a little apart, and
+    int8 differently again on CPUs with other instruction sets: the lower threshold and the lower
+    topic floor of the two keep recall first on either. On any error model.json is left as it was."""
     path = folder / "model.json"
-    config = json.loads(path.read_text())
-    config["read_sentences"] = read_sentences
+    before = path.read_text()
+    config = {**json.loads(before), "read_sentences": read_sentences}
     if second_opinion is not None:
+        if CrisisDetector(second_opinion, "cpu", onnx=False).second is not None:
+            raise typer.BadParameter(f"{second_opinion} has a second opinion of its own: give a plain "
+                                     "detector folder", param_hint="--second-opinion")
         target = folder / SECOND_FOLDER
         target.mkdir(exist_ok=True)
-        for name in ("model.json", "adapter.safetensors"):
-            shutil.copyfile(second_opinion / name, target / name)
+        if target.resolve() != second_opinion.resolve():
+            for name in ("model.json", "adapter.safetensors"):
+                shutil.copyfile(second_opinion / name, target / name)
         config["second_opinion"] = SECOND_FOLDER
-    path.write_text(json.dumps(config, indent=2) + "\n")
-    # int8 on ONNX Runtime (as the agent reads) and fp32 on torch (where ONNX cannot run) score a
-    # little apart, and int8 differently again on CPUs with other instruction sets: the lower of the
-    # two thresholds keeps recall first on either
-    threshold, floor, alarms = min(calibrate(CrisisDetector(folder, "cpu", onnx=onnx), recall)
-                                   for onnx in (True, False))
+    try:
+        path.write_text(json.dumps(config, indent=2) + "\n")
+        found = {onnx: calibrate(CrisisDetector(folder, "cpu", onnx=onnx), recall) for onnx in (True, False)}
+    except BaseException:
+        path.write_text(before)
+        raise
+    threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
     path.write_text(json.dumps({**config, "threshold": threshold, "topic_floor": floor}, indent=2) + "\n")
-    console.print(f"threshold {threshold}, topic floor {floor}, {alarms} false alarms on the tune sets")
+    for onnx, (t, f, alarms) in found.items():
+        console.print(f"{'int8' if onnx else 'fp32'}: threshold {t}, topic floor {f}, {alarms} false alarms "
+                      "on the tune sets")
+    console.print(f"written: threshold {threshold}, topic floor {floor}")
     report(CrisisDetector(folder, "cpu"), threshold, floor)
 
 
@@ -243,6 +254,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          limit: int = typer.Option(0, help="use only N examples per source (tests)")) -> None:
     if calibrate_only:
         return recalibrate(out, recall, read_sentences, second_opinion)
+    if second_opinion is not None:
+        raise typer.BadParameter("is read only with --calibrate-only", param_hint="--second-opinion")
     rng, base, tokenizer = start(threads, seed)
     pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit,
                         dialogue_sample, casual_sample, bury_share, support_sample)
