@@ -38,7 +38,6 @@ def test_a_second_opinion_is_the_geometric_mean_and_read_only_where_it_could_mat
     the geometric mean of both models; where its own score cannot reach any level a decision reads,
     the second model is not run and the square root of its own score (an upper bound) stands. Here
     both are the packaged second model, so the mean is that model's own score."""
-    
     both, one = CrisisDetector(with_second(tmp_path)), CrisisDetector(SINGLE)
     assert one.second is None and both.second is not None
     risky, plain = "I just want to fall asleep and never wake up again", "what's your favourite film?"
@@ -49,29 +48,29 @@ def test_a_second_opinion_is_the_geometric_mean_and_read_only_where_it_could_mat
     assert read[1] == pytest.approx(np.sqrt(alone[1])) and read[1] < LOWEST_DECISION_SCORE
 
 
-def test_calibrate_only_adds_a_second_opinion_and_keeps_the_lower_of_int8_and_fp32_thresholds(tmp_path, monkeypatch):
+def test_calibrate_only_adds_a_second_opinion_and_keeps_the_lower_of_int8_and_fp32_settings(tmp_path, monkeypatch):
     """`python -m training.train_crisis_detector --calibrate-only --second-opinion DIR` copies DIR in
-    as the second opinion and sets the threshold the tune files give on int8 (ONNX Runtime) and on
-    fp32 (torch), the lower one: recall first on either backend. The calibration itself, which reads
-    the tune files on both backends (a minute), is replaced here by fixed figures."""
+    as the second opinion and sets the threshold and the topic floor the tune files give on int8 (ONNX
+    Runtime) and on fp32 (torch), the lower of each, even where they come from different backends:
+    recall first on either. The calibration itself, which reads the tune files on both backends (a
+    minute), is replaced here by fixed figures."""
     from training import train_crisis_detector as training
 
-    single = SINGLE
     folder = tmp_path / "new"
-    shutil.copytree(single, folder)
+    shutil.copytree(SINGLE, folder)
     read = []
 
     def fixed_figures(detector, recall):
         read.append((detector.runner is not None, detector.second is not None))
-        return (0.3, 0.05, 9) if detector.runner is not None else (0.2, 0.03, 11)
+        return (0.3, 0.03, 9) if detector.runner is not None else (0.2, 0.05, 11)
 
     monkeypatch.setattr(training, "calibrate", fixed_figures)
     monkeypatch.setattr(training, "report", lambda *args: None)
-    training.recalibrate(folder, 0.98, True, single)
+    training.recalibrate(folder, 0.98, True, SINGLE)
     config = json.loads((folder / "model.json").read_text())
     assert (config["threshold"], config["topic_floor"], config["second_opinion"]) == (0.2, 0.03, "second")
     assert sorted(read) == [(False, True), (True, True)]
-    assert (folder / "second" / "adapter.safetensors").read_bytes() == (single / "adapter.safetensors").read_bytes()
+    assert (folder / "second" / "adapter.safetensors").read_bytes() == (SINGLE / "adapter.safetensors").read_bytes()
 
 
 def test_every_sentence_of_a_message_with_a_patterns_words_gets_the_second_opinion():
