@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from agent.farewell import closing_start
 from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
 from perception.sentences import split_sentences
@@ -345,6 +346,9 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
     if message and GREETING.match(message.strip()):
         return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
+    closing = closing_start(message, turn) if message else None
+    if closing:  # thanks and goodbyes get the listener's own closing words (`agent.farewell`)
+        return closing
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
                            message)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):

@@ -25,6 +25,7 @@ from typing import Iterator
 
 import numpy as np
 
+from agent.farewell import closing_words, is_farewell, signs_off
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
@@ -98,6 +99,11 @@ def _capital_i(text: str) -> str:
     return re.sub(r"\bi(?=\b|')", "I", text)
 
 
+def _closed(reply: str, closing: str | None) -> str:
+    """`reply` and then the closing words of a person's goodbye (`agent.farewell.closing_words`)."""
+    return f"{reply} {closing}" if closing else reply
+
+
 def uses_chat(llm: LLM, section: LLMSection) -> bool:
     """Whether replies are asked for with chat messages (an instruct model) rather than a transcript."""
     return llm.chat if section.prompt_style == "auto" else section.prompt_style == "chat"
@@ -131,7 +137,8 @@ class ReplyWriter:
             prompt, stop, prefix = transcript_prompt(p), transcript_stops(p.persona), self._so_far(p)
         # after a given start the model writes one more sentence: fewer tokens bound the batch's time
         tokens = min(s.max_new_tokens, CONTINUATION_TOKENS) if p.reply_start else s.max_new_tokens
-        asking = min(s.open_questions, candidates) if p.reply_start else 0
+        # (no candidate made to ask as the person says goodbye: `agent.farewell`)
+        asking = min(s.open_questions, candidates) if p.reply_start and not signs_off(p.user_text) else 0
         feeling = min(s.feeling_questions, candidates) if self._may_ask_feeling(p) else 0
         return prompt, GenerationOptions(
             max_new_tokens=tokens, temperature=s.temperature, top_p=s.top_p,
@@ -146,7 +153,8 @@ class ReplyWriter:
         `FEELING_QUESTION_GAP` replies asked it (measured: asked whenever allowed, it ended 62 of 121
         replies of the everyday conversations, "How do you feel about the croissants?" among them)."""
         recent = " ".join(t.reply.lower() for t in p.history[-FEELING_QUESTION_GAP:])
-        return bool(p.reply_start) and p.response_emotion != "neutral" and not ASKED_FEELING.search(recent)
+        return (bool(p.reply_start) and p.response_emotion != "neutral" and not ASKED_FEELING.search(recent)
+                and not signs_off(p.user_text))
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
         """Target-emotion probability (own recognizer) + how much of the cause it mentions + how readers
@@ -222,6 +230,8 @@ class ReplyWriter:
         """Why `reply` cannot be used, or None."""
         return (degeneracy(reply, p.user_text)
                 or self._reader_rejects(reply, p)
+                or ("asks a question as the person leaves" if not p.careful and signs_off(p.user_text)
+                    and asks(reply) else None)
                 or unsafe_output(reply, instructions(p, self._uses_chat()), list(p.attempts))
                 or (careful_verdict(reply) if p.careful else None))
 
@@ -240,6 +250,11 @@ class ReplyWriter:
         the user); otherwise LLMError."""
         rejected: list[str] = []
         given = self._start(p)
+        if given and is_farewell(p.user_text):  # the listener's closing is the whole reply (`agent.farewell`):
+            return given                       # asked to go on, the model asked the person something
+        closing = None if p.careful else closing_words(p.user_text)  # (a longer message ending in goodbye)
+        if given and closing:  # the start said back what it was about; the model's sentence between the
+            return _closed(given, closing)  # two made things up ("Happy new year!" before the hardware store)
         for attempt in range(self.section.retries + 1):
             if attempt >= start_tries and p.reply_start:
                 p = replace(p, reply_start="")
@@ -251,13 +266,13 @@ class ReplyWriter:
             usable = [c for c, why in verdicts if why is None]
             rejected += [f"{why}: {c[:40]!r}" for c, why in verdicts if why]
             if usable:
-                return usable[int(np.argmax(self.score(usable, p)))]
+                return _closed(usable[int(np.argmax(self.score(usable, p)))], closing)
         if p.attempts:
             return BOUNDARY_REPLY
         if p.careful:
             return CAREFUL_REPLY
         if given:
-            return given
+            return _closed(given, closing)
         raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "
                        f"({'; '.join(rejected[:4])})")
 
@@ -299,4 +314,7 @@ class ReplyWriter:
         reply = clean_reply(text)
         if self.verdict(reply, p) is not None:
             return self.write(p, seed)
-        return reply
+        closing = None if p.careful else closing_words(p.user_text)
+        if closing:
+            yield " " + closing
+        return _closed(reply, closing)

@@ -1,0 +1,137 @@
+"""A message that only thanks or says goodbye, and the listener's closing words for it.
+
+"thanks for listening, it helped. goodnight" was answered "That's great, thanks for listening! What
+will you be doing after tomorrow?" (the person's thanks said back as the agent's own, and a question
+as they leave), and "thank you, talk tomorrow" with "Okay, I hear you. What are you doing today?".
+Every conversation ends, so this is the turn every user meets. `closing_start` gives the listener's
+closing made of what the person said (thanks -> "You're welcome", "it helped" -> "I'm glad it helped",
+goodnight -> "Goodnight, sleep well.", thanks alone -> the door left open), and it is the whole reply
+(`agent.respond.ReplyWriter`: asked to go on, the model asked "How do you feel about your future?" of
+a person saying thank you). A longer message that ends with a goodbye ("... off to eat half of it
+with butter, bye!") gets the reply's start (what it was about said back) and then `closing_words`
+(a sentence of the model's between them made things up: "Happy new year!" before "Bye for now");
+where the model writes the reply whole (an instruct model or a server), `signs_off` tells the reply
+writer that a question now is out of place. A message is a farewell only when every word of it is
+one of thanks, leaving or their small fillers, so "thanks, i'll call her tomorrow" stays an ordinary
+turn. A careful session (`agent.safety`) never gets these words: there a goodbye may be a warning sign.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
+_THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers"}
+_HELPED = {"helped", "helps", "helpful", "better"}
+_BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "later", "goodnight", "gn", "night", "nite", "tomorrow",
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr"}
+#: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
+_FILLER = {"ok", "okay", "okey", "k", "alright", "well", "anyway", "anyways", "so", "much", "very", "really",
+           "a", "lot", "bit", "little", "for", "listening", "the", "chat", "chatting", "talk", "talking", "this",
+           "that", "it", "help", "your", "you", "u", "i", "i'm", "im", "i've", "ive", "think", "feel", "feeling",
+           "now", "me", "to", "with", "sam", "again", "lol", "haha", "then", "going", "got", "have", "has",
+           "need", "head", "heading", "good", "great", "nice", "day", "evening", "one", "see", "x", "xx", "xo",
+           "and", "just", "all", "that's", "thats", "was", "is", "truly", "kind", "of", "being", "here",
+           "support", "advice", "time", "take", "hear", "hearing", "out", "everything", "mate", "buddy",
+           "hey", "oh", "ah", "will", "i'll", "ill", "we", "can", "more",
+           "gonna", "should", "must", "try", "get", "some", "rest", "nap", "gn", "sweet", "dreams",
+           "<3", ":)", ":-)", ":d", "definitely", "actually", "honestly", "seriously", "super", "tons",
+           "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
+           "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
+           "patience", "kindness", "words", "too", "rest", "wonderful", "lovely"}
+#: Words that say the person is leaving (not only thanking).
+_LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|good ?night|gn|night|nite|gotta go|got to go|have to go"
+                      r"|need to go|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
+                      r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya)"
+                      r"|later|take care|sweet dreams|have a (?:good|great|nice) (?:one|day|night|evening))\b")
+_NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|bed|sleep|sweet dreams|tonight)\b")
+_WISHES_BACK = re.compile(r"\bhave a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening|rest)\b")
+_TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
+
+WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
+GLAD = ("I'm glad it helped", "I'm really glad talking helped", "I'm glad it helped a little")
+FEEL_BETTER = "I'm glad you feel a bit better"
+#: After thanks alone: the door left open, not a question (ESConv's supporters asked after 5 of 35).
+OPEN_DOOR = ("I'm here whenever you want to talk.", "I'm here if you want to talk more.")
+
+
+def _words(message: str) -> list[str]:
+    return _WORD.findall(message.lower().replace("’", "'"))
+
+
+def is_farewell(message: str) -> bool:
+    """Every word thanks, leaves, or comes with those, and at least one thanks or leaves."""
+    words = _words(message)
+    if not words or not all(w in _THANKS | _HELPED | _BYE | _FILLER for w in words):
+        return False
+    return bool(set(words) & _THANKS) or leaves(message)
+
+
+def leaves(message: str) -> bool:
+    """A farewell message in which the person says they are going ("goodnight", "talk tomorrow")."""
+    words = _words(message)
+    return bool(words) and all(w in _THANKS | _HELPED | _BYE | _FILLER for w in words) and bool(
+        _LEAVING.search(" ".join(words)))
+
+
+#: A sign-off inside a longer message ("... off to eat half of it with butter, bye!", "... i should
+#: really try to get some sleep before the drive. goodnight"): narrower than `_LEAVING`, since a
+#: longer message says "last night" or "i have to go to the dentist".
+_SIGN_OFF = re.compile(
+    r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol))\s*(?:good ?night|night|nite|bye(?: bye)?|goodbye|later"
+    r"|cya|ttyl|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
+    r"|\b(?:gotta|have to|got to) go(?=\s*(?:now|get\b|[.,!]|$))|\bneed to go(?=\s*(?:now|get\b))|\b(?:i'?m|im|i am) (?:going|off|heading|gonna"
+    r" go) to (?:bed|sleep)\b|\b(?:off|heading) to bed\b|\bsleep now\b|\b(?:try to )?get some sleep\b"
+    r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b|\btalk (?:to you )?later\b")
+#: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
+_OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home)\b|\bgetting a taxi home\b")
+_THANKED = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers for|appreciate (?:it|you|that))\b")
+
+
+def signs_off(message: str) -> bool:
+    """The person says goodbye, alone or at the end of a longer message."""
+    text = message.lower().replace("’", "'").strip()
+    return leaves(message) or bool(_SIGN_OFF.search(text)) or bool(_OFF.search(text) and _THANKED.search(text))
+
+
+def closing_start(message: str, turn: int) -> str | None:
+    """The listener's closing words for a farewell message, made of what it says; None for any other
+    message. "thanks for listening, it helped. goodnight" -> "You're welcome, I'm glad it helped.
+    Goodnight, sleep well."; "bye" -> "Bye, take care."; "thank you" -> "You're welcome. I'm here
+    whenever you want to talk."."""
+    if not is_farewell(message):
+        return None
+    words, text = set(_words(message)), " ".join(_words(message))
+    first = []
+    if words & _THANKS:
+        first.append(WELCOME[turn % len(WELCOME)])
+    if "better" in words:
+        first.append(FEEL_BETTER)
+    elif words & (_HELPED - {"better"}):
+        first.append(GLAD[turn % len(GLAD)])
+    said = [", ".join(first) + "."] if first else []  # ("You're welcome, I'm glad it helped.")
+    if _WISHES_BACK.search(text):  # "thanks and have a good night!" -> "You're welcome, you too."
+        said = [f"{first[0]}, you too." if first else "Thank you, you too."]
+    if not leaves(message):
+        return " ".join([*said, OPEN_DOOR[turn % len(OPEN_DOOR)]]) if said else None
+    return " ".join([*said, _goodbye(text, bool(first))])
+
+
+def _goodbye(text: str, after_words: bool) -> str:
+    if _TOMORROW.search(text):
+        return "Talk tomorrow, take care."
+    if _NIGHT.search(text):
+        return "Goodnight, sleep well."
+    return "Bye for now, take care." if after_words else "Bye, take care."
+
+
+def closing_words(message: str) -> str | None:
+    """What a reply to a longer message that ends the conversation closes with ("she said yes before he
+    even finished the sentence lol. ok i have to go get ready for the celebration dinner, thank you
+    for hyping this up with me" -> "... Thank you for sharing it with me. Bye for now, take care."), or
+    None where the message does not sign off (or is a farewell alone: `closing_start`)."""
+    if is_farewell(message) or not signs_off(message):
+        return None
+    text = " ".join(_words(message))
+    thanked = "Thank you for sharing it with me." if _THANKED.search(text) else ""
+    return " ".join(filter(None, [thanked, _goodbye(text, bool(thanked))]))

@@ -1,0 +1,128 @@
+"""Thanks and goodbyes: the listener's closing words, no question as the person leaves, and none of
+it in a careful session."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from agent.farewell import closing_start, closing_words, is_farewell, leaves, signs_off
+from agent.reflection import reply_start
+from agent.respond import ReplyWriter
+from agent.settings import LLMSection
+from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a fixture)
+
+
+@pytest.mark.parametrize("message,closing", [
+    ("thanks for listening, it helped. goodnight", "You're welcome, I'm glad it helped. Goodnight, sleep well."),
+    ("thank you, talk tomorrow", "You're welcome. Talk tomorrow, take care."),
+    ("ok thanks bye", "You're welcome. Bye for now, take care."),
+    ("bye", "Bye, take care."),
+    ("thank you so much, i feel a bit better now",
+     "You're welcome, I'm glad you feel a bit better. I'm here whenever you want to talk."),
+    ("Have a good rest of the night. Bye bye", "Thank you, you too. Goodnight, sleep well."),
+    ("Thank you so much for your help!", "You're welcome. I'm here whenever you want to talk."),
+    ("Thanks and have a good night!", "You're welcome, you too. Goodnight, sleep well."),
+])
+def test_a_farewell_gets_closing_words_made_of_what_was_said(message, closing):
+    assert closing_start(message, 0) == closing
+
+
+@pytest.mark.parametrize("message", [
+    "thanks, ill call her tomorrow",          # a plan: the conversation goes on
+    "i have to go to bed but i cant sleep",
+    "thanks. i will talk to my boss",
+    "i just want to sleep forever",
+    "ok",
+    "goodbye everyone",
+    "yes thanks",                             # may take up what the listener offered
+    "",
+])
+def test_other_messages_are_no_farewell(message):
+    assert not is_farewell(message) and closing_start(message, 0) is None
+
+
+def test_leaving_is_told_from_only_thanking():
+    assert leaves("thanks, goodnight") and leaves("gotta go, thanks sam") and leaves("talk to you later")
+    assert not leaves("thank you so much") and not leaves("thanks, ill call her tomorrow")
+
+
+@pytest.mark.parametrize("message,closing", [
+    ("lol thanks, needed to tell someone who wouldnt roll their eyes at bread talk. off to eat half of it "
+     "with butter, bye!", "Thank you for sharing it with me. Bye for now, take care."),
+    ("thanks sam. i should really try to get some sleep before the drive. goodnight",
+     "Thank you for sharing it with me. Goodnight, sleep well."),
+    ("ok you convinced me lol. puzzle time. talk later sam", "Bye, take care."),
+    ("Well, it was nice to talk. I'll let you go now, my program is starting. Goodnight, Sam.",
+     "Goodnight, sleep well."),
+    ("ok thank you, seriously. i'm heading out now, i'll leave her food bowl on the porch",
+     "Thank you for sharing it with me. Bye for now, take care."),
+])
+def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
+    assert signs_off(message) and closing_words(message) == closing
+
+
+@pytest.mark.parametrize("message", [
+    "we stayed up late last night",
+    "check how loud the street is at night.",
+    "my grandma said goodbye to the house today",
+    "i have to go to the dentist tomorrow",
+    "i have to go back to the doctor",
+    "my car gets me where i need to go.",
+    "i was going to bed when i heard a noise",
+    "im off work tomorrow",
+])
+def test_goodbye_words_inside_a_story_are_no_sign_off(message):
+    assert not signs_off(message) and closing_words(message) is None
+
+
+def test_a_question_as_the_person_leaves_is_rejected_unless_the_session_is_careful(recognizer):
+    """"thanks for listening, it helped. goodnight" -> "... What will you be doing after tomorrow?"; in a
+    careful session a goodbye may be a warning sign, and a question there may be the one that matters."""
+    writer = ReplyWriter(ScriptedLLM([]), recognizer, LLMSection())
+    message = "ok you convinced me lol. puzzle time. talk later sam"
+    assert writer.verdict("Okay. What puzzle is it?", prompt_input(user_text=message)) == \
+        "asks a question as the person leaves"
+    assert writer.verdict("Okay. What puzzle is it?", prompt_input(user_text=message, careful=True)) is None
+    assert writer.verdict("How are you feeling now?", prompt_input(user_text="thank you so much")) is None
+
+
+def test_the_reply_to_a_longer_goodbye_is_its_start_and_the_closing(recognizer):
+    """The start says back what the message was about; the model's sentence is not asked for (it wrote
+    "Happy new year!" there). Without a start (a model that writes the reply whole), the model's reply
+    asking nothing, then the closing; in a careful session no closing."""
+    message = "she said yes lol. ok i have to go get ready for the dinner, thank you for hyping this up with me"
+    start = "That's great, she said yes!"
+    llm = ScriptedLLM([["I hope the dinner is lovely."]])
+    p = prompt_input(user_text=message, user_emotion="joy", cause="she said yes", response_emotion="joy",
+                     reply_start=start)
+    writer = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=0))
+    assert writer.write(p) == "That's great, she said yes! Thank you for sharing it with me. Bye for now, take care."
+    assert llm.calls == 0
+    llm = ScriptedLLM([["What will you wear?", "I hope the dinner is lovely."]])
+    whole = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=0, reflect=False)).write(p)
+    assert whole == "I hope the dinner is lovely. Thank you for sharing it with me. Bye for now, take care."
+    llm = ScriptedLLM([["What will you wear?", "I hope the dinner is lovely."]])
+    careful = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=0)).write(replace(p, careful=True))
+    assert "Bye for now" not in careful
+
+
+def test_the_reply_start_is_the_closing_but_not_in_a_careful_session():
+    """`agent.graph` passes no message to `reply_start` in a careful session: a goodbye there may be a
+    warning sign, so the careful path answers it, not "Goodnight, sleep well."."""
+    assert reply_start(None, False, "neutral", 0, user_emotion="joy",
+                       message="thanks, goodnight") == "You're welcome. Goodnight, sleep well."
+    assert "Goodnight" not in reply_start(None, False, "neutral", 0, user_emotion="joy", message=None)
+
+
+def test_the_closing_is_the_whole_reply(recognizer):
+    """The model is not asked to go on after the closing: it asked "How do you feel about your future?"
+    of a person saying thank you, and questions of a person leaving."""
+    for message, closing in [("thanks, goodnight", "You're welcome. Goodnight, sleep well."),
+                             ("thank you so much", "You're welcome. I'm here whenever you want to talk.")]:
+        llm = ScriptedLLM([["How do you feel about your future?"]])
+        p = prompt_input(user_text=message, user_emotion="joy", cause=None, response_emotion="neutral",
+                         reply_start=closing)
+        assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=1)).write(p) == closing
+        assert llm.calls == 0
