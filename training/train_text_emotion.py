@@ -72,11 +72,13 @@ def targets(items: list[LabelledUtterance]) -> torch.Tensor:
 @torch.inference_mode()
 def predict_logits(model: AdaptedEncoder, encodings: list[dict], batch_size: int = 64) -> np.ndarray:
     model.eval()
+    device = next(model.parameters()).device
     order = sorted(range(len(encodings)), key=lambda k: len(encodings[k]["input_ids"]))
     out = np.zeros((len(encodings), len(EMOTIONS)), dtype=np.float32)
     for i in range(0, len(order), batch_size):
         idx = order[i:i + batch_size]
-        out[idx] = model.classify(pad_batch([encodings[k] for k in idx]), "emotion").numpy()
+        batch = {k: v.to(device) for k, v in pad_batch([encodings[k] for k in idx]).items()}
+        out[idx] = model.classify(batch, "emotion").float().cpu().numpy()
     return out
 
 
@@ -155,6 +157,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
          sentiment_weight: float = 0.0,  # weight of an auxiliary MELD-sentiment head (tried: no gain)
          limit: int = typer.Option(0, help="use only N examples per split (tests)"),
          threads: int = 2,
+         device: str = "cpu",  # or cuda: train on a GPU (the model is saved for the CPU)
          checkpoints: Path = CHECKPOINTS) -> None:  # where a run keeps its epoch checkpoint
     recipe = {"data": data, "out": out, "epochs": epochs, "goemotions_per_epoch": goemotions_per_epoch,
               "reccon_per_epoch": reccon_per_epoch, "ed_per_epoch": ed_per_epoch, "everyday_repeats": everyday_repeats,
@@ -188,7 +191,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
               "context_turns": context_turns, "max_length": max_length, "temperature": 1.0,
               "pool": "first_segment"}
     heads = {"emotion": len(EMOTIONS)} | ({"sentiment": len(SENTIMENTS)} if sentiment_weight else {})
-    model = AdaptedEncoder.new(base, heads, config, rank=rank, alpha=2 * rank)
+    model = AdaptedEncoder.new(base, heads, config, rank=rank, alpha=2 * rank).to(device)
     steps_per_epoch = (len(meld_train) + goemotions_per_epoch + reccon_per_epoch + ed_per_epoch + len(written)
                        + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps_per_epoch * epochs, lr, head_lr)
@@ -209,11 +212,11 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
             task = bar.add_task(f"epoch {epoch + 1}/{epochs}", total=len(batches), info="")
             for n, batch_idx in enumerate(batches):
                 picked = [pool[k] for k in batch_idx]
-                batch = pad_batch([train_enc[s][i] for s, i in picked])
-                target = torch.stack([y[s][i] for s, i in picked])
+                batch = {k: v.to(device) for k, v in pad_batch([train_enc[s][i] for s, i in picked]).items()}
+                target = torch.stack([y[s][i] for s, i in picked]).to(device)
                 features = model.features(batch)
                 loss = torch.nn.functional.cross_entropy(model.heads["emotion"](features), target)
-                sentiment = torch.stack([sentiments[s][i] for s, i in picked])
+                sentiment = torch.stack([sentiments[s][i] for s, i in picked]).to(device)
                 if sentiment_weight and (sentiment >= 0).any():
                     loss = loss + sentiment_weight * torch.nn.functional.cross_entropy(
                         model.heads["sentiment"](features), sentiment, ignore_index=-100)
@@ -245,7 +248,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(Path(
                          "everyday_repeats": everyday_repeats, "dialogue_repeats": dialogue_repeats, "lr": lr,
                          "head_lr": head_lr, "rank": rank, "batch_size": batch_size, "seed": seed,
                          "sentiment_weight": sentiment_weight,
-                         "threads": threads})
+                         "threads": threads, "device": device})
     shutil.rmtree(folder, ignore_errors=True)
     console.print(f"saved to {out}: {metrics}")
 
