@@ -88,6 +88,11 @@ _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading ho
 _THANKED = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers for|appreciate (?:it|you|that))\b")
 
 
+def thanks_in(text: str) -> bool:
+    """Whether `text` thanks someone ("thanks for being kind about it")."""
+    return bool(_THANKED.search(" ".join(_words(text))))
+
+
 def signs_off(message: str) -> bool:
     """The person says goodbye, alone or at the end of a longer message."""
     text = message.lower().replace("’", "'").strip()
@@ -125,13 +130,14 @@ def _goodbye(text: str, after_words: bool) -> str:
     return "Bye for now, take care." if after_words else "Bye, take care."
 
 
-def closing_words(message: str) -> str | None:
+def closing_words(message: str, said_back: bool = True) -> str | None:
     """What a reply to a longer message that ends the conversation closes with ("she said yes before he
     even finished the sentence lol. ok i have to go get ready for the celebration dinner, thank you
     for hyping this up with me" -> "... Thank you for sharing it with me. Bye for now, take care."), or
-    None where the message does not sign off (or is a farewell alone: `closing_start`)."""
+    None where the message does not sign off (or is a farewell alone: `closing_start`). `said_back`:
+    whether the reply before them said back what the message told; if not, thanks get "You're welcome."."""
     if is_farewell(message) or not signs_off(message):
         return None
     text = " ".join(_words(message))
-    thanked = "Thank you for sharing it with me." if _THANKED.search(text) else ""
+    thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if _THANKED.search(text) else ""
     return " ".join(filter(None, [thanked, _goodbye(text, bool(thanked))]))

@@ -25,12 +25,12 @@ from typing import Iterator
 
 import numpy as np
 
-from agent.farewell import closing_words, is_farewell, signs_off
+from agent.farewell import closing_words, is_farewell, signs_off, thanks_in
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
 from agent.question_prior import question_prior
-from agent.reflection import ITS_IS
+from agent.reflection import ACKNOWLEDGEMENTS, ITS_IS
 from agent.reply_judge import ReplyJudge
 from agent.reply_checks import asks, content_words, degeneracy, normalised, novel_words, reply_failure
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops
@@ -97,6 +97,10 @@ def _capitalised(sentence: str) -> str:
 def _capital_i(text: str) -> str:
     """"i" as a word written "I" ("how can i help" -> "how can I help")."""
     return re.sub(r"\bi(?=\b|')", "I", text)
+
+
+#: The given starts that say nothing of what the person told (`agent.reflection.ACKNOWLEDGEMENTS`).
+BARE_STARTS = frozenset(a for options in ACKNOWLEDGEMENTS.values() for a in options)
 
 
 def _closed(reply: str, closing: str | None) -> str:
@@ -254,7 +258,7 @@ class ReplyWriter:
             return given                       # asked to go on, the model asked the person something
         closing = None if p.careful else closing_words(p.user_text)  # (a longer message ending in goodbye)
         if given and closing:  # the start said back what it was about; the model's sentence between the
-            return _closed(given, closing)  # two made things up ("Happy new year!" before the hardware store)
+            return self._goodbye(given, p)  # two made things up ("Happy new year!" before the hardware store)
         for attempt in range(self.section.retries + 1):
             if attempt >= start_tries and p.reply_start:
                 p = replace(p, reply_start="")
@@ -276,6 +280,16 @@ class ReplyWriter:
         raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "
                        f"({'; '.join(rejected[:4])})")
 
+    @staticmethod
+    def _goodbye(start: str, p: PromptInput) -> str:
+        """The reply to a longer message that ends with a goodbye: its start where the start says back
+        what was told, then the closing words; a bare acknowledgement ("Oh, that's nice!" to "thanks
+        sam. i should really try to get some sleep before the drive. goodnight") or a start that says
+        the person's thanks back as its own ("That's wonderful, thanks for being kind about it!") is
+        left out, and their thanks get "You're welcome."."""
+        bare = start in BARE_STARTS or thanks_in(start)
+        return _closed("" if bare else start, closing_words(p.user_text, said_back=not bare)).strip()
+
     def stream(self, p: PromptInput, seed: int | None = None) -> Iterator[str]:
         """Text deltas of the reply; the generator's return value is the cleaned reply.
 
@@ -284,13 +298,14 @@ class ReplyWriter:
         it turns out degenerate or unsafe, nothing more is streamed and the batched
         `write` path supplies the reply (its text is returned, for the caller to show whole). A turn
         whose prompt holds an injection attempt is not streamed live: it is written and checked
-        whole first, then streamed.
+        whole first, then streamed. A goodbye at the end of a longer message is answered whole at once
+        (no model call: `_goodbye`, which may leave the start out).
         """
-        if p.attempts:
+        start = self._start(p)
+        if p.attempts or (start and not p.careful and closing_words(p.user_text)):
             reply = self.write(p, seed)
             yield reply
             return reply
-        start = self._start(p)
         if start:  # shown (and said) at once; meanwhile the candidates for the rest are written
             yield start + " "  # (the space ends the sentence for a voice's sentence buffer)
             reply = self.write(p, seed, start_tries=max(1, self.section.retries))  # keep what was said

@@ -11,7 +11,7 @@ from agent.farewell import closing_start, closing_words, is_farewell, leaves, si
 from agent.reflection import reply_start
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
-from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a fixture)
+from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
 
 
 @pytest.mark.parametrize("message,closing", [
@@ -126,3 +126,20 @@ def test_the_closing_is_the_whole_reply(recognizer):
                          reply_start=closing)
         assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=1)).write(p) == closing
         assert llm.calls == 0
+
+
+def test_a_bare_start_or_one_saying_their_thanks_back_is_left_out_of_a_goodbye(recognizer):
+    """"thanks sam. i should really try to get some sleep before the drive. goodnight" got "Oh, that's
+    nice! Thank you for sharing it with me. ..." and "thanks for being kind about it. ... night" got
+    "That's wonderful, thanks for being kind about it! ...": both were rejected by a blinded reader.
+    Streamed, nothing is shown before the whole reply."""
+    writer = ReplyWriter(ScriptedLLM([]), recognizer, LLMSection())
+    for message, start in [("thanks sam. i should really try to get some sleep before the drive. goodnight",
+                            "Oh, that's nice!"),
+                           ("thanks for being kind about it. she just jumped on the bed so im gonna go lie "
+                            "with her. night", "That's wonderful, thanks for being kind about it!")]:
+        p = prompt_input(user_text=message, user_emotion="joy", cause=None, response_emotion="joy",
+                         reply_start=start)
+        assert writer.write(p) == "You're welcome. Goodnight, sleep well."
+        deltas, reply = drain(writer.stream(p))
+        assert deltas == ["You're welcome. Goodnight, sleep well."] and reply == deltas[0]

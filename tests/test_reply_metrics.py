@@ -87,6 +87,13 @@ def test_eval_replies_answers_esconv_seekers_through_the_real_turn(tmp_path):
         assert second_turn[0].reply_text == "Oh no, what happened?"  # the supporter's words, not generated
         first = second_turn[0]  # labelled as the turn would have stored it
         assert first.affect.fused.label != "neutral" and first.causes and "job" in first.causes[0].text
+        farewell = write(tmp_path / "farewell", [
+            "0.0 0 0 I failed my exam.  EOS 0.0 1 1 [Questions] I'm sorry, what happened?  EOS 0.0 0 2 Thanks "
+            "for listening, goodnight.  EOS 1.0 1 3 [Others] You're welcome, goodnight!"])
+        closing = evaluate_esconv_replies(agent, farewell, "dev", part="all", farewells=True)
+        assert closing.answered == 1 and "Goodnight, sleep well." in closing.examples[0]["reply"]
+        with pytest.raises(ValueError, match="no supporter turn to answer"):  # none of them a farewell
+            evaluate_esconv_replies(agent, data, "dev", part="all", farewells=True)
         with pytest.raises(ValueError, match="unknown part 'test'"):
             evaluate_esconv_replies(agent, data, "dev", part="test")
         with pytest.raises(FileNotFoundError, match="no ESConv split 'nosuch'"):

@@ -178,6 +178,7 @@ def eval_replies(
     conversations: Optional[Path] = typer.Option(None, help="instead: the conversation checks over this "
                                                             "JSON file of the project's own conversations"),
     seed: int = typer.Option(0, help="the local model's sampling seed (each turn is seeded apart)"),
+    farewells: bool = typer.Option(False, help="only the ESConv turns that answer thanks or a goodbye"),
     json_out: Optional[Path] = JSON_OUT,
 ) -> None:
     """The agent's replies to ESConv seekers, through the real turn, against the real supporters':
@@ -197,7 +198,7 @@ def eval_replies(
         try:
             if conversations is not None:
                 return evaluate_conversations(agent, conversations, seed)
-            return evaluate_esconv_replies(agent, data, split, part, limit, seed=seed)
+            return evaluate_esconv_replies(agent, data, split, part, limit, seed=seed, farewells=farewells)
         finally:
             agent.close()
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from agent.farewell import is_farewell
 from agent.evaluation.esconv import EsconvTurn, exchanges, part_of, read_esconv
 from agent.evaluation.reply_metrics import reply_scores
 from memory import TurnRecord
@@ -93,12 +94,16 @@ def seed_session(agent, session: str, pairs: list[tuple[str, str]]) -> None:
 
 
 def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validation",
-                            limit: int | None = None, examples: int = 5, seed: int = 0) -> RepliesReport:
-    """`agent`: an EmpatheticAgent on a throwaway database (its sessions are written to)."""
+                            limit: int | None = None, examples: int = 5, seed: int = 0,
+                            farewells: bool = False) -> RepliesReport:
+    """`agent`: an EmpatheticAgent on a throwaway database (its sessions are written to). `farewells`:
+    only the turns that answer a message of thanks or goodbye alone (`agent.farewell.is_farewell`)."""
     if part not in ("train", "validation", "all"):
         raise ValueError(f"unknown part {part!r}; choose train, validation or all")
     turns = [t for t in read_esconv(data, split) if part == "all" or part_of(t) == part]
     turns, skipped = answerable(turns)
+    if farewells:
+        turns = [t for t in turns if is_farewell(exchanges(t.context)[1])]
     turns = turns[:limit]
     if not turns:
         raise ValueError(f"ESConv {split} ({part}) has no supporter turn to answer")
@@ -114,5 +119,5 @@ def evaluate_esconv_replies(agent, data: Path, split: str, part: str = "validati
     seconds = (time.perf_counter() - started) / len(turns)
     shown = [{"message": m, "reply": r, "reference": t.reply}
              for m, r, t in list(zip(messages, replies, turns))[:examples]]
-    return RepliesReport(f"esconv {split} ({part})", reply_scores(replies, [t.reply for t in turns]),
+    return RepliesReport(f"esconv {split} ({part}{', farewells' if farewells else ''})", reply_scores(replies, [t.reply for t in turns]),
                          len(turns), skipped, seconds, shown)
