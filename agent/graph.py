@@ -206,7 +206,8 @@ def prompt_input(state: TurnState) -> PromptInput:
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     start = "" if attempts else reply_start(
         None if careful or not cause else cause.text, in_message, words, turn,
-        history[-1].cause if history else None, feeling, None if careful else state["text"])
+        history[-1].cause if history else None, feeling, None if careful else state["text"],
+        state["persona"].name)
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=feeling,
                        cause=cause.text if cause else None,

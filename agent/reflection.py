@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from agent.about_listener import listener_answer
 from agent.farewell import closing_start
 from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
@@ -340,10 +341,13 @@ GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear f
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
-                message: str | None = None) -> str:
+                message: str | None = None, name: str = "Sam") -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
+    answer = listener_answer(message, name, turn) if message else None
+    if answer:  # "how are you?", "what's your name?": the listener's own answer (`agent.about_listener`)
+        return answer
     if message and GREETING.match(message.strip()):
         return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
     closing = closing_start(message, turn) if message else None

@@ -25,6 +25,7 @@ from typing import Iterator
 
 import numpy as np
 
+from agent.about_listener import question_to_listener
 from agent.farewell import closing_words, is_farewell, signs_off, thanks_in
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
@@ -254,8 +255,10 @@ class ReplyWriter:
         the user); otherwise LLMError."""
         rejected: list[str] = []
         given = self._start(p)
-        if given and is_farewell(p.user_text):  # the listener's closing is the whole reply (`agent.farewell`):
-            return given                       # asked to go on, the model asked the person something
+        if given and (is_farewell(p.user_text) or question_to_listener(p.user_text)):
+            # the listener's closing (`agent.farewell`) or its answer about itself (`agent.about_listener`)
+            # is the whole reply: asked to go on, the model asked the person something as they left
+            return given
         closing = None if p.careful else closing_words(p.user_text)  # (a longer message ending in goodbye)
         if given and closing:  # the start said back what it was about; the model's sentence between the
             return self._goodbye(given, p)  # two made things up ("Happy new year!" before the hardware store)

@@ -1,0 +1,60 @@
+"""Questions a person asks the listener about itself, and its honest answers.
+
+What a new user types first was answered as if it told a feeling: "how are you?" -> "I see what you
+mean. How are you feeling about it?", "what's your name?" -> "I see what you mean. What's your name?",
+"are you a real person?" -> "I see what you mean. How are you feeling about the situation?". A message
+that only asks how the listener is, its name, whether it is a person, what it is for, or for its help
+gets a short answer made of the persona's name and what the agent is (an AI companion that listens;
+never a claim to be human), ending with a question back, as the whole reply. Anything more in the
+message ("how are you? i had a rough day") is an ordinary turn. A careful session (`agent.safety`)
+never gets these words.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: What may come before the question: a greeting, a filler, the listener's name (any one word).
+_LEAD = r"^(?:(?:hi+|hello+|hey+|hiya|yo|ok|okay|so|um+|uh+|well)\b[\s,!.]*)?(?:[a-z]+[\s,]+)??"
+_END = r"[\s?!.~]*$"
+_ASKS = {
+    "how_are_you": r"(?:how are (?:you|u|ya)(?: doing| today| tonight| feeling)?|how(?:'s| is) it going|how (?:have|ve)?"
+                   r" ?you been|how(?:'s| is) your day(?: going)?|hru|how r u|how are things|(?:are )?you (?:ok|okay|good)"
+                   r"|what'?s up|wassup|sup|how do you do)",
+    "name": r"(?:what(?:'s| is) your name|who are (?:you|u)|who(?:'s| is) this|who am i (?:talking|speaking|chatting)"
+            r" (?:to|with)|what should i call (?:you|u)|do (?:you|u) have a name)",
+    "real": r"(?:are (?:you|u) (?:a |an )?(?:real|human|person|bot|robot|ai|machine|real person|computer|chatbot|"
+            r"chat bot)(?: or (?:a |an )?(?:real |)(?:person|human|bot|robot|ai|machine))?|is this (?:a |an )?(?:bot|ai|"
+            r"real person|human|robot)|am i (?:talking|speaking|chatting) (?:to|with) (?:a |an )?(?:bot|ai|human|"
+            r"real person|robot|machine))",
+    "what_for": r"(?:what (?:can|do) (?:you|u) do|what are (?:you|u)(?: for)?|what is this|how does this work"
+                r"|what are (?:you|u) here for|what do (?:you|u) do)",
+    "help": r"(?:can|could|will|would) (?:you|u) help me(?: with (?:something|sth|smth|a thing|stuff|a problem))?"
+            r"(?: please)?|i need (?:some )?help|(?:can|could) i talk to (?:you|u)(?: about something)?",
+}
+_PATTERNS = {kind: re.compile(_LEAD + asks + _END) for kind, asks in _ASKS.items()}
+ANSWERS = {
+    "how_are_you": ("I'm doing well, thanks for asking. How are you?",
+                    "I'm good, thank you. How are you doing today?"),
+    "name": ("I'm {name}, an AI companion who's here to listen. What's on your mind?",),
+    "real": ("I'm an AI, not a person, but I'm here to listen. What's on your mind?",),
+    "what_for": ("I'm {name}, an AI companion. I'm here to listen: tell me about your day, or anything "
+                 "that's on your mind.",),
+    "help": ("Of course, I'll do my best. What's going on?",),
+}
+
+
+def question_to_listener(message: str) -> str | None:
+    """Which question about the listener `message` asks, alone (a key of `ANSWERS`), or None."""
+    text = " ".join(message.lower().replace("’", "'").split())
+    return next((kind for kind, pattern in _PATTERNS.items() if pattern.match(text)), None)
+
+
+def listener_answer(message: str, name: str, turn: int) -> str | None:
+    """The listener's answer to a question about itself ("what's your name?" -> "I'm Sam, an AI
+    companion who's here to listen. What's on your mind?"), or None for any other message."""
+    kind = question_to_listener(message)
+    if kind is None:
+        return None
+    options = ANSWERS[kind]
+    return options[turn % len(options)].format(name=name)

@@ -1,0 +1,44 @@
+"""Questions about the listener itself: "how are you?", "what's your name?", "are you a real person?"."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.about_listener import listener_answer, question_to_listener
+from agent.reflection import reply_start
+from agent.respond import ReplyWriter
+from agent.settings import LLMSection
+from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a fixture)
+
+
+@pytest.mark.parametrize("message,kind", [
+    ("how are you?", "how_are_you"), ("hey sam, how are you?", "how_are_you"), ("whats up", "how_are_you"),
+    ("you ok?", "how_are_you"), ("what's your name?", "name"), ("who are you", "name"),
+    ("who am i talking to", "name"), ("are you a real person?", "real"), ("are you a bot or a human?", "real"),
+    ("is this a bot", "real"), ("what can you do?", "what_for"), ("can you help me with something", "help"),
+    ("how are you supposed to get over a breakup", None), ("how are you feeling about it", None),
+    ("my mom asked how are you doing", None), ("what are you doing this weekend", None),
+    ("are you ok with that plan", None), ("how are you? i had a rough day", None), ("im bored", None),
+])
+def test_only_a_question_about_the_listener_alone_is_one(message, kind):
+    assert question_to_listener(message) == kind
+
+
+def test_the_answers_are_honest_and_use_the_personas_name():
+    """"what's your name?" was answered "I see what you mean. What's your name?"."""
+    assert listener_answer("what's your name?", "Robin", 0) == \
+        "I'm Robin, an AI companion who's here to listen. What's on your mind?"
+    assert "not a person" in listener_answer("are you a real person?", "Sam", 0)
+    assert listener_answer("how are you?", "Sam", 0) == "I'm doing well, thanks for asking. How are you?"
+    assert listener_answer("i lost my job", "Sam", 0) is None
+
+
+def test_the_answer_is_the_whole_reply_but_not_in_a_careful_session(recognizer):
+    """`agent.graph` passes no message to `reply_start` in a careful session."""
+    start = reply_start(None, False, "neutral", 0, user_emotion="neutral", message="how are you?", name="Jo")
+    assert start == "I'm doing well, thanks for asking. How are you?"
+    assert reply_start(None, False, "neutral", 0, user_emotion="neutral", message=None, name="Jo") != start
+    llm = ScriptedLLM([["How are you feeling about it?"]])
+    p = prompt_input(user_text="how are you?", user_emotion="neutral", cause=None, response_emotion="neutral",
+                     reply_start=start)
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=1)).write(p) == start and llm.calls == 0
