@@ -255,7 +255,7 @@ class ReplyWriter:
         the user); otherwise LLMError."""
         rejected: list[str] = []
         given = self._start(p)
-        if given and (is_farewell(p.user_text) or question_to_listener(p.user_text)):
+        if given and not p.careful and (is_farewell(p.user_text) or question_to_listener(p.user_text)):
             # the listener's closing (`agent.farewell`) or its answer about itself (`agent.about_listener`)
             # is the whole reply: asked to go on, the model asked the person something as they left
             return given

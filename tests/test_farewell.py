@@ -143,3 +143,13 @@ def test_a_bare_start_or_one_saying_their_thanks_back_is_left_out_of_a_goodbye(r
         assert writer.write(p) == "You're welcome. Goodnight, sleep well."
         deltas, reply = drain(writer.stream(p))
         assert deltas == ["You're welcome. Goodnight, sleep well."] and reply == deltas[0]
+
+
+def test_a_careful_session_writes_the_reply_to_a_thanks(recognizer):
+    """In a careful session the start is a careful acknowledgement, not a closing: the model writes
+    the rest (the start alone was sent, "Okay, I hear you.", before the crisis lines)."""
+    llm = ScriptedLLM([["I'm really glad you reached out tonight."]])
+    p = prompt_input(user_text="thank you for understanding", user_emotion="sadness", cause=None,
+                     response_emotion="sadness", reply_start="I'm so sorry.", careful=True)
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=0)).write(p) == \
+        "I'm so sorry. I'm really glad you reached out tonight." and llm.calls == 1
