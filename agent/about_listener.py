@@ -5,7 +5,7 @@ mean. How are you feeling about it?", "what's your name?" -> "I see what you mea
 "are you a real person?" -> "I see what you mean. How are you feeling about the situation?". A message
 that only asks how the listener is, its name, whether it is a person, what it is for, or for its help
 gets a short answer made of the persona's name and what the agent is (an AI companion that listens;
-never a claim to be human), ending with a question back, as the whole reply. Anything more in the
+never a claim to be human), most ending with a question back, as the whole reply. Anything more in the
 message ("how are you? i had a rough day") is an ordinary turn. A careful session (`agent.safety`)
 never gets these words.
 """
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-#: What may come before the question: a greeting, a filler, the listener's name (any one word).
-_LEAD = r"^(?:(?:hi+|hello+|hey+|hiya|yo|ok|okay|so|um+|uh+|well)\b[\s,!.]*)?(?:[a-z]+[\s,]+)??"
-_END = r"[\s?!.~]*$"
+#: What may come before the question: a greeting or a filler (the listener's name is taken out first).
+_LEAD = r"^(?:(?:hi+|hello+|hey+|hiya|yo|ok|okay|so|um+|uh+|well)\b[\s,!.]*)?"
+_END = r"[\s,?!.~]*$"
 _ASKS = {
     "how_are_you": r"(?:how are (?:you|u|ya)(?: doing| today| tonight| feeling)?|how(?:'s| is) it going|how (?:have|ve)?"
                    r" ?you been|how(?:'s| is) your day(?: going)?|hru|how r u|how are things|(?:are )?you (?:ok|okay|good)"
@@ -32,7 +32,7 @@ _ASKS = {
     "help": r"(?:can|could|will|would) (?:you|u) help me(?: with (?:something|sth|smth|a thing|stuff|a problem))?"
             r"(?: please)?|i need (?:some )?help|(?:can|could) i talk to (?:you|u)(?: about something)?",
 }
-_PATTERNS = {kind: re.compile(_LEAD + asks + _END) for kind, asks in _ASKS.items()}
+_PATTERNS = {kind: re.compile(_LEAD + "(?:" + asks + ")" + _END) for kind, asks in _ASKS.items()}
 ANSWERS = {
     "how_are_you": ("I'm doing well, thanks for asking. How are you?",
                     "I'm good, thank you. How are you doing today?"),
@@ -44,16 +44,19 @@ ANSWERS = {
 }
 
 
-def question_to_listener(message: str) -> str | None:
-    """Which question about the listener `message` asks, alone (a key of `ANSWERS`), or None."""
+def question_to_listener(message: str, name: str = "Sam") -> str | None:
+    """Which question about the listener `message` asks, alone (a key of `ANSWERS`), or None. The
+    listener's `name` may stand before or after it ("hey sam, how are you?", "how are you, sam?")."""
     text = " ".join(message.lower().replace("’", "'").split())
+    text = re.sub(rf"(?:^|(?<=[\s,]))(?:{re.escape(name.lower())})(?=[\s,!.?~]|$)[,]?", " ", text)
+    text = " ".join(text.replace(" ,", ",").split()).strip(" ,")
     return next((kind for kind, pattern in _PATTERNS.items() if pattern.match(text)), None)
 
 
 def listener_answer(message: str, name: str, turn: int) -> str | None:
     """The listener's answer to a question about itself ("what's your name?" -> "I'm Sam, an AI
     companion who's here to listen. What's on your mind?"), or None for any other message."""
-    kind = question_to_listener(message)
+    kind = question_to_listener(message, name)
     if kind is None:
         return None
     options = ANSWERS[kind]

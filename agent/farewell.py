@@ -22,7 +22,7 @@ import re
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
 _THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers"}
-_HELPED = {"helped", "helps", "helpful", "better"}
+_HELPED = {"helped", "helps", "helpful"}
 _BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "later", "goodnight", "gn", "night", "nite", "tomorrow",
         "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr"}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
@@ -30,7 +30,7 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "well", "anyway", "anyways", "s
            "a", "lot", "bit", "little", "for", "listening", "the", "chat", "chatting", "talk", "talking", "this",
            "that", "it", "help", "your", "you", "u", "i", "i'm", "im", "i've", "ive", "think", "feel", "feeling",
            "now", "me", "to", "with", "sam", "again", "lol", "haha", "then", "going", "got", "have", "has",
-           "need", "head", "heading", "good", "great", "nice", "day", "evening", "one", "see", "x", "xx", "xo",
+           "head", "heading", "good", "great", "nice", "day", "evening", "one", "see", "x", "xx", "xo",
            "and", "just", "all", "that's", "thats", "was", "is", "truly", "kind", "of", "being", "here",
            "support", "advice", "time", "take", "hear", "hearing", "out", "everything", "mate", "buddy",
            "hey", "oh", "ah", "will", "i'll", "ill", "we", "can", "more",
@@ -38,31 +38,55 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "well", "anyway", "anyways", "s
            "<3", ":)", ":-)", ":d", "definitely", "actually", "honestly", "seriously", "super", "tons",
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
-           "patience", "kindness", "words", "too", "rest", "wonderful", "lovely"}
+           "patience", "kindness", "words", "too", "rest", "wonderful", "lovely", "better", "should"}
 #: Words that say the person is leaving (not only thanking).
-_LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|good ?night|gn|night|nite|gotta go|got to go|have to go"
-                      r"|need to go|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
-                      r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya)"
-                      r"|later|take care|sweet dreams|have a (?:good|great|nice) (?:one|day|night|evening))\b")
+_LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
+                      r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
+                      r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya) (?:later|soon|tomorrow)"
+                      r"|take care|sweet dreams|have a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening))\b"
+                      r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
 _NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|bed|sleep|sweet dreams|tonight)\b")
 _WISHES_BACK = re.compile(r"\bhave a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening|rest)\b")
 _TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
-GLAD = ("I'm glad it helped", "I'm really glad talking helped", "I'm glad it helped a little")
-FEEL_BETTER = "I'm glad you feel a bit better"
+GLAD = ("I'm glad it helped", "I'm really glad talking helped")
+FEEL_BETTER = "I'm glad you feel better"
+_FEELS_BETTER = re.compile(r"\bfeel(?:ing)? (?:a (?:bit|little|lot) |much |so much |way )?better\b")
+#: "good thanks", "i'm fine, thank you": an answer to "How are you?", not a goodbye.
+_ANSWERS_HOW = re.compile(r"^(?:i'?m |im |i am |all )?(?:good|fine|well|alright|great|not bad)\b[\s,.!]*"
+                          r"(?:thanks|thank you|thx|ty)\b")
+#: The feelings after which no closing words are composed: a sad or frightened goodbye is answered by
+#: the model (it may be a warning sign even where the detector does not flag it).
+QUIET_FEELINGS = ("sadness", "fear")
+#: The crisis detector's score from which a goodbye gets no closing words, though under its threshold
+#: (about half of it, a careful session's concern level): "thanks for listening. this is the last
+#: time we talk. bye" scores 0.41.
+CLOSING_MAX_RISK = 0.2
 #: After thanks alone: the door left open, not a question (ESConv's supporters asked after 5 of 35).
 OPEN_DOOR = ("I'm here whenever you want to talk.", "I'm here if you want to talk more.")
+
+
+def _plain(message: str) -> str:
+    """The message lower-cased, one space between words, punctuation kept."""
+    return " ".join(message.lower().replace("’", "'").split())
 
 
 def _words(message: str) -> list[str]:
     return _WORD.findall(message.lower().replace("’", "'"))
 
 
+def closes_here(careful: bool, feeling: str | None) -> bool:
+    """Whether a turn may get closing words at all: not in a careful session, and not after a sad or
+    frightened reading (`QUIET_FEELINGS`), where a goodbye is answered by the model."""
+    return not careful and feeling not in QUIET_FEELINGS
+
+
 def is_farewell(message: str) -> bool:
     """Every word thanks, leaves, or comes with those, and at least one thanks or leaves."""
-    words = _words(message)
-    if not words or not all(w in _THANKS | _HELPED | _BYE | _FILLER for w in words):
+    words, text = _words(message), _plain(message)
+    if (not words or "?" in message or (_ANSWERS_HOW.match(text) and not leaves(message))
+            or not all(w in _THANKS | _HELPED | _BYE | _FILLER for w in words)):
         return False
     return bool(set(words) & _THANKS) or leaves(message)
 
@@ -71,7 +95,7 @@ def leaves(message: str) -> bool:
     """A farewell message in which the person says they are going ("goodnight", "talk tomorrow")."""
     words = _words(message)
     return bool(words) and all(w in _THANKS | _HELPED | _BYE | _FILLER for w in words) and bool(
-        _LEAVING.search(" ".join(words)))
+        _LEAVING.search(_plain(message)))
 
 
 #: A sign-off inside a longer message ("... off to eat half of it with butter, bye!", "... i should
@@ -80,12 +104,20 @@ def leaves(message: str) -> bool:
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol))\s*(?:good ?night|night|nite|bye(?: bye)?|goodbye|later"
     r"|cya|ttyl|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
-    r"|\b(?:gotta|have to|got to) go(?=\s*(?:now|get\b|[.,!]|$))|\bneed to go(?=\s*(?:now|get\b))|\b(?:i'?m|im|i am) (?:going|off|heading|gonna"
-    r" go) to (?:bed|sleep)\b|\b(?:off|heading) to bed\b|\bsleep now\b|\b(?:try to )?get some sleep\b"
-    r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b|\btalk (?:to you )?later\b")
+    r"|\b(?:gotta|have to|got to) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
+    r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
+    r"|\b(?:try to |gonna |going to |better )?get some (?:sleep|rest)(?: now| tonight)?(?=\s*(?:[.,!~]|$))"
+    r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b")
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home)\b|\bgetting a taxi home\b")
-_THANKED = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers for|appreciate (?:it|you|that))\b")
+#: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
+_NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
+_THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thx|ty|cheers for|appreciate (?:it|you|that))\b")
+
+
+def leaving_words(text: str) -> bool:
+    """Whether `text` (a reply) already says goodbye ("Goodnight!", "Take care.")."""
+    return bool(_LEAVING.search(_plain(text)))
 
 
 def thanks_in(text: str) -> bool:
@@ -95,8 +127,14 @@ def thanks_in(text: str) -> bool:
 
 def signs_off(message: str) -> bool:
     """The person says goodbye, alone or at the end of a longer message."""
-    text = message.lower().replace("’", "'").strip()
-    return leaves(message) or bool(_SIGN_OFF.search(text)) or bool(_OFF.search(text) and _THANKED.search(text))
+    text = _plain(message)
+    if leaves(message):
+        return True
+    if text.rstrip(" .!~").endswith("?"):
+        return False
+    last = [part for part in re.split(r"(?<=[.!?])\s+", text) if part.strip(" .!~")][-1:] or [""]
+    return not _NOT_LEAVING.search(last[0]) and (
+        bool(_SIGN_OFF.search(last[0])) or bool(_OFF.search(last[0]) and _THANKED.search(text)))
 
 
 def closing_start(message: str, turn: int) -> str | None:
@@ -110,9 +148,9 @@ def closing_start(message: str, turn: int) -> str | None:
     first = []
     if words & _THANKS:
         first.append(WELCOME[turn % len(WELCOME)])
-    if "better" in words:
+    if _FEELS_BETTER.search(text):
         first.append(FEEL_BETTER)
-    elif words & (_HELPED - {"better"}):
+    elif words & _HELPED:
         first.append(GLAD[turn % len(GLAD)])
     said = [", ".join(first) + "."] if first else []  # ("You're welcome, I'm glad it helped.")
     if _WISHES_BACK.search(text):  # "thanks and have a good night!" -> "You're welcome, you too."

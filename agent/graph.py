@@ -35,6 +35,7 @@ import soundfile
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
+from agent.farewell import CLOSING_MAX_RISK, closes_here
 from agent.errors import InputError
 from agent.events import TextDelta
 from agent.feeling_words import glad_fits, words_emotion
@@ -196,6 +197,7 @@ def prompt_input(state: TurnState) -> PromptInput:
     stored = state.get("history") or []
     turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
     careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
+    closing = turn_safety(state).risk < CLOSING_MAX_RISK  # (no closing words where risk is near)
     fused = state["affect"].fused
     feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
     # no gladness at a hope or at what never happened, in the start or after it (said: the cause and
@@ -207,14 +209,14 @@ def prompt_input(state: TurnState) -> PromptInput:
     start = "" if attempts else reply_start(
         None if careful or not cause else cause.text, in_message, words, turn,
         history[-1].cause if history else None, feeling, None if careful else state["text"],
-        state["persona"].name)
+        state["persona"].name, closing and closes_here(careful, feeling))
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=feeling,
                        cause=cause.text if cause else None,
                        response_emotion=words, history=history,
                        response_intensity=state["response"].intensity,
                        conflict=state["affect"].describe_conflict(),
-                       attempts=attempts, careful=careful,
+                       attempts=attempts, careful=careful, closing=closing,
                        reply_start=start)
 
 

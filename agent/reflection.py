@@ -341,7 +341,7 @@ GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear f
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
-                message: str | None = None, name: str = "Sam") -> str:
+                message: str | None = None, name: str = "Sam", closing: bool = True) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
@@ -350,9 +350,9 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
         return answer
     if message and GREETING.match(message.strip()):
         return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
-    closing = closing_start(message, turn) if message else None
-    if closing:  # thanks and goodbyes get the listener's own closing words (`agent.farewell`)
-        return closing
+    closing_words = closing_start(message, turn) if message and closing else None
+    if closing_words:  # thanks and goodbyes get the listener's own closing words (`agent.farewell`)
+        return closing_words
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
                            message)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):

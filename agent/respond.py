@@ -26,7 +26,7 @@ from typing import Iterator
 import numpy as np
 
 from agent.about_listener import question_to_listener
-from agent.farewell import closing_words, is_farewell, signs_off, thanks_in
+from agent.farewell import closes_here, closing_words, is_farewell, leaving_words, signs_off, thanks_in
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
@@ -105,8 +105,21 @@ BARE_STARTS = frozenset(a for options in ACKNOWLEDGEMENTS.values() for a in opti
 
 
 def _closed(reply: str, closing: str | None) -> str:
-    """`reply` and then the closing words of a person's goodbye (`agent.farewell.closing_words`)."""
-    return f"{reply} {closing}" if closing else reply
+    """`reply` and then the closing words of a person's goodbye (`agent.farewell.closing_words`);
+    their goodbye left out where the reply already says one ("... Goodnight!")."""
+    if closing and leaving_words(reply):
+        closing = " ".join(s for s in split_sentences(closing) if not leaving_words(s))
+    return f"{reply} {closing}".strip() if closing else reply
+
+
+def _closes(p: PromptInput) -> bool:
+    """Whether this turn may get closing words (`agent.farewell.closes_here`)."""
+    return p.closing and closes_here(p.careful, p.user_emotion)
+
+
+def _leaves(p: PromptInput) -> bool:
+    """The person says goodbye, in a turn that may get closing words: no question for them then."""
+    return _closes(p) and signs_off(p.user_text)
 
 
 def uses_chat(llm: LLM, section: LLMSection) -> bool:
@@ -143,7 +156,7 @@ class ReplyWriter:
         # after a given start the model writes one more sentence: fewer tokens bound the batch's time
         tokens = min(s.max_new_tokens, CONTINUATION_TOKENS) if p.reply_start else s.max_new_tokens
         # (no candidate made to ask as the person says goodbye: `agent.farewell`)
-        asking = min(s.open_questions, candidates) if p.reply_start and not signs_off(p.user_text) else 0
+        asking = min(s.open_questions, candidates) if p.reply_start and not _leaves(p) else 0
         feeling = min(s.feeling_questions, candidates) if self._may_ask_feeling(p) else 0
         return prompt, GenerationOptions(
             max_new_tokens=tokens, temperature=s.temperature, top_p=s.top_p,
@@ -159,7 +172,7 @@ class ReplyWriter:
         replies of the everyday conversations, "How do you feel about the croissants?" among them)."""
         recent = " ".join(t.reply.lower() for t in p.history[-FEELING_QUESTION_GAP:])
         return (bool(p.reply_start) and p.response_emotion != "neutral" and not ASKED_FEELING.search(recent)
-                and not signs_off(p.user_text))
+                and not _leaves(p))
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
         """Target-emotion probability (own recognizer) + how much of the cause it mentions + how readers
@@ -235,8 +248,7 @@ class ReplyWriter:
         """Why `reply` cannot be used, or None."""
         return (degeneracy(reply, p.user_text)
                 or self._reader_rejects(reply, p)
-                or ("asks a question as the person leaves" if not p.careful and signs_off(p.user_text)
-                    and asks(reply) else None)
+                or ("asks a question as the person leaves" if _leaves(p) and asks(reply) else None)
                 or unsafe_output(reply, instructions(p, self._uses_chat()), list(p.attempts))
                 or (careful_verdict(reply) if p.careful else None))
 
@@ -255,11 +267,13 @@ class ReplyWriter:
         the user); otherwise LLMError."""
         rejected: list[str] = []
         given = self._start(p)
-        if given and not p.careful and (is_farewell(p.user_text) or question_to_listener(p.user_text)):
+        if given and ((_closes(p) and is_farewell(p.user_text))
+                      or (not p.careful and question_to_listener(p.user_text, p.persona.name))):
             # the listener's closing (`agent.farewell`) or its answer about itself (`agent.about_listener`)
             # is the whole reply: asked to go on, the model asked the person something as they left
             return given
-        closing = None if p.careful else closing_words(p.user_text)  # (a longer message ending in goodbye)
+        # (a longer message ending in goodbye; without a start, the model's reply says nothing back)
+        closing = closing_words(p.user_text, said_back=bool(given)) if _closes(p) else None
         if given and closing:  # the start said back what it was about; the model's sentence between the
             return self._goodbye(given, p)  # two made things up ("Happy new year!" before the hardware store)
         for attempt in range(self.section.retries + 1):
@@ -305,7 +319,7 @@ class ReplyWriter:
         (no model call: `_goodbye`, which may leave the start out).
         """
         start = self._start(p)
-        if p.attempts or (start and not p.careful and closing_words(p.user_text)):
+        if p.attempts or (start and _closes(p) and closing_words(p.user_text)):
             reply = self.write(p, seed)
             yield reply
             return reply
@@ -323,7 +337,7 @@ class ReplyWriter:
             if not delta:
                 continue
             if (unsafe_output(text + delta, rules, []) or (p.careful and careful_verdict(text + delta))
-                    or self._reader_rejects(text + delta, p)):
+                    or self._reader_rejects(text + delta, p) or (_leaves(p) and asks(text + delta))):
                 return self.write(p, seed)  # stop before showing it; a checked reply replaces it
             text += delta
             yield delta
@@ -332,7 +346,8 @@ class ReplyWriter:
         reply = clean_reply(text)
         if self.verdict(reply, p) is not None:
             return self.write(p, seed)
-        closing = None if p.careful else closing_words(p.user_text)
-        if closing:
-            yield " " + closing
-        return _closed(reply, closing)
+        closing = closing_words(p.user_text, said_back=False) if _closes(p) else None
+        closed = _closed(reply, closing)
+        if closed != reply:
+            yield closed[len(reply):]
+        return closed

@@ -19,6 +19,9 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("how are you supposed to get over a breakup", None), ("how are you feeling about it", None),
     ("my mom asked how are you doing", None), ("what are you doing this weekend", None),
     ("are you ok with that plan", None), ("how are you? i had a rough day", None), ("im bored", None),
+    ("how are you, sam?", "how_are_you"), ("sad, how are you", None), ("fine how are you", None),
+    ("i need help, my husband hits me and i am scared to go home", None),
+    ("can you help me understand why my dad left us", None), ("would you help me write a letter to my ex", None),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind

@@ -94,6 +94,33 @@ def test_a_careful_turn_starts_with_a_gentle_acknowledgement_never_the_cause_sai
     assert p.reply_start == "I'm so sorry you lost your job and you don't see the point anymore."
 
 
+def test_a_goodbye_gets_closing_words_only_outside_a_careful_session_and_a_sad_reading():
+    """`prompt_input` decides: a careful session or a sad reading gets no "Goodnight, sleep well." (a
+    goodbye may be a warning sign); a question about the listener is answered in the persona's name."""
+    from agent import Persona
+    from agent.safety import Safety
+    from agent.transition import ResponseEmotion
+    from perception.emotions import EMOTIONS, VAD, EmotionEstimate, UserAffect
+
+    def reading(label):
+        return EmotionEstimate.from_probabilities(np.eye(len(EMOTIONS))[EMOTIONS.index(label)], "text")
+
+    state = {"text": "thanks for listening. goodnight", "persona": Persona(), "history": [], "context": [],
+             "causes": [], "affect": UserAffect(fused=reading("joy"), modalities={"text": reading("joy")}),
+             "response": ResponseEmotion("neutral", VAD.of("neutral"), 0.3, {})}
+    assert prompt_input(state).reply_start == "You're welcome. Goodnight, sleep well."
+    careful = Safety(0.6, "classifier: risk 0.60", False, True, False, check_in=True)
+    assert "Goodnight" not in prompt_input({**state, "safety": careful}).reply_start
+    sad = UserAffect(fused=reading("sadness"), modalities={"text": reading("sadness")})
+    assert "Goodnight" not in prompt_input({**state, "affect": sad}).reply_start
+    near = Safety(0.41, None, False, False, False)  # under the threshold, over CLOSING_MAX_RISK
+    assert "Goodnight" not in prompt_input({**state, "safety": near}).reply_start
+    assert not prompt_input({**state, "safety": near}).closing
+    asked = prompt_input({**state, "text": "what's your name?", "persona": Persona(name="Robin")})
+    assert asked.reply_start.startswith("I'm Robin, an AI companion")
+    assert not prompt_input({**state, "text": "what's your name?", "safety": careful}).reply_start.startswith("I'm")
+
+
 def test_respond_runs_the_whole_turn_and_remembers(agent, settings):
     reply = agent.respond(text="I lost my job today", user_id="u1", session_id="s1")
     assert reply.text and reply.emotion in {"neutral", "sadness", "joy", "anger", "fear",

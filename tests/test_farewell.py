@@ -20,7 +20,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("ok thanks bye", "You're welcome. Bye for now, take care."),
     ("bye", "Bye, take care."),
     ("thank you so much, i feel a bit better now",
-     "You're welcome, I'm glad you feel a bit better. I'm here whenever you want to talk."),
+     "You're welcome, I'm glad you feel better. I'm here whenever you want to talk."),
     ("Have a good rest of the night. Bye bye", "Thank you, you too. Goodnight, sleep well."),
     ("Thank you so much for your help!", "You're welcome. I'm here whenever you want to talk."),
     ("Thanks and have a good night!", "You're welcome, you too. Goodnight, sleep well."),
@@ -37,6 +37,9 @@ def test_a_farewell_gets_closing_words_made_of_what_was_said(message, closing):
     "ok",
     "goodbye everyone",
     "yes thanks",                             # may take up what the listener offered
+    "thanks, i need help", "thank you, can we talk more?", "thanks, you?",
+    "good thanks", "i'm good thanks",         # answers to "How are you?"
+    "it was a good night", "i'll try that later", "i just need to see you",
     "",
 ])
 def test_other_messages_are_no_farewell(message):
@@ -72,6 +75,13 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "my car gets me where i need to go.",
     "i was going to bed when i heard a noise",
     "im off work tomorrow",
+    "i can't sleep now that he's gone",
+    "i wish i could get some sleep but my mind keeps racing",
+    "i'm going to sleep at my mom's because he hit me again",
+    "i'm going to sleep on it",
+    "my mom said we'll talk later but i know she's angry",
+    "i have to go, there's no other way out",
+    "i have to go get my kids but can i ask you something first?",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
@@ -82,10 +92,13 @@ def test_a_question_as_the_person_leaves_is_rejected_unless_the_session_is_caref
     careful session a goodbye may be a warning sign, and a question there may be the one that matters."""
     writer = ReplyWriter(ScriptedLLM([]), recognizer, LLMSection())
     message = "ok you convinced me lol. puzzle time. talk later sam"
-    assert writer.verdict("Okay. What puzzle is it?", prompt_input(user_text=message)) == \
+    glad = {"user_emotion": "joy"}
+    assert writer.verdict("Okay. What puzzle is it?", prompt_input(user_text=message, **glad)) == \
         "asks a question as the person leaves"
-    assert writer.verdict("Okay. What puzzle is it?", prompt_input(user_text=message, careful=True)) is None
-    assert writer.verdict("How are you feeling now?", prompt_input(user_text="thank you so much")) is None
+    assert writer.verdict("Okay. What puzzle is it?", prompt_input(user_text=message, careful=True, **glad)) is None
+    assert writer.verdict("How are you feeling now?", prompt_input(user_text="thank you so much", **glad)) is None
+    # a sad goodbye is the model's to answer, a question allowed (`QUIET_FEELINGS`)
+    assert writer.verdict("Okay. What puzzle is it?", prompt_input(user_text=message, user_emotion="sadness")) is None
 
 
 def test_the_reply_to_a_longer_goodbye_is_its_start_and_the_closing(recognizer):
@@ -102,7 +115,7 @@ def test_the_reply_to_a_longer_goodbye_is_its_start_and_the_closing(recognizer):
     assert llm.calls == 0
     llm = ScriptedLLM([["What will you wear?", "I hope the dinner is lovely."]])
     whole = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=0, reflect=False)).write(p)
-    assert whole == "I hope the dinner is lovely. Thank you for sharing it with me. Bye for now, take care."
+    assert whole == "I hope the dinner is lovely. You're welcome. Bye for now, take care."
     llm = ScriptedLLM([["What will you wear?", "I hope the dinner is lovely."]])
     careful = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=0)).write(replace(p, careful=True))
     assert "Bye for now" not in careful
@@ -153,3 +166,25 @@ def test_a_careful_session_writes_the_reply_to_a_thanks(recognizer):
                      response_emotion="sadness", reply_start="I'm so sorry.", careful=True)
     assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=0)).write(p) == \
         "I'm so sorry. I'm really glad you reached out tonight." and llm.calls == 1
+
+
+def test_a_sad_goodbye_gets_the_models_reply_not_closing_words(recognizer):
+    """"my dog died this morning. goodnight": no "Goodnight, sleep well." after a bare "I'm so sorry.",
+    and no closing words when the reading is sad or afraid, even without a careful session."""
+    assert reply_start(None, False, "sadness", 0, user_emotion="sadness", message="thanks. goodnight",
+                       closing=False) != "You're welcome. Goodnight, sleep well."
+    llm = ScriptedLLM([["I'm here if you want to talk tomorrow."]])
+    p = prompt_input(user_text="my dog died this morning. goodnight", user_emotion="sadness",
+                     cause="my dog died this morning", response_emotion="sadness", reply_start="I'm so sorry.")
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=0)).write(p) == \
+        "I'm so sorry. I'm here if you want to talk tomorrow." and llm.calls == 1
+
+
+def test_a_models_own_goodbye_is_not_said_twice(recognizer):
+    """Without a given start (an instruct model), the closing follows the model's reply, its goodbye
+    left out where the reply has one, and the thanks get "You're welcome." (nothing was said back)."""
+    llm = ScriptedLLM([["That sounds like a lovely evening. Goodnight!"]])
+    p = prompt_input(user_text="thanks sam. i should really try to get some sleep before the drive. goodnight",
+                     user_emotion="joy", cause=None, response_emotion="joy")
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=0, reflect=False)).write(p)
+    assert reply == "That sounds like a lovely evening. Goodnight! You're welcome."

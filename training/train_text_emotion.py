@@ -123,7 +123,7 @@ def resume_epoch(folder: Path, model, opt, schedule, rng, sizes: dict) -> tuple[
     checkpoint of other data (the written sets changed since) is an error, not a silent mix."""
     if not (folder / "epoch.pt").is_file():
         return 0, -1.0, None, 0.0
-    saved = torch.load(folder / "epoch.pt", weights_only=False)
+    saved = torch.load(folder / "epoch.pt", weights_only=False, map_location="cpu")  # (a GPU run's too)
     if saved.get("sizes") != sizes:
         raise typer.BadParameter(f"the checkpoint in {folder} was trained on other data ({saved.get('sizes')}, "
                                  f"now {sizes}); delete it to start again")

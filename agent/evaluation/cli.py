@@ -189,6 +189,8 @@ def eval_replies(
     from agent.evaluation.replies import evaluate_esconv_replies
     from agent.sdk import EmpatheticAgent
 
+    if conversations is not None and farewells:
+        raise typer.BadParameter("picks ESConv turns; it does not apply to --conversations", param_hint="--farewells")
     quiet_model_loading()
 
     def run():
