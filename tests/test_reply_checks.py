@@ -130,6 +130,9 @@ def test_eval_replies_refuses_a_bad_conversation_file_before_loading_models(tmp_
     for name, message in (("missing.json", "no conversation file"), ("empty.json", "holds no conversations")):
         result = CliRunner().invoke(app, ["eval", "replies", "--conversations", str(tmp_path / name)])
         assert result.exit_code == 2 and message in " ".join(result.output.split())
+    result = CliRunner().invoke(app, ["eval", "replies", "--conversations", str(tmp_path / "empty.json"),
+                                      "--farewells"])
+    assert result.exit_code == 2 and "--farewells" in result.output and "does not apply to" in result.output
 
 
 def test_reply_failure_names_what_a_reader_rejects_at_once():
