@@ -115,9 +115,14 @@ _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won
 _THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thx|ty|cheers for|appreciate (?:it|you|that))\b")
 
 
+#: A reply's own goodbye (not the person's "you have to go get ready" said back).
+_SAYS_GOODBYE = re.compile(r"\b(?:bye|goodbye|good ?night|take care|see you|sleep well|sweet dreams"
+                           r"|talk (?:to you )?(?:soon|later|tomorrow))\b")
+
+
 def leaving_words(text: str) -> bool:
     """Whether `text` (a reply) already says goodbye ("Goodnight!", "Take care.")."""
-    return bool(_LEAVING.search(_plain(text)))
+    return bool(_SAYS_GOODBYE.search(_plain(text)))
 
 
 def thanks_in(text: str) -> bool:

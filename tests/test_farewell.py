@@ -112,6 +112,8 @@ def test_the_reply_to_a_longer_goodbye_is_its_start_and_the_closing(recognizer):
                      reply_start=start)
     writer = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=0))
     assert writer.write(p) == "That's great, she said yes! Thank you for sharing it with me. Bye for now, take care."
+    said_back = replace(p, reply_start="That's great, you have to go get ready for the dinner!")
+    assert writer.write(said_back).endswith("Bye for now, take care.")  # (their "have to go" is no goodbye of ours)
     assert llm.calls == 0
     llm = ScriptedLLM([["What will you wear?", "I hope the dinner is lovely."]])
     whole = ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=0, reflect=False)).write(p)
