@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from agent.reply_words import plain_lower
+
 #: What may come before the question: a greeting or a filler (the listener's name is taken out first).
 _LEAD = r"^(?:(?:hi+|hello+|hey+|hiya|yo|ok|okay|so|um+|uh+|well)\b[\s,!.]*)?"
 _END = r"[\s,?!.~]*$"
@@ -47,7 +49,7 @@ ANSWERS = {
 def question_to_listener(message: str, name: str = "Sam") -> str | None:
     """Which question about the listener `message` asks, alone (a key of `ANSWERS`), or None. The
     listener's `name` may stand before or after it ("hey sam, how are you?", "how are you, sam?")."""
-    text = " ".join(message.lower().replace("’", "'").split())
+    text = " ".join(plain_lower(message).split())
     text = re.sub(rf"(?:^|(?<=[\s,]))(?:{re.escape(name.lower())})(?=[\s,!.?~]|$)[,]?", " ", text)
     text = " ".join(text.replace(" ,", ",").split()).strip(" ,")
     return next((kind for kind, pattern in _PATTERNS.items() if pattern.match(text)), None)

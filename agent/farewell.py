@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from agent.reply_words import plain_lower
+
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
 _THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers"}
 _HELPED = {"helped", "helps", "helpful"}
@@ -34,11 +36,13 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "well", "anyway", "anyways", "s
            "and", "just", "all", "that's", "thats", "was", "is", "truly", "kind", "of", "being", "here",
            "support", "advice", "time", "take", "hear", "hearing", "out", "everything", "mate", "buddy",
            "hey", "oh", "ah", "will", "i'll", "ill", "we", "can", "more",
-           "gonna", "should", "must", "try", "get", "some", "rest", "nap", "gn", "sweet", "dreams",
+           "gonna", "should", "must", "try", "get", "some", "rest", "nap", "sweet", "dreams",
            "<3", ":)", ":-)", ":d", "definitely", "actually", "honestly", "seriously", "super", "tons",
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
-           "patience", "kindness", "words", "too", "rest", "wonderful", "lovely", "better", "should"}
+           "patience", "kindness", "words", "too", "wonderful", "lovely", "better"}
+#: Every word a message of thanks or goodbye alone may hold.
+_FAREWELL_WORDS = _THANKS | _HELPED | _BYE | _FILLER
 #: Words that say the person is leaving (not only thanking).
 _LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
                       r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
@@ -69,11 +73,15 @@ OPEN_DOOR = ("I'm here whenever you want to talk.", "I'm here if you want to tal
 
 def _plain(message: str) -> str:
     """The message lower-cased, one space between words, punctuation kept."""
-    return " ".join(message.lower().replace("’", "'").split())
+    return " ".join(plain_lower(message).split())
 
 
 def _words(message: str) -> list[str]:
-    return _WORD.findall(message.lower().replace("’", "'"))
+    return _WORD.findall(plain_lower(message))
+
+
+def _only_farewell_words(words: list[str]) -> bool:
+    return bool(words) and all(w in _FAREWELL_WORDS for w in words)
 
 
 def closes_here(careful: bool, feeling: str | None) -> bool:
@@ -85,17 +93,15 @@ def closes_here(careful: bool, feeling: str | None) -> bool:
 def is_farewell(message: str) -> bool:
     """Every word thanks, leaves, or comes with those, and at least one thanks or leaves."""
     words, text = _words(message), _plain(message)
-    if (not words or "?" in message or (_ANSWERS_HOW.match(text) and not leaves(message))
-            or not all(w in _THANKS | _HELPED | _BYE | _FILLER for w in words)):
+    if (not _only_farewell_words(words) or "?" in message
+            or (_ANSWERS_HOW.match(text) and not leaves(message))):
         return False
     return bool(set(words) & _THANKS) or leaves(message)
 
 
 def leaves(message: str) -> bool:
     """A farewell message in which the person says they are going ("goodnight", "talk tomorrow")."""
-    words = _words(message)
-    return bool(words) and all(w in _THANKS | _HELPED | _BYE | _FILLER for w in words) and bool(
-        _LEAVING.search(_plain(message)))
+    return _only_farewell_words(_words(message)) and bool(_LEAVING.search(_plain(message)))
 
 
 #: A sign-off inside a longer message ("... off to eat half of it with butter, bye!", "... i should
@@ -149,7 +155,8 @@ def closing_start(message: str, turn: int) -> str | None:
     whenever you want to talk."."""
     if not is_farewell(message):
         return None
-    words, text = set(_words(message)), " ".join(_words(message))
+    said_words = _words(message)
+    words, text = set(said_words), " ".join(said_words)
     first = []
     if words & _THANKS:
         first.append(WELCOME[turn % len(WELCOME)])
@@ -182,5 +189,5 @@ def closing_words(message: str, said_back: bool = True) -> str | None:
     if is_farewell(message) or not signs_off(message):
         return None
     text = " ".join(_words(message))
-    thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if _THANKED.search(text) else ""
+    thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""
     return " ".join(filter(None, [thanked, _goodbye(text, bool(thanked))]))
