@@ -27,90 +27,15 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import listener_answer
+from agent.clause import is_clause, relative_fragment, without_lead_in
+from agent.typed_words import (APOSTROPHES, BARE_PEOPLE, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
+                                FILLER, HEADLESS, ITS_IS, MAX_WORDS, NOT_BECAUSE_AFTER, OWNED, POSSESSIVES,
+                                POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
+                                bare_noun, doing_now, names_capitalised)
 from agent.farewell import closing_start
 from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
 from perception.sentences import split_sentences
-
-#: How the user's words for themselves become the listener's words for the user.
-SWAP = {
-    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
-    "i'm": "you're", "im": "you're", "i've": "you've", "ive": "you've", "i'd": "you'd",
-    "i'll": "you'll", "we": "you", "us": "you", "our": "your", "ours": "yours",
-    "ourselves": "yourselves", "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
-}
-#: Contractions people type without the apostrophe.
-APOSTROPHES = {w.replace("'", ""): w for w in (
-    "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "can't", "couldn't",
-    "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "aren't", "he's", "she's", "that's",
-    "they'd", "they're", "they've",
-    "there's")}  # ("its" stays: "the cat broke its leg")
-#: Misspellings and chat shorthand a listener would not write back ("you get to hold her tommorow"):
-#: only words with no other reading ("rn" may be a nurse; "bc" and "cuz" below).
-SPELLING = {"tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "definately": "definitely",
-            "teh": "the", "alot": "a lot", "wierd": "weird", "untill": "until", "becuase": "because",
-            "gonna": "going to", "wanna": "want to", "tonite": "tonight", "ppl": "people", "bday": "birthday",
-            **{d: d.capitalize() for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                           "sunday", "january", "february", "april", "june", "july",
-                                           "september", "october", "november", "december", "christmas",
-                                           "thanksgiving", "easter", "halloween")}}
-#: Words that name whose a thing is ("my sisters wedding", "my SO").
-POSSESSIVES = {"my", "our", "your", "his", "her", "their"}
-#: "bc" and "cuz" for "because", except after a word that makes them a place or a cousin ("to bc", "my cuz").
-BECAUSE = {"bc", "cuz"}
-NOT_BECAUSE_AFTER = {"to", "in", "from", "at", "a", "the", *POSSESSIVES}
-#: Words after which "march" and "august" are months ("since march"), not a verb or an adjective.
-BEFORE_MONTH = {"in", "since", "until", "by", "next", "last", "of", "early", "late", "mid", "from", "this"}
-#: People whose possessive people type without the apostrophe ("my sisters wedding") ...
-POSSESSORS = {"sister", "brother", "mom", "mum", "dad", "mother", "father", "grandma", "grandpa", "grandmother",
-              "grandfather", "cousin", "aunt", "uncle", "niece", "nephew", "friend", "roommate", "neighbor",
-              "neighbour", "boss", "coworker", "girlfriend", "boyfriend", "wife", "husband", "partner", "son",
-              "daughter", "landlord", "teacher"}
-#: ... and the things a possessive names: only before one of these is "sisters" read as "sister's"
-#: ("my friends threw me a party" keeps its plural).
-OWNED = {"house", "place", "apartment", "room", "wedding", "graduation", "birthday", "party", "funeral",
-         "bachelorette", "bachelor", "shower", "baby", "kids", "car", "dog", "cat", "phone", "job", "name",
-         "idea", "stuff", "things", "leftovers", "food", "mess", "speech", "surgery", "recital", "game",
-         "new", "old", "first", "last", "whole", "wife", "husband", "girlfriend", "boyfriend", "fault"}
-#: Words after which "its" opens a clause ("bills and its a mess"): there it is "it's".
-CLAUSE_OPENERS = {"and", "but", "so", "because", "think", "said", "says", "now", "well", "oh", "ok", "like",
-                  "cause", "guess", "know", "hope", "sure", "when", "if"}
-#: Words after "its" that make it "it's" ("its a mess"), not the possessive ("broke its leg").
-ITS_IS = {"a", "an", "the", "so", "really", "just", "been", "not", "going", "getting", "over", "too",
-          "all", "still", "like", "kinda", "finally", "totally"}
-#: Words shouted for emphasis in a message that is not shouting ("flight was SO bumpy"); never
-#: after a possessive ("my SO" is a partner).
-EMPHASIS = {"SO", "VERY", "REALLY", "NOT", "NEVER", "SUCH", "TOO", "EVER", "SUPER"}
-#: Words around a message that a restatement leaves out.
-FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
-          "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao", "yeah",
-          "anyway", "anyways"}
-#: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
-SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
-                     "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
-                     "bought", "missed", "burnt", "burned", "cut", "hit", "woke", "ate", "gave", "did",
-                     "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still",
-                     "hope", "need", "want", "think"}  # (and the present: "hope it works"; not "wish me luck")
-MAX_WORDS = 12
-#: Nouns people type without their article ("airline cancelled my flight", "flight was SO bumpy"):
-#: said back first and before a verb, they get "the" (blinded readers rejected "airline cancelled
-#: your flight" as disfluent every time); people get "your" ("boss yelled at me" -> "your boss ...").
-BARE_NOUNS = {"airline", "flight", "plane", "train", "bus", "exam", "test", "interview", "meeting", "party",
-              "wedding", "game", "movie", "concert", "class", "surgery", "appointment", "hotel", "restaurant",
-              "waiter", "store", "company", "package", "delivery", "internet", "wifi", "printer", "laptop",
-              "weather", "traffic", "rent", "results", "dinner", "lunch", "trip"}
-BARE_PEOPLE = {"boss", "landlord", "landlady", "manager", "teacher", "professor", "doctor", "dentist",
-               "neighbor", "neighbour", "team", "coworker", "roommate"}
-#: Verbs that show a bare noun is the subject ("flight was ...", "boss yelled ...").
-SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
-#: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
-#: said back they read wrong.
-HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "not", "any",
-            "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should"}
-#: Words a sentence starts with that are not names (a capital there is only the sentence's).
-STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
-            "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",
-            "its", "what", "when", "today", "yesterday", "tonight", "last", "after", "before", "all"}
 
 #: Openings by response emotion, one sentence each; the turn's number picks one, so replies vary.
 #: Blinded readers (readings 25-38 of `training/data/replies/judged.jsonl`) accepted "That's such good
@@ -132,6 +57,7 @@ OPENINGS = {
 }
 _TOKEN = re.compile(r"\d{1,2}:\d\d\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
 #: Words a full stop follows without ending the sentence ("Mr. Smith", "Dr. Patel").
+CURRENCY = "£€¥₹"
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "vs", "mt"}
 #: Filler dropped wherever it stands.
 FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh", "tbh"}
@@ -141,9 +67,6 @@ SELF_JUDGEMENT = {"stupid", "failure", "worthless", "useless", "ugly", "idiot", 
 #: Words that name the listener: said back, "you" would be ambiguous.
 SECOND_PERSON = {"you", "your", "you're", "yours", "u", "ur"}
 _PLAIN_WORD = re.compile(r"[a-z']+")
-#: A span that opens with a question word and a verb, or a verb and a person, is a question typed
-#: without its mark ("what does it take to ...", "should i quit"): never said back as a statement.
-QUESTION_WORDS = {"what", "why", "how", "who", "where", "which", "when"}
 QUESTION_VERBS = {"does", "do", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will",
                   "am", "has", "have", "shall", "may", "must"}
 PERSONS = {"i", "you", "he", "she", "it", "we", "they", "my", "this", "that", "there", "anyone", "someone"}
@@ -165,6 +88,8 @@ def _span_words(span: str) -> list[str] | None:
     would read badly."""
     words = []
     for token in _TOKEN.findall(span.replace("’", "'").strip()):
+        if token[0] in CURRENCY:
+            return None  # "£50": said back it reads badly, as "$500" does (below)
         if token.lower() in FILLER_ANYWHERE or (not token.isascii() and not token[0].isalnum()):
             continue  # filler, emoji
         if re.fullmatch(r"[!?.;:…]+", token):
@@ -182,7 +107,7 @@ def _span_words(span: str) -> list[str] | None:
         words.pop(0)
     while words and (words[-1].lower() in FILLER or words[-1] == ","):
         words.pop()
-    return words
+    return without_lead_in(words)
 
 
 def _ends_sentence(mark: str, words: list[str]) -> bool:
@@ -242,10 +167,12 @@ def _swapped(words: list[str]) -> list[str]:
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
-    elif out[0].lower() in BARE_NOUNS | BARE_PEOPLE and len(out) > 1 and (
-            out[1] in SUBJECT_VERBS or out[1].endswith("ed")):  # the article was left out
-        out[0:1] = ["your" if out[0].lower() in BARE_PEOPLE else "the", out[0].lower()]
-    return out
+    elif doing_now(out):
+        out.insert(0, "you're")  # "waiting for my visa decision": "I'm" was left out
+    elif bare_noun(out):  # the article was left out
+        owned = out[0].lower() in BARE_PEOPLE | POSSESSORS | {"friends", "kids", "parents"}
+        out[0:1] = ["your" if owned else "the", out[0].lower()]
+    return names_capitalised(out)
 
 
 def second_person(span: str) -> str | None:
@@ -258,7 +185,9 @@ def second_person(span: str) -> str | None:
         return None
     lowered = {w.lower() for w in words}
     if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT
-            or words[0].lower() in HEADLESS or not _PLAIN_WORD.fullmatch(words[0].lower())):
+            or (words[0].lower() in HEADLESS and not doing_now([w.lower() for w in words]))
+            or not _PLAIN_WORD.fullmatch(words[0].lower())
+            or relative_fragment(words)):
         return None
     text = re.sub(r" ,", ",", " ".join(_swapped(words)))
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back
@@ -290,8 +219,20 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
         span = whole                                              # leave the cause out)
     if span is None:
         return None
-    openings = OPENINGS[glad_fits(response_emotion, span)]
-    return openings[turn % len(openings)].format(span=span)
+    return _opening(OPENINGS[glad_fits(response_emotion, span)], turn, span)
+
+
+#: Openings that need a clause to say back ("I'm so sorry your dog died."): a fragment goes in the
+#: next opening of its feeling ("Oh no, raining all day, that's really hard.").
+NEEDS_CLAUSE = {"I'm so sorry {span}.", "So {span}."}
+
+
+def _opening(openings: tuple[str, ...], turn: int, span: str) -> str:
+    """The turn's opening with `span` in it, the next one where it needs a clause and `span` is none."""
+    chosen = openings[turn % len(openings)]
+    if chosen in NEEDS_CLAUSE and not is_clause(span):
+        chosen = openings[(turn + 1) % len(openings)]
+    return chosen.format(span=span)
 
 
 #: What a listener says first when there is nothing to restate: a short acknowledgement in the
@@ -326,8 +267,7 @@ def plain_restatement(message: str | None, turn: int) -> str | None:
     span = second_person(sentences[-1]) if first and first.group() in SUBJECT_STARTS else None
     if span is None or len(set(span.lower().split())) < MIN_RESTATED_WORDS:  # (distinct: not "you you you")
         return None
-    openings = OPENINGS["neutral"]
-    return openings[turn % len(openings)].format(span=span)
+    return _opening(OPENINGS["neutral"], turn, span)
 
 
 #: A message that only greets ("hi", "hello there!", "hey sam, how are you?"), and what the listener

@@ -31,7 +31,8 @@ from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
 from agent.question_prior import question_prior
-from agent.reflection import ACKNOWLEDGEMENTS, ITS_IS
+from agent.reflection import ACKNOWLEDGEMENTS
+from agent.typed_words import ITS_IS
 from agent.reply_judge import ReplyJudge
 from agent.reply_checks import asks, content_words, degeneracy, normalised, novel_words, reply_failure
 from agent.prompt import PromptInput, chat_messages, instructions, transcript_prompt, transcript_so_far, transcript_stops

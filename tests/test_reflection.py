@@ -70,6 +70,10 @@ def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
     "it was my fault",
     "i hate myself",
     "the fine was $500",  # a symbol that reads badly said back
+    "prize was a £50 bar tab",  # (another currency's)
+    "my aunt who cannot keep a secret to save her life",  # a noun and its relative clause, no verb of its own
+    "on the beach where we had our first date",
+    "thinking a surprise dinner at the italian place she loves",  # "I'm thinking" left out, and "of"
 ])
 def test_a_cause_that_would_not_read_well_said_back_is_left_alone(span):
     assert second_person(span) is None
@@ -95,7 +99,7 @@ def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previo
 @pytest.mark.parametrize("cause,emotion,said_back", [
     ("never won anything in my life lol", "joy", "So you never won anything in your life."),
     ("hope it doesnt come out watery like last time", "joy", "So you hope it doesn't come out watery like last time."),
-    ("her name is dana if that helps lol", "joy", "So her name is dana if that helps."),
+    ("her name is dana if that helps lol", "joy", "So her name is Dana if that helps."),
 ])
 def test_gladness_is_not_said_at_a_hope_a_condition_or_what_did_not_happen(cause, emotion, said_back):
     assert reflection(cause, True, emotion, 1, user_emotion=emotion) == said_back
@@ -316,3 +320,37 @@ def test_the_given_start_alone_answers_when_no_candidate_passes(recognizer):
     llm = ScriptedLLM([asked, asked, asked])
     p = prompt_input(reply_start=start, user_text=message, user_emotion="neutral", response_emotion="neutral")
     assert ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=2)).write(p, start_tries=2) == start
+
+
+@pytest.mark.parametrize("span,said_back", [
+    ("car failed its inspection", "your car failed its inspection"),  # a noun typed without its article
+    ("mechanic says its going to be expensive", "the mechanic says it's going to be expensive"),
+    ("prize was a bar tab", "the prize was a bar tab"),
+    ("cat threw up a hairball right into my shoe", "your cat threw up a hairball right into your shoe"),
+    ("wildfire is 10 miles away", "the wildfire is 10 miles away"),
+    ("work was crazy today", "work was crazy today"),  # no article there
+    ("weekends are the worst", "weekends are the worst"),  # nor before a plural
+    ("waiting for my visa decision", "you're waiting for your visa decision"),  # "I'm" left out
+    ("thinking about signing up for a pottery class", "you're thinking about signing up for a pottery class"),
+    ("driving test monday", "driving test Monday"),  # a noun's -ing, not a verb's
+    ("small thing but my sourdough finally worked", "your sourdough finally worked"),  # the lead-in left out
+    ("they named her rosie", "they named her Rosie"),  # a name typed in lower case
+    ("his name is marco", "his name is Marco"),
+    ("the nurse called us in", "the nurse called you in"),
+])
+def test_what_a_message_leaves_out_is_put_back_as_a_listener_says_it(span, said_back):
+    """Blinded readers rejected "I'm so sorry car failed its inspection." and "That's wonderful, small
+    thing but your sourdough finally worked!" as disfluent (twentieth session's second set)."""
+    assert second_person(span) == said_back
+
+
+@pytest.mark.parametrize("cause,emotion,turn,said_back", [
+    ("first week of retirement done", "sadness", 0, "Oh no, first week of retirement done, that's really hard."),
+    ("raining all day", "sadness", 0, "Oh no, raining all day, that's really hard."),
+    ("our dog died this morning", "sadness", 0, "I'm so sorry your dog died this morning."),
+    ("first ripe tomato from my balcony garden", "neutral", 1, "Ah, first ripe tomato from your balcony garden."),
+    ("my first ripe tomato turned red", "neutral", 1, "So your first ripe tomato turned red."),
+])
+def test_an_opening_that_needs_a_clause_passes_a_fragment_to_the_next(cause, emotion, turn, said_back):
+    """ "I'm so sorry first week of retirement done." is no sentence; the next opening takes a fragment."""
+    assert reflection(cause, True, emotion, turn, user_emotion="joy" if emotion == "neutral" else emotion) == said_back

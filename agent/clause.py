@@ -1,0 +1,80 @@
+"""Whether words a listener says back read as a clause (someone did or is something) or only as a
+fragment of one ("first week of retirement done", "raining all day", "your aunt who cannot keep a
+secret"). Some openings need a clause: "I'm so sorry first week of retirement done." and "So on the
+beach where you had your first date." were rejected by blinded readers as disfluent, where "Oh no,
+raining all day, that's really hard." reads as people talk. No tagger ships offline, so this reads the
+words people type to a listener: auxiliaries, contractions, past tenses, a verb after its subject.
+"""
+
+from __future__ import annotations
+
+#: Verbs that are finite wherever they stand (auxiliaries, modals, common irregular past tenses).
+FINITE = {
+    "is", "was", "are", "were", "am", "has", "have", "had", "do", "does", "did", "can", "could", "will",
+    "would", "should", "may", "might", "must", "shall", "cannot", "got", "gets", "said", "says", "went",
+    "goes", "made", "makes", "took", "takes", "lost", "found", "won", "broke", "fell", "forgot", "saw",
+    "left", "ran", "spent", "heard", "met", "came", "comes", "told", "sold", "bought", "ate", "gave",
+    "thought", "felt", "knew", "kept", "keeps", "brought", "paid", "put", "sent", "stood", "wrote",
+    "drove", "became", "began", "caught", "chose", "flew", "grew", "held", "hurt", "hurts", "let",
+    "meant", "quit", "rode", "sat", "slept", "spoke", "stole", "taught", "threw", "wore", "built",
+    "fought", "froze", "hid", "shook", "shut", "woke", "seems", "looks", "feels", "sounds", "needs",
+    "wants", "works", "lives", "loves", "hates", "knows", "thinks", "rose", "hit", "cut", "set", "read",
+    "turns", "turned",
+}
+#: Contractions people type without the apostrophe ("im envious of my friends who ...").
+BARE_CONTRACTIONS = {"im", "ive", "youre", "hes", "shes", "thats", "theyre", "were", "dont", "didnt", "cant",
+                     "wont", "isnt", "wasnt", "doesnt", "havent", "hasnt", "couldnt", "wouldnt", "ill", "id"}
+#: Words that make what follows a relative clause when a noun comes before them.
+RELATIVES = {"who", "which", "whose", "where"}
+#: Subjects after which the next word is the verb ("you love him", "they live in ohio").
+SUBJECTS = {"i", "you", "he", "she", "it", "we", "they", "everyone", "someone", "nobody", "everybody"}
+#: Determiners before a subject noun ("your knee hurts", "the house smells").
+DETERMINERS = {"my", "your", "his", "her", "our", "their", "the", "this", "that"}
+#: Words a lead-in ends with, before the clause it introduces ("small thing but ...").
+LEAD_IN_ENDS = {"but"}
+MAX_LEAD_IN = 3
+
+
+def _finite(word: str, before: str | None, two_before: str | None) -> bool:
+    low = word.lower()
+    if low in FINITE | BARE_CONTRACTIONS or low.endswith(("n't", "'s", "'re", "'m", "'ve", "'ll", "'d")):
+        return True
+    if low.endswith("ed") and len(low) > 3:
+        return True
+    if before in SUBJECTS and low.isalpha():  # "you love him"
+        return True
+    return two_before in DETERMINERS and low.endswith("s") and low.isalpha()  # "your knee hurts"
+
+
+def finite_positions(words: list[str]) -> list[int]:
+    """The indexes of `words` that read as a finite verb."""
+    low = [w.lower() for w in words]
+    return [n for n, w in enumerate(words)
+            if _finite(w, low[n - 1] if n else None, low[n - 2] if n > 1 else None)]
+
+
+def is_clause(text: str) -> bool:
+    """Whether `text` has a finite verb outside a relative clause ("your dog died", not "flight to
+    chicago delayed 6 hours" reads as a clause too: "delayed"; not "raining all day")."""
+    words = text.replace(",", " ").split()
+    found = finite_positions(words)
+    return bool(found) and not relative_fragment(words)
+
+
+def relative_fragment(words: list[str]) -> bool:
+    """A noun phrase and a relative clause, no verb of its own ("your aunt who cannot keep a secret",
+    "on the beach where you had your first date")."""
+    low = [w.lower() for w in words]
+    at = next((n for n, w in enumerate(low) if w in RELATIVES and n > 0), None)
+    return at is not None and not [n for n in finite_positions(words) if n < at]
+
+
+def without_lead_in(words: list[str]) -> list[str]:
+    """`words` without a short verbless lead-in before "but" ("small thing but my sourdough finally
+    worked" -> "my sourdough finally worked")."""
+    low = [w.lower() for w in words]
+    for n, w in enumerate(low[:MAX_LEAD_IN + 1]):
+        if w in LEAD_IN_ENDS and n and not [k for k in finite_positions(words) if k < n] \
+                and finite_positions(words[n + 1:]):
+            return words[n + 1:]
+    return words

@@ -1,0 +1,154 @@
+"""How people type to a listener, read so the listener can say it back: the word lists of
+`agent.reflection` (pronouns to swap, contractions typed without apostrophes, filler, nouns typed
+without their article) and the repairs a listener makes when it restates a message: the article a
+noun was typed without ("car failed its inspection" -> "your car ..."), the "you're" of "waiting for
+my visa decision", the capital of a name typed in lower case ("they named her rosie").
+"""
+
+from __future__ import annotations
+
+from agent.clause import FINITE
+
+#: How the user's words for themselves become the listener's words for the user.
+SWAP = {
+    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
+    "i'm": "you're", "im": "you're", "i've": "you've", "ive": "you've", "i'd": "you'd",
+    "i'll": "you'll", "we": "you", "us": "you", "our": "your", "ours": "yours",
+    "ourselves": "yourselves", "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
+}
+#: Contractions people type without the apostrophe.
+APOSTROPHES = {w.replace("'", ""): w for w in (
+    "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "can't", "couldn't",
+    "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "aren't", "he's", "she's", "that's",
+    "they'd", "they're", "they've",
+    "there's")}  # ("its" stays: "the cat broke its leg")
+#: Misspellings and chat shorthand a listener would not write back ("you get to hold her tommorow"):
+#: only words with no other reading ("rn" may be a nurse; "bc" and "cuz" below).
+SPELLING = {"tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "definately": "definitely",
+            "teh": "the", "alot": "a lot", "wierd": "weird", "untill": "until", "becuase": "because",
+            "gonna": "going to", "wanna": "want to", "tonite": "tonight", "ppl": "people", "bday": "birthday",
+            **{d: d.capitalize() for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                           "sunday", "january", "february", "april", "june", "july",
+                                           "september", "october", "november", "december", "christmas",
+                                           "thanksgiving", "easter", "halloween")}}
+#: Words that name whose a thing is ("my sisters wedding", "my SO").
+POSSESSIVES = {"my", "our", "your", "his", "her", "their"}
+#: "bc" and "cuz" for "because", except after a word that makes them a place or a cousin ("to bc", "my cuz").
+BECAUSE = {"bc", "cuz"}
+NOT_BECAUSE_AFTER = {"to", "in", "from", "at", "a", "the", *POSSESSIVES}
+#: Words after which "march" and "august" are months ("since march"), not a verb or an adjective.
+BEFORE_MONTH = {"in", "since", "until", "by", "next", "last", "of", "early", "late", "mid", "from", "this"}
+#: People whose possessive people type without the apostrophe ("my sisters wedding") ...
+POSSESSORS = {"sister", "brother", "mom", "mum", "dad", "mother", "father", "grandma", "grandpa", "grandmother",
+              "grandfather", "cousin", "aunt", "uncle", "niece", "nephew", "friend", "roommate", "neighbor",
+              "neighbour", "boss", "coworker", "girlfriend", "boyfriend", "wife", "husband", "partner", "son",
+              "daughter", "landlord", "teacher"}
+#: ... and the things a possessive names: only before one of these is "sisters" read as "sister's"
+#: ("my friends threw me a party" keeps its plural).
+OWNED = {"house", "place", "apartment", "room", "wedding", "graduation", "birthday", "party", "funeral",
+         "bachelorette", "bachelor", "shower", "baby", "kids", "car", "dog", "cat", "phone", "job", "name",
+         "idea", "stuff", "things", "leftovers", "food", "mess", "speech", "surgery", "recital", "game",
+         "new", "old", "first", "last", "whole", "wife", "husband", "girlfriend", "boyfriend", "fault"}
+#: Words after which "its" opens a clause ("bills and its a mess"): there it is "it's".
+CLAUSE_OPENERS = {"and", "but", "so", "because", "think", "said", "says", "now", "well", "oh", "ok", "like",
+                  "cause", "guess", "know", "hope", "sure", "when", "if"}
+#: Words after "its" that make it "it's" ("its a mess"), not the possessive ("broke its leg").
+ITS_IS = {"a", "an", "the", "so", "really", "just", "been", "not", "going", "getting", "over", "too",
+          "all", "still", "like", "kinda", "finally", "totally"}
+#: Words shouted for emphasis in a message that is not shouting ("flight was SO bumpy"); never
+#: after a possessive ("my SO" is a partner).
+EMPHASIS = {"SO", "VERY", "REALLY", "NOT", "NEVER", "SUCH", "TOO", "EVER", "SUPER"}
+#: Words around a message that a restatement leaves out.
+FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
+          "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao", "yeah",
+          "anyway", "anyways"}
+#: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
+SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
+                     "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
+                     "bought", "missed", "burnt", "burned", "cut", "hit", "woke", "ate", "gave", "did",
+                     "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still",
+                     "hope", "need", "want", "think"}  # (and the present: "hope it works"; not "wish me luck")
+MAX_WORDS = 12
+#: Nouns people type without their article ("airline cancelled my flight", "flight was SO bumpy"):
+#: said back first and before a verb, they get "the" (blinded readers rejected "airline cancelled
+#: your flight" as disfluent every time); people get "your" ("boss yelled at me" -> "your boss ...").
+BARE_NOUNS = {"airline", "flight", "plane", "train", "bus", "exam", "test", "interview", "meeting", "party",
+              "wedding", "game", "movie", "concert", "class", "surgery", "appointment", "hotel", "restaurant",
+              "waiter", "store", "company", "package", "delivery", "internet", "wifi", "printer", "laptop",
+              "weather", "traffic", "rent", "results", "dinner", "lunch", "trip"}
+BARE_PEOPLE = {"boss", "landlord", "landlady", "manager", "teacher", "professor", "doctor", "dentist",
+               "neighbor", "neighbour", "team", "coworker", "roommate", "car", "phone", "laptop", "knee", "back",
+               "cat", "dog", "bike", "kid", "baby", "bf", "gf", "hubby"}
+#: Other words a message may start with before a verb that take no article ("work was crazy", "mom
+#: said"); any other plain word there is read as a noun typed without its article ("car failed its
+#: inspection" -> "your car ...", "prize was a bar tab" -> "the prize was ...").
+NO_ARTICLE = {"work", "school", "life", "college", "uni", "church", "home", "people", "money", "time",
+              "everything", "everyone", "everybody", "things", "stuff", "today", "yesterday", "tonight",
+              "tomorrow", "nobody", "nothing", "something", "someone", "family", "dinner", "lunch",
+              "breakfast", "mom", "mum", "dad", "grandma", "grandpa", "nana", "mama", "papa", "one", "both",
+              "none", "all", "each", "another", "other", "what", "which", "who", "then", "now", "also",
+              "never", "always", "again", "even", "only", "last", "first", "next"}
+#: Verbs that show a bare noun is the subject ("flight was ...", "boss yelled ...").
+SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
+#: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
+#: said back they read wrong.
+HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "not", "any",
+            "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking"}
+#: Words a sentence starts with that are not names (a capital there is only the sentence's).
+STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
+            "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",
+            "its", "what", "when", "today", "yesterday", "tonight", "last", "after", "before", "all"}
+
+#: A span that opens with a question word and a verb, or a verb and a person, is a question typed
+#: without its mark ("what does it take to ...", "should i quit"): never said back as a statement.
+QUESTION_WORDS = {"what", "why", "how", "who", "where", "which", "when"}
+
+
+def bare_noun(out: list[str]) -> bool:
+    """The listener's words start with a noun the user typed without its article, before its verb."""
+    first = out[0].lower()
+    if len(out) < 2 or not (out[1] in SUBJECT_VERBS or out[1] in FINITE or (out[1].endswith("ed") and len(out[1]) > 3)):
+        return False
+    if first in BARE_NOUNS | BARE_PEOPLE:
+        return True
+    generic = first.endswith(("ly", "ing", "ed", "ity", "ness", "ism")) or (first.endswith("s") and not first.endswith("ss"))
+    return (out[0].isalpha() and out[0].islower() and len(first) > 2 and not generic
+            and first not in NO_ARTICLE | STARTERS | SUBJECTLESS_VERBS | FILLER | HEADLESS | CLAUSE_OPENERS
+            | POSSESSIVES | set(SWAP.values()) | QUESTION_WORDS)
+
+
+#: What people say they are doing with "I'm" left out ("waiting for my visa decision", "thinking of
+#: painting the bathroom"); said back, "you're" goes first. Not a story's "walking home one day".
+DOING_NOW = {"going", "planning", "trying", "hoping", "starting", "working", "waiting", "moving", "heading",
+             "doing", "getting", "making", "watching", "cooking", "baking", "packing", "cleaning", "studying",
+             "catching", "hanging", "sitting", "flying", "driving", "leaving", "looking", "thinking"}
+
+
+#: Words after such a verb that show it is one ("driving test monday" is a noun's).
+AFTER_DOING = {"to", "for", "out", "up", "on", "in", "at", "with", "from", "of", "about", "a", "an", "the",
+               "some", "all", "home", "back", "abroad", "over", "off", "down", "through", "into", "around",
+               "away", "tomorrow", "today", "tonight", "this", "next", "my", "our"}
+
+
+def doing_now(words: list[str]) -> bool:
+    return (len(words) > 1 and words[0] in DOING_NOW and words[1] in AFTER_DOING
+            and (words[0] != "thinking" or words[1] in ("of", "about")))
+
+
+#: Words after which a name follows ("they named her rosie", "her name is maya", "a guy called dave").
+NAMING = {"named", "called"}
+NAMED = {"her", "him", "it", "them"}
+#: Words after "called" that are no name ("the nurse called just now").
+NOT_NAMES = {"just", "in", "out", "up", "back", "off", "over", "again", "to", "by", "for", "from", "on", "at",
+             "twice", "once", "and", "but", "so", "because", "me", "you", "us", "everyone", "about", "when"}
+
+
+def names_capitalised(out: list[str]) -> list[str]:
+    """A name typed in lower case after "named", "called" or "name is" gets its capital."""
+    def is_name_place(n: int) -> bool:
+        before = out[n - 1] if n else ""
+        two_before = out[n - 2] if n > 1 else ""
+        return (before in NAMING or (two_before in NAMING and before in NAMED)
+                or (two_before == "name" and before == "is"))
+    return [w.capitalize() if w.isalpha() and w.islower() and w not in NAMED | NOT_NAMES | STARTERS | set(SWAP.values())
+            and is_name_place(n) else w for n, w in enumerate(out)]
