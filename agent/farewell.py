@@ -40,17 +40,20 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "well", "anyway", "anyways", "s
            "<3", ":)", ":-)", ":d", "definitely", "actually", "honestly", "seriously", "super", "tons",
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
-           "patience", "kindness", "words", "too", "wonderful", "lovely", "better"}
+           "patience", "kindness", "words", "too", "wonderful", "lovely", "better", "weekend", "week",
+           "afternoon", "enjoy"}
 #: Every word a message of thanks or goodbye alone may hold.
 _FAREWELL_WORDS = _THANKS | _HELPED | _BYE | _FILLER
 #: Words that say the person is leaving (not only thanking).
 _LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
                       r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
                       r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya) (?:later|soon|tomorrow)"
-                      r"|take care|sweet dreams|have a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening))\b"
+                      r"|take care|sweet dreams|have a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening|weekend|week|afternoon)"
+                      r"|enjoy (?:your|the) (?:evening|night|day|weekend|afternoon))\b"
                       r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
 _NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|bed|sleep|sweet dreams|tonight)\b")
-_WISHES_BACK = re.compile(r"\bhave a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening|rest)\b")
+_WISHES_BACK = re.compile(r"\bhave a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening|rest|weekend|week|afternoon)\b"
+                          r"|\benjoy (?:your|the) (?:evening|night|day|weekend|afternoon)\b")
 _TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -145,7 +148,8 @@ def signs_off(message: str) -> bool:
         return False
     last = [part for part in re.split(r"(?<=[.!?])\s+", text) if part.strip(" .!~")][-1:] or [""]
     return not _NOT_LEAVING.search(last[0]) and (
-        bool(_SIGN_OFF.search(last[0])) or bool(_OFF.search(last[0]) and _THANKED.search(text)))
+        bool(_SIGN_OFF.search(last[0])) or bool(_OFF.search(last[0]) and _THANKED.search(text))
+        or leaves(last[0]))  # "... Thanks Sam, have a good evening."
 
 
 def closing_start(message: str, turn: int) -> str | None:

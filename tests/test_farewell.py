@@ -24,6 +24,8 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("Have a good rest of the night. Bye bye", "Thank you, you too. Goodnight, sleep well."),
     ("Thank you so much for your help!", "You're welcome. I'm here whenever you want to talk."),
     ("Thanks and have a good night!", "You're welcome, you too. Goodnight, sleep well."),
+    ("ok thanks sam, have a nice weekend", "You're welcome, you too. Bye for now, take care."),
+    ("Thanks again, enjoy your evening.", "You're welcome, you too. Bye for now, take care."),
 ])
 def test_a_farewell_gets_closing_words_made_of_what_was_said(message, closing):
     assert closing_start(message, 0) == closing
@@ -61,6 +63,8 @@ def test_leaving_is_told_from_only_thanking():
      "Goodnight, sleep well."),
     ("ok thank you, seriously. i'm heading out now, i'll leave her food bowl on the porch",
      "Thank you for sharing it with me. Bye for now, take care."),
+    ("It's been a long month so I really needed this. Thanks Sam, have a good evening.",
+     "Thank you for sharing it with me. Bye for now, take care."),  # (a last sentence that is a goodbye alone)
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
