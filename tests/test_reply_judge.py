@@ -101,21 +101,21 @@ def test_the_training_data_finds_conversations_and_candidate_turns(tmp_path):
     from agent.evaluation.conversations import read_conversations
     from training.train_reply_judge import CONVERSATIONS
 
-    first_id, (message, *_) = read_conversations(CONVERSATIONS)[0]
+    first_id, (message, *_) = read_conversations(CONVERSATIONS / "everyday.json")[0]
     rows = [{"reading": "r/W", "earlier_user_messages": [], "message": message, "reply": reply,
              "acceptable": ok, "candidate": True} for reply, ok in (("A?", 1), ("B?", 0), ("A?", 0))]
     rows.append({"reading": "r/Q", "earlier_user_messages": [], "message": "not in any", "reply": "C", "acceptable": 1})
     path = tmp_path / "judged.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    read = judged_rows(path)
+    read = judged_rows([path])
     assert read[0]["conversation"] == first_id and read[3]["conversation"] == ""
     assert sorted(v for _, v in candidate_turns(read)[0]) == [0.0, 0.5]
     with pytest.raises(typer.BadParameter, match="--folds"):
-        main(judged=path, folds=1)
+        main(judged=[path], folds=1)
     with pytest.raises(typer.BadParameter, match="--inverse-l2"):
-        main(judged=path, inverse_l2=0.0, folds=0)
-    with pytest.raises(typer.BadParameter, match="at least 2 known conversations; the file has them for 1"):
-        main(judged=path, inverse_l2=0.1, seed=0, folds=2, cv_out=None, fold_models=None, out=tmp_path / "judge")
-    main(judged=path, inverse_l2=0.1, seed=0, folds=0, cv_out=None, fold_models=None, out=tmp_path / "judge")
+        main(judged=[path], inverse_l2=0.0, folds=0)
+    with pytest.raises(typer.BadParameter, match="at least 2 known conversations; the judgements have them for 1"):
+        main(judged=[path], inverse_l2=0.1, seed=0, folds=2, cv_out=None, fold_models=None, out=tmp_path / "judge")
+    main(judged=[path], inverse_l2=0.1, seed=0, folds=0, cv_out=None, fold_models=None, out=tmp_path / "judge")
     written = ReplyJudge.load(tmp_path / "judge", "cpu")
     assert written.acceptance([], message, ["A?", "B?"]).shape == (2,)

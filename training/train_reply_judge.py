@@ -29,20 +29,25 @@ from perception.defaults import PACKAGED_MINILM
 from training.build_question_prior import JUDGED, read_judged
 
 console = Console()
-CONVERSATIONS = Path(__file__).resolve().parent / "data" / "conversations" / "everyday.json"
+#: the project's written conversations (ids unique across files): judgements of replies to them are
+#: held out by conversation in cross-validation
+CONVERSATIONS = Path(__file__).resolve().parent / "data" / "conversations"
 #: the weights of the judge beside the agent's own score that cross-validation compares
 JUDGE_WEIGHTS = (2, 4, 8, 12, 16, 24, 50)
 
 
-def conversation_ids(path: Path = CONVERSATIONS) -> dict[tuple, str]:
-    """(earlier user messages, message) -> the id of the conversation it belongs to."""
-    return {(tuple(turns[:n]), text): cid for cid, turns in read_conversations(path) for n, text in enumerate(turns)}
+def conversation_ids(folder: Path = CONVERSATIONS) -> dict[tuple, str]:
+    """(earlier user messages, message) -> the id of the conversation it belongs to, over every
+    conversation file in `folder`."""
+    return {(tuple(turns[:n]), text): cid for path in sorted(folder.glob("*.json"))
+            for cid, turns in read_conversations(path) for n, text in enumerate(turns)}
 
 
-def judged_rows(path: Path) -> list[dict]:
-    """The judgements, each with the conversation it belongs to ("" when it is of no known one)."""
+def judged_rows(paths: list[Path]) -> list[dict]:
+    """The judgements of every file, each with the conversation it belongs to ("" when it is of no
+    known one)."""
     ids = conversation_ids()
-    rows = read_judged(path)
+    rows = [row for path in paths for row in read_judged(path)]
     for row in rows:
         row["conversation"] = ids.get((tuple(row["earlier_user_messages"]), row["message"]), "")
     return rows
@@ -98,7 +103,7 @@ def cross_validate(rows: list[dict], x: np.ndarray, folds: int, inverse_l2: floa
     held = sorted({rows[i]["conversation"] for turn in turns for i, _ in turn} - {""})
     if len(held) < folds:
         raise typer.BadParameter(f"--folds {folds} needs judged candidates of at least {folds} known "
-                                 f"conversations; the file has them for {len(held)}")
+                                 f"conversations; the judgements have them for {len(held)}")
     random.Random(seed).shuffle(held)
     judged = np.zeros(len(rows))
     for k in range(folds):
@@ -130,7 +135,7 @@ def save(model, folder: Path, training: dict) -> None:
         "training": training}) + "\n")
 
 
-def main(judged: Path = typer.Option(JUDGED),
+def main(judged: list[Path] = typer.Option([JUDGED], help="judgement files (JSON lines), repeat for several"),
          inverse_l2: float = typer.Option(0.1, help="the logistic regression's C: larger fits the data more closely"),
          seed: int = 0,
          folds: int = typer.Option(0, help="first measure with conversations held out in this many folds"),
