@@ -17,7 +17,8 @@ import re
 from agent.reply_words import plain_lower
 
 #: What may come before the question: a greeting or a filler (the listener's name is taken out first).
-_LEAD = r"^(?:(?:hi+|hello+|hey+|hiya|yo|ok|okay|so|um+|uh+|well)\b[\s,!.]*)?"
+_LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|ok|okay|so|um+|uh+|well|sorry|(?:quick|random|honest|serious|weird|dumb)"
+         r" question|(?:just )?(?:curious|wondering)|can i ask(?: you)?(?: something)?|be honest)\b[\s,!.:]*)*")
 _END = r"[\s,?!.~]*$"
 _ASKS = {
     "how_are_you": r"(?:how are (?:you|u|ya)(?: doing| today| tonight| feeling)?|how(?:'s| is) it going|how (?:have|ve)?"
@@ -53,6 +54,16 @@ def question_to_listener(message: str, name: str = "Sam") -> str | None:
     text = re.sub(rf"(?:^|(?<=[\s,]))(?:{re.escape(name.lower())})(?=[\s,!.?~]|$)[,]?", " ", text)
     text = " ".join(text.replace(" ,", ",").split()).strip(" ,")
     return next((kind for kind, pattern in _PATTERNS.items() if pattern.match(text)), None)
+
+
+#: A reply that claims the listener is a human ("I am a real person, but ..."): never sent.
+_CLAIMS_HUMAN = re.compile(r"\b(?:i am|i'm|im) (?:a )?(?:real )?(?:human|person|real person|human being)\b"
+                           r"|\b(?:i am|i'm|im) not (?:a |an )?(?:bot|robot|ai|machine|computer|program)\b")
+
+
+def claims_to_be_human(reply: str) -> bool:
+    """Whether `reply` says the listener is a person ("I am a real person") or no AI ("I'm not a bot")."""
+    return bool(_CLAIMS_HUMAN.search(plain_lower(reply)))
 
 
 def listener_answer(message: str, name: str, turn: int) -> str | None:

@@ -35,10 +35,24 @@ LEAD_IN_ENDS = {"but"}
 MAX_LEAD_IN = 3
 
 
-def _finite(word: str, before: str | None, two_before: str | None) -> bool:
+#: Words whose "'s" is "is" or "has" ("it's", "everyone's nice"), not a possessive ("husband's brother").
+S_IS = {"it", "he", "she", "that", "there", "here", "what", "who", "where", "everyone", "everything", "someone",
+        "something", "nobody", "nothing", "this", "let", "everybody", "somebody", "how", "when", "why"}
+#: Words after a noun's "'s" that make it "is" or "has" ("walter's gone", "mom's been sick").
+AFTER_S_IS = {"been", "gone", "not", "so", "really", "too", "going", "got", "a", "an", "the", "just", "still",
+              "always", "never", "over", "back", "fine", "ok", "okay", "done", "coming", "getting", "having",
+              "doing", "all", "very", "pretty", "such", "no", "probably", "finally", "already", "in", "at", "on"}
+#: Prepositions a fragment may open with ("after 38 years of teaching chemistry").
+PREPOSITIONS = {"after", "before", "since", "at", "in", "on", "for", "from", "with", "during", "about", "of",
+                "over", "under", "without", "by", "through", "to", "into", "until", "like"}
+
+
+def _finite(word: str, before: str | None, two_before: str | None, after: str | None = None) -> bool:
     low = word.lower()
-    if low in FINITE | BARE_CONTRACTIONS or low.endswith(("n't", "'s", "'re", "'m", "'ve", "'ll", "'d")):
+    if low in FINITE | BARE_CONTRACTIONS or low.endswith(("n't", "'re", "'m", "'ve", "'ll", "'d")):
         return True
+    if low.endswith("'s"):  # "it's", "walter's gone"; not "your husband's brother"
+        return low[:-2] in S_IS or after in AFTER_S_IS or (after or "").endswith(("ing", "ed"))
     if low.endswith("ed") and len(low) > 3:
         return True
     if before in SUBJECTS and low.isalpha():  # "you love him"
@@ -50,7 +64,8 @@ def finite_positions(words: list[str]) -> list[int]:
     """The indexes of `words` that read as a finite verb."""
     low = [w.lower() for w in words]
     return [n for n, w in enumerate(words)
-            if _finite(w, low[n - 1] if n else None, low[n - 2] if n > 1 else None)]
+            if _finite(w, low[n - 1] if n else None, low[n - 2] if n > 1 else None,
+                       low[n + 1] if n + 1 < len(low) else None)]
 
 
 def is_clause(text: str) -> bool:
@@ -78,3 +93,9 @@ def without_lead_in(words: list[str]) -> list[str]:
                 and finite_positions(words[n + 1:]):
             return words[n + 1:]
     return words
+
+
+def preposition_fragment(words: list[str]) -> bool:
+    """A prepositional phrase with no verb ("after 38 years of teaching chemistry"): said back in any
+    opening it reads as half a sentence."""
+    return bool(words) and words[0].lower() in PREPOSITIONS and not finite_positions(words)

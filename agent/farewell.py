@@ -28,7 +28,7 @@ _HELPED = {"helped", "helps", "helpful"}
 _BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "later", "goodnight", "gn", "night", "nite", "tomorrow",
         "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr"}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
-_FILLER = {"ok", "okay", "okey", "k", "alright", "well", "anyway", "anyways", "so", "much", "very", "really",
+_FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
            "a", "lot", "bit", "little", "for", "listening", "the", "chat", "chatting", "talk", "talking", "this",
            "that", "it", "help", "your", "you", "u", "i", "i'm", "im", "i've", "ive", "think", "feel", "feeling",
            "now", "me", "to", "with", "sam", "again", "lol", "haha", "then", "going", "got", "have", "has",

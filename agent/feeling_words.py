@@ -17,12 +17,18 @@ GLAD_FEELINGS = {"joy", "surprise"}
 #: life.", not "That's great, you never won anything in your life!").
 #: ("can't believe i got in", "my wish came true", "never been happier", "no school today!" are glad news).
 NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(?! been))\b")
+#: ... nor a loss or a mishap, whatever the reading ("my 16 year old totaled the car. shes fine, nobody
+#: got hurt, thank god" read as joy got "That's wonderful, your 16 year old totaled the car!").
+MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|killed|fired|laid off|broke up|dumped|divorc\w*|"
+                    r"failed|stolen|robbed|burgled|evicted|injured|lost (?:my|his|her|their|our|your|the) (?:job|"
+                    r"wallet|phone|keys|bag|dog|cat|mom|dad|mum|mother|father|house|home))\b")
 
 
 def glad_fits(words_emotion: str, *said: str | None) -> str:
     """`words_emotion`, or neutral where it is glad and what would be said back (`said`: the cause,
-    the sentence holding it) is a hope, a condition or what never happened."""
-    if words_emotion in GLAD_FEELINGS and any(NOT_HAPPENED.search(text.lower()) for text in said if text):
+    the sentence holding it) is a hope, a condition, what never happened or a mishap."""
+    if words_emotion in GLAD_FEELINGS and any(NOT_HAPPENED.search(text.lower()) or MISHAP.search(text.lower())
+                                              for text in said if text):
         return "neutral"
     return words_emotion
 

@@ -27,12 +27,13 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import listener_answer
-from agent.clause import is_clause, relative_fragment, without_lead_in
+from agent.clause import finite_positions, is_clause, preposition_fragment, relative_fragment, without_lead_in
 from agent.typed_words import (APOSTROPHES, BARE_PEOPLE, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
                                 FILLER, HEADLESS, ITS_IS, MAX_WORDS, NOT_BECAUSE_AFTER, OWNED, POSSESSIVES,
                                 POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
                                 bare_noun, doing_now, names_capitalised)
 from agent.farewell import closing_start
+from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
 from perception.sentences import split_sentences
@@ -78,8 +79,11 @@ def _is_question(words: list[str]) -> bool:
 
 
 def _name_like(word: str) -> bool:
-    """A capitalised first word that may be a name ("Sarah"), not a common sentence start."""
-    return not ({word} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS)) and not word.endswith("ed")
+    """A capitalised first word that may be a name ("Sarah"), not a common sentence start ("There's",
+    "Everyone's", "Twelve")."""
+    base = word[:-2] if word.endswith("'s") else word
+    return (not ({word, base} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS | set(NUMBER_WORDS)))
+            and not word.endswith("ed"))
 
 
 def _span_words(span: str) -> list[str] | None:
@@ -102,12 +106,27 @@ def _span_words(span: str) -> list[str] | None:
             return None  # "$500", "b/c": said back they read badly
         words.append(token)
     if "," in words[:-1] and words.index(",") >= 3:  # a clause, then more: the clause alone
-        words = words[:words.index(",")]
+        words = _without_apposition(words) or words[:words.index(",")]
     while words and (words[0].lower() in FILLER or words[0] == ","):
         words.pop(0)
     while words and (words[-1].lower() in FILLER or words[-1] == ","):
         words.pop()
     return without_lead_in(words)
+
+
+def _without_apposition(words: list[str]) -> list[str] | None:
+    """A subject, a name between commas, and its verb ("my husband's brother, Walter, passed away on
+    Sunday") without the name, where the part before the first comma has no verb of its own (cut
+    there it would say back "your husband's brother"); else None."""
+    first = words.index(",")
+    rest = words[first + 1:]
+    if "," not in rest or finite_positions(words[:first]):
+        return None
+    second = first + 1 + rest.index(",")
+    joined = words[:first] + words[second + 1:]
+    joined = joined[:joined.index(",")] if "," in joined else joined
+    between = words[first + 1:second]
+    return joined if finite_positions(joined) and len(between) <= 3 and not finite_positions(between) else None
 
 
 def _ends_sentence(mark: str, words: list[str]) -> bool:
@@ -163,7 +182,8 @@ def _swapped(words: list[str]) -> list[str]:
         else:
             out.append(word if word[:1].isupper() and (n or _name_like(low)) else low)
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
-    if words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting:
+    if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
+            and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER):  # ("Finally paid off ...")
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
@@ -173,6 +193,11 @@ def _swapped(words: list[str]) -> list[str]:
         owned = out[0].lower() in BARE_PEOPLE | POSSESSORS | {"friends", "kids", "parents"}
         out[0:1] = ["your" if owned else "the", out[0].lower()]
     return names_capitalised(out)
+
+
+#: What only announces news ("this is so gross i need to tell someone", "you won't believe"): said back it
+#: tells nothing and reads oddly ("That's so frustrating, this is so gross you need to tell someone.").
+TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|who)\b|\bwon'?t believe\b")
 
 
 def second_person(span: str) -> str | None:
@@ -187,7 +212,7 @@ def second_person(span: str) -> str | None:
     if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT
             or (words[0].lower() in HEADLESS and not doing_now([w.lower() for w in words]))
             or not _PLAIN_WORD.fullmatch(words[0].lower())
-            or relative_fragment(words)):
+            or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
         return None
     text = re.sub(r" ,", ",", " ".join(_swapped(words)))
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back

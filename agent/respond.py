@@ -25,7 +25,7 @@ from typing import Iterator
 
 import numpy as np
 
-from agent.about_listener import question_to_listener
+from agent.about_listener import claims_to_be_human, question_to_listener
 from agent.farewell import closes_here, closing_words, is_farewell, leaving_words, signs_off, thanks_in
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
@@ -251,6 +251,7 @@ class ReplyWriter:
         return (degeneracy(reply, p.user_text)
                 or self._reader_rejects(reply, p)
                 or ("asks a question as the person leaves" if _leaves(p) and asks(reply) else None)
+                or ("claims to be a person" if claims_to_be_human(reply) else None)
                 or unsafe_output(reply, instructions(p, self._uses_chat()), list(p.attempts))
                 or (careful_verdict(reply) if p.careful else None))
 

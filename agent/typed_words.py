@@ -20,7 +20,7 @@ SWAP = {
 APOSTROPHES = {w.replace("'", ""): w for w in (
     "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "won't", "can't", "couldn't",
     "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "aren't", "he's", "she's", "that's",
-    "they'd", "they're", "they've",
+    "they'd", "they're", "they've", "what's", "who's", "where's", "how's",
     "there's")}  # ("its" stays: "the cat broke its leg")
 #: Misspellings and chat shorthand a listener would not write back ("you get to hold her tommorow"):
 #: only words with no other reading ("rn" may be a nurse; "bc" and "cuz" below).
@@ -67,7 +67,9 @@ SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "for
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
                      "bought", "missed", "burnt", "burned", "cut", "hit", "woke", "ate", "gave", "did",
                      "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still",
-                     "hope", "need", "want", "think"}  # (and the present: "hope it works"; not "wish me luck")
+                     "hope", "need", "want", "think", "flew", "drove", "rode", "wrote", "sent", "thought", "felt",
+                     "kept", "paid", "sat", "slept", "spoke", "taught", "threw", "wore", "built", "caught",
+                     "chose", "fought", "froze", "shook", "began", "became", "brought", "understood"}  # (and the present: "hope it works"; not "wish me luck")
 MAX_WORDS = 12
 #: Nouns people type without their article ("airline cancelled my flight", "flight was SO bumpy"):
 #: said back first and before a verb, they get "the" (blinded readers rejected "airline cancelled
@@ -93,7 +95,8 @@ SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
 HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "not", "any",
-            "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking"}
+            "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking",
+            "thanks", "thank", "thx", "ty"}  # (a thanks said back reads as the listener's own)
 #: Words a sentence starts with that are not names (a capital there is only the sentence's).
 STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",
@@ -143,12 +146,18 @@ NOT_NAMES = {"just", "in", "out", "up", "back", "off", "over", "again", "to", "b
              "twice", "once", "and", "but", "so", "because", "me", "you", "us", "everyone", "about", "when"}
 
 
+#: Titles before a name, written back with their full stop ("dr patel" -> "Dr. Patel").
+TITLES = {"dr": "Dr.", "mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "prof": "Prof."}
+
+
 def names_capitalised(out: list[str]) -> list[str]:
-    """A name typed in lower case after "named", "called" or "name is" gets its capital."""
+    """A name typed in lower case after "named", "called", "name is" or a title gets its capital."""
+    out = [TITLES[w.lower().rstrip(".")] if w.lower().rstrip(".") in TITLES and n + 1 < len(out)
+           and out[n + 1].isalpha() else w for n, w in enumerate(out)]
     def is_name_place(n: int) -> bool:
         before = out[n - 1] if n else ""
         two_before = out[n - 2] if n > 1 else ""
-        return (before in NAMING or (two_before in NAMING and before in NAMED)
+        return (before in NAMING or before in TITLES.values() or (two_before in NAMING and before in NAMED)
                 or (two_before == "name" and before == "is"))
     return [w.capitalize() if w.isalpha() and w.islower() and w not in NAMED | NOT_NAMES | STARTERS | set(SWAP.values())
             and is_name_place(n) else w for n, w in enumerate(out)]

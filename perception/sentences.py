@@ -10,17 +10,23 @@ import re
 #: A sentence ends at . ! ? or … followed by whitespace (closing quotes/brackets stay with it).
 BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*\s+")
 _ENDS = re.compile(r"[.!?…][\"')\]]*\s*$")
+#: A title or abbreviation whose full stop ends no sentence ("Have you talked to Dr. Okafor?" was cut
+#: to "Have you talked to Dr.").
+_ABBREVIATED = re.compile(r"(?:^|[\s(])(?:mr|mrs|ms|dr|st|prof|jr|sr|vs|mt|e\.g|i\.e|approx)\.\s*$", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:
-    """`text` cut after each sentence end (closing quotes and brackets stay with their sentence)."""
+    """`text` cut after each sentence end (closing quotes and brackets stay with their sentence; not
+    after "Dr." or "Mrs.")."""
     pieces, start = [], 0
     for match in BOUNDARY.finditer(text):
+        if match.group().strip() == "." and _ABBREVIATED.search(text[start:match.end()]):
+            continue
         pieces.append(text[start:match.end()].strip())
         start = match.end()
     return [p for p in (*pieces, text[start:].strip()) if p]
 
 
 def ends_sentence(text: str) -> bool:
-    """Whether `text` ends with a finished sentence (trailing spaces aside)."""
-    return bool(_ENDS.search(text))
+    """Whether `text` ends with a finished sentence (trailing spaces aside; "... to Dr." does not)."""
+    return bool(_ENDS.search(text)) and not _ABBREVIATED.search(text)

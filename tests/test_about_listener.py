@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.about_listener import listener_answer, question_to_listener
+from agent.about_listener import claims_to_be_human, listener_answer, question_to_listener
 from agent.reflection import reply_start
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
@@ -22,6 +22,8 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("how are you, sam?", "how_are_you"), ("sad, how are you", None), ("fine how are you", None),
     ("i need help, my husband hits me and i am scared to go home", None),
     ("can you help me understand why my dad left us", None), ("would you help me write a letter to my ex", None),
+    ("Quick question, are you a real person or a bot?", "real"), ("sorry, dumb question: are you a bot?", "real"),
+    ("just curious, what's your name?", "name"), ("quick question about my taxes", None),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind
@@ -45,3 +47,17 @@ def test_the_answer_is_the_whole_reply_but_not_in_a_careful_session(recognizer):
     p = prompt_input(user_text="how are you?", user_emotion="neutral", cause=None, response_emotion="neutral",
                      reply_start=start)
     assert ReplyWriter(llm, recognizer, LLMSection(candidates=1)).write(p) == start and llm.calls == 0
+
+
+@pytest.mark.parametrize("reply,claims", [
+    ("I see what you mean. I am a real person, but I can't speak to bots.", True), ("I'm not a bot.", True),
+    ("I'm a person who listens.", True), ("I'm an AI, not a person, but I'm here to listen.", False),
+    ("You are a real person to me.", False), ("Im not a person, I am an AI.", False),
+])
+def test_a_reply_never_claims_the_listener_is_a_person(reply, claims, recognizer):
+    """"Quick question, are you a real person or a bot?" got "I see what you mean. I am a real person, but
+    I can't speak to bots." (the fourth conversation set): such a candidate is never sent."""
+    assert claims_to_be_human(reply) == claims
+    if claims:
+        p = prompt_input(user_text="is this even real", user_emotion="neutral", cause=None, response_emotion="neutral")
+        assert "person" in ReplyWriter(ScriptedLLM([[reply]]), recognizer, LLMSection(candidates=1)).verdict(reply, p)

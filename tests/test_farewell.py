@@ -26,6 +26,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("Thanks and have a good night!", "You're welcome, you too. Goodnight, sleep well."),
     ("ok thanks sam, have a nice weekend", "You're welcome, you too. Bye for now, take care."),
     ("Thanks again, enjoy your evening.", "You're welcome, you too. Bye for now, take care."),
+    ("yeah. thanks for listening sam", "You're welcome. I'm here whenever you want to talk."),
 ])
 def test_a_farewell_gets_closing_words_made_of_what_was_said(message, closing):
     assert closing_start(message, 0) == closing

@@ -42,7 +42,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("i got a 3.5. my parents were mad", "you got a 3.5"),
     ("ok. my dog died", "your dog died"),  # only filler before the full stop
     ("so yeah. i got dumped", "you got dumped"),
-    ("Mr. Smith yelled at me in class", "Mr Smith yelled at you in class"),  # no sentence ends there
+    ("Mr. Smith yelled at me in class", "Mr. Smith yelled at you in class"),  # no sentence ends there
     ("woke up at 5:30 today", "you woke up at 5:30 today"),
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
@@ -337,6 +337,14 @@ def test_the_given_start_alone_answers_when_no_candidate_passes(recognizer):
     ("they named her rosie", "they named her Rosie"),  # a name typed in lower case
     ("his name is marco", "his name is Marco"),
     ("the nurse called us in", "the nurse called you in"),
+    ("flew into Toronto for my sister's wedding", "you flew into Toronto for your sister's wedding"),
+    ("my brother told his friends whats in it", "your brother told his friends what's in it"),
+    ("my husband's brother, Walter, passed away on Sunday", "your husband's brother passed away on Sunday"),
+    ("Everyone's nice at work", "everyone's nice at work"),  # a sentence's capital, not a name's
+    ("Twelve years at that company", "twelve years at that company"),
+    ("after 38 years of teaching chemistry", None),  # a prepositional phrase alone
+    ("this is so gross i need to tell someone", None),  # news announced, not told
+    ("thanks for listening sam", None),  # a thanks said back reads as the listener's own
 ])
 def test_what_a_message_leaves_out_is_put_back_as_a_listener_says_it(span, said_back):
     """Blinded readers rejected "I'm so sorry car failed its inspection." and "That's wonderful, small
@@ -350,6 +358,8 @@ def test_what_a_message_leaves_out_is_put_back_as_a_listener_says_it(span, said_
     ("our dog died this morning", "sadness", 0, "I'm so sorry your dog died this morning."),
     ("first ripe tomato from my balcony garden", "neutral", 1, "Ah, first ripe tomato from your balcony garden."),
     ("my first ripe tomato turned red", "neutral", 1, "So your first ripe tomato turned red."),
+    ("my husband's brother", "sadness", 0, "Oh no, your husband's brother, that's really hard."),  # a possessive
+    ("my 16 year old totaled the car", "joy", 0, "Oh, your 16 year old totaled the car."),  # no gladness at a mishap
 ])
 def test_an_opening_that_needs_a_clause_passes_a_fragment_to_the_next(cause, emotion, turn, said_back):
     """ "I'm so sorry first week of retirement done." is no sentence; the next opening takes a fragment."""

@@ -199,6 +199,10 @@ def test_one_sentence_splitter_for_text_speech_and_checks():
     assert split_sentences('She said "go." Then she left! Did she? Well… ok') == \
         ['She said "go."', "Then she left!", "Did she?", "Well…", "ok"]
     assert split_sentences("  ") == [] and split_sentences("No end") == ["No end"]
+    # (a title's full stop ends no sentence: "Have you talked to Dr." was a reply, cut there)
+    assert split_sentences("Have you talked to Dr. Okafor? Mrs. Lee said so.") == \
+        ["Have you talked to Dr. Okafor?", "Mrs. Lee said so."]
+    assert not ends_sentence("Have you talked to Dr.")
     assert ends_sentence("Really?) ") and not ends_sentence("and then")
     buffer = SentenceBuffer()
     streamed = buffer.feed('She said "go." Then she left! ') + [buffer.flush()]
