@@ -57,7 +57,8 @@ def question_to_listener(message: str, name: str = "Sam") -> str | None:
 
 
 #: A reply that claims the listener is a human ("I am a real person, but ..."): never sent.
-_CLAIMS_HUMAN = re.compile(r"\b(?:i am|i'm|im) (?:a )?(?:real )?(?:human|person|real person|human being)\b"
+_CLAIMS_HUMAN = re.compile(r"\b(?:i am|i'm|im) (?:only |just |also )?(?:a |an )?(?:real |actual |living )?"
+                           r"(?:human|person|human being)\b|\b(?:i am|i'm|im) (?:a )?real\b(?! ?(?:ly|sorry|glad|happy))"
                            r"|\b(?:i am|i'm|im) not (?:a |an )?(?:bot|robot|ai|machine|computer|program)\b")
 
 

@@ -30,9 +30,14 @@ RELATIVES = {"who", "which", "whose", "where"}
 SUBJECTS = {"i", "you", "he", "she", "it", "we", "they", "everyone", "someone", "nobody", "everybody"}
 #: Determiners before a subject noun ("your knee hurts", "the house smells").
 DETERMINERS = {"my", "your", "his", "her", "our", "their", "the", "this", "that"}
-#: Words a lead-in ends with, before the clause it introduces ("small thing but ...").
+#: Words a lead-in ends with, before the clause it introduces ("small thing but ...") ...
 LEAD_IN_ENDS = {"but"}
 MAX_LEAD_IN = 3
+#: ... and the only words it may hold: a remark on the news, not a clause of its own ("kids hate me but
+#: i love them" keeps its first half).
+LEAD_IN_WORDS = {"small", "tiny", "minor", "silly", "dumb", "stupid", "random", "weird", "odd", "quick", "thing",
+                 "update", "win", "news", "so", "ok", "okay", "a", "not", "big", "deal", "kinda", "kind", "of",
+                 "funny", "little", "question", "lol", "ok,"}
 
 
 #: Words whose "'s" is "is" or "has" ("it's", "everyone's nice"), not a possessive ("husband's brother").
@@ -48,6 +53,7 @@ PREPOSITIONS = {"after", "before", "since", "at", "in", "on", "for", "from", "wi
 
 
 def _finite(word: str, before: str | None, two_before: str | None, after: str | None = None) -> bool:
+    """Whether `word` reads as a finite verb, given the words around it (lower case)."""
     low = word.lower()
     if low in FINITE | BARE_CONTRACTIONS or low.endswith(("n't", "'re", "'m", "'ve", "'ll", "'d")):
         return True
@@ -69,8 +75,9 @@ def finite_positions(words: list[str]) -> list[int]:
 
 
 def is_clause(text: str) -> bool:
-    """Whether `text` has a finite verb outside a relative clause ("your dog died", not "flight to
-    chicago delayed 6 hours" reads as a clause too: "delayed"; not "raining all day")."""
+    """Whether `text` has a finite verb outside a relative clause: "your dog died" does, "raining all
+    day" and "your aunt who cannot keep a secret" do not. (A past participle counts: "flight to
+    chicago delayed 6 hours" reads as a clause.)"""
     words = text.replace(",", " ").split()
     found = finite_positions(words)
     return bool(found) and not relative_fragment(words)
@@ -78,10 +85,14 @@ def is_clause(text: str) -> bool:
 
 def relative_fragment(words: list[str]) -> bool:
     """A noun phrase and a relative clause, no verb of its own ("your aunt who cannot keep a secret",
-    "on the beach where you had your first date")."""
+    "on the beach where you had your first date"); not "the man who raised me passed away", whose
+    second verb is the sentence's."""
     low = [w.lower() for w in words]
     at = next((n for n, w in enumerate(low) if w in RELATIVES and n > 0), None)
-    return at is not None and not [n for n in finite_positions(words) if n < at]
+    if at is None:
+        return False
+    finite = finite_positions(words)
+    return not [n for n in finite if n < at] and len([n for n in finite if n > at]) < 2
 
 
 def without_lead_in(words: list[str]) -> list[str]:
@@ -89,8 +100,7 @@ def without_lead_in(words: list[str]) -> list[str]:
     worked" -> "my sourdough finally worked")."""
     low = [w.lower() for w in words]
     for n, w in enumerate(low[:MAX_LEAD_IN + 1]):
-        if w in LEAD_IN_ENDS and n and not [k for k in finite_positions(words) if k < n] \
-                and finite_positions(words[n + 1:]):
+        if w in LEAD_IN_ENDS and n and set(low[:n]) <= LEAD_IN_WORDS and finite_positions(words[n + 1:]):
             return words[n + 1:]
     return words
 

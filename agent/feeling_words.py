@@ -19,9 +19,11 @@ GLAD_FEELINGS = {"joy", "surprise"}
 NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(?! been))\b")
 #: ... nor a loss or a mishap, whatever the reading ("my 16 year old totaled the car. shes fine, nobody
 #: got hurt, thank god" read as joy got "That's wonderful, your 16 year old totaled the car!").
-MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|killed|fired|laid off|broke up|dumped|divorc\w*|"
-                    r"failed|stolen|robbed|burgled|evicted|injured|lost (?:my|his|her|their|our|your|the) (?:job|"
-                    r"wallet|phone|keys|bag|dog|cat|mom|dad|mum|mother|father|house|home))\b")
+MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|fired|laid off|broke up|dumped|failed|robbed|burgled|"
+                    r"evicted|injured|miscarriage|miscarried|flooded|broke (?:my|his|her|their|our|your) (?:leg|arm|"
+                    r"wrist|ankle|back|hip|nose)|lost (?:my|his|her|their|our|your|the) (?:job|wallet|phone|keys|bag|dog|"
+                    r"cat|mom|dad|mum|mother|father|son|daughter|wife|husband|baby|brother|sister|grandma|grandpa|"
+                    r"grandmother|grandfather|friend|house|home))\b")
 
 
 def glad_fits(words_emotion: str, *said: str | None) -> str:

@@ -28,7 +28,7 @@ import re
 
 from agent.about_listener import listener_answer
 from agent.clause import finite_positions, is_clause, preposition_fragment, relative_fragment, without_lead_in
-from agent.typed_words import (APOSTROPHES, BARE_PEOPLE, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
+from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
                                 FILLER, HEADLESS, ITS_IS, MAX_WORDS, NOT_BECAUSE_AFTER, OWNED, POSSESSIVES,
                                 POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
                                 bare_noun, doing_now, names_capitalised)
@@ -57,8 +57,9 @@ OPENINGS = {
     "neutral": ("Oh, {span}.", "So {span}.", "Ah, {span}."),
 }
 _TOKEN = re.compile(r"\d{1,2}:\d\d\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
-#: Words a full stop follows without ending the sentence ("Mr. Smith", "Dr. Patel").
+#: Currency signs other than "$": said back they read badly, as "$500" does.
 CURRENCY = "£€¥₹"
+#: Words a full stop follows without ending the sentence ("Mr. Smith", "Dr. Patel").
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "vs", "mt"}
 #: Filler dropped wherever it stands.
 FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh", "tbh"}
@@ -125,8 +126,9 @@ def _without_apposition(words: list[str]) -> list[str] | None:
     second = first + 1 + rest.index(",")
     joined = words[:first] + words[second + 1:]
     joined = joined[:joined.index(",")] if "," in joined else joined
-    between = words[first + 1:second]
-    return joined if finite_positions(joined) and len(between) <= 3 and not finite_positions(between) else None
+    between, after = words[first + 1:second], words[second + 1:]
+    verb_next = bool(after) and finite_positions(words[:first] + after[:1]) == [first]  # (the name's verb)
+    return joined if verb_next and len(between) <= 3 and not finite_positions(between) else None
 
 
 def _ends_sentence(mark: str, words: list[str]) -> bool:
@@ -190,7 +192,7 @@ def _swapped(words: list[str]) -> list[str]:
     elif doing_now(out):
         out.insert(0, "you're")  # "waiting for my visa decision": "I'm" was left out
     elif bare_noun(out):  # the article was left out
-        owned = out[0].lower() in BARE_PEOPLE | POSSESSORS | {"friends", "kids", "parents"}
+        owned = out[0].lower() in TAKES_YOUR
         out[0:1] = ["your" if owned else "the", out[0].lower()]
     return names_capitalised(out)
 

@@ -7,7 +7,7 @@ my visa decision", the capital of a name typed in lower case ("they named her ro
 
 from __future__ import annotations
 
-from agent.clause import FINITE
+from agent.clause import FINITE, finite_positions
 
 #: How the user's words for themselves become the listener's words for the user.
 SWAP = {
@@ -73,23 +73,20 @@ SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "for
 MAX_WORDS = 12
 #: Nouns people type without their article ("airline cancelled my flight", "flight was SO bumpy"):
 #: said back first and before a verb, they get "the" (blinded readers rejected "airline cancelled
-#: your flight" as disfluent every time); people get "your" ("boss yelled at me" -> "your boss ...").
+#: your flight" as disfluent every time) ...
 BARE_NOUNS = {"airline", "flight", "plane", "train", "bus", "exam", "test", "interview", "meeting", "party",
               "wedding", "game", "movie", "concert", "class", "surgery", "appointment", "hotel", "restaurant",
-              "waiter", "store", "company", "package", "delivery", "internet", "wifi", "printer", "laptop",
-              "weather", "traffic", "rent", "results", "dinner", "lunch", "trip"}
-BARE_PEOPLE = {"boss", "landlord", "landlady", "manager", "teacher", "professor", "doctor", "dentist",
-               "neighbor", "neighbour", "team", "coworker", "roommate", "car", "phone", "laptop", "knee", "back",
-               "cat", "dog", "bike", "kid", "baby", "bf", "gf", "hubby"}
-#: Other words a message may start with before a verb that take no article ("work was crazy", "mom
-#: said"); any other plain word there is read as a noun typed without its article ("car failed its
-#: inspection" -> "your car ...", "prize was a bar tab" -> "the prize was ...").
-NO_ARTICLE = {"work", "school", "life", "college", "uni", "church", "home", "people", "money", "time",
-              "everything", "everyone", "everybody", "things", "stuff", "today", "yesterday", "tonight",
-              "tomorrow", "nobody", "nothing", "something", "someone", "family", "dinner", "lunch",
-              "breakfast", "mom", "mum", "dad", "grandma", "grandpa", "nana", "mama", "papa", "one", "both",
-              "none", "all", "each", "another", "other", "what", "which", "who", "then", "now", "also",
-              "never", "always", "again", "even", "only", "last", "first", "next"}
+              "waiter", "store", "company", "package", "delivery", "internet", "wifi", "printer", "weather",
+              "traffic", "rent", "results", "dinner", "lunch", "trip", "prize", "mechanic", "marathon",
+              "wildfire", "presale", "fridge", "heating", "boiler", "roof", "plumber", "nurse", "examiner",
+              "ref", "referee", "tsa", "child", "vet"}
+#: ... and people and things of one's own get "your" ("boss yelled at me" -> "your boss ...", "car
+#: failed its inspection" -> "your car ..."). Only these lists: a first word outside them may be a
+#: name typed in lower case ("sarah broke up with me").
+TAKES_YOUR = {"boss", "landlord", "landlady", "manager", "teacher", "professor", "doctor", "dentist",
+              "neighbor", "neighbour", "team", "coworker", "roommate", "car", "phone", "laptop", "knee", "back",
+              "cat", "dog", "bike", "kid", "baby", "bf", "gf", "hubby", "coach", "friend", "sister", "brother",
+              "son", "daughter", "husband", "wife", "partner", "boyfriend", "girlfriend", "cousin"}
 #: Verbs that show a bare noun is the subject ("flight was ...", "boss yelled ...").
 SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
@@ -109,15 +106,8 @@ QUESTION_WORDS = {"what", "why", "how", "who", "where", "which", "when"}
 
 def bare_noun(out: list[str]) -> bool:
     """The listener's words start with a noun the user typed without its article, before its verb."""
-    first = out[0].lower()
-    if len(out) < 2 or not (out[1] in SUBJECT_VERBS or out[1] in FINITE or (out[1].endswith("ed") and len(out[1]) > 3)):
-        return False
-    if first in BARE_NOUNS | BARE_PEOPLE:
-        return True
-    generic = first.endswith(("ly", "ing", "ed", "ity", "ness", "ism")) or (first.endswith("s") and not first.endswith("ss"))
-    return (out[0].isalpha() and out[0].islower() and len(first) > 2 and not generic
-            and first not in NO_ARTICLE | STARTERS | SUBJECTLESS_VERBS | FILLER | HEADLESS | CLAUSE_OPENERS
-            | POSSESSIVES | set(SWAP.values()) | QUESTION_WORDS)
+    verb = len(out) > 1 and (out[1] in SUBJECT_VERBS or out[1] in FINITE or (out[1].endswith("ed") and len(out[1]) > 3))
+    return verb and out[0].lower() in BARE_NOUNS | TAKES_YOUR
 
 
 #: What people say they are doing with "I'm" left out ("waiting for my visa decision", "thinking of
@@ -133,31 +123,55 @@ AFTER_DOING = {"to", "for", "out", "up", "on", "in", "at", "with", "from", "of",
                "away", "tomorrow", "today", "tonight", "this", "next", "my", "our"}
 
 
+#: Words that end the -ing phrase's own clause ("moving abroad next month and i'm terrified").
+CONJUNCTIONS = {"and", "but", "so", "because", "cause", "bc", "cuz"}
+
+
 def doing_now(words: list[str]) -> bool:
-    return (len(words) > 1 and words[0] in DOING_NOW and words[1] in AFTER_DOING
-            and (words[0] != "thinking" or words[1] in ("of", "about")))
+    """`words` (lower case) say what the person is doing with "I'm" left out ("waiting for my visa
+    decision"), not an -ing phrase that is the subject of a verb after it ("thinking about him makes
+    me cry", "moving out was hard")."""
+    if not (len(words) > 1 and words[0] in DOING_NOW and words[1] in AFTER_DOING
+            and (words[0] != "thinking" or words[1] in ("of", "about")) and words[1:3] != ["to", "die"]):
+        return False
+    own = next((words[1:n] for n in range(1, len(words)) if words[n] in CONJUNCTIONS), words[1:])
+    return not finite_positions(own)
 
 
 #: Words after which a name follows ("they named her rosie", "her name is maya", "a guy called dave").
 NAMING = {"named", "called"}
 NAMED = {"her", "him", "it", "them"}
-#: Words after "called" that are no name ("the nurse called just now").
-NOT_NAMES = {"just", "in", "out", "up", "back", "off", "over", "again", "to", "by", "for", "from", "on", "at",
-             "twice", "once", "and", "but", "so", "because", "me", "you", "us", "everyone", "about", "when"}
+#: Words after "called" or "named" that are no name ("the nurse called just now", "called it quits").
+NOT_NAMES = {"just", "in", "into", "out", "up", "back", "off", "over", "again", "to", "by", "for", "from", "on",
+             "at", "with", "twice", "once", "and", "but", "so", "because", "me", "you", "us", "everyone", "about",
+             "when", "not", "quits", "tomorrow", "today", "tonight", "yesterday", "said", "says", "told", "is",
+             "was", "has", "had", "will", "would", "again", "right", "now", "later", "soon", "home", "work"}
+#: Titles before a name, written back with their full stop ("dr patel" -> "Dr. Patel"; not "ms", which
+#: is also the illness).
+TITLES = {"dr": "Dr.", "mr": "Mr.", "mrs": "Mrs."}
 
 
-#: Titles before a name, written back with their full stop ("dr patel" -> "Dr. Patel").
-TITLES = {"dr": "Dr.", "mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "prof": "Prof."}
+def _name_like(word: str) -> bool:
+    """A lower-case word that may be a name after "named" or a title: no function word, tense, number."""
+    return (word.isalpha() and word.islower() and not word.endswith(("ing", "ed", "ly"))
+            and word not in NAMED | NOT_NAMES | STARTERS | FILLER | SUBJECTLESS_VERBS | FINITE
+            | set(SWAP.values()) | NUMBERS)
+
+
+#: Number words, never a name ("my doctor named three possible causes").
+NUMBERS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+           "twenty", "thirty", "forty", "fifty", "hundred", "first", "second", "third", "few", "several", "some"}
 
 
 def names_capitalised(out: list[str]) -> list[str]:
-    """A name typed in lower case after "named", "called", "name is" or a title gets its capital."""
+    """A name typed in lower case after "named", "called", "name is" or a title gets its capital
+    ("they named her rosie" -> "Rosie", "dr patel" -> "Dr. Patel")."""
     out = [TITLES[w.lower().rstrip(".")] if w.lower().rstrip(".") in TITLES and n + 1 < len(out)
-           and out[n + 1].isalpha() else w for n, w in enumerate(out)]
+           and _name_like(out[n + 1].lower()) else w for n, w in enumerate(out)]
+
     def is_name_place(n: int) -> bool:
         before = out[n - 1] if n else ""
         two_before = out[n - 2] if n > 1 else ""
         return (before in NAMING or before in TITLES.values() or (two_before in NAMING and before in NAMED)
                 or (two_before == "name" and before == "is"))
-    return [w.capitalize() if w.isalpha() and w.islower() and w not in NAMED | NOT_NAMES | STARTERS | set(SWAP.values())
-            and is_name_place(n) else w for n, w in enumerate(out)]
+    return [w.capitalize() if _name_like(w) and is_name_place(n) else w for n, w in enumerate(out)]

@@ -10,9 +10,10 @@ import re
 #: A sentence ends at . ! ? or … followed by whitespace (closing quotes/brackets stay with it).
 BOUNDARY = re.compile(r"[.!?…]+[\"')\]]*\s+")
 _ENDS = re.compile(r"[.!?…][\"')\]]*\s*$")
-#: A title or abbreviation whose full stop ends no sentence ("Have you talked to Dr. Okafor?" was cut
-#: to "Have you talked to Dr.").
-_ABBREVIATED = re.compile(r"(?:^|[\s(])(?:mr|mrs|ms|dr|st|prof|jr|sr|vs|mt|e\.g|i\.e|approx)\.\s*$", re.IGNORECASE)
+#: A title whose full stop ends no sentence ("Have you talked to Dr. Okafor?" was cut to "Have you
+#: talked to Dr."): capitalised titles only, so "diagnosed with MS." and "on Oak St." still end theirs
+#: (the crisis detector reads a message sentence by sentence).
+_ABBREVIATED = re.compile(r"(?:^|[\s(])(?:Mr|Mrs|Dr|Prof)\.\s*$")
 
 
 def split_sentences(text: str) -> list[str]:

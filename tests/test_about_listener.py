@@ -53,6 +53,7 @@ def test_the_answer_is_the_whole_reply_but_not_in_a_careful_session(recognizer):
     ("I see what you mean. I am a real person, but I can't speak to bots.", True), ("I'm not a bot.", True),
     ("I'm a person who listens.", True), ("I'm an AI, not a person, but I'm here to listen.", False),
     ("You are a real person to me.", False), ("Im not a person, I am an AI.", False),
+    ("I'm only human.", True), ("Yes, I'm real and I'm here.", True), ("I'm really sorry.", False),
 ])
 def test_a_reply_never_claims_the_listener_is_a_person(reply, claims, recognizer):
     """"Quick question, are you a real person or a bot?" got "I see what you mean. I am a real person, but

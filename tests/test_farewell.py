@@ -43,6 +43,7 @@ def test_a_farewell_gets_closing_words_made_of_what_was_said(message, closing):
     "thanks, i need help", "thank you, can we talk more?", "thanks, you?",
     "good thanks", "i'm good thanks",         # answers to "How are you?"
     "it was a good night", "i'll try that later", "i just need to see you",
+    "I'll try to enjoy the weekend", "going to sleep all afternoon",  # a plan, not a goodbye
     "",
 ])
 def test_other_messages_are_no_farewell(message):
@@ -87,6 +88,8 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "my mom said we'll talk later but i know she's angry",
     "i have to go, there's no other way out",
     "i have to go get my kids but can i ask you something first?",
+    "Finally finished my thesis. I'm going to sleep for a week.",  # a plan after good news
+    "It's over. I'm done. I'm going to sleep for a week.",  # (nor after bad: the model answers)
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

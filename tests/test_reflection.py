@@ -364,3 +364,35 @@ def test_what_a_message_leaves_out_is_put_back_as_a_listener_says_it(span, said_
 def test_an_opening_that_needs_a_clause_passes_a_fragment_to_the_next(cause, emotion, turn, said_back):
     """ "I'm so sorry first week of retirement done." is no sentence; the next opening takes a fragment."""
     assert reflection(cause, True, emotion, turn, user_emotion="joy" if emotion == "neutral" else emotion) == said_back
+
+
+@pytest.mark.parametrize("span,said_back", [
+    ("sarah broke up with me", "sarah broke up with you"),  # a name typed in lower case gets no article
+    ("would have been his birthday today", "would have been his birthday today"),  # no "the" before a verb
+    ("kids hate me but i love them", None),  # a lead-in is a remark, not a clause of its own
+    ("the man who raised me passed away", "the man who raised you passed away"),  # the relative's noun has a verb
+    ("the house where i grew up burned down", "the house where you grew up burned down"),
+    ("thinking about him makes me cry", None),  # the -ing phrase is the subject: no "you're"
+    ("going to church yesterday made me feel better", "going to church yesterday made you feel better"),
+    ("moving abroad next month and im terrified", "you're moving abroad next month and you're terrified"),
+    ("the dr told me its cancer", "the dr told you its cancer"),  # a title only before a name
+    ("my ms is getting worse", "your ms is getting worse"),  # the illness, no title
+    ("my sister called crying last night", "your sister called crying last night"),
+    ("he called it quits", "he called it quits"),
+    ("my doctor named three possible causes", "your doctor named three possible causes"),
+    ("my old car, the bike, and the boat got stolen", "your old car"),  # a list, no name between commas
+])
+def test_the_newcomers_review_cases_read_as_before_or_better(span, said_back):
+    """A review of the twenty-first session's restatement rules found each of these said back wrongly
+    ("the sarah broke up with you", "you love them", "the Dr. Told you ...")."""
+    assert second_person(span) == said_back
+
+
+@pytest.mark.parametrize("cause,said_back", [
+    ("I killed it at my interview", "That's wonderful, you killed it at your interview!"),
+    ("my stolen bike was returned today", "That's wonderful, your stolen bike was returned today!"),
+    ("i lost my son last year", "Oh, you lost your son last year."),
+    ("my brother broke his leg", "Oh, your brother broke his leg."),
+])
+def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back):
+    assert reflection(cause, True, "joy", 0, user_emotion="joy") == said_back

@@ -203,6 +203,9 @@ def test_one_sentence_splitter_for_text_speech_and_checks():
     assert split_sentences("Have you talked to Dr. Okafor? Mrs. Lee said so.") == \
         ["Have you talked to Dr. Okafor?", "Mrs. Lee said so."]
     assert not ends_sentence("Have you talked to Dr.")
+    # (an abbreviation that ends a sentence still does: the crisis detector reads each sentence)
+    assert split_sentences("I was diagnosed with MS. I dont want to live anymore.") == \
+        ["I was diagnosed with MS.", "I dont want to live anymore."]
     assert ends_sentence("Really?) ") and not ends_sentence("and then")
     buffer = SentenceBuffer()
     streamed = buffer.feed('She said "go." Then she left! ') + [buffer.flush()]

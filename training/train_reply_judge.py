@@ -2,12 +2,14 @@
 candidate reply, giving the chance that a blinded strict reader accepts the reply
 (`agent/reply_judge.py`; model card in `agent/models/reply_judge/`).
 
-Data: every blinded reader's judgement in `training/data/replies/judged.jsonl` (the agent's replies
-to the project's own everyday conversations, good and bad, readers given only
-`../shared/REPLY_RUBRIC.md`). Lines marked `candidate` are all the candidates of one turn, each
-judged: they also measure a judge the way the agent uses one, picking one reply of several.
+Data: blinded readers' judgements (readers given only `../shared/REPLY_RUBRIC.md`) of the agent's
+replies to the project's written conversations (`training/data/conversations/`), good and bad: by
+default `training/data/replies/judged.jsonl` and `judged_fresh.jsonl`, the files the shipped judge
+is fitted on (`judged_fresh2.jsonl` and `judged_fresh4.jsonl` measure, and are not). Lines marked
+`candidate` are all the candidates of one turn, each judged: they also measure a judge the way the
+agent uses one, picking one reply of several.
 
-    python -m training.train_reply_judge              # fit on every judgement, write the judge
+    python -m training.train_reply_judge              # fit on those judgements, write the judge
     python -m training.train_reply_judge --folds 3    # first, conversations held out in turn: how often
                                                       # the judge's pick among a turn's candidates is accepted
 """
@@ -33,14 +35,22 @@ console = Console()
 #: held out by conversation in cross-validation
 CONVERSATIONS = Path(__file__).resolve().parent / "data" / "conversations"
 #: the weights of the judge beside the agent's own score that cross-validation compares
-JUDGE_WEIGHTS = (2, 4, 8, 12, 16, 24, 50)
+JUDGE_WEIGHTS = (2, 4, 8, 12, 16, 24, 50, 100)
+#: the judgement files the shipped judge is fitted on
+FITTED = (JUDGED, JUDGED.parent / "judged_fresh.jsonl")
 
 
 def conversation_ids(folder: Path = CONVERSATIONS) -> dict[tuple, str]:
     """(earlier user messages, message) -> the id of the conversation it belongs to, over every
-    conversation file in `folder`."""
-    return {(tuple(turns[:n]), text): cid for path in sorted(folder.glob("*.json"))
-            for cid, turns in read_conversations(path) for n, text in enumerate(turns)}
+    conversation file in `folder`; "" where two conversations share it (the first message "are you a
+    bot?" opens one in two sets): such a judgement is always fitted on, never held out."""
+    ids: dict[tuple, str] = {}
+    for path in sorted(folder.glob("*.json")):
+        for cid, turns in read_conversations(path):
+            for n, text in enumerate(turns):
+                key = (tuple(turns[:n]), text)
+                ids[key] = cid if ids.get(key, cid) == cid else ""
+    return ids
 
 
 def judged_rows(paths: list[Path]) -> list[dict]:
@@ -135,7 +145,7 @@ def save(model, folder: Path, training: dict) -> None:
         "training": training}) + "\n")
 
 
-def main(judged: list[Path] = typer.Option([JUDGED], help="judgement files (JSON lines), repeat for several"),
+def main(judged: list[Path] = typer.Option(list(FITTED), help="judgement files (JSON lines), repeat for several"),
          inverse_l2: float = typer.Option(0.1, help="the logistic regression's C: larger fits the data more closely"),
          seed: int = 0,
          folds: int = typer.Option(0, help="first measure with conversations held out in this many folds"),
