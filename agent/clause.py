@@ -24,6 +24,7 @@ FINITE = {
 #: Contractions people type without the apostrophe ("im envious of my friends who ...").
 BARE_CONTRACTIONS = {"im", "ive", "youre", "hes", "shes", "thats", "theyre", "were", "dont", "didnt", "cant",
                      "wont", "isnt", "wasnt", "doesnt", "havent", "hasnt", "couldnt", "wouldnt", "ill", "id"}
+_ALWAYS_FINITE = FINITE | BARE_CONTRACTIONS
 #: Words that make what follows a relative clause when a noun comes before them.
 RELATIVES = {"who", "which", "whose", "where"}
 #: Subjects after which the next word is the verb ("you love him", "they live in ohio").
@@ -37,7 +38,7 @@ MAX_LEAD_IN = 3
 #: i love them" keeps its first half).
 LEAD_IN_WORDS = {"small", "tiny", "minor", "silly", "dumb", "stupid", "random", "weird", "odd", "quick", "thing",
                  "update", "win", "news", "so", "ok", "okay", "a", "not", "big", "deal", "kinda", "kind", "of",
-                 "funny", "little", "question", "lol", "ok,"}
+                 "funny", "little", "question", "lol"}
 
 
 #: Words whose "'s" is "is" or "has" ("it's", "everyone's nice"), not a possessive ("husband's brother").
@@ -55,7 +56,7 @@ PREPOSITIONS = {"after", "before", "since", "at", "in", "on", "for", "from", "wi
 def _finite(word: str, before: str | None, two_before: str | None, after: str | None = None) -> bool:
     """Whether `word` reads as a finite verb, given the words around it (lower case)."""
     low = word.lower()
-    if low in FINITE | BARE_CONTRACTIONS or low.endswith(("n't", "'re", "'m", "'ve", "'ll", "'d")):
+    if low in _ALWAYS_FINITE or low.endswith(("n't", "'re", "'m", "'ve", "'ll", "'d")):
         return True
     if low.endswith("'s"):  # "it's", "walter's gone"; not "your husband's brother"
         return low[:-2] in S_IS or after in AFTER_S_IS or (after or "").endswith(("ing", "ed"))

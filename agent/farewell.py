@@ -43,16 +43,21 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyw
            "patience", "kindness", "words", "too", "wonderful", "lovely", "better"}
 #: Every word a message of thanks or goodbye alone may hold.
 _FAREWELL_WORDS = _THANKS | _HELPED | _BYE | _FILLER
+#: A wish that goes with a goodbye ("have a nice weekend", "enjoy your evening").
+_HAVE_A = r"have a (?:good|great|nice|lovely|wonderful) "
+_ENJOY_YOUR = r"enjoy your (?:evening|night|day|weekend|afternoon)"
 #: Words that say the person is leaving (not only thanking).
 _LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
                       r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
                       r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya) (?:later|soon|tomorrow)"
-                      r"|take care|sweet dreams|have a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening|weekend|week|afternoon)"
-                      r"|enjoy your (?:evening|night|day|weekend|afternoon))\b"
+                      r"|take care|sweet dreams|" + _HAVE_A + r"(?:one|day|night|evening|weekend|week|afternoon)"
+                      r"|" + _ENJOY_YOUR + r")\b"
                       r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
 _NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|bed|sleep|sweet dreams|tonight)\b")
-_WISHES_BACK = re.compile(r"\bhave a (?:good|great|nice|lovely|wonderful) (?:one|day|night|evening|rest|weekend|week|afternoon)\b"
-                          r"|\benjoy your (?:evening|night|day|weekend|afternoon)\b")
+#: ... a wish said back ("You're welcome, you too."); its words count as farewell words only inside
+#: it ("going to sleep all weekend" is no goodbye).
+_WISHES_BACK = re.compile(r"\b(?:" + _HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + _ENJOY_YOUR
+                          + r")\b")
 _TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -82,14 +87,9 @@ def _words(message: str) -> list[str]:
     return _WORD.findall(plain_lower(message))
 
 
-#: A wish that goes with a goodbye ("have a nice weekend", "enjoy your evening"): its words count as
-#: farewell words only inside the wish ("going to sleep all weekend" is no goodbye).
-_WISH = re.compile(r"\bhave a (?:good|great|nice|lovely|wonderful) (?:weekend|week|afternoon)\b"
-                   r"|\benjoy your (?:evening|night|day|weekend|afternoon)\b")
-
-
 def _only_farewell_words(words: list[str]) -> bool:
-    return bool(words) and all(w in _FAREWELL_WORDS for w in _WORD.findall(_WISH.sub(" ", " ".join(words))))
+    """Every word is one of thanks, leaving or their fillers, the words of a wish (`_WISHES_BACK`) too."""
+    return bool(words) and all(w in _FAREWELL_WORDS for w in _WORD.findall(_WISHES_BACK.sub(" ", " ".join(words))))
 
 
 def closes_here(careful: bool, feeling: str | None) -> bool:

@@ -196,8 +196,9 @@ def prompt_input(state: TurnState) -> PromptInput:
     in_message = bool(cause) and cause.utterance == len(state.get("utterances") or [state["text"]]) - 1
     stored = state.get("history") or []
     turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
-    careful, attempts = turn_safety(state).careful, tuple(t for t in said if injection_signal(t))
-    closing = turn_safety(state).risk < CLOSING_MAX_RISK  # (no closing words where risk is near)
+    safety = turn_safety(state)
+    careful, attempts = safety.careful, tuple(t for t in said if injection_signal(t))
+    closing = safety.risk < CLOSING_MAX_RISK  # (no closing words where risk is near)
     fused = state["affect"].fused
     feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
     # no gladness at a hope or at what never happened, in the start or after it (said: the cause and

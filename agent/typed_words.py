@@ -8,6 +8,7 @@ my visa decision", the capital of a name typed in lower case ("they named her ro
 from __future__ import annotations
 
 from agent.clause import FINITE, finite_positions
+from agent.number_words import NUMBER_WORDS
 
 #: How the user's words for themselves become the listener's words for the user.
 SWAP = {
@@ -151,27 +152,26 @@ NOT_NAMES = {"just", "in", "into", "out", "up", "back", "off", "over", "again", 
 TITLES = {"dr": "Dr.", "mr": "Mr.", "mrs": "Mrs."}
 
 
-def _name_like(word: str) -> bool:
+#: Number words and quantities, never a name ("my doctor named three possible causes").
+NUMBERS = set(NUMBER_WORDS) | {"few", "several", "some"}
+_NOT_A_NAME = NAMED | NOT_NAMES | STARTERS | FILLER | SUBJECTLESS_VERBS | FINITE | set(SWAP.values()) | NUMBERS
+
+
+def _lower_case_name(word: str) -> bool:
     """A lower-case word that may be a name after "named" or a title: no function word, tense, number."""
     return (word.isalpha() and word.islower() and not word.endswith(("ing", "ed", "ly"))
-            and word not in NAMED | NOT_NAMES | STARTERS | FILLER | SUBJECTLESS_VERBS | FINITE
-            | set(SWAP.values()) | NUMBERS)
-
-
-#: Number words, never a name ("my doctor named three possible causes").
-NUMBERS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-           "twenty", "thirty", "forty", "fifty", "hundred", "first", "second", "third", "few", "several", "some"}
+            and word not in _NOT_A_NAME)
 
 
 def names_capitalised(out: list[str]) -> list[str]:
     """A name typed in lower case after "named", "called", "name is" or a title gets its capital
     ("they named her rosie" -> "Rosie", "dr patel" -> "Dr. Patel")."""
     out = [TITLES[w.lower().rstrip(".")] if w.lower().rstrip(".") in TITLES and n + 1 < len(out)
-           and _name_like(out[n + 1].lower()) else w for n, w in enumerate(out)]
+           and _lower_case_name(out[n + 1].lower()) else w for n, w in enumerate(out)]
 
     def is_name_place(n: int) -> bool:
         before = out[n - 1] if n else ""
         two_before = out[n - 2] if n > 1 else ""
         return (before in NAMING or before in TITLES.values() or (two_before in NAMING and before in NAMED)
                 or (two_before == "name" and before == "is"))
-    return [w.capitalize() if _name_like(w) and is_name_place(n) else w for n, w in enumerate(out)]
+    return [w.capitalize() if _lower_case_name(w) and is_name_place(n) else w for n, w in enumerate(out)]
