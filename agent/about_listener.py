@@ -32,6 +32,14 @@ _ASKS = {
             r"real person|robot|machine))",
     "what_for": r"(?:what (?:can|do) (?:you|u) do|what are (?:you|u)(?: for)?|what is this|how does this work"
                 r"|what are (?:you|u) here for|what do (?:you|u) do)",
+    "here": r"(?:(?:are )?(?:you|u) (?:still )?(?:there|around|awake|up|here|free|busy)|(?:is )?any ?(?:one|body) (?:there|"
+            r"around|home|awake))",
+    "tell": r"(?:(?:can|could|may) i (?:tell|ask|show) (?:you|u)(?: (?:something|sth|smth|a thing|a question))?|can i "
+            r"(?:vent|rant|talk)(?: (?:to (?:you|u)|for a (?:sec|second|minute|bit)))*|i (?:need|want|have) to (?:vent|"
+            r"rant|talk|tell (?:someone|somebody|you|u))(?: to (?:someone|somebody|you|u))?|(?:do )?(?:you|u) (?:have|got) a "
+            r"(?:minute|sec|second)|got a (?:minute|sec|second))",
+    "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:some |big |great |good |exciting )?news|i have "
+            r"something to tell (?:you|u))",
     "help": r"(?:can|could|will|would) (?:you|u) help me(?: with (?:something|sth|smth|a thing|stuff|a problem))?"
             r"(?: please)?|i need (?:some )?help|(?:can|could) i talk to (?:you|u)(?: about something)?",
 }
@@ -44,6 +52,9 @@ ANSWERS = {
     "what_for": ("I'm {name}, an AI companion. I'm here to listen: tell me about your day, or anything "
                  "that's on your mind.",),
     "help": ("Of course, I'll do my best. What's going on?",),
+    "here": ("I'm here. What's on your mind?", "Yes, I'm here. What's going on?"),
+    "tell": ("Of course, I'm listening. What's going on?", "Of course. I'm all ears, what's up?"),
+    "news": ("Ooh, tell me! What is it?", "Oh, I'd love to hear it. What's the news?"),
 }
 
 

@@ -117,13 +117,20 @@ def leaves(message: str) -> bool:
 #: longer message says "last night" or "i have to go to the dentist".
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol))\s*(?:good ?night|night|nite|bye(?: bye)?|goodbye|later"
-    r"|cya|ttyl|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
+    r"|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|\b(?:gotta|have to|got to) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
+    r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
+    r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
     r"|\b(?:try to |gonna |going to |better )?get some (?:sleep|rest)(?: now| tonight)?(?=\s*(?:[.,!~]|$))"
     r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b")
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
-_OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home)\b|\bgetting a taxi home\b")
+_OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"
+                  r"|\bgetting a taxi home\b")
+#: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
+#: her temperature again at 2."): the person is closing it.
+_THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thx|ty)(?: so much| again)? for (?:listening|keeping me company"
+                              r"|the chat|chatting|talking|being here|letting me (?:vent|rant|go on|talk))\b")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
 _THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thx|ty|cheers for|appreciate (?:it|you|that))\b")
@@ -154,6 +161,7 @@ def signs_off(message: str) -> bool:
     last = [part for part in re.split(r"(?<=[.!?])\s+", text) if part.strip(" .!~")][-1:] or [""]
     return not _NOT_LEAVING.search(last[0]) and (
         bool(_SIGN_OFF.search(last[0])) or bool(_OFF.search(last[0]) and _THANKED.search(text))
+        or bool(_THANKS_FOR_TALK.search(last[0]))
         or leaves(last[0]))  # "... Thanks Sam, have a good evening."
 
 
@@ -181,6 +189,20 @@ def closing_start(message: str, turn: int) -> str | None:
     return " ".join([*said, _goodbye(text, bool(first))])
 
 
+#: A thanks or goodbye alone where no closing words may answer it (the crisis detector scored it near
+#: its threshold, or it was read sad or afraid): no "sleep well", the door left open. The model asked
+#: "Oh, that's nice! How did it go?" of "Thank you for listening, I wanted to tell someone who would
+#: appreciate it. Goodnight." (scored 0.29).
+GENTLE_CLOSING = "I'm here whenever you want to talk. Take care of yourself."
+
+
+def gentle_closing(message: str) -> str | None:
+    """The listener's quiet closing for a farewell message (`is_farewell`), or None."""
+    if not is_farewell(message):
+        return None
+    return f"{WELCOME[0] + '. ' if set(_words(message)) & _THANKS else ''}{GENTLE_CLOSING}"
+
+
 def _goodbye(text: str, after_words: bool) -> str:
     if _TOMORROW.search(text):
         return "Talk tomorrow, take care."
@@ -189,14 +211,15 @@ def _goodbye(text: str, after_words: bool) -> str:
     return "Bye for now, take care." if after_words else "Bye, take care."
 
 
-def closing_words(message: str, said_back: bool = True) -> str | None:
+def closing_words(message: str, said_back: bool = True, quiet: bool = False) -> str | None:
     """What a reply to a longer message that ends the conversation closes with ("she said yes before he
     even finished the sentence lol. ok i have to go get ready for the celebration dinner, thank you
     for hyping this up with me" -> "... Thank you for sharing it with me. Bye for now, take care."), or
     None where the message does not sign off (or is a farewell alone: `closing_start`). `said_back`:
-    whether the reply before them said back what the message told; if not, thanks get "You're welcome."."""
+    whether the reply before them said back what the message told; if not, thanks get "You're welcome.".
+    `quiet`: where no cheerful goodbye fits (a risk near, a sad or frightened reading), `GENTLE_CLOSING`."""
     if is_farewell(message) or not signs_off(message):
         return None
     text = " ".join(_words(message))
     thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""
-    return " ".join(filter(None, [thanked, _goodbye(text, bool(thanked))]))
+    return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(text, bool(thanked))]))

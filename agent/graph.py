@@ -42,7 +42,7 @@ from agent.feeling_words import glad_fits, words_emotion
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from agent.reflection import reply_start, sentence_holding
+from agent.reflection import reply_start, sentence_holding, whole_reply
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
@@ -207,10 +207,12 @@ def prompt_input(state: TurnState) -> PromptInput:
     words = glad_fits(words, *said_back)
     # no given start where a message tried to instruct the model; a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
-    start = "" if attempts else reply_start(
+    closes = closing and closes_here(careful, feeling)
+    whole = None if attempts or careful else whole_reply(state["text"], state["persona"].name, turn, closes)
+    start = "" if attempts else whole or reply_start(
         None if careful or not cause else cause.text, in_message, words, turn,
         history[-1].cause if history else None, feeling, None if careful else state["text"],
-        state["persona"].name, closing and closes_here(careful, feeling))
+        state["persona"].name, closes)
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=feeling,
                        cause=cause.text if cause else None,
@@ -218,7 +220,7 @@ def prompt_input(state: TurnState) -> PromptInput:
                        response_intensity=state["response"].intensity,
                        conflict=state["affect"].describe_conflict(),
                        attempts=attempts, careful=careful, closing=closing,
-                       reply_start=start)
+                       reply_start=start, whole_start=bool(whole))
 
 
 def generate(state: TurnState, *, writer: ReplyWriter, synthesizer: Callable[[], Any]) -> dict[str, Any]:

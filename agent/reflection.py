@@ -32,7 +32,7 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 FILLER, HEADLESS, ITS_IS, MAX_WORDS, NOT_BECAUSE_AFTER, OWNED, POSSESSIVES,
                                 POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
                                 bare_noun, doing_now, names_capitalised)
-from agent.farewell import closing_start
+from agent.farewell import closing_start, gentle_closing
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
@@ -76,7 +76,8 @@ PERSONS = {"i", "you", "he", "she", "it", "we", "they", "my", "this", "that", "t
 
 def _is_question(words: list[str]) -> bool:
     first, second = (w.lower() for w in (words + [""])[:2])
-    return (first in QUESTION_WORDS and second in QUESTION_VERBS) or (first in QUESTION_VERBS and second in PERSONS)
+    return ((first in QUESTION_WORDS and second in QUESTION_VERBS) or (first in QUESTION_VERBS and second in PERSONS)
+            or (first, second) in {("what", "if"), ("how", "come")} or first == "why")  # ("what if i have to sit alone")
 
 
 def _name_like(word: str) -> bool:
@@ -110,9 +111,20 @@ def _span_words(span: str) -> list[str] | None:
         words = _without_apposition(words) or words[:words.index(",")]
     while words and (words[0].lower() in FILLER or words[0] == ","):
         words.pop(0)
-    while words and (words[-1].lower() in FILLER or words[-1] == ","):
+    while words and (words[-1].lower() in FILLER or words[-1] == ",") and not _said_of_something(words):
         words.pop()
     return without_lead_in(words)
+
+
+#: Words after which "ok", "fine" or "alright" is what is said of something ("the feta's probably still
+#: ok"), not filler: "still" alone was said back ("... a bit of feta that's probably still!").
+_STATE_BEFORE = {"still", "probably", "is", "was", "be", "are", "were", "looks", "seems", "felt", "feels", "totally",
+                 "all", "perfectly", "gonna", "it's", "its", "that's", "thats", "she's", "he's", "i'm", "im"}
+
+
+def _said_of_something(words: list[str]) -> bool:
+    return (len(words) >= 2 and words[-1].lower() in {"ok", "okay", "fine", "alright"}
+            and words[-2].lower() in _STATE_BEFORE)
 
 
 def _without_apposition(words: list[str]) -> list[str] | None:
@@ -197,9 +209,14 @@ def _swapped(words: list[str]) -> list[str]:
     return names_capitalised(out)
 
 
-#: What only announces news ("this is so gross i need to tell someone", "you won't believe"): said back it
-#: tells nothing and reads oddly ("That's so frustrating, this is so gross you need to tell someone.").
-TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|who)\b|\bwon'?t believe\b")
+#: What only announces news ("this is so gross i need to tell someone", "you won't believe", "I have some
+#: news.", "The weirdest thing happened at the supermarket."): said back it tells nothing and reads oddly
+#: ("That's so frustrating, this is so gross you need to tell someone.", "Oh, you have some news. What's it
+#: about?" before the news itself).
+TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|who)\b|\bwon'?t believe\b"
+                    r"|\b(?:have|got) (?:some |big |great |good |exciting )?news\b"
+                    r"|\b(?:weirdest|strangest|craziest|funniest|best|worst) thing (?:just )?happened\b"
+                    r"|\bsomething (?:weird|strange|crazy|funny|amazing|awful) (?:just )?happened\b")
 
 
 def second_person(span: str) -> str | None:
@@ -257,8 +274,8 @@ NEEDS_CLAUSE = {"I'm so sorry {span}.", "So {span}."}
 def _opening(openings: tuple[str, ...], turn: int, span: str) -> str:
     """The turn's opening with `span` in it, the next one where it needs a clause and `span` is none."""
     chosen = openings[turn % len(openings)]
-    if chosen in NEEDS_CLAUSE and not is_clause(span):
-        chosen = openings[(turn + 1) % len(openings)]
+    if (chosen in NEEDS_CLAUSE and not is_clause(span)) or (chosen.startswith("So ") and " so " in f" {span} "):
+        chosen = openings[(turn + 1) % len(openings)]  # (not "So he died in 2015 so you can't ask him.")
     return chosen.format(span=span)
 
 
@@ -306,20 +323,30 @@ GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|good (?
 GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear from you.")
 
 
+def whole_reply(message: str | None, name: str, turn: int, closing: bool = True) -> str | None:
+    """The listener's own words that are the whole reply, or None: its answer about itself ("how are
+    you?", "you there?": `agent.about_listener`), or its closing words for a thanks or goodbye alone
+    (`agent.farewell`; quiet ones where `closing` is false: a risk near, a sad or frightened reading).
+    `agent.graph` passes no message in a careful session."""
+    if not message:
+        return None
+    answer = listener_answer(message, name, turn)
+    if answer:
+        return answer
+    return closing_start(message, turn) if closing else gentle_closing(message)
+
+
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
                 message: str | None = None, name: str = "Sam", closing: bool = True) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
-    answer = listener_answer(message, name, turn) if message else None
-    if answer:  # "how are you?", "what's your name?": the listener's own answer (`agent.about_listener`)
-        return answer
+    whole = whole_reply(message, name, turn, closing)
+    if whole:
+        return whole
     if message and GREETING.match(message.strip()):
         return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
-    closing_words = closing_start(message, turn) if message and closing else None
-    if closing_words:  # thanks and goodbyes get the listener's own closing words (`agent.farewell`)
-        return closing_words
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
                            message)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):

@@ -25,8 +25,8 @@ from typing import Iterator
 
 import numpy as np
 
-from agent.about_listener import claims_to_be_human, question_to_listener
-from agent.farewell import closes_here, closing_words, is_farewell, leaving_words, signs_off, thanks_in
+from agent.about_listener import claims_to_be_human
+from agent.farewell import QUIET_FEELINGS, closes_here, closing_words, leaving_words, signs_off, thanks_in
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
@@ -118,6 +118,12 @@ def _closed(reply: str, closing: str | None) -> str:
 def _closes(p: PromptInput) -> bool:
     """Whether this turn may get closing words (`agent.farewell.closes_here`)."""
     return p.closing and closes_here(p.careful, p.user_emotion)
+
+
+def _closing(p: PromptInput, said_back: bool = True) -> str | None:
+    """The closing words of a longer message that signs off (`agent.farewell.closing_words`): quiet
+    ones where no cheerful goodbye fits (`_closes` false), none in a careful session."""
+    return None if p.careful else closing_words(p.user_text, said_back=said_back, quiet=not _closes(p))
 
 
 def _leaves(p: PromptInput) -> bool:
@@ -271,13 +277,12 @@ class ReplyWriter:
         the user); otherwise LLMError."""
         rejected: list[str] = []
         given = self._start(p)
-        if given and ((_closes(p) and is_farewell(p.user_text))
-                      or (not p.careful and question_to_listener(p.user_text, p.persona.name))):
+        if given and p.whole_start:
             # the listener's closing (`agent.farewell`) or its answer about itself (`agent.about_listener`)
             # is the whole reply: asked to go on, the model asked the person something as they left
             return given
         # (a longer message ending in goodbye; without a start, the model's reply says nothing back)
-        closing = closing_words(p.user_text, said_back=bool(given)) if _closes(p) else None
+        closing = _closing(p, said_back=bool(given))
         if given and closing:  # the start said back what it was about; the model's sentence between the
             return self._goodbye(given, p)  # two made things up ("Happy new year!" before the hardware store)
         for attempt in range(self.section.retries + 1):
@@ -307,9 +312,11 @@ class ReplyWriter:
         what was told, then the closing words; a bare acknowledgement ("Oh, that's nice!" to "thanks
         sam. i should really try to get some sleep before the drive. goodnight") or a start that says
         the person's thanks back as its own ("That's wonderful, thanks for being kind about it!") is
-        left out, and their thanks get "You're welcome."."""
-        bare = start in BARE_STARTS or thanks_in(start)
-        return _closed("" if bare else start, closing_words(p.user_text, said_back=not bare)).strip()
+        left out, and their thanks get "You're welcome.". A sympathy ("I'm so sorry." to "my dog died this
+        morning. goodnight") stays before quiet closing words."""
+        sympathy = p.response_emotion in QUIET_FEELINGS and not _closes(p)
+        bare = (start in BARE_STARTS and not sympathy) or thanks_in(start)
+        return _closed("" if bare else start, _closing(p, said_back=not bare)).strip()
 
     def stream(self, p: PromptInput, seed: int | None = None) -> Iterator[str]:
         """Text deltas of the reply; the generator's return value is the cleaned reply.
@@ -323,7 +330,7 @@ class ReplyWriter:
         (no model call: `_goodbye`, which may leave the start out).
         """
         start = self._start(p)
-        if p.attempts or (start and _closes(p) and closing_words(p.user_text)):
+        if p.attempts or (start and _closing(p)):
             reply = self.write(p, seed)
             yield reply
             return reply
@@ -351,7 +358,7 @@ class ReplyWriter:
         reply = clean_reply(text)
         if self.verdict(reply, p) is not None:
             return self.write(p, seed)
-        closing = closing_words(p.user_text, said_back=False) if _closes(p) else None
+        closing = _closing(p, said_back=False)
         closed = _closed(reply, closing)
         if closed != reply:
             yield closed[len(reply):]

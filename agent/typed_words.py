@@ -70,7 +70,10 @@ SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "for
                      "didn't", "can't", "couldn't", "won't", "don't", "haven't", "never", "finally", "still",
                      "hope", "need", "want", "think", "flew", "drove", "rode", "wrote", "sent", "thought", "felt",
                      "kept", "paid", "sat", "slept", "spoke", "taught", "threw", "wore", "built", "caught",
-                     "chose", "fought", "froze", "shook", "began", "became", "brought", "understood"}  # (and the present: "hope it works"; not "wish me luck")
+                     "chose", "fought", "froze", "shook", "began", "became", "brought", "understood", "tore",
+                     "bit", "blew", "bled", "dug", "drew", "drank", "fed", "grew", "hid", "hung", "knew", "lent",
+                     "quit", "rang", "sang", "sank", "shot", "shut", "slid", "split", "stole", "stood", "stuck",
+                     "stung", "swam", "swore", "dealt"}  # (and the present: "hope it works"; not "wish me luck")
 MAX_WORDS = 12
 #: Nouns people type without their article ("airline cancelled my flight", "flight was SO bumpy"):
 #: said back first and before a verb, they get "the" (blinded readers rejected "airline cancelled

@@ -24,6 +24,13 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("can you help me understand why my dad left us", None), ("would you help me write a letter to my ex", None),
     ("Quick question, are you a real person or a bot?", "real"), ("sorry, dumb question: are you a bot?", "real"),
     ("just curious, what's your name?", "name"), ("quick question about my taxes", None),
+    # what a person opens with before the news (the fourth conversation set): "hey sam, you there?" got
+    # "I see what you mean. What happened?"
+    ("hey sam, you there?", "here"), ("anyone there?", "here"), ("you up?", "here"),
+    ("hi sam!! can i tell you something", "tell"), ("can i vent for a sec", "tell"), ("i need to talk", "tell"),
+    ("I have some news.", "news"), ("guess what", "news"),
+    ("are you there for me when i need you", None), ("can i tell you something? my dad died", None),
+    ("I have some news. My marrows took second place at the village show.", None), ("I have some bad news", None),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind
@@ -45,7 +52,7 @@ def test_the_answer_is_the_whole_reply_but_not_in_a_careful_session(recognizer):
     assert reply_start(None, False, "neutral", 0, user_emotion="neutral", message=None, name="Jo") != start
     llm = ScriptedLLM([["How are you feeling about it?"]])
     p = prompt_input(user_text="how are you?", user_emotion="neutral", cause=None, response_emotion="neutral",
-                     reply_start=start)
+                     reply_start=start, whole_start=True)
     assert ReplyWriter(llm, recognizer, LLMSection(candidates=1)).write(p) == start and llm.calls == 0
 
 

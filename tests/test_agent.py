@@ -108,16 +108,20 @@ def test_a_goodbye_gets_closing_words_only_outside_a_careful_session_and_a_sad_r
     state = {"text": "thanks for listening. goodnight", "persona": Persona(), "history": [], "context": [],
              "causes": [], "affect": UserAffect(fused=reading("joy"), modalities={"text": reading("joy")}),
              "response": ResponseEmotion("neutral", VAD.of("neutral"), 0.3, {})}
-    assert prompt_input(state).reply_start == "You're welcome. Goodnight, sleep well."
+    said = prompt_input(state)
+    assert said.reply_start == "You're welcome. Goodnight, sleep well." and said.whole_start
     careful = Safety(0.6, "classifier: risk 0.60", False, True, False, check_in=True)
     assert "Goodnight" not in prompt_input({**state, "safety": careful}).reply_start
+    assert not prompt_input({**state, "safety": careful}).whole_start  # (the careful path answers)
     sad = UserAffect(fused=reading("sadness"), modalities={"text": reading("sadness")})
     assert "Goodnight" not in prompt_input({**state, "affect": sad}).reply_start
     near = Safety(0.41, None, False, False, False)  # under the threshold, over CLOSING_MAX_RISK
-    assert "Goodnight" not in prompt_input({**state, "safety": near}).reply_start
-    assert not prompt_input({**state, "safety": near}).closing
+    quiet = prompt_input({**state, "safety": near})
+    assert quiet.reply_start.endswith("Take care of yourself.") and quiet.whole_start and not quiet.closing
     asked = prompt_input({**state, "text": "what's your name?", "persona": Persona(name="Robin")})
-    assert asked.reply_start.startswith("I'm Robin, an AI companion")
+    assert asked.reply_start.startswith("I'm Robin, an AI companion") and asked.whole_start
+    told = prompt_input({**state, "text": "i lost my job today"})
+    assert not told.whole_start
     assert not prompt_input({**state, "text": "what's your name?", "safety": careful}).reply_start.startswith("I'm")
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from agent.farewell import closing_start, closing_words, is_farewell, leaves, signs_off
-from agent.reflection import reply_start
+from agent.reflection import reply_start, whole_reply
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
@@ -67,6 +67,14 @@ def test_leaving_is_told_from_only_thanking():
      "Thank you for sharing it with me. Bye for now, take care."),
     ("It's been a long month so I really needed this. Thanks Sam, have a good evening.",
      "Thank you for sharing it with me. Bye for now, take care."),  # (a last sentence that is a goodbye alone)
+    # the fourth conversation set: each got a question as the person left
+    ("Thank you. It helped to say it to someone outside the family. I'll try to sleep now.",
+     "Thank you for sharing it with me. Goodnight, sleep well."),
+    ("Ok that's actually a good angle. Thanks, I'm going to go write before I lose it. Cheers sam",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("yeah probably. ok im gonna go fold socks", "Bye, take care."),
+    ("She just woke up and asked for her milk. Thank you for keeping me company, I'll take her temperature "
+     "again at 2.", "Thank you for sharing it with me. Bye for now, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -90,6 +98,7 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "i have to go get my kids but can i ask you something first?",
     "Finally finished my thesis. I'm going to sleep for a week.",  # a plan after good news
     "It's over. I'm done. I'm going to sleep for a week.",  # (nor after bad: the model answers)
+    "i'll sleep on it", "I'm going to go see a doctor next week.", "cheers for the advice, ill try it",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
@@ -146,7 +155,7 @@ def test_the_closing_is_the_whole_reply(recognizer):
                              ("thank you so much", "You're welcome. I'm here whenever you want to talk.")]:
         llm = ScriptedLLM([["How do you feel about your future?"]])
         p = prompt_input(user_text=message, user_emotion="joy", cause=None, response_emotion="neutral",
-                         reply_start=closing)
+                         reply_start=closing, whole_start=True)
         assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=1)).write(p) == closing
         assert llm.calls == 0
 
@@ -178,16 +187,37 @@ def test_a_careful_session_writes_the_reply_to_a_thanks(recognizer):
         "I'm so sorry. I'm really glad you reached out tonight." and llm.calls == 1
 
 
-def test_a_sad_goodbye_gets_the_models_reply_not_closing_words(recognizer):
-    """"my dog died this morning. goodnight": no "Goodnight, sleep well." after a bare "I'm so sorry.",
-    and no closing words when the reading is sad or afraid, even without a careful session."""
-    assert reply_start(None, False, "sadness", 0, user_emotion="sadness", message="thanks. goodnight",
-                       closing=False) != "You're welcome. Goodnight, sleep well."
-    llm = ScriptedLLM([["I'm here if you want to talk tomorrow."]])
+def test_a_goodbye_alone_near_risk_or_sad_gets_quiet_closing_words():
+    """"Thank you for listening, I wanted to tell someone who would appreciate it. Goodnight." (scored
+    0.29 by the crisis detector: no closing words) got "Oh, that's nice! How did it go?". A thanks or
+    goodbye alone where closing words may not answer it gets quiet ones, the door left open, as the
+    whole reply; a careful session none (`agent.graph` passes no message there)."""
+    for message in ["thanks. goodnight", "Thank you for listening. Goodnight."]:
+        quiet = whole_reply(message, "Sam", 0, closing=False)
+        assert quiet == "You're welcome. I'm here whenever you want to talk. Take care of yourself."
+        assert reply_start(None, False, "sadness", 0, user_emotion="sadness", message=message, closing=False) == quiet
+    assert whole_reply("bye", "Sam", 0, closing=False) == "I'm here whenever you want to talk. Take care of yourself."
+    assert whole_reply("my dog died this morning. goodnight", "Sam", 0, closing=False) is None
+    assert whole_reply(None, "Sam", 0, closing=False) is None
+
+
+def test_a_sad_goodbye_gets_quiet_closing_words(recognizer):
+    """"my dog died this morning. goodnight": no "Goodnight, sleep well." when the reading is sad or
+    afraid, even without a careful session: the sympathy, then quiet closing words that leave the door
+    open (before, the model wrote the rest; it asked "How did it go?" of a person leaving). A careful
+    session gets neither: its own path answers."""
+    assert "sleep well" not in reply_start(None, False, "sadness", 0, user_emotion="sadness",
+                                           message="thanks. goodnight", closing=False)
+    llm = ScriptedLLM([["Sleep well!"]])
     p = prompt_input(user_text="my dog died this morning. goodnight", user_emotion="sadness",
                      cause="my dog died this morning", response_emotion="sadness", reply_start="I'm so sorry.")
     assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=0)).write(p) == \
-        "I'm so sorry. I'm here if you want to talk tomorrow." and llm.calls == 1
+        "I'm so sorry. I'm here whenever you want to talk. Take care of yourself." and llm.calls == 0
+    said_back = replace(p, reply_start="I'm so sorry your dog died this morning.")
+    assert ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=0)).write(said_back) == \
+        "I'm so sorry your dog died this morning. I'm here whenever you want to talk. Take care of yourself."
+    careful = ReplyWriter(ScriptedLLM([["I'm here with you."]]), recognizer, LLMSection(candidates=1, retries=0))
+    assert "Take care of yourself" not in careful.write(replace(p, careful=True))
 
 
 def test_a_models_own_goodbye_is_not_said_twice(recognizer):

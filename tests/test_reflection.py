@@ -396,3 +396,27 @@ def test_the_newcomers_review_cases_read_as_before_or_better(span, said_back):
 ])
 def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back):
     assert reflection(cause, True, "joy", 0, user_emotion="joy") == said_back
+
+
+@pytest.mark.parametrize("span,said_back", [
+    ("I have some news", None),  # an announcement said back tells nothing ("Oh, you have some news.")
+    ("The weirdest thing happened at the supermarket", None),
+    ("tore my acl at practice on thursday", "you tore your acl at practice on Thursday"),  # a subjectless past
+    ("what if i have to sit alone at lunch", None),  # a question without its question mark
+    ("why does this keep happening", None),
+    ("a bit of feta thats probably still ok lol", "a bit of feta that's probably still ok"),  # "ok" said of it
+    ("my mom is fine", "your mom is fine"),
+    ("i passed my exam ok", "you passed your exam"),  # "ok" after a verb's object stays filler
+])
+def test_the_fourth_sets_rejected_restatements_read_well_or_are_left_out(span, said_back):
+    """Blinded readers rejected "Oh, you have some news. What's it about?", "Oh no, tore your acl ...",
+    "That's so hard, what if you have to sit alone at lunch." and "... a bit of feta that's probably
+    still!" (the fourth conversation set)."""
+    assert second_person(span) == said_back
+
+
+def test_a_plain_restatement_with_its_own_so_does_not_open_with_so():
+    """"So he died in 2015 so you can't ask him anything." read as disfluent."""
+    from agent.reflection import plain_restatement
+    starts = {plain_restatement("He died in 2015 so I can't ask him anything.", turn) for turn in range(3)}
+    assert starts and not any(s.startswith("So ") for s in starts)
