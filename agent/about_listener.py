@@ -37,7 +37,9 @@ _ASKS = {
     "tell": r"(?:(?:can|could|may) i (?:tell|ask|show) (?:you|u)(?: (?:something|sth|smth|a thing|a question))?|can i "
             r"(?:vent|rant|talk)(?: (?:to (?:you|u)|for a (?:sec|second|minute|bit)))*|i (?:need|want|have) to (?:vent|"
             r"rant|talk|tell (?:someone|somebody|you|u))(?: to (?:someone|somebody|you|u))?|(?:do )?(?:you|u) (?:have|got) a "
-            r"(?:minute|sec|second)|got a (?:minute|sec|second))",
+            r"(?:minute|sec|second)|got a (?:minute|sec|second)|(?:\w+ ){0,2}(?:rant|vent) (?:incoming|time|alert)"
+            r"|(?:idk|i don'?t know|not sure) if this is (?:dumb|stupid|silly|weird)"
+            r"|this (?:might|may|is gonna|is going to) (?:be|sound) (?:dumb|stupid|silly|weird))",
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:some |big |great |good |exciting )?news|i have "
             r"something to tell (?:you|u))",
     "help": r"(?:can|could|will|would) (?:you|u) help me(?: with (?:something|sth|smth|a thing|stuff|a problem))?"

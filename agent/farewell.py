@@ -158,11 +158,15 @@ def signs_off(message: str) -> bool:
         return True
     if text.rstrip(" .!~").endswith("?"):
         return False
-    last = [part for part in re.split(r"(?<=[.!?])\s+", text) if part.strip(" .!~")][-1:] or [""]
-    return not _NOT_LEAVING.search(last[0]) and (
-        bool(_SIGN_OFF.search(last[0])) or bool(_OFF.search(last[0]) and _THANKED.search(text))
-        or bool(_THANKS_FOR_TALK.search(last[0]))
-        or leaves(last[0]))  # "... Thanks Sam, have a good evening."
+    last = _last_sentence(text)
+    return not _NOT_LEAVING.search(last) and (
+        bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
+        or bool(_THANKS_FOR_TALK.search(last))
+        or leaves(last))  # "... Thanks Sam, have a good evening."
+
+
+def _last_sentence(text: str) -> str:
+    return ([part for part in re.split(r"(?<=[.!?])\s+", text) if part.strip(" .!~")][-1:] or [""])[0]
 
 
 def closing_start(message: str, turn: int) -> str | None:
@@ -220,6 +224,6 @@ def closing_words(message: str, said_back: bool = True, quiet: bool = False) -> 
     `quiet`: where no cheerful goodbye fits (a risk near, a sad or frightened reading), `GENTLE_CLOSING`."""
     if is_farewell(message) or not signs_off(message):
         return None
-    text = " ".join(_words(message))
+    last = " ".join(_words(_last_sentence(_plain(message))))  # ("the food list tonight. ... Bye Sam!": no "Goodnight")
     thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""
-    return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(text, bool(thanked))]))
+    return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(last, bool(thanked))]))

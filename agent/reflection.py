@@ -56,7 +56,7 @@ OPENINGS = {
     # a feeling read unsurely (`words_emotion`): the restatement alone, naming no feeling
     "neutral": ("Oh, {span}.", "So {span}.", "Ah, {span}."),
 }
-_TOKEN = re.compile(r"\d{1,2}:\d\d\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
+_TOKEN = re.compile(r"\d{1,2}:\d\d\b|\d{1,3}(?:,\d{3})+\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
 #: Currency signs other than "$": said back they read badly, as "$500" does.
 CURRENCY = "£€¥₹"
 #: Words a full stop follows without ending the sentence ("Mr. Smith", "Dr. Patel").
@@ -104,7 +104,7 @@ def _span_words(span: str) -> list[str] | None:
                     break
                 words = []  # "ok. my dog died": only filler before it
             continue
-        if not re.fullmatch(r"[A-Za-z0-9'.\-]+|\d{1,2}:\d\d|,", token):
+        if not re.fullmatch(r"[A-Za-z0-9'.\-]+|\d{1,2}:\d\d|\d{1,3}(?:,\d{3})+|,", token):
             return None  # "$500", "b/c": said back they read badly
         words.append(token)
     if "," in words[:-1] and words.index(",") >= 3:  # a clause, then more: the clause alone

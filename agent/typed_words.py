@@ -16,6 +16,7 @@ SWAP = {
     "i'm": "you're", "im": "you're", "i've": "you've", "ive": "you've", "i'd": "you'd",
     "i'll": "you'll", "we": "you", "us": "you", "our": "your", "ours": "yours",
     "ourselves": "yourselves", "we're": "you're", "we've": "you've", "we'd": "you'd", "we'll": "you'll",
+    "weve": "you've",
 }
 #: Contractions people type without the apostrophe.
 APOSTROPHES = {w.replace("'", ""): w for w in (

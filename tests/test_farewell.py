@@ -73,6 +73,8 @@ def test_leaving_is_told_from_only_thanking():
     ("Ok that's actually a good angle. Thanks, I'm going to go write before I lose it. Cheers sam",
      "Thank you for sharing it with me. Bye for now, take care."),
     ("yeah probably. ok im gonna go fold socks", "Bye, take care."),
+    ("I'm making the food list tonight. Anyway, that's all for now, I'll let you know how it goes. Bye Sam!",
+     "Bye, take care."),  # (no "Goodnight" for a "tonight" before the last sentence)
     ("She just woke up and asked for her milk. Thank you for keeping me company, I'll take her temperature "
      "again at 2.", "Thank you for sharing it with me. Bye for now, take care."),
 ])

@@ -407,6 +407,8 @@ def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back
     ("a bit of feta thats probably still ok lol", "a bit of feta that's probably still ok"),  # "ok" said of it
     ("my mom is fine", "your mom is fine"),
     ("i passed my exam ok", "you passed your exam"),  # "ok" after a verb's object stays filler
+    ("I stacked about 2,000 frames", "you stacked about 2,000 frames"),  # not "you stacked about 2"
+    ("weve been showering at my sister in laws for 3 weeks", "you've been showering at your sister in laws for 3 weeks"),
 ])
 def test_the_fourth_sets_rejected_restatements_read_well_or_are_left_out(span, said_back):
     """Blinded readers rejected "Oh, you have some news. What's it about?", "Oh no, tore your acl ...",
