@@ -13,7 +13,9 @@ with butter, bye!") gets the reply's start (what it was about said back) and the
 where the model writes the reply whole (an instruct model or a server), `signs_off` tells the reply
 writer that a question now is out of place. A message is a farewell only when every word of it is
 one of thanks, leaving or their small fillers, so "thanks, i'll call her tomorrow" stays an ordinary
-turn. A careful session (`agent.safety`) never gets these words: there a goodbye may be a warning sign.
+turn. Where the crisis detector scored the message near its threshold, or the reading is sad or
+afraid, no cheerful "sleep well": quiet words that leave the door open (`GENTLE_CLOSING`). A careful
+session (`agent.safety`) never gets these words: there a goodbye may be a warning sign.
 """
 
 from __future__ import annotations
@@ -67,10 +69,10 @@ _FEELS_BETTER = re.compile(r"\bfeel(?:ing)? (?:a (?:bit|little|lot) |much |so mu
 #: "good thanks", "i'm fine, thank you": an answer to "How are you?", not a goodbye.
 _ANSWERS_HOW = re.compile(r"^(?:i'?m |im |i am |all )?(?:good|fine|well|alright|great|not bad)\b[\s,.!]*"
                           r"(?:thanks|thank you|thx|ty)\b")
-#: The feelings after which no closing words are composed: a sad or frightened goodbye is answered by
-#: the model (it may be a warning sign even where the detector does not flag it).
+#: The feelings after which no cheerful closing words are composed, only quiet ones (`GENTLE_CLOSING`): a
+#: sad or frightened goodbye may be a warning sign even where the detector does not flag it.
 QUIET_FEELINGS = ("sadness", "fear")
-#: The crisis detector's score from which a goodbye gets no closing words, though under its threshold
+#: The crisis detector's score from which a goodbye gets only quiet closing words, though under its threshold
 #: (about half of it, a careful session's concern level): "thanks for listening. this is the last
 #: time we talk. bye" scores 0.41.
 CLOSING_MAX_RISK = 0.2
@@ -94,7 +96,7 @@ def _only_farewell_words(words: list[str]) -> bool:
 
 def closes_here(careful: bool, feeling: str | None) -> bool:
     """Whether a turn may get closing words at all: not in a careful session, and not after a sad or
-    frightened reading (`QUIET_FEELINGS`), where a goodbye is answered by the model."""
+    frightened reading (`QUIET_FEELINGS`), where a goodbye gets quiet words (`GENTLE_CLOSING`)."""
     return not careful and feeling not in QUIET_FEELINGS
 
 

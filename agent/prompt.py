@@ -72,8 +72,9 @@ class PromptInput:
     attempts: tuple[str, ...] = ()
     #: The session is in careful mode (agent/safety.py): the person may be at risk of harming themselves.
     careful: bool = False
-    #: Closing words may answer a goodbye (`agent.farewell`): false where the crisis detector scored
-    #: the message at `agent.farewell.CLOSING_MAX_RISK` or more, though under its threshold.
+    #: Cheerful closing words may answer a goodbye (`agent.farewell`): false where the crisis detector
+    #: scored the message at `agent.farewell.CLOSING_MAX_RISK` or more, though under its threshold
+    #: (quiet ones then).
     closing: bool = True
     #: The transcript starts with the few-shot `EXAMPLES` (a base model needs them; the listener
     #: adapter trained here learned the task without them: `training/train_reply_model.py`).

@@ -120,7 +120,7 @@ def _closes(p: PromptInput) -> bool:
     return p.closing and closes_here(p.careful, p.user_emotion)
 
 
-def _closing(p: PromptInput, said_back: bool = True) -> str | None:
+def _closing_words_for(p: PromptInput, said_back: bool = True) -> str | None:
     """The closing words of a longer message that signs off (`agent.farewell.closing_words`): quiet
     ones where no cheerful goodbye fits (`_closes` false), none in a careful session."""
     return None if p.careful else closing_words(p.user_text, said_back=said_back, quiet=not _closes(p))
@@ -282,7 +282,7 @@ class ReplyWriter:
             # is the whole reply: asked to go on, the model asked the person something as they left
             return given
         # (a longer message ending in goodbye; without a start, the model's reply says nothing back)
-        closing = _closing(p, said_back=bool(given))
+        closing = _closing_words_for(p, said_back=bool(given))
         if given and closing:  # the start said back what it was about; the model's sentence between the
             return self._goodbye(given, p)  # two made things up ("Happy new year!" before the hardware store)
         for attempt in range(self.section.retries + 1):
@@ -316,7 +316,7 @@ class ReplyWriter:
         morning. goodnight") stays before quiet closing words."""
         sympathy = p.response_emotion in QUIET_FEELINGS and not _closes(p)
         bare = (start in BARE_STARTS and not sympathy) or thanks_in(start)
-        return _closed("" if bare else start, _closing(p, said_back=not bare)).strip()
+        return _closed("" if bare else start, _closing_words_for(p, said_back=not bare)).strip()
 
     def stream(self, p: PromptInput, seed: int | None = None) -> Iterator[str]:
         """Text deltas of the reply; the generator's return value is the cleaned reply.
@@ -330,7 +330,7 @@ class ReplyWriter:
         (no model call: `_goodbye`, which may leave the start out).
         """
         start = self._start(p)
-        if p.attempts or (start and _closing(p)):
+        if p.attempts or (start and _closing_words_for(p)):
             reply = self.write(p, seed)
             yield reply
             return reply
@@ -358,7 +358,7 @@ class ReplyWriter:
         reply = clean_reply(text)
         if self.verdict(reply, p) is not None:
             return self.write(p, seed)
-        closing = _closing(p, said_back=False)
+        closing = _closing_words_for(p, said_back=False)
         closed = _closed(reply, closing)
         if closed != reply:
             yield closed[len(reply):]
