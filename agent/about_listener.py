@@ -42,6 +42,9 @@ _ASKS = {
             r"|this (?:might|may|is gonna|is going to) (?:be|sound) (?:dumb|stupid|silly|weird))",
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:some |big |great |good |exciting )?news|i have "
             r"something to tell (?:you|u))",
+    "happened": r"(?:(?:the|so) )?(?:something|the (?:weirdest|strangest|craziest|funniest|oddest) thing) (?:(?:weird|"
+                r"strange|crazy|funny|odd) )?(?:just )?happened(?: (?:today|tonight|at work|at school))?|you won'?t "
+                r"believe (?:what (?:just )?happened|this)",
     "help": r"(?:can|could|will|would) (?:you|u) help me(?: with (?:something|sth|smth|a thing|stuff|a problem))?"
             r"(?: please)?|i need (?:some )?help|(?:can|could) i talk to (?:you|u)(?: about something)?",
 }
@@ -57,6 +60,7 @@ ANSWERS = {
     "here": ("I'm here. What's on your mind?", "Yes, I'm here. What's going on?"),
     "tell": ("Of course, I'm listening. What's going on?", "Of course. I'm all ears, what's up?"),
     "news": ("Ooh, tell me! What is it?", "Oh, I'd love to hear it. What's the news?"),
+    "happened": ("Oh? Tell me, what happened?", "Ooh, what happened?"),
 }
 
 

@@ -77,7 +77,7 @@ PERSONS = {"i", "you", "he", "she", "it", "we", "they", "my", "this", "that", "t
 def _is_question(words: list[str]) -> bool:
     first, second = (w.lower() for w in (words + [""])[:2])
     return ((first in QUESTION_WORDS and second in QUESTION_VERBS) or (first in QUESTION_VERBS and second in PERSONS)
-            or (first, second) in {("what", "if"), ("how", "come")} or first == "why")  # ("what if i have to sit alone")
+            or (first, second) == ("how", "come") or first == "why")  # ("why does this keep happening")
 
 
 def _name_like(word: str) -> bool:

@@ -402,7 +402,7 @@ def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back
     ("I have some news", None),  # an announcement said back tells nothing ("Oh, you have some news.")
     ("The weirdest thing happened at the supermarket", None),
     ("tore my acl at practice on thursday", "you tore your acl at practice on Thursday"),  # a subjectless past
-    ("what if i have to sit alone at lunch", None),  # a question without its question mark
+    ("what if i have to sit alone at lunch", "what if you have to sit alone at lunch"),  # a worry, said back
     ("why does this keep happening", None),
     ("a bit of feta thats probably still ok lol", "a bit of feta that's probably still ok"),  # "ok" said of it
     ("my mom is fine", "your mom is fine"),
@@ -411,9 +411,10 @@ def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back
     ("weve been showering at my sister in laws for 3 weeks", "you've been showering at your sister in laws for 3 weeks"),
 ])
 def test_the_fourth_sets_rejected_restatements_read_well_or_are_left_out(span, said_back):
-    """Blinded readers rejected "Oh, you have some news. What's it about?", "Oh no, tore your acl ...",
-    "That's so hard, what if you have to sit alone at lunch." and "... a bit of feta that's probably
-    still!" (the fourth conversation set)."""
+    """Blinded readers rejected "Oh, you have some news. What's it about?", "Oh no, tore your acl ..."
+    and "... a bit of feta that's probably still!" (the fourth conversation set). A worry said as
+    "what if ..." stays said back ("Ah, what if they just don't listen to you at all." read better than
+    the bare "Right, I see." that took its place)."""
     assert second_person(span) == said_back
 
 
