@@ -43,8 +43,8 @@ _ASKS = {
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:some |big |great |good |exciting )?news|i have "
             r"something to tell (?:you|u))",
     "happened": r"(?:(?:the|so) )?(?:something|the (?:weirdest|strangest|craziest|funniest|oddest) thing) (?:(?:weird|"
-                r"strange|crazy|funny|odd) )?(?:just )?happened(?: (?:today|tonight|at work|at school))?|you won'?t "
-                r"believe (?:what (?:just )?happened|this)",
+                r"strange|crazy|funny|odd) )?(?:just )?happened(?: (?:today|tonight|at work|at school))?|(?:you )?(?:won'?t|"
+                r"will not|wont) believe (?:what (?:just )?happened|this|it)",
     "help": r"(?:can|could|will|would) (?:you|u) help me(?: with (?:something|sth|smth|a thing|stuff|a problem))?"
             r"(?: please)?|i need (?:some )?help|(?:can|could) i talk to (?:you|u)(?: about something)?",
 }

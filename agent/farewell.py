@@ -124,10 +124,12 @@ _SIGN_OFF = re.compile(
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
+    r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to|off to|time to) \w+(?: \w+)?[.!~]*$"
     r"|\b(?:try to |gonna |going to |better )?get some (?:sleep|rest)(?: now| tonight)?(?=\s*(?:[.,!~]|$))"
     r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b")
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"
+                  r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b"
                   r"|\bgetting a taxi home\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.

@@ -16,7 +16,8 @@ GLAD_FEELINGS = {"joy", "surprise"}
 #: condition or a thing that did not happen is said back plainly ("So you never won anything in your
 #: life.", not "That's great, you never won anything in your life!").
 #: ("can't believe i got in", "my wish came true", "never been happier", "no school today!" are glad news).
-NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(?! been))\b")
+NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(?! been)|whether|don'?t know"
+                          r"|not sure)\b")
 #: ... nor a loss or a mishap, whatever the reading ("my 16 year old totaled the car. shes fine, nobody
 #: got hurt, thank god" read as joy got "That's wonderful, your 16 year old totaled the car!").
 MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|fired|laid off|broke up|dumped|failed|robbed|burgled|"
@@ -47,19 +48,34 @@ SURE_OTHER_FEELING = 0.75
 #: on the back window" (fear 0.57, the response sadness), where a plain "Okay, I hear you." was read as
 #: dismissive by blinded readers. Not disgust: "Ugh, the croissant was decent, that's gross." (0.60).
 OWN_FEELING_SAID = {"fear", "sadness"}
+#: How sure a reading of sadness or fear must be for the reply's words to be its own: lower than
+#: `SURE_FEELING`, as a sympathy misplaced costs less than none where it was due. On the sixth and
+#: seventh conversation sets, 28 turns were read so at 0.3-0.5 and got a bare "Okay, I hear you." or a
+#: plain restatement: "He has dementia now, and today he didn't know who I was." (sadness 0.34) got "So
+#: he was polite to you.", "I'm not great. My dad is having heart bypass surgery tomorrow at 7am" (fear
+#: 0.40) "So you're not great."; sympathy fits about 22 of the 28 (not "only 6 people from my uni got
+#: picked", sadness 0.44).
+SURE_SYMPATHY = 0.3
+#: How sure a reading of disgust must be for the reply's own words to be disgust's ("Ugh, that's gross."),
+#: whatever the response emotion: "ok this is disgusting but i need to tell someone" (disgust 0.99) got
+#: the indignation "Ugh, that's frustrating.", which blinded readers rejected as the wrong feeling.
+SURE_DISGUST = 0.8
 
 
 def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str:
     """The emotion the reply's words carry (its start, the prompt's tag, the ranking): the response
     emotion where the user's feeling is read surely (`SURE_FEELING`, or `SURE_OTHER_FEELING` where the
-    response emotion is another); the user's own fear or sadness where it is read surely but another
-    response emotion is not (`OWN_FEELING_SAID`); else neutral, and an unsure feeling's cause is
+    response emotion is another); disgust's own words where it is read all but surely (`SURE_DISGUST`);
+    the user's own fear or sadness where it is read at least `SURE_SYMPATHY` but another response
+    emotion is not sure enough (`OWN_FEELING_SAID`); else neutral, and an unsure feeling's cause is
     said back plainly ("Oh, you got laid off today."). The response emotion is still heard in the
     voice, but "That's great!" or "Ugh, that's frustrating." on a plain or unsure reading claims a
     feeling the person did not show (everyday conversations: "you wont believe who messaged me
     today", read as anger 0.37)."""
     if feeling == "neutral":
         return "neutral"
+    if feeling == "disgust" and confidence >= SURE_DISGUST:
+        return "disgust"
     if confidence >= (SURE_FEELING if response_emotion == feeling else SURE_OTHER_FEELING):
         return response_emotion
-    return feeling if feeling in OWN_FEELING_SAID and confidence >= SURE_FEELING else "neutral"
+    return feeling if feeling in OWN_FEELING_SAID and confidence >= SURE_SYMPATHY else "neutral"

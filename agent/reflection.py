@@ -216,7 +216,8 @@ def _swapped(words: list[str]) -> list[str]:
 TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|who)\b|\bwon'?t believe\b"
                     r"|\b(?:have|got) (?:some |big |great |good |exciting )?news\b"
                     r"|\b(?:weirdest|strangest|craziest|funniest|best|worst) thing (?:just )?happened\b"
-                    r"|\bsomething (?:weird|strange|crazy|funny|amazing|awful) (?:just )?happened\b")
+                    r"|\bsomething (?:weird|strange|crazy|funny|amazing|awful) (?:just )?happened\b"
+                    r"|\bneeded to (?:say it|say that|tell (?:someone|somebody)|get (?:it|that) off)\b")
 
 
 def second_person(span: str) -> str | None:

@@ -30,7 +30,7 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("hi sam!! can i tell you something", "tell"), ("can i vent for a sec", "tell"), ("i need to talk", "tell"),
     ("I have some news.", "news"), ("guess what", "news"), ("lap swim rant incoming", "tell"),
     ("idk if this is dumb", "tell"), ("this might be dumb but my cat died", None),
-    ("the weirdest thing just happened", "happened"), ("something crazy happened at work", "happened"),
+    ("the weirdest thing just happened", "happened"), ("something crazy happened at work", "happened"), ("you will not believe this", "happened"),
     ("the weirdest thing happened at the supermarket, my teacher recognised me", None),
     ("are you there for me when i need you", None), ("can i tell you something? my dad died", None),
     ("I have some news. My marrows took second place at the village show.", None), ("I have some bad news", None),

@@ -73,6 +73,9 @@ def test_leaving_is_told_from_only_thanking():
     ("Ok that's actually a good angle. Thanks, I'm going to go write before I lose it. Cheers sam",
      "Thank you for sharing it with me. Bye for now, take care."),
     ("yeah probably. ok im gonna go fold socks", "Bye, take care."),
+    ("yeah fried rice makes sense. ok going to cook", "Bye, take care."),
+    ("Thank you. I think I needed to say it out loud. I'll go pick her up now.",
+     "Thank you for sharing it with me. Bye for now, take care."),
     ("I'm making the food list tonight. Anyway, that's all for now, I'll let you know how it goes. Bye Sam!",
      "Bye, take care."),  # (no "Goodnight" for a "tonight" before the last sentence)
     ("She just woke up and asked for her milk. Thank you for keeping me company, I'll take her temperature "
@@ -101,6 +104,7 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "Finally finished my thesis. I'm going to sleep for a week.",  # a plan after good news
     "It's over. I'm done. I'm going to sleep for a week.",  # (nor after bad: the model answers)
     "i'll sleep on it", "I'm going to go see a doctor next week.", "cheers for the advice, ill try it",
+    "ok going to try that with my sister tomorrow",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

@@ -212,7 +212,7 @@ def test_a_continuation_that_only_echoes_the_start_is_not_preferred(recognizer):
 
 
 def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
-    from agent.feeling_words import SURE_FEELING, SURE_OTHER_FEELING, words_emotion
+    from agent.feeling_words import SURE_FEELING, SURE_OTHER_FEELING, SURE_SYMPATHY, words_emotion
 
     assert words_emotion("anger", SURE_FEELING - 0.13, "anger") == "neutral"
     assert words_emotion("anger", SURE_FEELING, "anger") == "anger"
@@ -220,9 +220,15 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
     # indignation at something disgusting, sympathy for a fright: only where the reading is sure
     assert words_emotion("disgust", SURE_OTHER_FEELING - 0.2, "anger") == "neutral"
     assert words_emotion("disgust", SURE_OTHER_FEELING, "anger") == "anger"
+    # disgust read all but surely: its own words ("Ugh, that's gross."), not the indignation
+    assert words_emotion("disgust", 0.99, "anger") == "disgust"
     # a fright read surely, the sympathy chosen for it not: the person's own feeling, not a plain "I see"
     assert words_emotion("fear", 0.57, "sadness") == "fear"
-    assert words_emotion("fear", SURE_FEELING - 0.1, "sadness") == "neutral"
+    assert words_emotion("fear", SURE_FEELING - 0.1, "sadness") == "fear"  # (sympathy from SURE_SYMPATHY)
+    assert words_emotion("fear", SURE_SYMPATHY - 0.01, "sadness") == "neutral"
+    # "He has dementia now, and today he didn't know who I was." (sadness 0.34) got "So he was polite to you."
+    assert words_emotion("sadness", 0.34, "sadness") == "sadness"
+    assert words_emotion("joy", 0.45, "joy") == "neutral"  # (gladness misplaced costs more: still from 0.5)
     assert words_emotion("fear", SURE_OTHER_FEELING, "sadness") == "sadness"
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."
@@ -389,6 +395,7 @@ def test_the_newcomers_review_cases_read_as_before_or_better(span, said_back):
 
 
 @pytest.mark.parametrize("cause,said_back", [
+    ("I don't know whether to hug her or ground her", "Oh, you don't know whether to hug her or ground her."),
     ("I killed it at my interview", "That's wonderful, you killed it at your interview!"),
     ("my stolen bike was returned today", "That's wonderful, your stolen bike was returned today!"),
     ("i lost my son last year", "Oh, you lost your son last year."),
@@ -409,6 +416,7 @@ def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back
     ("i passed my exam ok", "you passed your exam"),  # "ok" after a verb's object stays filler
     ("I stacked about 2,000 frames", "you stacked about 2,000 frames"),  # not "you stacked about 2"
     ("weve been showering at my sister in laws for 3 weeks", "you've been showering at your sister in laws for 3 weeks"),
+    ("I think I needed to say it out loud", None),  # a thanks-like remark, no news
 ])
 def test_the_fourth_sets_rejected_restatements_read_well_or_are_left_out(span, said_back):
     """Blinded readers rejected "Oh, you have some news. What's it about?", "Oh no, tore your acl ..."

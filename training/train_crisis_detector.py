@@ -55,6 +55,10 @@ from training.common import bucketed_batches, optimiser, progress, start, step
 console = Console()
 WRITTEN = Path(__file__).parent / "data" / "crisis"
 TUNE_SETS = ("eval_tune.csv", "context_tune.csv")
+#: The project's conversation sets written for the agent (everyday talk to "Sam", no self-harm) that are
+#: trained on; `fresh4.json` and `fresh5.json` are kept out, to measure the flags on everyday turns.
+CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
+CONVERSATION_SETS = ("everyday.json", "fresh.json", "fresh2.json", "fresh3.json", "fresh6.json")
 SECOND_FOLDER = "second"  # where `--second-opinion` puts the second model, inside OUT
 
 
@@ -63,7 +67,7 @@ class TrainingPool:
 
     def __init__(self, data: Path, tweet_sample: int, ed_sample: int, chat_sample: int, written_repeats: int,
                  context_share: float, limit: int = 0, dialogue_sample: int = 0, casual_sample: int = 0,
-                 bury_share: float = 0.0, support_sample: int = 0):
+                 bury_share: float = 0.0, support_sample: int = 0, conversation_repeats: int = 0):
         self.tweets = read_crisis_csv(data / "text" / "crisis" / "suicidal_tweets_train.csv")
         self.figures = [CrisisMessage(t, 0) for t in read_hyperboles(data)]
         self.ed = [t for t, _ in read_ed_situations(data, "train")]
@@ -76,6 +80,8 @@ class TrainingPool:
         self.support = support_conversations(data) if support_sample else []
         self.support_sample = min(support_sample, len(self.support))
         self.written = read_crisis_csv(WRITTEN / "written_train.csv") + read_crisis_csv(WRITTEN / "context_train.csv")
+        self.conversations = conversation_turns() if conversation_repeats else []
+        self.conversation_repeats = conversation_repeats
         if limit:
             self.tweets, self.figures, self.written = self.tweets[:limit], self.figures[:limit], self.written[:limit]
         self.tweet_sample, self.ed_sample = min(tweet_sample, len(self.tweets)), min(ed_sample, len(self.ed))
@@ -84,7 +90,8 @@ class TrainingPool:
         console.print(f"training on {self.tweet_sample} of {len(self.tweets)} posts, {len(self.figures)} "
                       f"hyperboles and paraphrases, {self.ed_sample} ED situations, {self.chat_sample} MELD "
                       f"lines, {self.dialogue_sample} DailyDialog lines, {self.casual_sample} GoEmotions comments, "
-                      f"{self.support_sample} ESConv seeker messages and "
+                      f"{self.support_sample} ESConv seeker messages, {len(self.conversations)} conversation "
+                      f"turns x {conversation_repeats} and "
                       f"{len(self.written)} "
                       f"written examples x {written_repeats} an epoch")
 
@@ -96,7 +103,7 @@ class TrainingPool:
         casual = [CrisisMessage(t, 0) for t in rng.sample(self.casual, self.casual_sample)]
         support = rng.sample(self.support, self.support_sample)
         return (rng.sample(self.tweets, self.tweet_sample) + self.figures + ed + chat + dialogue + casual + support
-                + written)
+                + written + self.conversations * self.conversation_repeats)
 
     def with_context(self, message: CrisisMessage, rng: random.Random) -> CrisisMessage:
         """A single message, at the rate `context_share`, with 1-3 everyday ED situations before it."""
@@ -132,6 +139,18 @@ def support_conversations(data: Path) -> list[CrisisMessage]:
     crisis (conversations with a word of self-harm or death left out; `support_messages`)."""
     return [CrisisMessage(text, 0, "esconv_support", earlier)
             for text, earlier in support_messages(read_esconv(data, "dev"), "train")]
+
+
+def conversation_turns() -> list[CrisisMessage]:
+    """Every user turn of the project's everyday conversation sets (`CONVERSATION_SETS`) as a negative,
+    read with the person's earlier turns: the chat people type to the agent ("i'd already eaten half
+    of it before i noticed" scored 0.998 with the shipped detector)."""
+    out = []
+    for name in CONVERSATION_SETS:
+        for conversation in json.loads((CONVERSATIONS / name).read_text()):
+            turns = conversation["turns"]
+            out += [CrisisMessage(t, 0, "agent_conversation", turns[:i]) for i, t in enumerate(turns)]
+    return out
 
 
 def casual_comments(data: Path) -> list[str]:
@@ -237,6 +256,9 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
          casual_sample: int = typer.Option(0, help="GoEmotions comments an epoch as everyday negatives"),
          support_sample: int = typer.Option(0, help="ESConv seeker messages (train part) an epoch, with their "
                                                      "earlier messages, as support-conversation negatives"),
+         conversation_repeats: int = typer.Option(0, help="the project's everyday conversation sets' turns "
+                                                          "(CONVERSATION_SETS), with their earlier turns, this "
+                                                          "many times an epoch as negatives"),
          written_repeats: int = 4,
          context_share: float = 0.3, context_turns: int = 3, max_length: int = 128,
          bury_share: float = typer.Option(0.0, help="share of the written single messages put inside a "
@@ -258,7 +280,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
         raise typer.BadParameter("is read only with --calibrate-only", param_hint="--second-opinion")
     rng, base, tokenizer = start(threads, seed)
     pool = TrainingPool(data, tweet_sample, ed_sample, chat_sample, written_repeats, context_share, limit,
-                        dialogue_sample, casual_sample, bury_share, support_sample)
+                        dialogue_sample, casual_sample, bury_share, support_sample, conversation_repeats)
     config = {"kind": "crisis-detector", "base": PACKAGED_MINILM, "max_length": max_length,
               "context_turns": context_turns, "threshold": 0.5, "pool": "first_segment",
               "pattern_floor": PATTERN_FLOOR, "read_sentences": read_sentences}
@@ -295,6 +317,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
                training={"epochs": epochs, "best_epoch": best["epoch"] + 1, "tweet_sample": tweet_sample,
                          "ed_sample": ed_sample, "chat_sample": chat_sample, "dialogue_sample": dialogue_sample,
                          "casual_sample": casual_sample, "support_sample": support_sample,
+                         "conversation_repeats": conversation_repeats,
                          "written_repeats": written_repeats, "bury_share": bury_share,
                          "context_share": context_share, "lr": lr, "head_lr": head_lr, "rank": rank,
                          "batch_size": batch_size, "recall_on_tune": recall, "seed": seed})
