@@ -77,7 +77,7 @@ PERSONS = {"i", "you", "he", "she", "it", "we", "they", "my", "this", "that", "t
 def _is_question(words: list[str]) -> bool:
     first, second = (w.lower() for w in (words + [""])[:2])
     return ((first in QUESTION_WORDS and second in QUESTION_VERBS) or (first in QUESTION_VERBS and second in PERSONS)
-            or (first, second) == ("how", "come") or first == "why")  # ("why does this keep happening")
+            or (first, second) in {("what", "if"), ("how", "come")} or first == "why")  # ("what if i have to sit alone")
 
 
 def _name_like(word: str) -> bool:
@@ -85,7 +85,7 @@ def _name_like(word: str) -> bool:
     "Everyone's", "Twelve")."""
     base = word[:-2] if word.endswith("'s") else word
     return (not ({word, base} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS | set(NUMBER_WORDS)))
-            and not word.endswith("ed"))
+            and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
 
 
 def _span_words(span: str) -> list[str] | None:
@@ -119,7 +119,7 @@ def _span_words(span: str) -> list[str] | None:
 #: Words after which "ok", "fine" or "alright" is what is said of something ("the feta's probably still
 #: ok"), not filler: "still" alone was said back ("... a bit of feta that's probably still!").
 _STATE_BEFORE = {"still", "probably", "is", "was", "be", "are", "were", "looks", "seems", "felt", "feels", "totally",
-                 "all", "perfectly", "gonna", "it's", "its", "that's", "thats", "she's", "he's", "i'm", "im"}
+                 "all", "perfectly", "gonna", "it's", "its", "that's", "thats", "she's", "he's", "i'm", "im", "just"}
 
 
 def _said_of_something(words: list[str]) -> bool:
@@ -175,6 +175,11 @@ def _repaired_word(words: list[str], n: int) -> str | None:
     return None
 
 
+#: Adverbs a message may start with before a verb whose left-out subject is "it", not "I" ("still feels good").
+ADVERBS_FIRST = {"still", "finally", "never", "always", "just", "really"}
+IT_VERBS = {"feels", "looks", "seems", "hurts", "sucks", "smells", "tastes", "sounds", "makes", "works", "helps"}
+
+
 def _swapped(words: list[str]) -> list[str]:
     """The words from the listener's side: I -> you, my -> your, "I am" -> "you are", "I was" ->
     "you were"; shouting lower-cased; names keep their capital; the user's typing repaired where a
@@ -199,6 +204,8 @@ def _swapped(words: list[str]) -> list[str]:
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
             and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER):  # ("Finally paid off ...")
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
+    elif out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS:
+        out.insert(0, "it")  # "still feels good to have my own money": "it" was left out
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
     elif doing_now(out):
@@ -234,8 +241,35 @@ def second_person(span: str) -> str | None:
             or not _PLAIN_WORD.fullmatch(words[0].lower())
             or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
         return None
+    if _quoted(span) or _verb_left_out(words) or _bare_noun_phrase(words):
+        return None
     text = re.sub(r" ,", ",", " ".join(_swapped(words)))
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back
+
+
+#: Quoted words ("she said my writing was 'too sophisticated'"): said back, the pronouns inside the quote
+#: would be turned too ("... 'too sophisticated compared to your earlier work.'.").
+_QUOTE = re.compile(r"(?:^|\s)['\"‘“]\w|\w['\"’”](?=[\s.,!?]|$)(?<!s')")
+#: Auxiliaries that end a span without their verb ("i didnt!!" said back "you didn't").
+_AUXILIARY_END = {"didn't", "didnt", "don't", "dont", "can't", "cant", "won't", "wont", "wasn't", "wasnt", "isn't",
+                  "isnt", "haven't", "havent", "doesn't", "doesnt", "wouldn't", "wouldnt", "couldn't", "couldnt"}
+_DETERMINERS = {"the", "a", "an", "my", "our", "his", "her", "their", "this", "that"}
+
+
+def _quoted(span: str) -> bool:
+    return bool(_QUOTE.search(span.replace("’", "'")))
+
+
+def _verb_left_out(words: list[str]) -> bool:
+    return words[-1].lower() in _AUXILIARY_END
+
+
+def _bare_noun_phrase(words: list[str]) -> bool:
+    """A short noun phrase alone ("the chat support bot", "adult rec softball" said back with "No wonder
+    you're annoyed, ..."): no clause, no -ing, four words at most."""
+    return (len(words) <= 4 and not is_clause(" ".join(words))
+            and not any(w.lower().endswith("ing") for w in words)
+            and (words[0].lower() in _DETERMINERS or len(words) <= 3 and not SUBJECTLESS_VERBS & {w.lower() for w in words}))
 
 
 def sentence_holding(cause: str, message: str | None) -> str | None:

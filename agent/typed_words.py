@@ -125,7 +125,7 @@ DOING_NOW = {"going", "planning", "trying", "hoping", "starting", "working", "wa
 #: Words after such a verb that show it is one ("driving test monday" is a noun's).
 AFTER_DOING = {"to", "for", "out", "up", "on", "in", "at", "with", "from", "of", "about", "a", "an", "the",
                "some", "all", "home", "back", "abroad", "over", "off", "down", "through", "into", "around",
-               "away", "tomorrow", "today", "tonight", "this", "next", "my", "our"}
+               "away", "tomorrow", "today", "tonight", "this", "next", "my", "our", "alone", "here", "there"}
 
 
 #: Words that end the -ing phrase's own clause ("moving abroad next month and i'm terrified").

@@ -364,7 +364,7 @@ def test_what_a_message_leaves_out_is_put_back_as_a_listener_says_it(span, said_
     ("our dog died this morning", "sadness", 0, "I'm so sorry your dog died this morning."),
     ("first ripe tomato from my balcony garden", "neutral", 1, "Ah, first ripe tomato from your balcony garden."),
     ("my first ripe tomato turned red", "neutral", 1, "So your first ripe tomato turned red."),
-    ("my husband's brother", "sadness", 0, "Oh no, your husband's brother, that's really hard."),  # a possessive
+    ("my husband's brother", "sadness", 0, None),  # a noun phrase alone is not said back
     ("my 16 year old totaled the car", "joy", 0, "Oh, your 16 year old totaled the car."),  # no gladness at a mishap
 ])
 def test_an_opening_that_needs_a_clause_passes_a_fragment_to_the_next(cause, emotion, turn, said_back):
@@ -386,7 +386,7 @@ def test_an_opening_that_needs_a_clause_passes_a_fragment_to_the_next(cause, emo
     ("my sister called crying last night", "your sister called crying last night"),
     ("he called it quits", "he called it quits"),
     ("my doctor named three possible causes", "your doctor named three possible causes"),
-    ("my old car, the bike, and the boat got stolen", "your old car"),  # a list, no name between commas
+    ("my old car, the bike, and the boat got stolen", None),  # a list, no name between commas (its first noun alone is no restatement)
 ])
 def test_the_newcomers_review_cases_read_as_before_or_better(span, said_back):
     """A review of the twenty-first session's restatement rules found each of these said back wrongly
@@ -409,7 +409,7 @@ def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back
     ("I have some news", None),  # an announcement said back tells nothing ("Oh, you have some news.")
     ("The weirdest thing happened at the supermarket", None),
     ("tore my acl at practice on thursday", "you tore your acl at practice on Thursday"),  # a subjectless past
-    ("what if i have to sit alone at lunch", "what if you have to sit alone at lunch"),  # a worry, said back
+    ("what if i have to sit alone at lunch", None),  # a question without its question mark
     ("why does this keep happening", None),
     ("a bit of feta thats probably still ok lol", "a bit of feta that's probably still ok"),  # "ok" said of it
     ("my mom is fine", "your mom is fine"),
@@ -417,12 +417,20 @@ def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back
     ("I stacked about 2,000 frames", "you stacked about 2,000 frames"),  # not "you stacked about 2"
     ("weve been showering at my sister in laws for 3 weeks", "you've been showering at your sister in laws for 3 weeks"),
     ("I think I needed to say it out loud", None),  # a thanks-like remark, no news
+    # the sixth set's disfluent restatements
+    ("Sitting alone at a restaurant because my friend just cancelled",
+     "you're sitting alone at a restaurant because your friend just cancelled"),  # not "I'm so sorry Sitting"
+    ("still feels good to have my own money", "it still feels good to have your own money"),  # not "you still feels"
+    ("i didnt!!", None),  # an auxiliary without its verb
+    ("she said my writing was 'too sophisticated compared to my earlier work.'", None),  # a quote's words kept
+    ("the chat support bot", None), ("adult rec softball", None),  # a noun phrase alone
+    ("thanksgiving was a huge embarrassment for me", "Thanksgiving was a huge embarrassment for you"),
+    ("the show was just ok", "the show was just ok"),
 ])
 def test_the_fourth_sets_rejected_restatements_read_well_or_are_left_out(span, said_back):
-    """Blinded readers rejected "Oh, you have some news. What's it about?", "Oh no, tore your acl ..."
-    and "... a bit of feta that's probably still!" (the fourth conversation set). A worry said as
-    "what if ..." stays said back ("Ah, what if they just don't listen to you at all." read better than
-    the bare "Right, I see." that took its place)."""
+    """Blinded readers rejected "Oh, you have some news. What's it about?", "Oh no, tore your acl ...",
+    "That's so hard, what if you have to sit alone at lunch." and "... a bit of feta that's probably
+    still!" (the fourth conversation set)."""
     assert second_person(span) == said_back
 
 
