@@ -43,31 +43,32 @@ SURE_FEELING = 0.5
 #: of the everyday conversations) accepted 0.16 of such openings at a reading of 0.5-0.6, about half at
 #: 0.7, 0.97 from 0.8: "Ugh, the croissant was decent, that would upset anyone." (disgust 0.52).
 SURE_OTHER_FEELING = 0.75
-#: Feelings whose own words a reply uses where the user's feeling is read surely but the response
-#: emotion, another, is not sure enough to name: "That sounds worrying." to "sounds like someone tapping
-#: on the back window" (fear 0.57, the response sadness), where a plain "Okay, I hear you." was read as
+#: Feelings whose own words a reply uses where the response emotion, another, is not sure enough to
+#: name, and how sure their reading must be: "That sounds worrying." to "sounds like someone tapping on
+#: the back window" (fear 0.57, the response sadness), where a plain "Okay, I hear you." was read as
 #: dismissive by blinded readers. Not disgust: "Ugh, the croissant was decent, that's gross." (0.60).
-OWN_FEELING_SAID = {"fear", "sadness"}
-#: How sure a reading of sadness or fear must be for the reply's words to be its own: lower than
-#: `SURE_FEELING`, as a sympathy misplaced costs less than none where it was due. On the sixth and
-#: seventh conversation sets, 28 turns were read so at 0.3-0.5 and got a bare "Okay, I hear you." or a
-#: plain restatement: "He has dementia now, and today he didn't know who I was." (sadness 0.34) got "So
-#: he was polite to you.", "I'm not great. My dad is having heart bypass surgery tomorrow at 7am" (fear
-#: 0.40) "So you're not great."; sympathy fits about 22 of the 28 (not "only 6 people from my uni got
-#: picked", sadness 0.44).
+#: Fear from 0.3 (`SURE_SYMPATHY`): "I'm not great. My dad is having heart bypass surgery tomorrow at
+#: 7am" (fear 0.40) got "So you're not great.". Tried for sadness too (twenty-second session): on the
+#: eighth conversation set two blinded readers took the sympathy at a sadness read at 0.3-0.5 as often
+#: worse as better ("Oh no, I'm sorry." to "My daughter Amara is going on a school trip to Lyon on
+#: Monday.", sadness 0.44), the concern at a fear read so better in 3 of 3 changed ("That sounds really
+#: stressful, you start your first job tomorrow at a coffee shop.", fear 0.46); so sadness from 0.5.
 SURE_SYMPATHY = 0.3
+SURE_OWN_FEELING = {"fear": SURE_SYMPATHY, "sadness": SURE_FEELING}
 #: How sure a reading of disgust must be for the reply's own words to be disgust's ("Ugh, that's gross."),
 #: whatever the response emotion: "ok this is disgusting but i need to tell someone" (disgust 0.99) got
-#: the indignation "Ugh, that's frustrating.", which blinded readers rejected as the wrong feeling.
-SURE_DISGUST = 0.8
+#: the indignation "Ugh, that's frustrating.", which blinded readers rejected as the wrong feeling; but
+#: "Sundays are the worst." (disgust 0.87, after the children leave) and a child's hair bobble found on
+#: the stairs (0.93) are sad, so only from 0.95 ("Eww, that's awful." to a burst yogurt, 0.96, read better).
+SURE_DISGUST = 0.95
 
 
 def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str:
     """The emotion the reply's words carry (its start, the prompt's tag, the ranking): the response
     emotion where the user's feeling is read surely (`SURE_FEELING`, or `SURE_OTHER_FEELING` where the
     response emotion is another); disgust's own words where it is read all but surely (`SURE_DISGUST`);
-    the user's own fear or sadness where it is read at least `SURE_SYMPATHY` but another response
-    emotion is not sure enough (`OWN_FEELING_SAID`); else neutral, and an unsure feeling's cause is
+    the user's own fear or sadness where it is read surely enough (`SURE_OWN_FEELING`) but another
+    response emotion is not; else neutral, and an unsure feeling's cause is
     said back plainly ("Oh, you got laid off today."). The response emotion is still heard in the
     voice, but "That's great!" or "Ugh, that's frustrating." on a plain or unsure reading claims a
     feeling the person did not show (everyday conversations: "you wont believe who messaged me
@@ -78,4 +79,4 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str
         return "disgust"
     if confidence >= (SURE_FEELING if response_emotion == feeling else SURE_OTHER_FEELING):
         return response_emotion
-    return feeling if feeling in OWN_FEELING_SAID and confidence >= SURE_SYMPATHY else "neutral"
+    return feeling if confidence >= SURE_OWN_FEELING.get(feeling, 1.0) else "neutral"

@@ -222,12 +222,12 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
     assert words_emotion("disgust", SURE_OTHER_FEELING, "anger") == "anger"
     # disgust read all but surely: its own words ("Ugh, that's gross."), not the indignation
     assert words_emotion("disgust", 0.99, "anger") == "disgust"
+    assert words_emotion("disgust", 0.87, "anger") == "anger"  # ("Sundays are the worst." is sad)
     # a fright read surely, the sympathy chosen for it not: the person's own feeling, not a plain "I see"
     assert words_emotion("fear", 0.57, "sadness") == "fear"
     assert words_emotion("fear", SURE_FEELING - 0.1, "sadness") == "fear"  # (sympathy from SURE_SYMPATHY)
     assert words_emotion("fear", SURE_SYMPATHY - 0.01, "sadness") == "neutral"
-    # "He has dementia now, and today he didn't know who I was." (sadness 0.34) got "So he was polite to you."
-    assert words_emotion("sadness", 0.34, "sadness") == "sadness"
+    assert words_emotion("sadness", 0.44, "sadness") == "neutral"  # (readers took such sympathy as wrong as often)
     assert words_emotion("joy", 0.45, "joy") == "neutral"  # (gladness misplaced costs more: still from 0.5)
     assert words_emotion("fear", SURE_OTHER_FEELING, "sadness") == "sadness"
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
