@@ -251,9 +251,8 @@ def second_person(span: str) -> str | None:
 #: would be turned too ("... 'too sophisticated compared to your earlier work.'.").
 _QUOTE = re.compile(r"(?:^|\s)['\"‘“]\w|\w['\"’”](?=[\s.,!?]|$)(?<!s')")
 #: Auxiliaries that end a span without their verb ("i didnt!!" said back "you didn't").
-_AUXILIARY_END = {"didn't", "didnt", "don't", "dont", "can't", "cant", "won't", "wont", "wasn't", "wasnt", "isn't",
-                  "isnt", "haven't", "havent", "doesn't", "doesnt", "wouldn't", "wouldnt", "couldn't", "couldnt"}
-_DETERMINERS = {"the", "a", "an", "my", "our", "his", "her", "their", "this", "that"}
+_AUXILIARY_END = {"didn't", "don't", "can't", "won't", "wasn't", "isn't", "haven't", "doesn't", "wouldn't", "couldn't"}
+_DETERMINERS = {"the", "a", "an", "this", "that"} | POSSESSIVES
 
 
 def _quoted(span: str) -> bool:
@@ -261,15 +260,17 @@ def _quoted(span: str) -> bool:
 
 
 def _verb_left_out(words: list[str]) -> bool:
-    return words[-1].lower() in _AUXILIARY_END
+    last = words[-1].lower()
+    return APOSTROPHES.get(last, last) in _AUXILIARY_END
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:
     """A short noun phrase alone ("the chat support bot", "adult rec softball" said back with "No wonder
-    you're annoyed, ..."): no clause, no -ing, four words at most."""
-    return (len(words) <= 4 and not is_clause(" ".join(words))
-            and not any(w.lower().endswith("ing") for w in words)
-            and (words[0].lower() in _DETERMINERS or len(words) <= 3 and not SUBJECTLESS_VERBS & {w.lower() for w in words}))
+    you're annoyed, ..."): no clause, no -ing, no verb typed without its subject, four words at most."""
+    low = [w.lower() for w in words]
+    if len(low) > 4 or is_clause(" ".join(words)) or any(w.endswith("ing") for w in low):
+        return False
+    return low[0] in _DETERMINERS or (len(low) <= 3 and not SUBJECTLESS_VERBS & set(low))
 
 
 def sentence_holding(cause: str, message: str | None) -> str | None:

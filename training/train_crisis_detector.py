@@ -56,7 +56,8 @@ console = Console()
 WRITTEN = Path(__file__).parent / "data" / "crisis"
 TUNE_SETS = ("eval_tune.csv", "context_tune.csv")
 #: The project's conversation sets written for the agent (everyday talk to "Sam", no self-harm) that are
-#: trained on; `fresh4.json` and `fresh5.json` are kept out, to measure the flags on everyday turns.
+#: trained on; `fresh4.json`, `fresh5.json` and `fresh7.json` are kept out, to measure the flags on everyday
+#: turns.
 CONVERSATIONS = Path(__file__).parent / "data" / "conversations"
 CONVERSATION_SETS = ("everyday.json", "fresh.json", "fresh2.json", "fresh3.json", "fresh6.json")
 SECOND_FOLDER = "second"  # where `--second-opinion` puts the second model, inside OUT
