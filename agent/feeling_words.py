@@ -21,6 +21,7 @@ NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(
 #: ... nor a loss or a mishap, whatever the reading ("my 16 year old totaled the car. shes fine, nobody
 #: got hurt, thank god" read as joy got "That's wonderful, your 16 year old totaled the car!").
 MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|fired|laid off|broke up|dumped|failed|robbed|burgled|"
+                    r"promoted over (?:me|us|my|our|you|your)|passed over|"
                     r"evicted|injured|miscarriage|miscarried|flooded|broke (?:my|his|her|their|our|your) (?:leg|arm|"
                     r"wrist|ankle|back|hip|nose)|lost (?:my|his|her|their|our|your|the) (?:job|wallet|phone|keys|bag|dog|"
                     r"cat|mom|dad|mum|mother|father|son|daughter|wife|husband|baby|brother|sister|grandma|grandpa|"

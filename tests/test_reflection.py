@@ -400,6 +400,7 @@ def test_the_newcomers_review_cases_read_as_before_or_better(span, said_back):
     ("my stolen bike was returned today", "That's wonderful, your stolen bike was returned today!"),
     ("i lost my son last year", "Oh, you lost your son last year."),
     ("my brother broke his leg", "Oh, your brother broke his leg."),
+    ("my coworker got promoted over me", "Oh, your coworker got promoted over you."),  # (read as joy 0.85)
 ])
 def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back):
     assert reflection(cause, True, "joy", 0, user_emotion="joy") == said_back
