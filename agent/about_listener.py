@@ -5,9 +5,11 @@ mean. How are you feeling about it?", "what's your name?" -> "I see what you mea
 "are you a real person?" -> "I see what you mean. How are you feeling about the situation?". A message
 that only asks how the listener is, its name, whether it is a person, what it is for, or for its help
 gets a short answer made of the persona's name and what the agent is (an AI companion that listens;
-never a claim to be human), most ending with a question back, as the whole reply. Anything more in the
-message ("how are you? i had a rough day") is an ordinary turn. A careful session (`agent.safety`)
-never gets these words.
+never a claim to be human), most ending with a question back, as the whole reply. So does a message
+that only opens the conversation before the news ("hey sam, you there?", "can i tell you something",
+"I have some news.", "the weirdest thing just happened": "I see what you mean. What happened?" before).
+Anything more in the message ("how are you? i had a rough day") is an ordinary turn. A careful session
+(`agent.safety`) never gets these words.
 """
 
 from __future__ import annotations
