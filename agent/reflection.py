@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import listener_answer
-from agent.clause import finite_positions, is_clause, preposition_fragment, relative_fragment, without_lead_in
+from agent.clause import (DETERMINERS, finite_positions, is_clause, preposition_fragment, relative_fragment,
+                          without_lead_in)
 from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
                                 FILLER, HEADLESS, ITS_IS, MAX_WORDS, NOT_BECAUSE_AFTER, OWNED, POSSESSIVES,
                                 POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
@@ -252,7 +253,7 @@ def second_person(span: str) -> str | None:
 _QUOTE = re.compile(r"(?:^|\s)['\"‘“]\w|\w['\"’”](?=[\s.,!?]|$)(?<!s')")
 #: Auxiliaries that end a span without their verb ("i didnt!!" said back "you didn't").
 _AUXILIARY_END = {"didn't", "don't", "can't", "won't", "wasn't", "isn't", "haven't", "doesn't", "wouldn't", "couldn't"}
-_DETERMINERS = {"the", "a", "an", "this", "that"} | POSSESSIVES
+_NOUN_PHRASE_STARTS = DETERMINERS | {"a", "an"}  # (agent.clause's, and the articles)
 
 
 def _quoted(span: str) -> bool:
@@ -270,7 +271,7 @@ def _bare_noun_phrase(words: list[str]) -> bool:
     low = [w.lower() for w in words]
     if len(low) > 4 or is_clause(" ".join(words)) or any(w.endswith("ing") for w in low):
         return False
-    return low[0] in _DETERMINERS or (len(low) <= 3 and not SUBJECTLESS_VERBS & set(low))
+    return low[0] in _NOUN_PHRASE_STARTS or (len(low) <= 3 and not SUBJECTLESS_VERBS & set(low))
 
 
 def sentence_holding(cause: str, message: str | None) -> str | None:
