@@ -149,6 +149,13 @@ def chat(
     agent.close()
 
 
+def show_delta(text: str) -> None:
+    """A piece of the streamed reply, as it comes: not wrapped by Rich, which dropped the space that
+    ends a piece longer than the terminal is wide ("... you can't stop shaking.What's the worst part?");
+    the terminal wraps the line."""
+    console.print(text, end="", markup=False, soft_wrap=True)
+
+
 def turn(agent: EmpatheticAgent, text: str, user: str, session: str, image: list[Path] | None = None) -> None:
     try:
         streamed = ""
@@ -159,7 +166,7 @@ def turn(agent: EmpatheticAgent, text: str, user: str, session: str, image: list
                 console.print(Text(f"{agent.persona.name}> ", style="bold green"), end="")
             elif isinstance(event, TextDelta):
                 streamed += event.text
-                console.print(event.text, end="", markup=False)
+                show_delta(event.text)
             elif isinstance(event, ReplyEvent):
                 final = event.reply.text
                 if final.strip() != streamed.strip():  # cleaned or replaced after streaming

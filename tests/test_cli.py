@@ -111,3 +111,15 @@ def test_export_and_forget_a_user(env, tmp_path):
     (tmp_path / "data" / "empathica.db").write_bytes(b"not a database at all" * 100)
     broken = cli("forget", "--user", "bob")
     assert broken.returncode == 2 and "cannot use the memory" in broken.stderr
+
+
+def test_a_streamed_piece_wider_than_the_terminal_keeps_its_closing_space():
+    """The given start streams as one piece ending in a space; Rich wrapped a piece wider than the
+    terminal and dropped that space: "... you can't stop shaking.What's the worst part?"."""
+    from agent import cli
+
+    start = "Oh, that sounds nerve-racking, your exam is tomorrow and you can't stop shaking. "
+    with cli.console.capture() as captured:
+        cli.show_delta(start)
+        cli.show_delta("What's the worst part?")
+    assert "shaking. What's" in captured.get().replace("\n", "")
