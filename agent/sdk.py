@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterator
 
 from agent.errors import InputError
 from agent.events import PerceptionEvent, Reply, ReplyEvent, StreamEvent
+from agent.crisis_model import load_crisis_detector
 from agent.graph import SafetyRules, TurnComponents, build_turn_graph
 from agent.llm import LLM, load_llm
 from agent.persona import Persona
@@ -18,7 +19,6 @@ from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MemoryStore, StoredTurn
 from perception.cause import CauseExtractor
-from perception.crisis import CrisisDetector
 from perception.graph import build_perception_graph
 from perception.audio import AudioError, load_audio
 from perception.face import FaceEmotionRecognizer
@@ -64,7 +64,8 @@ class EmpatheticAgent:
             llm = load_llm(settings.llm, settings.device, settings.cache_dir)
         say("loading the crisis detector")
         set_active_source("crisis", settings.safety.model)
-        detector = CrisisDetector.load(settings.safety.model, settings.device)
+        detector = load_crisis_detector(settings.safety.model, settings.safety.verifier, settings.device,
+                                        settings.cache_dir)
         detector.reads_down_to(settings.safety.concern * detector.threshold)  # (a careful session's level)
         say("loading the reply judge")
         judge = load_judge(settings.llm.judge, settings.device, uses_chat(llm, settings.llm))

@@ -119,6 +119,10 @@ class SafetySection(BaseModel):
     """The crisis protocol (agent/safety.py): the detector, and how long a session stays careful."""
 
     model: str = PACKAGED_CRISIS  # the packaged detector, or a folder written by training.train_crisis_detector
+    #: the model the detector's Gemma verifier adapts (it re-reads what the detector flags or nearly
+    #: flags): "auto" the packaged Gemma 3 270M (the offline extra), "none" the detector alone, or a
+    #: local Gemma 3 270M folder
+    verifier: str = "auto"
     #: careful mode ends after this many user turns in a row with no risk signal and no sad or
     #: afraid feeling (the conversation has clearly moved on)
     calm_turns: int = Field(3, gt=0)

@@ -108,10 +108,12 @@ class CrisisDetector:
     """Patterns + the trained classifier (the packaged MiniLM with LoRA adapters, merged, and a
     one-logit head). Shared per process: use `.load()`."""
 
-    def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True):
+    def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True, verifier_base: str | None = None):
         """`onnx`: on the CPU, run the model on ONNX Runtime with int8 weights
         (`perception/onnx_runner.py`; about a quarter of torch's time, the same recall on the
-        project's sets: model card); torch where that is unavailable, on a GPU, or when False."""
+        project's sets: model card); torch where that is unavailable, on a GPU, or when False.
+        `verifier_base`: the folder of the Gemma model the verifier named in model.json adapts (the
+        agent passes the packaged Gemma's); without it the detector reads alone, at its own threshold."""
         from transformers import AutoTokenizer
 
         from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
@@ -141,7 +143,23 @@ class CrisisDetector:
         self.read_sentences = bool(settings.get("read_sentences", False))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
         self.second = self._second_opinion(folder, settings.get("second_opinion"), device, onnx)
+        self.verifier = None
+        if verifier_base is not None and settings.get("verifier"):
+            self._attach_verifier(folder, settings["verifier"], verifier_base, device)
         self.lowest_decision_score = min(LOWEST_DECISION_SCORE, self.threshold)
+
+    def _attach_verifier(self, folder: Path, section: dict, base: str, device: str) -> None:
+        """The verifier of model.json's `verifier` section (its folder inside this one, the threshold
+        and topic floor of the combined score), read on `base`."""
+        from perception.crisis_verifier import CrisisVerifier
+
+        try:
+            name, threshold, floor = section["folder"], float(section["threshold"]), float(section["topic_floor"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelLoadError(f"{folder / 'model.json'}: its verifier section needs folder, threshold and "
+                                 f"topic_floor: {exc}") from exc
+        self.verifier = CrisisVerifier(folder / name, base, device)
+        self.threshold, self.topic_floor = threshold, floor
 
     @staticmethod
     def _second_opinion(folder: Path, name: str | None, device: str, onnx: bool) -> "CrisisDetector | None":
@@ -166,13 +184,14 @@ class CrisisDetector:
         self.lowest_decision_score = min(self.lowest_decision_score, level)
 
     @classmethod
-    def load(cls, source: str | None = None, device: str = "auto") -> "CrisisDetector":
+    def load(cls, source: str | None = None, device: str = "auto", verifier_base: str | None = None) -> "CrisisDetector":
         source = source or active_source("crisis", PACKAGED_CRISIS)
         folder = PACKAGED_CRISIS_DIR if source == PACKAGED_CRISIS else Path(source).expanduser()
         if not (folder / "model.json").is_file():
             raise ModelLoadError(f"{folder} is not a crisis detector folder (no model.json)")
         device = resolve_device(device)
-        return shared_model("crisis", str(folder), device, lambda: cls(folder, device))
+        return shared_model("crisis", f"{folder}|{verifier_base}", device,
+                            lambda: cls(folder, device, verifier_base=verifier_base))
 
     def encode(self, texts: list[str], earlier: list[list[str]]) -> list[dict]:
         """Tokenizer inputs: each message, then the user's recent messages (most recent first)."""
@@ -225,7 +244,7 @@ class CrisisDetector:
         everyday messages cost one model's time while every decision is the full mean's."""
         out = np.sqrt(own)
         asked = [i for i, (score, pattern) in enumerate(zip(own, with_pattern))
-                 if pattern or score >= self.lowest_decision_score ** 2]
+                 if pattern or score >= self._pair_level() ** 2]
         if asked:
             other = self.second.scores([texts[i] for i in asked], [earlier[i] for i in asked])
             out[asked] = np.sqrt(own[asked] * other)
@@ -249,6 +268,25 @@ class CrisisDetector:
         out = found[:len(texts)].copy()
         for owner, score in zip(owners, found[len(texts):]):
             out[owner] = max(out[owner], score)
+        return out if self.verifier is None else self.verified(out, texts, earlier, with_pattern)
+
+    def _pair_level(self) -> float:
+        """The lowest score of this model (with its second opinion) that a decision reads: with a
+        verifier, whose combined score is at most the square root of it, the decision level squared."""
+        return self.lowest_decision_score ** 2 if self.verifier is not None else self.lowest_decision_score
+
+    def verified(self, scores: np.ndarray, texts: list[str], earlier: list[list[str]],
+                 with_pattern: list[bool]) -> np.ndarray:
+        """The geometric mean of the messages' `scores` and the verifier's reading of each whole
+        message (`perception.crisis_verifier`), asked only where the mean could reach a level a
+        decision reads (and for every message with a pattern's words); elsewhere the square root of
+        the score, an upper bound of the mean, so everyday messages cost no Gemma pass."""
+        out = np.sqrt(scores)
+        asked = [i for i, (score, pattern) in enumerate(zip(scores, with_pattern))
+                 if pattern or score >= self._pair_level()]
+        if asked:
+            other = self.verifier.scores([texts[i] for i in asked], [earlier[i] for i in asked])
+            out[asked] = np.sqrt(scores[asked] * other)
         return out
 
     def floor_for(self, words: str) -> float:

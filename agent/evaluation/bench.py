@@ -129,10 +129,11 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
 def crisis_calls(settings, recognizer, text: str, turn: itertools.count) -> list[tuple[str, Callable]]:
     """The crisis detector on a new message (the user's earlier ones read before), and the perception
     subgraph on a new message without and with it (the risk node runs beside text emotion)."""
-    from perception.crisis import CrisisDetector
+    from agent.crisis_model import load_crisis_detector
     from perception.graph import build_perception_graph
 
-    detector = CrisisDetector.load(settings.safety.model, settings.device)
+    detector = load_crisis_detector(settings.safety.model, settings.safety.verifier, settings.device,
+                                    settings.cache_dir)
 
     def next_risk():
         detector.read(f"{text} ({next(turn)})", [t for s, t in CONTEXT if s == "user"])
@@ -142,7 +143,11 @@ def crisis_calls(settings, recognizer, text: str, turn: itertools.count) -> list
             graph.invoke({"text": f"{text} ({next(turn)})", "context": CONTEXT, "speaker": "user"})
         return call
 
+    def verify():  # what a message the detector flags or nearly flags costs on top
+        detector.verifier.scores([f"{text} ({next(turn)})"], [[t for s, t in CONTEXT if s == "user"]])
+
     return [("crisis_next_turn", next_risk),
+            *([("crisis_verifier_one_message", verify)] if detector.verifier is not None else []),
             ("perception_text_next_turn", perceive(build_perception_graph(recognizer))),
             ("perception_text_and_risk_next_turn",
              perceive(build_perception_graph(recognizer, crisis_detector=detector)))]

@@ -246,11 +246,13 @@ def eval_crisis(
 ) -> None:
     """Recall on risk messages and false alarms on the others, per category, every miss and false
     alarm printed: the crisis detector the agent uses (classifier and patterns)."""
+    from agent.crisis_model import load_crisis_detector
     from agent.evaluation.crisis import evaluate_crisis
-    from perception.crisis import CrisisDetector
 
     quiet_model_loading()
-    safety = Settings.load().safety
-    print_report(lambda: evaluate_crisis(data, CrisisDetector.load(model or safety.model, "cpu"), label_column,
-                                         safety.protocol_score),
+    settings = Settings.load()
+    safety = settings.safety
+    print_report(lambda: evaluate_crisis(data, load_crisis_detector(model or safety.model, safety.verifier, "cpu",
+                                                                    settings.cache_dir),
+                                         label_column, safety.protocol_score),
                  json_out, lambda r: r.to_dict())

@@ -1,0 +1,175 @@
+"""The crisis verifier (`perception/crisis_verifier.py`): a Gemma body with LoRA adapters merged at load
+and a risk head, read by the crisis detector as a third opinion where its score could reach a
+decision (`CrisisDetector.verified`), and how `training.train_crisis_verifier` writes and calibrates it.
+A tiny random Gemma 3 (hidden size 32, two layers, a BPE tokenizer trained on a few sentences) stands
+in for the packaged 270M model; the detector is the packaged one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector
+from perception.defaults import PACKAGED_CRISIS
+from perception.crisis_verifier import CrisisVerifier, encode_message, left_padded, verifier_prompt
+from perception.loading import ModelLoadError
+
+
+@pytest.fixture(scope="module")
+def tiny_gemma(tmp_path_factory):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig, PreTrainedTokenizerFast
+
+    root = tmp_path_factory.mktemp("tiny-gemma")
+    sentences = ["Earlier messages: I feel sad today | my dog is sick\nMessage: I want it all to stop.",
+                 "Message: my cat knocked the plant over lol", "Thank you for listening, goodnight."]
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    bpe.train_from_iterator(sentences * 4, trainers.BpeTrainer(vocab_size=300, special_tokens=["<pad>", "<eos>", "<bos>"]))
+    tok = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<eos>", pad_token="<pad>", bos_token="<bos>")
+    config = Gemma3TextConfig(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                              num_attention_heads=2, num_key_value_heads=1, head_dim=16, sliding_window=16,
+                              max_position_embeddings=512, pad_token_id=0, eos_token_id=1, bos_token_id=2)
+    torch.manual_seed(0)
+    Gemma3ForCausalLM(config).save_pretrained(root)
+    tok.save_pretrained(root)
+    return root
+
+
+def trained_net(base):
+    """The training script's network on the tiny base, its adapters and head set to random values."""
+    from training.train_crisis_verifier import VerifierNet
+
+    torch.manual_seed(1)
+    net = VerifierNet(str(base), rank=4, alpha=8)
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            if p.requires_grad:
+                p.normal_(0, 0.2)
+    return net.eval()
+
+
+@pytest.fixture(scope="module")
+def verifier_folder(tiny_gemma, tmp_path_factory):
+    from training.train_crisis_verifier import write_folder
+
+    folder = tmp_path_factory.mktemp("verifier") / "verifier"
+    write_folder(trained_net(tiny_gemma), folder, 4, {"epochs": 0})
+    return folder
+
+
+TEXTS = ["I want it all to stop.", "my cat knocked the plant over lol"]
+EARLIER = [["I feel sad today", "", "my dog is sick"], []]
+
+
+def test_the_prompt_holds_the_last_earlier_messages_oldest_first():
+    assert verifier_prompt(["a", "b", " ", "c", "d"], 3) == "Earlier messages: b | c | d\nMessage: "
+    assert verifier_prompt([], 3) == verifier_prompt(["a"], 0) == "Message: "
+
+
+def test_the_shipped_verifier_reads_as_the_trained_network_does(tiny_gemma, verifier_folder):
+    """Adapters merged into the weights at load (no peft at run time) give the probabilities the
+    training network gives with peft's unmerged adapters."""
+    net, verifier = trained_net(tiny_gemma), CrisisVerifier(verifier_folder, str(tiny_gemma))
+    encodings = [encode_message(verifier.tokenizer, t, e, 3) for t, e in zip(TEXTS, EARLIER)]
+    with torch.no_grad():
+        expected = torch.sigmoid(net(*left_padded(encodings))).numpy()
+    assert verifier.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
+    assert verifier.scores(TEXTS[:1], EARLIER[:1])[0] == pytest.approx(expected[0], abs=1e-5)  # (alone, or cached)
+
+
+def with_verifier(tmp_path, verifier_folder, section=None):
+    folder = tmp_path / "crisis"
+    shutil.copytree(PACKAGED_CRISIS_DIR, folder)
+    shutil.copytree(verifier_folder, folder / "verifier")
+    config = json.loads((folder / "model.json").read_text())
+    config["verifier"] = section or {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01}
+    (folder / "model.json").write_text(json.dumps(config))
+    return folder
+
+
+def test_the_detector_reads_the_geometric_mean_with_the_verifier_only_where_it_could_decide(
+        tmp_path, tiny_gemma, verifier_folder):
+    folder = with_verifier(tmp_path, verifier_folder)
+    alone = CrisisDetector(folder)  # no base given: the detector reads alone, at its own threshold
+    both = CrisisDetector(folder, verifier_base=str(tiny_gemma))
+    assert alone.verifier is None and alone.threshold == json.loads((PACKAGED_CRISIS_DIR / "model.json").read_text())["threshold"]
+    assert (both.threshold, both.topic_floor) == (0.2, 0.01)
+    alone.lowest_decision_score = 0.0  # (every sequence read by both of its models: exact scores)
+    both.lowest_decision_score = 0.12  # (a verifier gate of 0.0144, over the plain message's score)
+    risky, plain = "I just want to fall asleep and never wake up again", "what's your favourite film?"
+    own = alone.message_scores([risky, plain])
+    assert own[1] < both.lowest_decision_score ** 2 <= own[0]
+    other = both.verifier.scores([risky], [[]])[0]
+    asked = []
+    real = both.verifier.scores
+    both.verifier.scores = lambda texts, earlier: asked.extend(texts) or real(texts, earlier)
+    read = both.message_scores([risky, plain])
+    assert asked == [risky]
+    assert read[0] == pytest.approx(np.sqrt(own[0] * other), rel=1e-4)
+    assert np.sqrt(own[1]) <= read[1] < both.lowest_decision_score  # (an upper bound, under any decision)
+    reading = both.read(risky)
+    assert reading.score == pytest.approx(read[0], rel=1e-4) and reading.classified == (read[0] >= 0.2)
+
+
+@pytest.mark.parametrize("section, error", [
+    ({"folder": "verifier"}, "needs folder, threshold and topic_floor"),
+    ({"folder": "missing", "threshold": 0.2, "topic_floor": 0.01}, "is not a crisis verifier folder"),
+])
+def test_a_bad_verifier_section_is_a_clear_error(tmp_path, tiny_gemma, verifier_folder, section, error):
+    with pytest.raises(ModelLoadError, match=error):
+        CrisisDetector(with_verifier(tmp_path, verifier_folder, section), verifier_base=str(tiny_gemma))
+
+
+def test_a_verifier_on_another_base_model_is_a_clear_error(tmp_path, tiny_gemma, verifier_folder, tiny_llm):
+    with pytest.raises(ModelLoadError, match="adapts a gemma3_text model, and .* is a qwen2"):
+        CrisisVerifier(verifier_folder, str(tiny_llm["base"]))
+    with pytest.raises(ModelLoadError, match="cannot be loaded"):
+        CrisisVerifier(verifier_folder, str(tmp_path / "nowhere"))
+
+
+def test_the_settings_choose_the_verifiers_base(tmp_path, tiny_gemma, verifier_folder):
+    from agent.crisis_model import load_crisis_detector, names_verifier, verifier_base
+
+    assert not names_verifier(PACKAGED_CRISIS)  # (the packaged detector names none yet: its base is not even looked for)
+    folder = with_verifier(tmp_path, verifier_folder)
+    assert names_verifier(str(folder))
+    assert load_crisis_detector(str(folder), str(tiny_gemma), "cpu").verifier is not None
+    assert load_crisis_detector(str(folder), "none", "cpu").verifier is None
+    assert verifier_base("none") is None
+    assert verifier_base(str(tiny_gemma)) == str(tiny_gemma)
+    with pytest.raises(ModelLoadError, match="is not a model folder"):
+        verifier_base(str(tmp_path / "nowhere"))
+
+
+def test_calibrate_detector_copies_the_verifier_and_keeps_the_lower_settings(tmp_path, tiny_gemma, verifier_folder,
+                                                                            monkeypatch):
+    """`--calibrate-detector FOLDER` copies the verifier in and sets the combined score's threshold and
+    topic floor, the lower of int8's and fp32's (the calibration itself, a few minutes on the tune
+    files, replaced by fixed figures); on an error model.json is left as it was."""
+    from training import train_crisis_verifier as training
+
+    folder = tmp_path / "crisis"
+    shutil.copytree(PACKAGED_CRISIS_DIR, folder)
+    before = (folder / "model.json").read_text()
+    monkeypatch.setattr("agent.llm.model_files.resolve_model_source", lambda *a, **k: str(tiny_gemma))
+    monkeypatch.setattr(training, "report", lambda *args: None)
+
+    def failing(detector, recall):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(training, "calibrate", failing)
+    with pytest.raises(RuntimeError):
+        training.calibrate_detector(folder, verifier_folder, 0.98)
+    assert (folder / "model.json").read_text() == before
+    monkeypatch.setattr(training, "calibrate", lambda d, r: (0.3, 0.03, 9) if d.runner is not None else (0.2, 0.05, 11))
+    training.calibrate_detector(folder, verifier_folder, 0.98)
+    config = json.loads((folder / "model.json").read_text())
+    assert config["verifier"] == {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.03}
+    assert config["threshold"] == json.loads(before)["threshold"]  # (the detector's own, read without it)
+    assert (folder / "verifier" / "adapter.safetensors").read_bytes() == (verifier_folder / "adapter.safetensors").read_bytes()

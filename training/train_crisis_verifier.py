@@ -1,0 +1,237 @@
+"""Train the crisis verifier (`perception/crisis_verifier.py`): LoRA adapters on the attention of the
+packaged Gemma 3 270M (its body; no output layer, so no 262k-word softmax) and a one-logit risk head on
+its last hidden states, mean-pooled over the message's tokens, each message read after the user's
+recent messages.
+
+    python -m training.train_crisis_verifier --data ../shared/data --out DIR
+    python -m training.train_crisis_verifier --calibrate-detector perception/models/crisis --out DIR
+
+Training data, each epoch: the project's written crisis sets whole, once (`training/data/crisis/`:
+`written_train.csv`, `context_train.csv` and the fifth batch's `written_train_batch5.csv` and
+`context_train_batch5.csv`), a sample of ESConv seeker messages (our train part of its dev split,
+with their earlier messages; conversations with a word of self-harm or death left out), a sample of
+EmpatheticDialogues situations (everyday self-disclosures), and the turns of the project's everyday
+conversation sets that the detector trains on (`CONVERSATION_SETS`), with their earlier turns. The
+held-out crisis files, the tune files and the conversation sets `fresh4`, `fresh5`, `fresh7` and
+`fresh8` are never read. A run checkpoints every `--save-every` steps and at each epoch's end under
+OUT and resumes from there (about 12 minutes an epoch on two CPU cores); each epoch's verifier is
+written to OUT/epochN, for `--calibrate-detector` to read the one chosen.
+
+`--calibrate-detector FOLDER` copies the trained verifier into FOLDER/verifier and sets the
+detector's `verifier` section in FOLDER/model.json: the threshold and topic floor of the combined
+score (the geometric mean of the detector's and the verifier's) at which the tune files keep
+`--recall` of their risk messages, as `training.train_crisis_detector` sets the detector's own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from pathlib import Path
+
+import torch
+import typer
+from rich.console import Console
+
+from agent.evaluation.datasets import DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations
+from agent.evaluation.esconv import RISK_WORDS
+from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, pattern_words
+from perception.crisis_verifier import (VERIFIER_CONFIG, VERIFIER_WEIGHTS, encode_message, left_padded,
+                                        pooled_logits)
+from training.common import progress, seed_everything
+from training.train_crisis_detector import (WRITTEN, calibrate, conversation_turns, report,
+                                            support_conversations)
+
+console = Console()
+WRITTEN_SETS = ("written_train.csv", "written_train_batch5.csv", "context_train.csv", "context_train_batch5.csv")
+TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj")
+VERIFIER_FOLDER = "verifier"  # inside the detector's folder
+
+
+class VerifierPool:
+    """Every source, read once; `epoch(n)` draws epoch n's messages, shuffled."""
+
+    def __init__(self, data: Path, support_sample: int, ed_sample: int, limit: int = 0):
+        self.written = [m for name in WRITTEN_SETS for m in read_crisis_csv(WRITTEN / name)]
+        self.support = support_conversations(data)
+        self.ed = [text for text, _ in read_ed_situations(data, "train")
+                   if not RISK_WORDS.search(text) and pattern_words(text) is None]
+        self.conversations = conversation_turns()
+        self.support_sample, self.ed_sample = min(support_sample, len(self.support)), min(ed_sample, len(self.ed))
+        self.limit = limit
+
+    def epoch(self, n: int) -> list[CrisisMessage]:
+        rng = random.Random(n)
+        messages = (self.written + rng.sample(self.support, self.support_sample)
+                    + [CrisisMessage(t, 0, "ed_situation") for t in rng.sample(self.ed, self.ed_sample)]
+                    + self.conversations)
+        rng.shuffle(messages)
+        return messages[:self.limit] if self.limit else messages
+
+
+class VerifierNet(torch.nn.Module):
+    """The Gemma body with peft's LoRA on `TARGETS` and the risk head."""
+
+    def __init__(self, base: str, rank: int, alpha: int):
+        super().__init__()
+        from peft import LoraConfig, get_peft_model
+        from transformers import AutoModel
+
+        body = AutoModel.from_pretrained(base, dtype=torch.float32, local_files_only=True)
+        self.body = get_peft_model(body, LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=0.05,
+                                                    target_modules=list(TARGETS)))
+        self.head = torch.nn.Linear(body.config.hidden_size, 1)
+
+    def forward(self, ids, attention, pooled):
+        return pooled_logits(self.body, self.head, ids, attention, pooled)
+
+    def trained_state(self) -> dict[str, torch.Tensor]:
+        return {k: v for k, v in self.state_dict().items() if "lora_" in k or k.startswith("head.")}
+
+    def shipped_weights(self) -> dict[str, torch.Tensor]:
+        """The adapters under the base model's module names ("layers.0.self_attn.q_proj.lora_A") and the head."""
+        out = {f"head.{k}": v.detach().clone() for k, v in self.head.state_dict().items()}
+        for key, value in self.body.state_dict().items():
+            if ".lora_A." in key or ".lora_B." in key:
+                name = key.replace("base_model.model.", "", 1).replace(".default.weight", "")
+                out[name] = value.detach().clone().contiguous()
+        return out
+
+
+def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: int, rank: int, lr: float,
+          head_lr: float, batch_size: int, save_every: int, seed: int, limit: int = 0) -> None:
+    from transformers import AutoTokenizer
+
+    from agent.llm.model_files import resolve_model_source
+    from agent.llm.options import PACKAGED_GEMMA
+
+    seed_everything(seed)
+    base = resolve_model_source(PACKAGED_GEMMA)
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    pool, model = VerifierPool(data, support_sample, ed_sample, limit), VerifierNet(base, rank, 2 * rank)
+    groups = [{"params": [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")],
+               "lr": lr}, {"params": list(model.head.parameters()), "lr": head_lr}]
+    opt = torch.optim.AdamW(groups, weight_decay=0.01)
+    steps_per_epoch = -(-len(pool.epoch(seed)) // batch_size)
+    total, warmup = steps_per_epoch * epochs, 30
+    state_path, first = out / "checkpoint.pt", (0, 0)
+    out.mkdir(parents=True, exist_ok=True)
+    if state_path.is_file():
+        state = torch.load(state_path, weights_only=False)
+        model.load_state_dict(state["model"], strict=False), opt.load_state_dict(state["opt"])
+        first = (state["epoch"], state["step"])
+        console.print(f"resuming at epoch {first[0] + 1}, step {first[1]} from {state_path}")
+
+    def save(epoch: int, step: int) -> None:
+        torch.save({"model": model.trained_state(), "opt": opt.state_dict(), "epoch": epoch, "step": step}, state_path)
+
+    for epoch in range(first[0], epochs):
+        messages = pool.epoch(seed + epoch)
+        encodings = [encode_message(tokenizer, m.text, m.earlier, 3) for m in messages]
+        labels = torch.tensor([float(m.label) for m in messages])
+        batches = length_batches([len(e[0]) for e in encodings], batch_size, random.Random(seed + epoch))
+        started = time.perf_counter()
+        with progress() as bar:
+            task = bar.add_task(f"epoch {epoch + 1}/{epochs}", total=len(batches), info="")
+            for n, idx in enumerate(batches):
+                if epoch == first[0] and n < first[1]:
+                    bar.update(task, advance=1)
+                    continue
+                done = epoch * len(batches) + n
+                scale = min(1.0, (done + 1) / warmup) * max(0.05, 1 - done / total)
+                for group, peak in zip(opt.param_groups, (lr, head_lr)):
+                    group["lr"] = peak * scale
+                model.train()
+                logits = model(*left_padded([encodings[i] for i in idx]))
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels[idx])
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
+                opt.step()
+                bar.update(task, advance=1, **({"info": f"loss {loss.item():.3f}"} if n % 10 == 0 else {}))
+                if (n + 1) % save_every == 0:
+                    save(epoch, n + 1)
+        save(epoch + 1, 0)
+        console.print(f"epoch {epoch + 1} done in {time.perf_counter() - started:.0f} s")
+        write_folder(model, out / f"epoch{epoch + 1}", rank, {
+            "epochs": epoch + 1, "support_sample": support_sample, "ed_sample": ed_sample, "lr": lr,
+            "head_lr": head_lr, "batch_size": batch_size, "seed": seed})
+
+
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of similar length within chunks of 64 batches (the messages are already shuffled), the
+    batch order shuffled."""
+    chunk, batches = batch_size * 64, []
+    for start in range(0, len(lengths), chunk):
+        part = sorted(range(start, min(start + chunk, len(lengths))), key=lambda k: lengths[k])
+        batches += [part[i:i + batch_size] for i in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def write_folder(model: VerifierNet, out: Path, rank: int, training: dict) -> None:
+    from safetensors.torch import save_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    save_file(model.shipped_weights(), str(out / VERIFIER_WEIGHTS))
+    config = {"kind": "crisis-verifier", "base": "packaged Gemma 3 270M",
+              "model_type": model.body.base_model.model.config.model_type, "rank": rank, "lora_alpha": 2 * rank,
+              "targets": list(TARGETS), "context_turns": 3, "training": training}
+    (out / VERIFIER_CONFIG).write_text(json.dumps(config, indent=2) + "\n")
+    console.print(f"wrote {out / VERIFIER_WEIGHTS}")
+
+
+def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: float) -> None:
+    """The verifier copied into `detector_folder`/verifier and the threshold and topic floor of the
+    combined score set in the detector's model.json (`training.train_crisis_detector.calibrate`: the
+    lower of int8's and fp32's, recall first on the tune files). On any error model.json is left as it was."""
+    from agent.llm.model_files import resolve_model_source
+    from agent.llm.options import PACKAGED_GEMMA
+
+    target = detector_folder / VERIFIER_FOLDER
+    target.mkdir(exist_ok=True)
+    if target.resolve() != verifier_folder.resolve():
+        for name in (VERIFIER_CONFIG, VERIFIER_WEIGHTS):
+            shutil.copyfile(verifier_folder / name, target / name)
+    path = detector_folder / "model.json"
+    before = path.read_text()
+    config = json.loads(before)
+    base = resolve_model_source(PACKAGED_GEMMA)
+    try:
+        config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": 0.5, "topic_floor": config.get("topic_floor", 0.0)}
+        path.write_text(json.dumps(config, indent=2) + "\n")
+        found = {onnx: calibrate(CrisisDetector(detector_folder, "cpu", onnx=onnx, verifier_base=base), recall)
+                 for onnx in (True, False)}
+    except BaseException:
+        path.write_text(before)
+        raise
+    threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
+    config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": threshold, "topic_floor": floor}
+    path.write_text(json.dumps(config, indent=2) + "\n")
+    for onnx, (t, f, alarms) in found.items():
+        console.print(f"{'int8' if onnx else 'fp32'}: threshold {t}, topic floor {f}, {alarms} false alarms "
+                      "on the tune sets")
+    console.print(f"written: verified threshold {threshold}, topic floor {floor}")
+    report(CrisisDetector(detector_folder, "cpu", verifier_base=base), threshold, floor)
+
+
+def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., help="the verifier's folder"),
+         epochs: int = 3, support_sample: int = 800, ed_sample: int = 600, rank: int = 8, lr: float = 5e-4,
+         head_lr: float = 2e-3, batch_size: int = 16, save_every: int = 100, seed: int = 0, threads: int = 2,
+         calibrate_detector_folder: Path = typer.Option(
+             None, "--calibrate-detector", help="copy the verifier in OUT into this detector folder and set "
+                                                "the combined score's threshold there (no training)"),
+         recall: float = typer.Option(0.98, help="recall kept on the tune sets' risk messages"),
+         limit: int = typer.Option(0, help="only the first N messages of each epoch (a smoke test)")) -> None:
+    torch.set_num_threads(threads)
+    if calibrate_detector_folder is not None:
+        if not (out / VERIFIER_WEIGHTS).is_file():
+            raise typer.BadParameter(f"{out} has no {VERIFIER_WEIGHTS}: train it first", param_hint="--out")
+        return calibrate_detector(calibrate_detector_folder, out, recall)
+    train(data, out, epochs, support_sample, ed_sample, rank, lr, head_lr, batch_size, save_every, seed, limit)
+
+
+if __name__ == "__main__":
+    typer.run(main)
