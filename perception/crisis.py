@@ -184,7 +184,8 @@ class CrisisDetector:
         self.lowest_decision_score = min(self.lowest_decision_score, level)
 
     @classmethod
-    def load(cls, source: str | None = None, device: str = "auto", verifier_base: str | None = None) -> "CrisisDetector":
+    def load(cls, source: str | None = None, device: str = "auto",
+             verifier_base: str | None = None) -> "CrisisDetector":
         source = source or active_source("crisis", PACKAGED_CRISIS)
         folder = PACKAGED_CRISIS_DIR if source == PACKAGED_CRISIS else Path(source).expanduser()
         if not (folder / "model.json").is_file():
@@ -263,12 +264,15 @@ class CrisisDetector:
         owners = [i for i, p in enumerate(parts) for _ in p]
         pieces = [piece for p in parts for piece in p]
         with_pattern = [pattern_words(t) is not None for t in texts]
-        found = self.scores(texts + pieces, list(earlier) + [earlier[i] for i in owners],
-                            with_pattern + [with_pattern[i] for i in owners])
+        every_earlier = list(earlier) + [earlier[i] for i in owners]
+        every_pattern = with_pattern + [with_pattern[i] for i in owners]
+        found = self.scores(texts + pieces, every_earlier, every_pattern)
+        if self.verifier is not None:  # (each sentence too: risk said in one clause of a long message)
+            found = self.verified(found, texts + pieces, every_earlier, every_pattern)
         out = found[:len(texts)].copy()
         for owner, score in zip(owners, found[len(texts):]):
             out[owner] = max(out[owner], score)
-        return out if self.verifier is None else self.verified(out, texts, earlier, with_pattern)
+        return out
 
     def _pair_level(self) -> float:
         """The lowest score of this model (with its second opinion) that a decision reads: with a

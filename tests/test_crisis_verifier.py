@@ -115,6 +115,11 @@ def test_the_detector_reads_the_geometric_mean_with_the_verifier_only_where_it_c
     assert np.sqrt(own[1]) <= read[1] < both.lowest_decision_score  # (an upper bound, under any decision)
     reading = both.read(risky)
     assert reading.score == pytest.approx(read[0], rel=1e-4) and reading.classified == (read[0] >= 0.2)
+    asked.clear()  # a long message: each sentence is read by both too, the highest mean kept
+    long = f"The bus was late again and my coffee went cold on the way. {risky}."
+    score = both.message_scores([long])[0]
+    assert f"{risky}." in asked
+    assert score >= np.sqrt(alone.message_scores([f"{risky}."])[0] * real([f"{risky}."], [[]])[0]) * 0.9999
 
 
 @pytest.mark.parametrize("section, error", [
