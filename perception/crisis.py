@@ -17,7 +17,9 @@ Two readers; either one flags a message:
 The classifier reads the message with the user's recent messages as a second segment, the way the
 text-emotion model reads its context: risk that builds over turns ("I've said goodbye to everyone"
 after "I can't do this anymore") raises the score, the same words after a farewell party do not.
-A message of several sentences also has each sentence read (`message_scores`).
+A message of several sentences also has each sentence read (`message_scores`). A detector folder may
+name a third reader, a Gemma verifier (`perception/crisis_verifier.py`; none is shipped yet), whose
+geometric mean with the classifier's score is then the score.
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ class CrisisDetector:
     """Patterns + the trained classifier (the packaged MiniLM with LoRA adapters, merged, and a
     one-logit head). Shared per process: use `.load()`."""
 
-    def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True, verifier_base: str | None = None):
+    def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True,
+                 verifier_base: str | None = None):
         """`onnx`: on the CPU, run the model on ONNX Runtime with int8 weights
         (`perception/onnx_runner.py`; about a quarter of torch's time, the same recall on the
         project's sets: model card); torch where that is unavailable, on a GPU, or when False.
@@ -281,10 +284,10 @@ class CrisisDetector:
 
     def verified(self, scores: np.ndarray, texts: list[str], earlier: list[list[str]],
                  with_pattern: list[bool]) -> np.ndarray:
-        """The geometric mean of the messages' `scores` and the verifier's reading of each whole
-        message (`perception.crisis_verifier`), asked only where the mean could reach a level a
-        decision reads (and for every message with a pattern's words); elsewhere the square root of
-        the score, an upper bound of the mean, so everyday messages cost no Gemma pass."""
+        """The geometric mean of the `scores` of messages (or their sentences) and the verifier's
+        reading of each (`perception.crisis_verifier`), asked only where the mean could reach a level
+        a decision reads (and for every text of a message with a pattern's words); elsewhere the
+        square root of the score, an upper bound of the mean, so everyday messages cost no Gemma pass."""
         out = np.sqrt(scores)
         asked = [i for i, (score, pattern) in enumerate(zip(scores, with_pattern))
                  if pattern or score >= self._pair_level()]

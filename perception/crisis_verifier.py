@@ -8,11 +8,12 @@ It reads the message after the user's recent messages, as a prompt:
     Earlier messages: <oldest> | ... | <most recent>
     Message: <the message>
 
-MiniLM, trained on the same rows, learned words ("both feet on the board", "off to bed", "I don't
-know what I'll do on Monday") that also open everyday messages; a model fifteen times its size reads
-them in their sense. Its time (a forward pass of 270M parameters, tens of milliseconds here) is spent
-only on what the classifier scores high enough for the combined score to reach a decision
-(`perception.crisis.CrisisDetector`), about a quarter of everyday messages.
+MiniLM learned words ("both feet on the board", "off to bed", "I don't know what I'll do on Monday")
+that also fill everyday messages; a model fifteen times its size flagged far fewer of the project's
+everyday conversation turns (`docs/RESULTS.md`, "A Gemma verifier"; not shipped yet). Its time (a
+forward pass of 270M parameters) is spent only where the classifier scores high enough for the
+combined score to reach a decision (`perception.crisis.CrisisDetector.verified`), about a quarter of
+everyday messages.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ its last hidden states, mean-pooled over the message's tokens, each message read
 recent messages.
 
     python -m training.train_crisis_verifier --data ../shared/data --out DIR
-    python -m training.train_crisis_verifier --calibrate-detector perception/models/crisis --out DIR
+    python -m training.train_crisis_verifier --out DIR/epochN --calibrate-detector perception/models/crisis
 
 Training data, each epoch: the project's written crisis sets whole, once (`training/data/crisis/`:
 `written_train.csv`, `context_train.csv` and the fifth batch's `written_train_batch5.csv` and
