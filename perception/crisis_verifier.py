@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from perception.adapted_encoder import merge_lora
 from perception.dialogue_head import LogitCache
 from perception.loading import ModelLoadError
 
@@ -71,26 +72,6 @@ def pooled_logits(body, head, ids, attention, pooled):
     return head((hidden * weights).sum(1) / weights.sum(1)).squeeze(-1)
 
 
-def merge_lora(model, weights: dict, scale: float) -> int:
-    """Add each adapted Linear's low-rank update to its weight: W += B @ A * scale. `weights` maps
-    "<module>.lora_A" / "<module>.lora_B" to tensors; returns how many modules were merged."""
-    import torch
-
-    modules = dict(model.named_modules())
-    merged = 0
-    with torch.no_grad():
-        for key, down in weights.items():
-            if not key.endswith(".lora_A"):
-                continue
-            name = key[: -len(".lora_A")]
-            if name not in modules or f"{name}.lora_B" not in weights:
-                raise ValueError(f"the adapter names {name!r}, which the base model lacks or which has no lora_B")
-            layer = modules[name]
-            layer.weight += (weights[f"{name}.lora_B"] @ down).to(layer.weight.dtype) * scale
-            merged += 1
-    return merged
-
-
 class CrisisVerifier:
     """The Gemma reader; `scores(texts, earlier)` gives risk probabilities. Loaded once per process
     by `CrisisDetector` (which holds it)."""
@@ -103,7 +84,7 @@ class CrisisVerifier:
         try:
             settings = json.loads((folder / VERIFIER_CONFIG).read_text())
             weights = load_file(str(folder / VERIFIER_WEIGHTS))
-            scale = float(settings["lora_alpha"]) / float(settings["rank"])
+            lora = {"r": int(settings["rank"]), "lora_alpha": float(settings["lora_alpha"])}
             self.context_turns = int(settings["context_turns"])
         except (OSError, ValueError, KeyError) as exc:
             raise ModelLoadError(f"{folder} is not a crisis verifier folder (as training.train_crisis_verifier "
@@ -117,7 +98,7 @@ class CrisisVerifier:
         if kind and kind != self.model.config.model_type:
             raise ModelLoadError(f"{folder} adapts a {kind} model, and {base} is a {self.model.config.model_type}")
         try:
-            merge_lora(self.model, {k: v for k, v in weights.items() if k.endswith((".lora_A", ".lora_B"))}, scale)
+            merge_lora(self.model, {k: v for k, v in weights.items() if ".lora_" in k}, lora)
             self.head = torch.nn.Linear(weights["head.weight"].shape[1], 1)
             self.head.load_state_dict({"weight": weights["head.weight"], "bias": weights["head.bias"]})
         except (KeyError, ValueError, RuntimeError) as exc:

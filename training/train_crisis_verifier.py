@@ -91,13 +91,12 @@ class VerifierNet(torch.nn.Module):
         return {k: v for k, v in self.state_dict().items() if "lora_" in k or k.startswith("head.")}
 
     def shipped_weights(self) -> dict[str, torch.Tensor]:
-        """The adapters under the base model's module names ("layers.0.self_attn.q_proj.lora_A") and the head."""
+        """The adapters in peft's saved layout ("base_model.model.layers.0.self_attn.q_proj.lora_A.weight",
+        what `perception.adapted_encoder.merge_lora` reads) and the head."""
+        from peft import get_peft_model_state_dict
+
         out = {f"head.{k}": v.detach().clone() for k, v in self.head.state_dict().items()}
-        for key, value in self.body.state_dict().items():
-            if ".lora_A." in key or ".lora_B." in key:
-                name = key.replace("base_model.model.", "", 1).replace(".default.weight", "")
-                out[name] = value.detach().clone().contiguous()
-        return out
+        return {**out, **{k: v.detach().clone().contiguous() for k, v in get_peft_model_state_dict(self.body).items()}}
 
 
 def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: int, rank: int, lr: float,

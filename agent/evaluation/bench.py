@@ -135,8 +135,10 @@ def crisis_calls(settings, recognizer, text: str, turn: itertools.count) -> list
     detector = load_crisis_detector(settings.safety.model, settings.safety.verifier, settings.device,
                                     settings.cache_dir)
 
+    earlier = [t for s, t in CONTEXT if s == "user"]
+
     def next_risk():
-        detector.read(f"{text} ({next(turn)})", [t for s, t in CONTEXT if s == "user"])
+        detector.read(f"{text} ({next(turn)})", earlier)
 
     def perceive(graph):
         def call():
@@ -144,7 +146,7 @@ def crisis_calls(settings, recognizer, text: str, turn: itertools.count) -> list
         return call
 
     def verify():  # what a message the detector flags or nearly flags costs on top
-        detector.verifier.scores([f"{text} ({next(turn)})"], [[t for s, t in CONTEXT if s == "user"]])
+        detector.verifier.scores([f"{text} ({next(turn)})"], [earlier])
 
     return [("crisis_next_turn", next_risk),
             *([("crisis_verifier_one_message", verify)] if detector.verifier is not None else []),
