@@ -178,3 +178,14 @@ def test_calibrate_detector_copies_the_verifier_and_keeps_the_lower_settings(tmp
     assert config["verifier"] == {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.03}
     assert config["threshold"] == json.loads(before)["threshold"]  # (the detector's own, read without it)
     assert (folder / "verifier" / "adapter.safetensors").read_bytes() == (verifier_folder / "adapter.safetensors").read_bytes()
+
+
+def test_calibrating_without_a_trained_verifier_is_a_clear_error(tmp_path):
+    import typer
+
+    from training.train_crisis_verifier import main
+
+    before = (PACKAGED_CRISIS_DIR / "model.json").read_text()
+    with pytest.raises(typer.BadParameter, match="has no adapter.safetensors: train it first"):
+        main(out=tmp_path / "untrained", calibrate_detector_folder=PACKAGED_CRISIS_DIR)
+    assert (PACKAGED_CRISIS_DIR / "model.json").read_text() == before
