@@ -19,7 +19,8 @@ text-emotion model reads its context: risk that builds over turns ("I've said go
 after "I can't do this anymore") raises the score, the same words after a farewell party do not.
 A message of several sentences also has each sentence read (`message_scores`). A detector folder may
 name a third reader, a Gemma verifier (`perception/crisis_verifier.py`; none is shipped yet), whose
-geometric mean with the classifier's score is then the score.
+geometric mean with the classifier's score is then the score (read per sentence, or once per message
+against the classifier's highest sentence score: `verifier.reads` in model.json).
 """
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ MIN_SENTENCE_WORDS = 3
 LOWEST_DECISION_SCORE = 0.05
 #: Older detector folders have no `pattern_floor`: there every pattern match flags.
 DEFAULT_PATTERN_FLOOR = 0.0
+#: What a verifier reads (model.json's `verifier.reads`): each sentence of a message as the classifier
+#: does (the default), or the whole message once, against the classifier's highest sentence score.
+VERIFIER_READINGS = ("sentences", "message")
 
 
 class CrisisDetector:
@@ -146,14 +150,15 @@ class CrisisDetector:
         self.read_sentences = bool(settings.get("read_sentences", False))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
         self.second = self._second_opinion(folder, settings.get("second_opinion"), device, onnx)
-        self.verifier = None
+        self.verifier, self.verifier_reads = None, VERIFIER_READINGS[0]
         if verifier_base is not None and settings.get("verifier"):
             self._attach_verifier(folder, settings["verifier"], verifier_base, device)
         self.lowest_decision_score = min(LOWEST_DECISION_SCORE, self.threshold)
 
     def _attach_verifier(self, folder: Path, section: dict, base: str, device: str) -> None:
         """The verifier of model.json's `verifier` section (its folder inside this one, the threshold
-        and topic floor of the combined score), read on `base`."""
+        and topic floor of the combined score, and what it `reads`: each sentence as the classifier
+        does, or the whole message only), read on `base`."""
         from perception.crisis_verifier import CrisisVerifier
 
         try:
@@ -161,8 +166,12 @@ class CrisisDetector:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelLoadError(f"{folder / 'model.json'}: its verifier section needs folder, threshold and "
                                  f"topic_floor: {exc}") from exc
+        reads = section.get("reads", VERIFIER_READINGS[0])
+        if reads not in VERIFIER_READINGS:
+            raise ModelLoadError(f"{folder / 'model.json'}: the verifier reads {reads!r}; one of "
+                                 f"{', '.join(VERIFIER_READINGS)}")
         self.verifier = CrisisVerifier(folder / name, base, device)
-        self.threshold, self.topic_floor = threshold, floor
+        self.threshold, self.topic_floor, self.verifier_reads = threshold, floor, reads
 
     @staticmethod
     def _second_opinion(folder: Path, name: str | None, device: str, onnx: bool) -> "CrisisDetector | None":
@@ -270,11 +279,14 @@ class CrisisDetector:
         every_earlier = list(earlier) + [earlier[i] for i in owners]
         every_pattern = with_pattern + [with_pattern[i] for i in owners]
         found = self.scores(texts + pieces, every_earlier, every_pattern)
-        if self.verifier is not None:  # (each sentence too: risk said in one clause of a long message)
+        by_sentence = self.verifier is not None and self.verifier_reads == "sentences"
+        if by_sentence:
             found = self.verified(found, texts + pieces, every_earlier, every_pattern)
         out = found[:len(texts)].copy()
         for owner, score in zip(owners, found[len(texts):]):
             out[owner] = max(out[owner], score)
+        if self.verifier is not None and not by_sentence:  # (one Gemma pass per message)
+            out = self.verified(out, texts, earlier, with_pattern)
         return out
 
     def _pair_level(self) -> float:

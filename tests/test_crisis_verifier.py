@@ -122,9 +122,29 @@ def test_the_detector_reads_the_geometric_mean_with_the_verifier_only_where_it_c
     assert score >= np.sqrt(alone.message_scores([f"{risky}."])[0] * real([f"{risky}."], [[]])[0]) * 0.9999
 
 
+def test_a_verifier_that_reads_the_whole_message_is_asked_once_against_the_highest_sentence(
+        tmp_path, tiny_gemma, verifier_folder):
+    """`"reads": "message"`: one Gemma pass per message, its score against the classifier's highest
+    score over the message and its sentences."""
+    section = {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "reads": "message"}
+    folder = with_verifier(tmp_path, verifier_folder, section)
+    alone, both = CrisisDetector(folder), CrisisDetector(folder, verifier_base=str(tiny_gemma))
+    alone.lowest_decision_score, both.lowest_decision_score = 0.0, 0.0  # (every message asked: exact scores)
+    long = "The bus was late again and my coffee went cold on the way. I just want to fall asleep and never wake up."
+    asked = []
+    real = both.verifier.scores
+    both.verifier.scores = lambda texts, earlier: asked.extend(texts) or real(texts, earlier)
+    score = both.message_scores([long], [["rough week"]])[0]
+    assert asked == [long]
+    highest = alone.message_scores([long], [["rough week"]])[0]
+    assert score == pytest.approx(np.sqrt(highest * real([long], [["rough week"]])[0]), rel=1e-4)
+
+
 @pytest.mark.parametrize("section, error", [
     ({"folder": "verifier"}, "needs folder, threshold and topic_floor"),
     ({"folder": "missing", "threshold": 0.2, "topic_floor": 0.01}, "is not a crisis verifier folder"),
+    ({"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "reads": "words"},
+     "the verifier reads 'words'; one of sentences, message"),
 ])
 def test_a_bad_verifier_section_is_a_clear_error(tmp_path, tiny_gemma, verifier_folder, section, error):
     with pytest.raises(ModelLoadError, match=error):
@@ -175,7 +195,7 @@ def test_calibrate_detector_copies_the_verifier_and_keeps_the_lower_settings(tmp
     monkeypatch.setattr(training, "calibrate", lambda d, r: (0.3, 0.03, 9) if d.runner is not None else (0.2, 0.05, 11))
     training.calibrate_detector(folder, verifier_folder, 0.98)
     config = json.loads((folder / "model.json").read_text())
-    assert config["verifier"] == {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.03}
+    assert config["verifier"] == {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.03, "reads": "message"}
     assert config["threshold"] == json.loads(before)["threshold"]  # (the detector's own, read without it)
     assert (folder / "verifier" / "adapter.safetensors").read_bytes() == (verifier_folder / "adapter.safetensors").read_bytes()
 
@@ -188,4 +208,15 @@ def test_calibrating_without_a_trained_verifier_is_a_clear_error(tmp_path):
     before = (PACKAGED_CRISIS_DIR / "model.json").read_text()
     with pytest.raises(typer.BadParameter, match="has no adapter.safetensors: train it first"):
         main(out=tmp_path / "untrained", calibrate_detector_folder=PACKAGED_CRISIS_DIR)
+    assert (PACKAGED_CRISIS_DIR / "model.json").read_text() == before
+
+
+def test_calibrating_for_an_unknown_reading_is_a_clear_error(verifier_folder):
+    import typer
+
+    from training.train_crisis_verifier import main
+
+    before = (PACKAGED_CRISIS_DIR / "model.json").read_text()
+    with pytest.raises(typer.BadParameter, match="'words' is not one of sentences, message"):
+        main(out=verifier_folder, calibrate_detector_folder=PACKAGED_CRISIS_DIR, verifier_reads="words")
     assert (PACKAGED_CRISIS_DIR / "model.json").read_text() == before

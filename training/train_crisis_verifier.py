@@ -37,7 +37,7 @@ from rich.console import Console
 
 from agent.evaluation.datasets import DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations
 from agent.evaluation.esconv import RISK_WORDS
-from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, pattern_words
+from perception.crisis import VERIFIER_READINGS, CrisisDetector, pattern_words
 from perception.crisis_verifier import (VERIFIER_CONFIG, VERIFIER_WEIGHTS, encode_message, left_padded,
                                         pooled_logits)
 from training.common import progress, seed_everything
@@ -53,22 +53,36 @@ VERIFIER_FOLDER = "verifier"  # inside the detector's folder
 class VerifierPool:
     """Every source, read once; `epoch(n)` draws epoch n's messages, shuffled."""
 
-    def __init__(self, data: Path, support_sample: int, ed_sample: int, limit: int = 0):
+    def __init__(self, data: Path, support_sample: int, ed_sample: int, bury_share: float = 0.0, limit: int = 0):
         self.written = [m for name in WRITTEN_SETS for m in read_crisis_csv(WRITTEN / name)]
         self.support = support_conversations(data)
         self.ed = [text for text, _ in read_ed_situations(data, "train")
                    if not RISK_WORDS.search(text) and pattern_words(text) is None]
         self.conversations = conversation_turns()
         self.support_sample, self.ed_sample = min(support_sample, len(self.support)), min(ed_sample, len(self.ed))
-        self.limit = limit
+        self.short_ed = [text for text in self.ed if len(text.split()) <= 40]
+        self.bury_share, self.limit = bury_share, limit
 
     def epoch(self, n: int) -> list[CrisisMessage]:
         rng = random.Random(n)
-        messages = (self.written + rng.sample(self.support, self.support_sample)
+        written = [buried(m, self.short_ed, self.bury_share, rng) for m in self.written]
+        messages = (written + rng.sample(self.support, self.support_sample)
                     + [CrisisMessage(t, 0, "ed_situation") for t in rng.sample(self.ed, self.ed_sample)]
                     + self.conversations)
         rng.shuffle(messages)
         return messages[:self.limit] if self.limit else messages
+
+
+def buried(message: CrisisMessage, everyday: list[str], share: float, rng: random.Random) -> CrisisMessage:
+    """A written single message, at the rate `share`, inside a longer one: an everyday ED situation
+    before or after it in the same message, label kept (`training.train_crisis_detector` does the same
+    with `--bury-share`): the verifier reads whole messages, and risk said in one clause of a long
+    message is still risk, a hard negative still none."""
+    if message.earlier or rng.random() >= share:
+        return message
+    other = rng.choice(everyday)
+    text = f"{other} {message.text}" if rng.random() < 0.5 else f"{message.text} {other}"
+    return CrisisMessage(text, message.label, message.category)
 
 
 class VerifierNet(torch.nn.Module):
@@ -99,8 +113,8 @@ class VerifierNet(torch.nn.Module):
         return {**out, **{k: v.detach().clone().contiguous() for k, v in get_peft_model_state_dict(self.body).items()}}
 
 
-def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: int, rank: int, lr: float,
-          head_lr: float, batch_size: int, save_every: int, seed: int, limit: int = 0) -> None:
+def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: int, bury_share: float, rank: int,
+          lr: float, head_lr: float, batch_size: int, save_every: int, seed: int, limit: int = 0) -> None:
     from transformers import AutoTokenizer
 
     from agent.llm.model_files import resolve_model_source
@@ -109,7 +123,7 @@ def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: in
     seed_everything(seed)
     base = resolve_model_source(PACKAGED_GEMMA)
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    pool, model = VerifierPool(data, support_sample, ed_sample, limit), VerifierNet(base, rank, 2 * rank)
+    pool, model = VerifierPool(data, support_sample, ed_sample, bury_share, limit), VerifierNet(base, rank, 2 * rank)
     groups = [{"params": [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")],
                "lr": lr}, {"params": list(model.head.parameters()), "lr": head_lr}]
     opt = torch.optim.AdamW(groups, weight_decay=0.01)
@@ -155,8 +169,8 @@ def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: in
         save(epoch + 1, 0)
         console.print(f"epoch {epoch + 1} done in {time.perf_counter() - started:.0f} s")
         write_folder(model, out / f"epoch{epoch + 1}", rank, {
-            "epochs": epoch + 1, "support_sample": support_sample, "ed_sample": ed_sample, "lr": lr,
-            "head_lr": head_lr, "batch_size": batch_size, "seed": seed})
+            "epochs": epoch + 1, "support_sample": support_sample, "ed_sample": ed_sample, "bury_share": bury_share,
+            "lr": lr, "head_lr": head_lr, "batch_size": batch_size, "seed": seed})
 
 
 def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -182,10 +196,11 @@ def write_folder(model: VerifierNet, out: Path, rank: int, training: dict) -> No
     console.print(f"wrote {out / VERIFIER_WEIGHTS}")
 
 
-def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: float) -> None:
+def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: float, reads: str = "message") -> None:
     """The verifier copied into `detector_folder`/verifier and the threshold and topic floor of the
     combined score set in the detector's model.json (`training.train_crisis_detector.calibrate`: the
-    lower of int8's and fp32's, recall first on the tune files). On any error model.json is left as it was."""
+    lower of int8's and fp32's, recall first on the tune files), the verifier reading `reads` (each
+    sentence, or the whole message once). On any error model.json is left as it was."""
     from agent.llm.model_files import resolve_model_source
     from agent.llm.options import PACKAGED_GEMMA
 
@@ -199,7 +214,8 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
     config = json.loads(before)
     base = resolve_model_source(PACKAGED_GEMMA)
     try:
-        config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": 0.5, "topic_floor": config.get("topic_floor", 0.0)}
+        config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": 0.5, "topic_floor": config.get("topic_floor", 0.0),
+                              "reads": reads}
         path.write_text(json.dumps(config, indent=2) + "\n")
         found = {onnx: calibrate(CrisisDetector(detector_folder, "cpu", onnx=onnx, verifier_base=base), recall)
                  for onnx in (True, False)}
@@ -207,7 +223,7 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
         path.write_text(before)
         raise
     threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
-    config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": threshold, "topic_floor": floor}
+    config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": threshold, "topic_floor": floor, "reads": reads}
     path.write_text(json.dumps(config, indent=2) + "\n")
     for onnx, (t, f, alarms) in found.items():
         console.print(f"{'int8' if onnx else 'fp32'}: threshold {t}, topic floor {f}, {alarms} false alarms "
@@ -217,19 +233,28 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., help="the verifier's folder"),
-         epochs: int = 3, support_sample: int = 800, ed_sample: int = 600, rank: int = 8, lr: float = 5e-4,
+         epochs: int = 3, support_sample: int = 800, ed_sample: int = 600,
+         bury_share: float = typer.Option(0.3, help="share of the written single messages put inside a longer "
+                                                    "everyday one (label kept)"),
+         rank: int = 8, lr: float = 5e-4,
          head_lr: float = 2e-3, batch_size: int = 16, save_every: int = 100, seed: int = 0, threads: int = 2,
          calibrate_detector_folder: Path = typer.Option(
              None, "--calibrate-detector", help="copy the verifier in OUT into this detector folder and set "
                                                 "the combined score's threshold there (no training)"),
          recall: float = typer.Option(0.98, help="recall kept on the tune sets' risk messages"),
+         verifier_reads: str = typer.Option("message", help="what the calibrated verifier reads: "
+                                                             f"{' or '.join(VERIFIER_READINGS)}"),
          limit: int = typer.Option(0, help="only the first N messages of each epoch (a smoke test)")) -> None:
     torch.set_num_threads(threads)
     if calibrate_detector_folder is not None:
         if not (out / VERIFIER_WEIGHTS).is_file():
             raise typer.BadParameter(f"{out} has no {VERIFIER_WEIGHTS}: train it first", param_hint="--out")
-        return calibrate_detector(calibrate_detector_folder, out, recall)
-    train(data, out, epochs, support_sample, ed_sample, rank, lr, head_lr, batch_size, save_every, seed, limit)
+        if verifier_reads not in VERIFIER_READINGS:
+            raise typer.BadParameter(f"{verifier_reads!r} is not one of {', '.join(VERIFIER_READINGS)}",
+                                     param_hint="--verifier-reads")
+        return calibrate_detector(calibrate_detector_folder, out, recall, verifier_reads)
+    train(data, out, epochs, support_sample, ed_sample, bury_share, rank, lr, head_lr, batch_size, save_every, seed,
+          limit)
 
 
 if __name__ == "__main__":
