@@ -11,7 +11,9 @@ Training data, each epoch: the project's written crisis sets whole, once (`train
 `context_train_batch5.csv`), a sample of ESConv seeker messages (our train part of its dev split,
 with their earlier messages; conversations with a word of self-harm or death left out), a sample of
 EmpatheticDialogues situations (everyday self-disclosures), and the turns of the project's everyday
-conversation sets that the detector trains on (`CONVERSATION_SETS`), with their earlier turns. The
+conversation sets that the detector trains on (`CONVERSATION_SETS`), with their earlier turns. A share
+of the written single messages (`--bury-share`, 0.3) is put inside a longer everyday one, label kept,
+so that a verifier reading whole messages still hears risk said in one of their sentences. The
 held-out crisis files, the tune files and the conversation sets `fresh4`, `fresh5`, `fresh7` and
 `fresh8` are never read. A run checkpoints every `--save-every` steps and at each epoch's end under
 OUT and resumes from there (about 12 minutes an epoch on two CPU cores); each epoch's verifier is
