@@ -19,8 +19,9 @@ text-emotion model reads its context: risk that builds over turns ("I've said go
 after "I can't do this anymore") raises the score, the same words after a farewell party do not.
 A message of several sentences also has each sentence read (`message_scores`). A detector folder may
 name a third reader, a Gemma verifier (`perception/crisis_verifier.py`; none is shipped yet), whose
-geometric mean with the classifier's score is then the score (read per sentence, or once per message
-against the classifier's highest sentence score: `verifier.reads` in model.json).
+weighted geometric mean with the classifier's score is then the score (the verifier's weight
+`verifier.share`; read per sentence, or once per message against the classifier's highest sentence
+score: `verifier.reads` in model.json).
 """
 
 from __future__ import annotations
@@ -150,15 +151,16 @@ class CrisisDetector:
         self.read_sentences = bool(settings.get("read_sentences", False))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
         self.second = self._second_opinion(folder, settings.get("second_opinion"), device, onnx)
-        self.verifier, self.verifier_reads = None, VERIFIER_READINGS[0]
+        self.verifier, self.verifier_reads, self.verifier_share = None, VERIFIER_READINGS[0], 0.5
         if verifier_base is not None and settings.get("verifier"):
             self._attach_verifier(folder, settings["verifier"], verifier_base, device)
         self.lowest_decision_score = min(LOWEST_DECISION_SCORE, self.threshold)
 
     def _attach_verifier(self, folder: Path, section: dict, base: str, device: str) -> None:
         """The verifier of model.json's `verifier` section (its folder inside this one, the threshold
-        and topic floor of the combined score, and what it `reads`: each sentence as the classifier
-        does, or the whole message only), read on `base`."""
+        and topic floor of the combined score, what it `reads`: each sentence as the classifier does,
+        or the whole message only, and its `share` of the weighted geometric mean, 0.5 by default),
+        read on `base`."""
         from perception.crisis_verifier import CrisisVerifier
 
         try:
@@ -166,12 +168,16 @@ class CrisisDetector:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelLoadError(f"{folder / 'model.json'}: its verifier section needs folder, threshold and "
                                  f"topic_floor: {exc}") from exc
-        reads = section.get("reads", VERIFIER_READINGS[0])
+        reads, share = section.get("reads", VERIFIER_READINGS[0]), section.get("share", 0.5)
         if reads not in VERIFIER_READINGS:
             raise ModelLoadError(f"{folder / 'model.json'}: the verifier reads {reads!r}; one of "
                                  f"{', '.join(VERIFIER_READINGS)}")
+        if not isinstance(share, (int, float)) or not 0 < share < 1:
+            raise ModelLoadError(f"{folder / 'model.json'}: the verifier's share {share!r} is not a number "
+                                 "between 0 and 1")
         self.verifier = CrisisVerifier(folder / name, base, device)
-        self.threshold, self.topic_floor, self.verifier_reads = threshold, floor, reads
+        self.threshold, self.topic_floor = threshold, floor
+        self.verifier_reads, self.verifier_share = reads, float(share)
 
     @staticmethod
     def _second_opinion(folder: Path, name: str | None, device: str, onnx: bool) -> "CrisisDetector | None":
@@ -291,21 +297,26 @@ class CrisisDetector:
 
     def _pair_level(self) -> float:
         """The lowest score of this model (with its second opinion) that a decision reads: with a
-        verifier, whose combined score is at most the square root of it, the decision level squared."""
-        return self.lowest_decision_score ** 2 if self.verifier is not None else self.lowest_decision_score
+        verifier of weight `share`, whose combined score is at most this score ** (1 - share), the
+        decision level ** (1 / (1 - share)) (squared for the plain geometric mean)."""
+        if self.verifier is None:
+            return self.lowest_decision_score
+        return self.lowest_decision_score ** (1 / (1 - self.verifier_share))
 
     def verified(self, scores: np.ndarray, texts: list[str], earlier: list[list[str]],
                  with_pattern: list[bool]) -> np.ndarray:
-        """The geometric mean of the `scores` of messages (or their sentences) and the verifier's
-        reading of each (`perception.crisis_verifier`), asked only where the mean could reach a level
-        a decision reads (and for every text of a message with a pattern's words); elsewhere the
-        square root of the score, an upper bound of the mean, so everyday messages cost no Gemma pass."""
-        out = np.sqrt(scores)
+        """The weighted geometric mean, scores ** (1 - share) * verifier ** share, of the `scores` of
+        messages (or their sentences) and the verifier's reading of each (`perception.crisis_verifier`),
+        the verifier asked only where the mean could reach a level a decision reads (and for every
+        text of a message with a pattern's words); elsewhere scores ** (1 - share), an upper bound of
+        the mean, so everyday messages cost no Gemma pass."""
+        share = self.verifier_share
+        out = np.power(scores, 1 - share)
         asked = [i for i, (score, pattern) in enumerate(zip(scores, with_pattern))
                  if pattern or score >= self._pair_level()]
         if asked:
             other = self.verifier.scores([texts[i] for i in asked], [earlier[i] for i in asked])
-            out[asked] = np.sqrt(scores[asked] * other)
+            out[asked] = np.power(scores[asked], 1 - share) * np.power(other, share)
         return out
 
     def floor_for(self, words: str) -> float:

@@ -140,11 +140,29 @@ def test_a_verifier_that_reads_the_whole_message_is_asked_once_against_the_highe
     assert score == pytest.approx(np.sqrt(highest * real([long], [["rough week"]])[0]), rel=1e-4)
 
 
+def test_the_verifiers_share_weights_the_mean_and_the_level_it_is_asked_from(tmp_path, tiny_gemma, verifier_folder):
+    """`"share": 1/3`: the score is classifier ** (2/3) * verifier ** (1/3); a message is sent to the
+    verifier only when its classifier score ** (2/3) could reach the lowest decision level."""
+    section = {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "reads": "message", "share": 1 / 3}
+    folder = with_verifier(tmp_path, verifier_folder, section)
+    alone, both = CrisisDetector(folder), CrisisDetector(folder, verifier_base=str(tiny_gemma))
+    alone.lowest_decision_score, both.lowest_decision_score = 0.0, 0.1
+    risky, plain = "I just want to fall asleep and never wake up again", "what's your favourite film?"
+    own = alone.message_scores([risky, plain])
+    assert own[1] < 0.1 ** 1.5 <= own[0]
+    read = both.message_scores([risky, plain])
+    other = both.verifier.scores([risky], [[]])[0]
+    assert read[0] == pytest.approx(own[0] ** (2 / 3) * other ** (1 / 3), rel=1e-4)
+    assert own[1] ** (2 / 3) <= read[1] < 0.1  # (an upper bound, under any decision)
+
+
 @pytest.mark.parametrize("section, error", [
     ({"folder": "verifier"}, "needs folder, threshold and topic_floor"),
     ({"folder": "missing", "threshold": 0.2, "topic_floor": 0.01}, "is not a crisis verifier folder"),
     ({"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "reads": "words"},
      "the verifier reads 'words'; one of sentences, message"),
+    ({"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "share": 1.0}, "share 1.0 is not a number between"),
+    ({"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "share": "a third"}, "share 'a third' is not"),
 ])
 def test_a_bad_verifier_section_is_a_clear_error(tmp_path, tiny_gemma, verifier_folder, section, error):
     with pytest.raises(ModelLoadError, match=error):
@@ -195,7 +213,8 @@ def test_calibrate_detector_copies_the_verifier_and_keeps_the_lower_settings(tmp
     monkeypatch.setattr(training, "calibrate", lambda d, r: (0.3, 0.03, 9) if d.runner is not None else (0.2, 0.05, 11))
     training.calibrate_detector(folder, verifier_folder, 0.98)
     config = json.loads((folder / "model.json").read_text())
-    assert config["verifier"] == {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.03, "reads": "message"}
+    assert config["verifier"] == {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.03, "reads": "message",
+                                  "share": 0.5}
     assert config["threshold"] == json.loads(before)["threshold"]  # (the detector's own, read without it)
     assert (folder / "verifier" / "adapter.safetensors").read_bytes() == (verifier_folder / "adapter.safetensors").read_bytes()
 

@@ -198,11 +198,13 @@ def write_folder(model: VerifierNet, out: Path, rank: int, training: dict) -> No
     console.print(f"wrote {out / VERIFIER_WEIGHTS}")
 
 
-def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: float, reads: str = "message") -> None:
+def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: float, reads: str = "message",
+                       share: float = 0.5) -> None:
     """The verifier copied into `detector_folder`/verifier and the threshold and topic floor of the
     combined score set in the detector's model.json (`training.train_crisis_detector.calibrate`: the
     lower of int8's and fp32's, recall first on the tune files), the verifier reading `reads` (each
-    sentence, or the whole message once). On any error model.json is left as it was."""
+    sentence, or the whole message once) with weight `share` in the combined score. On any error
+    model.json is left as it was."""
     from agent.llm.model_files import resolve_model_source
     from agent.llm.options import PACKAGED_GEMMA
 
@@ -217,7 +219,7 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
     base = resolve_model_source(PACKAGED_GEMMA)
     try:
         config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": 0.5, "topic_floor": config.get("topic_floor", 0.0),
-                              "reads": reads}
+                              "reads": reads, "share": share}
         path.write_text(json.dumps(config, indent=2) + "\n")
         found = {onnx: calibrate(CrisisDetector(detector_folder, "cpu", onnx=onnx, verifier_base=base), recall)
                  for onnx in (True, False)}
@@ -225,7 +227,8 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
         path.write_text(before)
         raise
     threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
-    config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": threshold, "topic_floor": floor, "reads": reads}
+    config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": threshold, "topic_floor": floor, "reads": reads,
+                          "share": share}
     path.write_text(json.dumps(config, indent=2) + "\n")
     for onnx, (t, f, alarms) in found.items():
         console.print(f"{'int8' if onnx else 'fp32'}: threshold {t}, topic floor {f}, {alarms} false alarms "
@@ -246,6 +249,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
          recall: float = typer.Option(0.98, help="recall kept on the tune sets' risk messages"),
          verifier_reads: str = typer.Option("message", help="what the calibrated verifier reads: "
                                                              f"{' or '.join(VERIFIER_READINGS)}"),
+         verifier_share: float = typer.Option(0.5, min=0.01, max=0.99, help="the verifier's weight in the "
+                                              "combined score (a weighted geometric mean)"),
          limit: int = typer.Option(0, help="only the first N messages of each epoch (a smoke test)")) -> None:
     torch.set_num_threads(threads)
     if calibrate_detector_folder is not None:
@@ -254,7 +259,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
         if verifier_reads not in VERIFIER_READINGS:
             raise typer.BadParameter(f"{verifier_reads!r} is not one of {', '.join(VERIFIER_READINGS)}",
                                      param_hint="--verifier-reads")
-        return calibrate_detector(calibrate_detector_folder, out, recall, verifier_reads)
+        return calibrate_detector(calibrate_detector_folder, out, recall, verifier_reads, verifier_share)
     train(data, out, epochs, support_sample, ed_sample, bury_share, rank, lr, head_lr, batch_size, save_every, seed,
           limit)
 
