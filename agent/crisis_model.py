@@ -1,7 +1,9 @@
 """The crisis detector the agent reads with: the one `[safety] model` names, with the Gemma verifier its
-model.json names (`perception/crisis_verifier.py`) on the model `[safety] verifier` names ("auto": the
-packaged Gemma 3 270M when the `offline` extra is installed; "none"; or a local Gemma model folder).
-Without one the detector reads alone, at its own threshold (`perception.crisis.CrisisDetector`)."""
+model.json names (`perception/crisis_verifier.py`) reading with the Gemma `[safety] verifier` names:
+"auto" the agent's own LLM where it is the packaged Gemma 3 270M with the reply adapter the verifier
+was trained on (no second copy in memory), else the packaged Gemma loaded for the verifier alone (the
+`offline` extra); "none"; or a local Gemma model folder. Without one the detector reads alone, at its
+own threshold (`perception.crisis.CrisisDetector`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import logging
 from pathlib import Path
 
 from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector
+from perception.crisis_verifier import VERIFIER_CONFIG, VerifierBody, adapter_digest
 from perception.defaults import PACKAGED_CRISIS
 from perception.loading import ModelLoadError
 
@@ -36,19 +39,50 @@ def verifier_base(choice: str, cache_dir: Path | str | None = None) -> str | Non
         return None
 
 
+def verifier_body(choice: str, model: str, llm=None, cache_dir: Path | str | None = None) -> VerifierBody | None:
+    """The Gemma the verifier of the detector `model` reads with (`choice`: `[safety] verifier`), or
+    None. "auto" shares `llm` (the agent's, already loaded) where it is the packaged Gemma on
+    transformers with the reply adapter the verifier was trained on merged in."""
+    from agent.llm.adapter import PACKAGED_ADAPTER_DIR, adapter_folder
+    from agent.llm.options import PACKAGED_GEMMA
+
+    trained_on = trained_adapter(model)
+    adapter = PACKAGED_ADAPTER_DIR if trained_on else None
+    options = getattr(llm, "options", None)
+    if choice == "auto" and getattr(options, "model", None) == PACKAGED_GEMMA and hasattr(llm, "model"):
+        in_llm = adapter_folder(options.adapter, options.model, PACKAGED_GEMMA)
+        if (adapter_digest(in_llm) if in_llm else None) == trained_on:
+            return VerifierBody(base=verifier_base(choice, cache_dir), adapter=in_llm, model=llm.model)
+    base = verifier_base(choice, cache_dir)
+    return VerifierBody(base=base, adapter=adapter) if base is not None else None
+
+
 def load_crisis_detector(model: str, verifier: str, device: str = "auto",
-                         cache_dir: Path | str | None = None) -> CrisisDetector:
-    """The detector `model` names, with the verifier on the model `verifier` names where the
-    detector's model.json has one (the packaged detector has none yet: model card)."""
-    base = verifier_base(verifier, cache_dir) if names_verifier(model) else None
-    return CrisisDetector.load(model, device, base)
+                         cache_dir: Path | str | None = None, llm=None) -> CrisisDetector:
+    """The detector `model` names, with its verifier (where its model.json has one) reading with the
+    Gemma `verifier` names (`verifier_body`; `llm`: the agent's loaded LLM, shared where it fits)."""
+    body = verifier_body(verifier, model, llm, cache_dir) if names_verifier(model) else None
+    return CrisisDetector.load(model, device, body)
+
+
+def _folder(model: str) -> Path:
+    return PACKAGED_CRISIS_DIR if model == PACKAGED_CRISIS else Path(model).expanduser()
 
 
 def names_verifier(model: str) -> bool:
     """Whether the detector folder `model` names a verifier (an unreadable folder: the detector's
     own loading says what is wrong)."""
-    folder = PACKAGED_CRISIS_DIR if model == PACKAGED_CRISIS else Path(model).expanduser()
     try:
-        return bool(json.loads((folder / "model.json").read_text()).get("verifier"))
+        return bool(json.loads((_folder(model) / "model.json").read_text()).get("verifier"))
     except (OSError, ValueError):
         return False
+
+
+def trained_adapter(model: str) -> str | None:
+    """The digest of the reply adapter the verifier of the detector `model` was trained on (merged
+    into its Gemma), or None (the plain Gemma; or no readable verifier: its loading says what is wrong)."""
+    try:
+        section = json.loads((_folder(model) / "model.json").read_text())["verifier"]
+        return json.loads((_folder(model) / section["folder"] / VERIFIER_CONFIG).read_text()).get("llm_adapter")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -65,7 +65,7 @@ class EmpatheticAgent:
         say("loading the crisis detector")
         set_active_source("crisis", settings.safety.model)
         detector = load_crisis_detector(settings.safety.model, settings.safety.verifier, settings.device,
-                                        settings.cache_dir)
+                                        settings.cache_dir, llm)
         detector.reads_down_to(settings.safety.concern * detector.threshold)  # (a careful session's level)
         say("loading the reply judge")
         judge = load_judge(settings.llm.judge, settings.device, uses_chat(llm, settings.llm))
@@ -88,7 +88,7 @@ class EmpatheticAgent:
             history_turns=settings.memory.history_turns, max_causes=settings.cause.max_causes,
             store_media=settings.memory.store_media,
             safety=SafetyRules(detector.threshold, settings.safety.calm_turns, settings.safety.concern,
-                               settings.safety.protocol_score),
+                               detector.protocol_score_or(settings.safety.protocol_score)),
             policy=ResponsePolicy(settings.transition.follow, settings.transition.temperament))
         say("warming up the language model")
         components.writer.warm_up(persona)

@@ -131,8 +131,9 @@ class SafetySection(BaseModel):
     concern: float = Field(0.5, gt=0, le=1)
     #: a first risk signal gets the fixed crisis reply when a pattern matched it or the classifier's
     #: score reaches this; below it (an uncertain reading: the threshold is set for recall) the agent
-    #: answers carefully in its own words and asks whether the person is safe, with the crisis lines
-    protocol_score: float = Field(0.95, ge=0, le=1)
+    #: answers carefully in its own words and asks whether the person is safe, with the crisis lines.
+    #: None: the detector's own (its model.json's, 0.95 where it names none)
+    protocol_score: float | None = Field(None, ge=0, le=1)
 
 
 class LimitsSection(BaseModel):

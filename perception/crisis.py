@@ -30,6 +30,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from perception.text import encode_with_context
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 from perception.defaults import PACKAGED_CRISIS
 from perception.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from perception.crisis_verifier import VerifierBody
 
 PACKAGED_CRISIS_DIR = Path(__file__).parent / "models" / "crisis"
 
@@ -106,6 +110,9 @@ MIN_SENTENCE_WORDS = 3
 LOWEST_DECISION_SCORE = 0.05
 #: Older detector folders have no `pattern_floor`: there every pattern match flags.
 DEFAULT_PATTERN_FLOOR = 0.0
+#: The score from which a first signal is clear enough for the fixed crisis reply rather than a
+#: check-in (`agent.safety`), where model.json names none.
+DEFAULT_PROTOCOL_SCORE = 0.95
 #: What a verifier reads (model.json's `verifier.reads`): each sentence of a message as the classifier
 #: does (the default), or the whole message once, against the classifier's highest sentence score.
 VERIFIER_READINGS = ("sentences", "message")
@@ -116,12 +123,14 @@ class CrisisDetector:
     one-logit head). Shared per process: use `.load()`."""
 
     def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True,
-                 verifier_base: str | None = None):
+                 verifier_body: "VerifierBody | str | None" = None):
         """`onnx`: on the CPU, run the model on ONNX Runtime with int8 weights
         (`perception/onnx_runner.py`; about a quarter of torch's time, the same recall on the
         project's sets: model card); torch where that is unavailable, on a GPU, or when False.
-        `verifier_base`: the folder of the Gemma model the verifier named in model.json adapts (the
-        agent passes the packaged Gemma's); without it the detector reads alone, at its own threshold."""
+        `verifier_body`: the Gemma the verifier named in model.json reads with
+        (`perception.crisis_verifier.VerifierBody`, or a model folder: the agent passes its own LLM where
+        it fits, else the packaged Gemma's folder); without it the detector reads alone, at its own
+        threshold."""
         from transformers import AutoTokenizer
 
         from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
@@ -149,18 +158,19 @@ class CrisisDetector:
         self.pattern_floor = float(settings.get("pattern_floor", DEFAULT_PATTERN_FLOOR))
         self.topic_floor = float(settings.get("topic_floor", self.pattern_floor))
         self.read_sentences = bool(settings.get("read_sentences", False))
+        self.protocol_score = float(settings.get("protocol_score", DEFAULT_PROTOCOL_SCORE))
         self._scores = LogitCache(size=2048)  # by digest: no words are kept
         self.second = self._second_opinion(folder, settings.get("second_opinion"), device, onnx)
         self.verifier, self.verifier_reads, self.verifier_share = None, VERIFIER_READINGS[0], 0.5
-        if verifier_base is not None and settings.get("verifier"):
-            self._attach_verifier(folder, settings["verifier"], verifier_base, device)
+        if verifier_body is not None and settings.get("verifier"):
+            self._attach_verifier(folder, settings["verifier"], verifier_body, device)
         self.lowest_decision_score = min(LOWEST_DECISION_SCORE, self.threshold)
 
-    def _attach_verifier(self, folder: Path, section: dict, base: str, device: str) -> None:
+    def _attach_verifier(self, folder: Path, section: dict, body: "VerifierBody | str", device: str) -> None:
         """The verifier of model.json's `verifier` section (its folder inside this one, the threshold
         and topic floor of the combined score, what it `reads`: each sentence as the classifier does,
         or the whole message only, and its `share` of the weighted geometric mean, 0.5 by default),
-        read on `base`."""
+        reading with `body`."""
         from perception.crisis_verifier import CrisisVerifier
 
         try:
@@ -175,9 +185,10 @@ class CrisisDetector:
         if not isinstance(share, (int, float)) or not 0 < share < 1:
             raise ModelLoadError(f"{folder / 'model.json'}: the verifier's share {share!r} is not a number "
                                  "between 0 and 1")
-        self.verifier = CrisisVerifier(folder / name, base, device)
+        self.verifier = CrisisVerifier(folder / name, body, device)
         self.threshold, self.topic_floor = threshold, floor
         self.verifier_reads, self.verifier_share = reads, float(share)
+        self.protocol_score = float(section.get("protocol_score", self.protocol_score))
 
     @staticmethod
     def _second_opinion(folder: Path, name: str | None, device: str, onnx: bool) -> "CrisisDetector | None":
@@ -196,6 +207,12 @@ class CrisisDetector:
             raise ModelLoadError(f"{folder / 'model.json'} names {name!r} as its second opinion, which "
                                  f"cannot be loaded: {exc}") from exc
 
+    def protocol_score_or(self, setting: float | None) -> float:
+        """The score from which a first signal gets the fixed crisis reply: `setting` (the settings'
+        `safety.protocol_score`) where given, else this detector's (model.json's, or its verifier
+        section's: the combined score has its own scale)."""
+        return self.protocol_score if setting is None else setting
+
     def reads_down_to(self, level: float) -> None:
         """A decision reads scores as low as `level` (the agent's concern level): the second opinion
         is then asked wherever the mean could reach it."""
@@ -203,14 +220,17 @@ class CrisisDetector:
 
     @classmethod
     def load(cls, source: str | None = None, device: str = "auto",
-             verifier_base: str | None = None) -> "CrisisDetector":
+             verifier_body: "VerifierBody | str | None" = None) -> "CrisisDetector":
         source = source or active_source("crisis", PACKAGED_CRISIS)
         folder = PACKAGED_CRISIS_DIR if source == PACKAGED_CRISIS else Path(source).expanduser()
         if not (folder / "model.json").is_file():
             raise ModelLoadError(f"{folder} is not a crisis detector folder (no model.json)")
         device = resolve_device(device)
-        return shared_model("crisis", f"{folder}|{verifier_base}", device,
-                            lambda: cls(folder, device, verifier_base=verifier_base))
+        from perception.crisis_verifier import VerifierBody
+
+        key = VerifierBody.of(verifier_body).key() if verifier_body is not None else None
+        return shared_model("crisis", f"{folder}|{key}", device,
+                            lambda: cls(folder, device, verifier_body=verifier_body))
 
     def encode(self, texts: list[str], earlier: list[list[str]]) -> list[dict]:
         """Tokenizer inputs: each message, then the user's recent messages (most recent first)."""

@@ -19,6 +19,9 @@ everyday messages.
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,34 @@ VERIFIER_WEIGHTS = "adapter.safetensors"
 #: A message longer than this many tokens is cut; earlier messages keep their last this many.
 MAX_MESSAGE_TOKENS = 96
 MAX_EARLIER_TOKENS = 160
+
+
+@dataclass(frozen=True)
+class VerifierBody:
+    """The Gemma the verifier reads with: `model`, a loaded causal LM to share (the agent's LLM, whose
+    weights hold `adapter` already and stay as they are), or else the model folder `base` loaded for
+    the verifier alone, with the reply-model LoRA folder `adapter` merged in first where the verifier
+    was trained on it (model.json's `llm_adapter`)."""
+
+    base: str | None = None
+    adapter: Path | None = None
+    model: object | None = None
+
+    @classmethod
+    def of(cls, body: "VerifierBody | str") -> "VerifierBody":
+        return body if isinstance(body, VerifierBody) else cls(base=str(body))
+
+    def key(self) -> str:
+        """Which body this is, for the process's shared models."""
+        return f"shared:{id(self.model)}" if self.model is not None else f"{self.base}+{self.adapter}"
+
+
+def adapter_digest(folder: Path) -> str:
+    """A short digest of a LoRA adapter's weights (`adapter_model.safetensors`): which reply-model
+    adapter a verifier's body had merged in when it was trained."""
+    import hashlib
+
+    return hashlib.sha256((Path(folder) / "adapter_model.safetensors").read_bytes()).hexdigest()[:16]
 
 
 def verifier_prompt(earlier: list[str], context_turns: int) -> str:
@@ -72,48 +103,96 @@ def pooled_logits(body, head, ids, attention, pooled):
     return head((hidden * weights).sum(1) / weights.sum(1)).squeeze(-1)
 
 
+class LoraBeside:
+    """LoRA updates added beside shared Linear layers (forward hooks), only on a thread inside
+    `reading()`: the verifier reads through the agent's LLM with its adapters while the LLM, generating
+    on another thread, sees its own weights as they are."""
+
+    def __init__(self, model, lora: dict, settings: dict):
+        import torch
+
+        scale = settings["lora_alpha"] / settings["r"]
+        layers = dict(model.named_modules())
+        pairs = sorted({k[: -len(".lora_A.weight")] for k in lora if k.endswith(".lora_A.weight")})
+        if not pairs or len(lora) != 2 * len(pairs):
+            raise ValueError(f"the adapter weights are not plain LoRA pairs ({len(lora)} tensors)")
+        self._on = threading.local()
+        self._hooks = []
+        for name in pairs:
+            layer = layers.get(name.removeprefix("base_model.model."))
+            down, up = lora[f"{name}.lora_A.weight"], lora[f"{name}.lora_B.weight"]
+            if not isinstance(layer, torch.nn.Linear) or (up.shape[0], down.shape[1]) != tuple(layer.weight.shape):
+                raise ValueError(f"the adapter {name} does not fit the model")
+            down, up = (t.to(layer.weight.device, layer.weight.dtype) for t in (down, up))
+            self._hooks.append(layer.register_forward_hook(self._hook(down, up * scale)))
+
+    def _hook(self, down, up):
+        def add_update(layer, inputs, output):
+            if getattr(self._on, "reading", False):
+                return output + (inputs[0] @ down.T) @ up.T
+            return None
+        return add_update
+
+    @contextmanager
+    def reading(self):
+        self._on.reading = True
+        try:
+            yield
+        finally:
+            self._on.reading = False
+
+
+def _lora_settings(config: dict) -> dict:
+    return {"r": int(config["r"] if "r" in config else config["rank"]), "lora_alpha": float(config["lora_alpha"])}
+
+
 class CrisisVerifier:
     """The Gemma reader; `scores(texts, earlier)` gives risk probabilities. Loaded once per process
     by `CrisisDetector` (which holds it)."""
 
-    def __init__(self, folder: Path, base: str, device: str = "cpu"):
+    def __init__(self, folder: Path, body: VerifierBody | str, device: str = "cpu"):
+        """`body`: the Gemma to read with (`VerifierBody`; a model folder alone is its `base`)."""
         import torch
         from safetensors.torch import load_file
-        from transformers import AutoModel, AutoTokenizer
 
+        body = VerifierBody.of(body)
         try:
             settings = json.loads((folder / VERIFIER_CONFIG).read_text())
             weights = load_file(str(folder / VERIFIER_WEIGHTS))
-            lora = {"r": int(settings["rank"]), "lora_alpha": float(settings["lora_alpha"])}
+            lora = _lora_settings(settings)
             self.context_turns = int(settings["context_turns"])
         except (OSError, ValueError, KeyError) as exc:
             raise ModelLoadError(f"{folder} is not a crisis verifier folder (as training.train_crisis_verifier "
                                  f"writes it): {exc}") from exc
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-            self.model = AutoModel.from_pretrained(base, dtype=torch.float32, local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ModelLoadError(f"the crisis verifier's base model {base} cannot be loaded: {exc}") from exc
+        trained_on, given = settings.get("llm_adapter"), adapter_digest(body.adapter) if body.adapter else None
+        if trained_on != given:
+            raise ModelLoadError(f"{folder} was trained on a Gemma with the reply adapter {trained_on or 'none'} "
+                                 f"merged in, and is given one with {given or 'none'}")
+        language_model = body.model if body.model is not None else _load_language_model(body, device)
+        self.tokenizer, self.model = _tokenizer_of(body, language_model), language_model.model
         kind = settings.get("model_type")
         if kind and kind != self.model.config.model_type:
-            raise ModelLoadError(f"{folder} adapts a {kind} model, and {base} is a {self.model.config.model_type}")
+            raise ModelLoadError(f"{folder} adapts a {kind} model, and the one given is a {self.model.config.model_type}")
+        adapters = {k: v for k, v in weights.items() if ".lora_" in k}
         try:
-            merge_lora(self.model, {k: v for k, v in weights.items() if ".lora_" in k}, lora)
+            self.beside = LoraBeside(self.model, adapters, lora) if body.model is not None else None
+            if self.beside is None:
+                merge_lora(self.model, adapters, lora)
             self.head = torch.nn.Linear(weights["head.weight"].shape[1], 1)
             self.head.load_state_dict({"weight": weights["head.weight"], "bias": weights["head.bias"]})
         except (KeyError, ValueError, RuntimeError) as exc:
-            raise ModelLoadError(f"{folder / VERIFIER_WEIGHTS} does not fit the base model {base}: {exc}") from exc
-        self.model.to(device).eval()
-        self.head.to(device).eval()
-        self.device = device
+            raise ModelLoadError(f"{folder / VERIFIER_WEIGHTS} does not fit the model it is given: {exc}") from exc
+        self.device = str(next(self.model.parameters()).device)
+        self.head.to(self.device, next(self.model.parameters()).dtype).eval()
         self._scores = LogitCache(size=1024)  # by digest: no words are kept
 
     def _probabilities(self, encodings: list[tuple[list[int], int]]) -> list[float]:
         import torch
 
-        batch = [t.to(self.device) for t in left_padded(encodings)]
-        with torch.inference_mode():
-            logits = pooled_logits(self.model, self.head, *batch)
+        ids, attention, pooled = (t.to(self.device) for t in left_padded(encodings))
+        pooled = pooled.to(self.head.weight.dtype)
+        with torch.inference_mode(), (self.beside.reading() if self.beside else _nothing()):
+            logits = pooled_logits(self.model, self.head, ids, attention, pooled)
         return torch.sigmoid(logits.float()).cpu().tolist()
 
     def scores(self, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
@@ -122,3 +201,38 @@ class CrisisVerifier:
         keys = [LogitCache.key(repr(ids)) for ids, _ in encodings]
         found = self._scores.lookup(keys, lambda idx: self._probabilities([encodings[i] for i in idx]))
         return np.array(found, dtype=np.float32)
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+def _load_language_model(body: VerifierBody, device: str):
+    """The causal LM in `body.base` (fp32), with the reply adapter `body.adapter` merged in, for the
+    verifier alone."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModelForCausalLM
+
+    try:
+        model = AutoModelForCausalLM.from_pretrained(body.base, dtype=torch.float32, local_files_only=True)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelLoadError(f"the crisis verifier's base model {body.base} cannot be loaded: {exc}") from exc
+    if body.adapter is not None:
+        try:
+            config = json.loads((Path(body.adapter) / "adapter_config.json").read_text())
+            merge_lora(model, load_file(str(Path(body.adapter) / "adapter_model.safetensors")), _lora_settings(config))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelLoadError(f"cannot merge the reply adapter {body.adapter} for the crisis verifier: {exc}") from exc
+    return model.to(device).eval()
+
+
+def _tokenizer_of(body: VerifierBody, model):
+    from transformers import AutoTokenizer
+
+    source = body.base or getattr(model, "name_or_path", None)
+    try:
+        return AutoTokenizer.from_pretrained(source, local_files_only=True)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelLoadError(f"the crisis verifier's tokenizer ({source}) cannot be loaded: {exc}") from exc

@@ -97,7 +97,7 @@ def test_the_detector_reads_the_geometric_mean_with_the_verifier_only_where_it_c
         tmp_path, tiny_gemma, verifier_folder):
     folder = with_verifier(tmp_path, verifier_folder)
     alone = CrisisDetector(folder)  # no base given: the detector reads alone, at its own threshold
-    both = CrisisDetector(folder, verifier_base=str(tiny_gemma))
+    both = CrisisDetector(folder, verifier_body=str(tiny_gemma))
     assert alone.verifier is None and alone.threshold == json.loads((PACKAGED_CRISIS_DIR / "model.json").read_text())["threshold"]
     assert (both.threshold, both.topic_floor) == (0.2, 0.01)
     alone.lowest_decision_score = 0.0  # (every sequence read by both of its models: exact scores)
@@ -128,7 +128,7 @@ def test_a_verifier_that_reads_the_whole_message_is_asked_once_against_the_highe
     score over the message and its sentences."""
     section = {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "reads": "message"}
     folder = with_verifier(tmp_path, verifier_folder, section)
-    alone, both = CrisisDetector(folder), CrisisDetector(folder, verifier_base=str(tiny_gemma))
+    alone, both = CrisisDetector(folder), CrisisDetector(folder, verifier_body=str(tiny_gemma))
     alone.lowest_decision_score, both.lowest_decision_score = 0.0, 0.0  # (every message asked: exact scores)
     long = "The bus was late again and my coffee went cold on the way. I just want to fall asleep and never wake up."
     asked = []
@@ -145,7 +145,7 @@ def test_the_verifiers_share_weights_the_mean_and_the_level_it_is_asked_from(tmp
     verifier only when its classifier score ** (2/3) could reach the lowest decision level."""
     section = {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "reads": "message", "share": 1 / 3}
     folder = with_verifier(tmp_path, verifier_folder, section)
-    alone, both = CrisisDetector(folder), CrisisDetector(folder, verifier_base=str(tiny_gemma))
+    alone, both = CrisisDetector(folder), CrisisDetector(folder, verifier_body=str(tiny_gemma))
     alone.lowest_decision_score, both.lowest_decision_score = 0.0, 0.1
     risky, plain = "I just want to fall asleep and never wake up again", "what's your favourite film?"
     own = alone.message_scores([risky, plain])
@@ -166,7 +166,7 @@ def test_the_verifiers_share_weights_the_mean_and_the_level_it_is_asked_from(tmp
 ])
 def test_a_bad_verifier_section_is_a_clear_error(tmp_path, tiny_gemma, verifier_folder, section, error):
     with pytest.raises(ModelLoadError, match=error):
-        CrisisDetector(with_verifier(tmp_path, verifier_folder, section), verifier_base=str(tiny_gemma))
+        CrisisDetector(with_verifier(tmp_path, verifier_folder, section), verifier_body=str(tiny_gemma))
 
 
 def test_a_verifier_on_another_base_model_is_a_clear_error(tmp_path, tiny_gemma, verifier_folder, tiny_llm):
@@ -202,6 +202,7 @@ def test_calibrate_detector_copies_the_verifier_and_keeps_the_lower_settings(tmp
     before = (folder / "model.json").read_text()
     monkeypatch.setattr("agent.llm.model_files.resolve_model_source", lambda *a, **k: str(tiny_gemma))
     monkeypatch.setattr(training, "report", lambda *args: None)
+    monkeypatch.setattr(training, "protocol_score_for", lambda alone, both: 0.9)
 
     def failing(detector, recall):
         raise RuntimeError("interrupted")
@@ -214,7 +215,7 @@ def test_calibrate_detector_copies_the_verifier_and_keeps_the_lower_settings(tmp
     training.calibrate_detector(folder, verifier_folder, 0.98)
     config = json.loads((folder / "model.json").read_text())
     assert config["verifier"] == {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.03, "reads": "message",
-                                  "share": 0.5}
+                                  "share": 0.5, "protocol_score": 0.9}
     assert config["threshold"] == json.loads(before)["threshold"]  # (the detector's own, read without it)
     assert (folder / "verifier" / "adapter.safetensors").read_bytes() == (verifier_folder / "adapter.safetensors").read_bytes()
 
@@ -239,3 +240,118 @@ def test_calibrating_for_an_unknown_reading_is_a_clear_error(verifier_folder):
     with pytest.raises(typer.BadParameter, match="'words' is not one of sentences, message"):
         main(out=verifier_folder, calibrate_detector_folder=PACKAGED_CRISIS_DIR, verifier_reads="words")
     assert (PACKAGED_CRISIS_DIR / "model.json").read_text() == before
+
+
+def test_the_protocol_score_keeps_the_share_of_risk_messages_that_get_the_fixed_reply(monkeypatch, tmp_path,
+                                                                                      tiny_gemma, verifier_folder):
+    """The combined score's protocol score: as many tune risk messages reach it as reach the detector's
+    own protocol score alone (stand-in detectors with fixed scores); the detector then uses it unless
+    the settings name one."""
+    from training import train_crisis_verifier as training
+    from agent.evaluation.datasets import CrisisMessage
+
+    monkeypatch.setattr(training, "tune_messages", lambda: {"t": [CrisisMessage(f"m{i}", 1) for i in range(4)]
+                                                           + [CrisisMessage("calm", 0)]})
+
+    class Fixed:
+        def __init__(self, scores, protocol=0.95):
+            self.scores, self.protocol_score = np.array(scores), protocol
+
+        def message_scores(self, texts, earlier):
+            return self.scores[:len(texts)]
+
+    assert training.protocol_score_for(Fixed([0.99, 0.97, 0.6, 0.2]), Fixed([0.8, 0.9, 0.85, 0.1])) == 0.85
+    assert training.protocol_score_for(Fixed([0.5, 0.4, 0.6, 0.2]), Fixed([0.8, 0.9, 0.85, 0.1])) == 1.0
+    section = {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "protocol_score": 0.85}
+    detector = CrisisDetector(with_verifier(tmp_path, verifier_folder, section), verifier_body=str(tiny_gemma))
+    assert detector.protocol_score_or(None) == 0.85 and detector.protocol_score_or(0.5) == 0.5
+    assert CrisisDetector(PACKAGED_CRISIS_DIR).protocol_score_or(None) == 0.95
+
+
+@pytest.fixture(scope="module")
+def reply_adapter(tiny_gemma, tmp_path_factory):
+    """A random reply-model LoRA adapter for the tiny Gemma, in peft's saved layout (as the packaged
+    listener adapter: every projection of every layer)."""
+    from safetensors.torch import save_file
+    from transformers import Gemma3ForCausalLM
+
+    folder = tmp_path_factory.mktemp("reply-adapter")
+    model = Gemma3ForCausalLM.from_pretrained(tiny_gemma)
+    torch.manual_seed(2)
+    weights = {}
+    for name, layer in model.named_modules():
+        if isinstance(layer, torch.nn.Linear) and name.rsplit(".", 1)[-1].endswith("_proj"):
+            weights[f"base_model.model.{name}.lora_A.weight"] = torch.randn(4, layer.in_features) * 0.2
+            weights[f"base_model.model.{name}.lora_B.weight"] = torch.randn(layer.out_features, 4) * 0.2
+    save_file(weights, str(folder / "adapter_model.safetensors"))
+    (folder / "adapter_config.json").write_text(json.dumps({"r": 4, "lora_alpha": 8, "peft_type": "LORA"}))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def listener_verifier(tiny_gemma, reply_adapter, tmp_path_factory):
+    """A verifier trained on the tiny Gemma with the reply adapter merged in, and its network."""
+    from perception.crisis_verifier import adapter_digest
+    from training.train_crisis_verifier import VerifierNet, write_folder
+
+    torch.manual_seed(3)
+    net = VerifierNet(str(tiny_gemma), rank=4, alpha=8, llm_adapter=reply_adapter)
+    with torch.no_grad():
+        for p in (p for p in net.parameters() if p.requires_grad):
+            p.normal_(0, 0.2)
+    folder = tmp_path_factory.mktemp("listener-verifier") / "verifier"
+    write_folder(net.eval(), folder, 4, {"epochs": 0}, adapter_digest(reply_adapter))
+    return folder, net
+
+
+def test_a_verifier_reads_through_the_agents_llm_as_the_trained_network_does(tiny_gemma, reply_adapter,
+                                                                               listener_verifier):
+    """Trained on the Gemma with the reply adapter merged in, the verifier reads the same loaded on its
+    own (both adapters merged) and through the agent's LLM (its adapters beside the LLM's layers, on
+    the reading thread only): the LLM's own logits stay as they were."""
+    from transformers import Gemma3ForCausalLM
+
+    from agent.llm.adapter import merge_adapter
+    from perception.crisis_verifier import VerifierBody
+
+    folder, net = listener_verifier
+    alone = CrisisVerifier(folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter))
+    encodings = [encode_message(alone.tokenizer, t, e, 3) for t, e in zip(TEXTS, EARLIER)]
+    with torch.no_grad():
+        expected = torch.sigmoid(net(*left_padded(encodings))).numpy()
+    assert alone.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
+    llm = merge_adapter(Gemma3ForCausalLM.from_pretrained(tiny_gemma), reply_adapter).eval()
+    ids = torch.tensor([encodings[0][0]])
+    with torch.no_grad():
+        before = llm(input_ids=ids).logits
+    shared = CrisisVerifier(folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter, model=llm))
+    assert shared.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
+    with torch.no_grad():
+        assert torch.equal(llm(input_ids=ids).logits, before)
+    with pytest.raises(ModelLoadError, match="trained on a Gemma with the reply adapter .* given one with none"):
+        CrisisVerifier(folder, str(tiny_gemma))
+
+
+def test_the_agent_shares_its_llm_with_the_verifier_only_where_it_fits(tmp_path, monkeypatch, tiny_gemma,
+                                                                       reply_adapter, listener_verifier):
+    """`[safety] verifier = "auto"`: the agent's LLM (a stand-in holding the packaged Gemma's options)
+    is shared when its reply adapter is the one the verifier was trained on; otherwise the verifier
+    gets its own Gemma with that adapter (the packaged listener's), and "none" none."""
+    from types import SimpleNamespace
+
+    import agent.llm.adapter as adapters
+    from agent.crisis_model import trained_adapter, verifier_body
+    from agent.llm.options import PACKAGED_GEMMA
+    from perception.crisis_verifier import adapter_digest
+
+    monkeypatch.setattr("agent.llm.model_files.resolve_model_source", lambda *a, **k: str(tiny_gemma))
+    monkeypatch.setattr(adapters, "PACKAGED_ADAPTER_DIR", reply_adapter)
+    detector = with_verifier(tmp_path, listener_verifier[0])
+    assert trained_adapter(str(detector)) == adapter_digest(reply_adapter)
+    model = object()
+    fits = SimpleNamespace(options=SimpleNamespace(model=PACKAGED_GEMMA, adapter=str(reply_adapter)), model=model)
+    assert verifier_body("auto", str(detector), fits).model is model
+    other = SimpleNamespace(options=SimpleNamespace(model=PACKAGED_GEMMA, adapter="none"), model=model)
+    own = verifier_body("auto", str(detector), other)
+    assert own.model is None and (own.base, own.adapter) == (str(tiny_gemma), reply_adapter)
+    assert verifier_body("auto", str(detector)).model is None and verifier_body("none", str(detector)) is None

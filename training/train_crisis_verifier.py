@@ -33,6 +33,7 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 import typer
 from rich.console import Console
@@ -40,10 +41,10 @@ from rich.console import Console
 from agent.evaluation.datasets import DEFAULT_DATA, CrisisMessage, read_crisis_csv, read_ed_situations
 from agent.evaluation.esconv import RISK_WORDS
 from perception.crisis import VERIFIER_READINGS, CrisisDetector, pattern_words
-from perception.crisis_verifier import (VERIFIER_CONFIG, VERIFIER_WEIGHTS, encode_message, left_padded,
-                                        pooled_logits)
+from perception.crisis_verifier import (VERIFIER_CONFIG, VERIFIER_WEIGHTS, adapter_digest, encode_message,
+                                        left_padded, pooled_logits)
 from training.common import progress, seed_everything
-from training.train_crisis_detector import (WRITTEN, calibrate, conversation_turns, report,
+from training.train_crisis_detector import (WRITTEN, calibrate, conversation_turns, report, tune_messages,
                                             support_conversations)
 
 console = Console()
@@ -88,14 +89,20 @@ def buried(message: CrisisMessage, everyday: list[str], share: float, rng: rando
 
 
 class VerifierNet(torch.nn.Module):
-    """The Gemma body with peft's LoRA on `TARGETS` and the risk head."""
+    """The Gemma body (with the reply model's adapter merged in, where `llm_adapter` names one: the
+    agent's LLM then serves as the verifier's body) with peft's LoRA on `TARGETS` and the risk head."""
 
-    def __init__(self, base: str, rank: int, alpha: int):
+    def __init__(self, base: str, rank: int, alpha: int, llm_adapter: Path | None = None):
         super().__init__()
         from peft import LoraConfig, get_peft_model
-        from transformers import AutoModel
+        from transformers import AutoModelForCausalLM
 
-        body = AutoModel.from_pretrained(base, dtype=torch.float32, local_files_only=True)
+        from agent.llm.adapter import merge_adapter
+
+        language_model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32, local_files_only=True)
+        if llm_adapter is not None:
+            merge_adapter(language_model, llm_adapter)
+        body = language_model.model
         self.body = get_peft_model(body, LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=0.05,
                                                     target_modules=list(TARGETS)))
         self.head = torch.nn.Linear(body.config.hidden_size, 1)
@@ -116,7 +123,8 @@ class VerifierNet(torch.nn.Module):
 
 
 def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: int, bury_share: float, rank: int,
-          lr: float, head_lr: float, batch_size: int, save_every: int, seed: int, limit: int = 0) -> None:
+          lr: float, head_lr: float, batch_size: int, save_every: int, seed: int, limit: int = 0,
+          llm_adapter: Path | None = None) -> None:
     from transformers import AutoTokenizer
 
     from agent.llm.model_files import resolve_model_source
@@ -125,7 +133,7 @@ def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: in
     seed_everything(seed)
     base = resolve_model_source(PACKAGED_GEMMA)
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    pool, model = VerifierPool(data, support_sample, ed_sample, bury_share, limit), VerifierNet(base, rank, 2 * rank)
+    pool, model = VerifierPool(data, support_sample, ed_sample, bury_share, limit), VerifierNet(base, rank, 2 * rank, llm_adapter)
     groups = [{"params": [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("head.")],
                "lr": lr}, {"params": list(model.head.parameters()), "lr": head_lr}]
     opt = torch.optim.AdamW(groups, weight_decay=0.01)
@@ -172,7 +180,8 @@ def train(data: Path, out: Path, epochs: int, support_sample: int, ed_sample: in
         console.print(f"epoch {epoch + 1} done in {time.perf_counter() - started:.0f} s")
         write_folder(model, out / f"epoch{epoch + 1}", rank, {
             "epochs": epoch + 1, "support_sample": support_sample, "ed_sample": ed_sample, "bury_share": bury_share,
-            "lr": lr, "head_lr": head_lr, "batch_size": batch_size, "seed": seed})
+            "lr": lr, "head_lr": head_lr, "batch_size": batch_size, "seed": seed},
+            adapter_digest(llm_adapter) if llm_adapter is not None else None)
 
 
 def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -186,14 +195,16 @@ def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> l
     return batches
 
 
-def write_folder(model: VerifierNet, out: Path, rank: int, training: dict) -> None:
+def write_folder(model: VerifierNet, out: Path, rank: int, training: dict, llm_adapter: str | None = None) -> None:
+    """The verifier's weights and model.json; `llm_adapter`: the digest of the reply model's adapter
+    merged into the body it was trained on (`perception.crisis_verifier.adapter_digest`), or None."""
     from safetensors.torch import save_file
 
     out.mkdir(parents=True, exist_ok=True)
     save_file(model.shipped_weights(), str(out / VERIFIER_WEIGHTS))
     config = {"kind": "crisis-verifier", "base": "packaged Gemma 3 270M",
               "model_type": model.body.base_model.model.config.model_type, "rank": rank, "lora_alpha": 2 * rank,
-              "targets": list(TARGETS), "context_turns": 3, "training": training}
+              "targets": list(TARGETS), "context_turns": 3, "llm_adapter": llm_adapter, "training": training}
     (out / VERIFIER_CONFIG).write_text(json.dumps(config, indent=2) + "\n")
     console.print(f"wrote {out / VERIFIER_WEIGHTS}")
 
@@ -205,8 +216,7 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
     lower of int8's and fp32's, recall first on the tune files), the verifier reading `reads` (each
     sentence, or the whole message once) with weight `share` in the combined score. On any error
     model.json is left as it was."""
-    from agent.llm.model_files import resolve_model_source
-    from agent.llm.options import PACKAGED_GEMMA
+    from agent.crisis_model import verifier_body
 
     target = detector_folder / VERIFIER_FOLDER
     target.mkdir(exist_ok=True)
@@ -216,25 +226,38 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
     path = detector_folder / "model.json"
     before = path.read_text()
     config = json.loads(before)
-    base = resolve_model_source(PACKAGED_GEMMA)
     try:
         config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": 0.5, "topic_floor": config.get("topic_floor", 0.0),
                               "reads": reads, "share": share}
         path.write_text(json.dumps(config, indent=2) + "\n")
-        found = {onnx: calibrate(CrisisDetector(detector_folder, "cpu", onnx=onnx, verifier_base=base), recall)
+        base = verifier_body("auto", str(detector_folder))  # (the packaged Gemma, loaded for the verifier alone)
+        found = {onnx: calibrate(CrisisDetector(detector_folder, "cpu", onnx=onnx, verifier_body=base), recall)
                  for onnx in (True, False)}
+        protocol = protocol_score_for(CrisisDetector(detector_folder, "cpu"),
+                                      CrisisDetector(detector_folder, "cpu", verifier_body=base))
     except BaseException:
         path.write_text(before)
         raise
     threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
     config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": threshold, "topic_floor": floor, "reads": reads,
-                          "share": share}
+                          "share": share, "protocol_score": protocol}
     path.write_text(json.dumps(config, indent=2) + "\n")
     for onnx, (t, f, alarms) in found.items():
         console.print(f"{'int8' if onnx else 'fp32'}: threshold {t}, topic floor {f}, {alarms} false alarms "
                       "on the tune sets")
-    console.print(f"written: verified threshold {threshold}, topic floor {floor}")
-    report(CrisisDetector(detector_folder, "cpu", verifier_base=base), threshold, floor)
+    console.print(f"written: verified threshold {threshold}, topic floor {floor}, protocol score {protocol}")
+    report(CrisisDetector(detector_folder, "cpu", verifier_body=base), threshold, floor)
+
+
+def protocol_score_for(alone: CrisisDetector, both: CrisisDetector) -> float:
+    """The combined score from which as many of the tune files' risk messages get the fixed crisis reply
+    (`agent.safety`) as get it from the detector's own score and protocol score alone: the combined
+    score has another scale (a calm goodbye the verifier is unsure of lands lower)."""
+    messages = [m for ms in tune_messages().values() for m in ms if m.label == 1]
+    texts, earlier = [m.text for m in messages], [m.earlier for m in messages]
+    kept = int((alone.message_scores(texts, earlier) >= alone.protocol_score).sum())
+    combined = np.sort(both.message_scores(texts, earlier))[::-1]
+    return round(float(combined[kept - 1]), 4) if kept else 1.0
 
 
 def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., help="the verifier's folder"),
@@ -251,7 +274,10 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
                                                              f"{' or '.join(VERIFIER_READINGS)}"),
          verifier_share: float = typer.Option(0.5, min=0.01, max=0.99, help="the verifier's weight in the "
                                               "combined score (a weighted geometric mean)"),
-         limit: int = typer.Option(0, help="only the first N messages of each epoch (a smoke test)")) -> None:
+         limit: int = typer.Option(0, help="only the first N messages of each epoch (a smoke test)"),
+         llm_adapter: str = typer.Option("auto", help="the reply model's adapter merged into the body first "
+                                                      "(the agent's LLM then serves as the body): 'auto' the "
+                                                      "packaged listener, 'none', or an adapter folder")) -> None:
     torch.set_num_threads(threads)
     if calibrate_detector_folder is not None:
         if not (out / VERIFIER_WEIGHTS).is_file():
@@ -260,8 +286,11 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
             raise typer.BadParameter(f"{verifier_reads!r} is not one of {', '.join(VERIFIER_READINGS)}",
                                      param_hint="--verifier-reads")
         return calibrate_detector(calibrate_detector_folder, out, recall, verifier_reads, verifier_share)
+    from agent.llm.adapter import adapter_folder
+    from agent.llm.options import PACKAGED_GEMMA
+
     train(data, out, epochs, support_sample, ed_sample, bury_share, rank, lr, head_lr, batch_size, save_every, seed,
-          limit)
+          limit, adapter_folder(llm_adapter, PACKAGED_GEMMA, PACKAGED_GEMMA))
 
 
 if __name__ == "__main__":

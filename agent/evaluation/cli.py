@@ -252,7 +252,10 @@ def eval_crisis(
     quiet_model_loading()
     settings = Settings.load()
     safety = settings.safety
-    print_report(lambda: evaluate_crisis(data, load_crisis_detector(model or safety.model, safety.verifier, "cpu",
-                                                                    settings.cache_dir),
-                                         label_column, safety.protocol_score),
+
+    def report():
+        detector = load_crisis_detector(model or safety.model, safety.verifier, "cpu", settings.cache_dir)
+        return evaluate_crisis(data, detector, label_column, detector.protocol_score_or(safety.protocol_score))
+
+    print_report(report,
                  json_out, lambda r: r.to_dict())
