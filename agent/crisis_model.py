@@ -1,7 +1,7 @@
 """The crisis detector the agent reads with: the one `[safety] model` names, with the Gemma verifier its
 model.json names (`perception/crisis_verifier.py`) reading with the Gemma `[safety] verifier` names:
-"auto" the agent's own LLM where it is the packaged Gemma 3 270M with the reply adapter the verifier
-was trained on (no second copy in memory), else the packaged Gemma loaded for the verifier alone (the
+"auto" the agent's own LLM where it is the packaged Gemma 3 270M (no second copy in memory; its reply
+adapter taken off beside where the verifier was trained on the plain Gemma), else the packaged Gemma loaded for the verifier alone (the
 `offline` extra); "none"; or a local Gemma model folder. Without one the detector reads alone, at its
 own threshold (`perception.crisis.CrisisDetector`)."""
 
@@ -42,7 +42,8 @@ def verifier_base(choice: str, cache_dir: Path | str | None = None) -> str | Non
 def verifier_body(choice: str, model: str, llm=None, cache_dir: Path | str | None = None) -> VerifierBody | None:
     """The Gemma the verifier of the detector `model` reads with (`choice`: `[safety] verifier`), or
     None. "auto" shares `llm` (the agent's, already loaded) where it is the packaged Gemma on
-    transformers with the reply adapter the verifier was trained on merged in."""
+    transformers with the reply adapter the verifier was trained on merged in, or any reply adapter
+    when the verifier was trained on the plain Gemma (the verifier then takes it off beside)."""
     from agent.llm.adapter import PACKAGED_ADAPTER_DIR, adapter_folder
     from agent.llm.options import PACKAGED_GEMMA
 
@@ -51,7 +52,7 @@ def verifier_body(choice: str, model: str, llm=None, cache_dir: Path | str | Non
     options = getattr(llm, "options", None)
     if choice == "auto" and getattr(options, "model", None) == PACKAGED_GEMMA and hasattr(llm, "model"):
         in_llm = adapter_folder(options.adapter, options.model, PACKAGED_GEMMA)
-        if (adapter_digest(in_llm) if in_llm else None) == trained_on:
+        if trained_on is None or (adapter_digest(in_llm) if in_llm else None) == trained_on:
             return VerifierBody(base=verifier_base(choice, cache_dir), adapter=in_llm, model=llm.model)
     base = verifier_base(choice, cache_dir)
     return VerifierBody(base=base, adapter=adapter) if base is not None else None

@@ -105,19 +105,23 @@ def pooled_logits(body, head, ids, attention, pooled):
 
 class LoraBeside:
     """LoRA updates added beside shared Linear layers (forward hooks), only on a thread inside
-    `reading()`: the verifier reads through the agent's LLM with its adapters while the LLM, generating
+    `reading()`: the verifier reads through the agent's LLM with its adapters (and, where it was
+    trained on the plain Gemma, the LLM's own reply adapter taken off again) while the LLM, generating
     on another thread, sees its own weights as they are."""
 
-    def __init__(self, model, lora: dict, settings: dict):
+    def __init__(self):
+        self._on = threading.local()
+        self._hooks = []
+
+    def add(self, model, lora: dict, settings: dict, sign: float = 1.0) -> None:
+        """Each adapter of `lora` (peft's saved layout, names under `model`) times `sign` beside its layer."""
         import torch
 
-        scale = settings["lora_alpha"] / settings["r"]
+        scale = sign * settings["lora_alpha"] / settings["r"]
         layers = dict(model.named_modules())
         pairs = sorted({k[: -len(".lora_A.weight")] for k in lora if k.endswith(".lora_A.weight")})
         if not pairs or len(lora) != 2 * len(pairs):
             raise ValueError(f"the adapter weights are not plain LoRA pairs ({len(lora)} tensors)")
-        self._on = threading.local()
-        self._hooks = []
         for name in pairs:
             layer = layers.get(name.removeprefix("base_model.model."))
             down, up = lora[f"{name}.lora_A.weight"], lora[f"{name}.lora_B.weight"]
@@ -165,7 +169,8 @@ class CrisisVerifier:
             raise ModelLoadError(f"{folder} is not a crisis verifier folder (as training.train_crisis_verifier "
                                  f"writes it): {exc}") from exc
         trained_on, given = settings.get("llm_adapter"), adapter_digest(body.adapter) if body.adapter else None
-        if trained_on != given:
+        undo = trained_on is None and given is not None and body.model is not None  # (taken off beside)
+        if trained_on != given and not undo:
             raise ModelLoadError(f"{folder} was trained on a Gemma with the reply adapter {trained_on or 'none'} "
                                  f"merged in, and is given one with {given or 'none'}")
         language_model = body.model if body.model is not None else _load_language_model(body, device)
@@ -175,9 +180,13 @@ class CrisisVerifier:
             raise ModelLoadError(f"{folder} adapts a {kind} model, and the one given is a {self.model.config.model_type}")
         adapters = {k: v for k, v in weights.items() if ".lora_" in k}
         try:
-            self.beside = LoraBeside(self.model, adapters, lora) if body.model is not None else None
+            self.beside = LoraBeside() if body.model is not None else None
             if self.beside is None:
                 merge_lora(self.model, adapters, lora)
+            else:
+                self.beside.add(self.model, adapters, lora)
+                if undo:
+                    self.beside.add(language_model, *_adapter_files(body.adapter), sign=-1.0)
             self.head = torch.nn.Linear(weights["head.weight"].shape[1], 1)
             self.head.load_state_dict({"weight": weights["head.weight"], "bias": weights["head.bias"]})
         except (KeyError, ValueError, RuntimeError) as exc:
@@ -208,11 +217,19 @@ def _nothing():
     yield
 
 
+def _adapter_files(folder: Path) -> tuple[dict, dict]:
+    """A reply-model LoRA folder's weights and settings (peft's `adapter_model.safetensors` and
+    `adapter_config.json`)."""
+    from safetensors.torch import load_file
+
+    config = json.loads((Path(folder) / "adapter_config.json").read_text())
+    return load_file(str(Path(folder) / "adapter_model.safetensors")), _lora_settings(config)
+
+
 def _load_language_model(body: VerifierBody, device: str):
     """The causal LM in `body.base` (fp32), with the reply adapter `body.adapter` merged in, for the
     verifier alone."""
     import torch
-    from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM
 
     try:
@@ -221,8 +238,7 @@ def _load_language_model(body: VerifierBody, device: str):
         raise ModelLoadError(f"the crisis verifier's base model {body.base} cannot be loaded: {exc}") from exc
     if body.adapter is not None:
         try:
-            config = json.loads((Path(body.adapter) / "adapter_config.json").read_text())
-            merge_lora(model, load_file(str(Path(body.adapter) / "adapter_model.safetensors")), _lora_settings(config))
+            merge_lora(model, *_adapter_files(body.adapter))
         except (OSError, ValueError, KeyError) as exc:
             raise ModelLoadError(f"cannot merge the reply adapter {body.adapter} for the crisis verifier: {exc}") from exc
     return model.to(device).eval()

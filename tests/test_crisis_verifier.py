@@ -333,7 +333,8 @@ def test_a_verifier_reads_through_the_agents_llm_as_the_trained_network_does(tin
 
 
 def test_the_agent_shares_its_llm_with_the_verifier_only_where_it_fits(tmp_path, monkeypatch, tiny_gemma,
-                                                                       reply_adapter, listener_verifier):
+                                                                       reply_adapter, listener_verifier,
+                                                                       verifier_folder):
     """`[safety] verifier = "auto"`: the agent's LLM (a stand-in holding the packaged Gemma's options)
     is shared when its reply adapter is the one the verifier was trained on; otherwise the verifier
     gets its own Gemma with that adapter (the packaged listener's), and "none" none."""
@@ -355,3 +356,45 @@ def test_the_agent_shares_its_llm_with_the_verifier_only_where_it_fits(tmp_path,
     own = verifier_body("auto", str(detector), other)
     assert own.model is None and (own.base, own.adapter) == (str(tiny_gemma), reply_adapter)
     assert verifier_body("auto", str(detector)).model is None and verifier_body("none", str(detector)) is None
+    plain = with_verifier(tmp_path / "plain", verifier_folder)  # (trained on the plain Gemma: any adapter shared)
+    assert trained_adapter(str(plain)) is None and verifier_body("auto", str(plain), other).model is model
+    assert verifier_body("auto", str(plain)).adapter is None
+
+
+def test_a_verifier_trained_on_the_plain_gemma_reads_through_an_llm_with_a_reply_adapter(
+        tiny_gemma, reply_adapter, verifier_folder):
+    """The LLM's reply adapter is taken off beside (its update subtracted on the reading thread), so the
+    verifier reads as on the plain Gemma; the LLM's own logits stay as they were."""
+    from transformers import Gemma3ForCausalLM
+
+    from agent.llm.adapter import merge_adapter
+    from perception.crisis_verifier import VerifierBody
+
+    expected = CrisisVerifier(verifier_folder, str(tiny_gemma)).scores(TEXTS, EARLIER)
+    llm = merge_adapter(Gemma3ForCausalLM.from_pretrained(tiny_gemma), reply_adapter).eval()
+    ids = torch.tensor([[3, 4, 5, 6]])
+    with torch.no_grad():
+        before = llm(input_ids=ids).logits
+    shared = CrisisVerifier(verifier_folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter, model=llm))
+    assert shared.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
+    with torch.no_grad():
+        assert torch.equal(llm(input_ids=ids).logits, before)
+    with pytest.raises(ModelLoadError, match="reply adapter none merged in, and is given one with"):
+        CrisisVerifier(verifier_folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter))
+
+
+def test_the_threshold_is_lowered_until_a_dev_set_keeps_the_detectors_recall(tmp_path):
+    """`--keep-recall-of FILE`: the combined threshold comes down to the score at which as many of the
+    file's risk messages are flagged as by the detector alone (stand-in detectors with fixed scores)."""
+    from types import SimpleNamespace
+
+    from training.train_crisis_verifier import keeping_recall
+
+    path = tmp_path / "dev.csv"
+    path.write_text("text,label\na,1\nb,1\nc,1\nd,1\ne,0\n")
+    combined = {"a": 0.9, "b": 0.3, "c": 0.12, "d": 0.01, "e": 0.5}
+    alone = SimpleNamespace(read=lambda text, earlier: SimpleNamespace(at_risk=text in "abc"))
+    both = SimpleNamespace(reads_down_to=lambda level: None, floor_for=lambda words: 0.0,
+                           message_scores=lambda texts, earlier: np.array([combined[t] for t in texts]))
+    assert keeping_recall(alone, both, 0.5, path) == 0.12  # (three flagged alone: a, b and c)
+    assert keeping_recall(alone, both, 0.1, path) == 0.1  # (already kept)

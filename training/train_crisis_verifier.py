@@ -28,6 +28,7 @@ score (the geometric mean of the detector's and the verifier's) at which the tun
 from __future__ import annotations
 
 import json
+import math
 import random
 import shutil
 import time
@@ -210,11 +211,13 @@ def write_folder(model: VerifierNet, out: Path, rank: int, training: dict, llm_a
 
 
 def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: float, reads: str = "message",
-                       share: float = 0.5) -> None:
+                       share: float = 0.5, keep_recall_of: Path | None = None) -> None:
     """The verifier copied into `detector_folder`/verifier and the threshold and topic floor of the
     combined score set in the detector's model.json (`training.train_crisis_detector.calibrate`: the
     lower of int8's and fp32's, recall first on the tune files), the verifier reading `reads` (each
-    sentence, or the whole message once) with weight `share` in the combined score. On any error
+    sentence, or the whole message once) with weight `share` in the combined score; with
+    `keep_recall_of` (a dev CSV), the threshold lowered until the combined reading flags as many of its
+    risk messages as the detector alone (recall first on data of another kind). On any error
     model.json is left as it was."""
     from agent.crisis_model import verifier_body
 
@@ -233,12 +236,14 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
         base = verifier_body("auto", str(detector_folder))  # (the packaged Gemma, loaded for the verifier alone)
         found = {onnx: calibrate(CrisisDetector(detector_folder, "cpu", onnx=onnx, verifier_body=base), recall)
                  for onnx in (True, False)}
-        protocol = protocol_score_for(CrisisDetector(detector_folder, "cpu"),
-                                      CrisisDetector(detector_folder, "cpu", verifier_body=base))
+        alone, both = CrisisDetector(detector_folder, "cpu"), CrisisDetector(detector_folder, "cpu", verifier_body=base)
+        protocol = protocol_score_for(alone, both)
+        threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
+        if keep_recall_of is not None:
+            threshold = keeping_recall(alone, both, threshold, keep_recall_of)
     except BaseException:
         path.write_text(before)
         raise
-    threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
     config["verifier"] = {"folder": VERIFIER_FOLDER, "threshold": threshold, "topic_floor": floor, "reads": reads,
                           "share": share, "protocol_score": protocol}
     path.write_text(json.dumps(config, indent=2) + "\n")
@@ -247,6 +252,27 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
                       "on the tune sets")
     console.print(f"written: verified threshold {threshold}, topic floor {floor}, protocol score {protocol}")
     report(CrisisDetector(detector_folder, "cpu", verifier_body=base), threshold, floor)
+
+
+def keeping_recall(alone: CrisisDetector, both: CrisisDetector, threshold: float, path: Path) -> float:
+    """The highest threshold, at most `threshold`, at which the combined reading (`both`; score or
+    pattern) flags as many of the risk messages of the CSV `path` as the detector `alone` does."""
+    messages = [m for m in read_crisis_csv(path) if m.label == 1]
+    need = sum(alone.read(m.text, m.earlier).at_risk for m in messages)
+    both.reads_down_to(0.001)  # (exact combined scores, not upper bounds)
+    scores = np.concatenate([both.message_scores([m.text for m in messages[i:i + 64]],
+                                                 [m.earlier for m in messages[i:i + 64]])
+                             for i in range(0, len(messages), 64)])
+    words = [pattern_words(m.text) for m in messages]
+    by_pattern = np.array([w is not None and s >= both.floor_for(w) for w, s in zip(words, scores)])
+    missing = need - int(by_pattern.sum()) - int((scores[~by_pattern] >= threshold).sum())
+    if missing <= 0:
+        return threshold
+    below = np.sort(scores[~by_pattern & (scores < threshold)])[::-1]
+    lowered = math.floor(float(below[min(missing, len(below)) - 1]) * 1e4) / 1e4  # (rounded down: still flagged)
+    console.print(f"threshold lowered from {threshold} to {lowered}: {path.name} keeps the detector's recall "
+                  f"({need} of {len(messages)} risk messages)")
+    return min(lowered, threshold)
 
 
 def protocol_score_for(alone: CrisisDetector, both: CrisisDetector) -> float:
@@ -274,6 +300,9 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
                                                              f"{' or '.join(VERIFIER_READINGS)}"),
          verifier_share: float = typer.Option(0.5, min=0.01, max=0.99, help="the verifier's weight in the "
                                               "combined score (a weighted geometric mean)"),
+         keep_recall_of: Path = typer.Option(None, help="a dev CSV (text, label) on which the combined "
+                                                        "reading must flag as many risk messages as the "
+                                                        "detector alone (the threshold is lowered to that)"),
          limit: int = typer.Option(0, help="only the first N messages of each epoch (a smoke test)"),
          llm_adapter: str = typer.Option("auto", help="the reply model's adapter merged into the body first "
                                                       "(the agent's LLM then serves as the body): 'auto' the "
@@ -285,7 +314,8 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(..., 
         if verifier_reads not in VERIFIER_READINGS:
             raise typer.BadParameter(f"{verifier_reads!r} is not one of {', '.join(VERIFIER_READINGS)}",
                                      param_hint="--verifier-reads")
-        return calibrate_detector(calibrate_detector_folder, out, recall, verifier_reads, verifier_share)
+        return calibrate_detector(calibrate_detector_folder, out, recall, verifier_reads, verifier_share,
+                                  keep_recall_of)
     from agent.llm.adapter import adapter_folder
     from agent.llm.options import PACKAGED_GEMMA
 
