@@ -53,7 +53,8 @@ def verifier_body(choice: str, model: str, llm=None, cache_dir: Path | str | Non
     if choice == "auto" and getattr(options, "model", None) == PACKAGED_GEMMA and hasattr(llm, "model"):
         in_llm = adapter_folder(options.adapter, options.model, PACKAGED_GEMMA)
         if trained_on is None or (adapter_digest(in_llm) if in_llm else None) == trained_on:
-            return VerifierBody(base=verifier_base(choice, cache_dir), adapter=in_llm, model=llm.model)
+            return VerifierBody(base=verifier_base(choice, cache_dir), adapter=in_llm, model=llm.model,
+                                tokenizer=getattr(llm, "tokenizer", None))  # (the same ids, parsed once)
     base = verifier_base(choice, cache_dir)
     return VerifierBody(base=base, adapter=adapter) if base is not None else None
 

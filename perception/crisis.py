@@ -18,7 +18,7 @@ The classifier reads the message with the user's recent messages as a second seg
 text-emotion model reads its context: risk that builds over turns ("I've said goodbye to everyone"
 after "I can't do this anymore") raises the score, the same words after a farewell party do not.
 A message of several sentences also has each sentence read (`message_scores`). A detector folder may
-name a third reader, a Gemma verifier (`perception/crisis_verifier.py`; none is shipped yet), whose
+name a third reader, a Gemma verifier (`perception/crisis_verifier.py`; the packaged one does), whose
 weighted geometric mean with the classifier's score is then the score (the verifier's weight
 `verifier.share`; read per sentence, or once per message against the classifier's highest sentence
 score: `verifier.reads` in model.json).

@@ -1,7 +1,11 @@
 """A second reader of risk for the messages the crisis classifier flags or nearly flags: the packaged
-Gemma 3 270M (the body only, no output layer) with LoRA adapters merged into its weights and a
-one-logit head on its last hidden states, mean-pooled over the message's tokens
-(`training/train_crisis_verifier.py`; model card in `perception/models/crisis/verifier/`).
+Gemma 3 270M (the body only, no output layer) with LoRA adapters on its attention and a one-logit
+head on its last hidden states, mean-pooled over the message's tokens
+(`training/train_crisis_verifier.py`; shipped in `perception/models/crisis/verifier/`, model card
+`perception/models/crisis/MODEL_CARD.md`). It reads through the agent's own LLM where that is the
+packaged Gemma (`VerifierBody`: its adapters added beside the LLM's layers, the LLM's reply adapter
+taken off, on the reading thread only: no second Gemma in memory), else on a Gemma of its own with
+the adapters merged into its weights.
 
 It reads the message after the user's recent messages, as a prompt:
 
@@ -10,10 +14,9 @@ It reads the message after the user's recent messages, as a prompt:
 
 MiniLM learned words ("both feet on the board", "off to bed", "I don't know what I'll do on Monday")
 that also fill everyday messages; a model fifteen times its size flagged far fewer of the project's
-everyday conversation turns (`docs/RESULTS.md`, "A Gemma verifier"; not shipped yet). Its time (a
-forward pass of 270M parameters) is spent only where the classifier scores high enough for the
-combined score to reach a decision (`perception.crisis.CrisisDetector.verified`), about a quarter of
-everyday messages.
+everyday conversation turns (`docs/RESULTS.md`, "A Gemma verifier"). Its time (a forward pass of
+270M parameters) is spent only where the classifier scores high enough for the combined score to
+reach a decision (`perception.crisis.CrisisDetector.verified`), about a quarter of everyday messages.
 """
 
 from __future__ import annotations
@@ -40,13 +43,15 @@ MAX_EARLIER_TOKENS = 160
 @dataclass(frozen=True)
 class VerifierBody:
     """The Gemma the verifier reads with: `model`, a loaded causal LM to share (the agent's LLM, whose
-    weights hold `adapter` already and stay as they are), or else the model folder `base` loaded for
-    the verifier alone, with the reply-model LoRA folder `adapter` merged in first where the verifier
-    was trained on it (model.json's `llm_adapter`)."""
+    weights hold `adapter` already and stay as they are; `tokenizer`, its tokenizer, where it gives the
+    ids of the one in `base`), or else the model folder `base` loaded for the verifier alone, with the
+    reply-model LoRA folder `adapter` merged in first where the verifier was trained on it (model.json's
+    `llm_adapter`)."""
 
     base: str | None = None
     adapter: Path | None = None
     model: object | None = None
+    tokenizer: object | None = None
 
     @classmethod
     def of(cls, body: "VerifierBody | str") -> "VerifierBody":
@@ -247,6 +252,8 @@ def _load_language_model(body: VerifierBody, device: str):
 def _tokenizer_of(body: VerifierBody, model):
     from transformers import AutoTokenizer
 
+    if body.tokenizer is not None:
+        return body.tokenizer
     source = body.base or getattr(model, "name_or_path", None)
     try:
         return AutoTokenizer.from_pretrained(source, local_files_only=True)

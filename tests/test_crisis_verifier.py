@@ -85,7 +85,7 @@ def test_the_shipped_verifier_reads_as_the_trained_network_does(tiny_gemma, veri
 
 def with_verifier(tmp_path, verifier_folder, section=None):
     folder = tmp_path / "crisis"
-    shutil.copytree(PACKAGED_CRISIS_DIR, folder)
+    shutil.copytree(PACKAGED_CRISIS_DIR, folder, ignore=shutil.ignore_patterns("verifier"))
     shutil.copytree(verifier_folder, folder / "verifier")
     config = json.loads((folder / "model.json").read_text())
     config["verifier"] = section or {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01}
@@ -179,7 +179,7 @@ def test_a_verifier_on_another_base_model_is_a_clear_error(tmp_path, tiny_gemma,
 def test_the_settings_choose_the_verifiers_base(tmp_path, tiny_gemma, verifier_folder):
     from agent.crisis_model import load_crisis_detector, names_verifier, verifier_base
 
-    assert not names_verifier(PACKAGED_CRISIS)  # (the packaged detector names none yet: its base is not even looked for)
+    assert names_verifier(PACKAGED_CRISIS)  # (the packaged detector names one)
     folder = with_verifier(tmp_path, verifier_folder)
     assert names_verifier(str(folder))
     assert load_crisis_detector(str(folder), str(tiny_gemma), "cpu").verifier is not None
@@ -198,7 +198,7 @@ def test_calibrate_detector_copies_the_verifier_and_keeps_the_lower_settings(tmp
     from training import train_crisis_verifier as training
 
     folder = tmp_path / "crisis"
-    shutil.copytree(PACKAGED_CRISIS_DIR, folder)
+    shutil.copytree(PACKAGED_CRISIS_DIR, folder, ignore=shutil.ignore_patterns("verifier"))
     before = (folder / "model.json").read_text()
     monkeypatch.setattr("agent.llm.model_files.resolve_model_source", lambda *a, **k: str(tiny_gemma))
     monkeypatch.setattr(training, "report", lambda *args: None)
