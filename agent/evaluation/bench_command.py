@@ -51,6 +51,9 @@ def bench(
     console.print(table)
     console.print(f"the crisis detector adds {models['crisis_adds_to_perception_p50_ms']:.1f} ms (p50) to "
                   "perception (it runs after the text emotion model)")
+    if "crisis_verifier_one_message" in models:
+        console.print(f"its Gemma verifier, where asked: {models['crisis_verifier_one_message']['p50_ms']:.0f} ms "
+                      "(p50) a message")
     console.print(f"text emotion, batch of 256 with context: {models['text_emotion_batch_per_s']:.0f} utterances/s")
     result = {"models": models}
     if turns > 0:
