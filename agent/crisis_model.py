@@ -1,9 +1,9 @@
 """The crisis detector the agent reads with: the one `[safety] model` names, with the Gemma verifier its
 model.json names (`perception/crisis_verifier.py`) reading with the Gemma `[safety] verifier` names:
 "auto" the agent's own LLM where it is the packaged Gemma 3 270M (no second copy in memory; its reply
-adapter taken off beside where the verifier was trained on the plain Gemma), else the packaged Gemma loaded for the verifier alone (the
-`offline` extra); "none"; or a local Gemma model folder. Without one the detector reads alone, at its
-own threshold (`perception.crisis.CrisisDetector`)."""
+adapter taken off beside where the verifier was trained on the plain Gemma), else the packaged Gemma
+loaded for the verifier alone (the `offline` extra); "none"; or a local Gemma model folder. Without
+one the detector reads alone, at its own threshold (`perception.crisis.CrisisDetector`)."""
 
 from __future__ import annotations
 

@@ -175,9 +175,10 @@ class CrisisDetector:
 
         try:
             name, threshold, floor = section["folder"], float(section["threshold"]), float(section["topic_floor"])
+            protocol = float(section.get("protocol_score", self.protocol_score))
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelLoadError(f"{folder / 'model.json'}: its verifier section needs folder, threshold and "
-                                 f"topic_floor: {exc}") from exc
+                                 f"topic_floor (numbers, as protocol_score): {exc}") from exc
         reads, share = section.get("reads", VERIFIER_READINGS[0]), section.get("share", 0.5)
         if reads not in VERIFIER_READINGS:
             raise ModelLoadError(f"{folder / 'model.json'}: the verifier reads {reads!r}; one of "
@@ -187,8 +188,7 @@ class CrisisDetector:
                                  "between 0 and 1")
         self.verifier = CrisisVerifier(folder / name, body, device)
         self.threshold, self.topic_floor = threshold, floor
-        self.verifier_reads, self.verifier_share = reads, float(share)
-        self.protocol_score = float(section.get("protocol_score", self.protocol_score))
+        self.verifier_reads, self.verifier_share, self.protocol_score = reads, float(share), protocol
 
     @staticmethod
     def _second_opinion(folder: Path, name: str | None, device: str, onnx: bool) -> "CrisisDetector | None":

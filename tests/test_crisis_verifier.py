@@ -163,6 +163,7 @@ def test_the_verifiers_share_weights_the_mean_and_the_level_it_is_asked_from(tmp
      "the verifier reads 'words'; one of sentences, message"),
     ({"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "share": 1.0}, "share 1.0 is not a number between"),
     ({"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "share": "a third"}, "share 'a third' is not"),
+    ({"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "protocol_score": "high"}, "numbers, as protocol"),
 ])
 def test_a_bad_verifier_section_is_a_clear_error(tmp_path, tiny_gemma, verifier_folder, section, error):
     with pytest.raises(ModelLoadError, match=error):

@@ -3,8 +3,13 @@ packaged Gemma 3 270M (its body; no output layer, so no 262k-word softmax) and a
 its last hidden states, mean-pooled over the message's tokens, each message read after the user's
 recent messages.
 
-    python -m training.train_crisis_verifier --data ../shared/data --out DIR
-    python -m training.train_crisis_verifier --out DIR/epochN --calibrate-detector perception/models/crisis
+    python -m training.train_crisis_verifier --data ../shared/data --out DIR --epochs 3 --bury-share 0.3 \
+        --llm-adapter none
+    python -m training.train_crisis_verifier --out DIR/epoch3 --calibrate-detector perception/models/crisis \
+        --recall 0.99 --verifier-share 0.3333 --verifier-reads message \
+        --keep-recall-of ../shared/data/text/crisis/suicidal_tweets_dev.csv
+
+(the shipped verifier's commands: `perception/models/crisis/MODEL_CARD.md`)
 
 Training data, each epoch: the project's written crisis sets whole, once (`training/data/crisis/`:
 `written_train.csv`, `context_train.csv` and the fifth batch's `written_train_batch5.csv` and

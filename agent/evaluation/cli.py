@@ -257,5 +257,4 @@ def eval_crisis(
         detector = load_crisis_detector(model or safety.model, safety.verifier, "cpu", settings.cache_dir)
         return evaluate_crisis(data, detector, label_column, detector.protocol_score_or(safety.protocol_score))
 
-    print_report(report,
-                 json_out, lambda r: r.to_dict())
+    print_report(report, json_out, lambda r: r.to_dict())
