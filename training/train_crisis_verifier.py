@@ -1,4 +1,4 @@
-"""Train the crisis verifier (`perception/crisis_verifier.py`): LoRA adapters on the attention of the
+r"""Train the crisis verifier (`perception/crisis_verifier.py`): LoRA adapters on the attention of the
 packaged Gemma 3 270M (its body; no output layer, so no 262k-word softmax) and a one-logit risk head on
 its last hidden states, mean-pooled over the message's tokens, each message read after the user's
 recent messages.
