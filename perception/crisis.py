@@ -343,11 +343,14 @@ class CrisisDetector:
         """The classifier score under which the pattern words `words` flag nothing."""
         return self.topic_floor if is_topic_word(words) else self.pattern_floor
 
+    def pattern_flag(self, text: str, score: float) -> str | None:
+        """The pattern words that flag `text` at the classifier score `score` (None: none, or a score
+        under their floor)."""
+        words = pattern_words(text)
+        return words if words and score >= self.floor_for(words) else None
+
     def read(self, text: str, earlier: list[str] | None = None) -> RiskReading:
         """Risk in `text`, the user's message, read with `earlier`: the user's previous messages in
         this conversation, oldest first (the last `context_turns` are used)."""
         score = float(self.message_scores([text], [earlier or []])[0])
-        words = pattern_words(text)
-        if words and score < self.floor_for(words):
-            words = None
-        return RiskReading(score=score, classified=score >= self.threshold, words=words)
+        return RiskReading(score=score, classified=score >= self.threshold, words=self.pattern_flag(text, score))

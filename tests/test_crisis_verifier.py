@@ -305,14 +305,29 @@ def listener_verifier(tiny_gemma, reply_adapter, tmp_path_factory):
     return folder, net
 
 
+def assert_reads_through_the_llm(folder, tiny_gemma, reply_adapter, expected):
+    """The verifier in `folder`, reading through an LLM (the tiny Gemma with the reply adapter merged in,
+    as the agent's), scores `expected`, and the LLM's own logits stay as they were."""
+    from transformers import Gemma3ForCausalLM
+
+    from agent.llm.adapter import merge_adapter
+    from perception.crisis_verifier import VerifierBody
+
+    llm = merge_adapter(Gemma3ForCausalLM.from_pretrained(tiny_gemma), reply_adapter).eval()
+    ids = torch.tensor([[3, 4, 5, 6]])
+    with torch.no_grad():
+        before = llm(input_ids=ids).logits
+    shared = CrisisVerifier(folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter, model=llm))
+    assert shared.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
+    with torch.no_grad():
+        assert torch.equal(llm(input_ids=ids).logits, before)
+
+
 def test_a_verifier_reads_through_the_agents_llm_as_the_trained_network_does(tiny_gemma, reply_adapter,
                                                                                listener_verifier):
     """Trained on the Gemma with the reply adapter merged in, the verifier reads the same loaded on its
     own (both adapters merged) and through the agent's LLM (its adapters beside the LLM's layers, on
     the reading thread only): the LLM's own logits stay as they were."""
-    from transformers import Gemma3ForCausalLM
-
-    from agent.llm.adapter import merge_adapter
     from perception.crisis_verifier import VerifierBody
 
     folder, net = listener_verifier
@@ -321,14 +336,7 @@ def test_a_verifier_reads_through_the_agents_llm_as_the_trained_network_does(tin
     with torch.no_grad():
         expected = torch.sigmoid(net(*left_padded(encodings))).numpy()
     assert alone.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
-    llm = merge_adapter(Gemma3ForCausalLM.from_pretrained(tiny_gemma), reply_adapter).eval()
-    ids = torch.tensor([encodings[0][0]])
-    with torch.no_grad():
-        before = llm(input_ids=ids).logits
-    shared = CrisisVerifier(folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter, model=llm))
-    assert shared.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
-    with torch.no_grad():
-        assert torch.equal(llm(input_ids=ids).logits, before)
+    assert_reads_through_the_llm(folder, tiny_gemma, reply_adapter, expected)
     with pytest.raises(ModelLoadError, match="trained on a Gemma with the reply adapter .* given one with none"):
         CrisisVerifier(folder, str(tiny_gemma))
 
@@ -366,20 +374,10 @@ def test_a_verifier_trained_on_the_plain_gemma_reads_through_an_llm_with_a_reply
         tiny_gemma, reply_adapter, verifier_folder):
     """The LLM's reply adapter is taken off beside (its update subtracted on the reading thread), so the
     verifier reads as on the plain Gemma; the LLM's own logits stay as they were."""
-    from transformers import Gemma3ForCausalLM
-
-    from agent.llm.adapter import merge_adapter
     from perception.crisis_verifier import VerifierBody
 
     expected = CrisisVerifier(verifier_folder, str(tiny_gemma)).scores(TEXTS, EARLIER)
-    llm = merge_adapter(Gemma3ForCausalLM.from_pretrained(tiny_gemma), reply_adapter).eval()
-    ids = torch.tensor([[3, 4, 5, 6]])
-    with torch.no_grad():
-        before = llm(input_ids=ids).logits
-    shared = CrisisVerifier(verifier_folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter, model=llm))
-    assert shared.scores(TEXTS, EARLIER) == pytest.approx(expected, abs=1e-5)
-    with torch.no_grad():
-        assert torch.equal(llm(input_ids=ids).logits, before)
+    assert_reads_through_the_llm(verifier_folder, tiny_gemma, reply_adapter, expected)
     with pytest.raises(ModelLoadError, match="reply adapter none merged in, and is given one with"):
         CrisisVerifier(verifier_folder, VerifierBody(base=str(tiny_gemma), adapter=reply_adapter))
 
@@ -395,7 +393,7 @@ def test_the_threshold_is_lowered_until_a_dev_set_keeps_the_detectors_recall(tmp
     path.write_text("text,label\na,1\nb,1\nc,1\nd,1\ne,0\n")
     combined = {"a": 0.9, "b": 0.3, "c": 0.12, "d": 0.01, "e": 0.5}
     alone = SimpleNamespace(read=lambda text, earlier: SimpleNamespace(at_risk=text in "abc"))
-    both = SimpleNamespace(reads_down_to=lambda level: None, floor_for=lambda words: 0.0,
+    both = SimpleNamespace(reads_down_to=lambda level: None, pattern_flag=lambda text, score: None,
                            message_scores=lambda texts, earlier: np.array([combined[t] for t in texts]))
     assert keeping_recall(alone, both, 0.5, path) == 0.12  # (three flagged alone: a, b and c)
     assert keeping_recall(alone, both, 0.1, path) == 0.1  # (already kept)

@@ -99,7 +99,8 @@ class TrainingPool:
     def epoch(self, rng: random.Random) -> list[CrisisMessage]:
         ed = [CrisisMessage(t, 0) for t in rng.sample(self.ed, self.ed_sample)]
         chat = [self.with_context(CrisisMessage(t, 0), rng) for t in rng.sample(self.chat, self.chat_sample)]
-        written = [self.with_context(self.buried(m, rng), rng) for _ in range(self.repeats) for m in self.written]
+        written = [self.with_context(buried(m, self.short_ed, self.bury_share, rng), rng)
+                   for _ in range(self.repeats) for m in self.written]
         dialogue = rng.sample(self.dialogue, self.dialogue_sample)
         casual = [CrisisMessage(t, 0) for t in rng.sample(self.casual, self.casual_sample)]
         support = rng.sample(self.support, self.support_sample)
@@ -112,16 +113,18 @@ class TrainingPool:
             return message
         return CrisisMessage(message.text, message.label, message.category, rng.sample(self.ed, rng.randint(1, 3)))
 
-    def buried(self, message: CrisisMessage, rng: random.Random) -> CrisisMessage:
-        """A single message, at the rate `bury_share`, inside a longer one: an everyday ED situation
-        before or after it in the same message, label kept ("Work has been a mess ... Lately I catch
-        myself thinking it wouldn't be the worst thing if a truck hit me. Anyway, any tips?"): risk in one
-        clause of a long message is still risk, and a hard negative stays one."""
-        if message.earlier or rng.random() >= self.bury_share:
-            return message
-        everyday = rng.choice(self.short_ed)
-        text = f"{everyday} {message.text}" if rng.random() < 0.5 else f"{message.text} {everyday}"
-        return CrisisMessage(text, message.label, message.category)
+
+
+def buried(message: CrisisMessage, everyday: list[str], share: float, rng: random.Random) -> CrisisMessage:
+    """A single message, at the rate `share`, inside a longer one: one of the `everyday` texts (ED
+    situations) before or after it in the same message, label kept ("Work has been a mess ... Lately I
+    catch myself thinking it wouldn't be the worst thing if a truck hit me. Anyway, any tips?"): risk
+    in one clause of a long message is still risk, and a hard negative stays one."""
+    if message.earlier or rng.random() >= share:
+        return message
+    other = rng.choice(everyday)
+    text = f"{other} {message.text}" if rng.random() < 0.5 else f"{message.text} {other}"
+    return CrisisMessage(text, message.label, message.category)
 
 
 def everyday_dialogue(data: Path) -> list[CrisisMessage]:
@@ -181,9 +184,15 @@ PATTERN_FLOOR = 0.001
 def threshold_for(scores: np.ndarray, risk: np.ndarray, by_pattern: np.ndarray, recall: float) -> float:
     """The highest threshold (rounded down) at which the classifier, with the patterns' matches
     `by_pattern`, flags at least `recall` of the risk messages."""
-    needed = np.sort(scores[risk & ~by_pattern])  # the risk messages the patterns miss
-    allowed = int(np.floor((1 - recall) * risk.sum()))  # misses allowed
-    return math.floor(float(needed[min(allowed, len(needed) - 1)]) * 1e4) / 1e4 if len(needed) else 0.5
+    # (the risk messages the patterns miss; the misses allowed)
+    return threshold_allowing(scores[risk & ~by_pattern], int(np.floor((1 - recall) * risk.sum())))
+
+
+def threshold_allowing(scores: np.ndarray, misses: int) -> float:
+    """The highest threshold (rounded down) that at most `misses` of the risk messages' `scores` fall
+    under (0.5 for none)."""
+    needed = np.sort(scores)
+    return math.floor(float(needed[min(misses, len(needed) - 1)]) * 1e4) / 1e4 if len(needed) else 0.5
 
 
 def calibrate(detector: CrisisDetector, recall: float) -> tuple[float, float, int]:

@@ -26,14 +26,13 @@ written to OUT/epochN, for `--calibrate-detector` to read the one chosen.
 
 `--calibrate-detector FOLDER` copies the trained verifier into FOLDER/verifier and sets the
 detector's `verifier` section in FOLDER/model.json: the threshold and topic floor of the combined
-score (the geometric mean of the detector's and the verifier's) at which the tune files keep
+score (a weighted geometric mean of the detector's and the verifier's) at which the tune files keep
 `--recall` of their risk messages, as `training.train_crisis_detector` sets the detector's own.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import random
 import shutil
 import time
@@ -50,8 +49,8 @@ from perception.crisis import VERIFIER_READINGS, CrisisDetector, pattern_words
 from perception.crisis_verifier import (VERIFIER_CONFIG, VERIFIER_WEIGHTS, adapter_digest, encode_message,
                                         left_padded, pooled_logits)
 from training.common import progress, seed_everything
-from training.train_crisis_detector import (WRITTEN, calibrate, conversation_turns, report, tune_messages,
-                                            support_conversations)
+from training.train_crisis_detector import (WRITTEN, buried, calibrate, conversation_turns, report,
+                                            support_conversations, threshold_allowing, tune_messages)
 
 console = Console()
 WRITTEN_SETS = ("written_train.csv", "written_train_batch5.csv", "context_train.csv", "context_train_batch5.csv")
@@ -80,18 +79,6 @@ class VerifierPool:
                     + self.conversations)
         rng.shuffle(messages)
         return messages[:self.limit] if self.limit else messages
-
-
-def buried(message: CrisisMessage, everyday: list[str], share: float, rng: random.Random) -> CrisisMessage:
-    """A written single message, at the rate `share`, inside a longer one: an everyday ED situation
-    before or after it in the same message, label kept (`training.train_crisis_detector` does the same
-    with `--bury-share`): the verifier reads whole messages, and risk said in one clause of a long
-    message is still risk, a hard negative still none."""
-    if message.earlier or rng.random() >= share:
-        return message
-    other = rng.choice(everyday)
-    text = f"{other} {message.text}" if rng.random() < 0.5 else f"{message.text} {other}"
-    return CrisisMessage(text, message.label, message.category)
 
 
 class VerifierNet(torch.nn.Module):
@@ -239,9 +226,10 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
                               "reads": reads, "share": share}
         path.write_text(json.dumps(config, indent=2) + "\n")
         base = verifier_body("auto", str(detector_folder))  # (the packaged Gemma, loaded for the verifier alone)
-        found = {onnx: calibrate(CrisisDetector(detector_folder, "cpu", onnx=onnx, verifier_body=base), recall)
-                 for onnx in (True, False)}
-        alone, both = CrisisDetector(detector_folder, "cpu"), CrisisDetector(detector_folder, "cpu", verifier_body=base)
+        both = CrisisDetector(detector_folder, "cpu", verifier_body=base)  # (int8, as the agent reads)
+        found = {True: calibrate(both, recall),
+                 False: calibrate(CrisisDetector(detector_folder, "cpu", onnx=False, verifier_body=base), recall)}
+        alone = CrisisDetector(detector_folder, "cpu")
         protocol = protocol_score_for(alone, both)
         threshold, floor = min(t for t, _, _ in found.values()), min(f for _, f, _ in found.values())
         if keep_recall_of is not None:
@@ -256,7 +244,7 @@ def calibrate_detector(detector_folder: Path, verifier_folder: Path, recall: flo
         console.print(f"{'int8' if onnx else 'fp32'}: threshold {t}, topic floor {f}, {alarms} false alarms "
                       "on the tune sets")
     console.print(f"written: verified threshold {threshold}, topic floor {floor}, protocol score {protocol}")
-    report(CrisisDetector(detector_folder, "cpu", verifier_body=base), threshold, floor)
+    report(both, threshold, floor)
 
 
 def keeping_recall(alone: CrisisDetector, both: CrisisDetector, threshold: float, path: Path) -> float:
@@ -268,16 +256,14 @@ def keeping_recall(alone: CrisisDetector, both: CrisisDetector, threshold: float
     scores = np.concatenate([both.message_scores([m.text for m in messages[i:i + 64]],
                                                  [m.earlier for m in messages[i:i + 64]])
                              for i in range(0, len(messages), 64)])
-    words = [pattern_words(m.text) for m in messages]
-    by_pattern = np.array([w is not None and s >= both.floor_for(w) for w, s in zip(words, scores)])
-    missing = need - int(by_pattern.sum()) - int((scores[~by_pattern] >= threshold).sum())
-    if missing <= 0:
+    by_pattern = np.array([both.pattern_flag(m.text, s) is not None for m, s in zip(messages, scores)])
+    others, misses = scores[~by_pattern], len(messages) - need  # (the risk messages it may miss)
+    lowered = threshold_allowing(others, misses) if misses < len(others) else threshold
+    if lowered >= threshold:
         return threshold
-    below = np.sort(scores[~by_pattern & (scores < threshold)])[::-1]
-    lowered = math.floor(float(below[min(missing, len(below)) - 1]) * 1e4) / 1e4  # (rounded down: still flagged)
     console.print(f"threshold lowered from {threshold} to {lowered}: {path.name} keeps the detector's recall "
                   f"({need} of {len(messages)} risk messages)")
-    return min(lowered, threshold)
+    return lowered
 
 
 def protocol_score_for(alone: CrisisDetector, both: CrisisDetector) -> float:
