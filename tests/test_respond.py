@@ -6,7 +6,9 @@ retry and ranking logic around it can be checked exactly."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from agent import Persona
@@ -216,3 +218,54 @@ def test_the_question_prior_builder_refuses_a_missing_or_empty_file(tmp_path):
     assert opening_emotion("That's wonderful, you got the job! How can I help?") == "joy"
     assert opening_emotion("Right, I see. What happened?") == "neutral" and opening_emotion("Hello") is None
     assert held_out_auc(rows, 5.0) == (1.0, 1.0)
+
+
+
+def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
+    from dataclasses import replace
+
+    from agent.common_questions import common_question
+
+    sad = prompt_input()
+    assert common_question(sad) == "How are you feeling now?"
+    felt = PromptTurn("i got laid off", "sadness", None, "sadness", "Oh no, I'm sorry. How do you feel about it?")
+    assert common_question(replace(sad, history=[felt])) == "What's the worst part of it?"
+    glad = replace(sad, user_emotion="joy", history=[felt])
+    assert common_question(glad) == "What happens next?"  # (the worst part: only after a hard feeling)
+    disgusted = replace(sad, user_emotion="disgust", history=[felt, PromptTurn(
+        "and then", "disgust", None, "disgust", "Ugh. What's the worst part of it?")])
+    assert common_question(disgusted) is None  # (what happens next: not after a disgusting story)
+    later = [felt] + [PromptTurn("x", "sadness", None, "sadness", "That's hard.")] * 2
+    assert common_question(replace(sad, history=later)) == "How are you feeling now?"
+
+
+class FixedJudge:
+    """Test fake at the judge's edge: the same chance of acceptance for every reply."""
+
+    def __init__(self, chance):
+        self.chance = chance
+
+    def acceptance(self, earlier, message, replies):
+        return np.full(len(replies), self.chance)
+
+
+def test_a_doubtful_guess_gives_way_to_a_common_question(recognizer):
+    p = prompt_input(user_text="Not much going on, dentist on tuesday and a big food shop wednesday",
+                     user_emotion="neutral", cause=None, response_emotion="neutral",
+                     reply_start="Okay, I hear you.")
+    guess = "Okay, I hear you. What do you want to see?"
+    for chance, section, reply in ((0.3, LLMSection(candidates=1), "Okay, I hear you. How are you feeling now?"),
+                                   (0.9, LLMSection(candidates=1), guess),
+                                   (0.3, LLMSection(candidates=1, common_questions=False), guess)):
+        writer = ReplyWriter(ScriptedLLM([[" What do you want to see?"]]), recognizer, section, FixedJudge(chance))
+        assert writer.write(p) == reply, (chance, section.common_questions)
+    assert ReplyWriter(ScriptedLLM([[" What do you want to see?"]]), recognizer,
+                       LLMSection(candidates=1)).write(p) == guess  # no judge: the ranking alone
+    asking = replace(p, reply_start="Oh? Tell me, what happened?")
+    writer = ReplyWriter(ScriptedLLM([[" Was it bad?"]]), recognizer, LLMSection(candidates=1, retries=0),
+                         FixedJudge(0.1))
+    assert "How are you feeling now?" not in writer.write(asking)  # the start asks already
+    # no usable candidate (the model wrote nothing): the start and a common question, not the start alone
+    writer = ReplyWriter(ScriptedLLM([[""]]), recognizer,
+                         LLMSection(candidates=1, retries=0), FixedJudge(0.9))
+    assert writer.write(p) == "Okay, I hear you. How are you feeling now?"

@@ -1,0 +1,55 @@
+"""Common questions: short open questions a strict reader takes as fitting almost anywhere, said after
+the given start where the model's own question is likely a guess ("So you missed your train and the
+next one wasn't till 6:25. How are you feeling now?" rather than "... What did you miss most?").
+
+The small model's specific questions are its most common off-topic failure. Four blinded readers of
+the eighth conversation set (`fresh7.json`; every turn's reply and its start followed by each of six
+common questions, 1,055 judgements, twenty-fifth session) accepted the agent's own replies 0.49, "How
+are you feeling now?" 0.77, "How do you feel about it?" 0.76, "What happens next?" 0.62, "What's the
+worst part of it?" 0.79 / 0.77 / 0.61 after fear / anger / sadness (0.07 after joy), "What happened?"
+0.39 and "How did it go?" 0.15 (so those two are not here). `agent.respond.ReplyWriter` says one
+where the reply judge gives its best candidate less than `agent.respond.JUDGE_FLOOR`, the first in
+`COMMON_QUESTIONS` that fits the user's feeling and was not asked lately.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.prompt import PromptInput
+
+NEGATIVE = frozenset({"sadness", "fear", "anger", "disgust"})
+#: How a reply asks how the user feels (any of these counts as having asked it).
+ASKED_FEELING = re.compile(r"\bhow (?:do|did) you feel\b|\bhow are you feeling\b|\bhow does (?:that|it) (?:make you )?feel\b")
+
+
+@dataclass(frozen=True)
+class CommonQuestion:
+    text: str
+    feelings: frozenset[str] | None = None  # the user's feelings it fits (None: any)
+    asks_feeling: bool = False  # not said while one of the last `FEELING_GAP` replies asked the feeling
+
+
+#: In the order they are preferred.
+COMMON_QUESTIONS = (
+    CommonQuestion("How are you feeling now?", asks_feeling=True),
+    CommonQuestion("How do you feel about it?", asks_feeling=True),
+    CommonQuestion("What's the worst part of it?", NEGATIVE),
+    CommonQuestion("What happens next?", frozenset({"neutral", "joy", "surprise", "sadness", "fear", "anger"})),
+)
+FEELING_GAP = 2  # replies within which the feeling is not asked again
+REPEAT_GAP = 3  # replies within which the same question is not asked again
+
+
+def common_question(p: PromptInput) -> str | None:
+    """The first common question that fits the user's feeling in `p` and was not asked lately."""
+    replies = [t.reply.lower() for t in p.history]
+    recent, feeling = " ".join(replies[-REPEAT_GAP:]), " ".join(replies[-FEELING_GAP:])
+    for q in COMMON_QUESTIONS:
+        if q.feelings is not None and p.user_emotion not in q.feelings:
+            continue
+        if q.text.lower() in recent or (q.asks_feeling and ASKED_FEELING.search(feeling)):
+            continue
+        return q.text
+    return None
