@@ -191,7 +191,7 @@ def test_without_a_reflection_the_reply_starts_with_an_acknowledgement_in_the_re
     assert reply_start("our dog died this morning", True, "sadness", 0) == "I'm so sorry your dog died this morning."
     assert reply_start(None, False, "joy", 0) == "Oh, that's nice!"
     assert reply_start("our dog died", True, "sadness", 1, user_emotion="neutral") == "I'm so sorry."
-    assert len({reply_start(None, False, "neutral", n) for n in range(3)}) == 3  # replies in a row vary
+    assert len({reply_start(None, False, "neutral", n) for n in range(2)}) == 2  # replies in a row vary
 
 
 def test_every_start_is_said_at_once_by_a_voice():
@@ -231,7 +231,7 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
     assert words_emotion("joy", 0.45, "joy") == "neutral"  # (gladness misplaced costs more: still from 0.5)
     assert words_emotion("fear", SURE_OTHER_FEELING, "sadness") == "sadness"
     assert reply_start("got laid off today", True, "neutral", 0, user_emotion="anger") == "Oh, you got laid off today."
-    assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "I see what you mean."
+    assert reply_start("got laid off today", True, "neutral", 0, user_emotion="neutral") == "Okay, I hear you."
 
 
 @pytest.mark.parametrize("cause,message,said_back", [
@@ -255,11 +255,11 @@ def test_the_whole_short_sentence_holding_the_cause_is_said_back(cause, message,
     ("im about 80 pages in, its slow but kinda cozy", "So you're about 80 pages in."),
     ("the ending was kinda predictable tbh", "So the ending was kinda predictable."),
     ("they said theyd let me know by friday", "So they said they'd let you know by Friday."),
-    ("or just nap honestly", "Okay, I hear you."),  # too short to say back
-    ("he was 19. drove it until it finally died in 1970", "Okay, I hear you."),  # its subject is elsewhere
-    ("its june 14th, in nashville", "Okay, I hear you."),
-    ("any ideas for the weekend?", "Okay, I hear you."),  # a question is answered, not said back
-    ("I I I", "Okay, I hear you."), ("", "Okay, I hear you."), ("...", "Okay, I hear you."),
+    ("or just nap honestly", "Right, I see."),  # too short to say back
+    ("he was 19. drove it until it finally died in 1970", "Right, I see."),  # its subject is elsewhere
+    ("its june 14th, in nashville", "Right, I see."),
+    ("any ideas for the weekend?", "Right, I see."),  # a question is answered, not said back
+    ("I I I", "Right, I see."), ("", "Right, I see."), ("...", "Right, I see."),
 ])
 def test_a_plain_message_gets_its_last_sentence_said_back_plainly(message, start):
     assert reply_start(None, False, "neutral", 1, user_emotion="neutral", message=message) == start
@@ -271,7 +271,7 @@ def test_a_cause_left_out_on_purpose_is_not_said_back_plainly():
     """The cause said back last turn is not said back again, plainly or not."""
     start = reply_start("got laid off today", True, "neutral", 1, previous_cause="got laid off today",
                         user_emotion="sadness", message="i got laid off today")
-    assert start == "Okay, I hear you."
+    assert start == "Right, I see."
 
 
 @pytest.mark.parametrize("span, said_back", [
