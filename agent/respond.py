@@ -10,11 +10,12 @@ one that scores best: its emotion - read by the project's own text recognizer - 
 emotion, mentioning the cause, asking the kind of question readers accept (`agent.question_prior`),
 bringing in no words nobody said, and not only echoing a given start; where there is a reply judge
 (`agent.reply_judge`, fitted on blinded readers' verdicts), its chance that a strict reader accepts
-the candidate weighs most. With a given start
-(`agent.reflection`) the candidates continue it, some of them made to go on with an open question
-("What ...", "How ...") and one, where the words name a feeling, to ask "How do you feel ...".
-`ReplyWriter.stream` yields a given start at once and then the best continuation; without one it
-streams one candidate live and cleans it at the end.
+the candidate weighs most, and where it gives the best candidate less than `JUDGE_FLOOR` the given
+start is followed by a common question instead (`agent.common_questions`: "How are you feeling
+now?"). With a given start (`agent.reflection`) the candidates continue it, some of them made to go
+on with an open question ("What ...", "How ...") and one, where the words name a feeling, to ask
+"How do you feel ...". `ReplyWriter.stream` yields a given start at once and then the best
+continuation; without one it streams one candidate live and cleans it at the end.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Iterator
 import numpy as np
 
 from agent.about_listener import claims_to_be_human
-from agent.common_questions import ASKED_FEELING, common_question
+from agent.common_questions import ASKED_FEELING, FEELING_GAP, common_question
 from agent.farewell import QUIET_FEELINGS, closes_here, closing_words, leaving_words, signs_off, thanks_in
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
@@ -71,7 +72,6 @@ OPEN_QUESTION_WORDS = ("What", "How")
 #: in `training/data/replies/judged.jsonl`), against 0.49 of all; the model seldom asks it by itself.
 #: Only where the words name a feeling, and not within two replies of the last time it was asked.
 FEELING_QUESTION = "How do you feel"
-FEELING_QUESTION_GAP = 2
 #: Under this chance of acceptance from the reply judge, the best candidate's own question gives way
 #: to a common one (`agent.common_questions`). Chosen on the readings of the eighth conversation set
 #: (every turn's reply and each common question after its start, read blinded): replacing replies the
@@ -182,9 +182,9 @@ class ReplyWriter:
     def _may_ask_feeling(p: PromptInput) -> bool:
         """A candidate may be made to ask how the user feels: after a given start, where the words
         name a feeling (not after "Right, I see." to the day's plans), and not when one of the last
-        `FEELING_QUESTION_GAP` replies asked it (measured: asked whenever allowed, it ended 62 of 121
+        `FEELING_GAP` replies asked it (measured: asked whenever allowed, it ended 62 of 121
         replies of the everyday conversations, "How do you feel about the croissants?" among them)."""
-        recent = " ".join(t.reply.lower() for t in p.history[-FEELING_QUESTION_GAP:])
+        recent = " ".join(t.reply.lower() for t in p.history[-FEELING_GAP:])
         return (bool(p.reply_start) and p.response_emotion != "neutral" and not ASKED_FEELING.search(recent)
                 and not _leaves(p))
 
@@ -275,11 +275,12 @@ class ReplyWriter:
         """The best of the candidates that pass every check. The first `start_tries` tries continue a
         given start; when none of their candidates does that well, the next write the reply whole.
         When a message that tried to instruct the model gets none, the fixed `BOUNDARY_REPLY`; a
-        careful turn `CAREFUL_REPLY`; else the given start alone, which a streamed turn has already
+        careful turn `CAREFUL_REPLY`; else the given start, which a streamed turn has already
         shown and said ("So he's 71 and his knee has been bugging him since March.", where every
-        candidate asked what the person had just told): a short reply, or a bare acknowledgement,
-        rather than an error after it (the conversation eval counts a restatement alone as copying
-        the user); otherwise LLMError."""
+        candidate asked what the person had just told), with a common question where one fits
+        (`_common_if_doubtful`), else alone: a short reply rather than an error after it (the
+        conversation eval counts a restatement alone as copying the user); otherwise LLMError. The
+        best candidate's question gives way to a common one where the judge doubts it."""
         rejected: list[str] = []
         given = self._start(p)
         if given and p.whole_start:
