@@ -84,6 +84,13 @@ def is_clause(text: str) -> bool:
     return bool(found) and not relative_fragment(words)
 
 
+def gerund_led(text: str) -> bool:
+    """Whether `text` starts with an -ing verb ("working Christmas on the rig this year"): a clause for
+    `is_clause`, but "I'm so sorry working ..." reads badly."""
+    first = text.split()[0].lower() if text.split() else ""
+    return first.endswith("ing") and not first.endswith("thing") and len(first) > 4
+
+
 def relative_fragment(words: list[str]) -> bool:
     """A noun phrase and a relative clause, no verb of its own ("your aunt who cannot keep a secret",
     "on the beach where you had your first date"); not "the man who raised me passed away", whose

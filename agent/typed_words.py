@@ -96,7 +96,7 @@ TAKES_YOUR = {"boss", "landlord", "landlady", "manager", "teacher", "professor",
 SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
-HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "not", "any",
+HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "been", "not", "any",
             "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking",
             "thanks", "thank", "thx", "ty"}  # (a thanks said back reads as the listener's own)
 #: Words a sentence starts with that are not names (a capital there is only the sentence's).

@@ -440,3 +440,23 @@ def test_a_plain_restatement_with_its_own_so_does_not_open_with_so():
     from agent.reflection import plain_restatement
     starts = {plain_restatement("He died in 2015 so I can't ask him anything.", turn) for turn in range(3)}
     assert starts and not any(s.startswith("So ") for s in starts)
+
+
+@pytest.mark.parametrize("span,said_back", [
+    ("They're keeping her another hour just to watch", "they're keeping her another hour just to watch"),
+    ("senior ux at a company i actually like", "senior ux at a company you actually like"),
+    ("been training since january", None),  # (its subject left out: "That's great, been training ...!")
+    ("new flat update: opened the oven for the first time", None),  # (a heading and what it heads)
+])
+def test_restatements_read_by_the_tenth_sets_readers(span, said_back):
+    from agent.reflection import second_person
+
+    assert second_person(span) == said_back
+
+
+def test_a_gerund_phrase_is_said_back_in_an_opening_that_takes_a_fragment():
+    from agent.reflection import reflection
+
+    start = reflection("Working Christmas on the rig this year", True, "sadness", 0, user_emotion="sadness",
+                       message="Working Christmas on the rig this year.")
+    assert start == "Oh no, working Christmas on the rig this year, that's really hard."  # not "I'm so sorry working ..."
