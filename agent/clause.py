@@ -64,7 +64,8 @@ def _finite(word: str, before: str | None, two_before: str | None, after: str | 
         return True
     if before in SUBJECTS and low.isalpha():  # "you love him"
         return True
-    return two_before in DETERMINERS and low.endswith("s") and low.isalpha()  # "your knee hurts"
+    return (two_before in DETERMINERS and low.endswith("s") and low.isalpha()  # "your knee hurts"
+            and low not in DETERMINERS)  # (not "the rig this year")
 
 
 def finite_positions(words: list[str]) -> list[int]:
@@ -82,13 +83,6 @@ def is_clause(text: str) -> bool:
     words = text.replace(",", " ").split()
     found = finite_positions(words)
     return bool(found) and not relative_fragment(words)
-
-
-def gerund_led(text: str) -> bool:
-    """Whether `text` starts with an -ing verb ("working Christmas on the rig this year"): a clause for
-    `is_clause`, but "I'm so sorry working ..." reads badly."""
-    first = text.split()[0].lower() if text.split() else ""
-    return first.endswith("ing") and not first.endswith("thing") and len(first) > 4
 
 
 def relative_fragment(words: list[str]) -> bool:

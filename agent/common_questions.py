@@ -8,8 +8,9 @@ common questions, 1,055 judgements, twenty-fifth session) accepted the agent's o
 are you feeling now?" 0.77, "How do you feel about it?" 0.76, "What happens next?" 0.62, "What's the
 worst part of it?" 0.79 / 0.77 / 0.61 after fear / anger / sadness (0.07 after joy), "What happened?"
 0.39 and "How did it go?" 0.15 (so those two are not here). `agent.respond.ReplyWriter` says one
-where the reply judge gives its best candidate less than `agent.respond.JUDGE_FLOOR`, the first in
-`COMMON_QUESTIONS` that fits the user's feeling and was not asked lately.
+where the reply judge gives its best candidate less than `agent.respond.JUDGE_FLOOR`, or where no
+candidate passes its checks: the first in `COMMON_QUESTIONS` that fits the user's feeling and was not
+asked lately (never in a careful session).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from agent.prompt import PromptInput
+from agent.prompt import PromptInput, PromptTurn
 
 NEGATIVE = frozenset({"sadness", "fear", "anger", "disgust"})
 #: How a reply asks how the user feels (any of these counts as having asked it).
@@ -42,14 +43,18 @@ FEELING_GAP = 2  # replies within which the feeling is not asked again
 REPEAT_GAP = 3  # replies within which the same question is not asked again
 
 
+def asked_feeling_lately(history: list[PromptTurn]) -> bool:
+    """Whether one of the last `FEELING_GAP` replies asked how the user feels."""
+    return bool(ASKED_FEELING.search(" ".join(t.reply.lower() for t in history[-FEELING_GAP:])))
+
+
 def common_question(p: PromptInput) -> str | None:
     """The first common question that fits the user's feeling in `p` and was not asked lately."""
-    replies = [t.reply.lower() for t in p.history]
-    recent, feeling = " ".join(replies[-REPEAT_GAP:]), " ".join(replies[-FEELING_GAP:])
+    recent = " ".join(t.reply.lower() for t in p.history[-REPEAT_GAP:])
     for q in COMMON_QUESTIONS:
         if q.feelings is not None and p.user_emotion not in q.feelings:
             continue
-        if q.text.lower() in recent or (q.asks_feeling and ASKED_FEELING.search(feeling)):
+        if q.text.lower() in recent or (q.asks_feeling and asked_feeling_lately(p.history)):
             continue
         return q.text
     return None

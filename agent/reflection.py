@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import listener_answer
-from agent.clause import (DETERMINERS, finite_positions, gerund_led, is_clause, preposition_fragment,
+from agent.clause import (DETERMINERS, finite_positions, is_clause, preposition_fragment,
                           relative_fragment, without_lead_in)
 from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
-                                FILLER, HEADLESS, ITS_IS, MAX_WORDS, NOT_BECAUSE_AFTER, OWNED, POSSESSIVES,
+                                FILLER, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
+                                OK_AS_STATE_AFTER, OWNED, POSSESSIVES,
                                 POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
                                 bare_noun, doing_now, names_capitalised)
 from agent.farewell import closing_start, gentle_closing
@@ -57,7 +58,7 @@ OPENINGS = {
     # a feeling read unsurely (`words_emotion`): the restatement alone, naming no feeling
     "neutral": ("Oh, {span}.", "So {span}.", "Ah, {span}."),
 }
-_TOKEN = re.compile(r"\d{1,2}:\d\d\b|\d{1,3}(?:,\d{3})+\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
+_TOKEN = re.compile(r"\d{1,2}:\d\d(?:[ap]m)?\b|\d{1,3}(?:,\d{3})+\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
 #: Currency signs other than "$": said back they read badly, as "$500" does.
 CURRENCY = "£€¥₹"
 #: Words a full stop follows without ending the sentence ("Mr. Smith", "Dr. Patel").
@@ -85,7 +86,7 @@ def _name_like(word: str) -> bool:
     """A capitalised first word that may be a name ("Sarah"), not a common sentence start ("There's",
     "Everyone's", "Twelve")."""
     base = word[:-2] if word.endswith("'s") else word
-    if word.split("'")[0] in STARTERS | {"we", "you"}:  # "They're keeping her another hour"
+    if word.split("'")[0] in STARTERS:  # "They're keeping her another hour"
         return False
     return (not ({word, base} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS | set(NUMBER_WORDS)))
             and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
@@ -109,7 +110,7 @@ def _span_words(span: str) -> list[str] | None:
                     break
                 words = []  # "ok. my dog died": only filler before it
             continue
-        if not re.fullmatch(r"[A-Za-z0-9'.\-]+|\d{1,2}:\d\d|\d{1,3}(?:,\d{3})+|,", token):
+        if not re.fullmatch(r"[A-Za-z0-9'.\-]+|\d{1,2}:\d\d(?:[ap]m)?|\d{1,3}(?:,\d{3})+|,", token):
             return None  # "$500", "b/c": said back they read badly
         words.append(token)
     if "," in words[:-1] and words.index(",") >= 3:  # a clause, then more: the clause alone
@@ -121,19 +122,14 @@ def _span_words(span: str) -> list[str] | None:
     return without_lead_in(words)
 
 
-#: Words after which "ok", "fine" or "alright" is what is said of something ("the feta's probably still
-#: ok"), not filler: "still" alone was said back ("... a bit of feta that's probably still!").
-_STATE_BEFORE = {"still", "probably", "is", "was", "be", "are", "were", "looks", "seems", "felt", "feels", "totally",
-                 "all", "perfectly", "gonna", "it's", "its", "that's", "thats", "she's", "he's", "i'm", "im", "just"}
-
-
 def _said_of_something(words: list[str]) -> bool:
     """A last word that is not filler: "ok" said of something, or "like" as the verb after its
     subject ("a company i actually like" was said back "... you actually")."""
     low = [w.lower() for w in words]
-    if len(low) >= 2 and low[-1] == "like":
-        return bool(set(low[-3:-1]) & {"i", "we", "they", "you", "he", "she"})
-    return len(low) >= 2 and low[-1] in {"ok", "okay", "fine", "alright"} and low[-2] in _STATE_BEFORE
+    if len(low) >= 2 and low[-1] == "like":  # (not "i was like", "i feel like": filler there)
+        subject = set(low[-3:-1]) & {"i", "we", "they", "you", "he", "she"}
+        return low[-2] not in LIKE_AS_FILLER_AFTER and bool(subject)
+    return len(low) >= 2 and low[-1] in {"ok", "okay", "fine", "alright"} and low[-2] in OK_AS_STATE_AFTER
 
 
 def _without_apposition(words: list[str]) -> list[str] | None:
@@ -319,7 +315,7 @@ NEEDS_CLAUSE = {"I'm so sorry {span}.", "So {span}."}
 def _opening(openings: tuple[str, ...], turn: int, span: str) -> str:
     """The turn's opening with `span` in it, the next one where it needs a clause and `span` is none."""
     chosen = openings[turn % len(openings)]
-    if (chosen in NEEDS_CLAUSE and not (is_clause(span) and not gerund_led(span))) or (chosen.startswith("So ") and " so " in f" {span} "):
+    if (chosen in NEEDS_CLAUSE and not is_clause(span)) or (chosen.startswith("So ") and " so " in f" {span} "):
         chosen = openings[(turn + 1) % len(openings)]  # (not "So he died in 2015 so you can't ask him.")
     return chosen.format(span=span)
 

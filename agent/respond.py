@@ -27,7 +27,7 @@ from typing import Iterator
 import numpy as np
 
 from agent.about_listener import claims_to_be_human
-from agent.common_questions import ASKED_FEELING, FEELING_GAP, common_question
+from agent.common_questions import asked_feeling_lately, common_question
 from agent.farewell import QUIET_FEELINGS, closes_here, closing_words, leaving_words, signs_off, thanks_in
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
@@ -182,10 +182,10 @@ class ReplyWriter:
     def _may_ask_feeling(p: PromptInput) -> bool:
         """A candidate may be made to ask how the user feels: after a given start, where the words
         name a feeling (not after "Right, I see." to the day's plans), and not when one of the last
-        `FEELING_GAP` replies asked it (measured: asked whenever allowed, it ended 62 of 121
-        replies of the everyday conversations, "How do you feel about the croissants?" among them)."""
-        recent = " ".join(t.reply.lower() for t in p.history[-FEELING_GAP:])
-        return (bool(p.reply_start) and p.response_emotion != "neutral" and not ASKED_FEELING.search(recent)
+        replies asked it (`agent.common_questions.asked_feeling_lately`; measured: asked whenever
+        allowed, it ended 62 of 121 replies of the everyday conversations, "How do you feel about the
+        croissants?" among them)."""
+        return (bool(p.reply_start) and p.response_emotion != "neutral" and not asked_feeling_lately(p.history)
                 and not _leaves(p))
 
     def score(self, candidates: list[str], p: PromptInput) -> np.ndarray:
@@ -193,6 +193,10 @@ class ReplyWriter:
         take its question (or asking nothing) - the content words it brings in that nobody said - how
         long the model's own part is - whether it only echoes the given start; + the reply judge's
         chance that a strict reader accepts it, where there is a judge."""
+        return self._scored(candidates, p)[0]
+
+    def _scored(self, candidates: list[str], p: PromptInput) -> tuple[np.ndarray, np.ndarray | None]:
+        """`score`, and the judge's chances on their own (None without a judge)."""
         probs = self.recognizer.probabilities(candidates)[:, EMOTIONS.index(p.response_emotion)]
         cause = content_words(p.cause or "")
         mention = np.array([len(cause & content_words(c)) / len(cause) if cause else 0.0
@@ -208,9 +212,9 @@ class ReplyWriter:
         checks = (probs + CAUSE_WEIGHT * mention + QUESTION_WEIGHT * asking - NOVEL_WEIGHT * novel
                   - LENGTH_WEIGHT * length - ECHO_WEIGHT * echo)
         if self.judge is None:
-            return checks
-        earlier = [t.user_text for t in p.history]
-        return checks + JUDGE_WEIGHT * self.judge.acceptance(earlier, p.user_text, candidates)
+            return checks, None
+        accepted = self.judge.acceptance([t.user_text for t in p.history], p.user_text, candidates)
+        return checks + JUDGE_WEIGHT * accepted, accepted
 
     @staticmethod
     def _echoes(start: str, reply: str) -> bool:
@@ -302,29 +306,30 @@ class ReplyWriter:
             usable = [c for c, why in verdicts if why is None]
             rejected += [f"{why}: {c[:40]!r}" for c, why in verdicts if why]
             if usable:
-                best = usable[int(np.argmax(self.score(usable, p)))]
-                return _closed(self._common_if_doubtful(best, start, p), closing)
+                totals, accepted = self._scored(usable, p)
+                n = int(np.argmax(totals))
+                chance = None if accepted is None else float(accepted[n])
+                return _closed(self._common_if_doubtful(usable[n], start, p, chance), closing)
         if p.attempts:
             return BOUNDARY_REPLY
         if p.careful:
             return CAREFUL_REPLY
         if given:
-            return _closed(self._common_if_doubtful(given, given, p), closing)
+            return _closed(self._common_if_doubtful(given, given, p, None), closing)
         raise LLMError(f"the LLM gave no usable reply in {self.section.retries + 1} tries "
                        f"({'; '.join(rejected[:4])})")
 
-    def _common_if_doubtful(self, best: str, start: str, p: PromptInput) -> str:
+    def _common_if_doubtful(self, best: str, start: str, p: PromptInput, chance: float | None) -> str:
         """`best`, or the given `start` followed by a common question (`agent.common_questions`) where
-        the judge gives `best` less than `JUDGE_FLOOR` (or it is the start alone) and that reply
-        passes every check; not as the person leaves, nor after a start that asks already."""
-        if not (self.section.common_questions and self.judge and start and best.startswith(start)) \
-                or _leaves(p) or asks(start):
+        `best` is the start alone or the judge gave it a `chance` under `JUDGE_FLOOR` (without a judge,
+        the start alone only), and that reply passes every check; not as the person leaves, nor in a
+        careful session (the questions were measured on everyday talk), nor after a start that asks."""
+        if (not (self.section.common_questions and start and best.startswith(start))
+                or _leaves(p) or p.careful or asks(start)):
             return best
-        question = common_question(p)
+        doubtful = best == start or (chance is not None and chance < JUDGE_FLOOR)
+        question = common_question(p) if doubtful else None
         if question is None:
-            return best
-        if best != start and self.judge.acceptance([t.user_text for t in p.history], p.user_text,
-                                                   [best])[0] >= JUDGE_FLOOR:
             return best
         common = f"{start} {question}"
         return common if self.verdict(common, p) is None else best

@@ -317,15 +317,16 @@ def test_a_greeting_is_greeted_back(message, greets):
     assert (start in GREETINGS_BACK) is greets
 
 
-def test_the_given_start_alone_answers_when_no_candidate_passes(recognizer):
-    """Every candidate asks what the person just said: the start, already shown and said, is the
-    reply, not an error after it."""
+def test_the_given_start_answers_when_no_candidate_passes(recognizer):
+    """Every candidate asks what the person just said: the start, already shown and said, begins the
+    reply (with a common question, or alone), not an error after it."""
     message = "he's 71 and his knee has been bugging him since march"
     start = "So he's 71 and his knee has been bugging him since March."
     asked = ["How long has his knee been bugging him?", "How old is he?"]
-    llm = ScriptedLLM([asked, asked, asked])
     p = prompt_input(reply_start=start, user_text=message, user_emotion="neutral", response_emotion="neutral")
-    assert ReplyWriter(llm, recognizer, LLMSection(candidates=2, retries=2)).write(p, start_tries=2) == start
+    for section, reply in ((LLMSection(candidates=2, retries=2), f"{start} How are you feeling now?"),
+                           (LLMSection(candidates=2, retries=2, common_questions=False), start)):
+        assert ReplyWriter(ScriptedLLM([asked] * 3), recognizer, section).write(p, start_tries=2) == reply
 
 
 @pytest.mark.parametrize("span,said_back", [
@@ -447,6 +448,8 @@ def test_a_plain_restatement_with_its_own_so_does_not_open_with_so():
     ("senior ux at a company i actually like", "senior ux at a company you actually like"),
     ("been training since january", None),  # (its subject left out: "That's great, been training ...!")
     ("new flat update: opened the oven for the first time", None),  # (a heading and what it heads)
+    ("i was like", "you were"), ("i feel like", "you feel"),  # (a last "like" after these: filler)
+    ("my interview is at 10:30am tomorrow", "your interview is at 10:30am tomorrow"),
 ])
 def test_restatements_read_by_the_tenth_sets_readers(span, said_back):
     from agent.reflection import second_person
@@ -460,3 +463,7 @@ def test_a_gerund_phrase_is_said_back_in_an_opening_that_takes_a_fragment():
     start = reflection("Working Christmas on the rig this year", True, "sadness", 0, user_emotion="sadness",
                        message="Working Christmas on the rig this year.")
     assert start == "Oh no, working Christmas on the rig this year, that's really hard."  # not "I'm so sorry working ..."
+    assert reflection("moving out was really hard", True, "sadness", 0, user_emotion="sadness",
+                      message="moving out was really hard") == "I'm so sorry moving out was really hard."
+    assert reflection("my car this morning ugh", True, "sadness", 0, user_emotion="sadness",
+                      message="my car this morning ugh") == "Oh no, your car this morning, that's really hard."

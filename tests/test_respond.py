@@ -222,8 +222,6 @@ def test_the_question_prior_builder_refuses_a_missing_or_empty_file(tmp_path):
 
 
 def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
-    from dataclasses import replace
-
     from agent.common_questions import common_question
 
     sad = prompt_input()
@@ -237,6 +235,11 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     assert common_question(disgusted) is None  # (what happens next: not after a disgusting story)
     later = [felt] + [PromptTurn("x", "sadness", None, "sadness", "That's hard.")] * 2
     assert common_question(replace(sad, history=later)) == "How are you feeling now?"
+    now = PromptTurn("i got laid off", "sadness", None, "sadness", "Oh no. How are you feeling now?")
+    plain = PromptTurn("x", "sadness", None, "sadness", "That's hard.")
+    assert common_question(replace(sad, history=[now, plain])) == "What's the worst part of it?"
+    assert common_question(replace(sad, history=[now, plain, plain])) == "How do you feel about it?"  # (not the same)
+    assert common_question(replace(sad, history=[now, plain, plain, plain])) == "How are you feeling now?"
 
 
 class FixedJudge:
@@ -265,7 +268,16 @@ def test_a_doubtful_guess_gives_way_to_a_common_question(recognizer):
     writer = ReplyWriter(ScriptedLLM([[" Was it bad?"]]), recognizer, LLMSection(candidates=1, retries=0),
                          FixedJudge(0.1))
     assert "How are you feeling now?" not in writer.write(asking)  # the start asks already
-    # no usable candidate (the model wrote nothing): the start and a common question, not the start alone
-    writer = ReplyWriter(ScriptedLLM([[""]]), recognizer,
-                         LLMSection(candidates=1, retries=0), FixedJudge(0.9))
-    assert writer.write(p) == "Okay, I hear you. How are you feeling now?"
+    # no usable candidate (the model wrote nothing): the start and a common question, not the start
+    # alone, with a judge or without one
+    for judge in (FixedJudge(0.9), None):
+        writer = ReplyWriter(ScriptedLLM([[""]]), recognizer, LLMSection(candidates=1, retries=0), judge)
+        assert writer.write(p) == "Okay, I hear you. How are you feeling now?"
+    # none in a careful session (measured on everyday talk only), nor as the person leaves
+    careful = replace(p, careful=True)
+    writer = ReplyWriter(ScriptedLLM([[" What do you want to see?"]]), recognizer, LLMSection(candidates=1),
+                         FixedJudge(0.1))
+    assert "How are you feeling now?" not in writer.write(careful)
+    leaving = replace(p, user_text="ok im off to bed, goodnight", reply_start="Okay.")
+    assert ReplyWriter(ScriptedLLM([]), recognizer, LLMSection(), FixedJudge(0.1))._common_if_doubtful(
+        "Okay. What time?", "Okay.", leaving, 0.1) == "Okay. What time?"
