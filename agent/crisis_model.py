@@ -71,20 +71,25 @@ def _folder(model: str) -> Path:
     return PACKAGED_CRISIS_DIR if model == PACKAGED_CRISIS else Path(model).expanduser()
 
 
-def names_verifier(model: str) -> bool:
-    """Whether the detector folder `model` names a verifier (an unreadable folder: the detector's
-    own loading says what is wrong)."""
+def _verifier_section(model: str) -> dict | None:
+    """The `verifier` section of the detector folder `model`'s model.json, or None (none, or an
+    unreadable folder: the detector's own loading says what is wrong)."""
     try:
-        return bool(json.loads((_folder(model) / "model.json").read_text()).get("verifier"))
+        return json.loads((_folder(model) / "model.json").read_text()).get("verifier") or None
     except (OSError, ValueError):
-        return False
+        return None
+
+
+def names_verifier(model: str) -> bool:
+    """Whether the detector folder `model` names a verifier."""
+    return _verifier_section(model) is not None
 
 
 def trained_adapter(model: str) -> str | None:
     """The digest of the reply adapter the verifier of the detector `model` was trained on (merged
     into its Gemma), or None (the plain Gemma; or no readable verifier: its loading says what is wrong)."""
+    section = _verifier_section(model)
     try:
-        section = json.loads((_folder(model) / "model.json").read_text())["verifier"]
         return json.loads((_folder(model) / section["folder"] / VERIFIER_CONFIG).read_text()).get("llm_adapter")
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -179,6 +179,8 @@ def names_capitalised(out: list[str]) -> list[str]:
         return (before in NAMING or before in TITLES.values() or (two_before in NAMING and before in NAMED)
                 or (two_before == "name" and before == "is"))
     return [w.capitalize() if _lower_case_name(w) and is_name_place(n) else w for n, w in enumerate(out)]
+
+
 #: Words after which "ok", "fine" or "alright" is what is said of something ("the feta's probably still
 #: ok"), not filler: "still" alone was said back ("... a bit of feta that's probably still!").
 OK_AS_STATE_AFTER = {"still", "probably", "is", "was", "be", "are", "were", "looks", "seems", "felt", "feels",

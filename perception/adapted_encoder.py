@@ -129,19 +129,29 @@ class AdaptedEncoder(nn.Module):
         return model.to(device).eval()
 
 
-def merge_lora(encoder: nn.Module, lora: dict[str, torch.Tensor], settings: dict[str, Any]) -> None:
-    """Add each adapter's update, `lora_B @ lora_A * alpha / r`, to its linear layer's weight: what
-    peft's `merge_and_unload` does for plain LoRA, without importing peft (~1.8 s) at start-up.
-    `lora`: peft's saved state (`base_model.model.<layer>.lora_A.weight` / `lora_B.weight`)."""
-    scale = settings["lora_alpha"] / settings["r"]
-    layers = dict(encoder.named_modules())
+def lora_pairs(model: nn.Module, lora: dict[str, torch.Tensor]) -> list[tuple[nn.Linear, torch.Tensor, torch.Tensor]]:
+    """Each adapted Linear layer of `model` with its `lora_A` (down) and `lora_B` (up) weights, in name
+    order. `lora`: peft's saved state (`base_model.model.<layer>.lora_A.weight` / `lora_B.weight`);
+    ValueError where they are not plain pairs or do not fit `model`'s layers."""
+    layers = dict(model.named_modules())
     pairs = {k[: -len(".lora_A.weight")] for k in lora if k.endswith(".lora_A.weight")}
     if not pairs or len(lora) != 2 * len(pairs):
         raise ValueError(f"the adapter weights are not plain LoRA pairs ({len(lora)} tensors)")
+    found = []
+    for name in sorted(pairs):
+        layer = layers.get(name.removeprefix("base_model.model."))
+        down, up = lora[f"{name}.lora_A.weight"], lora[f"{name}.lora_B.weight"]
+        if not isinstance(layer, nn.Linear) or (up.shape[0], down.shape[1]) != tuple(layer.weight.shape):
+            raise ValueError(f"the adapter {name} does not fit the model")
+        found.append((layer, down, up))
+    return found
+
+
+def merge_lora(encoder: nn.Module, lora: dict[str, torch.Tensor], settings: dict[str, Any]) -> None:
+    """Add each adapter's update, `lora_B @ lora_A * alpha / r`, to its linear layer's weight: what
+    peft's `merge_and_unload` does for plain LoRA, without importing peft (~1.8 s) at start-up.
+    `lora`: peft's saved state (`lora_pairs`)."""
+    scale = settings["lora_alpha"] / settings["r"]
     with torch.no_grad():
-        for name in sorted(pairs):
-            layer = layers.get(name.removeprefix("base_model.model."))
-            update = lora[f"{name}.lora_B.weight"] @ lora[f"{name}.lora_A.weight"]
-            if not isinstance(layer, nn.Linear) or update.shape != layer.weight.shape:
-                raise ValueError(f"the adapter {name} does not fit the encoder")
-            layer.weight += update.to(layer.weight.dtype) * scale
+        for layer, down, up in lora_pairs(encoder, lora):
+            layer.weight += (up @ down).to(layer.weight.dtype) * scale

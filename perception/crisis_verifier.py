@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from perception.adapted_encoder import merge_lora
+from perception.adapted_encoder import lora_pairs, merge_lora
 from perception.dialogue_head import LogitCache
 from perception.loading import ModelLoadError
 
@@ -120,18 +120,8 @@ class LoraBeside:
 
     def add(self, model, lora: dict, settings: dict, sign: float = 1.0) -> None:
         """Each adapter of `lora` (peft's saved layout, names under `model`) times `sign` beside its layer."""
-        import torch
-
         scale = sign * settings["lora_alpha"] / settings["r"]
-        layers = dict(model.named_modules())
-        pairs = sorted({k[: -len(".lora_A.weight")] for k in lora if k.endswith(".lora_A.weight")})
-        if not pairs or len(lora) != 2 * len(pairs):
-            raise ValueError(f"the adapter weights are not plain LoRA pairs ({len(lora)} tensors)")
-        for name in pairs:
-            layer = layers.get(name.removeprefix("base_model.model."))
-            down, up = lora[f"{name}.lora_A.weight"], lora[f"{name}.lora_B.weight"]
-            if not isinstance(layer, torch.nn.Linear) or (up.shape[0], down.shape[1]) != tuple(layer.weight.shape):
-                raise ValueError(f"the adapter {name} does not fit the model")
+        for layer, down, up in lora_pairs(model, lora):
             down, up = (t.to(layer.weight.device, layer.weight.dtype) for t in (down, up))
             self._hooks.append(layer.register_forward_hook(self._hook(down, up * scale)))
 
@@ -205,7 +195,7 @@ class CrisisVerifier:
 
         ids, attention, pooled = (t.to(self.device) for t in left_padded(encodings))
         pooled = pooled.to(self.head.weight.dtype)
-        with torch.inference_mode(), (self.beside.reading() if self.beside else _nothing()):
+        with torch.inference_mode(), (self.beside.reading() if self.beside else nullcontext()):
             logits = pooled_logits(self.model, self.head, ids, attention, pooled)
         return torch.sigmoid(logits.float()).cpu().tolist()
 
@@ -215,11 +205,6 @@ class CrisisVerifier:
         keys = [LogitCache.key(repr(ids)) for ids, _ in encodings]
         found = self._scores.lookup(keys, lambda idx: self._probabilities([encodings[i] for i in idx]))
         return np.array(found, dtype=np.float32)
-
-
-@contextmanager
-def _nothing():
-    yield
 
 
 def _adapter_files(folder: Path) -> tuple[dict, dict]:
