@@ -60,3 +60,14 @@ def test_the_crisis_protocol_settings_are_checked(monkeypatch, tmp_path):
     monkeypatch.setenv("EMPATHICA_SAFETY__PROTOCOL_SCORE", "-0.1")
     with pytest.raises(ValidationError, match="protocol_score"):
         Settings.load()
+
+
+def test_the_common_questions_setting_is_checked(monkeypatch, tmp_path):
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("EMPATHICA_CONFIG", str(tmp_path / "none.toml"))
+    assert Settings.load().llm.common_questions is True
+    assert Settings.load(llm={"common_questions": False}).llm.common_questions is False
+    monkeypatch.setenv("EMPATHICA_LLM__COMMON_QUESTIONS", "maybe")
+    with pytest.raises(ValidationError, match="common_questions"):
+        Settings.load()
