@@ -201,8 +201,8 @@ def _swapped(words: list[str]) -> list[str]:
             out.append("US")  # the country ("going back to the us"; "he came to us" is the people)
         elif low in SWAP:
             out.append(SWAP[low])
-        elif word.isupper() and len(word) > 1:
-            out.append(low if shouting else word)  # "PASSED MY TEST" is shouting; "GPA" is not
+        elif word.isupper() and (len(word) > 1 or shouting):
+            out.append(low if shouting else word)  # "PASSED MY TEST" (and its "A") is shouting; "GPA" is not
         else:
             out.append(word if word[:1].isupper() and (n or _name_like(low)) else low)
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)

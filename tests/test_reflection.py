@@ -20,6 +20,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("got laid off today.", "you got laid off today"),
     ("omg i got the scholarship!!", "you got the scholarship"),
     ("PASSED MY DRIVING TEST!!!", "you passed your driving test"),
+    ("I FLEW A PLANE BY MYSELF TODAY", "you flew a plane by yourself today"),
     ("i was there almost six years", "you were there almost six years"),
     ("i literally screamed and dropped my groceries lol", "you screamed and dropped your groceries"),
     ("he was 14, a golden retriever named biscuit.", "he was 14"),
