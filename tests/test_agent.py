@@ -76,6 +76,40 @@ def test_for_a_user_who_feels_nothing_in_particular_or_is_read_unsurely_the_word
     assert p.response_emotion == "neutral" and p.reply_start in ACKNOWLEDGEMENTS["neutral"]
 
 
+def test_a_follow_up_read_unsurely_against_the_conversations_feeling_names_no_feeling():
+    """After glad news, a plain follow-up ("she slid a little card across the table") read as anger at
+    0.69 gets no "That would annoy anyone."; read surely (0.9), or after a sad turn, it does."""
+    from dataclasses import replace
+
+    from agent import Persona
+    from agent.transition import ResponseEmotion
+    from perception.emotions import EMOTIONS, VAD, EmotionEstimate, UserAffect
+    from test_safety import stored
+
+    angry = replace(EmotionEstimate.from_probabilities(np.eye(len(EMOTIONS))[EMOTIONS.index("anger")], "text"),
+                    confidence=0.69)
+    state = {"text": "she slid a little card across the table with it written inside", "persona": Persona(),
+             "context": [], "causes": [], "affect": UserAffect(fused=angry, modalities={"text": angry}),
+             "response": ResponseEmotion("anger", VAD.of("anger"), 0.3, {}), "history": [stored(feeling="joy")]}
+    assert prompt_input(state).response_emotion == "neutral"
+    sure = replace(angry, confidence=0.9)
+    assert prompt_input({**state, "affect": UserAffect(fused=sure, modalities={"text": sure})}).response_emotion == "anger"
+    for earlier in ([stored(feeling="sadness")], [stored(feeling="joy"), stored(feeling="fear", index=1)], []):
+        assert prompt_input({**state, "history": earlier}).response_emotion == "anger"
+
+
+def test_the_conversations_feeling_is_the_last_one_read_surely():
+    from agent.feeling_words import SURE_AGAINST_STORY, clashes_with_story, story_feeling
+
+    assert story_feeling([("joy", 0.9), ("neutral", 0.8), ("anger", 0.4)]) == "joy"
+    assert story_feeling([("joy", 0.9), ("sadness", 0.6)]) == "sadness" and story_feeling([]) == "neutral"
+    assert clashes_with_story("joy", SURE_AGAINST_STORY - 0.01, "sadness") == "neutral"
+    assert clashes_with_story("joy", SURE_AGAINST_STORY, "sadness") == "joy"
+    assert clashes_with_story("fear", 0.6, "anger") == "fear"  # (both grieved)
+    assert clashes_with_story("surprise", 0.6, "sadness") == "surprise"  # (neither)
+    assert clashes_with_story("neutral", 0.6, "joy") == "neutral"
+
+
 def test_a_careful_turn_starts_with_a_gentle_acknowledgement_never_the_cause_said_back():
     from agent import Persona
     from agent.safety import Safety
