@@ -195,7 +195,8 @@ _CLOSING = re.compile(r"^(?:you(?:'re| are) (?:very |so |most )?welcome|(?:good 
 _MOVES_ON = re.compile(r"\banything else (?:that )?(?:you(?:'d| would)? (?:like|want|need)|i can|to talk|on your mind)"
                        r"|\bany (?:other )?questions\b|^what can i do for you\b|\bsomething else today\b")
 _USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|(?:good ?-?)?bye|cya|ttyl|later|good ?night|gotta go"
-                          r"|talk (?:to you )?later|see you)\b")
+                          r"|talk (?:to you )?later|see you)\b"
+                          r"|(?:^|[.!?,;~]\s*|\b(?:ok|okay|so|well|lol|and)\s+)(?:night|nite)\b")  # ("... night sam")
 
 
 def closes_unbidden(message: str, reply: str) -> bool:

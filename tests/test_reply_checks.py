@@ -178,6 +178,8 @@ def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
     ("all her stuff is still here", "That's so hard. Is there anything else you want to talk about?", True),
     ("ok", "Take care!", True),
     ("ok goodbye!", "Goodbye, take care!", False),
+    ("ok its 11pm, stopping at 1,204. good enough for one night. night sam", "Goodnight, sleep well.", False),
+    ("i cried all last night", "Goodnight, sleep well.", True),
     ("my dog died", "Thank you for telling me, that must be so hard.", False),
     ("he never said sorry", "Did he at least thank you?", False),
     ("cant sleep", "I hope you get a good night's sleep.", False),
