@@ -50,7 +50,11 @@ _ASKS = {
     "help": r"(?:can|could|will|would) (?:you|u) help me(?: with (?:something|sth|smth|a thing|stuff|a problem))?"
             r"(?: please)?|i need (?:some )?help|(?:can|could) i talk to (?:you|u)(?: about something)?",
 }
-_PATTERNS = {kind: re.compile(_LEAD + "(?:" + asks + ")" + _END) for kind, asks in _ASKS.items()}
+#: Openers that may stand one after another before the last ("hi sam! got a minute? i have news"):
+#: the last one is answered.
+_OPENERS = "|".join(_ASKS[kind] for kind in ("here", "tell", "news", "happened"))
+_PATTERNS = {kind: re.compile(_LEAD + rf"(?:(?:{_OPENERS})[\s,?!.~]+)*" + "(?:" + asks + ")" + _END)
+             for kind, asks in _ASKS.items()}
 ANSWERS = {
     "how_are_you": ("I'm doing well, thanks for asking. How are you?",
                     "I'm good, thank you. How are you doing today?"),

@@ -34,6 +34,10 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("the weirdest thing happened at the supermarket, my teacher recognised me", None),
     ("are you there for me when i need you", None), ("can i tell you something? my dad died", None),
     ("I have some news. My marrows took second place at the village show.", None), ("I have some bad news", None),
+    # openers one after another: the last is answered ("hi sam! got a minute? i have news" got "Okay, I
+    # hear you. How are you feeling now?")
+    ("hi sam! got a minute? i have news", "news"), ("you there? can i vent", "tell"),
+    ("got a minute? my dog died", None),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind
