@@ -83,18 +83,6 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str
     return feeling if confidence >= SURE_OWN_FEELING.get(feeling, 1.0) else "neutral"
 
 
-#: Feelings whose words are glad and those whose words are grieved; a conversation's feeling and a
-#: follow-up's of the other kind are said to clash (`clashes_with_story`).
-GLAD_WORDS, GRIEVED_WORDS = {"joy"}, {"sadness", "anger", "fear", "disgust"}
-#: How sure a follow-up's reading must be before its words name a feeling that clashes with the one
-#: the conversation last named. Measured on the blinded readings of the ninth to eleventh conversation
-#: sets (1,090 judgements of follow-ups): replies naming a clashing feeling read under 0.85 were
-#: accepted 0.26 ("That would annoy anyone." to the card that asked a friend to be godmother, anger
-#: 0.69 after the glad news), from 0.85 0.75 ("That's great, the new dentist was really nice
-#: actually." after the fear of going), follow-ups naming no feeling 0.65.
-SURE_AGAINST_STORY = 0.85
-
-
 def story_feeling(earlier: list[tuple[str, float]]) -> str:
     """The feeling the conversation last named: that of the latest earlier user turn (`earlier`: their
     readings, `(label, confidence)`, oldest first) read as an emotion surely (`SURE_FEELING`); else
@@ -103,9 +91,13 @@ def story_feeling(earlier: list[tuple[str, float]]) -> str:
     return named[-1] if named else "neutral"
 
 
-def clashes_with_story(words_emotion: str, confidence: float, story: str) -> str:
-    """`words_emotion`, or neutral where it is glad after a grieved conversation (or grieved after a
-    glad one) and the reading is under `SURE_AGAINST_STORY`: a plain follow-up of a happy story ("she
-    slid a little card across the table") read as anger gets no "That would annoy anyone."."""
-    clash = ({words_emotion, story} & GLAD_WORDS) and ({words_emotion, story} & GRIEVED_WORDS)
-    return "neutral" if clash and confidence < SURE_AGAINST_STORY else words_emotion
+def follow_up_words(words_emotion: str, story: str) -> str:
+    """The feeling a follow-up's words name (`words_emotion` of a turn after the first): only the one
+    the conversation last named (`story_feeling`), else none. Blinded readers of the ninth to eleventh
+    sets accepted replies to follow-ups naming a feeling 0.56 (450 judgements), naming none 0.65, and
+    0.26 where the feeling clashed with the conversation's ("That would annoy anyone." to "she slid a
+    little card across the table" after being asked to be godmother). Read beside it on the turns of
+    two sets where it changes the reply (twenty-sixth session; 41 turns, two readers), the plain reply
+    was accepted 0.54-0.56 against 0.34 (11 better / 1 worse, 12 / 4), at every confidence of the
+    reading ("Oh, how lovely! I'm so sorry to hear." to a new post after redundancy, joy 0.91)."""
+    return words_emotion if words_emotion == story else "neutral"

@@ -38,7 +38,7 @@ from langgraph.graph import END, START, StateGraph
 from agent.farewell import CLOSING_MAX_RISK, closes_here
 from agent.errors import InputError
 from agent.events import TextDelta
-from agent.feeling_words import clashes_with_story, glad_fits, story_feeling, words_emotion
+from agent.feeling_words import follow_up_words, glad_fits, story_feeling, words_emotion
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
@@ -201,8 +201,9 @@ def prompt_input(state: TurnState) -> PromptInput:
     closing = safety.risk < CLOSING_MAX_RISK  # (no closing words where risk is near)
     fused = state["affect"].fused
     feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
-    story = story_feeling([(t.affect.fused.label, t.affect.fused.confidence) for t in stored])
-    words = clashes_with_story(words, fused.confidence, story)
+    if stored:  # (a follow-up names only the feeling the conversation last named)
+        words = follow_up_words(words, story_feeling([(t.affect.fused.label, t.affect.fused.confidence)
+                                                      for t in stored]))
     # no gladness at a hope or at what never happened, in the start or after it (said: the cause and
     # its sentence, or the message where no cause lies in it)
     said_back = (cause.text, sentence_holding(cause.text, state["text"])) if in_message else (state["text"],)

@@ -76,9 +76,10 @@ def test_for_a_user_who_feels_nothing_in_particular_or_is_read_unsurely_the_word
     assert p.response_emotion == "neutral" and p.reply_start in ACKNOWLEDGEMENTS["neutral"]
 
 
-def test_a_follow_up_read_unsurely_against_the_conversations_feeling_names_no_feeling():
-    """After glad news, a plain follow-up ("she slid a little card across the table") read as anger at
-    0.69 gets no "That would annoy anyone."; read surely (0.9), or after a sad turn, it does."""
+def test_a_follow_up_names_only_the_feeling_the_conversation_last_named():
+    """After glad news, a plain follow-up ("she slid a little card across the table") read as anger
+    gets no "That would annoy anyone.", however sure the reading; after an angry turn it does; a first
+    turn names what it reads."""
     from dataclasses import replace
 
     from agent import Persona
@@ -92,22 +93,21 @@ def test_a_follow_up_read_unsurely_against_the_conversations_feeling_names_no_fe
              "context": [], "causes": [], "affect": UserAffect(fused=angry, modalities={"text": angry}),
              "response": ResponseEmotion("anger", VAD.of("anger"), 0.3, {}), "history": [stored(feeling="joy")]}
     assert prompt_input(state).response_emotion == "neutral"
-    sure = replace(angry, confidence=0.9)
-    assert prompt_input({**state, "affect": UserAffect(fused=sure, modalities={"text": sure})}).response_emotion == "anger"
-    for earlier in ([stored(feeling="sadness")], [stored(feeling="joy"), stored(feeling="fear", index=1)], []):
+    sure = replace(angry, confidence=0.95)
+    assert prompt_input({**state, "affect": UserAffect(fused=sure, modalities={"text": sure})}).response_emotion == "neutral"
+    for earlier in ([stored(feeling="anger")], [stored(feeling="joy"), stored(feeling="anger", index=1)], []):
         assert prompt_input({**state, "history": earlier}).response_emotion == "anger"
+    for earlier in ([stored(feeling="sadness")], [stored(feeling="neutral")]):
+        assert prompt_input({**state, "history": earlier}).response_emotion == "neutral"
 
 
 def test_the_conversations_feeling_is_the_last_one_read_surely():
-    from agent.feeling_words import SURE_AGAINST_STORY, clashes_with_story, story_feeling
+    from agent.feeling_words import follow_up_words, story_feeling
 
     assert story_feeling([("joy", 0.9), ("neutral", 0.8), ("anger", 0.4)]) == "joy"
     assert story_feeling([("joy", 0.9), ("sadness", 0.6)]) == "sadness" and story_feeling([]) == "neutral"
-    assert clashes_with_story("joy", SURE_AGAINST_STORY - 0.01, "sadness") == "neutral"
-    assert clashes_with_story("joy", SURE_AGAINST_STORY, "sadness") == "joy"
-    assert clashes_with_story("fear", 0.6, "anger") == "fear"  # (both grieved)
-    assert clashes_with_story("surprise", 0.6, "sadness") == "surprise"  # (neither)
-    assert clashes_with_story("neutral", 0.6, "joy") == "neutral"
+    assert follow_up_words("joy", "joy") == "joy" and follow_up_words("joy", "sadness") == "neutral"
+    assert follow_up_words("fear", "anger") == "neutral" and follow_up_words("neutral", "joy") == "neutral"
 
 
 def test_a_careful_turn_starts_with_a_gentle_acknowledgement_never_the_cause_said_back():
