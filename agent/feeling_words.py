@@ -1,6 +1,7 @@
 """Which feeling a reply's words name: the response emotion where the user's feeling is read surely,
-the user's own fear or sadness where only that is, else none (`words_emotion`), and no gladness at a
-hope, a condition or what never happened (`glad_fits`). The voice still carries the response
+the user's own fear or sadness where only that is, else none (`words_emotion`); in a follow-up only the
+feeling the conversation last named (`follow_up_words`); and no gladness at a hope, a condition or
+what never happened (`glad_fits`). The voice still carries the response
 emotion; the words (the reply's given start in `agent.reflection`, the prompt's tag, the candidates'
 ranking) claim a feeling only where the person showed it.
 """

@@ -201,7 +201,8 @@ def prompt_input(state: TurnState) -> PromptInput:
     closing = safety.risk < CLOSING_MAX_RISK  # (no closing words where risk is near)
     fused = state["affect"].fused
     feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
-    if stored:  # (a follow-up names only the feeling the conversation last named)
+    if stored and not careful:  # (a follow-up names only the feeling the conversation last named;
+        # measured on everyday talk: a careful session keeps its sympathy)
         words = follow_up_words(words, story_feeling([(t.affect.fused.label, t.affect.fused.confidence)
                                                       for t in stored]))
     # no gladness at a hope or at what never happened, in the start or after it (said: the cause and

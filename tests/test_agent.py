@@ -99,6 +99,10 @@ def test_a_follow_up_names_only_the_feeling_the_conversation_last_named():
         assert prompt_input({**state, "history": earlier}).response_emotion == "anger"
     for earlier in ([stored(feeling="sadness")], [stored(feeling="neutral")]):
         assert prompt_input({**state, "history": earlier}).response_emotion == "neutral"
+    from agent.safety import Safety  # a careful session keeps the feeling read (measured on everyday talk only)
+
+    careful = Safety(0.6, "classifier: risk 0.60", False, True, False, check_in=True)
+    assert prompt_input({**state, "safety": careful}).response_emotion == "anger"
 
 
 def test_the_conversations_feeling_is_the_last_one_read_surely():
