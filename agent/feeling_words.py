@@ -100,5 +100,8 @@ def follow_up_words(words_emotion: str, story: str) -> str:
     little card across the table" after being asked to be godmother). Read beside it on the turns of
     two sets where it changes the reply (twenty-sixth session; 41 turns, two readers), the plain reply
     was accepted 0.54-0.56 against 0.34 (11 better / 1 worse, 12 / 4), at every confidence of the
-    reading ("Oh, how lovely! I'm so sorry to hear." to a new post after redundancy, joy 0.91)."""
-    return words_emotion if words_emotion == story else "neutral"
+    reading ("Oh, how lovely! I'm so sorry to hear." to a new post after redundancy, joy 0.91). Where
+    the conversation has named no feeling yet, the words are as read: on those turns the readers took
+    both rules alike (14 of 28 each), and "hi sam" then "my dog died this morning" must not get a bare
+    "So your dog died this morning."."""
+    return words_emotion if story in (words_emotion, "neutral") else "neutral"

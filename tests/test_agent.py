@@ -97,8 +97,9 @@ def test_a_follow_up_names_only_the_feeling_the_conversation_last_named():
     assert prompt_input({**state, "affect": UserAffect(fused=sure, modalities={"text": sure})}).response_emotion == "neutral"
     for earlier in ([stored(feeling="anger")], [stored(feeling="joy"), stored(feeling="anger", index=1)], []):
         assert prompt_input({**state, "history": earlier}).response_emotion == "anger"
-    for earlier in ([stored(feeling="sadness")], [stored(feeling="neutral")]):
-        assert prompt_input({**state, "history": earlier}).response_emotion == "neutral"
+    assert prompt_input({**state, "history": [stored(feeling="sadness")]}).response_emotion == "neutral"
+    # nothing named before ("hi sam", then the news): the words are as read
+    assert prompt_input({**state, "history": [stored(feeling="neutral")]}).response_emotion == "anger"
     from agent.safety import Safety  # a careful session keeps the feeling read (measured on everyday talk only)
 
     careful = Safety(0.6, "classifier: risk 0.60", False, True, False, check_in=True)
@@ -112,6 +113,7 @@ def test_the_conversations_feeling_is_the_last_one_read_surely():
     assert story_feeling([("joy", 0.9), ("sadness", 0.6)]) == "sadness" and story_feeling([]) == "neutral"
     assert follow_up_words("joy", "joy") == "joy" and follow_up_words("joy", "sadness") == "neutral"
     assert follow_up_words("fear", "anger") == "neutral" and follow_up_words("neutral", "joy") == "neutral"
+    assert follow_up_words("sadness", "neutral") == "sadness"
 
 
 def test_a_careful_turn_starts_with_a_gentle_acknowledgement_never_the_cause_said_back():
