@@ -187,6 +187,7 @@ class CrisisDetector:
             raise ModelLoadError(f"{folder / 'model.json'}: the verifier's share {share!r} is not a number "
                                  "between 0 and 1")
         self.verifier = CrisisVerifier(folder / name, body, device)
+        self.pair_threshold = self.threshold
         self.threshold, self.topic_floor = threshold, floor
         self.verifier_reads, self.verifier_share, self.protocol_score = reads, float(share), protocol
 
@@ -329,15 +330,26 @@ class CrisisDetector:
         messages (or their sentences) and the verifier's reading of each (`perception.crisis_verifier`),
         the verifier asked only where the mean could reach a level a decision reads (and for every
         text of a message with a pattern's words); elsewhere scores ** (1 - share), an upper bound of
-        the mean, so everyday messages cost no Gemma pass."""
+        the mean, so everyday messages cost no Gemma pass. A text longer than the verifier reads is
+        decided by the classifier pair alone (`on_verified_scale`)."""
         share = self.verifier_share
         out = np.power(scores, 1 - share)
-        asked = [i for i, (score, pattern) in enumerate(zip(scores, with_pattern))
-                 if pattern or score >= self._pair_level()]
+        near = [i for i, (score, pattern) in enumerate(zip(scores, with_pattern)) if pattern or score >= self._pair_level()]
+        cut = [i for i in near if not self.verifier.reads_whole(texts[i])]  # (decided by the pair alone)
+        asked = [i for i in near if i not in cut]
         if asked:
             other = self.verifier.scores([texts[i] for i in asked], [earlier[i] for i in asked])
             out[asked] = np.power(scores[asked], 1 - share) * np.power(other, share)
+        out[cut] = self.on_verified_scale(scores[cut])
         return out
+
+    def on_verified_scale(self, scores: np.ndarray) -> np.ndarray:
+        """The classifier pair's own `scores` where the verifier would read a message cut short (a long
+        post: "... i wish i was dead ..." past its first 96 tokens scored 0.001 there), put on the
+        combined score's scale: scores ** a, with a such that the pair's own threshold maps to the
+        combined threshold, so such a message is flagged exactly where the pair alone flags it."""
+        power = np.log(self.threshold) / np.log(self.pair_threshold)
+        return np.power(scores, power)
 
     def floor_for(self, words: str) -> float:
         """The classifier score under which the pattern words `words` flag nothing."""

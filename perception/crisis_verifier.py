@@ -199,6 +199,11 @@ class CrisisVerifier:
             logits = pooled_logits(self.model, self.head, ids, attention, pooled)
         return torch.sigmoid(logits.float()).cpu().tolist()
 
+    def reads_whole(self, text: str) -> bool:
+        """Whether `text` fits the verifier's reading (`MAX_MESSAGE_TOKENS`): a longer message is cut, and
+        what the verifier did not read it cannot vouch for."""
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"]) <= MAX_MESSAGE_TOKENS
+
     def scores(self, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
         """Risk probabilities of messages, each read after its earlier messages (oldest first)."""
         encodings = [encode_message(self.tokenizer, t, e, self.context_turns) for t, e in zip(texts, earlier)]

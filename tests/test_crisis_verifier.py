@@ -156,6 +156,30 @@ def test_the_verifiers_share_weights_the_mean_and_the_level_it_is_asked_from(tmp
     assert own[1] ** (2 / 3) <= read[1] < 0.1  # (an upper bound, under any decision)
 
 
+def test_a_message_too_long_for_the_verifier_is_decided_by_the_classifier_pair_alone(
+        tmp_path, tiny_gemma, verifier_folder):
+    """The verifier reads a message's first `MAX_MESSAGE_TOKENS` tokens: a long post whose risk comes
+    later ("... i wish i was dead ...") was read 0.001 there. Such a message is not sent to it; the
+    pair's own score is put on the combined scale so it is flagged exactly where the pair flags it."""
+    from perception.crisis_verifier import MAX_MESSAGE_TOKENS
+
+    section = {"folder": "verifier", "threshold": 0.2, "topic_floor": 0.01, "reads": "message", "share": 1 / 3}
+    folder = with_verifier(tmp_path, verifier_folder, section)
+    alone, both = CrisisDetector(folder), CrisisDetector(folder, verifier_body=str(tiny_gemma))
+    alone.lowest_decision_score, both.lowest_decision_score = 0.0, 0.0
+    long = " ".join(["the bus was late again and my coffee went cold."] * 12) + " i just want to never wake up."
+    assert not both.verifier.reads_whole(long) and both.verifier.reads_whole("i just want to never wake up.")
+    assert len(both.verifier.tokenizer(long, add_special_tokens=False)["input_ids"]) > MAX_MESSAGE_TOKENS
+    asked = []
+    real = both.verifier.scores
+    both.verifier.scores = lambda texts, earlier: asked.extend(texts) or real(texts, earlier)
+    score = both.message_scores([long])[0]
+    assert asked == []
+    own = alone.message_scores([long])[0]
+    assert score == pytest.approx(own ** (np.log(0.2) / np.log(alone.threshold)), rel=1e-4)
+    assert both.read(long).classified == alone.read(long).classified
+
+
 @pytest.mark.parametrize("section, error", [
     ({"folder": "verifier"}, "needs folder, threshold and topic_floor"),
     ({"folder": "missing", "threshold": 0.2, "topic_floor": 0.01}, "is not a crisis verifier folder"),
@@ -393,7 +417,12 @@ def test_the_threshold_is_lowered_until_a_dev_set_keeps_the_detectors_recall(tmp
     path.write_text("text,label\na,1\nb,1\nc,1\nd,1\ne,0\n")
     combined = {"a": 0.9, "b": 0.3, "c": 0.12, "d": 0.01, "e": 0.5}
     alone = SimpleNamespace(read=lambda text, earlier: SimpleNamespace(at_risk=text in "abc"))
+    reads_all = SimpleNamespace(reads_whole=lambda text: True)
     both = SimpleNamespace(reads_down_to=lambda level: None, pattern_flag=lambda text, score: None,
-                           message_scores=lambda texts, earlier: np.array([combined[t] for t in texts]))
+                           message_scores=lambda texts, earlier: np.array([combined[t] for t in texts]),
+                           verifier=reads_all)
     assert keeping_recall(alone, both, 0.5, path) == 0.12  # (three flagged alone: a, b and c)
     assert keeping_recall(alone, both, 0.1, path) == 0.1  # (already kept)
+    # "c" too long for the verifier: the detector alone decides it (flagged), so b is the last one needed
+    both.verifier = SimpleNamespace(reads_whole=lambda text: text != "c")
+    assert keeping_recall(alone, both, 0.5, path) == 0.3

@@ -257,7 +257,11 @@ def keeping_recall(alone: CrisisDetector, both: CrisisDetector, threshold: float
                                                  [m.earlier for m in messages[i:i + 64]])
                              for i in range(0, len(messages), 64)])
     by_pattern = np.array([both.pattern_flag(m.text, s) is not None for m, s in zip(messages, scores)])
-    others, misses = scores[~by_pattern], len(messages) - need  # (the risk messages it may miss)
+    # (a message too long for the verifier is decided by the detector alone, at any threshold)
+    cut = np.array([not both.verifier.reads_whole(m.text) for m in messages])
+    missed_cut = sum(not alone.read(m.text, m.earlier).at_risk for m, c in zip(messages, cut) if c)
+    others = scores[~by_pattern & ~cut]
+    misses = len(messages) - need - missed_cut  # (the risk messages it may still miss)
     lowered = threshold_allowing(others, misses) if misses < len(others) else threshold
     if lowered >= threshold:
         return threshold
