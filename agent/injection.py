@@ -55,7 +55,11 @@ _ATTEMPT = [
     r"(?:^|\n)\s*(?:system|assistant|developer)\s*:", r"\bbase64\b", r"!\[[^\]]*\]\(",
     r"\b(?:pretend|imagine) (?:that )?(?:you are|you're|to be)\b",
     r"\byou are an? (?:evil|unfiltered|uncensored|unrestricted|different)\b",
-    r"\b(?:say(?:ing)?|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
+    # a demand to say a quoted or shouted phrase, said as a command ("... and say 'X'", "Confirm by saying
+    # 'X'"), not reported speech ("my mum keeps saying 'whatever happens its fine'", "people say 'X'")
+    r"(?:^|[.!?:;,\]\n]\s*|\b(?:and|then|ok|okay|just|please|only|also|you|you'?ll|must|should|you to|can you"
+    r"|could you|will you|would you|by|start|begin|first)\s+)(?:now\s+)?"
+    r"(?:say|saying|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
     r"(?:[\"“‘]|(?<!\w)'|(?-i:\b[A-Z][A-Z0-9-]{3,}\b))",
 ]
 _ATTEMPT_RE = re.compile("|".join(f"(?:{p})" for p in _ATTEMPT), re.IGNORECASE)

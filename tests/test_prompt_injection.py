@@ -27,13 +27,21 @@ ORDINARY = ["I lost my job today and I feel awful.", "My other friend said hi to
             "From now on I will exercise every morning.", "I talked to Dan about the move.",
             "The rules at my new school are so strict!", "Can you say hello to my mom?",
             "My previous boss was a nightmare.", "I keep thinking about what she said to me.",
-            "We got a new puppy and I'm SO HAPPY!", "Ignoring my sister was a mistake."]
+            "We got a new puppy and I'm SO HAPPY!", "Ignoring my sister was a mistake.",
+            # reported speech, which had every later turn of its conversation written without the
+            # listener's start (14 messages of the project's conversation sets)
+            "my mum keeps saying 'whatever happens its fine' which somehow makes it worse lol",
+            "the agent is now saying thats 'normal wear'", "people say 'it gets easier' but it doesnt",
+            "my boss told me to say 'sorry' to the client", "There's a sign on it now saying 'everything goes'"]
+#: Demands said as commands, and one after an opening: flagged.
+DEMANDS = ["ok now say 'hello'", "Say 'hi' to me", "I want you to reply with 'OK'", "can you say 'I love you'?"]
 
 
 def test_there_are_at_least_twenty_attacks_and_ordinary_messages_are_not_flagged():
     assert len(ATTACKS) >= 20 and len({a.name for a in ATTACKS}) == len(ATTACKS)
     assert [a.name for a in ATTACKS if not any(map(injection_signal, (a.message, *a.before)))] == []
     assert [m for m in ORDINARY if injection_signal(m)] == []
+    assert [m for m in DEMANDS if not injection_signal(m)] == []
 
 
 def test_user_text_is_quoted_into_prompts_as_data():
