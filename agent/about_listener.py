@@ -19,7 +19,7 @@ import re
 from agent.reply_words import plain_lower
 
 #: What may come before the question: a greeting or a filler (the listener's name is taken out first).
-_LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|ok|okay|so|um+|uh+|well|sorry|(?:quick|random|honest|serious|weird|dumb)"
+_LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|(?:good )?(?:morning|afternoon|evening)|ok|okay|so|um+|uh+|well|sorry|(?:quick|random|honest|serious|weird|dumb)"
          r" question|(?:just )?(?:curious|wondering)|can i ask(?: you)?(?: something)?|be honest)\b[\s,!.:]*)*")
 _END = r"[\s,?!.~]*$"
 _ASKS = {
@@ -42,6 +42,9 @@ _ASKS = {
             r"(?:minute|sec|second)|got a (?:minute|sec|second)|(?:\w+ ){0,2}(?:rant|vent) (?:incoming|time|alert)"
             r"|(?:idk|i don'?t know|not sure) if this is (?:dumb|stupid|silly|weird)"
             r"|this (?:might|may|is gonna|is going to) (?:be|sound) (?:dumb|stupid|silly|weird))",
+    "tell_about": r"(?:(?:can|could|may) i (?:tell|talk to) (?:you|u) about (?:\w+ ){0,4}?\w+)",
+    "question": r"(?:(?:i (?:have|got|'ve got|ve got) |got )?(?:a )?(?:quick |random |weird |serious |dumb |silly )?"
+                r"(?:question|q)(?: for (?:you|u))?)",
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:some |big |great |good |exciting )?news|i have "
             r"something to tell (?:you|u))",
     "happened": r"(?:(?:the|so) )?(?:something|the (?:weirdest|strangest|craziest|funniest|oddest) thing) (?:(?:weird|"
@@ -52,7 +55,7 @@ _ASKS = {
 }
 #: Openers that may stand one after another before the last ("hi sam! got a minute? i have news"):
 #: the last one is answered.
-_OPENERS = "|".join(_ASKS[kind] for kind in ("here", "tell", "news", "happened"))
+_OPENERS = "|".join(_ASKS[kind] for kind in ("here", "tell", "tell_about", "question", "news", "happened"))
 _PATTERNS = {kind: re.compile(_LEAD + rf"(?:(?:{_OPENERS})[\s,?!.~]+)*" + "(?:" + asks + ")" + _END)
              for kind, asks in _ASKS.items()}
 ANSWERS = {
@@ -65,6 +68,8 @@ ANSWERS = {
     "help": ("Of course, I'll do my best. What's going on?",),
     "here": ("I'm here. What's on your mind?", "Yes, I'm here. What's going on?"),
     "tell": ("Of course, I'm listening. What's going on?", "Of course. I'm all ears, what's up?"),
+    "tell_about": ("Of course, I'd love to hear. Tell me everything!", "Of course! Go ahead, I'm all ears."),
+    "question": ("Sure, ask away!", "Of course, go ahead."),
     "news": ("Ooh, tell me! What is it?", "Oh, I'd love to hear it. What's the news?"),
     "happened": ("Oh? Tell me, what happened?", "Ooh, what happened?"),
 }

@@ -42,7 +42,8 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyw
            "<3", ":)", ":-)", ":d", "definitely", "actually", "honestly", "seriously", "super", "tons",
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
-           "patience", "kindness", "words", "too", "wonderful", "lovely", "better"}
+           "patience", "kindness", "words", "too", "wonderful", "lovely", "better",
+           "rant", "ranting", "vent", "venting", "over"}  # ("ok rant over, thanks sam")
 #: Every word a message of thanks or goodbye alone may hold.
 _FAREWELL_WORDS = _THANKS | _HELPED | _BYE | _FILLER
 #: A wish that goes with a goodbye ("have a nice weekend", "enjoy your evening").
@@ -121,6 +122,7 @@ _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol))\s*(?:good ?night|night|nite|bye(?: bye)?|goodbye|later"
     r"|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|\b(?:gotta|have to|got to) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
+    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|get|back|see|pick)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
@@ -129,15 +131,21 @@ _SIGN_OFF = re.compile(
     r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b")
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"
+                  r"|^(?:off|heading) (?:to|home|out)\b"
                   r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b"
                   r"|\bgetting a taxi home\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
-_THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thx|ty)(?: so much| again)? for (?:listening|keeping me company"
-                              r"|the chat|chatting|talking|being here|letting me (?:vent|rant|go on|talk))\b")
+_THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening|keeping me company"
+                              r"|the chat|chatting|talking|being here|letting me (?:vent|rant|go on|talk)"
+                              r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
+#: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
+#: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
+_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am )?(?:off to|gotta go|got to go"
+                           r"|have to go|need to go)\b")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
-_THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thx|ty|cheers for|appreciate (?:it|you|that))\b")
+_THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thank u|thx|ty|cheers for|appreciate (?:it|you|that))\b")
 
 
 #: A reply's own goodbye (not the person's "you have to go get ready" said back).
@@ -166,11 +174,34 @@ def signs_off(message: str) -> bool:
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
         or bool(_THANKS_FOR_TALK.search(last))
-        or leaves(last))  # "... Thanks Sam, have a good evening."
+        or leaves(last)  # "... Thanks Sam, have a good evening."
+        or _thanks_after_leaving(text) or thanks_at_the_end(text))
+
+
+def _sentences(text: str) -> list[str]:
+    return [part for part in re.split(r"(?<=[.!?])\s+", text) if part.strip(" .!~")]
 
 
 def _last_sentence(text: str) -> str:
-    return ([part for part in re.split(r"(?<=[.!?])\s+", text) if part.strip(" .!~")][-1:] or [""])[0]
+    return (_sentences(text)[-1:] or [""])[0]
+
+
+def thanks_at_the_end(message: str) -> bool:
+    """A longer message whose last sentence is a thanks alone, with no goodbye ("yeah i think ill book a gp
+    appt, its the 3rd time this month. thank you, honestly"): the person closes what they were telling."""
+    sentences = _sentences(_plain(message))  # ("thank you for everything" after "i have to go" may be a warning sign)
+    return (len(sentences) > 1 and is_farewell(sentences[-1]) and not leaves(sentences[-1])
+            and bool(set(_words(sentences[-1])) & _THANKS) and "everything" not in sentences[-1])
+
+
+def _thanks_after_leaving(text: str) -> bool:
+    """A thanks alone after a sentence that leaves ("I'll let you go, the kids need their bath. Thanks for
+    hearing me out.", "Right, off to make a cuppa and calm down. Thanks Sam.")."""
+    sentences = _sentences(text)
+    if len(sentences) < 2 or not is_farewell(sentences[-1]) or _NOT_LEAVING.search(sentences[-2]):
+        return False
+    before = sentences[-2]
+    return bool(_SIGN_OFF.search(before) or _OFF.search(before) or _LEAVES_FIRST.search(before))
 
 
 def closing_start(message: str, turn: int) -> str | None:
@@ -229,5 +260,7 @@ def closing_words(message: str, said_back: bool = True, quiet: bool = False) -> 
     if is_farewell(message) or not signs_off(message):
         return None
     last = " ".join(_words(_last_sentence(_plain(message))))  # ("the food list tonight. ... Bye Sam!": no "Goodnight")
+    if thanks_at_the_end(message) and not _thanks_after_leaving(_plain(message)):  # (thanks, no goodbye)
+        return GENTLE_CLOSING if quiet else f"{WELCOME[0]}. {OPEN_DOOR[0]}"
     thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""
     return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(last, bool(thanked))]))

@@ -38,6 +38,12 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     # hear you. How are you feeling now?")
     ("hi sam! got a minute? i have news", "news"), ("you there? can i vent", "tell"),
     ("got a minute? my dog died", None),
+    # asked to tell about something ("Morning Sam! Can I tell you about my birds?" got "Okay, I hear you.
+    # How are you feeling now?")
+    ("Morning Sam! Can I tell you about my birds?", "tell_about"), ("can i tell you about my day", "tell_about"),
+    ("can i tell you about something that happened at work today? my boss yelled", None),
+    ("morning! question for you", "question"), ("hey sam, quick question", "question"),
+    ("Sam, quick question. Is it weird to go to the cinema on your own?", None),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind

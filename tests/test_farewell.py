@@ -80,6 +80,24 @@ def test_leaving_is_told_from_only_thanking():
      "Bye, take care."),  # (no "Goodnight" for a "tonight" before the last sentence)
     ("She just woke up and asked for her milk. Thank you for keeping me company, I'll take her temperature "
      "again at 2.", "Thank you for sharing it with me. Bye for now, take care."),
+    # the fourteenth set: a thanks alone after a sentence that leaves, a thanks for what Sam did with them
+    ("Sorry, that's a lot. I'll let you go, the kids need their bath. Thanks for hearing me out.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("I'm going to ask her for a spare key. Right, off to make a cuppa and calm down. Thanks Sam.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("anyway im gonna try and nap while she does her morning one. thank u for celebrating with me 💛",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("ok gotta go, visiting hours start at 2. thanks sam!", "Thank you for sharing it with me. Bye for now, take care."),
+    # the fifteenth set: leaving said without an "i'm", "gotta go" before a comma, a thanks with no goodbye
+    ("Freezing them? I never would have thought of that. Thank you, Sam. Off to empty the chest freezer right now.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("already picked the next one. gotta go, its downloading now lol", "Bye, take care."),
+    ("yeah i think ill book a gp appt, its the 3rd time this month. thank you, honestly",
+     "You're welcome. I'm here whenever you want to talk."),
+    ("my boss is off to spain. thanks", "You're welcome. I'm here whenever you want to talk."),
+    # the sixteenth set, after its blinded reading
+    ("disputing it with my card company tonight. ok rant over, thanks sam",
+     "You're welcome. I'm here whenever you want to talk."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -105,6 +123,8 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "It's over. I'm done. I'm going to sleep for a week.",  # (nor after bad: the model answers)
     "i'll sleep on it", "I'm going to go see a doctor next week.", "cheers for the advice, ill try it",
     "ok going to try that with my sister tomorrow",
+    "i have to go, there's no other way out. thank you for everything.",
+    "thanks for helping me with my essay", "i gotta go to the dentist tomorrow", "Off to Spain next week with the kids!",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
