@@ -7,7 +7,11 @@ the eighth conversation set (`fresh7.json`; every turn's reply and its start fol
 common questions, 1,055 judgements, twenty-fifth session) accepted the agent's own replies 0.49, "How
 are you feeling now?" 0.77, "How do you feel about it?" 0.76, "What happens next?" 0.62, "What's the
 worst part of it?" 0.79 / 0.77 / 0.61 after fear / anger / sadness (0.07 after joy), "What happened?"
-0.39 and "How did it go?" 0.15 (so those two are not here). `agent.respond.ReplyWriter` says one
+0.39 and "How did it go?" 0.15 (so those two are not here). Later sets read it worse where the feeling
+was read wrong ("... What's the worst part of it?" to a vow renewal where the person cried with joy):
+on the 46 turns of four sets where the agent said it, the same reply ending "What happens next?" was
+accepted 0.87 / 0.78 against 0.70 / 0.61 by two blinded readers (8 better, 0 worse each; twenty-seventh
+session), so it now comes after "What happens next?", which fits every feeling. `agent.respond.ReplyWriter` says one
 where the reply judge gives its best candidate less than `agent.respond.JUDGE_FLOOR`, or where no
 candidate passes its checks: the first in `COMMON_QUESTIONS` that fits the user's feeling and was not
 asked lately (never in a careful session).
@@ -36,8 +40,8 @@ class CommonQuestion:
 COMMON_QUESTIONS = (
     CommonQuestion("How are you feeling now?", asks_feeling=True),
     CommonQuestion("How do you feel about it?", asks_feeling=True),
-    CommonQuestion("What's the worst part of it?", NEGATIVE),
-    CommonQuestion("What happens next?", frozenset({"neutral", "joy", "surprise", "sadness", "fear", "anger"})),
+    CommonQuestion("What happens next?"),
+    CommonQuestion("What's the worst part of it?", NEGATIVE),  # (only where the others were asked lately)
 )
 FEELING_GAP = 2  # replies within which the feeling is not asked again
 REPEAT_GAP = 3  # replies within which the same question is not asked again
