@@ -19,8 +19,9 @@ import re
 from agent.reply_words import plain_lower
 
 #: What may come before the question: a greeting or a filler (the listener's name is taken out first).
-_LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|(?:good )?(?:morning|afternoon|evening)|ok|okay|so|um+|uh+|well|sorry|(?:quick|random|honest|serious|weird|dumb)"
-         r" question|(?:just )?(?:curious|wondering)|can i ask(?: you)?(?: something)?|be honest)\b[\s,!.:]*)*")
+_LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|(?:good )?(?:morning|afternoon|evening)|ok|okay|so|um+|uh+|well|sorry"
+         r"|(?:quick|random|honest|serious|weird|dumb) question|(?:just )?(?:curious|wondering)"
+         r"|can i ask(?: you)?(?: something)?|be honest)\b[\s,!.:]*)*")
 _END = r"[\s,?!.~]*$"
 _ASKS = {
     "how_are_you": r"(?:how are (?:you|u|ya)(?: doing| today| tonight| feeling)?|how(?:'s| is) it going|how (?:have|ve)?"

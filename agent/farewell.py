@@ -136,13 +136,14 @@ _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading ho
                   r"|\bgetting a taxi home\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
-_THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening|keeping me company"
-                              r"|the chat|chatting|talking|being here|letting me (?:vent|rant|go on|talk)"
+_THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
+                              r"|keeping me company|the chat|chatting|talking|being here"
+                              r"|letting me (?:vent|rant|go on|talk)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
-_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am )?(?:off to|gotta go|got to go"
-                           r"|have to go|need to go)\b")
+_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am )?"
+                           r"(?:off to|gotta go|got to go|have to go|need to go)\b")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
 _THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thank u|thx|ty|cheers for|appreciate (?:it|you|that))\b")
@@ -189,7 +190,7 @@ def _last_sentence(text: str) -> str:
 def thanks_at_the_end(message: str) -> bool:
     """A longer message whose last sentence is a thanks alone, with no goodbye ("yeah i think ill book a gp
     appt, its the 3rd time this month. thank you, honestly"): the person closes what they were telling."""
-    sentences = _sentences(_plain(message))  # ("thank you for everything" after "i have to go" may be a warning sign)
+    sentences = _sentences(_plain(message))  # ("thank you for everything" may be a warning sign)
     return (len(sentences) > 1 and is_farewell(sentences[-1]) and not leaves(sentences[-1])
             and bool(set(_words(sentences[-1])) & _THANKS) and "everything" not in sentences[-1])
 

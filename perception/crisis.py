@@ -334,7 +334,8 @@ class CrisisDetector:
         decided by the classifier pair alone (`on_verified_scale`)."""
         share = self.verifier_share
         out = np.power(scores, 1 - share)
-        near = [i for i, (score, pattern) in enumerate(zip(scores, with_pattern)) if pattern or score >= self._pair_level()]
+        near = [i for i, (score, pattern) in enumerate(zip(scores, with_pattern))
+                if pattern or score >= self._pair_level()]
         cut = [i for i in near if not self.verifier.reads_whole(texts[i])]  # (decided by the pair alone)
         asked = [i for i in near if i not in cut]
         if asked:
