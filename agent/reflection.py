@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import listener_answer
+from agent.direct_questions import direct_answer
 from agent.clause import (DETERMINERS, finite_positions, is_clause, preposition_fragment,
                           relative_fragment, without_lead_in)
 from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
@@ -368,12 +369,13 @@ GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear f
 
 def whole_reply(message: str | None, name: str, turn: int, closing: bool = True) -> str | None:
     """The listener's own words that are the whole reply, or None: its answer about itself ("how are
-    you?", "you there?": `agent.about_listener`), or its closing words for a thanks or goodbye alone
+    you?", "you there?": `agent.about_listener`), to a question the message ends with
+    (`agent.direct_questions`), or its closing words for a thanks or goodbye alone
     (`agent.farewell`; quiet ones where `closing` is false: a risk near, a sad or frightened reading).
     `agent.graph` passes no message in a careful session."""
     if not message:
         return None
-    answer = listener_answer(message, name, turn)
+    answer = listener_answer(message, name, turn) or direct_answer(message, name)
     if answer:
         return answer
     return closing_start(message, turn) if closing else gentle_closing(message)
