@@ -122,7 +122,7 @@ _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol))\s*(?:good ?night|night|nite|bye(?: bye)?|goodbye|later"
     r"|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|\b(?:gotta|have to|got to) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
-    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|get|back|see|pick)\b)"
+    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"

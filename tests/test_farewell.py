@@ -98,6 +98,8 @@ def test_leaving_is_told_from_only_thanking():
     # the sixteenth set, after its blinded reading
     ("disputing it with my card company tonight. ok rant over, thanks sam",
      "You're welcome. I'm here whenever you want to talk."),
+    ("ok ok youve convinced me. or he did. anyway gotta go pick up the kids, thanks!",
+     "Thank you for sharing it with me. Bye for now, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
