@@ -33,7 +33,7 @@ _KINDS = {
     "choice": re.compile(
         r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b|\bwhat (?:do|would) (?:you|u) "
         r"(?:think|reckon|suggest|say)\b|\bshould i\b|\bis (?:it|that) (?:worth|too|weird|silly|normal|bad|wrong|"
-        r"reasonable|ok|okay)\b|\bam i (?:wrong|overreacting|being)\b|\bany (?:better |good )?(?:ideas|advice|tips)\b"
+        r"reasonable|ok|okay)\b|\bam i (?:wrong|overreacting|being)\b"
         r"|\bwhat (?:questions )?should i\b|\bis there anything (?:else )?i can do\b|\bwhat do (?:you|u|i) even\b"),
 }
 ANSWERS = {
