@@ -23,17 +23,17 @@ from agent.reply_words import plain_lower
 #: The question's kinds, tried in this order on the message's last sentence (lower-cased, "sam" taken out).
 _KINDS = {
     "about_listener": re.compile(
-        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:ever|have a fav(?:ou)?rite|like|prefer|"
-        r"enjoy|go anywhere|been to|be able)\b|\bif (?:you|u) could\b|\bwhat(?:'s| is| are) (?:your|ur) "
+        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:ever|have a fav(?:ou)?rite|like(?! to)|"
+        r"prefer|enjoy|go anywhere|been to)\b|\bif (?:you|u) could\b|\bwhat(?:'s| is| are) (?:your|ur) "
         r"fav(?:ou)?rite\b|\bwhere would (?:you|u)\b"),
     "fact": re.compile(
         r"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything|how|what|why|when|where)\b"
-        r"|^(?:how (?:often|long|many|much)|what(?:'s| is) the best way|is it (?:true|normal|safe|bad|ok) )"
+        r"|^(?:how (?:often|long|many|much)|what(?:'s| is) the best way|is it (?:true|normal|safe|bad) )"
         r"|\bare (?:you|we) (?:supposed|meant) to\b"),
     "choice": re.compile(
         r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b|\bwhat (?:do|would) (?:you|u) "
         r"(?:think|reckon|suggest|say)\b|\bshould i\b|\bis (?:it|that) (?:worth|too|weird|silly|normal|bad|wrong|"
-        r"reasonable|ok|okay)\b|\bam i (?:wrong|overreacting|being)\b"
+        r"reasonable)\b|\bam i (?:wrong|overreacting|being)\b"
         r"|\bwhat (?:questions )?should i\b|\bis there anything (?:else )?i can do\b|\bwhat do (?:you|u|i) even\b"),
 }
 ANSWERS = {
