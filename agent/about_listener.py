@@ -69,7 +69,7 @@ ANSWERS = {
     "help": ("Of course, I'll do my best. What's going on?",),
     "here": ("I'm here. What's on your mind?", "Yes, I'm here. What's going on?"),
     "tell": ("Of course, I'm listening. What's going on?", "Of course. I'm all ears, what's up?"),
-    "tell_about": ("Of course, I'd love to hear. Tell me everything!", "Of course! Go ahead, I'm all ears."),
+    "tell_about": ("Of course, I'm listening. Tell me about it.", "Of course. Go ahead, I'm all ears."),
     "question": ("Sure, ask away!", "Of course, go ahead."),
     "news": ("Ooh, tell me! What is it?", "Oh, I'd love to hear it. What's the news?"),
     "happened": ("Oh? Tell me, what happened?", "Ooh, what happened?"),

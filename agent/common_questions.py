@@ -11,7 +11,8 @@ worst part of it?" 0.79 / 0.77 / 0.61 after fear / anger / sadness (0.07 after j
 was read wrong ("... What's the worst part of it?" to a vow renewal where the person cried with joy):
 on the 46 turns of four sets where the agent said it, the same reply ending "What happens next?" was
 accepted 0.87 / 0.78 against 0.70 / 0.61 by two blinded readers (8 better, 0 worse each; twenty-seventh
-session), so it now comes after "What happens next?", which fits every feeling.
+session; after a disgust reading 4 -> 5 and 4 -> 4 of 6), so it now comes after "What happens next?", which
+now follows every feeling, disgust too.
 `agent.respond.ReplyWriter` says one where the reply judge gives its best candidate less than
 `agent.respond.JUDGE_FLOOR`, or where no candidate passes its checks: the first in `COMMON_QUESTIONS`
 that fits the user's feeling and was not asked lately (never in a careful session).

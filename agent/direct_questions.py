@@ -23,18 +23,20 @@ from agent.reply_words import plain_lower
 #: The question's kinds, tried in this order on the message's last sentence (lower-cased, "sam" taken out).
 _KINDS = {
     "about_listener": re.compile(
-        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:ever|have a fav(?:ou)?rite|like(?! to)|"
-        r"prefer|enjoy|go anywhere|been to)\b|\bif (?:you|u) could\b|\bwhat(?:'s| is| are) (?:your|ur) "
-        r"fav(?:ou)?rite\b|\bwhere would (?:you|u)\b"),
+        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:ever been|have a fav(?:ou)?rite|"
+        r"like(?! to)|prefer|enjoy|go anywhere|been to)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b"
+        r"|\bwhere would (?:you|u)\b|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"),
     "fact": re.compile(
         r"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything|how|what|why|when|where)\b"
-        r"|^(?:how (?:often|long|many|much)|what(?:'s| is) the best way|is it (?:true|normal|safe|bad) )"
+        r"|^(?:how (?:often|long|many|much) (?:do|does|should|can)\b|what(?:'s| is) the best way|is it (?:true|normal"
+        r"|safe|bad) )"
         r"|\bare (?:you|we) (?:supposed|meant) to\b"),
     "choice": re.compile(
         r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b|\bwhat (?:do|would) (?:you|u) "
-        r"(?:think|reckon|suggest|say)\b|\bshould i\b|\bis (?:it|that) (?:worth|too|weird|silly|normal|bad|wrong|"
-        r"reasonable)\b|\bam i (?:wrong|overreacting|being)\b"
-        r"|\bwhat (?:questions )?should i\b|\bis there anything (?:else )?i can do\b|\bwhat do (?:you|u|i) even\b"),
+        r"(?:think|reckon|suggest|say)\b|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|"
+        r"weird|silly|normal|bad|wrong|reasonable)\b|\bam i (?:wrong|overreacting|being)\b"
+        r"|\bwhat (?:questions )?should i\b|\bis there anything (?:else )?i can do\b"
+        r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"),
 }
 ANSWERS = {
     "about_listener": "I'm an AI, so I don't have one of my own, but I'd love to hear yours. What would you pick?",
@@ -42,7 +44,7 @@ ANSWERS = {
     "choice": ("That's a good question. I'm not sure there's one right answer, but let's think it through "
                "together. What feels right to you?"),
 }
-_QUOTED = re.compile(r"['\"‘“][^'\"’”]*['\"’”]")
+_QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]")  # (not the apostrophe of "what's")
 
 
 def _last_question(message: str, name: str) -> str | None:

@@ -43,7 +43,9 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyw
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
            "patience", "kindness", "words", "too", "wonderful", "lovely", "better",
-           "rant", "ranting", "vent", "venting", "over"}  # ("ok rant over, thanks sam")
+           "rant", "ranting", "vent", "venting"}
+#: "ok rant over, thanks sam": "over" only after a rant ("it is all over now. thanks" is no farewell).
+_RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
 #: Every word a message of thanks or goodbye alone may hold.
 _FAREWELL_WORDS = _THANKS | _HELPED | _BYE | _FILLER
 #: A wish that goes with a goodbye ("have a nice weekend", "enjoy your evening").
@@ -92,7 +94,8 @@ def _words(message: str) -> list[str]:
 
 def _only_farewell_words(words: list[str]) -> bool:
     """Every word is one of thanks, leaving or their fillers, the words of a wish (`_WISHES_BACK`) too."""
-    return bool(words) and all(w in _FAREWELL_WORDS for w in _WORD.findall(_WISHES_BACK.sub(" ", " ".join(words))))
+    said = _RANT_OVER.sub(" rant ", _WISHES_BACK.sub(" ", " ".join(words)))
+    return bool(words) and all(w in _FAREWELL_WORDS for w in _WORD.findall(said))
 
 
 def closes_here(careful: bool, feeling: str | None) -> bool:
@@ -122,7 +125,7 @@ _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol))\s*(?:good ?night|night|nite|bye(?: bye)?|goodbye|later"
     r"|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|\b(?:gotta|have to|got to) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
-    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see)\b)"
+    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
@@ -192,14 +195,19 @@ def thanks_at_the_end(message: str) -> bool:
     appt, its the 3rd time this month. thank you, honestly"): the person closes what they were telling."""
     sentences = _sentences(_plain(message))  # ("thank you for everything" may be a warning sign)
     return (len(sentences) > 1 and is_farewell(sentences[-1]) and not leaves(sentences[-1])
-            and bool(set(_words(sentences[-1])) & _THANKS) and "everything" not in sentences[-1])
+            and bool(set(_words(sentences[-1])) & _THANKS) and not _NOT_A_CLOSING.search(sentences[-1]))
+
+
+#: Thanks that close nothing: a warning sign ("thank you for everything") or sarcasm ("thanks a lot").
+_NOT_A_CLOSING = re.compile(r"\beverything\b|\bthanks? (?:a lot|a bunch|for nothing)\b")
 
 
 def _thanks_after_leaving(text: str) -> bool:
     """A thanks alone after a sentence that leaves ("I'll let you go, the kids need their bath. Thanks for
     hearing me out.", "Right, off to make a cuppa and calm down. Thanks Sam.")."""
     sentences = _sentences(text)
-    if len(sentences) < 2 or not is_farewell(sentences[-1]) or _NOT_LEAVING.search(sentences[-2]):
+    if (len(sentences) < 2 or not is_farewell(sentences[-1]) or _NOT_LEAVING.search(sentences[-2])
+            or _NOT_A_CLOSING.search(sentences[-1])):
         return False
     before = sentences[-2]
     return bool(_SIGN_OFF.search(before) or _OFF.search(before) or _LEAVES_FIRST.search(before))

@@ -57,8 +57,8 @@ _ATTEMPT = [
     r"\byou are an? (?:evil|unfiltered|uncensored|unrestricted|different)\b",
     # a demand to say a quoted or shouted phrase, said as a command ("... and say 'X'", "Confirm by saying
     # 'X'"), not reported speech ("my mum keeps saying 'whatever happens its fine'", "people say 'X'")
-    r"(?:^|[.!?:;,\]\n]\s*|\b(?:and|then|ok|okay|just|please|only|also|you|you'?ll|must|should|you to|can you"
-    r"|could you|will you|would you|by|start|begin|first)\s+)(?:now\s+)?"
+    r"(?:^|[.!?:;,\]\n]\s*|\b(?:and|then|ok|okay|please|only|also|always|simply|you must|you'?ll|you will|must"
+    r"|you to|can you|could you|will you|would you|(?:confirm|start|begin) by|first)\s+)(?:now\s+)?"
     r"(?:say|saying|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
     r"(?:[\"“‘]|(?<!\w)'|(?-i:\b[A-Z][A-Z0-9-]{3,}\b))",
 ]

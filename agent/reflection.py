@@ -369,12 +369,12 @@ GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear f
 
 def whole_reply(message: str | None, name: str, turn: int, closing: bool = True) -> str | None:
     """The listener's own words that are the whole reply, or None: its answer about itself ("how are
-    you?": `agent.about_listener`), to a question the message ends with (`agent.direct_questions`), or
-    its closing words for a thanks or goodbye alone (`agent.farewell`; quiet ones where `closing` is
-    false: a risk near, a sad or frightened reading). None for no message (a careful session's)."""
+    you?": `agent.about_listener`), to a question the message ends with (`agent.direct_questions`; not
+    where `closing` is false: a risk near, a sad or frightened reading), or its closing words for a
+    thanks or goodbye alone (`agent.farewell`; quiet ones there). None for no message (careful)."""
     if not message:
         return None
-    answer = listener_answer(message, name, turn) or direct_answer(message, name)
+    answer = listener_answer(message, name, turn) or (direct_answer(message, name) if closing else None)
     return answer or (closing_start(message, turn) if closing else gentle_closing(message))
 
 

@@ -347,10 +347,17 @@ class CrisisDetector:
     def on_verified_scale(self, scores: np.ndarray) -> np.ndarray:
         """The classifier pair's own `scores` where the verifier would read a message cut short (a long
         post: "... i wish i was dead ..." past its first 96 tokens scored 0.001 there), put on the
-        combined score's scale: scores ** a, with a such that the pair's own threshold maps to the
-        combined threshold, so such a message is flagged exactly where the pair alone flags it."""
-        power = np.log(self.threshold) / np.log(self.pair_threshold)
-        return np.power(scores, power)
+        combined score's scale, piecewise linear in the log: unchanged up to the pattern floors (the
+        same numbers on both scales), the pair's own threshold onto the combined one, 1 onto 1; so such
+        a message is flagged, by score or pattern, exactly where the pair alone flags it."""
+        floor = max(self.topic_floor, self.pattern_floor)
+        if not floor < min(self.threshold, self.pair_threshold):
+            floor = min(self.threshold, self.pair_threshold) / 2
+        low = min(floor, 1e-9)
+        known = np.log([low, floor, self.pair_threshold, 1.0])
+        mapped = np.log([low, floor, self.threshold, 1.0])
+        logs = np.log(np.clip(scores, 1e-12, 1.0))
+        return np.where(logs < known[0], scores, np.exp(np.interp(logs, known, mapped)))
 
     def floor_for(self, words: str) -> float:
         """The classifier score under which the pattern words `words` flag nothing."""

@@ -176,8 +176,11 @@ def test_a_message_too_long_for_the_verifier_is_decided_by_the_classifier_pair_a
     score = both.message_scores([long])[0]
     assert asked == []
     own = alone.message_scores([long])[0]
-    assert score == pytest.approx(own ** (np.log(0.2) / np.log(alone.threshold)), rel=1e-4)
+    assert score == pytest.approx(float(both.on_verified_scale(np.array([own]))[0]), rel=1e-4)
     assert both.read(long).classified == alone.read(long).classified
+    # the map keeps the pattern floors and takes the pair's threshold onto the combined one
+    floors = np.array([both.pattern_floor, both.topic_floor, alone.threshold, 1.0], dtype=np.float64)
+    assert both.on_verified_scale(floors) == pytest.approx([both.pattern_floor, both.topic_floor, 0.2, 1.0])
 
 
 @pytest.mark.parametrize("section, error", [

@@ -20,8 +20,12 @@ from agent.direct_questions import ANSWERS, direct_answer, question_kind
     ("But he used to text every single morning. 'Morning, did you sleep ok?' Every day.", None),
     ("any better ideas sam? i need to win this before she gets home from school at 3", None),
     ("why does this always happen to me?", None), ("how are you?", None),
-    ("any ideas for the weekend?", None),
-    ("would you like to hear what happened?", None), ("is it ok if i vent for a sec?", None),  # (an offer, a request)  # (asks for suggestions, which the choice answer does not give)
+    ("any ideas for the weekend?", None),  # (asks for suggestions, which the choice answer does not give)
+    ("would you like to hear what happened?", None), ("is it ok if i vent for a sec?", None),  # (an offer, a request)
+    # rhetorical, or about the person's pain: none (the review of the twenty-seventh session)
+    ("is that too much to ask?", None), ("why should i even care?", None), ("what do you even know?", None),
+    ("do you ever feel like giving up?", None), ("how long is this pain going to last?", None),
+    ("I'm bored. What's your favourite film?", "about_listener"),  # (the apostrophe is no quote)  # (asks for suggestions, which the choice answer does not give)
 ])
 def test_a_question_the_message_ends_with_is_read_by_its_kind(message, kind):
     assert question_kind(message) == kind

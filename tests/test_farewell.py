@@ -127,6 +127,8 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "ok going to try that with my sister tomorrow",
     "i have to go, there's no other way out. thank you for everything.",
     "thanks for helping me with my essay", "i gotta go to the dentist tomorrow", "Off to Spain next week with the kids!",
+    "ugh. gotta go back to work tomorrow and i dread it", "my boss fired me by email. thanks a lot",
+    "anyway gotta go, there's no other way. thank you for everything.",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
