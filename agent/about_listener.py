@@ -76,12 +76,17 @@ ANSWERS = {
 }
 
 
+def without_name(text: str, name: str) -> str:
+    """Lower-cased `text` with the listener's `name` taken out where it stands as a word of address
+    ("hey sam, how are you?" -> "hey, how are you?")."""
+    text = re.sub(rf"(?:^|(?<=[\s,]))(?:{re.escape(name.lower())})(?=[\s,!.?~]|$)[,]?", " ", text)
+    return " ".join(text.replace(" ,", ",").split()).strip(" ,")
+
+
 def question_to_listener(message: str, name: str = "Sam") -> str | None:
     """Which question about the listener `message` asks, alone (a key of `ANSWERS`), or None. The
     listener's `name` may stand before or after it ("hey sam, how are you?", "how are you, sam?")."""
-    text = " ".join(plain_lower(message).split())
-    text = re.sub(rf"(?:^|(?<=[\s,]))(?:{re.escape(name.lower())})(?=[\s,!.?~]|$)[,]?", " ", text)
-    text = " ".join(text.replace(" ,", ",").split()).strip(" ,")
+    text = without_name(" ".join(plain_lower(message).split()), name)
     return next((kind for kind, pattern in _PATTERNS.items() if pattern.match(text)), None)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from agent.about_listener import without_name
 from agent.reply_words import plain_lower
 
 #: The question's kinds, tried in this order on the message's last sentence (lower-cased, "sam" taken out).
@@ -53,8 +54,7 @@ def _last_question(message: str, name: str) -> str | None:
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip(" .!?~")]
     if not sentences or not sentences[-1].rstrip(" ~").endswith("?"):
         return None
-    last = re.sub(rf"\b{re.escape(name.lower())}\b,?", " ", sentences[-1])
-    return " ".join(last.replace(" ,", ",").split()).strip(" ,")
+    return without_name(sentences[-1], name)
 
 
 def question_kind(message: str, name: str = "Sam") -> str | None:

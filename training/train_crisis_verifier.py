@@ -251,7 +251,8 @@ def keeping_recall(alone: CrisisDetector, both: CrisisDetector, threshold: float
     """The highest threshold, at most `threshold`, at which the combined reading (`both`; score or
     pattern) flags as many of the risk messages of the CSV `path` as the detector `alone` does."""
     messages = [m for m in read_crisis_csv(path) if m.label == 1]
-    need = sum(alone.read(m.text, m.earlier).at_risk for m in messages)
+    flagged_alone = np.array([alone.read(m.text, m.earlier).at_risk for m in messages], dtype=bool)
+    need = int(flagged_alone.sum())
     both.reads_down_to(0.001)  # (exact combined scores, not upper bounds)
     scores = np.concatenate([both.message_scores([m.text for m in messages[i:i + 64]],
                                                  [m.earlier for m in messages[i:i + 64]])
@@ -259,7 +260,7 @@ def keeping_recall(alone: CrisisDetector, both: CrisisDetector, threshold: float
     by_pattern = np.array([both.pattern_flag(m.text, s) is not None for m, s in zip(messages, scores)])
     # (a message too long for the verifier is decided by the detector alone, at any threshold)
     cut = np.array([not both.verifier.reads_whole(m.text) for m in messages])
-    missed_cut = sum(not alone.read(m.text, m.earlier).at_risk for m, c in zip(messages, cut) if c)
+    missed_cut = int((cut & ~flagged_alone).sum())
     others = scores[~by_pattern & ~cut]
     misses = len(messages) - need - missed_cut  # (the risk messages it may still miss)
     lowered = threshold_allowing(others, misses) if misses < len(others) else threshold
