@@ -38,7 +38,7 @@ from langgraph.graph import END, START, StateGraph
 from agent.farewell import CLOSING_MAX_RISK, closes_here
 from agent.errors import InputError
 from agent.events import TextDelta
-from agent.feeling_words import follow_up_words, glad_fits, story_feeling, words_emotion
+from agent.feeling_words import follow_up_words, glad_fits, laughed_off, story_feeling, words_emotion
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
@@ -209,6 +209,8 @@ def prompt_input(state: TurnState) -> PromptInput:
     # its sentence, or the message where no cause lies in it)
     said_back = (cause.text, sentence_holding(cause.text, state["text"])) if in_message else (state["text"],)
     words = glad_fits(words, *said_back)
+    if closing and not careful:  # (a laugh is no sign of ease where risk is near)
+        words = laughed_off(words, state["text"])
     # no given start where a message tried to instruct the model; a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     closes = closing and closes_here(careful, feeling)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from agent.prompt import chat_messages, transcript_prompt
-from agent.feeling_words import glad_fits
+from agent.feeling_words import glad_fits, laughed_off
 from agent.reflection import GREETINGS_BACK, reflection, reply_start, second_person
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
@@ -104,6 +104,19 @@ def test_no_reflection_where_it_would_not_fit(cause, in_message, emotion, previo
 ])
 def test_gladness_is_not_said_at_a_hope_a_condition_or_what_did_not_happen(cause, emotion, said_back):
     assert reflection(cause, True, emotion, 1, user_emotion=emotion) == said_back
+
+
+@pytest.mark.parametrize("message,words", [
+    ("been practising every night for 6 weeks. the neighbours downstairs must hate me lol", "neutral"),
+    ("sorry for the essay LOL. just needed to get it out", "neutral"),
+    ("my knees are screaming hahaha", "neutral"),
+    ("missed the bus again \U0001F602", "neutral"),
+    ("the neighbours downstairs must hate me", "anger"),  # no laugh
+    ("i cant stop crying \U0001F62D", "anger"),  # crying is no laugh
+])
+def test_a_heavy_feeling_is_not_named_where_the_person_laughs(message, words):
+    assert laughed_off("anger", message) == words
+    assert laughed_off("joy", message) == "joy"  # (glad words stay)
 
 
 @pytest.mark.parametrize("cause,said_back", [

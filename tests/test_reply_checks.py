@@ -276,6 +276,15 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["i watched him walk away"], "What did you watch?", False),
     (["my back was awful yesterday"], "Oh no. How is your back?", False),  # how it is now
     (["the coffee's great here"], "What did you think of the coffee?", True),
+    # what someone said, just told; not what the person said, nor "told me about ..."
+    (["the guy at the desk said 'people can wipe them if they want'"], "Okay, I hear you. What did he say?", True),
+    (["I said something and he told me he'd 'only be five minutes'."], "Right, I see. What did he say?", True),
+    (["so my dad just told me hes getting remarried"], "Oh wow. What did your dad say?", True),
+    (["the guy just goes 'oh thats not ours'"], "Wow. What did he say?", True),
+    (["i said yes obviously lol, already called my sister"], "Oh, how lovely! What did your sister say?", False),
+    (["my grandpa told me about his first car today"], "Wow! What did he say?", False),
+    (["I told her it was fine. It just stung."], "Oh, it stung. What did she say?", False),
+    (["he told me he's worried"], "Oh. What did he say after that?", False),  # asks for more
 ])
 def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, asks_again):
     assert asks_what_was_said(reply, said) is asks_again
