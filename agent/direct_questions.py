@@ -7,11 +7,16 @@ nothing either. What would you do?" with "Right, I see. What's the best thing yo
 readers accepted 0.17 of such replies (36 judgements of the thirteenth to sixteenth sets). The small
 model cannot answer them, and ignoring them reads as not listening. So a message whose last sentence
 asks the listener something gets an honest answer as the whole reply: about the listener itself (it is
-an AI and has no favourites or travels of its own: "I'm an AI, so ..."), a fact (it is no reference:
-"I'm honestly not sure"), or the person's own choice (it thinks it through with them, it does not
-decide for them); each ends by giving the question back. A rhetorical question ("that's not an excuse,
-is it?", "under the front garden maybe??") and a quoted one are no such question. Never in a careful
-session (`agent.graph` passes no message there).
+an AI and has no favourites, travels or outings of its own: "I'm an AI, so ..."), a fact (it is no reference:
+"I'm honestly not sure"), the person's own choice (it thinks it through with them, it does not decide
+for them), whether what they feel or did is all right ("is it weird that I want to find her?": from
+what they told, it makes sense), or how to go about something (it has no sure answer, and asks
+what they have thought of); each ends by giving the question back. People often type the question
+without its question mark ("should i email and ask for feedback or is that pointless") or add a few
+words after it ("any tips for listening practice? I'm thinking brazilian telenovelas"): both count. A
+rhetorical question ("that's not an excuse, is it?", "under the front garden maybe??") and a quoted one
+are no such question. Where the person is sad or afraid the answers are quiet ones (`QUIET_ANSWERS`: no
+"Good question!"); never where risk is near or in a careful session (`agent.graph` passes no message).
 """
 
 from __future__ import annotations
@@ -21,51 +26,115 @@ import re
 from agent.about_listener import without_name
 from agent.reply_words import plain_lower
 
-#: The question's kinds, tried in this order on the message's last sentence (lower-cased, "sam" taken out).
+_WHO = r"(?:you|u|anyone|any1|people|someone|one|i|we)"
+#: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
+    "listener_been": re.compile(r"\b(?:have|did) (?:you|u) ever (?:been|gone|done|tried|had|seen)\b"
+                                r"|\bhave (?:you|u) (?:been to|tried|seen)\b"),
     "about_listener": re.compile(
         r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:ever been|have a fav(?:ou)?rite|"
-        r"like(?! to)|prefer|enjoy|go anywhere|been to)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b"
-        r"|\bwhere would (?:you|u)\b|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"),
+        r"like(?! to)|prefer|enjoy|go anywhere|been to|ever done)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b"
+        r"|\bwhere would (?:you|u)\b|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
+        r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b"),
+    "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more)\b|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
+    "reassurance": re.compile(
+        r"^(?:do (?:you|u) think )?(?:is it|is that|would it be|was it|was that|it's|its|it is|that's|thats|it would be) "
+        r"(?:\w+ )?(?:weird|bad|wrong"
+        r"|silly|stupid|strange|selfish|mean|petty|crazy|awful|terrible|odd|embarrassing) (?:that|of me|if|to)\b"
+        r"|\bam i (?:wrong|overreacting|being (?:silly|dramatic|petty|unreasonable|stupid|selfish|weird|crazy)|weird"
+        r"|crazy|a bad person)\b|^(?:is (?:that|it)|am i) (?:bad|weird|wrong|selfish|awful|terrible)\??$"),
     "fact": re.compile(
-        r"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything|how|what|why|when|where)\b"
-        r"|^(?:how (?:often|long|many|much) (?:do|does|should|can)\b|what(?:'s| is) the best way|is it (?:true|normal"
-        r"|safe|bad) )"
-        r"|\bare (?:you|we) (?:supposed|meant) to\b"),
+        rf"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything|how|what|why|when|where)\b"
+        rf"|^(?:how (?:often|long|many|much) (?:do|does|should|can)\b|what(?:'s| is) the best way|is it (?:true|normal"
+        rf"|safe|legal) |(?:are|is) (?:those|these|they|it|that|morse|\w+s) (?:even |still |actually )?(?:legal|allowed"
+        rf"|used|safe)\b|(?:do|does|can|will) (?:photos|it|they|this|that) [\w ]+? (?:on (?:their|its) own|automatically)"
+        rf"|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|get|return|cancel))"
+        rf"|\bare (?:you|we) (?:supposed|meant) to\b"),
     "choice": re.compile(
-        r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b|\bwhat (?:do|would) (?:you|u) "
-        r"(?:think|reckon|suggest|say)\b|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|"
-        r"weird|silly|normal|bad|wrong|reasonable)\b|\bam i (?:wrong|overreacting|being)\b"
-        r"|\bwhat (?:questions )?should i\b|\bis there anything (?:else )?i can do\b"
+        r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! (?:they|he|she|it)(?:'ll| will| would))"
+        r"|\bwhat (?:do|would) (?:you|u) (?:think|reckon|suggest|say)\b|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) "
+        r"(?:worth|too(?! much to)|weird|silly|normal|bad|wrong|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b"
+        r"|\bwhat (?:questions )?should i\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"),
+    "how_to": re.compile(
+        rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b|^how (?:do|would|should|can) {_WHO} (?:even )?"
+        rf"(?:start|begin|come back|deal|handle|argue|tell|get|stop|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
+        rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"
+        r"|\bis there anything (?:else )?i (?:can|should) do\b"),
 }
 ANSWERS = {
+    "listener_been": "I'm an AI, so I haven't myself, but I'd love to hear about it from you. What got you thinking about it?",
     "about_listener": "I'm an AI, so I don't have one of my own, but I'd love to hear yours. What would you pick?",
     "fact": "Good question! I'm honestly not sure, I'm better at listening than at facts. What have you found so far?",
     "choice": ("That's a good question. I'm not sure there's one right answer, but let's think it through "
                "together. What feels right to you?"),
+    "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
+    "reassurance": "Not at all, I think it makes complete sense. What makes you wonder?",
+    "how_to": ("I wish I had a sure answer for you. I don't, but I'm happy to think it through with you. "
+               "What have you thought of so far?"),
+    "how_to_idea": ("I wish I had a sure answer for you. What you're thinking of sounds like a good place to start, "
+                    "though. What drew you to it?"),
+}
+#: Where the person is sad or afraid: no "Good question!", nothing about the listener's favourites.
+QUIET_ANSWERS = {
+    "listener_been": "I'm an AI, so I haven't myself, but I'd love to hear about it from you. What got you thinking about it?",
+    "fact": ("I'm honestly not sure, and I wouldn't want to guess about something that matters this much. "
+             "Is there someone who would know?"),
+    "choice": "That's a hard one, and I don't think there's one right answer. What feels right to you?",
+    "reassurance": "No, I don't think so. It makes complete sense to me. What makes you wonder?",
+    "how_to": "I wish I had a sure answer for you. What have you thought of so far?",
+    "how_to_idea": ANSWERS["how_to_idea"],
 }
 _QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]")  # (not the apostrophe of "what's")
+#: The most words said after the question that still leave it the message's question ("any ideas? we
+#: like short ones").
+AFTER_WORDS = 8
+#: How a question typed without its question mark starts ("should i email ...", "genuinely asking, how do you ...").
+_ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
+                   r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any)\b")
+_LAUGH = re.compile(r"\s*\b(?:lol|lmao|haha\w*|tho)\b")
+_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also)[, ]+")
+#: What no answer calls understandable or leaves to the person's choice ("is it bad that i hit him?").
+_HARM = re.compile(r"\b(?:hit|hurt|kill|punch|slap|stole|steal|cheat(?:ed)?|drunk|drugs?|yelled|shouted|screamed at)\b")
+#: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
+_OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 
 
-def _last_question(message: str, name: str) -> str | None:
-    """The message's last sentence where it asks something (lower-cased, quotes and the name taken out)."""
+def _sentences(message: str, name: str) -> list[str]:
     text = _QUOTED.sub(" ", " ".join(plain_lower(message).split()))
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip(" .!?~")]
-    if not sentences or not sentences[-1].rstrip(" ~").endswith("?"):
+    return [without_name(s, name) for s in re.split(r"(?<=[.!?])\s+", text) if s.strip(" .!?~")]
+
+
+def _question(message: str, name: str) -> tuple[str, str] | None:
+    """The question the message ends with (lower-cased, quotes, the name and a trailing laugh taken
+    out) and the words after it: its last sentence where that asks something, with or without its
+    question mark, or the one before where only a few words follow it ("any ideas? we like short ones")."""
+    sentences = [_LAUGH.sub("", s).strip() for s in _sentences(message, name)]
+    if not sentences:
         return None
-    return without_name(sentences[-1], name)
+    last = sentences[-1].rstrip(" ~")
+    if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
+        return _LEAD.sub("", last), ""
+    if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS:
+        return _LEAD.sub("", sentences[-2]), last
+    return None
 
 
 def question_kind(message: str, name: str = "Sam") -> str | None:
-    """Which question the message's last sentence puts to the listener (a key of `ANSWERS`), or None."""
-    last = _last_question(message, name)
-    if last is None:
+    """Which question the message ends with puts to the listener (a key of `ANSWERS`), or None (also
+    where the message tells of harm done: no answer calls that understandable)."""
+    found = _question(message, name)
+    if found is None or _HARM.search(plain_lower(message)):
         return None
-    return next((kind for kind, pattern in _KINDS.items() if pattern.search(last)), None)
+    question, after = found
+    kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
+    return "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
 
 
-def direct_answer(message: str, name: str = "Sam") -> str | None:
-    """The listener's honest answer to a question the message ends with, or None."""
+def direct_answer(message: str, name: str = "Sam", quiet: bool = False) -> str | None:
+    """The listener's honest answer to a question the message ends with, or None; a quiet one (or
+    none, for a question about the listener) where `quiet` (the person is sad or afraid)."""
     kind = question_kind(message, name)
-    return ANSWERS[kind] if kind else None
+    if kind is None:
+        return None
+    return QUIET_ANSWERS.get(kind) if quiet else ANSWERS[kind]

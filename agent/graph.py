@@ -214,11 +214,12 @@ def prompt_input(state: TurnState) -> PromptInput:
     # no given start where a message tried to instruct the model; a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     closes = closing and closes_here(careful, feeling)
-    whole = None if attempts or careful else whole_reply(state["text"], state["persona"].name, turn, closes)
+    whole = None if attempts or careful else whole_reply(state["text"], state["persona"].name, turn, closes,
+                                                         answering=closing)
     start = "" if attempts else whole or reply_start(
         None if careful or not cause else cause.text, in_message, words, turn,
         history[-1].cause if history else None, feeling, None if careful else state["text"],
-        state["persona"].name, closes)
+        state["persona"].name, closes, answering=closing)
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=feeling,
                        cause=cause.text if cause else None,

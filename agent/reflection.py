@@ -367,24 +367,26 @@ GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|good (?
 GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear from you.")
 
 
-def whole_reply(message: str | None, name: str, turn: int, closing: bool = True) -> str | None:
+def whole_reply(message: str | None, name: str, turn: int, closing: bool = True, answering: bool = True) -> str | None:
     """The listener's own words that are the whole reply, or None: its answer about itself ("how are
-    you?": `agent.about_listener`), to a question the message ends with (`agent.direct_questions`; not
-    where `closing` is false: a risk near, a sad or frightened reading), or its closing words for a
-    thanks or goodbye alone (`agent.farewell`; quiet ones there). None for no message (careful)."""
+    you?": `agent.about_listener`), to a question the message ends with (`agent.direct_questions`; only
+    where `answering`: no risk near; a quiet one where `closing` is false: a sad or frightened reading),
+    or its closing words for a thanks or goodbye alone (`agent.farewell`; quiet ones where `closing` is
+    false). None for no message (careful)."""
     if not message:
         return None
-    answer = listener_answer(message, name, turn) or (direct_answer(message, name) if closing else None)
+    answer = listener_answer(message, name, turn) or (direct_answer(message, name, not closing) if answering else None)
     return answer or (closing_start(message, turn) if closing else gentle_closing(message))
 
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
-                message: str | None = None, name: str = "Sam", closing: bool = True) -> str:
+                message: str | None = None, name: str = "Sam", closing: bool = True,
+                answering: bool = True) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
-    whole = whole_reply(message, name, turn, closing)
+    whole = whole_reply(message, name, turn, closing, answering)
     if whole:
         return whole
     if message and GREETING.match(message.strip()):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from agent.direct_questions import ANSWERS, direct_answer, question_kind
+from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, question_kind
 
 
 @pytest.mark.parametrize("message,kind", [
@@ -13,7 +13,35 @@ from agent.direct_questions import ANSWERS, direct_answer, question_kind
     ("do you know if binoculars help for meteors or is just your eyes better?", "fact"),
     ("I don't want to break his trust but I can't just do nothing either. What would you do?", "choice"),
     ("solicitor consultation is £120. is it worth it or am i just throwing money away?", "choice"),
-    ("Sam, quick question. Is it weird to go to the cinema on your own?", "choice"),
+    ("Sam, quick question. Is it weird to go to the cinema on your own?", "reassurance"),
+    # the seventeenth set's (each answered with an acknowledgement and a common question)
+    ("I was honestly a bit teary in the car park. Is it weird that I want to find her?", "reassurance"),
+    ("is it bad that i just went along with it?", "reassurance"),
+    ("Do you think it's weird to ask if I can still babysit sometimes?", "reassurance"),
+    ("is morse still used for anything these days? he wants to know if it's 'a real job'", "fact"),
+    ("Do photos go to the cloud on their own, Sam? I'm 77, you'll have to explain it slowly.", "fact"),
+    ("can you even reapply straight away or does that make it worse?", "fact"),
+    ("how long do you actually boil an egg for a runny yolk? straight from the fridge", "fact"),
+    ("are those even legal on pavements?? i feel like they're not", "fact"),
+    ("any tips for listening practice? I'm thinking brazilian telenovelas", "how_to_idea"),  # (their own idea)
+    ("any tips for listening practice?", "how_to"),
+    ("part of me is sad for her and part of me is glad she still needs us. is that bad?", "reassurance"),
+    ("i yelled at my brother. is that bad?", None),  # (harm told)
+    ("he's asleep on the kitchen floor. any tips for not looking scared? i heard they can smell it", "how_to"),
+    ("how would you even start that conversation?", "how_to"),
+    ("genuinely asking, how do you even argue with that", "how_to"),  # (no question mark)
+    ("what do people even do if their ears wont equalise?", "how_to"),
+    ("Is there anything I should do now so it doesn't die of shock?", "how_to"),
+    ("should i email and ask for feedback or is that pointless", "choice"),
+    ("what's a song you think everybody sings along to in a car?", "about_listener"),
+    ("hey sam, quick question, have you ever been to a school reunion? well obviously not lol", "listener_been"),
+    ("have you ever done one? well i guess not. would you be a clue person or a padlock person", "listener_pick"),
+    # a prediction, suggestions, harm, a long sentence after the question: none
+    ("all 9 waddled off toward the canal. do you think they'll come back?", None),
+    ("we already had a boy name picked and zero girl names. any ideas? we like short ones", None),
+    ("is it bad that i hit him?", None),
+    ("Do you know what causes the colours? He keeps asking me and I keep making things up every single time.", None),
+    ("how he managed that i'll never know", None),
     # rhetorical, quoted, or not the last sentence: none
     ("the Monday rush, 40 scripts in the queue... but that's not an excuse, is it?", None),
     ("so theres a leak somewhere and i have no idea where. under the front garden maybe??", None),
@@ -33,5 +61,24 @@ def test_a_question_the_message_ends_with_is_read_by_its_kind(message, kind):
 
 
 def test_the_answers_are_honest_and_give_the_question_back():
-    assert ANSWERS["about_listener"].startswith("I'm an AI")
+    assert ANSWERS["about_listener"].startswith("I'm an AI") and ANSWERS["listener_been"].startswith("I'm an AI")
     assert all(answer.endswith("?") for answer in ANSWERS.values())
+
+
+def test_a_sad_or_frightened_person_gets_a_quiet_answer():
+    message = "I was honestly a bit teary in the car park. Is it weird that I want to find her?"
+    assert direct_answer(message, quiet=True) == QUIET_ANSWERS["reassurance"]
+    assert not direct_answer("can you even reapply straight away?", quiet=True).startswith("Good question")
+    assert direct_answer("hey sam, do you have a favourite season?", quiet=True) is None  # (no favourites then)
+    assert all(answer.endswith("?") for answer in QUIET_ANSWERS.values())
+
+
+def test_the_whole_reply_answers_quietly_when_sad_and_not_at_all_near_risk():
+    from agent.reflection import reply_start, whole_reply
+
+    message = "I was honestly a bit teary in the car park. Is it weird that I want to find her?"
+    assert whole_reply(message, "Sam", 0) == ANSWERS["reassurance"]
+    assert whole_reply(message, "Sam", 0, closing=False) == QUIET_ANSWERS["reassurance"]  # (a sad reading)
+    assert whole_reply(message, "Sam", 0, closing=False, answering=False) is None  # (risk near)
+    assert reply_start(None, False, "sadness", 0, user_emotion="sadness", message=message, closing=False,
+                       answering=False) != QUIET_ANSWERS["reassurance"]
