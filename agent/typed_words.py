@@ -63,7 +63,7 @@ EMPHASIS = {"SO", "VERY", "REALLY", "NOT", "NEVER", "SUCH", "TOO", "EVER", "SUPE
 #: Words around a message that a restatement leaves out.
 FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
           "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao", "yeah",
-          "anyway", "anyways"}
+          "anyway", "anyways", "ooh", "oooh", "aww", "aw", "whoa", "woah", "phew", "yikes"}
 #: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
 SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
@@ -98,7 +98,7 @@ SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps
 #: said back they read wrong.
 HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "been", "not", "any",
             "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking",
-            "thanks", "thank", "thx", "ty"}  # (a thanks said back reads as the listener's own)
+            "wants", "needs", "keeps", "thinks", "tries", "thanks", "thank", "thx", "ty"}  # (a thanks said back reads as the listener's own)
 #: Words a sentence starts with that are not names (a capital there is only the sentence's).
 STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",

@@ -47,6 +47,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("woke up at 5:30 today", "you woke up at 5:30 today"),
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
+    ("ooh I like Nell", "you like Nell"),  # (the exclamation left out)
     ("airline cancelled my flight", "the airline cancelled your flight"),  # the article left out
     ("Flight was delayed again", "the flight was delayed again"),
     ("boss yelled at me today", "your boss yelled at you today"),
@@ -75,6 +76,7 @@ def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
     "my aunt who cannot keep a secret to save her life",  # a noun and its relative clause, no verb of its own
     "on the beach where we had our first date",
     "thinking a surprise dinner at the italian place she loves",  # "I'm thinking" left out, and "of"
+    "wants to keep them as pets",  # the subject ("my 7 year old") left in the clause before
 ])
 def test_a_cause_that_would_not_read_well_said_back_is_left_alone(span):
     assert second_person(span) is None
