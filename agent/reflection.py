@@ -30,7 +30,7 @@ from agent.about_listener import listener_answer
 from agent.direct_questions import direct_answer
 from agent.clause import (DETERMINERS, finite_positions, is_clause, preposition_fragment,
                           relative_fragment, without_lead_in)
-from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
+from agent.typed_words import (APOSTROPHES, TAKES_YOUR, THE_IS_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
                                 FILLER, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES,
                                 POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
@@ -208,7 +208,7 @@ def _swapped(words: list[str]) -> list[str]:
             out.append(word if word[:1].isupper() and (n or _name_like(low)) else low)
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
-            and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER):  # ("Finally paid off ...")
+            and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER | TAKES_YOUR):  # ("Finally paid ...")
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS:
         out.insert(0, "it")  # "still feels good to have my own money": "it" was left out
@@ -219,6 +219,8 @@ def _swapped(words: list[str]) -> list[str]:
     elif bare_noun(out):  # the article was left out
         owned = out[0].lower() in TAKES_YOUR
         out[0:1] = ["your" if owned else "the", out[0].lower()]
+    elif out[0] == "the" and out[1:2] and out[1] in THE_IS_YOUR:
+        out[0] = "your"
     return names_capitalised(out)
 
 
@@ -368,11 +370,10 @@ GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear f
 
 
 def whole_reply(message: str | None, name: str, turn: int, closing: bool = True, answering: bool = True) -> str | None:
-    """The listener's own words that are the whole reply, or None: its answer about itself ("how are
-    you?": `agent.about_listener`), to a question the message ends with (`agent.direct_questions`; only
-    where `answering`: no risk near; a quiet one where `closing` is false: a sad or frightened reading),
-    or its closing words for a thanks or goodbye alone (`agent.farewell`; quiet ones where `closing` is
-    false). None for no message (careful)."""
+    """The listener's own words as the whole reply, or None: its answer about itself (`agent.about_listener`),
+    to a question the message ends with (`agent.direct_questions`, where `answering`: no risk near), or its
+    closing for a thanks or goodbye alone (`agent.farewell`); quiet ones where `closing` is false (a sad or
+    frightened reading). None for no message (careful)."""
     if not message:
         return None
     answer = listener_answer(message, name, turn) or (direct_answer(message, name, not closing) if answering else None)

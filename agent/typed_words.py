@@ -91,7 +91,9 @@ BARE_NOUNS = {"airline", "flight", "plane", "train", "bus", "exam", "test", "int
 TAKES_YOUR = {"boss", "landlord", "landlady", "manager", "teacher", "professor", "doctor", "dentist",
               "neighbor", "neighbour", "team", "coworker", "roommate", "car", "phone", "laptop", "knee", "back",
               "cat", "dog", "bike", "kid", "baby", "bf", "gf", "hubby", "coach", "friend", "sister", "brother",
-              "son", "daughter", "husband", "wife", "partner", "boyfriend", "girlfriend", "cousin"}
+              "son", "daughter", "husband", "wife", "partner", "boyfriend", "girlfriend", "cousin", "card"}
+#: ... and "the wife" is the person's own ("the wife says we should go on a cruise" -> "your wife ...").
+THE_IS_YOUR = {"wife", "husband", "missus", "hubby", "mrs"}
 #: Verbs that show a bare noun is the subject ("flight was ...", "boss yelled ...").
 SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):

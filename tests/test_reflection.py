@@ -48,6 +48,8 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("my cat broke its leg", "your cat broke its leg"),
     ("my dog died 😭", "your dog died"),
     ("ooh I like Nell", "you like Nell"),  # (the exclamation left out)
+    ("Card got declined at the till today", "your card got declined at the till today"),  # (no name)
+    ("the wife says we should go on a cruise now", "your wife says you should go on a cruise now"),
     ("airline cancelled my flight", "the airline cancelled your flight"),  # the article left out
     ("Flight was delayed again", "the flight was delayed again"),
     ("boss yelled at me today", "your boss yelled at you today"),

@@ -4,8 +4,8 @@ candidate reply, giving the chance that a blinded strict reader accepts the repl
 
 Data: blinded readers' judgements (readers given only `../shared/REPLY_RUBRIC.md`) of the agent's
 replies to the project's written conversations (`training/data/conversations/`), good and bad: by
-default `training/data/replies/judged.jsonl` and `judged_fresh.jsonl`, the files the shipped judge
-is fitted on (`judged_fresh2.jsonl` and `judged_fresh4.jsonl` measure, and are not). Lines marked
+default every reading of the agent's replies in `training/data/replies/` (`FITTED`; the sets read
+later, `judged_fresh17.jsonl`, measure it and are not fitted on). Lines marked
 `candidate` are all the candidates of one turn, each judged: they also measure a judge the way the
 agent uses one, picking one reply of several.
 
@@ -36,8 +36,11 @@ console = Console()
 CONVERSATIONS = Path(__file__).resolve().parent / "data" / "conversations"
 #: the weights of the judge beside the agent's own score that cross-validation compares
 JUDGE_WEIGHTS = (2, 4, 8, 12, 16, 24, 50, 100)
-#: the judgement files the shipped judge is fitted on
-FITTED = (JUDGED, JUDGED.parent / "judged_fresh.jsonl")
+#: the judgement files the shipped judge is fitted on: every reading of the agent's own replies (not
+#: the controlled readings of one change, `judged_direct_questions.jsonl`, `judged_worst_part.jsonl`)
+FITTED = (JUDGED, *(JUDGED.parent / f"judged_{name}.jsonl" for name in (
+    "fresh", "fresh2", "fresh4", "fresh5", "fresh7", "fresh7_common", "fresh8", "fresh9", "fresh10",
+    "fresh11_12_follow_ups", "fresh12", "fresh13", "fresh15")))
 
 
 def conversation_ids(folder: Path = CONVERSATIONS) -> dict[tuple, str]:
