@@ -281,6 +281,8 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["I said something and he told me he'd 'only be five minutes'."], "Right, I see. What did he say?", True),
     (["so my dad just told me hes getting remarried"], "Oh wow. What did your dad say?", True),
     (["the guy just goes 'oh thats not ours'"], "Wow. What did he say?", True),
+    (["he yelled 'move then grandma' and im 44"], "Okay, I hear you. What did he say?", True),
+    (["he yelled at me in front of everyone"], "Ugh. What did he say?", False),
     (["i said yes obviously lol, already called my sister"], "Oh, how lovely! What did your sister say?", False),
     (["my grandpa told me about his first car today"], "Wow! What did he say?", False),
     (["I told her it was fine. It just stung."], "Oh, it stung. What did she say?", False),
