@@ -382,8 +382,7 @@ def whole_reply(message: str | None, name: str, turn: int, closing: bool = True,
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
-                message: str | None = None, name: str = "Sam", closing: bool = True,
-                answering: bool = True) -> str:
+                message: str | None = None, name: str = "Sam", closing: bool = True, answering: bool = True) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""
@@ -392,8 +391,7 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
         return whole
     if message and GREETING.match(message.strip()):
         return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
-    said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion,
-                           message)
+    said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion, message)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):
         said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
     if said_back:
