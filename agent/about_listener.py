@@ -76,6 +76,14 @@ ANSWERS = {
 }
 
 
+def without_address(span: str, name: str) -> str:
+    """`span` (cased as typed) without the listener's `name` said first or last as a word of address
+    ("Sam I had such a surprise today" -> "I had such a surprise today"): said back, it would make the
+    person the listener ("Wow, Sam you had such a surprise today!")."""
+    name = re.escape(name)
+    return re.sub(rf"^(?:{name})\b[\s,!.]*|[\s,]+(?:{name})[\s!.?]*$", "", span.strip(), flags=re.IGNORECASE) or span
+
+
 def without_name(text: str, name: str) -> str:
     """Lower-cased `text` with the listener's `name` taken out where it stands as a word of address
     ("hey sam, how are you?" -> "hey, how are you?")."""

@@ -11,8 +11,13 @@ worst part of it?" 0.79 / 0.77 / 0.61 after fear / anger / sadness (0.07 after j
 was read wrong ("... What's the worst part of it?" to a vow renewal where the person cried with joy):
 on the 46 turns of four sets where the agent said it, the same reply ending "What happens next?" was
 accepted 0.87 / 0.78 against 0.70 / 0.61 by two blinded readers (8 better, 0 worse each; twenty-seventh
-session; after a disgust reading 4 -> 5 and 4 -> 4 of 6), so it now comes after "What happens next?", which
-now follows every feeling, disgust too.
+session; after a disgust reading 4 -> 5 and 4 -> 4 of 6), so it came after "What happens next?", which
+now follows every feeling, disgust too. Still, where it was said (the others asked lately) readers took it
+0.50-0.56 against "What happens next?" 0.83-0.92 (the sixteenth to eighteenth sets), mostly after a
+feeling read wrong ("... What's the worst part of it?" to twins home from the NICU); on those 20 turns
+of the seventeenth and eighteenth sets "What's on your mind now?" was accepted 12 and 12 times against
+8 and 9 (4 / 3 better, 0 worse; two blinded readers, twenty-eighth session), so that, which fits any
+feeling, replaces it.
 `agent.respond.ReplyWriter` says one where the reply judge gives its best candidate less than
 `agent.respond.JUDGE_FLOOR`, or where no candidate passes its checks: the first in `COMMON_QUESTIONS`
 that fits the user's feeling and was not asked lately (never in a careful session).
@@ -25,7 +30,6 @@ from dataclasses import dataclass
 
 from agent.prompt import PromptInput, PromptTurn
 
-NEGATIVE = frozenset({"sadness", "fear", "anger", "disgust"})
 #: How a reply asks how the user feels (any of these counts as having asked it).
 ASKED_FEELING = re.compile(r"\bhow (?:do|did) you feel\b|\bhow are you feeling\b|\bhow does (?:that|it) (?:make you )?feel\b")
 
@@ -42,7 +46,7 @@ COMMON_QUESTIONS = (
     CommonQuestion("How are you feeling now?", asks_feeling=True),
     CommonQuestion("How do you feel about it?", asks_feeling=True),
     CommonQuestion("What happens next?"),
-    CommonQuestion("What's the worst part of it?", NEGATIVE),  # (only where the others were asked lately)
+    CommonQuestion("What's on your mind now?"),  # (only where the others were asked lately)
 )
 FEELING_GAP = 2  # replies within which the feeling is not asked again
 REPEAT_GAP = 3  # replies within which the same question is not asked again

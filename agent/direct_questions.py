@@ -9,7 +9,7 @@ model cannot answer them, and ignoring them reads as not listening. So a message
 asks the listener something gets an honest answer as the whole reply: about the listener itself (it is
 an AI and has no favourites, travels or outings of its own: "I'm an AI, so ..."), a fact (it is no reference:
 "I'm honestly not sure"), the person's own choice (it thinks it through with them, it does not decide
-for them), whether what they feel or did is all right ("is it weird that I want to find her?": from
+for them), a question about health (it cannot say: who can), whether what they feel or did is all right ("is it weird that I want to find her?": from
 what they told, it makes sense), or how to go about something (it has no sure answer, and asks
 what they have thought of); each ends by giving the question back. People often type the question
 without its question mark ("should i email and ask for feedback or is that pointless") or add a few
@@ -35,7 +35,7 @@ _KINDS = {
         r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:ever been|have a fav(?:ou)?rite|"
         r"like(?! to)|prefer|enjoy|go anywhere|been to|ever done)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b"
         r"|\bwhere would (?:you|u)\b|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
-        r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b"),
+        r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b|\bwhat would (?:you|u) (?:call|name)\b.*\bif (?:you|u) had\b"),
     "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more)\b|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
     "reassurance": re.compile(
         r"^(?:do (?:you|u) think )?(?:is it|is that|would it be|was it|was that|it's|its|it is|that's|thats|it would be) "
@@ -43,10 +43,12 @@ _KINDS = {
         r"|silly|stupid|strange|selfish|mean|petty|crazy|awful|terrible|odd|embarrassing) (?:that|of me|if|to)\b"
         r"|\bam i (?:wrong|overreacting|being (?:silly|dramatic|petty|unreasonable|stupid|selfish|weird|crazy)|weird"
         r"|crazy|a bad person)\b|^(?:is (?:that|it)|am i) (?:bad|weird|wrong|selfish|awful|terrible)\??$"),
+    "health": re.compile(r"\b(?:bite|rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|infected"
+                         r"|bruise|blister|dose|dosage|bullseye)\b"),
     "fact": re.compile(
         rf"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything|how|what|why|when|where)\b"
         rf"|^(?:how (?:often|long|many|much) (?:do|does|should|can)\b|what(?:'s| is) the best way|is it (?:true|normal"
-        rf"|safe|legal) |(?:are|is) (?:those|these|they|it|that|morse|\w+s) (?:even |still |actually )?(?:legal|allowed"
+        rf"|safe|legal) |is (?:\w+ ){{1,2}}a lot\b|(?:are|is) (?:those|these|they|it|that|morse|\w+s) (?:even |still |actually )?(?:legal|allowed"
         rf"|used|safe)\b|(?:do|does|can|will) (?:photos|it|they|this|that) [\w ]+? (?:on (?:their|its) own|automatically)"
         rf"|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|get|return|cancel))"
         rf"|\bare (?:you|we) (?:supposed|meant) to\b"),
@@ -60,12 +62,15 @@ _KINDS = {
         rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b|^how (?:do|would|should|can) {_WHO} (?:even )?"
         rf"(?:start|begin|come back|deal|handle|argue|tell|get|stop|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
         rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"
-        r"|\bis there anything (?:else )?i (?:can|should) do\b"),
+        r"|\bis there anything (?:else )?i (?:can|should) do\b|\bis there anything (?:\w+ )?(?:i'?m|im|i am) "
+        r"(?:forgetting|missing)\b"),
 }
 ANSWERS = {
     "listener_been": "I'm an AI, so I haven't myself, but I'd love to hear about it from you. What got you thinking about it?",
     "about_listener": "I'm an AI, so I don't have one of my own, but I'd love to hear yours. What would you pick?",
     "fact": "Good question! I'm honestly not sure, I'm better at listening than at facts. What have you found so far?",
+    "health": ("I can't tell you that, and with health it's best not to guess: a pharmacist, a doctor or your local "
+               "health advice line can check it properly. How are you holding up?"),
     "choice": ("That's a good question. I'm not sure there's one right answer, but let's think it through "
                "together. What feels right to you?"),
     "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
@@ -83,17 +88,18 @@ QUIET_ANSWERS = {
     "choice": "That's a hard one, and I don't think there's one right answer. What feels right to you?",
     "reassurance": "No, I don't think so. It makes complete sense to me. What makes you wonder?",
     "how_to": "I wish I had a sure answer for you. What have you thought of so far?",
+    "health": ANSWERS["health"],
     "how_to_idea": ANSWERS["how_to_idea"],
 }
 _QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]")  # (not the apostrophe of "what's")
 #: The most words said after the question that still leave it the message's question ("any ideas? we
 #: like short ones").
-AFTER_WORDS = 8
+AFTER_WORDS = 12
 #: How a question typed without its question mark starts ("should i email ...", "genuinely asking, how do you ...").
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
                    r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any)\b")
 _LAUGH = re.compile(r"\s*\b(?:lol|lmao|haha\w*|tho)\b")
-_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also)[, ]+")
+_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest)[, ]+")
 #: What no answer calls understandable or leaves to the person's choice ("is it bad that i hit him?").
 _HARM = re.compile(r"\b(?:hit|hurt|kill|punch|slap|stole|steal|cheat(?:ed)?|drunk|drugs?|yelled|shouted|screamed at)\b")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").

@@ -38,6 +38,7 @@ from langgraph.graph import END, START, StateGraph
 from agent.farewell import CLOSING_MAX_RISK, closes_here
 from agent.errors import InputError
 from agent.events import TextDelta
+from agent.about_listener import without_address
 from agent.feeling_words import follow_up_words, glad_fits, laughed_off, story_feeling, words_emotion
 from agent.injection import injection_signal
 from agent.persona import Persona
@@ -217,7 +218,7 @@ def prompt_input(state: TurnState) -> PromptInput:
     whole = None if attempts or careful else whole_reply(state["text"], state["persona"].name, turn, closes,
                                                          answering=closing)
     start = "" if attempts else whole or reply_start(
-        None if careful or not cause else cause.text, in_message, words, turn,
+        None if careful or not cause else without_address(cause.text, state["persona"].name), in_message, words, turn,
         history[-1].cause if history else None, feeling, None if careful else state["text"],
         state["persona"].name, closes, answering=closing)
     return PromptInput(persona=state["persona"], user_text=state["text"],

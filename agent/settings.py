@@ -90,8 +90,8 @@ class LLMSection(BaseModel):
     #: where the reply's words name a feeling and the last two replies did not ask it; a local model only
     feeling_questions: int = Field(1, ge=0)
     #: where the reply judge doubts the best candidate (under `agent.respond.JUDGE_FLOOR`), the given
-    #: start is followed by a common question that fits instead ("How are you feeling now?", "What's
-    #: the worst part of it?": `agent/common_questions.py`); a local model with a judge only
+    #: start is followed by a common question that fits instead ("How are you feeling now?", "What
+    #: happens next?": `agent/common_questions.py`); a local model with a judge only
     common_questions: bool = True
     int8_output_layer: bool = TransformersOptions.int8_output_layer
     output_vocabulary: str = TransformersOptions.output_vocabulary

@@ -82,3 +82,14 @@ def test_a_reply_never_claims_the_listener_is_a_person(reply, claims, recognizer
     if claims:
         p = prompt_input(user_text="is this even real", user_emotion="neutral", cause=None, response_emotion="neutral")
         assert "person" in ReplyWriter(ScriptedLLM([[reply]]), recognizer, LLMSection(candidates=1)).verdict(reply, p)
+
+
+def test_the_listeners_name_is_not_said_back_as_the_persons():
+    """"Sam I had such a surprise today." was said back "Wow, Sam you had such a surprise today!"."""
+    from agent.about_listener import without_address
+
+    assert without_address("Sam I had such a surprise today", "Sam") == "I had such a surprise today"
+    assert without_address("sam, my dog died", "Sam") == "my dog died"
+    assert without_address("I miss you sam", "Sam") == "I miss you"
+    assert without_address("Samantha came over", "Sam") == "Samantha came over"  # (another name)
+    assert without_address("Sam", "Sam") == "Sam"  # (nothing else: left as it is)

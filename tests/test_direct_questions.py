@@ -36,6 +36,13 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
     ("what's a song you think everybody sings along to in a car?", "about_listener"),
     ("hey sam, quick question, have you ever been to a school reunion? well obviously not lol", "listener_been"),
     ("have you ever done one? well i guess not. would you be a clue person or a padlock person", "listener_pick"),
+    # the eighteenth set's
+    ("Be honest, is thirty a lot? I've read that some authors get a hundred before anyone says yes.", "fact"),
+    ("ive booked the bassinet seat and packed like 40 diapers. is there anything obvious im forgetting??", "how_to"),
+    ("There's a little red ring around it now. Is that normal or is that the bullseye thing everyone talks about?",
+     "health"),
+    ("The grandkids have named mine Big Bertie. What would you call a sunflower, if you had one?", "about_listener"),
+    ("should i ring her tonight?", "choice"),  # (no health question)
     # a prediction, suggestions, harm, a long sentence after the question: none
     ("all 9 waddled off toward the canal. do you think they'll come back?", None),
     ("we already had a boy name picked and zero girl names. any ideas? we like short ones", None),

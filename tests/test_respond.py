@@ -232,8 +232,11 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     glad = replace(sad, user_emotion="joy", history=[felt])
     assert common_question(glad) == "What happens next?"
     asked_next = PromptTurn("and then", "sadness", None, "sadness", "Oh no. What happens next?")
-    assert common_question(replace(sad, history=[felt, asked_next])) == "What's the worst part of it?"
-    assert common_question(replace(glad, history=[felt, asked_next])) is None  # (the worst part: only after a hard feeling)
+    assert common_question(replace(sad, history=[felt, asked_next])) == "What's on your mind now?"
+    assert common_question(replace(glad, history=[felt, asked_next])) == "What's on your mind now?"  # (any feeling)
+    asked_mind = PromptTurn("so", "sadness", None, "sadness", "Oh. What's on your mind now?")
+    assert common_question(replace(sad, history=[felt, asked_next, asked_mind])) == "How are you feeling now?"  # (asked
+    # three replies ago)
     later = [felt] + [PromptTurn("x", "sadness", None, "sadness", "That's hard.")] * 2
     assert common_question(replace(sad, history=later)) == "How are you feeling now?"
     now = PromptTurn("i got laid off", "sadness", None, "sadness", "Oh no. How are you feeling now?")
