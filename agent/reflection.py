@@ -68,7 +68,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "vs", "mt"}
 FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh", "tbh"}
 #: Words of self-judgement: "I'm so stupid" is never said back ("I'm so sorry you're so stupid.").
 SELF_JUDGEMENT = {"stupid", "failure", "worthless", "useless", "ugly", "idiot", "loser", "pathetic", "dumb",
-                  "fault", "yourself", "hate", "burden", "weak", "disgusting", "fat", "hopeless"}
+                  "fault", "yourself", "hate", "burden", "weak", "disgusting", "fat", "hopeless", "silly", "overreacting"}
 #: Words that name the listener: said back, "you" would be ambiguous.
 SECOND_PERSON = {"you", "your", "you're", "yours", "u", "ur"}
 _PLAIN_WORD = re.compile(r"[a-z']+")

@@ -79,6 +79,7 @@ def test_the_cause_is_said_back_from_the_listeners_side(span, said_back):
     "on the beach where we had our first date",
     "thinking a surprise dinner at the italian place she loves",  # "I'm thinking" left out, and "of"
     "wants to keep them as pets",  # the subject ("my 7 year old") left in the clause before
+    "It feels silly to be this upset about a shop sign",  # ("That's so hard, ..." agrees it is silly)
 ])
 def test_a_cause_that_would_not_read_well_said_back_is_left_alone(span):
     assert second_person(span) is None
