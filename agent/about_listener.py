@@ -81,7 +81,9 @@ def without_address(span: str, name: str) -> str:
     ("Sam I had such a surprise today" -> "I had such a surprise today"): said back, it would make the
     person the listener ("Wow, Sam you had such a surprise today!")."""
     name = re.escape(name)
-    return re.sub(rf"^(?:{name})\b[\s,!.]*|[\s,]+(?:{name})[\s!.?]*$", "", span.strip(), flags=re.IGNORECASE) or span
+    first = rf"^{name}(?:\s*[,!.:]\s*|\s+(?=(?:i|i'm|im|my|we|our|just|guess)\b))"  # not "Sam got the job", "Sam's"
+    last = rf"(?:\s*,\s*|(?<=\byou)\s+|(?<=\bthanks)\s+){name}[\s!.?]*$"  # not "I had lunch with Sam"
+    return re.sub(rf"{first}|{last}", "", span.strip(), flags=re.IGNORECASE) or span
 
 
 def without_name(text: str, name: str) -> str:

@@ -20,7 +20,7 @@ of the seventeenth and eighteenth sets "What's on your mind now?" was accepted 1
 feeling, replaces it.
 `agent.respond.ReplyWriter` says one where the reply judge gives its best candidate less than
 `agent.respond.JUDGE_FLOOR`, or where no candidate passes its checks: the first in `COMMON_QUESTIONS`
-that fits the user's feeling and was not asked lately (never in a careful session).
+that was not asked lately (never in a careful session).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ ASKED_FEELING = re.compile(r"\bhow (?:do|did) you feel\b|\bhow are you feeling\b
 @dataclass(frozen=True)
 class CommonQuestion:
     text: str
-    feelings: frozenset[str] | None = None  # the user's feelings it fits (None: any)
     asks_feeling: bool = False  # not said while one of the last `FEELING_GAP` replies asked the feeling
 
 
@@ -58,11 +57,9 @@ def asked_feeling_lately(history: list[PromptTurn]) -> bool:
 
 
 def common_question(p: PromptInput) -> str | None:
-    """The first common question that fits the user's feeling in `p` and was not asked lately."""
+    """The first common question not asked lately in `p` (the feeling not asked within `FEELING_GAP`)."""
     recent = " ".join(t.reply.lower() for t in p.history[-REPEAT_GAP:])
     for q in COMMON_QUESTIONS:
-        if q.feelings is not None and p.user_emotion not in q.feelings:
-            continue
         if q.text.lower() in recent or (q.asks_feeling and asked_feeling_lately(p.history)):
             continue
         return q.text

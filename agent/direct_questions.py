@@ -9,8 +9,10 @@ model cannot answer them, and ignoring them reads as not listening. So a message
 asks the listener something gets an honest answer as the whole reply: about the listener itself (it is
 an AI and has no favourites, travels or outings of its own: "I'm an AI, so ..."), a fact (it is no reference:
 "I'm honestly not sure"), the person's own choice (it thinks it through with them, it does not decide
-for them), a question about health (it cannot say: who can), whether what they feel or did is all right ("is it weird that I want to find her?": from
-what they told, it makes sense), or how to go about something (it has no sure answer, and asks
+for them), a question about health (it cannot say: who can), whether what they feel or want is all
+right ("is it weird that I want to find her?": it makes sense; "is it normal to still cry every day?":
+many people do; never an act that could harm, nor a wish to end or leave: there the model answers
+with the crisis protocol's reading), or how to go about something (it has no sure answer, and asks
 what they have thought of); each ends by giving the question back. People often type the question
 without its question mark ("should i email and ask for feedback or is that pointless") or add a few
 words after it ("any tips for listening practice? I'm thinking brazilian telenovelas"): both count. A
@@ -27,36 +29,43 @@ from agent.about_listener import without_name
 from agent.reply_words import plain_lower
 
 _WHO = r"(?:you|u|anyone|any1|people|someone|one|i|we)"
+#: What a reassuring answer may call all right: a feeling, a wish, a small social step of the person's
+#: own ("is it weird that I want to find her?", "is it weird to go to the cinema on your own?"); never
+#: an act that could harm ("is it bad that i told her she was fat?" is no such question).
+_FELT = (r"(?:that i (?:still |really |just |kind of |kinda |secretly )?(?:want|wanted|feel|felt|miss|missed|cry|cried"
+         r"|care|love|loved|like|liked|wish|went along|am|'m|m|was|get|got)\b|(?:of me )?to (?:still )?(?:want|feel|miss|cry"
+         r"|ask|go|be (?:upset|sad|happy|jealous|relieved|nervous|angry|excited)|say no|say yes|text first)\b)")
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
+    "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
+                         r"|doses?|dosage|bullseye|meds|medication|tablets|antibiotics|tick bite|bitten)\b"),
     "listener_been": re.compile(r"\b(?:have|did) (?:you|u) ever (?:been|gone|done|tried|had|seen)\b"
                                 r"|\bhave (?:you|u) (?:been to|tried|seen)\b"),
     "about_listener": re.compile(
-        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:ever been|have a fav(?:ou)?rite|"
-        r"like(?! to)|prefer|enjoy|go anywhere|been to|ever done)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b"
-        r"|\bwhere would (?:you|u)\b|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
+        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:have a fav(?:ou)?rite|like(?! to)|prefer"
+        r"|enjoy|go anywhere)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b|\bwhere would (?:you|u)\b"
+        r"|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
         r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b|\bwhat would (?:you|u) (?:call|name)\b.*\bif (?:you|u) had\b"),
-    "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more)\b|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
+    "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
+    "normal_feeling": re.compile(r"^is it (?:normal|ok|okay) (?:to|that i) (?:still |really )?(?:cry|feel|miss|be |want"
+                                 r"|get |think about|not (?:feel|want|cry))"),
     "reassurance": re.compile(
-        r"^(?:do (?:you|u) think )?(?:is it|is that|would it be|was it|was that|it's|its|it is|that's|thats|it would be) "
-        r"(?:\w+ )?(?:weird|bad|wrong"
-        r"|silly|stupid|strange|selfish|mean|petty|crazy|awful|terrible|odd|embarrassing) (?:that|of me|if|to)\b"
-        r"|\bam i (?:wrong|overreacting|being (?:silly|dramatic|petty|unreasonable|stupid|selfish|weird|crazy)|weird"
-        r"|crazy|a bad person)\b|^(?:is (?:that|it)|am i) (?:bad|weird|wrong|selfish|awful|terrible)\??$"),
-    "health": re.compile(r"\b(?:bite|rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|infected"
-                         r"|bruise|blister|dose|dosage|bullseye)\b"),
+        r"^(?:do (?:you|u) think )?(?:is it|would it be|was it|it's|its|it is|it would be) (?:\w+ )?(?:weird|bad|wrong"
+        r"|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing) " + _FELT +
+        r"|^am i (?:overreacting|being (?:silly|dramatic|petty|unreasonable|weird|crazy))\b"),
     "fact": re.compile(
-        rf"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything|how|what|why|when|where)\b"
-        rf"|^(?:how (?:often|long|many|much) (?:do|does|should|can)\b|what(?:'s| is) the best way|is it (?:true|normal"
-        rf"|safe|legal) |is (?:\w+ ){{1,2}}a lot\b|(?:are|is) (?:those|these|they|it|that|morse|\w+s) (?:even |still |actually )?(?:legal|allowed"
-        rf"|used|safe)\b|(?:do|does|can|will) (?:photos|it|they|this|that) [\w ]+? (?:on (?:their|its) own|automatically)"
-        rf"|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|get|return|cancel))"
-        rf"|\bare (?:you|we) (?:supposed|meant) to\b"),
+        r"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything about|how (?:to|long|many|often)"
+        r"|what (?:actually |really )?(?:causes|happens|the|time)|why|when|where)\b"
+        r"|^(?:how (?:often|long|many|much) (?:do|does|should|can)\b|what(?:'s| is) the best way|is it (?:true|normal"
+        r"|safe|legal|bad) |is (?:\w+ ){1,2}a lot\b|(?:are|is) (?:those|these|they|it|that|morse|\w+s) (?:even |still "
+        r"|actually )?(?:legal|allowed|used|safe)\b|(?:do|does|can|will) (?:photos|it|they|this|that) [\w ]+? "
+        r"(?:on (?:their|its) own|automatically)|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|return|cancel))"
+        r"|\bare (?:you|we) (?:supposed|meant) to\b"),
     "choice": re.compile(
-        r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! (?:they|he|she|it)(?:'ll| will| would))"
-        r"|\bwhat (?:do|would) (?:you|u) (?:think|reckon|suggest|say)\b|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) "
-        r"(?:worth|too(?! much to)|weird|silly|normal|bad|wrong|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b"
-        r"|\bwhat (?:questions )?should i\b"
+        r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
+        r"|'re going to|'m going to))|\bwhat (?:do|would) (?:you|u) (?:think|reckon|suggest|say)\b"
+        r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
+        r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"),
     "how_to": re.compile(
         rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b|^how (?:do|would|should|can) {_WHO} (?:even )?"
@@ -75,18 +84,19 @@ ANSWERS = {
                "together. What feels right to you?"),
     "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
     "reassurance": "Not at all, I think it makes complete sense. What makes you wonder?",
+    "normal_feeling": "I think so. A lot of people feel that way, and it makes sense to me. What's it been like for you?",
     "how_to": ("I wish I had a sure answer for you. I don't, but I'm happy to think it through with you. "
                "What have you thought of so far?"),
     "how_to_idea": ("I wish I had a sure answer for you. What you're thinking of sounds like a good place to start, "
                     "though. What drew you to it?"),
 }
-#: Where the person is sad or afraid: no "Good question!", nothing about the listener's favourites.
+#: Where the person is sad or afraid: only these kinds, in quiet words (no "Good question!", nothing
+#: about the listener's own life, no choice left to them about what hurts: "do you think it's my fault?").
 QUIET_ANSWERS = {
-    "listener_been": "I'm an AI, so I haven't myself, but I'd love to hear about it from you. What got you thinking about it?",
     "fact": ("I'm honestly not sure, and I wouldn't want to guess about something that matters this much. "
              "Is there someone who would know?"),
-    "choice": "That's a hard one, and I don't think there's one right answer. What feels right to you?",
     "reassurance": "No, I don't think so. It makes complete sense to me. What makes you wonder?",
+    "normal_feeling": ANSWERS["normal_feeling"],
     "how_to": "I wish I had a sure answer for you. What have you thought of so far?",
     "health": ANSWERS["health"],
     "how_to_idea": ANSWERS["how_to_idea"],
@@ -99,9 +109,20 @@ AFTER_WORDS = 12
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
                    r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any)\b")
 _LAUGH = re.compile(r"\s*\b(?:lol|lmao|haha\w*|tho)\b")
-_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest)[, ]+")
-#: What no answer calls understandable or leaves to the person's choice ("is it bad that i hit him?").
-_HARM = re.compile(r"\b(?:hit|hurt|kill|punch|slap|stole|steal|cheat(?:ed)?|drunk|drugs?|yelled|shouted|screamed at)\b")
+_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest|hey|but|so|and|ok|okay)[, ]+")
+#: What no answer calls all right or leaves to the person's choice, and what may be a sign of risk
+#: (there the turn goes on to the model, with the crisis protocol's reading): harm done ("is it bad that
+#: i punched him?"), and wishes to end or leave ("am i being selfish for wanting to end it?").
+_HARM = re.compile(r"\b(?:hit(?:ting)?|hurt(?:ing)?|kill(?:ed|ing)?|punch(?:ed|ing)?|slap(?:ped|ping)?|kick(?:ed|ing)?"
+                   r"|shov(?:e|ed|ing)|push(?:ed|ing)?|smack(?:ed|ing)?|steal(?:ing)?|stole|stolen|cheat(?:ed|ing)?"
+                   r"|lie[ds]?|lying|yell(?:ed|ing)?|scream(?:ed|ing)?|shout(?:ed|ing)?|drunk|drinking|drugs?|high"
+                   r"|end (?:it|my life|things)|disappear|sleep forever|(?:not|never) wake|give up|giving up"
+                   r"|i(?:'m| am|m)? (?:\w+ )?(?:die|dying|dead)|(?:want|wanna|wish|rather) (?:\w+ )?(?:to )?(?:die|be dead|be gone)"
+                   r"|suicid\w*|overdose|burden|better off without|my fault|no point)\b")
+#: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
+#: "and do you know what she did? she left.").
+_RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
+                         r"|what (?:he|she|they|it) (?:did|said))\b")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 
@@ -130,7 +151,7 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
     """Which question the message ends with puts to the listener (a key of `ANSWERS`), or None (also
     where the message tells of harm done: no answer calls that understandable)."""
     found = _question(message, name)
-    if found is None or _HARM.search(plain_lower(message)):
+    if found is None or _HARM.search(plain_lower(message)) or _RHETORICAL.search(found[0]):
         return None
     question, after = found
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
@@ -138,8 +159,8 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
 
 
 def direct_answer(message: str, name: str = "Sam", quiet: bool = False) -> str | None:
-    """The listener's honest answer to a question the message ends with, or None; a quiet one (or
-    none, for a question about the listener) where `quiet` (the person is sad or afraid)."""
+    """The listener's honest answer to a question the message ends with, or None; where `quiet` (the
+    person is sad or afraid), a quiet one, or None for the kinds with none (`QUIET_ANSWERS`)."""
     kind = question_kind(message, name)
     if kind is None:
         return None

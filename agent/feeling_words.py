@@ -88,14 +88,19 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str
 #: the essay lol"): a reply that names a sad, afraid, angry or disgusted feeling there ("That's not fair at
 #: all.", "Oh no, ..., that's really hard.") was accepted by blinded readers 1 time in 20 (the fourth to
 #: sixteenth sets' judgements), a plain one 0.66 of 67 times.
-LAUGHTER = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*)\b|[\U0001F602\U0001F923\U0001F605\U0001F606]",
-                      re.IGNORECASE)
+LAUGHTER = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*)\b|[\U0001F602\U0001F923\U0001F606]", re.IGNORECASE)
+#: ... but not where the message tells of a loss, an illness or a danger, whatever the laugh ("my mum
+#: died last week lol"): a laugh there is no sign of ease.
+SERIOUS = re.compile(r"\b(?:died|passed away|funeral|diagnos\w*|cancer|tumou?r|biopsy|hospital|a&e|ambulance|stroke"
+                     r"|heart attack|miscarri\w*|surgery)\b")
 HEAVY_FEELINGS = {"sadness", "fear", "anger", "disgust"}
 
 
 def laughed_off(words_emotion: str, message: str) -> str:
-    """`words_emotion`, or neutral where it is a heavy feeling and the person laughs in the message."""
-    return "neutral" if words_emotion in HEAVY_FEELINGS and LAUGHTER.search(message) else words_emotion
+    """`words_emotion`, or neutral where it is a heavy feeling and the person laughs in a message that
+    tells of nothing serious."""
+    laughs = LAUGHTER.search(message) and not (MISHAP.search(message.lower()) or SERIOUS.search(message.lower()))
+    return "neutral" if words_emotion in HEAVY_FEELINGS and laughs else words_emotion
 
 
 def story_feeling(earlier: list[tuple[str, float]]) -> str:

@@ -30,11 +30,11 @@ from agent.about_listener import listener_answer
 from agent.direct_questions import direct_answer
 from agent.clause import (DETERMINERS, finite_positions, is_clause, preposition_fragment,
                           relative_fragment, without_lead_in)
-from agent.typed_words import (APOSTROPHES, TAKES_YOUR, THE_IS_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
+from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
                                 FILLER, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES,
                                 POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
-                                bare_noun, doing_now, names_capitalised)
+                                bare_noun, doing_now, names_capitalised, the_means_your)
 from agent.farewell import closing_start, gentle_closing
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -219,7 +219,7 @@ def _swapped(words: list[str]) -> list[str]:
     elif bare_noun(out):  # the article was left out
         owned = out[0].lower() in TAKES_YOUR
         out[0:1] = ["your" if owned else "the", out[0].lower()]
-    elif out[0] == "the" and out[1:2] and out[1] in THE_IS_YOUR:
+    elif the_means_your(out):
         out[0] = "your"
     return names_capitalised(out)
 
@@ -310,8 +310,7 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
     return _opening(OPENINGS[glad_fits(response_emotion, span)], turn, span)
 
 
-#: Openings that need a clause to say back ("I'm so sorry your dog died."): a fragment goes in the
-#: next opening of its feeling ("Oh no, raining all day, that's really hard.").
+#: Openings that need a clause to say back ("I'm so sorry your dog died."); a fragment goes in the next.
 NEEDS_CLAUSE = {"I'm so sorry {span}.", "So {span}."}
 
 
@@ -369,20 +368,21 @@ GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|good (?
 GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear from you.")
 
 
-def whole_reply(message: str | None, name: str, turn: int, closing: bool = True, answering: bool = True) -> str | None:
-    """The listener's own words as the whole reply, or None: its answer about itself (`agent.about_listener`),
-    to a question the message ends with (`agent.direct_questions`, where `answering`: no risk near), or its
-    closing for a thanks or goodbye alone (`agent.farewell`); quiet ones where `closing` is false (a sad or
-    frightened reading). None for no message (careful)."""
+def whole_reply(message: str | None, name: str, turn: int, closing: bool = True,
+                answering: bool | None = None) -> str | None:
+    """The listener's own words as the whole reply, or None: about itself (`agent.about_listener`), to a final question
+    (`agent.direct_questions`, where `answering`: no risk near; `closing` unless given), to a thanks or goodbye alone
+    (`agent.farewell`); quiet ones where `closing` is false (sad, afraid). None for no message (careful)."""
     if not message:
         return None
+    answering = closing if answering is None else answering
     answer = listener_answer(message, name, turn) or (direct_answer(message, name, not closing) if answering else None)
     return answer or (closing_start(message, turn) if closing else gentle_closing(message))
 
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
-                message: str | None = None, name: str = "Sam", closing: bool = True, answering: bool = True) -> str:
+                message: str | None = None, name: str = "Sam", closing: bool = True, answering: bool | None = None) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
     response emotion. Either way the reply's first words are ready at once (a voice starts speaking
     them while the model writes the rest), and the model's candidates for the rest can be compared."""

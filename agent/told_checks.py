@@ -71,10 +71,10 @@ _DID_FORMS = {"watch": "watched|watching", "read": "read|reading", "eat": "ate|e
 #: my sister" -> "What did your sister say?": 2 of 2), nor after "told me about ..." (what was told is
 #: still to hear: "my grandpa told me about his first car today" -> "What did he say?": 24 of 24).
 _SAY_ASKED = re.compile(_LEAD + r"what did (?:he|she|they|(?:your|the) \w+) (?:say|tell you|say to you)\?$")
-_SPEECH_TOLD = re.compile(r"\b(?:(?:said|says|wrote|writes|texted|replied|answered|told (?:me|us|him|her|them|everyone)"
-                          r"(?! about))\b[ ,:]*(?=[\w'\"‘“])(?!(?:nothing|no|hi|hello|bye|goodbye|so)\b)"
-                          r"|(?:goes|went|was like|were like|yelled|shouted|screamed|whispered|snapped|muttered)[ ,:]*"
-                          r"(?=['\"‘“]))")
+_SPEECH_TOLD = re.compile(r"\b(?:(?:said|says|told (?:me|us|him|her|them|everyone)(?! about))\b[ ,:]*(?=[\w'\"‘“])"
+                          r"(?!(?:nothing|no|hi|hello|bye|goodbye|so|something|some|things|everything|back|off|the results)\b)"
+                          r"|(?:goes|went|was like|were like|yelled|shouted|screamed|whispered|snapped|muttered|texted|wrote"
+                          r"|writes|replied|answered)[ ,]*(?:back[ ,]*)?(?:[:]|(?=['\"‘“])))")
 #: Words between a speaker and the verb ("he just goes", "she even said"), and what shows the person
 #: spoke (the speaker "i" or "we", a sentence or clause with no speaker of its own: "Said we'd talk").
 _SPEAKER_SKIPS = {"just", "even", "then", "literally", "also", "only", "finally", "actually", "basically", "kindly",

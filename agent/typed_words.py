@@ -92,8 +92,15 @@ TAKES_YOUR = {"boss", "landlord", "landlady", "manager", "teacher", "professor",
               "neighbor", "neighbour", "team", "coworker", "roommate", "car", "phone", "laptop", "knee", "back",
               "cat", "dog", "bike", "kid", "baby", "bf", "gf", "hubby", "coach", "friend", "sister", "brother",
               "son", "daughter", "husband", "wife", "partner", "boyfriend", "girlfriend", "cousin", "card"}
-#: ... and "the wife" is the person's own ("the wife says we should go on a cruise" -> "your wife ...").
+#: ... and "the wife" is the person's own ("the wife says we should go on a cruise" -> "your wife ..."),
+#: where a verb follows (not "the husband of my best friend", "the wife next door").
 THE_IS_YOUR = {"wife", "husband", "missus", "hubby", "mrs"}
+
+
+def the_means_your(out: list[str]) -> bool:
+    """The listener's words start "the wife", "the husband" ... and a verb: the person's own."""
+    return (len(out) > 2 and out[0] == "the" and out[1] in THE_IS_YOUR
+            and (out[2] in SUBJECT_VERBS or out[2] in FINITE or out[2].endswith(("s", "ed"))))
 #: Verbs that show a bare noun is the subject ("flight was ...", "boss yelled ...").
 SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):

@@ -92,4 +92,8 @@ def test_the_listeners_name_is_not_said_back_as_the_persons():
     assert without_address("sam, my dog died", "Sam") == "my dog died"
     assert without_address("I miss you sam", "Sam") == "I miss you"
     assert without_address("Samantha came over", "Sam") == "Samantha came over"  # (another name)
+    # a friend called Sam: the name is no word of address there
+    assert without_address("Sam got the job", "Sam") == "Sam got the job"
+    assert without_address("Sam's birthday is today", "Sam") == "Sam's birthday is today"
+    assert without_address("I had lunch with Sam", "Sam") == "I had lunch with Sam"
     assert without_address("Sam", "Sam") == "Sam"  # (nothing else: left as it is)

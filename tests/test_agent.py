@@ -165,6 +165,34 @@ def test_a_goodbye_gets_closing_words_only_outside_a_careful_session_and_a_sad_r
     assert not prompt_input({**state, "text": "what's your name?", "safety": careful}).reply_start.startswith("I'm")
 
 
+def test_a_question_to_the_listener_is_answered_quietly_when_sad_and_not_near_risk_nor_lightened_by_a_laugh():
+    from agent import Persona
+    from agent.direct_questions import ANSWERS, QUIET_ANSWERS
+    from agent.safety import Safety
+    from agent.transition import ResponseEmotion
+    from perception.emotions import EMOTIONS, VAD, EmotionEstimate, UserAffect
+
+    def reading(label):
+        return EmotionEstimate.from_probabilities(np.eye(len(EMOTIONS))[EMOTIONS.index(label)], "text")
+
+    state = {"text": "", "persona": Persona(), "history": [], "context": [], "causes": [],
+             "affect": UserAffect(fused=reading("joy"), modalities={"text": reading("joy")}),
+             "response": ResponseEmotion("neutral", VAD.of("neutral"), 0.3, {})}
+    sad = UserAffect(fused=reading("sadness"), modalities={"text": reading("sadness")})
+    near = Safety(0.41, None, False, False, False)  # under the threshold, over CLOSING_MAX_RISK
+    weird = {**state, "text": "Is it weird that I want to find her?"}
+    assert prompt_input(weird).reply_start == ANSWERS["reassurance"]
+    assert prompt_input({**weird, "affect": sad}).reply_start == QUIET_ANSWERS["reassurance"]
+    near_start = prompt_input({**weird, "affect": sad, "safety": near})
+    assert near_start.reply_start not in {*ANSWERS.values(), *QUIET_ANSWERS.values()} and not near_start.whole_start
+    # a laugh lightens the words only where no risk is near
+    angry = UserAffect(fused=reading("anger"), modalities={"text": reading("anger")})
+    laughing = {**state, "text": "the neighbours downstairs must hate me lol", "affect": angry,
+                "response": ResponseEmotion("anger", VAD.of("anger"), 0.5, {})}
+    assert prompt_input(laughing).response_emotion == "neutral"
+    assert prompt_input({**laughing, "safety": near}).response_emotion == "anger"
+
+
 def test_respond_runs_the_whole_turn_and_remembers(agent, settings):
     reply = agent.respond(text="I lost my job today", user_id="u1", session_id="s1")
     assert reply.text and reply.emotion in {"neutral", "sadness", "joy", "anger", "fear",

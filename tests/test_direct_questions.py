@@ -25,7 +25,8 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
     ("are those even legal on pavements?? i feel like they're not", "fact"),
     ("any tips for listening practice? I'm thinking brazilian telenovelas", "how_to_idea"),  # (their own idea)
     ("any tips for listening practice?", "how_to"),
-    ("part of me is sad for her and part of me is glad she still needs us. is that bad?", "reassurance"),
+    ("part of me is sad for her and part of me is glad she still needs us. is that bad?", "choice"),  # (bare: no
+    # feeling named in the question itself)
     ("i yelled at my brother. is that bad?", None),  # (harm told)
     ("he's asleep on the kitchen floor. any tips for not looking scared? i heard they can smell it", "how_to"),
     ("how would you even start that conversation?", "how_to"),
@@ -43,6 +44,19 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
      "health"),
     ("The grandkids have named mine Big Bertie. What would you call a sunflower, if you had one?", "about_listener"),
     ("should i ring her tonight?", "choice"),  # (no health question)
+    # after the review of the twenty-eighth session: harm told or a wish to end or leave, rhetorical
+    # questions, ordinary words that are no health or pick question: none
+    ("am i being selfish for wanting to end it?", None), ("is it wrong that i just want to sleep forever?", None),
+    ("is it selfish that i want to disappear?", None), ("is it bad that i punched him", None),
+    ("is it bad that i was drinking again", None), ("is it weird that i want to die", None),
+    ("do you know how hard it is to watch your mum forget your name?", None),
+    ("and do you know what she did? she left.", None), ("do you think it's my fault he died?", None),
+    ("so should i just give up", None), ("is my laptop infected?", None), ("can i get a hug?", None),
+    ("would you be the one to tell her?", None), ("do you think i'll ever find someone?", None),
+    ("is it bad if i skip my meds for a few days?", "health"), ("is it bad if i take two doses?", "health"),
+    ("is it normal to still cry every day after my mum died?", "normal_feeling"),
+    ("hey, is it weird that i miss him?", "reassurance"),
+    ("should i just bite the bullet and quit?", "choice"),
     # a prediction, suggestions, harm, a long sentence after the question: none
     ("all 9 waddled off toward the canal. do you think they'll come back?", None),
     ("we already had a boy name picked and zero girl names. any ideas? we like short ones", None),
@@ -85,7 +99,16 @@ def test_the_whole_reply_answers_quietly_when_sad_and_not_at_all_near_risk():
 
     message = "I was honestly a bit teary in the car park. Is it weird that I want to find her?"
     assert whole_reply(message, "Sam", 0) == ANSWERS["reassurance"]
-    assert whole_reply(message, "Sam", 0, closing=False) == QUIET_ANSWERS["reassurance"]  # (a sad reading)
+    assert whole_reply(message, "Sam", 0, closing=False, answering=True) == QUIET_ANSWERS["reassurance"]  # (sad)
     assert whole_reply(message, "Sam", 0, closing=False, answering=False) is None  # (risk near)
-    assert reply_start(None, False, "sadness", 0, user_emotion="sadness", message=message, closing=False,
-                       answering=False) != QUIET_ANSWERS["reassurance"]
+    assert whole_reply(message, "Sam", 0, closing=False) is None  # (unless told: only where closing words may be)
+    start = reply_start(None, False, "sadness", 0, user_emotion="sadness", message=message, closing=False,
+                        answering=False)
+    assert start not in {*ANSWERS.values(), *QUIET_ANSWERS.values()}
+
+
+def test_a_sad_or_afraid_person_gets_no_choice_and_nothing_about_the_listener():
+    assert direct_answer("do you think it's weird to ask if I can still babysit?", quiet=True) == \
+        QUIET_ANSWERS["reassurance"]
+    assert direct_answer("my dad's funeral is on friday. have you ever been to one?", quiet=True) is None
+    assert direct_answer("What would you do about the money?", quiet=True) is None

@@ -50,6 +50,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("ooh I like Nell", "you like Nell"),  # (the exclamation left out)
     ("Card got declined at the till today", "your card got declined at the till today"),  # (no name)
     ("the wife says we should go on a cruise now", "your wife says you should go on a cruise now"),
+    ("the husband of my best friend died last night", "the husband of your best friend died last night"),
     ("airline cancelled my flight", "the airline cancelled your flight"),  # the article left out
     ("Flight was delayed again", "the flight was delayed again"),
     ("boss yelled at me today", "your boss yelled at you today"),
@@ -122,6 +123,13 @@ def test_gladness_is_not_said_at_a_hope_a_condition_or_what_did_not_happen(cause
 def test_a_heavy_feeling_is_not_named_where_the_person_laughs(message, words):
     assert laughed_off("anger", message) == words
     assert laughed_off("joy", message) == "joy"  # (glad words stay)
+
+
+@pytest.mark.parametrize("message", ["my mum died last week lol. anyway how are you",
+                                     "lol my cat did the funniest thing. anyway i got diagnosed with cancer today",
+                                     "my biopsy results come tomorrow \U0001F605"])
+def test_a_laugh_does_not_lighten_a_loss_an_illness_or_nerves(message):
+    assert laughed_off("sadness", message) == "sadness"
 
 
 @pytest.mark.parametrize("cause,said_back", [

@@ -283,6 +283,11 @@ def test_a_reply_that_dismisses_the_person_is_rejected(reply, dismisses):
     (["the guy just goes 'oh thats not ours'"], "Wow. What did he say?", True),
     (["he yelled 'move then grandma' and im 44"], "Okay, I hear you. What did he say?", True),
     (["he yelled at me in front of everyone"], "Ugh. What did he say?", False),
+    (["my ex texted me out of nowhere last night"], "Oh! What did she say?", False),  # (the text not told)
+    (["he replied to my email"], "Okay. What did he say?", False),
+    (["she said something that really hurt"], "Oh no. What did she say?", False),
+    (["my doctor told me the results today"], "Oh. What did your doctor say?", False),
+    (["she texted 'we need to talk'"], "Oh. What did she say?", True),
     (["i said yes obviously lol, already called my sister"], "Oh, how lovely! What did your sister say?", False),
     (["my grandpa told me about his first car today"], "Wow! What did he say?", False),
     (["I told her it was fine. It just stung."], "Oh, it stung. What did she say?", False),

@@ -36,8 +36,9 @@ console = Console()
 CONVERSATIONS = Path(__file__).resolve().parent / "data" / "conversations"
 #: the weights of the judge beside the agent's own score that cross-validation compares
 JUDGE_WEIGHTS = (2, 4, 8, 12, 16, 24, 50, 100)
-#: the judgement files the shipped judge is fitted on: every reading of the agent's own replies (not
-#: the controlled readings of one change, `judged_direct_questions.jsonl`, `judged_worst_part.jsonl`)
+#: the judgement files the shipped judge is fitted on: every reading of the agent's own replies until
+#: the twenty-eighth session (not the controlled readings of one change, `judged_direct_questions.jsonl`,
+#: `judged_worst_part.jsonl`, `judged_judge_refit.jsonl`; not `judged_fresh17.jsonl`, which measures it)
 FITTED = (JUDGED, *(JUDGED.parent / f"judged_{name}.jsonl" for name in (
     "fresh", "fresh2", "fresh4", "fresh5", "fresh7", "fresh7_common", "fresh8", "fresh9", "fresh10",
     "fresh11_12_follow_ups", "fresh12", "fresh13", "fresh15")))
