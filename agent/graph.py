@@ -212,8 +212,6 @@ def prompt_input(state: TurnState) -> PromptInput:
     words = glad_fits(words, *said_back)
     if closing and not careful:  # (a laugh is no sign of ease where risk is near)
         words = laughed_off(words, state["text"])
-    elif careful and safety.signal and words not in ("sadness", "fear"):  # a risk signal this turn is met
-        words = "sadness"  # with sympathy, whatever the reading ("Right, I see." to "... wanting to end it?")
     # no given start where a message tried to instruct the model; a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     closes = closing and closes_here(careful, feeling)

@@ -130,9 +130,6 @@ def test_a_careful_turn_starts_with_a_gentle_acknowledgement_never_the_cause_sai
              "safety": Safety(0.6, "classifier: risk 0.60", False, True, False, check_in=True)}
     p = prompt_input(state)
     assert p.careful and p.reply_start in ACKNOWLEDGEMENTS["sadness"]
-    plain = EmotionEstimate.from_probabilities(np.eye(len(EMOTIONS))[EMOTIONS.index("neutral")], "text")
-    unsure = prompt_input({**state, "affect": UserAffect(fused=plain, modalities={"text": plain}), "causes": []})
-    assert unsure.reply_start in ACKNOWLEDGEMENTS["sadness"]  # (a risk signal read plainly: still sympathy)
     p = prompt_input({**state, "safety": Safety.none()})  # (the whole short sentence holding the cause)
     assert p.reply_start == "I'm so sorry you lost your job and you don't see the point anymore."
 
