@@ -112,8 +112,10 @@ _LAUGH = re.compile(r"\s*\b(?:lol|lmao|haha\w*|tho)\b")
 _LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest|hey|but|so|and|ok|okay)[, ]+")
 #: What no answer calls all right or leaves to the person's choice, and what may be a sign of risk
 #: (there the turn goes on to the model, with the crisis protocol's reading): harm done ("is it bad that
-#: i punched him?"), and wishes to end or leave ("am i being selfish for wanting to end it?").
-_HARM = re.compile(r"\b(?:hit(?:ting)?|hurt(?:ing)?|kill(?:ed|ing)?|punch(?:ed|ing)?|slap(?:ped|ping)?|kick(?:ed|ing)?"
+#: i punched him?"; not a hurt felt: "is it silly to feel hurt by that?"), and wishes to end or leave
+#: ("am i being selfish for wanting to end it?").
+_HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!im )(?<!really )hurt(?:ing)?"
+                   r"|kill(?:ed|ing)?|punch(?:ed|ing)?|slap(?:ped|ping)?|kick(?:ed|ing)?"
                    r"|shov(?:e|ed|ing)|push(?:ed|ing)?|smack(?:ed|ing)?|steal(?:ing)?|stole|stolen|cheat(?:ed|ing)?"
                    r"|lie[ds]?|lying|yell(?:ed|ing)?|scream(?:ed|ing)?|shout(?:ed|ing)?|drunk|drinking|drugs?|high"
                    r"|end (?:it|my life|things)|disappear|sleep forever|(?:not|never) wake|give up|giving up"

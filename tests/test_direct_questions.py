@@ -56,6 +56,8 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
     ("is it bad if i skip my meds for a few days?", "health"), ("is it bad if i take two doses?", "health"),
     ("is it normal to still cry every day after my mum died?", "normal_feeling"),
     ("hey, is it weird that i miss him?", "reassurance"),
+    ("Is it silly to feel hurt by that? I've known these girls since secondary school in Lagos.", "reassurance"),
+    ("is it bad that i hurt him?", None),
     ("should i just bite the bullet and quit?", "choice"),
     # a prediction, suggestions, harm, a long sentence after the question: none
     ("all 9 waddled off toward the canal. do you think they'll come back?", None),
