@@ -33,7 +33,8 @@ _WHO = r"(?:you|u|anyone|any1|people|someone|one|i|we)"
 #: own ("is it weird that I want to find her?", "is it weird to go to the cinema on your own?"); never
 #: an act that could harm ("is it bad that i told her she was fat?" is no such question).
 _FELT = (r"(?:that i (?:still |really |just |kind of |kinda |secretly )?(?:want|wanted|feel|felt|miss|missed|cry|cried"
-         r"|care|love|loved|like|liked|wish|went along|am|'m|m|was|get|got)\b|(?:of me )?to (?:still )?(?:want|feel|miss|cry"
+         r"|care|love|loved|like|liked|wish|went along|am|'m|m|was|get|got)\b"
+         r"|(?:of me )?to (?:still )?(?:want|feel|miss|cry"
          r"|ask|go|be (?:upset|sad|happy|jealous|relieved|nervous|angry|excited)|say no|say yes|text first)\b)")
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
@@ -46,7 +47,8 @@ _KINDS = {
         r"|enjoy|go anywhere)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b|\bwhere would (?:you|u)\b"
         r"|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
         r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b|\bwhat would (?:you|u) (?:call|name)\b.*\bif (?:you|u) had\b"),
-    "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
+    "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b"
+                                r"|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
     "normal_feeling": re.compile(r"^is it (?:normal|ok|okay) (?:to|that i) (?:still |really )?(?:cry|feel|miss|be |want"
                                  r"|get |think about|not (?:feel|want|cry))"),
     "reassurance": re.compile(
@@ -68,14 +70,16 @@ _KINDS = {
         r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"),
     "how_to": re.compile(
-        rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b|^how (?:do|would|should|can) {_WHO} (?:even )?"
-        rf"(?:start|begin|come back|deal|handle|argue|tell|get|stop|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
+        rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
+        rf"|^how (?:do|would|should|can) {_WHO} (?:even )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
+        rf"|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
         rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"
         r"|\bis there anything (?:else )?i (?:can|should) do\b|\bis there anything (?:\w+ )?(?:i'?m|im|i am) "
         r"(?:forgetting|missing)\b"),
 }
 ANSWERS = {
-    "listener_been": "I'm an AI, so I haven't myself, but I'd love to hear about it from you. What got you thinking about it?",
+    "listener_been": ("I'm an AI, so I haven't myself, but I'd love to hear about it from you. "
+                      "What got you thinking about it?"),
     "about_listener": "I'm an AI, so I don't have one of my own, but I'd love to hear yours. What would you pick?",
     "fact": "Good question! I'm honestly not sure, I'm better at listening than at facts. What have you found so far?",
     "health": ("I can't tell you that, and with health it's best not to guess: a pharmacist, a doctor or your local "
@@ -119,7 +123,8 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|shov(?:e|ed|ing)|push(?:ed|ing)?|smack(?:ed|ing)?|steal(?:ing)?|stole|stolen|cheat(?:ed|ing)?"
                    r"|lie[ds]?|lying|yell(?:ed|ing)?|scream(?:ed|ing)?|shout(?:ed|ing)?|drunk|drinking|drugs?|high"
                    r"|end (?:it|my life|things)|disappear|sleep forever|(?:not|never) wake|give up|giving up"
-                   r"|i(?:'m| am|m)? (?:\w+ )?(?:die|dying|dead)|(?:want|wanna|wish|rather) (?:\w+ )?(?:to )?(?:die|be dead|be gone)"
+                   r"|i(?:'m| am|m)? (?:\w+ )?(?:die|dying|dead)"
+                   r"|(?:want|wanna|wish|rather) (?:\w+ )?(?:to )?(?:die|be dead|be gone)"
                    r"|suicid\w*|overdose|burden|better off without|my fault|no point)\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
