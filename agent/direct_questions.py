@@ -27,6 +27,8 @@ import re
 
 from agent.about_listener import without_name
 from agent.reply_words import plain_lower
+from perception.crisis import pattern_words
+from perception.sentences import split_sentences
 
 _WHO = r"(?:you|u|anyone|any1|people|someone|one|i|we)"
 #: What a reassuring answer may call all right: a feeling, a wish, a small social step of the person's
@@ -117,7 +119,8 @@ _LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be hones
 #: What no answer calls all right or leaves to the person's choice, and what may be a sign of risk
 #: (there the turn goes on to the model, with the crisis protocol's reading): harm done ("is it bad that
 #: i punched him?"; not a hurt felt: "is it silly to feel hurt by that?"), and wishes to end or leave
-#: ("am i being selfish for wanting to end it?").
+#: ("am i being selfish for wanting to end it?"), beside the crisis detector's own explicit phrasings
+#: (`perception.crisis.pattern_words`: "is it weird that i feel like cutting myself?").
 _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!im )(?<!really )hurt(?:ing)?"
                    r"|kill(?:ed|ing)?|punch(?:ed|ing)?|slap(?:ped|ping)?|kick(?:ed|ing)?"
                    r"|shov(?:e|ed|ing)|push(?:ed|ing)?|smack(?:ed|ing)?|steal(?:ing)?|stole|stolen|cheat(?:ed|ing)?"
@@ -135,8 +138,10 @@ _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna
 
 
 def _sentences(message: str, name: str) -> list[str]:
-    text = _QUOTED.sub(" ", " ".join(plain_lower(message).split()))
-    return [without_name(s, name) for s in re.split(r"(?<=[.!?])\s+", text) if s.strip(" .!?~")]
+    """The message's sentences (the project's splitter, on the words as typed: "Dr." ends none), each
+    lower-cased with quotes and the listener's name taken out."""
+    text = _QUOTED.sub(" ", " ".join(message.replace("’", "'").split()))
+    return [without_name(plain_lower(s), name) for s in split_sentences(text) if s.strip(" .!?~")]
 
 
 def _question(message: str, name: str) -> tuple[str, str] | None:
@@ -158,7 +163,8 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
     """Which question the message ends with puts to the listener (a key of `ANSWERS`), or None (also
     where the message tells of harm done: no answer calls that understandable)."""
     found = _question(message, name)
-    if found is None or _HARM.search(plain_lower(message)) or _RHETORICAL.search(found[0]):
+    if (found is None or _HARM.search(plain_lower(message)) or pattern_words(message)
+            or _RHETORICAL.search(found[0])):
         return None
     question, after = found
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)

@@ -58,6 +58,9 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
     ("hey, is it weird that i miss him?", "reassurance"),
     ("Is it silly to feel hurt by that? I've known these girls since secondary school in Lagos.", "reassurance"),
     ("is it bad that i hurt him?", None),
+    ("is it weird that i feel like cutting myself?", None),  # (the crisis detector's own phrasings)
+    ("is it weird that i want to kms lol", None),
+    ("Have you talked to Dr. Okafor? is it weird that i miss him?", "reassurance"),  # ("Dr." ends no sentence)
     ("should i just bite the bullet and quit?", "choice"),
     # a prediction, suggestions, harm, a long sentence after the question: none
     ("all 9 waddled off toward the canal. do you think they'll come back?", None),
