@@ -34,7 +34,7 @@ _WHO = r"(?:you|u|anyone|any1|people|someone|one|i|we)"
 #: What a reassuring answer may call all right: a feeling, a wish, a small social step of the person's
 #: own ("is it weird that I want to find her?", "is it weird to go to the cinema on your own?"); never
 #: an act that could harm ("is it bad that i told her she was fat?" is no such question).
-_FELT = (r"(?:that i (?:still |really |just |kind of |kinda |secretly )?(?:want|wanted|feel|felt|miss|missed|cry|cried"
+_FELT = (r"(?:that i (?:kind of |kinda |\w+ )?(?:want|wanted|feel|felt|miss|missed|cry|cried"
          r"|care|love|loved|like|liked|wish|went along|am|'m|m|was|get|got)\b"
          r"|(?:of me )?to (?:still )?(?:want|feel|miss|cry"
          r"|ask|go|be (?:upset|sad|happy|jealous|relieved|nervous|angry|excited)|say no|say yes|text first)\b)")

@@ -56,6 +56,7 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
     ("is it bad if i skip my meds for a few days?", "health"), ("is it bad if i take two doses?", "health"),
     ("is it normal to still cry every day after my mum died?", "normal_feeling"),
     ("hey, is it weird that i miss him?", "reassurance"),
+    ("is it weird that i already miss her and i only left an hour ago?", "reassurance"),  # (a chat check)
     ("Is it silly to feel hurt by that? I've known these girls since secondary school in Lagos.", "reassurance"),
     ("is it bad that i hurt him?", None),
     ("is it weird that i feel like cutting myself?", None),  # (the crisis detector's own phrasings)
