@@ -15,7 +15,10 @@ writer that a question now is out of place. A message is a farewell only when ev
 one of thanks, leaving or their small fillers, so "thanks, i'll call her tomorrow" stays an ordinary
 turn. Where the crisis detector scored the message near its threshold, or the reading is sad or
 afraid, no cheerful "sleep well": quiet words that leave the door open (`GENTLE_CLOSING`). A careful
-session (`agent.safety`) never gets these words: there a goodbye may be a warning sign.
+session (`agent.safety`) never gets these words: there a goodbye may be a warning sign. A wish for luck
+("... wish me luck.") gets one back (`luck_words`), and leaving said before one more sentence ("Right, off to
+tell my mum. She still thinks ...") is a goodbye too; words beside it that may be a warning sign ("... nobody
+will miss me") never get closing words (`_OMINOUS`).
 """
 
 from __future__ import annotations
@@ -126,12 +129,13 @@ _SIGN_OFF = re.compile(
     r"|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|\b(?:gotta|have to|got to) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
-    r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
+    r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to|off to|time to) \w+(?: \w+)?[.!~]*$"
     r"|\b(?:try to |gonna |going to |better )?get some (?:sleep|rest)(?: now| tonight)?(?=\s*(?:[.,!~]|$))"
-    r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b")
+    r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b"
+    r"|\b(?:taxi|cab|uber|bus|train|lift|ride)(?:'s| is| has) (?:here|arrived|pulled up)\b")
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"
                   r"|^(?:off|heading) (?:to|home|out)\b"
@@ -141,7 +145,7 @@ _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading ho
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me company|the chat|chatting|talking|being here"
-                              r"|letting me (?:vent|rant|go on|talk)"
+                              r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
@@ -172,14 +176,63 @@ def signs_off(message: str) -> bool:
     text = _plain(message)
     if leaves(message):
         return True
-    if text.rstrip(" .!~").endswith("?"):
+    if text.rstrip(" .!~").endswith("?") or _OMINOUS.search(text):
         return False
     last = _last_sentence(text)
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
-        or bool(_THANKS_FOR_TALK.search(last))
+        or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
         or leaves(last)  # "... Thanks Sam, have a good evening."
-        or _thanks_after_leaving(text) or thanks_at_the_end(text))
+        or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text))
+
+
+#: Words beside a goodbye that may be a warning sign, whatever the crisis detector scored ("ok gotta go.
+#: there's no other way out." 0.03): no goodbye words then; the model answers.
+_OMINOUS = re.compile(r"\bno (?:other )?way out\b|\bno point\b|\b(?:nobody|no one|noone) (?:will|would|is going to)"
+                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bfor good\b|\bforever\b"
+                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b")
+
+
+#: The person asks for luck as they go to do something ("I'm going to just say it and move on to the
+#: sprint stuff, wish me luck."): a question then was off-topic to both readers of the eighteenth set.
+_LUCK = re.compile(r"\b(?:wish me luck|fingers crossed|here goes(?: nothing)?|send (?:good|positive) vibes)\b")
+GOOD_LUCK = "Good luck, I hope it goes well."
+#: ... where the reading is sad ("the funeral is at 11. wish me luck"): no cheerful "goes well".
+THINKING_OF_YOU = "I'll be thinking of you. Take care of yourself."
+
+
+def wishes_for_luck(message: str) -> bool:
+    """The last sentence asks for luck ("wish me luck", "fingers crossed"), or the one before a goodbye
+    alone ("... wish me luck. goodnight!"), not as a question."""
+    text = _plain(message)
+    sentences = _sentences(text) or [""]
+    return not text.rstrip(" .!~").endswith("?") and bool(
+        _LUCK.search(sentences[-1]) or (len(sentences) > 1 and _LUCK.search(sentences[-2]) and leaves(sentences[-1])))
+
+
+def luck_words(near_risk: bool, feeling: str | None) -> str:
+    """What answers a wish for luck: quiet words where the crisis detector scored the message near its
+    threshold, no cheerful wish to a sad reading."""
+    return GENTLE_CLOSING if near_risk else THINKING_OF_YOU if feeling == "sadness" else GOOD_LUCK
+
+
+#: A sentence made of a filler alone ("anyway.", "ok."), read with the sentence after it.
+_LONE_FILLER = re.compile(r"(^|[.!?]\s+)(ok(?:ay)?|alright|anyway|right|well)[.!]+\s+")
+#: Leaving at a time still to come ("Off to Spain next week"): a plan, not a goodbye.
+_LATER_ON = re.compile(r"\b(?:tomorrow|next|week|weekend|month|year|monday|tuesday|wednesday|thursday|friday"
+                       r"|saturday|sunday|soon|later|in \w+ (?:days|weeks|months))\b")
+
+
+def _leaves_then_one_more(text: str) -> bool:
+    """Leaving said at the start of the last sentence but one, one more sentence after it ("Right, off to
+    tell my mum. She still thinks I'm 'throwing away a good pension'.", "anyway. off to the pub with
+    everyone. just needed to say it somewhere")."""
+    sentences = _sentences(_LONE_FILLER.sub(lambda m: f"{m.group(1)}{m.group(2)}, ", text))
+    if len(sentences) < 2:
+        return False
+    before = sentences[-2]
+    return (bool(_LEAVES_FIRST.search(before)) and not _NOT_LEAVING.search(before)
+            and not _LATER_ON.search(before) and not _NOT_A_CLOSING.search(sentences[-1]))
 
 
 def _sentences(text: str) -> list[str]:
@@ -259,17 +312,22 @@ def _goodbye(text: str, after_words: bool) -> str:
     return "Bye for now, take care." if after_words else "Bye, take care."
 
 
-def closing_words(message: str, said_back: bool = True, quiet: bool = False) -> str | None:
+def closing_words(message: str, said_back: bool = True, quiet: bool = False, luck: str = GOOD_LUCK) -> str | None:
     """What a reply to a longer message that ends the conversation closes with ("she said yes before he
     even finished the sentence lol. ok i have to go get ready for the celebration dinner, thank you
     for hyping this up with me" -> "... Thank you for sharing it with me. Bye for now, take care."), or
     None where the message does not sign off (or is a farewell alone: `closing_start`). `said_back`:
     whether the reply before them said back what the message told; if not, thanks get "You're welcome.".
-    `quiet`: where no cheerful goodbye fits (a risk near, a sad or frightened reading), `GENTLE_CLOSING`."""
+    `quiet`: where no cheerful goodbye fits (a risk near, a sad or frightened reading), `GENTLE_CLOSING`;
+    `luck`: what answers a wish for luck (`luck_words`)."""
     if is_farewell(message) or not signs_off(message):
         return None
+    thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""
+    if wishes_for_luck(message):  # ("... wish me luck lol bye": the goodbye after it)
+        said = _last_sentence(_plain(message))
+        bye = (_SIGN_OFF.search(_LUCK.sub(" ", said).strip()) or leaves(said)) and luck == GOOD_LUCK
+        return " ".join(filter(None, [thanked, luck, _goodbye(said, True) if bye else ""]))
     last = " ".join(_words(_last_sentence(_plain(message))))  # ("the food list tonight. ... Bye Sam!": no "Goodnight")
     if thanks_at_the_end(message) and not _thanks_after_leaving(_plain(message)):  # (thanks, no goodbye)
         return GENTLE_CLOSING if quiet else f"{WELCOME[0]}. {OPEN_DOOR[0]}"
-    thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""
     return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(last, bool(thanked))]))

@@ -28,7 +28,8 @@ import numpy as np
 
 from agent.about_listener import claims_to_be_human
 from agent.common_questions import asked_feeling_lately, common_question
-from agent.farewell import QUIET_FEELINGS, closes_here, closing_words, leaving_words, signs_off, thanks_in
+from agent.farewell import (QUIET_FEELINGS, closes_here, closing_words, leaving_words, luck_words, signs_off, thanks_in,
+                            wishes_for_luck)
 from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
@@ -128,12 +129,15 @@ def _closes(p: PromptInput) -> bool:
 def _closing_words_for(p: PromptInput, said_back: bool = True) -> str | None:
     """The closing words of a longer message that signs off (`agent.farewell.closing_words`): quiet
     ones where no cheerful goodbye fits (`_closes` false), none in a careful session."""
-    return None if p.careful else closing_words(p.user_text, said_back=said_back, quiet=not _closes(p))
+    return None if p.careful else closing_words(p.user_text, said_back=said_back, quiet=not _closes(p),
+                                                luck=luck_words(not p.closing, p.user_emotion))
 
 
 def _leaves(p: PromptInput) -> bool:
-    """The person says goodbye, in a turn that may get closing words: no question for them then."""
-    return _closes(p) and signs_off(p.user_text)
+    """The person says goodbye, in a turn that may get closing words, or asks for luck where no risk is
+    near (afraid, as often then): no question for them then."""
+    lucky = p.closing and not p.careful and wishes_for_luck(p.user_text)
+    return (_closes(p) or lucky) and signs_off(p.user_text)
 
 
 def uses_chat(llm: LLM, section: LLMSection) -> bool:

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from agent.farewell import closing_start, closing_words, is_farewell, leaves, signs_off
+from agent.farewell import (GENTLE_CLOSING, GOOD_LUCK, THINKING_OF_YOU, closing_start, closing_words, is_farewell,
+                            leaves, luck_words, signs_off)
 from agent.reflection import reply_start, whole_reply
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
@@ -100,6 +101,21 @@ def test_leaving_is_told_from_only_thanking():
      "You're welcome. I'm here whenever you want to talk."),
     ("ok ok youve convinced me. or he did. anyway gotta go pick up the kids, thanks!",
      "Thank you for sharing it with me. Bye for now, take care."),
+    # the eighteenth set: each got a question as the person left (both blinded readers: off-topic)
+    ("right, taxi's here. thank you for letting me scream at you lol",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("anyway. off to the pub with everyone. just needed to say it somewhere", "Bye, take care."),
+    ("Right, off to tell my mum. She still thinks I'm 'throwing away a good pension'.", "Bye, take care."),
+    ("ok. bag's packed. going to bed before i overthink it any more", "Goodnight, sleep well."),
+    ("ok the bus is here, gotta run", "Bye, take care."),
+    # a wish for luck is answered with one
+    ("Okay, standup is at 9:30. I'm going to just say it and move straight on, wish me luck.",
+     "Good luck, I hope it goes well."),
+    ("Right, handover in 20 mins. Wish me luck.", "Good luck, I hope it goes well."),
+    ("thanks sam, fingers crossed", "Thank you for sharing it with me. Good luck, I hope it goes well."),
+    ("ok fishing it out with the net now, then the complaint form. wish me luck lol bye",
+     "Good luck, I hope it goes well. Bye for now, take care."),
+    ("interview tomorrow. wish me luck. goodnight!", "Good luck, I hope it goes well. Goodnight, sleep well."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -129,6 +145,10 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "thanks for helping me with my essay", "i gotta go to the dentist tomorrow", "Off to Spain next week with the kids!",
     "ugh. gotta go back to work tomorrow and i dread it", "my boss fired me by email. thanks a lot",
     "anyway gotta go, there's no other way. thank you for everything.",
+    # leaving later is a plan; words beside a goodbye that may be a warning sign leave it to the model
+    "Off to Spain next week with the kids! We booked it in May.", "ok, off to work tomorrow. dreading it",
+    "ok gotta go. there's no other way out.", "right, off to the bridge. nobody will miss me",
+    "anyway. off to bed. i don't want to wake up", "fingers crossed it works?", "right. wish me luck? no point",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
@@ -258,3 +278,20 @@ def test_a_models_own_goodbye_is_not_said_twice(recognizer):
                      user_emotion="joy", cause=None, response_emotion="joy")
     reply = ReplyWriter(llm, recognizer, LLMSection(candidates=1, retries=0, reflect=False)).write(p)
     assert reply == "That sounds like a lovely evening. Goodnight! You're welcome."
+
+
+def test_a_wish_for_luck_is_answered_quietly_where_sad_or_near_risk(recognizer):
+    """"Good luck, I hope it goes well." to a nervous person (read afraid: no question then either), "I'll
+    be thinking of you." to a sad one ("the funeral is at 11. wish me luck"), the quiet closing where the
+    crisis detector scored the message near its threshold."""
+    assert luck_words(False, "fear") == GOOD_LUCK and luck_words(False, "sadness") == THINKING_OF_YOU
+    assert luck_words(True, "fear") == luck_words(True, "joy") == GENTLE_CLOSING
+    message = "standup is at 9:30. i'm going to just say it, wish me luck"
+    p = prompt_input(user_text=message, user_emotion="fear", cause=None, response_emotion="fear",
+                     reply_start="Oh, you're going to just say it.")
+    writer = ReplyWriter(ScriptedLLM([]), recognizer, LLMSection(candidates=1, retries=0))
+    assert writer.write(p) == "Oh, you're going to just say it. Good luck, I hope it goes well."
+    assert writer.verdict("How are you feeling now?", p) == "asks a question as the person leaves"
+    sad = replace(p, user_text="the funeral is at 11. wish me luck", user_emotion="sadness", reply_start="I'm so sorry.")
+    assert writer.write(sad) == f"I'm so sorry. {THINKING_OF_YOU}"
+    assert writer.write(replace(p, closing=False)) == f"Oh, you're going to just say it. {GENTLE_CLOSING}"
