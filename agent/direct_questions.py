@@ -12,7 +12,9 @@ an AI and has no favourites, travels or outings of its own: "I'm an AI, so ...")
 for them), a question about health (it cannot say: who can), whether what they feel or want is all
 right ("is it weird that I want to find her?": it makes sense; "is it normal to still cry every day?":
 many people do; never an act that could harm, nor a wish to end or leave: there the model answers
-with the crisis protocol's reading), or how to go about something (it has no sure answer, and asks
+with the crisis protocol's reading), whether a step of their own would be rude, weird, wrong ... ("would
+it be unprofessional to just offer to take the photos?": it does not sound so to the listener, who
+leaves the judgement to them and asks what worries them), or how to go about something (it has no sure answer, and asks
 what they have thought of); each ends by giving the question back. People often type the question
 without its question mark ("should i email and ask for feedback or is that pointless") or add a few
 words after it ("any tips for listening practice? I'm thinking brazilian telenovelas"): both count. A
@@ -38,6 +40,9 @@ _FELT = (r"(?:that i (?:kind of |kinda |\w+ )?(?:want|wanted|feel|felt|miss|miss
          r"|care|love|loved|like|liked|wish|went along|am|'m|m|was|get|got)\b"
          r"|(?:of me )?to (?:still )?(?:want|feel|miss|cry"
          r"|ask|go|be (?:upset|sad|happy|jealous|relieved|nervous|angry|excited)|say no|say yes|text first)\b)")
+#: How a step of the person's own may be judged ("would it be unprofessional to just offer ...?").
+_JUDGED = (r"weird|bad|wrong|rude|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing|unprofessional"
+           r"|inappropriate|too much|mean|awkward|cheeky|tacky|unfair|pushy|needy|clingy|unreasonable|out of line")
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
     "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
@@ -57,6 +62,12 @@ _KINDS = {
         r"^(?:do (?:you|u) think )?(?:is it|would it be|was it|it's|its|it is|it would be) (?:\w+ )?(?:weird|bad|wrong"
         r"|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing) " + _FELT +
         r"|^am i (?:overreacting|being (?:silly|dramatic|petty|unreasonable|weird|crazy))\b"),
+    "own_step": re.compile(
+        r"^(?:do (?:you|u) think )?(?:(?P<would>would it be|would that be|will it be)|is it|was it|it's|its|is that"
+        r"|was that) (?:\w+ )?(?P<judged>" + _JUDGED + r") (?:that (?:i|we)|if (?:i|we)|of me to|for me to"
+        r"|(?(would)to|(?!)))\b"
+        r"|^(?:am|was) i (?:being )?(?P<judged_me>wrong|rude|mean|unfair|out of line|selfish|petty|unreasonable) "
+        r"(?:to|for)\b"),
     "fact": re.compile(
         r"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything about|how (?:to|long|many|often)"
         r"|what (?:actually |really )?(?:causes|happens|the|time)|why|when|where)\b"
@@ -90,6 +101,7 @@ ANSWERS = {
                "together. What feels right to you?"),
     "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
     "reassurance": "Not at all, I think it makes complete sense. What makes you wonder?",
+    "own_step": "It doesn't sound {} to me, but you know the situation best. What makes you worry it might be?",
     "normal_feeling": "I think so. A lot of people feel that way, and it makes sense to me. What's it been like for you?",
     "how_to": ("I wish I had a sure answer for you. I don't, but I'm happy to think it through with you. "
                "What have you thought of so far?"),
@@ -103,6 +115,7 @@ QUIET_ANSWERS = {
              "Is there someone who would know?"),
     "reassurance": "No, I don't think so. It makes complete sense to me. What makes you wonder?",
     "normal_feeling": ANSWERS["normal_feeling"],
+    "own_step": ANSWERS["own_step"],
     "how_to": "I wish I had a sure answer for you. What have you thought of so far?",
     "health": ANSWERS["health"],
     "how_to_idea": ANSWERS["how_to_idea"],
@@ -175,6 +188,8 @@ def direct_answer(message: str, name: str = "Sam", quiet: bool = False) -> str |
     """The listener's honest answer to a question the message ends with, or None; where `quiet` (the
     person is sad or afraid), a quiet one, or None for the kinds with none (`QUIET_ANSWERS`)."""
     kind = question_kind(message, name)
-    if kind is None:
-        return None
-    return QUIET_ANSWERS.get(kind) if quiet else ANSWERS[kind]
+    answer = (QUIET_ANSWERS.get(kind) if quiet else ANSWERS[kind]) if kind else None
+    if answer and kind == "own_step":  # the person's own word said back ("It doesn't sound rude to me, ...")
+        found = _KINDS["own_step"].search(_question(message, name)[0])
+        answer = answer.format(found.group("judged") or found.group("judged_me"))
+    return answer

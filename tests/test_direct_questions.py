@@ -118,3 +118,28 @@ def test_a_sad_or_afraid_person_gets_no_choice_and_nothing_about_the_listener():
         QUIET_ANSWERS["reassurance"]
     assert direct_answer("my dad's funeral is on friday. have you ever been to one?", quiet=True) is None
     assert direct_answer("What would you do about the money?", quiet=True) is None
+
+
+@pytest.mark.parametrize("message,judged", [
+    # the eighteenth set: "Right, I see. How are you feeling now?" (both blinded readers: off-topic)
+    ("Would it be unprofessional to just offer to hold everyone's bags and take the photos? Because that's "
+     "genuinely what I want to do.", "unprofessional"),
+    ("is it bad that i didnt go to the party?", "bad"),  # (was answered as a fact: "better at listening than at facts")
+    ("would it be rude to leave early?", "rude"), ("would it be weird if i texted him first?", "weird"),
+    ("am i wrong to be annoyed?", "wrong"), ("is it rude of me to ask?", "rude"), ("was i rude for leaving?", "rude"),
+])
+def test_a_step_of_the_persons_own_gets_their_word_said_back(message, judged):
+    """A question whether a step of their own is rude, weird, wrong ...: the listener does not think so,
+    leaves the judgement to the person who knows the situation, and asks what worries them."""
+    assert question_kind(message) == "own_step"
+    assert direct_answer(message) == direct_answer(message, quiet=True) == \
+        f"It doesn't sound {judged} to me, but you know the situation best. What makes you worry it might be?"
+
+
+@pytest.mark.parametrize("message", [
+    "is it bad to eat bread with a bit of mould?",  # (a fact: no "it doesn't sound bad")
+    "is it bad that i hit him?", "would it be wrong to just disappear?", "was i wrong to yell at her?",
+    "is it too much to ask him to call?",
+])
+def test_no_step_that_harms_or_is_a_fact_is_called_all_right(message):
+    assert question_kind(message) != "own_step"
