@@ -28,10 +28,14 @@ import re
 from agent.reply_words import plain_lower
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
-_THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers"}
+_THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers",
+           "gracias", "merci", "danke", "grazie", "obrigado", "obrigada", "asante"}
 _HELPED = {"helped", "helps", "helpful"}
+#: Goodnight as people type it in their first language ("Buenas noches 🌙").
+_NIGHT_ABROAD = r"buenas noches|bonne nuit|gute nacht|buona notte|boa noite|oyasumi|night night"
 _BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "later", "goodnight", "gn", "night", "nite", "tomorrow",
-        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr"}
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "adios", "ciao",
+        *_NIGHT_ABROAD.replace("|", " ").split()}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
 _FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
            "a", "lot", "bit", "little", "for", "listening", "the", "chat", "chatting", "talk", "talking", "this",
@@ -46,7 +50,8 @@ _FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyw
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
            "patience", "kindness", "words", "too", "wonderful", "lovely", "better",
-           "rant", "ranting", "vent", "venting"}
+           "rant", "ranting", "vent", "venting", "dear", "love", "hun", "hon", "darling", "friend", "my", "pal",
+           "bro", "dude", "babe"}
 #: "ok rant over, thanks sam": "over" only after a rant ("it is all over now. thanks" is no farewell).
 _RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
 #: Every word a message of thanks or goodbye alone may hold.
@@ -58,10 +63,12 @@ _ENJOY_YOUR = r"enjoy your (?:evening|night|day|weekend|afternoon)"
 _LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
                       r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
                       r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya) (?:later|soon|tomorrow)"
-                      r"|take care|sweet dreams|" + _HAVE_A + r"(?:one|day|night|evening|weekend|week|afternoon)"
+                      r"|take care|sweet dreams|laters|adios|ciao|" + _NIGHT_ABROAD
+                      + r"|" + _HAVE_A + r"(?:one|day|night|evening|weekend|week|afternoon)"
                       r"|" + _ENJOY_YOUR + r")\b"
                       r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
-_NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|bed|sleep|sweet dreams|tonight)\b")
+_NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|(?:to|for) bed|sleep|sweet dreams|tonight|"
+                    + _NIGHT_ABROAD + r")\b")
 #: ... a wish said back ("You're welcome, you too."); its words count as farewell words only inside
 #: it ("going to sleep all weekend" is no goodbye).
 _WISHES_BACK = re.compile(r"\b(?:" + _HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + _ENJOY_YOUR
@@ -126,34 +133,43 @@ def leaves(message: str) -> bool:
 #: longer message says "last night" or "i have to go to the dentist".
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol))\s*(?:good ?night|night|nite|bye(?: bye)?|goodbye|later"
-    r"|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw))(?:\s*,?\s*sam)?[\s!.~]*$"
-    r"|\b(?:gotta|have to|got to) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
+    r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + _NIGHT_ABROAD
+    + r")(?:\s*,?\s*sam)?[\s!.~]*$"
+    r"|(?<!\bsay )(?<!\bsaid )(?<!\bsaying )(?<!\bto )(?<!\bthe )(?<!\ba )(?<!\blast )(?<!\bwaved )"
+    r"\b(?:bye+|byee+|cya|ttyl)"
+    r"(?:\s*,?\s*sam)?[\s!.~x]*$"
+    r"|\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
+    r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to|off to|time to) \w+(?: \w+)?[.!~]*$"
     r"|\b(?:try to |gonna |going to |better )?get some (?:sleep|rest)(?: now| tonight)?(?=\s*(?:[.,!~]|$))"
+    r"|\b(?:going to|gonna|i'?ll|ill) try (?:to|and) get (?:a couple of|a few|some|an) (?:hours?'? )?(?:sleep|kip|rest)"
+    r"(?=\s*(?:[.,!~]|$|before\b|now\b))"
     r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b"
     r"|\b(?:taxi|cab|uber|bus|train|lift|ride)(?:'s| is| has) (?:here|arrived|pulled up)\b")
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"
-                  r"|^(?:off|heading) (?:to|home|out)\b"
+                  r"|^(?:off|heading) (?:to|home|out|on)\b|^let me go (?:and )?\w+|^now i (?:go|am going|'m going)\b"
                   r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b"
                   r"|\bgetting a taxi home\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
-                              r"|keeping me company|the chat|chatting|talking|being here"
+                              r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
-_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am )?"
-                           r"(?:off to|gotta go|got to go|have to go|need to go)\b")
+_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i )?"
+                           r"(?:off to|off on|gotta go|got to go|have to go|need to go|better go)\b"
+                           r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
-_THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thank u|thx|ty|cheers for|appreciate (?:it|you|that))\b")
+_THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thank u|thx|ty|cheers for|appreciate (?:it|you|that)"
+                      r"|gracias|merci|danke|grazie|obrigad[oa])\b")
 
 
 #: A reply's own goodbye (not the person's "you have to go get ready" said back).
@@ -181,6 +197,7 @@ def signs_off(message: str) -> bool:
     last = _last_sentence(text)
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
+        or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last))  # ("Anyway I have to go, they're ...")
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
         or leaves(last)  # "... Thanks Sam, have a good evening."
         or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text))
@@ -195,7 +212,8 @@ _OMINOUS = re.compile(r"\bno (?:other )?way out\b|\bno point\b|\b(?:nobody|no on
 
 #: The person asks for luck as they go to do something ("I'm going to just say it and move on to the
 #: sprint stuff, wish me luck."): a question then was off-topic to both readers of the eighteenth set.
-_LUCK = re.compile(r"\b(?:wish me luck|fingers crossed|here goes(?: nothing)?|send (?:good|positive) vibes)\b")
+_LUCK = re.compile(r"\b(?:wish me luck|fingers crossed|here goes(?: nothing)?|send (?:good|positive) vibes|pray for me"
+                   r"|keep (?:your|ur) fingers crossed|(?:i'?ll|ill|will) let (?:you|u) know how it goes)\b")
 GOOD_LUCK = "Good luck, I hope it goes well."
 #: ... where the reading is sad ("the funeral is at 11. wish me luck"): no cheerful "goes well".
 THINKING_OF_YOU = "I'll be thinking of you. Take care of yourself."
@@ -223,6 +241,11 @@ _LATER_ON = re.compile(r"\b(?:tomorrow|next|week|weekend|month|year|monday|tuesd
                        r"|saturday|sunday|soon|later|in \w+ (?:days|weeks|months))\b")
 
 
+#: The most words after a goodbye or a thanks for the talk that leave it the message's end ("Off to bed now.
+#: My bed, anyway.").
+SHORT_AFTER = 8
+
+
 def _leaves_then_one_more(text: str) -> bool:
     """Leaving said at the start of the last sentence but one, one more sentence after it ("Right, off to
     tell my mum. She still thinks I'm 'throwing away a good pension'.", "anyway. off to the pub with
@@ -230,9 +253,11 @@ def _leaves_then_one_more(text: str) -> bool:
     sentences = _sentences(_LONE_FILLER.sub(lambda m: f"{m.group(1)}{m.group(2)}, ", text))
     if len(sentences) < 2:
         return False
-    before = sentences[-2]
-    return (bool(_LEAVES_FIRST.search(before)) and not _NOT_LEAVING.search(before)
-            and not _LATER_ON.search(before) and not _NOT_A_CLOSING.search(sentences[-1]))
+    before, last = sentences[-2], sentences[-1]
+    short_after = len(last.split()) <= SHORT_AFTER and not _NOT_LEAVING.search(last)
+    return ((bool(_LEAVES_FIRST.search(before))  # ("Thank you for listening. I think I'm okay to go inside now.")
+             or (short_after and bool(_SIGN_OFF.search(before) or _THANKS_FOR_TALK.search(before))))
+            and not _NOT_LEAVING.search(before) and not _LATER_ON.search(before) and not _NOT_A_CLOSING.search(last))
 
 
 def _sentences(text: str) -> list[str]:
@@ -327,7 +352,9 @@ def closing_words(message: str, said_back: bool = True, quiet: bool = False, luc
         said = _last_sentence(_plain(message))
         bye = (_SIGN_OFF.search(_LUCK.sub(" ", said).strip()) or leaves(said)) and luck == GOOD_LUCK
         return " ".join(filter(None, [thanked, luck, _goodbye(said, True) if bye else ""]))
-    last = " ".join(_words(_last_sentence(_plain(message))))  # ("the food list tonight. ... Bye Sam!": no "Goodnight")
+    text = _plain(message)  # (the leaving sentence too where one more follows it: "Off to bed now. My bed, anyway.")
+    said = " ".join(_sentences(text)[-2:]) if _leaves_then_one_more(text) else _last_sentence(text)
+    last = " ".join(_words(said))  # ("the food list tonight. ... Bye Sam!": no "Goodnight")
     if thanks_at_the_end(message) and not _thanks_after_leaving(_plain(message)):  # (thanks, no goodbye)
         return GENTLE_CLOSING if quiet else f"{WELCOME[0]}. {OPEN_DOOR[0]}"
     return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(last, bool(thanked))]))

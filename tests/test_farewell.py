@@ -78,7 +78,7 @@ def test_leaving_is_told_from_only_thanking():
     ("Thank you. I think I needed to say it out loud. I'll go pick her up now.",
      "Thank you for sharing it with me. Bye for now, take care."),
     ("I'm making the food list tonight. Anyway, that's all for now, I'll let you know how it goes. Bye Sam!",
-     "Bye, take care."),  # (no "Goodnight" for a "tonight" before the last sentence)
+     "Good luck, I hope it goes well. Bye for now, take care."),  # (no "Goodnight" for a "tonight" before the last sentence)
     ("She just woke up and asked for her milk. Thank you for keeping me company, I'll take her temperature "
      "again at 2.", "Thank you for sharing it with me. Bye for now, take care."),
     # the fourteenth set: a thanks alone after a sentence that leaves, a thanks for what Sam did with them
@@ -116,6 +116,31 @@ def test_leaving_is_told_from_only_thanking():
     ("ok fishing it out with the net now, then the complaint form. wish me luck lol bye",
      "Good luck, I hope it goes well. Bye for now, take care."),
     ("interview tomorrow. wish me luck. goodnight!", "Good luck, I hope it goes well. Goodnight, sleep well."),
+    # the twentieth set, after its blinded reading: a goodbye met with "What happens next?" (off-topic)
+    ("ok pretending it never happened. going to go lie face down on my bed for an hour now bye", "Bye, take care."),
+    ("Thank you for listening. I think I'm okay to go inside now.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("I'm going to find my good reading glasses and do it now. Thank you, dear.",
+     "You're welcome. I'm here whenever you want to talk."),
+    ("Right, that's me. Off on the evening walk while it's still light. Cheers Sam.", "Bye, take care."),
+    ("Let me go and check the tanks are catching it properly. Thank you my friend.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("anyway next viewing is in 20 mins, 2 streets over. pray for me", "Good luck, I hope it goes well."),
+    ("anyway mums shouting that tea's ready so i better go", "Bye, take care."),
+    ("Anyway I have to go, they're now fighting over who gets the rope ladder.", "Bye, take care."),
+    ("yeah i know i have to tell her. she gets home at 6. ok. ill let you know how it goes",
+     "Good luck, I hope it goes well."),
+    ("ok hes here. gotta go do the handover. thanks for keeping me sane",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Thank you Sam, really. I feel less alone right now. Buenas noches 🌙",
+     "Thank you for sharing it with me. Goodnight, sleep well."),
+    ("Gracias for being happy with me. Now I go call my mother, she doesn't know yet!",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Thanks Sam, I'm going to try and get a couple of hours' sleep before work.",
+     "Thank you for sharing it with me. Goodnight, sleep well."),
+    ("Maybe I'll start with the snoring. Thank you Sam, I'll have a think. Off to bed now. My bed, anyway.",
+     "Thank you for sharing it with me. Goodnight, sleep well."),
+    ("ok someone's coming in lol byeee", "Bye, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -149,6 +174,8 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "Off to Spain next week with the kids! We booked it in May.", "ok, off to work tomorrow. dreading it",
     "ok gotta go. there's no other way out.", "right, off to the bridge. nobody will miss me",
     "anyway. off to bed. i don't want to wake up", "fingers crossed it works?", "right. wish me luck? no point",
+    "idk. maybe i should go. i keep thinking about the house", "i never got to say bye", "we all waved bye",
+    "Thank you for listening. My mum is in hospital and the doctors still don't know what's wrong.",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
