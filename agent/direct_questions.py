@@ -46,13 +46,17 @@ _JUDGED = (r"weird|bad|wrong|rude|silly|stupid|strange|selfish|petty|crazy|odd|e
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
     "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
-                         r"|doses?|dosage|bullseye|meds|medication|tablets|antibiotics|tick bite|bitten)\b"),
+                         r"|doses?|dosage|bullseye|meds|medication|tablets|antibiotics|tick bite|bitten|afib|palpitations"
+                         r"|heart rate|chest pain|blood pressure)\b"),
     "listener_been": re.compile(r"\b(?:have|did) (?:you|u) ever (?:been|gone|done|tried|had|seen)\b"
-                                r"|\bhave (?:you|u) (?:been to|tried|seen)\b"),
+                                r"|\bhave (?:you|u) (?:been to|tried|seen)\b"
+                                r"|\bhas (?:anything|something|that|this) (?:like (?:that|this) )?ever happened"
+                                r" to (?:you|u)\b"),
     "about_listener": re.compile(
         r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:have a fav(?:ou)?rite|like(?! to)|prefer"
         r"|enjoy|go anywhere)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b|\bwhere would (?:you|u)\b"
         r"|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
+        r"|\b(?:do|would) (?:you|u) have (?:a|an|any) (?:position|opinion|view|take|preference|stance) on\b"
         r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b|\bwhat would (?:you|u) (?:call|name)\b.*\bif (?:you|u) had\b"),
     "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b"
                                 r"|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
@@ -61,7 +65,9 @@ _KINDS = {
     "reassurance": re.compile(
         r"^(?:do (?:you|u) think )?(?:is it|would it be|was it|it's|its|it is|it would be) (?:\w+ )?(?:weird|bad|wrong"
         r"|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing) " + _FELT +
-        r"|^am i (?:overreacting|being (?:silly|dramatic|petty|unreasonable|weird|crazy))\b"),
+        r"|^(?:am|was) i (?:overreacting|being (?:silly|dramatic|petty|unreasonable|weird|crazy))\b"
+        r"|^(?:do (?:you|u) think )?(?:i|i'm|im|i am|i was) (?:overreacted|overreacting|being (?:silly|dramatic|petty"
+        r"|unreasonable))\b|^did i overreact\b"),
     "own_step": re.compile(
         r"^(?:do (?:you|u) think )?(?:(?P<would>would it be|would that be|will it be)|is it|was it|it's|its|is that"
         r"|was that) (?:\w+ )?(?P<judged>" + _JUDGED + r") (?:that (?:i|we)|if (?:i|we)|of me to|for me to"
@@ -77,8 +83,10 @@ _KINDS = {
         r"(?:on (?:their|its) own|automatically)|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|return|cancel))"
         r"|\bare (?:you|we) (?:supposed|meant) to\b"),
     "choice": re.compile(
-        r"\bwhat would (?:you|u) do\b|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
-        r"|'re going to|'m going to))|\bwhat (?:do|would) (?:you|u) (?:think|reckon|suggest|say)\b"
+        r"\bwhat would (?:you|u) (?:actually |honestly |really )?do\b"
+        r"|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
+        r"|'re going to|'m going to))|\bwhat (?:do|would) (?:you|u) (?:actually |honestly |really )?(?:think|reckon"
+        r"|suggest|say)\b|\bshould i\?*$"
         r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
         r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"),
@@ -146,6 +154,14 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
 #: "and do you know what she did? she left.").
 _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
                          r"|what (?:he|she|they|it) (?:did|said))\b")
+#: A bare question whether what the sentence before told is all right ("Is that sad?", "is that bad"), and a
+#: sentence before it that tells a feeling, wish or habit of the person's own ("I still dream about bacon.",
+#: "part of me is glad she still needs us."), not an act ("I told her she was fat. is that bad?").
+_BARE_JUDGED = re.compile(r"^(?:is|was) (?:that|it|this) (?:so |really |too )?(?:weird|bad|sad|silly|strange|pathetic|odd"
+                          r"|stupid|crazy|dumb|wrong|selfish|petty)\b[?!. ]*$")
+_FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: \w+)? (?:want|wanted|feel|felt|miss|missed|cry|cried|dream|dreamt|love|like"
+                          r"|wish|keep|still|kind of|kinda)\b|\bpart of me (?:is |was )?(?:\w+ )?(?:glad|happy|relieved"
+                          r"|jealous|sad|wants?|feels?)\b")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 
@@ -157,18 +173,19 @@ def _sentences(message: str, name: str) -> list[str]:
     return [without_name(plain_lower(s), name) for s in split_sentences(text) if s.strip(" .!?~")]
 
 
-def _question(message: str, name: str) -> tuple[str, str] | None:
+def _question(message: str, name: str) -> tuple[str, str, str] | None:
     """The question the message ends with (lower-cased, quotes, the name and a trailing laugh taken
     out) and the words after it: its last sentence where that asks something, with or without its
-    question mark, or the one before where only a few words follow it ("any ideas? we like short ones")."""
+    question mark, or the one before where only a few words follow it ("any ideas? we like short ones"),
+    and the sentence before the question."""
     sentences = [_LAUGH.sub("", s).strip() for s in _sentences(message, name)]
     if not sentences:
         return None
     last = sentences[-1].rstrip(" ~")
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
-        return _LEAD.sub("", last), ""
+        return _LEAD.sub("", last), "", (sentences[-2:-1] or [""])[0]
     if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS:
-        return _LEAD.sub("", sentences[-2]), last
+        return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
     return None
 
 
@@ -179,7 +196,9 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
     if (found is None or _HARM.search(plain_lower(message)) or pattern_words(message)
             or _RHETORICAL.search(found[0])):
         return None
-    question, after = found
+    question, after, before = found
+    if _BARE_JUDGED.match(question) and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
+        return "reassurance"
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
     return "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
 
@@ -190,6 +209,6 @@ def direct_answer(message: str, name: str = "Sam", quiet: bool = False) -> str |
     kind = question_kind(message, name)
     answer = (QUIET_ANSWERS.get(kind) if quiet else ANSWERS[kind]) if kind else None
     if answer and kind == "own_step":  # the person's own word said back ("It doesn't sound rude to me, ...")
-        found = _KINDS["own_step"].search(_question(message, name)[0])
+        found = _KINDS["own_step"].search(_question(message, name)[0])  # (never None: the kind was found)
         answer = answer.format(found.group("judged") or found.group("judged_me"))
     return answer

@@ -25,8 +25,8 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
     ("are those even legal on pavements?? i feel like they're not", "fact"),
     ("any tips for listening practice? I'm thinking brazilian telenovelas", "how_to_idea"),  # (their own idea)
     ("any tips for listening practice?", "how_to"),
-    ("part of me is sad for her and part of me is glad she still needs us. is that bad?", "choice"),  # (bare: no
-    # feeling named in the question itself)
+    ("part of me is sad for her and part of me is glad she still needs us. is that bad?", "reassurance"),  # (bare:
+    # the feeling told in the sentence before)
     ("i yelled at my brother. is that bad?", None),  # (harm told)
     ("he's asleep on the kitchen floor. any tips for not looking scared? i heard they can smell it", "how_to"),
     ("how would you even start that conversation?", "how_to"),
@@ -143,3 +143,20 @@ def test_a_step_of_the_persons_own_gets_their_word_said_back(message, judged):
 ])
 def test_no_step_that_harms_or_is_a_fact_is_called_all_right(message):
     assert question_kind(message) != "own_step"
+
+
+@pytest.mark.parametrize("message,kind", [
+    # the twentieth set: each got an acknowledgement and a common question (both blinded readers: off-topic)
+    ("The hardest bit was the bacon. I still dream about bacon. Is that sad?", "reassurance"),
+    ("I keep checking his old messages. Is that pathetic?", "reassurance"),
+    ("part of me is secretly glad she still needs us. is that bad", "reassurance"),
+    ("I told her she was fat. is that bad?", "choice"),  # (an act told before: never called all right)
+    ("do you think i overreacted by leaving early?", "reassurance"), ("did i overreact?", "reassurance"),
+    ("has anything like that ever happened to you? oh wait you dont sleep lol", "listener_been"),
+    ("do you have a position on knives pointing up or down", "about_listener"),
+    ("now shes talking about getting matching ones with me for her 70th 😂 should i??", "choice"),
+    ("What would you actually do? I don't want to scare her off.", "choice"),
+    ("3 times this week. is my heart rate ok?", "health"),
+])
+def test_more_questions_put_to_the_listener(message, kind):
+    assert question_kind(message) == kind
