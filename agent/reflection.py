@@ -1,11 +1,10 @@
 """The listener's reflection: the cause of the user's feeling, said back to them, as a reply's start.
 
-A person who listens well starts by showing they heard *what happened*: "I'm so sorry your dog died
-this morning." The cause extractor already finds that span in the user's message ("our dog died this
-morning"); `second_person` turns it to the listener's side (our -> your, I got -> you got), and
-`reflection` puts it in an opening fitting the response emotion. The LLM continues from there (an
-ESConv strategy called reflection of feelings / restatement), so what it adds comes after a start
-that is faithful by construction and in the right feeling.
+A person who listens well starts by showing they heard *what happened*: "I'm so sorry your dog died this morning."
+The cause extractor already finds that span in the user's message ("our dog died this morning"); `second_person`
+turns it to the listener's side (our -> your, I got -> you got), and `reflection` puts it in an opening fitting the
+response emotion. The LLM continues from there (an ESConv strategy called reflection of feelings / restatement), so
+what it adds comes after a start that is faithful by construction and in the right feeling.
 
 It is used only where it reads well: the user feels something (not neutral), the cause lies in the
 message just said, is short, names no second person (whose "you" would be ambiguous), and changed since
@@ -30,11 +29,11 @@ from agent.about_listener import listener_answer
 from agent.direct_questions import direct_answer
 from agent.clause import (DETERMINERS, finite_positions, is_clause, preposition_fragment,
                           relative_fragment, without_lead_in)
-from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS,
-                                FILLER, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
-                                OK_AS_STATE_AFTER, OWNED, POSSESSIVES,
-                                POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS, SUBJECTLESS_VERBS, SWAP,
-                                bare_noun, doing_now, names_capitalised, the_means_your)
+from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS, FILLER,
+                                FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
+                                OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
+                                SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
+                                the_means_your)
 from agent.farewell import closing_start, gentle_closing
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -116,7 +115,7 @@ def _span_words(span: str) -> list[str] | None:
         words.append(token)
     if "," in words[:-1] and words.index(",") >= 3:  # a clause, then more: the clause alone
         words = _without_apposition(words) or words[:words.index(",")]
-    while words and (words[0].lower() in FILLER or words[0] == ","):
+    while words and (words[0].lower() in FILLER_FIRST or words[0] == ","):
         words.pop(0)
     while words and (words[-1].lower() in FILLER or words[-1] == ",") and not _said_of_something(words):
         words.pop()
@@ -130,7 +129,8 @@ def _said_of_something(words: list[str]) -> bool:
     if len(low) >= 2 and low[-1] == "like":  # (not "i was like", "i feel like": filler there)
         subject = set(low[-3:-1]) & {"i", "we", "they", "you", "he", "she"}
         return low[-2] not in LIKE_AS_FILLER_AFTER and bool(subject)
-    return len(low) >= 2 and low[-1] in {"ok", "okay", "fine", "alright"} and low[-2] in OK_AS_STATE_AFTER
+    return len(low) >= 2 and ((low[-1] in {"ok", "okay", "fine", "alright"} and low[-2] in OK_AS_STATE_AFTER)
+                              or (low[-1] == "well" and low[-2] in WELL_AFTER))  # (not "you hid it very")
 
 
 def _without_apposition(words: list[str]) -> list[str] | None:
@@ -228,10 +228,11 @@ def _swapped(words: list[str]) -> list[str]:
 #: news.", "The weirdest thing happened at the supermarket."): said back it tells nothing and reads oddly
 #: ("That's so frustrating, this is so gross you need to tell someone.", "Oh, you have some news. What's it
 #: about?" before the news itself).
-TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|who)\b|\bwon'?t believe\b"
-                    r"|\b(?:have|got) (?:some |big |great |good |exciting )?news\b"
+TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|who)\b|\bwon'?t believe\b|\b(?:have|got) "
+                    r"(?:(?:some|big|great|good|exciting|very|really|happy|amazing|sad|bad|weird|huge) )*news\b(?! that)"
+                    r"|\b(?:good|bad|weird|big|happy|great) news and\b"
                     r"|\b(?:weirdest|strangest|craziest|funniest|best|worst) thing (?:just )?happened\b"
-                    r"|\bsomething (?:weird|strange|crazy|funny|amazing|awful) (?:just )?happened\b"
+                    r"|\bsomething (?:\w+ ){0,2}happened\b|\bconfess something\b"
                     r"|\bneeded to (?:say it|say that|tell (?:someone|somebody)|get (?:it|that) off)\b")
 
 
@@ -303,10 +304,9 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
     span = second_person(cause)
     sentence = sentence_holding(cause, message)
     whole = second_person(sentence) if sentence else None
-    if whole and (span is None or span.lower() in whole.lower()):  # (the sentence's first clause may
-        span = whole                                              # leave the cause out)
-    if span is None:
-        return None
+    span = whole if whole and (span is None or span.lower() in whole.lower()) else span  # (its first clause may not)
+    if span is None or _is_question(_span_words(sentence or "") or [""]):  # (asked, not told: "Do you think
+        return None                                                     # they will feel strange with me?")
     return _opening(OPENINGS[glad_fits(response_emotion, span)], turn, span)
 
 

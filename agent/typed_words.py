@@ -64,6 +64,9 @@ EMPHASIS = {"SO", "VERY", "REALLY", "NOT", "NEVER", "SUCH", "TOO", "EVER", "SUPE
 FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol", "haha", "honestly",
           "tho", "though", "literally", "well", "oh", "wow", "yay", "hey", "um", "uh", "guys", "lmao", "yeah",
           "anyway", "anyways", "ooh", "oooh", "aww", "aw", "whoa", "woah", "phew", "yikes"}
+#: ... and the answers a message may start with, filler only there ("Yes I am still a bit worried" was said
+#: back "Oh, yes you are still a bit worried."; "she said yes" keeps it).
+FILLER_FIRST = FILLER | {"yes", "yep", "yup", "yea"}
 #: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
 SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
@@ -195,6 +198,8 @@ def names_capitalised(out: list[str]) -> list[str]:
 OK_AS_STATE_AFTER = {"still", "probably", "is", "was", "be", "are", "were", "looks", "seems", "felt", "feels",
                      "totally", "all", "perfectly", "gonna", "it's", "its", "that's", "thats", "she's", "he's", "i'm",
                      "im", "just"}
+#: Words after which a last "well" is said of something ("i hid it very well"), not filler ("... ok well").
+WELL_AFTER = {"very", "so", "really", "pretty", "quite", "too", "as", "it", "went", "go", "goes", "that"}
 #: Words after which a last "like" is filler ("i was like", "i feel like"), not the verb ("a company i
 #: actually like").
 LIKE_AS_FILLER_AFTER = {"was", "is", "am", "were", "be", "feel", "feels", "felt", "i'm", "im", "she's", "he's"}

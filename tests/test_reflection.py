@@ -277,6 +277,13 @@ def test_the_whole_short_sentence_holding_the_cause_is_said_back(cause, message,
     assert reflection(cause, True, "anger", 0, message=message) == said_back
 
 
+def test_a_cause_inside_a_question_is_not_said_back_as_told():
+    """"Do you think they will feel strange with me?" was said back "So they will feel strange with you."
+    (both blinded readers of the twentieth set: invented)."""
+    message = "Do you think they will feel strange with me? Sometimes I worry she thinks of my mother as her mama."
+    assert reflection("they will feel strange with me", True, "fear", 0, None, "fear", message) is None
+
+
 @pytest.mark.parametrize("message,start", [
     ("her name is maya. she turned twelve last week", "So she turned twelve last week."),
     ("im about 80 pages in, its slow but kinda cozy", "So you're about 80 pages in."),
@@ -437,10 +444,15 @@ def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back
 @pytest.mark.parametrize("span,said_back", [
     ("I have some news", None),  # an announcement said back tells nothing ("Oh, you have some news.")
     ("The weirdest thing happened at the supermarket", None),
+    ("I have very happy news", None), ("good news and weird news", None),  # (the twentieth set: "That's
+    ("Something rather lovely happened today", None),  # wonderful, you have very happy news! How do you feel ...?")
+    ("I got the news that I passed", "you got the news that you passed"),
     ("tore my acl at practice on thursday", "you tore your acl at practice on Thursday"),  # a subjectless past
     ("what if i have to sit alone at lunch", None),  # a question without its question mark
     ("why does this keep happening", None),
     ("a bit of feta thats probably still ok lol", "a bit of feta that's probably still ok"),  # "ok" said of it
+    ("I hid it very well", "you hid it very well"),
+    ("Yes I am still a bit worried", "you are still a bit worried"),  # (not "yes you are ...")  # ("well" said of it: "... you hid it very" read as broken)
     ("my mom is fine", "your mom is fine"),
     ("i passed my exam ok", "you passed your exam"),  # "ok" after a verb's object stays filler
     ("I stacked about 2,000 frames", "you stacked about 2,000 frames"),  # not "you stacked about 2"
