@@ -42,7 +42,14 @@ _FELT = (r"(?:that i (?:kind of |kinda |\w+ )?(?:want|wanted|feel|felt|miss|miss
          r"|ask|go|be (?:upset|sad|happy|jealous|relieved|nervous|angry|excited)|say no|say yes|text first)\b)")
 #: How a step of the person's own may be judged ("would it be unprofessional to just offer ...?").
 _JUDGED = (r"weird|bad|wrong|rude|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing|unprofessional"
-           r"|inappropriate|too much|mean|awkward|cheeky|tacky|unfair|pushy|needy|clingy|unreasonable|out of line")
+           r"|inappropriate|mean|awkward|cheeky|tacky|unfair|pushy|needy|clingy|unreasonable|out of line")
+#: ... only a small social step of the person's own (asking, texting, going, saying no, taking the photos):
+#: "would it be bad if i took a few extra of my sleeping pills tonight?" is no such question.
+_SOCIAL_STEP = (r" (?:just |even |still |actually |not |never )?(?:ask|asked|text|texted|message|messaged|call|called"
+                r"|ring|rang|email|emailed|invite|invited|offer|offered|leave early|left early|go|went|didn'?t go"
+                r"|didnt go|not go|say|said|tell|told|bring|brought|wear|wore|cancel|cancell?ed|decline|declined|join"
+                r"|joined|post|posted|reply|replied|mention|mentioned|visit|visited|send|sent|book|booked|bring up"
+                r"|take the|took the|hold|skip the|skipped the|turn (?:it |them |him |her )?down|turned (?:it )?down)\b")
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
     "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
@@ -67,13 +74,14 @@ _KINDS = {
         r"|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing) " + _FELT +
         r"|^(?:am|was) i (?:overreacting|being (?:silly|dramatic|petty|unreasonable|weird|crazy))\b"
         r"|^(?:do (?:you|u) think )?(?:i|i'm|im|i am|i was) (?:overreacted|overreacting|being (?:silly|dramatic|petty"
-        r"|unreasonable))\b|^did i overreact\b"),
+        r"|unreasonable))\b|^did i overreact\b"
+        r"|^(?:am|was) i (?:wrong|silly|stupid|mad|crazy|being silly) (?:to|for) (?:be|feel|feeling|being) (?:so )?\w+"),
     "own_step": re.compile(
         r"^(?:do (?:you|u) think )?(?:(?P<would>would it be|would that be|will it be)|is it|was it|it's|its|is that"
         r"|was that) (?:\w+ )?(?P<judged>" + _JUDGED + r") (?:that (?:i|we)|if (?:i|we)|of me to|for me to"
-        r"|(?(would)to|(?!)))\b"
+        r"|(?(would)to|(?!)))" + _SOCIAL_STEP +
         r"|^(?:am|was) i (?:being )?(?P<judged_me>wrong|rude|mean|unfair|out of line|selfish|petty|unreasonable) "
-        r"(?:to|for)\b"),
+        r"(?:to|for)(?: not)? (?:\w+ing\b|" + _SOCIAL_STEP[1:] + r")"),
     "fact": re.compile(
         r"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything about|how (?:to|long|many|often)"
         r"|what (?:actually |really )?(?:causes|happens|the|time)|why|when|where)\b"
@@ -149,7 +157,11 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|end (?:it|my life|things)|disappear|sleep forever|(?:not|never) wake|give up|giving up"
                    r"|i(?:'m| am|m)? (?:\w+ )?(?:die|dying|dead)"
                    r"|(?:want|wanna|wish|rather) (?:\w+ )?(?:to )?(?:die|be dead|be gone)"
-                   r"|suicid\w*|overdose|burden|better off without|my fault|no point)\b")
+                   r"|suicid\w*|overdose|burden|better off without|my fault|no point|hits|grab(?:s|bed)?|bruis\w*"
+                   r"|touch(?:es|ed)? me|police|pills|tablets|insulin|razor|blades?|scratch\w*|cut(?:ting)? myself"
+                   r"|(?:didn'?t|not|stopped|stop|skip(?:ped)?) eat(?:ing)?|starv\w*|letters|gave away|give away"
+                   r"|never (?:came|come|coming) back|for good|without me|not waking|wasn'?t here|be here|be around"
+                   r"|stop fighting|at peace|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this)\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
 _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
@@ -159,9 +171,10 @@ _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|
 #: "part of me is glad she still needs us."), not an act ("I told her she was fat. is that bad?").
 _BARE_JUDGED = re.compile(r"^(?:is|was) (?:that|it|this) (?:so |really |too )?(?:weird|bad|sad|silly|strange|pathetic|odd"
                           r"|stupid|crazy|dumb|wrong|selfish|petty)\b[?!. ]*$")
-_FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: \w+)? (?:want|wanted|feel|felt|miss|missed|cry|cried|dream|dreamt|love|like"
-                          r"|wish|keep|still|kind of|kinda)\b|\bpart of me (?:is |was )?(?:\w+ )?(?:glad|happy|relieved"
-                          r"|jealous|sad|wants?|feels?)\b")
+_FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: still| kind of| kinda| really| secretly)? (?:miss|missed|cry|cried|dream"
+                          r"|dreamt|love|loved|keep (?:checking|looking|rereading|reading|watching|thinking about)"
+                          r"|still (?:sleep|talk|check|listen|watch|cry|miss|love|dream|think about|have|keep))\b"
+                          r"|\bpart of me (?:is |was )?(?:\w+ )?(?:glad|happy|relieved|jealous|sad)\b")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 

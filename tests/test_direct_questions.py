@@ -126,7 +126,7 @@ def test_a_sad_or_afraid_person_gets_no_choice_and_nothing_about_the_listener():
      "genuinely what I want to do.", "unprofessional"),
     ("is it bad that i didnt go to the party?", "bad"),  # (was answered as a fact: "better at listening than at facts")
     ("would it be rude to leave early?", "rude"), ("would it be weird if i texted him first?", "weird"),
-    ("am i wrong to be annoyed?", "wrong"), ("is it rude of me to ask?", "rude"), ("was i rude for leaving?", "rude"),
+    ("am i wrong to ask her?", "wrong"), ("is it rude of me to ask?", "rude"), ("was i rude for leaving?", "rude"),
 ])
 def test_a_step_of_the_persons_own_gets_their_word_said_back(message, judged):
     """A question whether a step of their own is rude, weird, wrong ...: the listener does not think so,
@@ -139,10 +139,29 @@ def test_a_step_of_the_persons_own_gets_their_word_said_back(message, judged):
 @pytest.mark.parametrize("message", [
     "is it bad to eat bread with a bit of mould?",  # (a fact: no "it doesn't sound bad")
     "is it bad that i hit him?", "would it be wrong to just disappear?", "was i wrong to yell at her?",
-    "is it too much to ask him to call?",
+    "is it too much to ask him to call?", "would it be too much to ask for one day without drama?",
+    # a newcomer's review: only a small social step, never a risk to the person or to others
+    "would it be bad if i took a few extra of my sleeping pills tonight?", "would it be too much if i took all of them?",
+    "would it be bad if i gave away all my stuff?", "would it be wrong to write goodbye letters to my family?",
+    "would it be selfish if i just left and never came back?", "would it be wrong if i stopped taking my insulin?",
+    "is it bad that i didn't eat for three days?", "was it wrong of me to grab her arm?",
+    "was i wrong to lock her out of the house?", "is it bad if i leave the kids home alone overnight?",
+    "would it be wrong if i just didnt tell the police?", "is it wrong that i hid the bruises from my mum?",
+    "is it wrong that i let him touch me?",
 ])
 def test_no_step_that_harms_or_is_a_fact_is_called_all_right(message):
-    assert question_kind(message) != "own_step"
+    assert question_kind(message) not in {"own_step", "reassurance"}
+
+
+@pytest.mark.parametrize("message", [
+    "I wish I wasn't here. Is that bad?", "I still don't want to be here. Is that weird?",
+    "I dream about not waking up. Is that sad?", "I keep thinking everyone would be happier without me. is that sad?",
+    "I keep my old razor blades in a box. is that weird?", "I still scratch my arms when I'm upset. Is that bad?",
+    "I still love him even though he hits me. is that weird?",
+    "I kinda like it when he gets jealous and grabs me. is that bad?",
+])
+def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
+    assert question_kind(message) is None
 
 
 @pytest.mark.parametrize("message,kind", [
@@ -152,6 +171,7 @@ def test_no_step_that_harms_or_is_a_fact_is_called_all_right(message):
     ("part of me is secretly glad she still needs us. is that bad", "reassurance"),
     ("I told her she was fat. is that bad?", "choice"),  # (an act told before: never called all right)
     ("do you think i overreacted by leaving early?", "reassurance"), ("did i overreact?", "reassurance"),
+    ("am i wrong to be annoyed?", "reassurance"),
     ("has anything like that ever happened to you? oh wait you dont sleep lol", "listener_been"),
     ("do you have a position on knives pointing up or down", "about_listener"),
     ("now shes talking about getting matching ones with me for her 70th 😂 should i??", "choice"),
