@@ -232,7 +232,7 @@ TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|w
                     r"(?:(?:some|big|great|good|exciting|very|really|happy|amazing|sad|bad|weird|huge) )*news\b(?! that)"
                     r"|\b(?:good|bad|weird|big|happy|great) news and\b"
                     r"|\b(?:weirdest|strangest|craziest|funniest|best|worst) thing (?:just )?happened\b"
-                    r"|\bsomething (?:\w+ ){0,2}happened\b|\bconfess something\b"
+                    r"|\bsomething (?:\w+ ){0,2}happened\b(?! to\b)|\bconfess something\b"
                     r"|\bneeded to (?:say it|say that|tell (?:someone|somebody)|get (?:it|that) off)\b")
 
 
@@ -305,8 +305,8 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
     sentence = sentence_holding(cause, message)
     whole = second_person(sentence) if sentence else None
     span = whole if whole and (span is None or span.lower() in whole.lower()) else span  # (its first clause may not)
-    if span is None or _is_question(_span_words(sentence or "") or [""]):  # (asked, not told: "Do you think
-        return None                                                     # they will feel strange with me?")
+    if span is None or ((sentence or "").rstrip(" ~").endswith("?") and _is_question(_span_words(sentence) or [""])):
+        return None  # (asked, not told: "Do you think they will feel strange with me?")
     return _opening(OPENINGS[glad_fits(response_emotion, span)], turn, span)
 
 

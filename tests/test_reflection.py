@@ -282,6 +282,8 @@ def test_a_cause_inside_a_question_is_not_said_back_as_told():
     (both blinded readers of the twentieth set: invented)."""
     message = "Do you think they will feel strange with me? Sometimes I worry she thinks of my mother as her mama."
     assert reflection("they will feel strange with me", True, "fear", 0, None, "fear", message) is None
+    told = "Did my best and still failed the exam."  # (told, though its first words could start a question)
+    assert reflection("failed the exam", True, "sadness", 0, None, "sadness", told) == "I'm so sorry you failed the exam."
 
 
 @pytest.mark.parametrize("message,start", [
