@@ -175,6 +175,8 @@ _FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: still| kind of| kinda| really| sec
                           r"|dreamt|love|loved|keep (?:checking|looking|rereading|reading|watching|thinking about)"
                           r"|still (?:sleep|talk|check|listen|watch|cry|miss|love|dream|think about|have|keep))\b"
                           r"|\bpart of me (?:is |was )?(?:\w+ )?(?:glad|happy|relieved|jealous|sad)\b")
+#: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
+_TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 
@@ -195,6 +197,8 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
     if not sentences:
         return None
     last = sentences[-1].rstrip(" ~")
+    if _TAG.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... freezer? Do you know?")
+        return _LEAD.sub("", sentences[-2]), "", (sentences[-3:-2] or [""])[0]
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
         return _LEAD.sub("", last), "", (sentences[-2:-1] or [""])[0]
     if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS:

@@ -252,6 +252,8 @@ _LATER_ON = re.compile(r"\b(?:tomorrow|next|week|weekend|month|year|monday|tuesd
                        r"|saturday|sunday|soon|later|in \w+ (?:days|weeks|months))\b")
 
 
+#: Good night said first, as a greeting ("Sam, buenas noches! I have very happy news").
+_GREETING_NIGHT = re.compile(r"^(?:(?:hi|hey|hello|sam)[, ]+)*(?:good ?night|" + _NIGHT_ABROAD + r")\b")
 #: The most words after a goodbye or a thanks for the talk that leave it the message's end ("Off to bed now.
 #: My bed, anyway.").
 SHORT_AFTER = 8
@@ -266,8 +268,9 @@ def _leaves_then_one_more(text: str) -> bool:
         return False
     before, last = sentences[-2], sentences[-1]
     short_after = len(last.split()) <= SHORT_AFTER and not _NOT_LEAVING.search(last)
+    greets = len(sentences) == 2 and bool(_GREETING_NIGHT.search(before))  # ("Sam, buenas noches! I have news")
     leaving = ((bool(_LEAVES_FIRST.search(before)) and len(last.split()) <= 1.5 * SHORT_AFTER)
-               or (short_after and bool(_SIGN_OFF.search(before) or _THANKS_FOR_TALK.search(before))))
+               or (short_after and not greets and bool(_SIGN_OFF.search(before) or _THANKS_FOR_TALK.search(before))))
     return (leaving and not _NOT_LEAVING.search(before) and not _LATER_ON.search(before)
             and not _NOT_A_CLOSING.search(last))
 

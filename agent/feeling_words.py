@@ -31,9 +31,11 @@ MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|fired|laid off|bro
 
 def glad_fits(words_emotion: str, *said: str | None) -> str:
     """`words_emotion`, or neutral where it is glad and what would be said back (`said`: the cause,
-    the sentence holding it) is a hope, a condition, what never happened or a mishap."""
+    the sentence holding it) is a hope, a condition, what never happened, a mishap or something serious
+    (`SERIOUS`: a glad opening there was accepted by blinded readers 9 times in 36, "Oh, that's nice!" to
+    "My husband has MS and I've been his full-time carer for about three years now.")."""
     if words_emotion in GLAD_FEELINGS and any(NOT_HAPPENED.search(text.lower()) or MISHAP.search(text.lower())
-                                              for text in said if text):
+                                              or SERIOUS.search(text.lower()) for text in said if text):
         return "neutral"
     return words_emotion
 
@@ -92,7 +94,8 @@ LAUGHTER = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*)\b|[\U0001F602\
 #: ... but not where the message tells of a loss, an illness or a danger, whatever the laugh ("my mum
 #: died last week lol"): a laugh there is no sign of ease.
 SERIOUS = re.compile(r"\b(?:died|passed away|funeral|diagnos\w*|cancer|tumou?r|biopsy|hospital|a&e|ambulance|stroke"
-                     r"|heart attack|miscarri\w*|surgery)\b")
+                     r"|heart attack|miscarri\w*|surgery|dementia|alzheimer'?s|parkinson'?s|(?:has|with|have) ms"
+                     r"|multiple sclerosis|chemo\w*|carer|terminal|hospice)\b")
 HEAVY_FEELINGS = {"sadness", "fear", "anger", "disgust"}
 
 

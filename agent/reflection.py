@@ -33,7 +33,7 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
-                                the_means_your)
+                                DANGLING, the_means_your)
 from agent.farewell import closing_start, gentle_closing
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -232,7 +232,7 @@ TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|w
                     r"(?:(?:some|big|great|good|exciting|very|really|happy|amazing|sad|bad|weird|huge) )*news\b(?! that)"
                     r"|\b(?:good|bad|weird|big|happy|great) news and\b"
                     r"|\b(?:weirdest|strangest|craziest|funniest|best|worst) thing (?:just )?happened\b"
-                    r"|\bsomething (?:\w+ ){0,2}happened\b(?! to\b)|\bconfess something\b"
+                    r"|\bsomething (?:\w+ ){0,2}happened\b(?! to\b)|\bconfess something\b|^that'?s me(?: done)?$"
                     r"|\bneeded to (?:say it|say that|tell (?:someone|somebody)|get (?:it|that) off)\b")
 
 
@@ -247,7 +247,7 @@ def second_person(span: str) -> str | None:
     lowered = {w.lower() for w in words}
     if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT
             or (words[0].lower() in HEADLESS and not doing_now([w.lower() for w in words]))
-            or not _PLAIN_WORD.fullmatch(words[0].lower())
+            or not _PLAIN_WORD.fullmatch(words[0].lower()) or words[-1].lower() in DANGLING
             or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
         return None
     if _quoted(span) or _verb_left_out(words) or _bare_noun_phrase(words):

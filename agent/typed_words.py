@@ -198,6 +198,9 @@ def names_capitalised(out: list[str]) -> list[str]:
 OK_AS_STATE_AFTER = {"still", "probably", "is", "was", "be", "are", "were", "looks", "seems", "felt", "feels",
                      "totally", "all", "perfectly", "gonna", "it's", "its", "that's", "thats", "she's", "he's", "i'm",
                      "im", "just"}
+#: Words a restatement never ends with: it was cut short ("i feel guilty but also like?? relieved??" was said
+#: back "Oh, you feel guilty but also.").
+DANGLING = {"but", "and", "or", "also", "because", "than", "the", "a", "an", "my", "your", "their", "our", "very"}
 #: Words after which a last "well" is said of something ("i hid it very well"), not filler ("... ok well").
 WELL_AFTER = {"very", "so", "really", "pretty", "quite", "too", "as", "it", "went", "go", "goes", "that"}
 #: Words after which a last "like" is filler ("i was like", "i feel like"), not the verb ("a company i

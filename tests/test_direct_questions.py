@@ -177,6 +177,9 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("now shes talking about getting matching ones with me for her 70th 😂 should i??", "choice"),
     ("What would you actually do? I don't want to scare her off.", "choice"),
     ("3 times this week. is my heart rate ok?", "health"),
+    # the twenty-first set: a question asked again by a tag after it
+    ("How long do things keep in the freezer? Do you know?", "fact"),
+    ("is it safe to refreeze chicken? any idea?", "fact"),
 ])
 def test_more_questions_put_to_the_listener(message, kind):
     assert question_kind(message) == kind

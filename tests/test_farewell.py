@@ -176,6 +176,7 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "anyway. off to bed. i don't want to wake up", "fingers crossed it works?", "right. wish me luck? no point",
     "idk. maybe i should go. i keep thinking about the house", "i never got to say bye", "we all waved bye",
     "Thank you for listening. My mum is in hospital and the doctors still don't know what's wrong.",
+    "Sam, buenas noches! I have very happy news", "Goodnight Sam. I have news",  # (good night as a greeting)
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

@@ -142,6 +142,22 @@ def test_glad_news_said_with_a_negation_or_a_wish_stays_glad(cause, said_back):
     assert glad_fits("surprise", cause) == "surprise"
 
 
+@pytest.mark.parametrize("said", ["My husband has MS and I've been his full-time carer for about three years now.",
+                                  "got my adhd diagnosis today. im 35", "needed it for my daughters dental surgery"])
+def test_no_glad_words_for_something_serious(said):
+    """Glad openings there were accepted 9 times in 36 by blinded readers ("Oh, that's nice!" to a carer)."""
+    assert glad_fits("joy", said) == "neutral"
+    assert glad_fits("joy", "ms okafor gave me my first solo") == "joy"  # (a teacher, not an illness)
+
+
+def test_a_restatement_cut_short_is_not_said_back():
+    """"i feel guilty but also like?? relieved??" was said back "Oh, you feel guilty but also." (both
+    blinded readers of the twenty-first set: disfluent)."""
+    assert second_person("i feel guilty but also like") is None
+    assert second_person("Right, that's me") is None  # ("That's great, that's you!" as the person left)
+    assert second_person("my dog died this morning") == "your dog died this morning"
+
+
 def test_a_sad_or_plain_opening_may_say_back_what_did_not_happen():
     assert reflection("i didn't get the job", True, "sadness", 0, user_emotion="sadness") == \
         "I'm so sorry you didn't get the job."
