@@ -366,6 +366,8 @@ def closing_words(message: str, said_back: bool = True, quiet: bool = False, luc
     if wishes_for_luck(message):  # ("... wish me luck lol bye": the goodbye after it)
         said = _last_sentence(_plain(message))
         bye = (_SIGN_OFF.search(_LUCK.sub(" ", said).strip()) or leaves(said)) and luck == GOOD_LUCK
+        before = (_sentences(_plain(message))[-2:-1] or [""])[0]  # ("going to bed before i overthink it. wish me luck")
+        said, bye = (before, True) if not bye and luck == GOOD_LUCK and _SIGN_OFF.search(before) else (said, bye)
         return " ".join(filter(None, [thanked, luck, _goodbye(said, True) if bye else ""]))
     text = _plain(message)  # (the leaving sentence too where one more follows it: "Off to bed now. My bed, anyway.")
     said = " ".join(_sentences(text)[-2:]) if _leaves_then_one_more(text) else _last_sentence(text)

@@ -116,6 +116,7 @@ def test_leaving_is_told_from_only_thanking():
     ("ok fishing it out with the net now, then the complaint form. wish me luck lol bye",
      "Good luck, I hope it goes well. Bye for now, take care."),
     ("interview tomorrow. wish me luck. goodnight!", "Good luck, I hope it goes well. Goodnight, sleep well."),
+    ("ok. going to bed before i overthink it. wish me luck", "Good luck, I hope it goes well. Goodnight, sleep well."),
     # the twentieth set, after its blinded reading: a goodbye met with "What happens next?" (off-topic)
     ("ok pretending it never happened. going to go lie face down on my bed for an hour now bye", "Bye, take care."),
     ("Thank you for listening. I think I'm okay to go inside now.",
