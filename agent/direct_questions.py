@@ -81,7 +81,8 @@ _KINDS = {
         r"|was that) (?:\w+ )?(?P<judged>" + _JUDGED + r") (?:that (?:i|we)|if (?:i|we)|of me to|for me to"
         r"|(?(would)to|(?!)))" + _SOCIAL_STEP +
         r"|^(?:am|was) i (?:being )?(?P<judged_me>wrong|rude|mean|unfair|out of line|selfish|petty|unreasonable) "
-        r"(?:to|for)(?: not)? (?:\w+ing\b|" + _SOCIAL_STEP[1:] + r")"),
+        r"(?:to|for)(?: not)? (?:(?:leaving|asking|texting|messaging|calling|going|saying|telling|cancell?ing|declining"
+        r"|posting|replying|mentioning|inviting|bringing it up)\b|" + _SOCIAL_STEP[1:] + r")"),
     "fact": re.compile(
         r"\b(?:do|does) (?:you|u|anyone|any1) know (?:if|whether|anything about|how (?:to|long|many|often)"
         r"|what (?:actually |really )?(?:causes|happens|the|time)|why|when|where)\b"

@@ -139,8 +139,8 @@ _SIGN_OFF = re.compile(
     r"|goodbye|later"
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + _NIGHT_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
-
-    r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))|\bneed to go(?=\s*(?:now|get\b))"
+    r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
+    r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
@@ -210,10 +210,12 @@ def signs_off(message: str) -> bool:
 #: Missing a goodbye costs a question; closing words to a warning sign cost far more: so many words here.
 _OMINOUS = re.compile(r"\bno (?:other )?way out\b|\bno point\b|\b(?:nobody|no one|noone) (?:will|would|is going to)"
                       r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bfor good\b|\bforever\b"
-                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
+                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"
+                      r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
                       r"|\bletters? to (?:everyone|everybody|all|my family)\b|\bgoodbyes\b"
                       r"|\bstop fighting\b|\bat peace\b|\bmade (?:my|the|a) decision\b|\bcan'?t (?:do|take|go on)\b"
-                      r"|\b(?:pills|tablets|rope(?! ladder)|bridge|roof|ledge|tracks|razor|blades?)\b|\bsaving (?:them|it|up)\b"
+                      r"|\b(?:pills|tablets|rope(?! ladder)|bridge|roof|ledge|tracks|razor|blades?)\b"
+                      r"|\bsaving (?:them|it|up)\b"
                       r"|\b(?:want|need) (?:it |this )?(?:all )?to (?:stop|end)\b|\bmake it stop\b|\bcollapsed\b"
                       r"|\b(?:hit|hits|hurt|hurts|grabbed) me\b|\bangry\b|\bscared\b|\bterrified\b|\bambulance\b"
                       r"|\bpolice\b|\bbleeding\b|\boverdose\b|\b(?:die|dying|dead|kill\w*|suicid\w*)\b|\bself.?harm"
@@ -223,7 +225,8 @@ _OMINOUS = re.compile(r"\bno (?:other )?way out\b|\bno point\b|\b(?:nobody|no on
 
 #: The person asks for luck as they go to do something ("I'm going to just say it and move on to the
 #: sprint stuff, wish me luck."): a question then was off-topic to both readers of the eighteenth set.
-_LUCK = re.compile(r"(?<!\bsay )(?<!\bsaid )(?<!\bsays )(?<!\bsaying )\b(?:wish me luck|fingers crossed|here goes(?: nothing)?|send (?:good|positive) vibes|pray for me"
+_LUCK = re.compile(r"(?<!\bsay )(?<!\bsaid )(?<!\bsays )(?<!\bsaying )\b(?:wish me luck|fingers crossed"
+                   r"|here goes(?: nothing)?|send (?:good|positive) vibes|pray for me"
                    r"|keep (?:your|ur) fingers crossed|(?:i'?ll|ill|will) let (?:you|u) know how it goes)\b")
 GOOD_LUCK = "Good luck, I hope it goes well."
 #: ... where the reading is sad ("the funeral is at 11. wish me luck"): no cheerful "goes well".
