@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import without_name
-from agent.reply_words import plain_lower
+from agent.reply_words import WARNING_SIGNS, plain_lower
 from perception.crisis import pattern_words
 from perception.sentences import split_sentences
 
@@ -158,11 +158,11 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|end (?:it|my life|things)|disappear|sleep forever|(?:not|never) wake|give up|giving up"
                    r"|i(?:'m| am|m)? (?:\w+ )?(?:die|dying|dead)"
                    r"|(?:want|wanna|wish|rather) (?:\w+ )?(?:to )?(?:die|be dead|be gone)"
-                   r"|suicid\w*|overdose|burden|better off without|my fault|no point|hits|grab(?:s|bed)?|bruis\w*"
-                   r"|touch(?:es|ed)? me|police|pills|tablets|insulin|razor|blades?|scratch\w*|cut(?:ting)? myself"
+                   r"|burden|better off without|my fault|hits|grab(?:s|bed)?|bruis\w*"
+                   r"|touch(?:es|ed)? me|insulin|scratch\w*|cut(?:ting)? myself"
                    r"|(?:didn'?t|not|stopped|stop|skip(?:ped)?) eat(?:ing)?|starv\w*|letters|gave away|give away"
-                   r"|never (?:came|come|coming) back|for good|without me|not waking|wasn'?t here|be here|be around"
-                   r"|stop fighting|at peace|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this)\b")
+                   r"|never (?:came|come|coming) back|without me|not waking|wasn'?t here|be here|be around"
+                   r"|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
 _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
@@ -210,23 +210,30 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
 def question_kind(message: str, name: str = "Sam") -> str | None:
     """Which question the message ends with puts to the listener (a key of `ANSWERS`), or None (also
     where the message tells of harm done: no answer calls that understandable)."""
+    found = _kind_and_question(message, name)
+    return found[0] if found else None
+
+
+def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
+    """`question_kind` and the question it was read from (`_question`), or None."""
     found = _question(message, name)
     if (found is None or _HARM.search(plain_lower(message)) or pattern_words(message)
             or _RHETORICAL.search(found[0])):
         return None
     question, after, before = found
     if _BARE_JUDGED.match(question) and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
-        return "reassurance"
+        return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
-    return "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
+    kind = "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
+    return (kind, question) if kind else None
 
 
 def direct_answer(message: str, name: str = "Sam", quiet: bool = False) -> str | None:
     """The listener's honest answer to a question the message ends with, or None; where `quiet` (the
     person is sad or afraid), a quiet one, or None for the kinds with none (`QUIET_ANSWERS`)."""
-    kind = question_kind(message, name)
+    kind, question = _kind_and_question(message, name) or (None, "")
     answer = (QUIET_ANSWERS.get(kind) if quiet else ANSWERS[kind]) if kind else None
     if answer and kind == "own_step":  # the person's own word said back ("It doesn't sound rude to me, ...")
-        found = _KINDS["own_step"].search(_question(message, name)[0])  # (never None: the kind was found)
+        found = _KINDS["own_step"].search(question)  # (never None: the kind was read from it)
         answer = answer.format(found.group("judged") or found.group("judged_me"))
     return answer

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from agent.reply_words import plain_lower
+from agent.reply_words import WARNING_SIGNS, plain_lower
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
 _THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers",
@@ -208,17 +208,18 @@ def signs_off(message: str) -> bool:
 #: Words beside a goodbye that may be a warning sign, whatever the crisis detector scored ("ok gotta go.
 #: there's no other way out." 0.03): no goodbye words then; the model answers.
 #: Missing a goodbye costs a question; closing words to a warning sign cost far more: so many words here.
-_OMINOUS = re.compile(r"\bno (?:other )?way out\b|\bno point\b|\b(?:nobody|no one|noone) (?:will|would|is going to)"
-                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bfor good\b|\bforever\b"
+_OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
+                      r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone) (?:will|would|is going to)"
+                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
                       r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"
                       r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
                       r"|\bletters? to (?:everyone|everybody|all|my family)\b|\bgoodbyes\b"
-                      r"|\bstop fighting\b|\bat peace\b|\bmade (?:my|the|a) decision\b|\bcan'?t (?:do|take|go on)\b"
-                      r"|\b(?:pills|tablets|rope(?! ladder)|bridge|roof|ledge|tracks|razor|blades?)\b"
+                      r"|\bmade (?:my|the|a) decision\b|\bcan'?t (?:do|take|go on)\b"
+                      r"|\b(?:rope(?! ladder)|bridge|roof|ledge|tracks)\b"
                       r"|\bsaving (?:them|it|up)\b"
                       r"|\b(?:want|need) (?:it |this )?(?:all )?to (?:stop|end)\b|\bmake it stop\b|\bcollapsed\b"
                       r"|\b(?:hit|hits|hurt|hurts|grabbed) me\b|\bangry\b|\bscared\b|\bterrified\b|\bambulance\b"
-                      r"|\bpolice\b|\bbleeding\b|\boverdose\b|\b(?:die|dying|dead|kill\w*|suicid\w*)\b|\bself.?harm"
+                      r"|\bbleeding\b|\b(?:die|dying|dead|kill\w*)\b|\bself.?harm"
                       r"|\bfeel(?:ing)? (?:so )?(?:terrible|awful|worse|hopeless|empty|numb|worthless|alone)\b"
                       r"|\bi love (?:you|u)\b")
 
@@ -365,16 +366,25 @@ def closing_words(message: str, said_back: bool = True, quiet: bool = False, luc
     `luck`: what answers a wish for luck (`luck_words`)."""
     if is_farewell(message) or not signs_off(message):
         return None
+    text = _plain(message)
+    sentences = _sentences(text)
     thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""
-    if wishes_for_luck(message):  # ("... wish me luck lol bye": the goodbye after it)
-        said = _last_sentence(_plain(message))
-        bye = (_SIGN_OFF.search(_LUCK.sub(" ", said).strip()) or leaves(said)) and luck == GOOD_LUCK
-        before = (_sentences(_plain(message))[-2:-1] or [""])[0]  # ("going to bed before i overthink it. wish me luck")
-        said, bye = (before, True) if not bye and luck == GOOD_LUCK and _SIGN_OFF.search(before) else (said, bye)
-        return " ".join(filter(None, [thanked, luck, _goodbye(said, True) if bye else ""]))
-    text = _plain(message)  # (the leaving sentence too where one more follows it: "Off to bed now. My bed, anyway.")
-    said = " ".join(_sentences(text)[-2:]) if _leaves_then_one_more(text) else _last_sentence(text)
+    if wishes_for_luck(message):
+        return " ".join(filter(None, [thanked, _luck_closing(sentences, luck)]))
+    # (the leaving sentence too where one more follows it: "Off to bed now. My bed, anyway.")
+    said = " ".join(sentences[-2:]) if _leaves_then_one_more(text) else _last_sentence(text)
     last = " ".join(_words(said))  # ("the food list tonight. ... Bye Sam!": no "Goodnight")
-    if thanks_at_the_end(message) and not _thanks_after_leaving(_plain(message)):  # (thanks, no goodbye)
+    if thanks_at_the_end(message) and not _thanks_after_leaving(text):  # (thanks, no goodbye)
         return GENTLE_CLOSING if quiet else f"{WELCOME[0]}. {OPEN_DOOR[0]}"
     return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(last, bool(thanked))]))
+
+
+def _luck_closing(sentences: list[str], luck: str) -> str:
+    """The wish for luck back (`luck`), and a goodbye where the person says one with their wish ("... wish
+    me luck lol bye", "going to bed before i overthink it. wish me luck"); none after quiet or sad words."""
+    if luck != GOOD_LUCK:
+        return luck
+    last, before = sentences[-1], (sentences[-2:-1] or [""])[0]
+    if _SIGN_OFF.search(_LUCK.sub(" ", last).strip()) or leaves(last):
+        return f"{luck} {_goodbye(last, True)}"
+    return f"{luck} {_goodbye(before, True)}" if _SIGN_OFF.search(before) else luck

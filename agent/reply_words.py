@@ -8,6 +8,10 @@ import re
 from perception.sentences import split_sentences
 
 _WORD = re.compile(r"[a-z']+")
+#: Words that may be a warning sign (means, an ending, danger) wherever they stand beside the listener's own
+#: words: no direct answer calls such a message all right (`agent.direct_questions`), no closing words close
+#: it (`agent.farewell`); each adds its own words to these. Lower case, for a regex alternation.
+WARNING_SIGNS = r"pills|tablets|razor|blades?|overdose|suicid\w*|no point|for good|stop fighting|at peace|police"
 
 
 def words(text: str) -> list[str]:
