@@ -25,54 +25,9 @@ from __future__ import annotations
 
 import re
 
+from agent.farewell_words import (BYE, ENJOY_YOUR, FAREWELL_WORDS, HAVE_A, HELPED, LEAVING, NIGHT, NIGHT_ABROAD,
+                                  RANT_OVER, THANKS, TOMORROW, WISHES_BACK, WORD)
 from agent.reply_words import WARNING_SIGNS, plain_lower
-
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
-_THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers",
-           "gracias", "merci", "danke", "grazie", "obrigado", "obrigada", "asante"}
-_HELPED = {"helped", "helps", "helpful"}
-#: Goodnight as people type it in their first language ("Buenas noches 🌙").
-_NIGHT_ABROAD = r"buenas noches|bonne nuit|gute nacht|buona notte|boa noite|oyasumi|night night"
-_BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "later", "goodnight", "gn", "night", "nite", "tomorrow",
-        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "adios", "ciao",
-        *_NIGHT_ABROAD.replace("|", " ").split()}
-#: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
-_FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
-           "a", "lot", "bit", "little", "for", "listening", "the", "chat", "chatting", "talk", "talking", "this",
-           "that", "it", "help", "your", "you", "u", "i", "i'm", "im", "i've", "ive", "think", "feel", "feeling",
-           "now", "me", "to", "with", "sam", "again", "lol", "haha", "then", "going", "got", "have", "has",
-           "head", "heading", "good", "great", "nice", "day", "evening", "one", "see", "x", "xx", "xo",
-           "and", "just", "all", "that's", "thats", "was", "is", "truly", "kind", "of", "being", "here",
-           "support", "advice", "time", "take", "hear", "hearing", "out", "everything", "mate", "buddy",
-           "hey", "oh", "ah", "will", "i'll", "ill", "we", "can", "more",
-           "gonna", "should", "must", "try", "get", "some", "rest", "nap", "sweet", "dreams",
-           "<3", ":)", ":-)", ":d", "definitely", "actually", "honestly", "seriously", "super", "tons",
-           "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
-           "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
-           "patience", "kindness", "words", "too", "wonderful", "lovely", "better",
-           "rant", "ranting", "vent", "venting", "dear", "hun", "hon", "pal", "bro", "dude"}
-#: "ok rant over, thanks sam": "over" only after a rant ("it is all over now. thanks" is no farewell).
-_RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
-#: Every word a message of thanks or goodbye alone may hold.
-_FAREWELL_WORDS = _THANKS | _HELPED | _BYE | _FILLER
-#: A wish that goes with a goodbye ("have a nice weekend", "enjoy your evening").
-_HAVE_A = r"have a (?:good|great|nice|lovely|wonderful) "
-_ENJOY_YOUR = r"enjoy your (?:evening|night|day|weekend|afternoon)"
-#: Words that say the person is leaving (not only thanking).
-_LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
-                      r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
-                      r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya) (?:later|soon|tomorrow)"
-                      r"|take care|sweet dreams|laters|adios|ciao|" + _NIGHT_ABROAD
-                      + r"|" + _HAVE_A + r"(?:one|day|night|evening|weekend|week|afternoon)"
-                      r"|" + _ENJOY_YOUR + r")\b"
-                      r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
-_NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|(?:to|for) bed|sleep|sweet dreams|tonight|"
-                    + _NIGHT_ABROAD + r")\b")
-#: ... a wish said back ("You're welcome, you too."); its words count as farewell words only inside
-#: it ("going to sleep all weekend" is no goodbye).
-_WISHES_BACK = re.compile(r"\b(?:" + _HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + _ENJOY_YOUR
-                          + r")\b")
-_TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
 GLAD = ("I'm glad it helped", "I'm really glad talking helped")
@@ -98,7 +53,7 @@ def _plain(message: str) -> str:
 
 
 def _words(message: str) -> list[str]:
-    return _WORD.findall(plain_lower(message))
+    return WORD.findall(plain_lower(message))
 
 
 #: "thank you my friend" (not "goodbye my love", which may be a warning sign: the model answers it).
@@ -106,9 +61,9 @@ _MY_FRIEND = re.compile(r"\b(thanks|thank you|thank u|cheers|gracias) my (?:frie
 
 
 def _only_farewell_words(words: list[str]) -> bool:
-    """Every word is one of thanks, leaving or their fillers, the words of a wish (`_WISHES_BACK`) too."""
-    said = _RANT_OVER.sub(" rant ", _WISHES_BACK.sub(" ", _MY_FRIEND.sub(r"\1", " ".join(words))))
-    return bool(words) and all(w in _FAREWELL_WORDS for w in _WORD.findall(said))
+    """Every word is one of thanks, leaving or their fillers, the words of a wish (`WISHES_BACK`) too."""
+    said = RANT_OVER.sub(" rant ", WISHES_BACK.sub(" ", _MY_FRIEND.sub(r"\1", " ".join(words))))
+    return bool(words) and all(w in FAREWELL_WORDS for w in WORD.findall(said))
 
 
 def closes_here(careful: bool, feeling: str | None) -> bool:
@@ -123,26 +78,27 @@ def is_farewell(message: str) -> bool:
     if (not _only_farewell_words(words) or "?" in message or _NOT_A_CLOSING.search(text) or _OMINOUS.search(text)
             or (_ANSWERS_HOW.match(text) and not leaves(message))):
         return False
-    return bool(set(words) & _THANKS) or leaves(message)
+    return bool(set(words) & THANKS) or leaves(message)
 
 
 def leaves(message: str) -> bool:
     """A farewell message in which the person says they are going ("goodnight", "talk tomorrow")."""
-    return _only_farewell_words(_words(message)) and bool(_LEAVING.search(_plain(message)))
+    return _only_farewell_words(_words(message)) and bool(LEAVING.search(_plain(message)))
 
 
 #: A sign-off inside a longer message ("... off to eat half of it with butter, bye!", "... i should
-#: really try to get some sleep before the drive. goodnight"): narrower than `_LEAVING`, since a
+#: really try to get some sleep before the drive. goodnight"): narrower than `LEAVING`, since a
 #: longer message says "last night" or "i have to go to the dentist".
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol|lmao|haha|now|k))\s*(?:good ?night|night|nite|bye+(?: bye)?|byee+"
     r"|goodbye|later"
-    r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + _NIGHT_ABROAD
+    r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
+    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
@@ -157,11 +113,14 @@ _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading ho
                   r"|^(?:off|heading) (?:to|home|out|on)\b|^let me go (?:and )?\w+|^now i (?:go|am going|'m going)\b"
                   r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b"
                   r"|\bgetting a taxi home\b")
+#: ... or going to do something now ("Thanks Sam. I need to go and find something black to wear."; not later on).
+_GO_AND = re.compile(r"^(?:i |i'?ve |ive )?(?:need|have|got) to go and \w+")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
-                              r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble)"
+                              r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble"
+                              r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
@@ -199,10 +158,12 @@ def signs_off(message: str) -> bool:
     last = _last_sentence(text)
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
+        or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
         or leaves(last)  # "... Thanks Sam, have a good evening."
-        or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text))
+        or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text)
+        or _thanks_then_it_helped(_sentences(text)))
 
 
 #: Words beside a goodbye that may be a warning sign, whatever the crisis detector scored ("ok gotta go.
@@ -257,7 +218,7 @@ _LATER_ON = re.compile(r"\b(?:tomorrow|next|week|weekend|month|year|monday|tuesd
 
 
 #: Good night said first, as a greeting ("Sam, buenas noches! I have very happy news").
-_GREETING_NIGHT = re.compile(r"^(?:(?:hi|hey|hello|sam)[, ]+)*(?:good ?night|" + _NIGHT_ABROAD + r")\b")
+_GREETING_NIGHT = re.compile(r"^(?:(?:hi|hey|hello|sam)[, ]+)*(?:good ?night|" + NIGHT_ABROAD + r")\b")
 #: The most words after a goodbye or a thanks for the talk that leave it the message's end ("Off to bed now.
 #: My bed, anyway.").
 SHORT_AFTER = 8
@@ -287,12 +248,23 @@ def _last_sentence(text: str) -> str:
     return (_sentences(text)[-1:] or [""])[0]
 
 
+#: What the talk did, said after a thanks for it ("Thank you for listening. It helps to have said it to
+#: someone who isn't my husband, ..."): the person closes what they were telling.
+_IT_HELPED = re.compile(r"^(?:it|that|this|talking|just talking)(?: really| honestly| actually)? (?:helps|helped"
+                        r"|has helped|'s helped|does help|did help)\b")
+
+
+def _thanks_then_it_helped(sentences: list[str]) -> bool:
+    return (len(sentences) > 1 and bool(_THANKS_FOR_TALK.search(sentences[-2])) and len(sentences[-1].split()) <= 20
+            and bool(_IT_HELPED.search(sentences[-1])) and not _NOT_LEAVING.search(sentences[-1]))
+
+
 def thanks_at_the_end(message: str) -> bool:
     """A longer message whose last sentence is a thanks alone, with no goodbye ("yeah i think ill book a gp
     appt, its the 3rd time this month. thank you, honestly"): the person closes what they were telling."""
     sentences = _sentences(_plain(message))  # ("thank you for everything" may be a warning sign)
     return (len(sentences) > 1 and is_farewell(sentences[-1]) and not leaves(sentences[-1])
-            and bool(set(_words(sentences[-1])) & _THANKS) and not _NOT_A_CLOSING.search(sentences[-1]))
+            and bool(set(_words(sentences[-1])) & THANKS) and not _NOT_A_CLOSING.search(sentences[-1]))
 
 
 #: Thanks that close nothing: a warning sign ("thank you for everything") or sarcasm ("thanks a lot").
@@ -320,14 +292,14 @@ def closing_start(message: str, turn: int) -> str | None:
     said_words = _words(message)
     words, text = set(said_words), " ".join(said_words)
     first = []
-    if words & _THANKS:
+    if words & THANKS:
         first.append(WELCOME[turn % len(WELCOME)])
     if _FEELS_BETTER.search(text):
         first.append(FEEL_BETTER)
-    elif words & _HELPED:
+    elif words & HELPED:
         first.append(GLAD[turn % len(GLAD)])
     said = [", ".join(first) + "."] if first else []  # ("You're welcome, I'm glad it helped.")
-    if _WISHES_BACK.search(text):  # "thanks and have a good night!" -> "You're welcome, you too."
+    if WISHES_BACK.search(text):  # "thanks and have a good night!" -> "You're welcome, you too."
         said = [f"{first[0]}, you too." if first else "Thank you, you too."]
     if not leaves(message):
         return " ".join([*said, OPEN_DOOR[turn % len(OPEN_DOOR)]]) if said else None
@@ -345,13 +317,13 @@ def gentle_closing(message: str) -> str | None:
     """The listener's quiet closing for a farewell message (`is_farewell`), or None."""
     if not is_farewell(message):
         return None
-    return f"{WELCOME[0] + '. ' if set(_words(message)) & _THANKS else ''}{GENTLE_CLOSING}"
+    return f"{WELCOME[0] + '. ' if set(_words(message)) & THANKS else ''}{GENTLE_CLOSING}"
 
 
 def _goodbye(text: str, after_words: bool) -> str:
-    if _TOMORROW.search(text):
+    if TOMORROW.search(text):
         return "Talk tomorrow, take care."
-    if _NIGHT.search(text):
+    if NIGHT.search(text):
         return "Goodnight, sleep well."
     return "Bye for now, take care." if after_words else "Bye, take care."
 
@@ -374,6 +346,8 @@ def closing_words(message: str, said_back: bool = True, quiet: bool = False, luc
     # (the leaving sentence too where one more follows it: "Off to bed now. My bed, anyway.")
     said = " ".join(sentences[-2:]) if _leaves_then_one_more(text) else _last_sentence(text)
     last = " ".join(_words(said))  # ("the food list tonight. ... Bye Sam!": no "Goodnight")
+    if _thanks_then_it_helped(sentences):
+        return GENTLE_CLOSING if quiet else f"{WELCOME[0]}, {GLAD[0]}. {OPEN_DOOR[0]}"
     if thanks_at_the_end(message) and not _thanks_after_leaving(text):  # (thanks, no goodbye)
         return GENTLE_CLOSING if quiet else f"{WELCOME[0]}. {OPEN_DOOR[0]}"
     return " ".join(filter(None, [thanked, GENTLE_CLOSING if quiet else _goodbye(last, bool(thanked))]))

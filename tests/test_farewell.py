@@ -28,6 +28,7 @@ from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F
     ("ok thanks sam, have a nice weekend", "You're welcome, you too. Bye for now, take care."),
     ("Thanks again, enjoy your evening.", "You're welcome, you too. Bye for now, take care."),
     ("yeah. thanks for listening sam", "You're welcome. I'm here whenever you want to talk."),
+    ("ok gtg", "Bye, take care."),
 ])
 def test_a_farewell_gets_closing_words_made_of_what_was_said(message, closing):
     assert closing_start(message, 0) == closing
@@ -142,6 +143,14 @@ def test_leaving_is_told_from_only_thanking():
     ("Maybe I'll start with the snoring. Thank you Sam, I'll have a think. Off to bed now. My bed, anyway.",
      "Thank you for sharing it with me. Goodnight, sleep well."),
     ("ok someone's coming in lol byeee", "Bye, take care."),
+    # the twenty-first set (read this session): thanks or leaving met with a question
+    ("gtg mums calling me for tea", "Bye, take care."),
+    ("Thanks Sam. I need to go and find something black to wear.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("ok. i think ill ask her for a walk next weekend, just us, and go gently. thanks for letting me think it through x",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Thank you for listening. It helps to have said it to someone who isn't my husband, he just gets cross on my "
+     "behalf.", "You're welcome, I'm glad it helped. I'm here whenever you want to talk."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -178,6 +187,8 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "idk. maybe i should go. i keep thinking about the house", "i never got to say bye", "we all waved bye",
     "Thank you for listening. My mum is in hospital and the doctors still don't know what's wrong.",
     "Sam, buenas noches! I have very happy news", "Goodnight Sam. I have news",  # (good night as a greeting)
+    "thanks. i need to go and tell him tomorrow", "i need to go and find a black dress for the funeral",
+    "thanks for listening. it helps to know someone cares because i can't go on",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

@@ -1,0 +1,53 @@
+"""The words of thanks and goodbye as people type them (`agent.farewell` reads messages with them): every
+word a message of thanks or goodbye alone may hold, and the phrases that say the person is leaving."""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
+THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers",
+           "gracias", "merci", "danke", "grazie", "obrigado", "obrigada", "asante"}
+HELPED = {"helped", "helps", "helpful"}
+#: Goodnight as people type it in their first language ("Buenas noches 🌙").
+NIGHT_ABROAD = r"buenas noches|bonne nuit|gute nacht|buona notte|boa noite|oyasumi|night night"
+BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "gtg", "g2g", "later", "goodnight", "gn", "night", "nite", "tomorrow",
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "adios", "ciao",
+        *NIGHT_ABROAD.replace("|", " ").split()}
+#: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
+FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
+           "a", "lot", "bit", "little", "for", "listening", "the", "chat", "chatting", "talk", "talking", "this",
+           "that", "it", "help", "your", "you", "u", "i", "i'm", "im", "i've", "ive", "think", "feel", "feeling",
+           "now", "me", "to", "with", "sam", "again", "lol", "haha", "then", "going", "got", "have", "has",
+           "head", "heading", "good", "great", "nice", "day", "evening", "one", "see", "x", "xx", "xo",
+           "and", "just", "all", "that's", "thats", "was", "is", "truly", "kind", "of", "being", "here",
+           "support", "advice", "time", "take", "hear", "hearing", "out", "everything", "mate", "buddy",
+           "hey", "oh", "ah", "will", "i'll", "ill", "we", "can", "more",
+           "gonna", "should", "must", "try", "get", "some", "rest", "nap", "sweet", "dreams",
+           "<3", ":)", ":-)", ":d", "definitely", "actually", "honestly", "seriously", "super", "tons",
+           "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
+           "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
+           "patience", "kindness", "words", "too", "wonderful", "lovely", "better",
+           "rant", "ranting", "vent", "venting", "dear", "hun", "hon", "pal", "bro", "dude"}
+#: "ok rant over, thanks sam": "over" only after a rant ("it is all over now. thanks" is no farewell).
+RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
+#: Every word a message of thanks or goodbye alone may hold.
+FAREWELL_WORDS = THANKS | HELPED | BYE | FILLER
+#: A wish that goes with a goodbye ("have a nice weekend", "enjoy your evening").
+HAVE_A = r"have a (?:good|great|nice|lovely|wonderful) "
+ENJOY_YOUR = r"enjoy your (?:evening|night|day|weekend|afternoon)"
+#: Words that say the person is leaving (not only thanking).
+LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|gtg|g2g|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
+                     r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
+                     r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya) (?:later|soon|tomorrow)"
+                     r"|take care|sweet dreams|laters|adios|ciao|" + NIGHT_ABROAD
+                     + r"|" + HAVE_A + r"(?:one|day|night|evening|weekend|week|afternoon)"
+                     r"|" + ENJOY_YOUR + r")\b"
+                     r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
+NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|(?:to|for) bed|sleep|sweet dreams|tonight|"
+                   + NIGHT_ABROAD + r")\b")
+#: ... a wish said back ("You're welcome, you too."); its words count as farewell words only inside
+#: it ("going to sleep all weekend" is no goodbye).
+WISHES_BACK = re.compile(r"\b(?:" + HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + ENJOY_YOUR
+                         + r")\b")
+TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
