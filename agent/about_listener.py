@@ -26,7 +26,10 @@ _END = r"[\s,?!.~]*$"
 _ASKS = {
     "how_are_you": r"(?:how are (?:you|u|ya)(?: doing| today| tonight| feeling)?|how(?:'s| is) it going|how (?:have|ve)?"
                    r" ?you been|how(?:'s| is) your day(?: going)?|hru|how r u|how are things|(?:are )?you (?:ok|okay|good)"
-                   r"|what'?s up|wassup|sup|how do you do)",
+                   r"|what'?s up|wassup|sup|how do you do|how'?s things|how(?:'s| is) (?:life|everything))",
+    "well_wish": r"(?:(?:i )?hope (?:you'?re|ur|you are|u r) (?:well|ok|okay|good|doing (?:ok|okay|well|good))|(?:i )?hope"
+                 r" (?:your|ur) (?:day|week|evening|morning|weekend|night)(?:'s| is| has been)? (?:going |been )?"
+                 r"(?:ok|okay|well|good|great|alright|nice))",
     "name": r"(?:what(?:'s| is) your name|who are (?:you|u)|who(?:'s| is) this|who am i (?:talking|speaking|chatting)"
             r" (?:to|with)|what should i call (?:you|u)|do (?:you|u) have a name)",
     "real": r"(?:are (?:you|u) (?:a |an )?(?:real|human|person|bot|robot|ai|machine|real person|computer|chatbot|"
@@ -42,12 +45,16 @@ _ASKS = {
             r"rant|talk|tell (?:someone|somebody|you|u))(?: to (?:someone|somebody|you|u))?|(?:do )?(?:you|u) (?:have|got) a "
             r"(?:minute|sec|second)|got a (?:minute|sec|second)|(?:\w+ ){0,2}(?:rant|vent) (?:incoming|time|alert)"
             r"|(?:idk|i don'?t know|not sure) if this is (?:dumb|stupid|silly|weird)"
-            r"|this (?:might|may|is gonna|is going to) (?:be|sound) (?:dumb|stupid|silly|weird))",
+            r"|this (?:might|may|is gonna|is going to) (?:be|sound) (?:dumb|stupid|silly|weird)"
+            r"|can i (?:talk|tell (?:you|u)) about something(?: (?:that'?s|thats|that has) been (?:bugging|bothering"
+            r"|worrying|annoying) me)?|i'?d like to (?:get something off my chest|talk about something|tell (?:you|u)"
+            r" something)(?:,? if (?:that'?s|thats) (?:all right|alright|ok|okay))?)",
     "tell_about": r"(?:(?:can|could|may) i (?:tell|talk to) (?:you|u) about (?:\w+ ){0,4}?\w+)",
     "question": r"(?:(?:i (?:have|got|'ve got|ve got) |got )?(?:a )?(?:quick |random |weird |serious |dumb |silly )?"
-                r"(?:question|q)(?: for (?:you|u))?)",
-    "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:some |big |great |good |exciting )?news|i have "
-            r"something to tell (?:you|u))",
+                r"(?:question|q)(?: for (?:you|u))?"
+                r"|(?:i (?:have|got|'ve got|ve got) |got )a \w+ question(?: for (?:you|u))?)",
+    "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:a )?(?:little |some |big |great |good |exciting "
+            r"|happy )*news|i have something to tell (?:you|u))",
     "happened": r"(?:(?:the|so) )?(?:something|the (?:weirdest|strangest|craziest|funniest|oddest) thing) (?:(?:weird|"
                 r"strange|crazy|funny|odd) )?(?:just )?happened(?: (?:today|tonight|at work|at school))?|(?:you )?(?:won'?t|"
                 r"will not|wont) believe (?:what (?:just )?happened|this|it)",
@@ -62,6 +69,8 @@ _PATTERNS = {kind: re.compile(_LEAD + rf"(?:(?:{_OPENERS})[\s,?!.~]+)*" + "(?:" 
 ANSWERS = {
     "how_are_you": ("I'm doing well, thanks for asking. How are you?",
                     "I'm good, thank you. How are you doing today?"),
+    "well_wish": ("Thank you, that's kind of you. How are you doing?", "Thanks, it's good to hear from you. How are "
+                  "things with you?"),
     "name": ("I'm {name}, an AI companion who's here to listen. What's on your mind?",),
     "real": ("I'm an AI, not a person, but I'm here to listen. What's on your mind?",),
     "what_for": ("I'm {name}, an AI companion. I'm here to listen: tell me about your day, or anything "
@@ -74,6 +83,14 @@ ANSWERS = {
     "news": ("Ooh, tell me! What is it?", "Oh, I'd love to hear it. What's the news?"),
     "happened": ("Oh? Tell me, what happened?", "Ooh, what happened?"),
 }
+
+#: A message that only greets ("hi", "hello there!", "hey sam, how are you?"), and what the listener
+#: says first to it: a greeting back, not "I see what you mean." (which the model went on from with
+#: "How do you feel about your boyfriend?" to a plain "hi").
+GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
+                      r"(?: there| again| sam| you| all| everyone)?[\s!.,~]*(?:how are (?:you|u)|how's it going"
+                      r"|what'?s up|sup)?[\s!.?,~]*$", re.IGNORECASE)
+GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear from you.")
 
 
 def without_address(span: str, name: str) -> str:

@@ -49,7 +49,8 @@ _SOCIAL_STEP = (r" (?:just |even |still |actually |not |never )?(?:ask|asked|tex
                 r"|ring|rang|email|emailed|invite|invited|offer|offered|leave early|left early|go|went|didn'?t go"
                 r"|didnt go|not go|say|said|tell|told|bring|brought|wear|wore|cancel|cancell?ed|decline|declined|join"
                 r"|joined|post|posted|reply|replied|mention|mentioned|visit|visited|send|sent|book|booked|bring up"
-                r"|take the|took the|hold|skip the|skipped the|turn (?:it |them |him |her )?down|turned (?:it )?down)\b")
+                r"|take the|took the|hold|skip the|skipped the|turn (?:it |them |him |her )?down|turned (?:it )?down"
+                r"|turn(?:ed)? up|show(?:ed)? up)\b")
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
     "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
@@ -76,6 +77,11 @@ _KINDS = {
         r"|^(?:do (?:you|u) think )?(?:i|i'm|im|i am|i was) (?:overreacted|overreacting|being (?:silly|dramatic|petty"
         r"|unreasonable))\b|^did i overreact\b"
         r"|^(?:am|was) i (?:wrong|silly|stupid|mad|crazy|being silly) (?:to|for) (?:be|feel|feeling|being) (?:so )?\w+"),
+    "self_judgement": re.compile(
+        r"^(?:do (?:you|u) think )?(?:am i|i'?m|im|i am) (?:a |an )?(?:really |such a |the )?(?:bad|terrible|awful"
+        r"|horrible|rubbish|crap|useless|shit) (?:pet |dog |cat )?(?:owner|mum|mom|mother|dad|father|parent|friend"
+        r"|person|daughter|son|wife|husband|partner|sister|brother|boss|teacher|girlfriend|boyfriend|grandma|granny"
+        r"|grandad|grandpa|aunt|auntie|uncle|neighbou?r|cook|host|flatmate|roommate|colleague)\b"),
     "own_step": re.compile(
         r"^(?:do (?:you|u) think )?(?:(?P<would>would it be|would that be|will it be)|is it|was it|it's|its|is that"
         r"|was that) (?:\w+ )?(?P<judged>" + _JUDGED + r") (?:that (?:i|we)|if (?:i|we)|of me to|for me to"
@@ -98,7 +104,9 @@ _KINDS = {
         r"|suggest|say)\b|\bshould i\?*$"
         r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
         r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
-        r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"),
+        r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"
+        r"|^would (?:you|u) (?:actually |honestly |really |ever )?(?:do|go for|try|get|buy|pick|choose) (?:it|that|this"
+        r"|one)\b|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
     "how_to": re.compile(
         rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
         rf"|^how (?:do|would|should|can) {_WHO} (?:even )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
@@ -118,6 +126,7 @@ ANSWERS = {
                "together. What feels right to you?"),
     "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
     "reassurance": "Not at all, I think it makes complete sense. What makes you wonder?",
+    "self_judgement": "I don't think so, from what you've told me. What makes you wonder?",
     "own_step": "It doesn't sound {} to me, but you know the situation best. What makes you worry it might be?",
     "normal_feeling": "I think so. A lot of people feel that way, and it makes sense to me. What's it been like for you?",
     "how_to": ("I wish I had a sure answer for you. I don't, but I'm happy to think it through with you. "
@@ -131,6 +140,7 @@ QUIET_ANSWERS = {
     "fact": ("I'm honestly not sure, and I wouldn't want to guess about something that matters this much. "
              "Is there someone who would know?"),
     "reassurance": "No, I don't think so. It makes complete sense to me. What makes you wonder?",
+    "self_judgement": ANSWERS["self_judgement"],
     "normal_feeling": ANSWERS["normal_feeling"],
     "own_step": ANSWERS["own_step"],
     "how_to": "I wish I had a sure answer for you. What have you thought of so far?",
@@ -194,7 +204,7 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
     out) and the words after it: its last sentence where that asks something, with or without its
     question mark, or the one before where only a few words follow it ("any ideas? we like short ones"),
     and the sentence before the question."""
-    sentences = [_LAUGH.sub("", s).strip() for s in _sentences(message, name)]
+    sentences = [s for s in (_LAUGH.sub("", s).strip() for s in _sentences(message, name)) if s.strip(" .!?~")]
     if not sentences:
         return None
     last = sentences[-1].rstrip(" ~")
@@ -225,6 +235,8 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
         return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
     kind = "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
+    if kind == "self_judgement" and len(after.split()) > 3:  # ("am i a bad friend? i told her she was fat")
+        return None
     return (kind, question) if kind else None
 
 

@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import re
 
-from agent.about_listener import listener_answer
+from agent.about_listener import GREETING, GREETINGS_BACK, listener_answer
 from agent.direct_questions import direct_answer
-from agent.clause import (DETERMINERS, finite_positions, is_clause, preposition_fragment,
+from agent.clause import (DETERMINERS, agreement_slip, finite_positions, is_clause, preposition_fragment,
                           relative_fragment, without_lead_in)
 from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS, FILLER,
                                 FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
-                                DANGLING, the_means_your)
+                                DANGLING, ILL_AS_I_WILL, MADE_MY, the_means_your)
 from agent.farewell import closing_start, gentle_closing
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -173,6 +173,8 @@ def _repaired_word(words: list[str], n: int) -> str | None:
         return low.capitalize()
     if low == "its" and after in ITS_IS and (before is None or before in CLAUSE_OPENERS):
         return "it's"
+    if low == "ill" and after in ILL_AS_I_WILL:  # ("i think ill ask her")
+        return "i'll"
     if before in POSSESSIVES and low.endswith("s") and low[:-1] in POSSESSORS \
             and after in OWNED:
         return low[:-1] + "'s"
@@ -229,7 +231,7 @@ def _swapped(words: list[str]) -> list[str]:
 #: ("That's so frustrating, this is so gross you need to tell someone.", "Oh, you have some news. What's it
 #: about?" before the news itself).
 TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|who)\b|\bwon'?t believe\b|\b(?:have|got) "
-                    r"(?:(?:some|big|great|good|exciting|very|really|happy|amazing|sad|bad|weird|huge) )*news\b(?! that)"
+                    r"(?:(?:some|big|great|good|exciting|very|really|happy|amazing|sad|bad|weird|huge|little) )*news\b(?! that)"
                     r"|\b(?:good|bad|weird|big|happy|great) news and\b"
                     r"|\b(?:weirdest|strangest|craziest|funniest|best|worst) thing (?:just )?happened\b"
                     r"|\bsomething (?:\w+ ){0,2}happened\b(?! to\b)|\bconfess something\b|^that'?s me(?: done)?$"
@@ -250,7 +252,9 @@ def second_person(span: str) -> str | None:
             or not _PLAIN_WORD.fullmatch(words[0].lower()) or words[-1].lower() in DANGLING
             or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
         return None
-    if _quoted(span) or _verb_left_out(words) or _bare_noun_phrase(words):
+    last = APOSTROPHES.get(words[-1].lower(), words[-1].lower())  # (an auxiliary without its verb: "i didnt!!")
+    if (_quoted(span) or last in _AUXILIARY_END or _bare_noun_phrase(words) or _someone_else_did_it(words)
+            or agreement_slip(words)):
         return None
     text = re.sub(r" ,", ",", " ".join(_swapped(words)))
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back
@@ -268,9 +272,13 @@ def _quoted(span: str) -> bool:
     return bool(_QUOTE.search(span.replace("’", "'")))
 
 
-def _verb_left_out(words: list[str]) -> bool:
-    last = words[-1].lower()
-    return APOSTROPHES.get(last, last) in _AUXILIARY_END
+def _someone_else_did_it(words: list[str]) -> bool:
+    """A left-out subject that is not the person ("took me 4 months", "made my morning"), or no verb ("bit of a")."""
+    low = [APOSTROPHES.get(w.lower(), w.lower()) for w in words]
+    if low[0] in SWAP or _swapped(words)[0] != "you":  # (the subject said, or none put in: "Fred dumped me")
+        return False
+    return (bool({"me", "us"} & set(low[1:3])) or low[:2] == ["bit", "of"]
+            or (low[0] in MADE_MY and low[1:2] == ["my"] and low[2:3] in (["day"], ["morning"], ["week"], ["night"])))
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:
@@ -357,15 +365,6 @@ def plain_restatement(message: str | None, turn: int) -> str | None:
     if span is None or len(set(span.lower().split())) < MIN_RESTATED_WORDS:  # (distinct: not "you you you")
         return None
     return _opening(OPENINGS["neutral"], turn, span)
-
-
-#: A message that only greets ("hi", "hello there!", "hey sam, how are you?"), and what the listener
-#: says first to it: a greeting back, not "I see what you mean." (which the model went on from with
-#: "How do you feel about your boyfriend?" to a plain "hi").
-GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
-                      r"(?: there| again| sam| you| all| everyone)?[\s!.,~]*(?:how are (?:you|u)|how's it going"
-                      r"|what'?s up|sup)?[\s!.?,~]*$", re.IGNORECASE)
-GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear from you.")
 
 
 def whole_reply(message: str | None, name: str, turn: int, closing: bool = True,

@@ -33,6 +33,13 @@ SPELLING = {"tommorow": "tomorrow", "tomorow": "tomorrow", "tmrw": "tomorrow", "
                                            "sunday", "january", "february", "april", "june", "july",
                                            "september", "october", "november", "december", "christmas",
                                            "thanksgiving", "easter", "halloween")}}
+#: Words after which "ill" is "I'll" typed without its apostrophe ("i think ill ask her"), not "ill".
+ILL_AS_I_WILL = {"ask", "go", "call", "try", "be", "have", "do", "see", "text", "tell", "get", "make", "take", "just",
+                 "probably", "never", "let", "send", "give", "write", "book", "check", "wait", "start", "stop",
+                 "bring", "talk", "buy", "keep", "put", "look", "sort", "find", "pick", "show", "head", "email",
+                 "message", "definitely", "maybe", "need", "miss", "think", "update", "report", "survive"}
+#: Verbs whose left-out subject is the thing told, not the person ("made my day").
+MADE_MY = {"made", "makes", "ruined", "ruins", "saved", "saves", "brightened", "cheered"}
 #: Words that name whose a thing is ("my sisters wedding", "my SO").
 POSSESSIVES = {"my", "our", "your", "his", "her", "their"}
 #: "bc" and "cuz" for "because", except after a word that makes them a place or a cousin ("to bc", "my cuz").

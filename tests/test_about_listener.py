@@ -44,6 +44,12 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("can i tell you about something that happened at work today? my boss yelled", None),
     ("morning! question for you", "question"), ("hey sam, quick question", "question"),
     ("Sam, quick question. Is it weird to go to the cinema on your own?", None),
+    # the twenty-first set: "Okay, I hear you. How are you feeling now?" (blinded readers: off-topic)
+    ("hey sam, hope your day's going ok", "well_wish"), ("hope you're well sam!", "well_wish"),
+    ("hiya sam, hows things?", "how_are_you"), ("Hi Sam, got a parenting question for you", "question"),
+    ("can i talk about something thats been bugging me", "tell"),
+    ("I'd like to get something off my chest, if that's all right.", "tell"),
+    ("hope your day is going better than mine", None), ("got a question about my mum's tests", None),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind

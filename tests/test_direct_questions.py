@@ -127,6 +127,7 @@ def test_a_sad_or_afraid_person_gets_no_choice_and_nothing_about_the_listener():
     ("is it bad that i didnt go to the party?", "bad"),  # (was answered as a fact: "better at listening than at facts")
     ("would it be rude to leave early?", "rude"), ("would it be weird if i texted him first?", "weird"),
     ("am i wrong to ask her?", "wrong"), ("is it rude of me to ask?", "rude"), ("was i rude for leaving?", "rude"),
+    ("Would it be weird if I turned up? I don't want to make it about me.", "weird"),  # (a funeral; twenty-first set)
 ])
 def test_a_step_of_the_persons_own_gets_their_word_said_back(message, judged):
     """A question whether a step of their own is rude, weird, wrong ...: the listener does not think so,
@@ -180,6 +181,12 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     # the twenty-first set: a question asked again by a tag after it
     ("How long do things keep in the freezer? Do you know?", "fact"),
     ("is it safe to refreeze chicken? any idea?", "fact"),
+    # the twenty-first set (read this session): unanswered (both blinded readers: off-topic)
+    ("would you do it? honestly", "choice"), ("which would you go for?", "choice"),
+    ("do you think im a bad owner? lol. half joking", "self_judgement"),  # (a laugh alone is no sentence)
+    ("am i a terrible mum? lol", "self_judgement"), ("I forgot her birthday. am i a bad friend?", "self_judgement"),
+    ("am i a terrible mum? i let him have chips twice this week", None),  # (what was done is not judged)
+    ("am i a bad person? i hit him", None), ("am i a bad friend? i told her she was fat", None),
 ])
 def test_more_questions_put_to_the_listener(message, kind):
     assert question_kind(message) == kind
