@@ -193,7 +193,8 @@ _CLOSING = re.compile(r"^(?:you(?:'re| are) (?:very |so |most )?welcome|(?:good 
 #: Moving the person on right after they shared something ("Is there anything else you would like to
 #: talk about?", "Do you have any other questions?"): a reader takes it as closing the topic.
 _MOVES_ON = re.compile(r"\banything else (?:that )?(?:you(?:'d| would)? (?:like|want|need)|i can|to talk|on your mind)"
-                       r"|\bany (?:other )?questions\b|^what can i do for you\b|\bsomething else today\b")
+                       r"|\bany (?:other )?questions\b|^what can i do for you\b|\bsomething else today\b"
+                       r"|^what else (?:would|do) you (?:like|want) to talk about\b|^how can we help you\b")
 _USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|(?:good ?-?)?bye|cya|ttyl|later|good ?night|gotta go"
                           r"|talk (?:to you )?later|see you)\b"
                           r"|(?:^|[.!?,;~]\s*|\b(?:ok|okay|so|well|lol|and)\s+)(?:night|nite)\b")  # ("... night sam")
@@ -225,7 +226,9 @@ def doubts_user(reply: str) -> bool:
 _DISMISSES = re.compile(r"\b(?:it'?s|it is|that'?s|that is) not (?:worth it|a big deal|that bad|so bad|scary)\b"
                         r"|\b(?:just )?let it go\b|\bmove on\b|\bget over it\b|\bcalm down\b"
                         r"|\bdon'?t worry about it\b|\byou should(?: not|n'?t)? have\b|\bi don'?t know why you\b"
-                        r"|\bput it out of your mind\b|\bstop (?:worrying|being)\b")
+                        r"|\bput it out of your mind\b|\bstop (?:worrying|being)\b"
+                        r"|\byou should be able to (?:handle|deal with|cope with|sort) (?:it|this|that)\b"
+                        r"|\bso far,? so good\b")
 
 
 def dismisses(reply: str) -> bool:

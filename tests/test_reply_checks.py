@@ -189,6 +189,9 @@ def test_a_turn_with_no_usable_reply_is_counted_and_the_run_goes_on(tmp_path):
     ("he was 19", "Ah, he was 19. Is there anything else that you would like to discuss?", True),
     ("i freeze", "Right, I see. Is there anything else you need to know?", True),
     ("she left", "Is there anything else that I can help you with?", True),
+    # the twenty-first set (both blinded readers: off-topic or dismissive)
+    ("i said yes. hopefully that helps", "Ah. What else would you like to talk about?", True),
+    ("only the bread rolls", "Right, I see. How can we help you?", True),
 ])
 def test_a_reply_that_closes_the_conversation_unbidden_is_rejected(message, reply, closes):
     assert (reply_failure(message, reply) == "closes the conversation unbidden") is closes
@@ -214,6 +217,8 @@ def test_a_reply_that_doubts_or_turns_on_the_person_is_rejected(reply, doubts):
     ("Ugh, there's 3 of you, that would upset anyone. You should just let it go and move on.", True),
     ("Ugh, the whole fridge smells awful. I don't know why you were so angry.", True),
     ("That sounds scary. It's not that bad, calm down.", True),
+    ("Right, I see. You should be able to handle this situation yourself.", True),  # (twenty-first set)
+    ("Right, I see. So far, so good.", True),  # (to "thought it was hopeless")
     ("That's so frustrating, you found a hair in your soup. What did the waiter say?", False),
     ("I'm so sorry your dog died. It's not easy to let go of a friend like him.", False),
     ("That sounds really stressful. What would help you feel ready?", False),

@@ -244,6 +244,11 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     assert common_question(replace(sad, history=[now, plain])) == "What happens next?"
     assert common_question(replace(sad, history=[now, plain, plain])) == "How do you feel about it?"  # (not the same)
     assert common_question(replace(sad, history=[now, plain, plain, plain])) == "How are you feeling now?"
+    # not "What happens next?" where the person just told it, nor how they feel where they just named it
+    told_next = replace(sad, user_text="im still switching. comparison sites tonight", history=[felt])
+    assert common_question(told_next) == "What's on your mind now?"
+    named = replace(sad, user_text="i think im a bit sad that something's changed")
+    assert common_question(named) == "How do you feel about it?"
 
 
 class FixedJudge:
