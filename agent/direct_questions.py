@@ -50,7 +50,7 @@ _SOCIAL_STEP = (r" (?:just |even |still |actually |not |never )?(?:ask|asked|tex
                 r"|didnt go|not go|say|said|tell|told|bring|brought|wear|wore|cancel|cancell?ed|decline|declined|join"
                 r"|joined|post|posted|reply|replied|mention|mentioned|visit|visited|send|sent|book|booked|bring up"
                 r"|take the|took the|hold|skip the|skipped the|turn (?:it |them |him |her )?down|turned (?:it )?down"
-                r"|turn(?:ed)? up|show(?:ed)? up)\b")
+                r"|(?:turn(?:ed)?|show(?:ed)?) up(?=\s*(?:[?.!]|$|at the (?:funeral|service|memorial)\b)))\b")
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
     "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
@@ -126,7 +126,7 @@ ANSWERS = {
                "together. What feels right to you?"),
     "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
     "reassurance": "Not at all, I think it makes complete sense. What makes you wonder?",
-    "self_judgement": "I don't think so, from what you've told me. What makes you wonder?",
+    "self_judgement": "I'm not here to judge you. What's making you wonder about it?",
     "own_step": "It doesn't sound {} to me, but you know the situation best. What makes you worry it might be?",
     "normal_feeling": "I think so. A lot of people feel that way, and it makes sense to me. What's it been like for you?",
     "how_to": ("I wish I had a sure answer for you. I don't, but I'm happy to think it through with you. "
@@ -186,6 +186,11 @@ _FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: still| kind of| kinda| really| sec
                           r"|dreamt|love|loved|keep (?:checking|looking|rereading|reading|watching|thinking about)"
                           r"|still (?:sleep|talk|check|listen|watch|cry|miss|love|dream|think about|have|keep))\b"
                           r"|\bpart of me (?:is |was )?(?:\w+ )?(?:glad|happy|relieved|jealous|sad)\b")
+#: What may follow a question about the person themselves without telling anything ("half joking").
+_HEDGE = re.compile(r"\b(?:half |only |just )?(?:joking|kidding|serious(?:ly)?|honestly|be honest|genuinely|lol|haha\w*)\b")
+_REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
+_WOULD_YOU_DO_IT = re.compile(r"^would (?:you|u) (?:actually |honestly |really |ever )?(?:do|go for|try|get|buy|pick|choose)"
+                              r" (?:it|that|this|one)\b")
 #: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
@@ -235,7 +240,9 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
         return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
     kind = "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
-    if kind == "self_judgement" and len(after.split()) > 3:  # ("am i a bad friend? i told her she was fat")
+    if kind == "self_judgement" and (before or _HEDGE.sub("", after).strip(" .!~") or _REASON.search(question)):
+        return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
+    if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):  # ("... jumping. would you do it?")
         return None
     return (kind, question) if kind else None
 

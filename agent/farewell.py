@@ -98,7 +98,7 @@ _SIGN_OFF = re.compile(
     r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
-    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b"
+    r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
@@ -114,7 +114,8 @@ _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading ho
                   r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b"
                   r"|\bgetting a taxi home\b")
 #: ... or going to do something now ("Thanks Sam. I need to go and find something black to wear."; not later on).
-_GO_AND = re.compile(r"^(?:i |i'?ve |ive )?(?:need|have|got) to go and \w+")
+_GO_AND = re.compile(r"^(?:i |i'?ve |ive )?(?:need|have|got) to go and (?:find|get|pick|make|cook|feed|walk|put|sort"
+                     r"|start|finish|check on|wash|clean|help|wake|collect|fetch|change|iron|pack|catch|ring|call)\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
@@ -182,7 +183,8 @@ _OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
                       r"|\b(?:hit|hits|hurt|hurts|grabbed) me\b|\bangry\b|\bscared\b|\bterrified\b|\bambulance\b"
                       r"|\bbleeding\b|\b(?:die|dying|dead|kill\w*)\b|\bself.?harm"
                       r"|\bfeel(?:ing)? (?:so )?(?:terrible|awful|worse|hopeless|empty|numb|worthless|alone)\b"
-                      r"|\bi love (?:you|u)\b")
+                      r"|\bi love (?:you|u)\b|\bdrunk\b|\bother side\b|\briver\b|\btime to do it\b|\btonight'?s the night\b|\bmy will\b"
+                      r"|\btook my phone\b|\b(?:gtg|g2g|gotta go|got to go|have to go)\W+(?:he|she)(?:'s| is) (?:home|back|coming)\b|\bknow what i (?:have|need|must) to do\b")
 
 
 #: The person asks for luck as they go to do something ("I'm going to just say it and move on to the
@@ -251,7 +253,8 @@ def _last_sentence(text: str) -> str:
 #: What the talk did, said after a thanks for it ("Thank you for listening. It helps to have said it to
 #: someone who isn't my husband, ..."): the person closes what they were telling.
 _IT_HELPED = re.compile(r"^(?:it|that|this|talking|just talking)(?: really| honestly| actually)? (?:helps|helped"
-                        r"|has helped|'s helped|does help|did help)\b")
+                        r"|has helped|'s helped|does help|did help)(?: (?:a lot|a bit|so much|loads))?(?:[.!]*$| to (?:have )?"
+                        r"(?:talk(?:ed)?|said it|say it|tell someone|told someone|get it out|vent(?:ed)?|write it down)\b)")
 
 
 def _thanks_then_it_helped(sentences: list[str]) -> bool:

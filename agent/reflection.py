@@ -33,7 +33,8 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
-                                DANGLING, ILL_AS_I_WILL, MADE_MY, the_means_your)
+                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY,
+                                the_means_your)
 from agent.farewell import closing_start, gentle_closing
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -173,7 +174,7 @@ def _repaired_word(words: list[str], n: int) -> str | None:
         return low.capitalize()
     if low == "its" and after in ITS_IS and (before is None or before in CLAUSE_OPENERS):
         return "it's"
-    if low == "ill" and after in ILL_AS_I_WILL:  # ("i think ill ask her")
+    if low == "ill" and after in ILL_AS_I_WILL and before in ILL_AFTER:  # ("i think ill ask her", not "is ill")
         return "i'll"
     if before in POSSESSIVES and low.endswith("s") and low[:-1] in POSSESSORS \
             and after in OWNED:
@@ -278,7 +279,7 @@ def _someone_else_did_it(words: list[str]) -> bool:
     if low[0] in SWAP or _swapped(words)[0] != "you":  # (the subject said, or none put in: "Fred dumped me")
         return False
     return (bool({"me", "us"} & set(low[1:3])) or low[:2] == ["bit", "of"]
-            or (low[0] in MADE_MY and low[1:2] == ["my"] and low[2:3] in (["day"], ["morning"], ["week"], ["night"])))
+            or (low[0] in MADE_MY and low[1:2] == ["my"] and low[2:3] in (["day"], ["morning"], ["week"], ["night"], ["life"])))
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:

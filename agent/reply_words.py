@@ -11,7 +11,9 @@ _WORD = re.compile(r"[a-z']+")
 #: Words that may be a warning sign (means, an ending, danger) wherever they stand beside the listener's own
 #: words: no direct answer calls such a message all right (`agent.direct_questions`), no closing words close
 #: it (`agent.farewell`); each adds its own words to these. Lower case, for a regex alternation.
-WARNING_SIGNS = r"pills|tablets|razor|blades?|overdose|suicid\w*|no point|for good|stop fighting|at peace|police"
+WARNING_SIGNS = (r"pills|tablets|paracetamol|ibuprofen|razor|blades?|overdose|suicid\w*|no point|for good|stop fighting"
+                 r"|at peace|police|guns?|jump(?:ing|ed)? (?:off|from|in front)|restraining order|blocked me|go through with it|over soon"
+                 r"|without me|before i go|change my mind|say goodbye|letters|hid(?:e|ing) from")
 
 
 def words(text: str) -> list[str]:

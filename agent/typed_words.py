@@ -38,6 +38,9 @@ ILL_AS_I_WILL = {"ask", "go", "call", "try", "be", "have", "do", "see", "text", 
                  "probably", "never", "let", "send", "give", "write", "book", "check", "wait", "start", "stop",
                  "bring", "talk", "buy", "keep", "put", "look", "sort", "find", "pick", "show", "head", "email",
                  "message", "definitely", "maybe", "need", "miss", "think", "update", "report", "survive"}
+#: ... and only at the start or after these ("i think ill ask her"; not "mum is ill maybe cancer").
+ILL_AFTER = {None, "think", "guess", "so", "then", "and", "but", "ok", "okay", "yeah", "yes", "hopefully", "maybe",
+             "probably", "now", "tomorrow", "tonight", "suppose", "reckon", "ok,", "lol"}
 #: Verbs whose left-out subject is the thing told, not the person ("made my day").
 MADE_MY = {"made", "makes", "ruined", "ruins", "saved", "saves", "brightened", "cheered"}
 #: Words that name whose a thing is ("my sisters wedding", "my SO").

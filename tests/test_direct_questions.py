@@ -149,9 +149,24 @@ def test_a_step_of_the_persons_own_gets_their_word_said_back(message, judged):
     "was i wrong to lock her out of the house?", "is it bad if i leave the kids home alone overnight?",
     "would it be wrong if i just didnt tell the police?", "is it wrong that i hid the bruises from my mum?",
     "is it wrong that i let him touch me?",
+    # a newcomer's review (thirtieth session): nothing told before a question about the person, no turning up
+    # where they are not wanted, no "would you do it?" after what they told
+    "I shook the baby to make him stop crying. am i a bad mum?", "am i a bad mum? i shook him",
+    "am i a bad person for wanting to die?", "am i a terrible person for not wanting to live anymore?",
+    "i'm worthless. am i a bad person?", "am i a bad person for wanting him dead?",
+    "he has a restraining order against me. would it be weird if I turned up at his house?",
+    "she blocked me everywhere. would it be weird if i showed up?", "would it be weird if I turned up at the bridge?",
+    "my ex moved on. would it be weird if i turned up at her wedding?",
 ])
 def test_no_step_that_harms_or_is_a_fact_is_called_all_right(message):
-    assert question_kind(message) not in {"own_step", "reassurance"}
+    assert question_kind(message) not in {"own_step", "reassurance", "self_judgement"}
+
+
+@pytest.mark.parametrize("message", ["i've been thinking about jumping. would you do it?",
+                                     "I've saved up all my meds. would you do it?",
+                                     "he asked me to meet him alone, he's 35 and i'm 14. would you do it?"])
+def test_would_you_do_it_after_what_was_told_gets_no_answer(message):
+    assert question_kind(message) is None
 
 
 @pytest.mark.parametrize("message", [
@@ -184,7 +199,7 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     # the twenty-first set (read this session): unanswered (both blinded readers: off-topic)
     ("would you do it? honestly", "choice"), ("which would you go for?", "choice"),
     ("do you think im a bad owner? lol. half joking", "self_judgement"),  # (a laugh alone is no sentence)
-    ("am i a terrible mum? lol", "self_judgement"), ("I forgot her birthday. am i a bad friend?", "self_judgement"),
+    ("am i a terrible mum? lol", "self_judgement"), ("I forgot her birthday. am i a bad friend?", None),
     ("am i a terrible mum? i let him have chips twice this week", None),  # (what was done is not judged)
     ("am i a bad person? i hit him", None), ("am i a bad friend? i told her she was fat", None),
 ])

@@ -189,6 +189,17 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "Sam, buenas noches! I have very happy news", "Goodnight Sam. I have news",  # (good night as a greeting)
     "thanks. i need to go and tell him tomorrow", "i need to go and find a black dress for the funeral",
     "thanks for listening. it helps to know someone cares because i can't go on",
+    # a newcomer's review (thirtieth session)
+    "Thanks Sam. I need to go and say goodbye to my kids.", "Thanks. I have to go and write some letters.",
+    "Thanks. I need to go and find my dad's gun.", "Thanks. I need to go and hide before he gets back.",
+    "Thanks. I need to go and do it before I change my mind.", "Thanks. I need to go and buy some paracetamol.",
+    "Thank you for listening. It helps to know it'll all be over soon.",
+    "Thank you for listening. It helps to know the kids will be ok without me.",
+    "Thank you for listening. It helped to say it out loud before I go.",
+    "gtg to the chemist for more paracetamol", "gtg he's drunk again", "gtg. tonight's the night",
+    "gtg he took my phone", "gtg im going down to the river", "gtg. see you on the other side",
+    "Thanks. I've got to go and sort out my will.", "thanks for letting me think it through. i know what i have to do now",
+    "thanks for letting me think it through. i've decided to go through with it",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

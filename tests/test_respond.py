@@ -249,6 +249,8 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     assert common_question(told_next) == "What's on your mind now?"
     named = replace(sad, user_text="i think im a bit sad that something's changed")
     assert common_question(named) == "How do you feel about it?"
+    mind_lately = PromptTurn("so", "sadness", None, "sadness", "Oh. What's on your mind now?")
+    assert common_question(replace(told_next, history=[felt, mind_lately])) == "What happens next?"  # (no other)
 
 
 class FixedJudge:
