@@ -195,7 +195,7 @@ _CLOSING = re.compile(r"^(?:you(?:'re| are) (?:very |so |most )?welcome|(?:good 
 _MOVES_ON = re.compile(r"\banything else (?:that )?(?:you(?:'d| would)? (?:like|want|need)|i can|to talk|on your mind)"
                        r"|\bany (?:other )?questions\b|^what can i do for you\b|\bsomething else today\b"
                        r"|^what else (?:would|do) you (?:like|want) to talk about\b|^how can we help you\b")
-_USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|(?:good ?-?)?bye|cya|ttyl|later|good ?night|gotta go"
+_USER_CLOSES = re.compile(r"\b(?:thanks?|thank you|thx|ty|cheers|(?:good ?-?)?bye|cya|ttyl|later|good ?night|gotta go|gtg"
                           r"|talk (?:to you )?later|see you)\b"
                           r"|(?:^|[.!?,;~]\s*|\b(?:ok|okay|so|well|lol|and)\s+)(?:night|nite)\b")  # ("... night sam")
 
@@ -231,9 +231,11 @@ _DISMISSES = re.compile(r"\b(?:it'?s|it is|that'?s|that is) not (?:worth it|a bi
                         r"|\bso far,? so good\b")
 
 
-def dismisses(reply: str) -> bool:
-    """The reply brushes the person's feeling aside or tells them off."""
-    return bool(_DISMISSES.search(plain_lower(reply)))
+def dismisses(reply: str, message: str = "") -> bool:
+    """The reply brushes the person's feeling aside or tells them off (not in the person's own words said
+    back: "ok im gonna go eat something and calm down" -> "Oh, you're going to go eat something and calm down.")."""
+    said = plain_lower(message)
+    return any(m.group(0) not in said for m in _DISMISSES.finditer(plain_lower(reply)))
 
 
 #: A message about what is still to come ("my exam is tomorrow", "can't wait for the trip") ...
@@ -334,7 +336,7 @@ def reply_failure(message: str, reply: str, earlier_messages: list[str] = (),
         return "closes the conversation unbidden"
     if doubts_user(reply):
         return "doubts the user"
-    if dismisses(reply):
+    if dismisses(reply, message):
         return "dismisses the user"
     if asks_what_was_said(reply, [*earlier_messages, message]):
         return "asks what was said"

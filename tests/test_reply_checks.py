@@ -11,9 +11,9 @@ import pytest
 from agent.evaluation.conversations import read_conversations
 from agent.evaluation.dialogue_emotions import written_conversation_rows
 from agent.safety import raises_self_harm
-from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, contradicts,
-                                copies_user, hopes_for_what_happened, puts_what_happened_ahead, repeats, reply_failure,
-                                speaks_as_user)
+from agent.reply_checks import (acknowledges_cause, asks, asks_how_the_future_went, asks_what_was_said, closes_unbidden,
+                                contradicts, copies_user, hopes_for_what_happened, puts_what_happened_ahead, repeats,
+                                reply_failure, speaks_as_user)
 
 GOOD = "I'm so sorry, losing your job out of nowhere is a real shock. How are you holding up?"
 
@@ -406,3 +406,13 @@ def test_a_reply_that_raises_self_harm_unprompted_is_rejected(said, reply, raise
 def test_what_happened_said_as_still_to_come_is_rejected(said, reply, puts_ahead):
     assert puts_what_happened_ahead(reply, said) is puts_ahead
     assert (reply_failure(said[-1], reply, said[:-1]) == "puts what happened ahead") is puts_ahead
+
+
+def test_the_persons_own_words_said_back_neither_dismiss_nor_close_unbidden():
+    """The twenty-third set: "ok im gonna go eat something and calm down. thanks for letting me rant" got
+    its words said back and a goodbye, which the checks read as dismissing; "cheers for listening" is a
+    thanks."""
+    message = "ok im gonna go eat something and calm down. thanks for letting me rant"
+    assert reply_failure(message, "Oh, you're going to go eat something and calm down. Bye for now, take care.") is None
+    assert reply_failure("i yelled at him", "Oh, you yelled at him. Calm down.") == "dismisses the user"
+    assert not closes_unbidden("yeah. chuffed. right off to practise, cheers for listening", "Bye for now, take care.")

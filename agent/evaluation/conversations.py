@@ -137,7 +137,7 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]], seed: i
                 ("repeats", repeats(written, replies[:-1])),
                 ("closes_unbidden", closes_unbidden(message, written)),
                 ("doubts_user", doubts_user(written)),
-                ("dismisses", dismisses(written)),
+                ("dismisses", dismisses(written, message)),
                 ("asks_what_was_said", asks_what_was_said(written, messages[:n + 1])),
                 ("asks_how_the_future_went", asks_how_the_future_went(message, written)),
                 ("hopes_for_what_happened", hopes_for_what_happened(written, messages[:n + 1])),
