@@ -270,7 +270,8 @@ def _tells_the_past(told: str) -> bool:
 #: ("my landlord is kicking me out next month").
 _HOW_IT_WENT = re.compile(r"^(?:(?:so|and|oh|oh no|wow|ah|ok|okay|well),? )*(?:how(?: did|'d) (?:it|that|they|things|"
                           r"everything|the \w+) (?:go|turn out|end)|how was (?:it|that|the \w+)\?|"
-                          r"(?:what did you think|how did you like)(?: of)? (?:it|that|them|the \w+)\?)")
+                          r"(?:what did you think|how did you like)(?: of)? (?:it|that|them|the \w+)\?"
+                          r"|what happened (?:next|then|after that)\?)")  # ("I'm going to write to the practice manager.")
 
 
 def asks_how_the_future_went(message: str, reply: str) -> bool:

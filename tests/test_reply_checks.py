@@ -328,6 +328,8 @@ def test_a_question_about_what_the_person_already_told_is_rejected(said, reply, 
     ("i have a job interview tomorrow after lunch", "Good luck! How did it go?", True),
     ("watched that new space movie last night", "Oh nice. What did you think of it?", False),
     ("my tomatoes are finally turning red", "That's wonderful! What will you make with them?", False),
+    ("I'm going to write to the practice manager. Calmly.", "Right, I see. What happened next?", True),  # (22nd set)
+    ("on saturday we drove to the coast", "Oh, lovely! What happened next?", False),
 ])
 def test_asking_how_what_is_still_to_come_went_is_rejected(message, reply, asks_how_it_went):
     assert asks_how_the_future_went(message, reply) is asks_how_it_went

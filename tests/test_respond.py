@@ -248,7 +248,7 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     told_next = replace(sad, user_text="im still switching. comparison sites tonight", history=[felt])
     assert common_question(told_next) == "What's on your mind now?"
     named = replace(sad, user_text="i think im a bit sad that something's changed")
-    assert common_question(named) == "How do you feel about it?"
+    assert common_question(named) == "What happens next?"
     mind_lately = PromptTurn("so", "sadness", None, "sadness", "Oh. What's on your mind now?")
     assert common_question(replace(told_next, history=[felt, mind_lately])) == "What happens next?"  # (no other)
 
