@@ -51,6 +51,9 @@ _SOCIAL_STEP = (r" (?:just |even |still |actually |not |never )?(?:ask|asked|tex
                 r"|joined|post|posted|reply|replied|mention|mentioned|visit|visited|send|sent|book|booked|bring up"
                 r"|take the|took the|hold|skip the|skipped the|turn (?:it |them |him |her )?down|turned (?:it )?down"
                 r"|(?:turn(?:ed)?|show(?:ed)?) up(?=\s*(?:[?.!]|$|at the (?:funeral|service|memorial)\b)))\b")
+#: "would you do it?": a choice only with nothing told before it ("... jumping. would you do it?").
+_WOULD_YOU_DO_IT = re.compile(r"^would (?:you|u) (?:actually |honestly |really |ever )?(?:do|go for|try|get|buy|pick"
+                              r"|choose) (?:it|that|this|one)\b")
 #: The question's kinds, tried in this order on the question (lower-cased, "sam" taken out).
 _KINDS = {
     "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
@@ -105,8 +108,7 @@ _KINDS = {
         r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
         r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"
-        r"|^would (?:you|u) (?:actually |honestly |really |ever )?(?:do|go for|try|get|buy|pick|choose) (?:it|that|this"
-        r"|one)\b|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
+        r"|" + _WOULD_YOU_DO_IT.pattern + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
     "how_to": re.compile(
         rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
         rf"|^how (?:do|would|should|can) {_WHO} (?:even )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
@@ -189,8 +191,6 @@ _FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: still| kind of| kinda| really| sec
 #: What may follow a question about the person themselves without telling anything ("half joking").
 _HEDGE = re.compile(r"\b(?:half |only |just )?(?:joking|kidding|serious(?:ly)?|honestly|be honest|genuinely|lol|haha\w*)\b")
 _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
-_WOULD_YOU_DO_IT = re.compile(r"^would (?:you|u) (?:actually |honestly |really |ever )?(?:do|go for|try|get|buy|pick|choose)"
-                              r" (?:it|that|this|one)\b")
 #: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
@@ -242,7 +242,7 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
     kind = "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
     if kind == "self_judgement" and (before or _HEDGE.sub("", after).strip(" .!~") or _REASON.search(question)):
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
-    if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):  # ("... jumping. would you do it?")
+    if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
         return None
     return (kind, question) if kind else None
 
