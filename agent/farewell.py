@@ -111,16 +111,16 @@ _SIGN_OFF = re.compile(
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"
                   r"|^(?:off|heading) (?:to|home|out|on)\b|^let me go (?:and )?\w+|^now i (?:go|am going|'m going)\b"
-                  r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b"
+                  r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b|^(?:going to|gonna) go for (?:a|my) (?:walk|run|swim|nap|bath|shower)\b"
                   r"|\bgetting a taxi home\b")
 #: ... or going to do something now ("Thanks Sam. I need to go and find something black to wear."; not later on).
-_GO_AND = re.compile(r"^(?:i |i'?ve |ive )?(?:need|have|got) to go and (?:find|get|pick|make|cook|feed|walk|put|sort"
-                     r"|start|finish|check on|wash|clean|help|wake|collect|fetch|change|iron|pack|catch|ring|call)\b")
+_GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|better) go and (?:find|get|pick|make|cook|feed"
+                     r"|walk|put|sort|start|finish|check on|wash|clean|help|wake|collect|fetch|change|iron|pack|catch|ring|call)\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
-                              r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble"
+                              r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm

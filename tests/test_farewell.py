@@ -151,6 +151,13 @@ def test_leaving_is_told_from_only_thanking():
      "Thank you for sharing it with me. Bye for now, take care."),
     ("Thank you for listening. It helps to have said it to someone who isn't my husband, he just gets cross on my "
      "behalf.", "You're welcome, I'm glad it helped. I'm here whenever you want to talk."),
+    # the twenty-third set, after its blinded reading
+    ("Thanks for listening. I'd better go and find my reading glasses before the rematch.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Thanks. Going to go for a walk before dinner and clear my head.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Right, they're dimming the lights. I'm going to try out the bed. Thank you for letting me gloat a bit!",
+     "Thank you for sharing it with me. Bye for now, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
