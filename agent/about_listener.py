@@ -52,8 +52,8 @@ _ASKS = {
     "tell_about": r"(?:(?:can|could|may) i (?:tell|talk to) (?:you|u) about (?:\w+ ){0,4}?\w+)",
     "question": r"(?:(?:i (?:have|got|'ve got|ve got) |got )?(?:a )?(?:quick |random |weird |serious |dumb |silly )?"
                 r"(?:question|q)(?: for (?:you|u))?"
-                r"|(?:i (?:have|got|'ve got|ve got) |got )a (?:parenting|work|money|dating|relationship|cooking|car|tech|computer"
-                r"|maths?|homework|school|garden(?:ing)?|pet|dog|cat|baby|wedding|travel|grammar|english|family|small"
+                r"|(?:i (?:have|got|'ve got|ve got) |got )a (?:parenting|work|money|dating|relationship|cooking|car|tech"
+                r"|computer|maths?|homework|school|garden(?:ing)?|pet|dog|cat|baby|wedding|travel|grammar|english|family|small"
                 r"|personal|random|stupid) question(?: for (?:you|u))?)",
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:a )?(?:little |some |big |great |good |exciting "
             r"|happy )*news|i have something to tell (?:you|u))",

@@ -108,7 +108,8 @@ _KINDS = {
         r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
         r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"
-        r"|" + _WOULD_YOU_DO_IT.pattern + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
+        r"|" + _WOULD_YOU_DO_IT.pattern
+        + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
     "how_to": re.compile(
         rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
         rf"|^how (?:do|would|should|can) {_WHO} (?:even )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
@@ -189,7 +190,8 @@ _FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: still| kind of| kinda| really| sec
                           r"|still (?:sleep|talk|check|listen|watch|cry|miss|love|dream|think about|have|keep))\b"
                           r"|\bpart of me (?:is |was )?(?:\w+ )?(?:glad|happy|relieved|jealous|sad)\b")
 #: What may follow a question about the person themselves without telling anything ("half joking").
-_HEDGE = re.compile(r"\b(?:half |only |just )?(?:joking|kidding|serious(?:ly)?|honestly|be honest|genuinely|lol|haha\w*)\b")
+_HEDGE = re.compile(r"\b(?:half |only |just )?(?:joking|kidding|serious(?:ly)?|honestly|be honest|genuinely|lol"
+                    r"|haha\w*)\b")
 _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 #: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")

@@ -111,16 +111,19 @@ _SIGN_OFF = re.compile(
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"
                   r"|^(?:off|heading) (?:to|home|out|on)\b|^let me go (?:and )?\w+|^now i (?:go|am going|'m going)\b"
-                  r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b|^(?:going to|gonna) go for (?:a|my) (?:walk|run|swim|nap|bath|shower)\b"
+                  r"|\b(?:i'?ll|ill) go (?:\w+ )*now\b"
+                  r"|^(?:going to|gonna) go for (?:a|my) (?:walk|run|swim|nap|bath|shower)\b"
                   r"|\bgetting a taxi home\b")
 #: ... or going to do something now ("Thanks Sam. I need to go and find something black to wear."; not later on).
-_GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|better) go and (?:find|get|pick|make|cook|feed"
-                     r"|walk|put|sort|start|finish|check on|wash|clean|help|wake|collect|fetch|change|iron|pack|catch|ring|call)\b")
+_GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|better) go and (?:find|get|pick|make"
+                     r"|cook|feed|walk|put|sort|start|finish|check on|wash|clean|help|wake|collect|fetch|change|iron"
+                     r"|pack|catch|ring|call)\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
-                              r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag|boast"
+                              r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
+                              r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
@@ -183,8 +186,9 @@ _OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
                       r"|\b(?:hit|hits|hurt|hurts|grabbed) me\b|\bangry\b|\bscared\b|\bterrified\b|\bambulance\b"
                       r"|\bbleeding\b|\b(?:die|dying|dead|kill\w*)\b|\bself.?harm"
                       r"|\bfeel(?:ing)? (?:so )?(?:terrible|awful|worse|hopeless|empty|numb|worthless|alone)\b"
-                      r"|\bi love (?:you|u)\b|\bdrunk\b|\bother side\b|\briver\b|\btime to do it\b|\btonight'?s the night\b|\bmy will\b"
-                      r"|\btook my phone\b|\b(?:gtg|g2g|gotta go|got to go|have to go)\W+(?:he|she)(?:'s| is) (?:home|back|coming)\b|\bknow what i (?:have|need|must) to do\b")
+                      r"|\bi love (?:you|u)\b|\bdrunk\b|\bother side\b|\briver\b|\btime to do it\b|\bmy will\b"
+                      r"|\btonight'?s the night\b|\btook my phone\b|\bknow what i (?:have|need|must) to do\b"
+                      r"|\b(?:gtg|g2g|gotta go|got to go|have to go)\W+(?:he|she)(?:'s| is) (?:home|back|coming)\b")
 
 
 #: The person asks for luck as they go to do something ("I'm going to just say it and move on to the
@@ -253,8 +257,9 @@ def _last_sentence(text: str) -> str:
 #: What the talk did, said after a thanks for it ("Thank you for listening. It helps to have said it to
 #: someone who isn't my husband, ..."): the person closes what they were telling.
 _IT_HELPED = re.compile(r"^(?:it|that|this|talking|just talking)(?: really| honestly| actually)? (?:helps|helped"
-                        r"|has helped|'s helped|does help|did help)(?: (?:a lot|a bit|so much|loads))?(?:[.!]*$| to (?:have )?"
-                        r"(?:talk(?:ed)?|said it|say it|tell someone|told someone|get it out|vent(?:ed)?|write it down)\b)")
+                        r"|has helped|'s helped|does help|did help)(?: (?:a lot|a bit|so much|loads))?(?:[.!]*$"
+                        r"| to (?:have )?(?:talk(?:ed)?|said it|say it|tell someone|told someone|get it out|vent(?:ed)?"
+                        r"|write it down)\b)")
 
 
 def _thanks_then_it_helped(sentences: list[str]) -> bool:

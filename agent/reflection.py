@@ -279,7 +279,7 @@ def _someone_else_did_it(words: list[str]) -> bool:
     if low[0] in SWAP or _swapped(words)[0] != "you":  # (the subject said, or none put in: "Fred dumped me")
         return False
     return (bool({"me", "us"} & set(low[1:3])) or low[:2] == ["bit", "of"]
-            or (low[0] in MADE_MY and low[1:2] == ["my"] and low[2:3] in (["day"], ["morning"], ["week"], ["night"], ["life"])))
+            or " ".join(low[:3]) in MADE_MY)
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:

@@ -12,8 +12,9 @@ _WORD = re.compile(r"[a-z']+")
 #: words: no direct answer calls such a message all right (`agent.direct_questions`), no closing words close
 #: it (`agent.farewell`); each adds its own words to these. Lower case, for a regex alternation.
 WARNING_SIGNS = (r"pills|tablets|paracetamol|ibuprofen|razor|blades?|overdose|suicid\w*|no point|for good|stop fighting"
-                 r"|at peace|police|guns?|jump(?:ing|ed)? (?:off|from|in front)|restraining order|blocked me|go through with it|over soon"
-                 r"|without me|before i go|change my mind|say goodbye|letters|hid(?:e|ing) from")
+                 r"|at peace|police|guns?|jump(?:ing|ed)? (?:off|from|in front)|restraining order|blocked me"
+                 r"|go through with it|over soon|without me|before i go|change my mind|say goodbye|letters"
+                 r"|hid(?:e|ing) from")
 
 
 def words(text: str) -> list[str]:

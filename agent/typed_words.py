@@ -40,9 +40,10 @@ ILL_AS_I_WILL = {"ask", "go", "call", "try", "be", "have", "do", "see", "text", 
                  "message", "definitely", "maybe", "need", "miss", "think", "update", "report", "survive"}
 #: ... and only at the start or after these ("i think ill ask her"; not "mum is ill maybe cancer").
 ILL_AFTER = {None, "think", "guess", "so", "then", "and", "but", "ok", "okay", "yeah", "yes", "hopefully", "maybe",
-             "probably", "now", "tomorrow", "tonight", "suppose", "reckon", "ok,", "lol"}
-#: Verbs whose left-out subject is the thing told, not the person ("made my day").
-MADE_MY = {"made", "makes", "ruined", "ruins", "saved", "saves", "brightened", "cheered"}
+             "probably", "now", "tomorrow", "tonight", "suppose", "reckon", "lol"}
+#: A left-out subject that is the thing told, not the person ("made my day", "saved my life").
+MADE_MY = {f"{verb} my {what}" for verb in ("made", "makes", "ruined", "ruins", "saved", "saves", "brightened", "cheered")
+           for what in ("day", "morning", "week", "night", "life")}
 #: Words that name whose a thing is ("my sisters wedding", "my SO").
 POSSESSIVES = {"my", "our", "your", "his", "her", "their"}
 #: "bc" and "cuz" for "because", except after a word that makes them a place or a cousin ("to bc", "my cuz").
