@@ -58,7 +58,7 @@ _WOULD_YOU_DO_IT = re.compile(r"^would (?:you|u) (?:actually |honestly |really |
 _KINDS = {
     "health": re.compile(r"\b(?:rash|red ring|lump|swelling|swollen|fever|symptoms?|bleeding|infection|bruise|blister"
                          r"|doses?|dosage|bullseye|meds|medication|tablets|antibiotics|tick bite|bitten|afib|palpitations"
-                         r"|heart rate|chest pain|blood pressure)\b"),
+                         r"|heart rate|chest pain|blood pressure|heal\w*|wounds?|cuts|stitches|scars?)\b"),
     "listener_been": re.compile(r"\b(?:have|did) (?:you|u) ever (?:been|gone|done|tried|had|seen)\b"
                                 r"|\bhave (?:you|u) (?:been to|tried|seen)\b"
                                 r"|\bhas (?:anything|something|that|this) (?:like (?:that|this) )?ever happened"
@@ -99,7 +99,8 @@ _KINDS = {
         r"|safe|legal|bad) |is (?:\w+ ){1,2}a lot\b|(?:are|is) (?:those|these|they|it|that|morse|\w+s) (?:even |still "
         r"|actually )?(?:legal|allowed|used|safe)\b|(?:do|does|can|will) (?:photos|it|they|this|that) [\w ]+? "
         r"(?:on (?:their|its) own|automatically)|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|return|cancel))"
-        r"|\bare (?:you|we) (?:supposed|meant) to\b"),
+        r"|\bare (?:you|we) (?:supposed|meant) to\b"
+        r"|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"),
     "choice": re.compile(
         r"\bwhat would (?:you|u) (?:actually |honestly |really )?do\b"
         r"|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
@@ -156,7 +157,7 @@ _QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]
 AFTER_WORDS = 12
 #: How a question typed without its question mark starts ("should i email ...", "genuinely asking, how do you ...").
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
-                   r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any)\b")
+                   r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any|has)\b")
 _LAUGH = re.compile(r"\s*\b(?:lol|lmao|haha\w*|tho)\b")
 _LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest|hey|but|so|and|ok|okay)[, ]+")
 #: What no answer calls all right or leaves to the person's choice, and what may be a sign of risk

@@ -202,6 +202,10 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("am i a terrible mum? lol", "self_judgement"), ("I forgot her birthday. am i a bad friend?", None),
     ("am i a terrible mum? i let him have chips twice this week", None),  # (what was done is not judged)
     ("am i a bad person? i hit him", None), ("am i a bad friend? i told her she was fat", None),
+    # the twenty-third set, after its reading
+    ("ugh ok sorry for dumping this. does it usually take long for those recovery things to come back?", "fact"),
+    ("someone told me you can challenge it at a tribunal? has anyone ever done that and won", "fact"),
+    ("does it usually take long for cuts to heal? i did it again", "health"),  # (never "Good question!")
 ])
 def test_more_questions_put_to_the_listener(message, kind):
     assert question_kind(message) == kind
