@@ -254,10 +254,11 @@ def second_person(span: str) -> str | None:
             or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
         return None
     last = APOSTROPHES.get(words[-1].lower(), words[-1].lower())  # (an auxiliary without its verb: "i didnt!!")
-    if (_quoted(span) or last in _AUXILIARY_END or _bare_noun_phrase(words) or _someone_else_did_it(words)
-            or agreement_slip(words)):
+    swapped = _swapped(words)
+    if (_quoted(span) or last in _AUXILIARY_END or _bare_noun_phrase(words)
+            or _someone_else_did_it(words, swapped) or agreement_slip(words)):
         return None
-    text = re.sub(r" ,", ",", " ".join(_swapped(words)))
+    text = re.sub(r" ,", ",", " ".join(swapped))
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back
 
 
@@ -273,13 +274,12 @@ def _quoted(span: str) -> bool:
     return bool(_QUOTE.search(span.replace("’", "'")))
 
 
-def _someone_else_did_it(words: list[str]) -> bool:
-    """A left-out subject that is not the person ("took me 4 months", "made my morning"), or no verb ("bit of a")."""
+def _someone_else_did_it(words: list[str], swapped: list[str]) -> bool:
+    """A left-out subject that is not the person ("took me 4 months", "made my morning"), or no verb ("bit of a"):
+    `swapped` (the words said back) put "you" in where the person typed none ("Fred dumped me" has a subject)."""
     low = [APOSTROPHES.get(w.lower(), w.lower()) for w in words]
-    if low[0] in SWAP or _swapped(words)[0] != "you":  # (the subject said, or none put in: "Fred dumped me")
-        return False
-    return (bool({"me", "us"} & set(low[1:3])) or low[:2] == ["bit", "of"]
-            or " ".join(low[:3]) in MADE_MY)
+    return low[0] not in SWAP and swapped[0] == "you" and bool(
+        {"me", "us"} & set(low[1:3]) or low[:2] == ["bit", "of"] or " ".join(low[:3]) in MADE_MY)
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:
