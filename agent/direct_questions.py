@@ -84,7 +84,8 @@ _KINDS = {
         r"^(?:do (?:you|u) think )?(?:am i|i'?m|im|i am) (?:a |an )?(?:really |such a |the )?(?:bad|terrible|awful"
         r"|horrible|rubbish|crap|useless|shit) (?:pet |dog |cat )?(?:owner|mum|mom|mother|dad|father|parent|friend"
         r"|person|daughter|son|wife|husband|partner|sister|brother|boss|teacher|girlfriend|boyfriend|grandma|granny"
-        r"|grandad|grandpa|aunt|auntie|uncle|neighbou?r|cook|host|flatmate|roommate|colleague)\b"),
+        r"|grandad|grandpa|aunt|auntie|uncle|neighbou?r|cook|host|flatmate|roommate|colleague|employee|worker"
+        r"|student|manager|employer|tenant|landlord|landlady|coach|player|driver)\b"),
     "own_step": re.compile(
         r"^(?:do (?:you|u) think )?(?:(?P<would>would it be|would that be|will it be)|is it|was it|it's|its|is that"
         r"|was that) (?:\w+ )?(?P<judged>" + _JUDGED + r") (?:that (?:i|we)|if (?:i|we)|of me to|for me to"

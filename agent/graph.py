@@ -43,7 +43,8 @@ from agent.feeling_words import follow_up_words, glad_fits, laughed_off, story_f
 from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
-from agent.reflection import reply_start, sentence_holding, whole_reply
+from agent.reflection import sentence_holding
+from agent.reply_start import reply_start, whole_reply
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response

@@ -82,7 +82,7 @@ class PromptInput:
     #: The reply's first words, given (`agent.reflection`); the model continues them. Transcript
     #: prompts only: an instruct model writes its own start.
     reply_start: str = ""
-    #: The given start is the whole reply (`agent.reflection.whole_reply`: the listener's answer about
+    #: The given start is the whole reply (`agent.reply_start.whole_reply`: the listener's answer about
     #: itself, or its closing words for a thanks or goodbye): the model is not asked to go on.
     whole_start: bool = False
 

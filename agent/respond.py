@@ -34,7 +34,7 @@ from agent.injection import BOUNDARY_REPLY, unsafe_output
 from agent.llm import LLM, GenerationOptions, LLMError
 from agent.safety import CAREFUL_REPLY, careful_verdict
 from agent.question_prior import question_prior
-from agent.reflection import ACKNOWLEDGEMENTS
+from agent.reply_start import ACKNOWLEDGEMENTS
 from agent.typed_words import ITS_IS
 from agent.reply_judge import ReplyJudge
 from agent.reply_checks import asks, content_words, degeneracy, normalised, novel_words, reply_failure
@@ -109,7 +109,7 @@ def _capital_i(text: str) -> str:
     return re.sub(r"\bi(?=\b|')", "I", text)
 
 
-#: The given starts that say nothing of what the person told (`agent.reflection.ACKNOWLEDGEMENTS`).
+#: The given starts that say nothing of what the person told (`agent.reply_start.ACKNOWLEDGEMENTS`).
 BARE_STARTS = frozenset(a for options in ACKNOWLEDGEMENTS.values() for a in options)
 
 

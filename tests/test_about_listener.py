@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.about_listener import claims_to_be_human, listener_answer, question_to_listener
-from agent.reflection import reply_start
+from agent.reply_start import reply_start
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a fixture)

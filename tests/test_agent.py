@@ -10,7 +10,7 @@ import pytest
 from agent import EmpatheticAgent, InputError, PerceptionEvent, ReplyEvent, Settings, TextDelta
 from agent.graph import choose_emotion, find_causes, perceive, prompt_input, recall, remember
 from agent.llm import load_llm
-from agent.reflection import ACKNOWLEDGEMENTS
+from agent.reply_start import ACKNOWLEDGEMENTS
 from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition
 from memory import MemoryStore, StoreError

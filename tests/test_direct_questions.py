@@ -101,7 +101,7 @@ def test_a_sad_or_frightened_person_gets_a_quiet_answer():
 
 
 def test_the_whole_reply_answers_quietly_when_sad_and_not_at_all_near_risk():
-    from agent.reflection import reply_start, whole_reply
+    from agent.reply_start import reply_start, whole_reply
 
     message = "I was honestly a bit teary in the car park. Is it weird that I want to find her?"
     assert whole_reply(message, "Sam", 0) == ANSWERS["reassurance"]
@@ -206,6 +206,8 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("ugh ok sorry for dumping this. does it usually take long for those recovery things to come back?", "fact"),
     ("someone told me you can challenge it at a tribunal? has anyone ever done that and won", "fact"),
     ("does it usually take long for cuts to heal? i did it again", "health"),  # (never "Good question!")
+    ("do you think im a bad employee?", "self_judgement"), ("am i a terrible student? lol", "self_judgement"),
+    ("I shouted at the new starter. am i a bad manager?", None),
 ])
 def test_more_questions_put_to_the_listener(message, kind):
     assert question_kind(message) == kind

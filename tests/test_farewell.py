@@ -9,7 +9,7 @@ import pytest
 
 from agent.farewell import (GENTLE_CLOSING, GOOD_LUCK, THINKING_OF_YOU, closing_start, closing_words, is_farewell,
                             leaves, luck_words, signs_off)
-from agent.reflection import reply_start, whole_reply
+from agent.reply_start import reply_start, whole_reply
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)

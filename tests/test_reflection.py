@@ -9,7 +9,9 @@ import pytest
 
 from agent.prompt import chat_messages, transcript_prompt
 from agent.feeling_words import glad_fits, laughed_off
-from agent.reflection import GREETINGS_BACK, reflection, reply_start, second_person
+from agent.about_listener import GREETINGS_BACK
+from agent.reflection import reflection, second_person
+from agent.reply_start import reply_start
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
@@ -246,7 +248,8 @@ def test_without_a_reflection_the_reply_starts_with_an_acknowledgement_in_the_re
 def test_every_start_is_said_at_once_by_a_voice():
     """A voice speaks the start while the model writes the rest: each is a whole sentence the
     sentence buffer hands out as soon as it arrives (not held back as too short)."""
-    from agent.reflection import ACKNOWLEDGEMENTS, OPENINGS
+    from agent.reflection import OPENINGS
+    from agent.reply_start import ACKNOWLEDGEMENTS
     from speech.sentences import SentenceBuffer
 
     for start in [*(a for group in ACKNOWLEDGEMENTS.values() for a in group),
