@@ -109,6 +109,7 @@ _KINDS = {
         r"|suggest|say)\b|\bshould i\?*$"
         r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
         r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
+        r"|\bis (?:it|that|this) (?:a )?(?:terrible|bad|good|stupid|silly|dumb|crazy|daft|mad) idea\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"
         r"|" + _WOULD_YOU_DO_IT.pattern
         + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
@@ -197,6 +198,9 @@ _HEDGE = re.compile(r"\b(?:half |only |just )?(?:joking|kidding|serious(?:ly)?|h
 _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 #: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
+#: A question that only offers the other side of the one before ("Do you think it's ok to tell them? Or is better to
+#: not say?"): read with it.
+_OR_ELSE = re.compile(r"^or\b.*\?$")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 
@@ -217,6 +221,9 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
     if not sentences:
         return None
     last = sentences[-1].rstrip(" ~")
+    if _OR_ELSE.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... here? Or is better to not say?")
+        sentences = [*sentences[:-2], f"{sentences[-2]} {last}"]
+        last = sentences[-1]
     if _TAG.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... freezer? Do you know?")
         return _LEAD.sub("", sentences[-2]), "", (sentences[-3:-2] or [""])[0]
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):

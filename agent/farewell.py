@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 
-from agent.farewell_words import (BYE, ENJOY_YOUR, FAREWELL_WORDS, HAVE_A, HELPED, LEAVING, NIGHT, NIGHT_ABROAD,
-                                  RANT_OVER, THANKS, TOMORROW, WISHES_BACK, WORD)
+from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_AWAY, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS, HAVE_A,
+                                  HELPED, LEAVING, NIGHT, NIGHT_ABROAD, RANT_OVER, THANKS, TOMORROW, WISHES_BACK, WORD)
 from agent.reply_words import WARNING_SIGNS, plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -92,8 +92,11 @@ def leaves(message: str) -> bool:
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol|lmao|haha|now|k))\s*(?:good ?night|night|nite|bye+(?: bye)?|byee+"
     r"|goodbye|later"
-    r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD
+    r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
+    r"|^(?:bye(?: bye)?|goodbye|" + BYE_ABROAD + r")[,!.]+\s*(?:[\w']+\s*){0,6}[!.]*$"  # ("Adiós, I suppose I should say!")
+    r"|\b(?:need to|should|must|have to|better|gotta|got to) (?:really )?(?:try (?:to|and) )?(?:go to )?(?:sleep|bed)"
+    r"(?: now)?(?=\s*(?:[.,!~]|$))|" + CALLED_AWAY +
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
@@ -123,13 +126,14 @@ _GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|bet
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
-                              r"|boast"
+                              r"|boast|say (?:his|her|their) name|talk about (?:him|her|them|it)"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
 _LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i )?"
-                           r"(?:off to|off on|gotta go|got to go|have to go|need to go|better go)\b"
+                           r"(?:off to|off on|gotta go|got to go|have to go|need to go|better go"
+                           r"|back to (?!(?:the |my )?(?:story|point|topic|question|what|it\b|that\b)))\b"
                            r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
@@ -161,7 +165,7 @@ def signs_off(message: str) -> bool:
         return False
     last = _last_sentence(text)
     return not _NOT_LEAVING.search(last) and (
-        bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
+        bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
@@ -188,7 +192,9 @@ _OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
                       r"|\bfeel(?:ing)? (?:so )?(?:terrible|awful|worse|hopeless|empty|numb|worthless|alone)\b"
                       r"|\bi love (?:you|u)\b|\bdrunk\b|\bother side\b|\briver\b|\btime to do it\b|\bmy will\b"
                       r"|\btonight'?s the night\b|\btook my phone\b|\bknow what i (?:have|need|must) to do\b"
-                      r"|\b(?:gtg|g2g|gotta go|got to go|have to go)\W+(?:he|she)(?:'s| is) (?:home|back|coming)\b")
+                      r"|\b(?:gtg|g2g|gotta go|got to go|have to go)\W+(?:he|she)(?:'s| is) (?:home|back|coming)\b"
+                      r"|\b(?:see|be with|join) (?:him|her|them|my \w+) (?:again )?soon\b|\bbe with (?:him|her|them) again\b"
+                      r"|\b(?:have|got) (?:nobody|no one|noone|nothing)(?: left)?\b|\ball alone\b")
 
 
 #: The person asks for luck as they go to do something ("I'm going to just say it and move on to the
@@ -230,6 +236,13 @@ _GREETING_NIGHT = re.compile(r"^(?:(?:hi|hey|hello|sam)[, ]+)*(?:good ?night|" +
 SHORT_AFTER = 8
 
 
+#: What the person goes to do now, said after a thanks for the talk.
+_NOW_DOING = re.compile(r"^(?:ok |okay |right |so )?now (?:i|we) (?:go|make|cook|start|finish|pick|put|feed|walk|wash"
+                        r"|clean|eat|prepare|get ready|(?:am|'m) going to (?:make|cook|get|start|finish))\b"
+                        r"|^(?:off|back|time) to\b"
+                        r"|^(?:i'?m|im|i am) (?:off|going) to (?:go |make |cook |get |start |finish )")
+
+
 def _leaves_then_one_more(text: str) -> bool:
     """Leaving said at the start of the last sentence but one, one more sentence after it ("Right, off to
     tell my mum. She still thinks I'm 'throwing away a good pension'.", "anyway. off to the pub with
@@ -241,7 +254,9 @@ def _leaves_then_one_more(text: str) -> bool:
     short_after = len(last.split()) <= SHORT_AFTER and not _NOT_LEAVING.search(last)
     greets = len(sentences) == 2 and bool(_GREETING_NIGHT.search(before))  # ("Sam, buenas noches! I have news")
     leaving = ((bool(_LEAVES_FIRST.search(before)) and len(last.split()) <= 1.5 * SHORT_AFTER)
-               or (short_after and not greets and bool(_SIGN_OFF.search(before) or _THANKS_FOR_TALK.search(before))))
+               or (short_after and not greets and bool(_SIGN_OFF.search(before) or _THANKS_FOR_TALK.search(before)))
+               or (bool(_THANKS_FOR_TALK.search(before) and _NOW_DOING.search(last))
+                   and len(last.split()) <= 1.5 * SHORT_AFTER))  # ("Thank you for listening. Now I make his dinner, ...")
     return (leaving and not _NOT_LEAVING.search(before) and not _LATER_ON.search(before)
             and not _NOT_A_CLOSING.search(last))
 

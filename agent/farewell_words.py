@@ -11,8 +11,10 @@ THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "app
 HELPED = {"helped", "helps", "helpful"}
 #: Goodnight as people type it in their first language ("Buenas noches 🌙").
 NIGHT_ABROAD = r"buenas noches|bonne nuit|gute nacht|buona notte|boa noite|oyasumi|night night"
+#: Goodbye as people type it in their first language ("Adiós, I suppose I should say!").
+BYE_ABROAD = r"adi[oó]s|ciao|au revoir|tsch[uü]ss|arrivederci|hasta luego|hasta la vista|sayonara|paalam|totsiens"
 BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "gtg", "g2g", "later", "goodnight", "gn", "night", "nite", "tomorrow",
-        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "adios", "ciao",
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "adios", "adiós", "ciao",
         *NIGHT_ABROAD.replace("|", " ").split()}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
 FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
@@ -51,3 +53,10 @@ NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|(?:to|for) bed|sleep|sweet d
 WISHES_BACK = re.compile(r"\b(?:" + HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + ENJOY_YOUR
                          + r")\b")
 TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
+#: What closes a telling ("Anyway, that's my news.", "Sorry, rant over."): leaving said after it is a goodbye.
+DONE_TELLING = re.compile(r"\bthat'?s (?:my news|all my news|all for now|it from me|me done|all i wanted to say)\b"
+                          r"|\b(?:rant|vent|moan|whinge) over\b")
+#: Someone calling the person away now ("ok mum is calling me for dinner.", "dinner's ready").
+CALLED_AWAY = (r"\b(?:mum|mom|mam|mama|dad|papa|my (?:wife|husband|partner|girlfriend|boyfriend|son|daughter)|the kids?)"
+               r"(?:'s| is| are) (?:calling|shouting for|yelling for|shouting|yelling) (?:me|for me|up)\b"
+               r"|\b(?:dinner|tea|food)(?:'s| is) (?:ready|on the table)\b")

@@ -16,9 +16,10 @@ GLAD_FEELINGS = {"joy", "surprise"}
 #: A glad opening ("That's great, ...!") says back only something that happened: a hope, a
 #: condition or a thing that did not happen is said back plainly ("So you never won anything in your
 #: life.", not "That's great, you never won anything in your life!").
-#: ("can't believe i got in", "my wish came true", "never been happier", "no school today!" are glad news).
-NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|if|might|maybe|wish(?! came)|never(?! been)|whether|don'?t know"
-                          r"|not sure)\b")
+#: ("can't believe i got in", "my wish came true", "never been happier", "no school today!" are glad news;
+#: "At least the holiday itself should be nice." is a hope).
+NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|hopefully|if|might|maybe|wish(?! came)|never(?! been)|whether|don'?t know"
+                          r"|not sure|should|shouldn'?t|fingers crossed)\b")  # ("at least it should be nice")
 #: ... nor a loss or a mishap, whatever the reading ("my 16 year old totaled the car. shes fine, nobody
 #: got hurt, thank god" read as joy got "That's wonderful, your 16 year old totaled the car!").
 MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|fired|laid off|broke up|dumped|failed|robbed|burgled|"

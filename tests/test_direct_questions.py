@@ -208,6 +208,10 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("does it usually take long for cuts to heal? i did it again", "health"),  # (never "Good question!")
     ("do you think im a bad employee?", "self_judgement"), ("am i a terrible student? lol", "self_judgement"),
     ("I shouted at the new starter. am i a bad manager?", None),
+    # the twenty-third set, studied (thirty-first session)
+    ("honestly theyre so cute i might keep one. is that a terrible idea", "choice"),
+    ("Do you think it's ok to tell them it is my first freelance job here? Or is better to not say?", "choice"),
+    ("is it a good idea to take all my pills tonight?", None), ("I hit him. Do you think he deserved it? Or not?", None),
 ])
 def test_more_questions_put_to_the_listener(message, kind):
     assert question_kind(message) == kind

@@ -158,6 +158,19 @@ def test_leaving_is_told_from_only_thanking():
      "Thank you for sharing it with me. Bye for now, take care."),
     ("Right, they're dimming the lights. I'm going to try out the bed. Thank you for letting me gloat a bit!",
      "Thank you for sharing it with me. Bye for now, take care."),
+    # the twenty-third set, studied (thirty-first session)
+    ("Anyway, that's my news. Off to hang the washing out, since apparently we should run the machine when the "
+     "sun's out now.", "Bye, take care."),
+    ("Going to ring the council's noise team tomorrow. Sorry, rant over. I need to try and sleep.",
+     "Goodnight, sleep well."),
+    ("Thank you for listening. Now I make his dinner, pasta with tomato, his favourite anyway.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Thank you. I'll enrol tomorrow morning. Adiós, I suppose I should say!",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Thanks for letting me say his name. It helps.",
+     "You're welcome, I'm glad it helped. I'm here whenever you want to talk."),
+    ("ok mum is calling me for dinner. ill tell u about the dress hunt later!!", "Bye, take care."),
+    ("Right, back to packing. At least the holiday itself should be nice.", "Bye, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -207,6 +220,11 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "gtg he took my phone", "gtg im going down to the river", "gtg. see you on the other side",
     "Thanks. I've got to go and sort out my will.", "thanks for letting me think it through. i know what i have to do now",
     "thanks for letting me think it through. i've decided to go through with it",
+    # (thirty-first session) leaving said loosely, with no thanks or closing of the telling; a story's "back to"
+    "Off to hang the washing out.", "anyway back to the story, he then said no", "i need to sleep forever",
+    "that's my news. off to the bridge", "Sorry, rant over. I need to sleep and never wake up.",
+    "my boss is calling me into his office tomorrow", "Thank you for listening. Now I have nobody.",
+    "Bye bye to my savings lol", "Thanks for letting me say his name. It helps to know I'll see him soon.",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
