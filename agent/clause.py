@@ -122,9 +122,16 @@ _BARE_AFTER = {"let", "lets", "letting", "make", "makes", "made", "help", "helpe
                "hear", "heard", "did", "does", "do", "will", "would", "can", "could", "should", "might", "must"}
 
 
+#: Verbs after which "it" with no -s is a learner's slip ("Small thing but it make me sad today."), and
+#: the words "it" may follow as a subject then (it is often an object: "i took it like a champ", "made it go").
+_IT_SLIPS = {"make", "feel", "look", "seem", "hurt", "mean", "sound", "taste", "smell", "cost", "happen"}
+_IT_SUBJECT_AFTER = {None, "but", "and", "so", "because", "cause", "that", "when", "if"}
+
+
 def agreement_slip(words: list[str]) -> bool:
     """Whether "he" or "she" is followed by a verb without its -s ("she tell me") where that is no English
-    ("let her go" is; "it" is often an object: "i took it like a champ")."""
+    ("let her go" is), or "it" as a subject by one of `_IT_SLIPS` ("it make me sad")."""
     low = [w.lower() for w in words]
-    return any(w in ("he", "she") and nxt in BASE_VERBS and (i == 0 or low[i - 1] not in _BARE_AFTER)
+    return any((w in ("he", "she") and nxt in BASE_VERBS and (i == 0 or low[i - 1] not in _BARE_AFTER))
+               or (w == "it" and nxt in _IT_SLIPS and (low[i - 1] if i else None) in _IT_SUBJECT_AFTER)
                for i, (w, nxt) in enumerate(zip(low, low[1:])))

@@ -173,6 +173,10 @@ def _repaired_word(words: list[str], n: int) -> str | None:
         return "it's"
     if low == "ill" and after in ILL_AS_I_WILL and before in ILL_AFTER:  # ("i think ill ask her", not "is ill")
         return "i'll"
+    if low == "id" and after in ID_AS_I_HAD:  # ("i felt like id done something wrong", not an ID card)
+        return "i'd"
+    if low == "here" and n:  # ("the thunder here is insane": where the person is, not the listener)
+        return "there"
     if before in POSSESSIVES and low.endswith("s") and low[:-1] in POSSESSORS \
             and after in OWNED:
         return low[:-1] + "'s"
@@ -183,6 +187,11 @@ def _repaired_word(words: list[str], n: int) -> str | None:
 
 #: Adverbs a message may start with before a verb whose left-out subject is "it", not "I" ("still feels good").
 ADVERBS_FIRST = {"still", "finally", "never", "always", "just", "really"}
+#: ... and adverbs before a past verb whose left-out subject is the person ("Nearly fell asleep ...").
+ADVERBS_BEFORE_VERB = {"nearly", "almost", "accidentally", "literally", "actually", "basically", "totally", "only"}
+#: Words after which "id" is "I'd" typed without its apostrophe.
+ID_AS_I_HAD = {"done", "been", "had", "forgotten", "left", "lost", "missed", "never", "rather", "better", "love", "like",
+               "have", "already", "just", "made", "got", "gotten", "said", "told"}
 IT_VERBS = {"feels", "looks", "seems", "hurts", "sucks", "smells", "tastes", "sounds", "makes", "works", "helps"}
 
 
@@ -208,10 +217,12 @@ def _swapped(words: list[str]) -> list[str]:
             out.append(word if word[:1].isupper() and (n or _name_like(low)) else low)
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
-            and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER | TAKES_YOUR):  # ("Finally paid ...")
+            and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS:
         out.insert(0, "it")  # "still feels good to have my own money": "it" was left out
+    elif out[0].lower() in ADVERBS_BEFORE_VERB and out[1:2] and (out[1] in SUBJECTLESS_VERBS or out[1].endswith("ed")):
+        out[0:1] = ["you", out[0].lower()]  # "Nearly fell asleep at the wheel": the subject was left out
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
     elif doing_now(out):

@@ -119,9 +119,14 @@ def the_means_your(out: list[str]) -> bool:
 SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
 #: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
 #: said back they read wrong.
+#: A feeling said first, with its subject left out ("so angry at this shop"): said back it only names the
+#: feeling ("That's so frustrating, angry at this shop."), which the acknowledgement does better.
+FEELING_FIRST = {"angry", "sad", "happy", "scared", "annoyed", "upset", "nervous", "excited", "worried", "gutted",
+                 "furious", "mad", "proud", "stressed", "anxious", "terrified", "thrilled", "devastated", "heartbroken",
+                 "frustrated", "lonely", "jealous", "embarrassed", "relieved", "bored", "fuming", "livid", "buzzing"}
 HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "been", "not", "any",
             "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking",
-            "wants", "needs", "keeps", "thinks", "tries", "thanks", "thank", "thx", "ty"}  # (a thanks said back reads as the listener's own)
+            "wants", "needs", "keeps", "thinks", "tries", "thanks", "thank", "thx", "ty", *FEELING_FIRST}  # (a thanks said back reads as the listener's own)
 #: Words a sentence starts with that are not names (a capital there is only the sentence's).
 STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",

@@ -533,3 +533,17 @@ def test_a_gerund_phrase_is_said_back_in_an_opening_that_takes_a_fragment():
                       message="moving out was really hard") == "I'm so sorry moving out was really hard."
     assert reflection("my car this morning ugh", True, "sadness", 0, user_emotion="sadness",
                       message="my car this morning ugh") == "Oh no, your car this morning, that's really hard."
+
+
+@pytest.mark.parametrize("span, said_back", [
+    # the twenty-third set, studied (thirty-first session)
+    ("Nearly fell asleep at the wheel of the forklift last night",
+     "you nearly fell asleep at the wheel of the forklift last night"),  # (no name: an adverb)
+    ("i felt like id done something wrong", "you felt like you'd done something wrong"),
+    ("the thunder here is insane", "the thunder there is insane"),  # (where the person is)
+    ("so angry at this shop", None), ("it make me sad today", None),  # (a feeling alone; a learner's slip)
+    ("i took it like a champ", "you took it like a champ"), ("my id card expired", "your id card expired"),
+])
+def test_typed_words_said_back_from_the_listeners_side(span, said_back):
+    from agent.reflection import second_person
+    assert second_person(span) == said_back
