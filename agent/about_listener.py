@@ -19,7 +19,7 @@ import re
 from agent.reply_words import plain_lower
 
 #: What may come before the question: a greeting or a filler (the listener's name is taken out first).
-_LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|(?:good )?(?:morning|afternoon|evening)|ok|okay|so|um+|uh+|well|sorry"
+_LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|(?:good )?(?:morning|afternoon|evening)|ok|okay|so|um+|uh+|well|sorry|mate"
          r"|(?:quick|random|honest|serious|weird|dumb) question|(?:just )?(?:curious|wondering)"
          r"|can i ask(?: you)?(?: something)?|be honest)\b[\s,!.:]*)*")
 _END = r"[\s,?!.~]*$"
@@ -40,7 +40,9 @@ _ASKS = {
                 r"|what are (?:you|u) here for|what do (?:you|u) do)",
     "here": r"(?:(?:are )?(?:you|u) (?:still )?(?:there|around|awake|up|here|free|busy)|(?:is )?any ?(?:one|body) (?:there|"
             r"around|home|awake))",
-    "tell": r"(?:(?:can|could|may) i (?:tell|ask|show) (?:you|u)(?: (?:something|sth|smth|a thing|a question))?|can i "
+    "tell": r"(?:(?:can|could|may) i (?:tell|ask|show|share)(?: (?:you|u|with (?:you|u)))?(?: (?:something|sth|smth"
+            r"|a thing|a question))?(?:\?\s*(?:i'?m|i am|im) (?:a (?:bit|little) |so |really |very |quite )?(?:excited"
+            r"|happy|nervous))?|(?:i'?m|i am|im) after a (?:bit of a )?sounding board(?:,? nothing serious)?|can i "
             r"(?:vent|rant|talk)(?: (?:to (?:you|u)|for a (?:sec|second|minute|bit)))*|i (?:need|want|have) to (?:vent|"
             r"rant|talk|tell (?:someone|somebody|you|u))(?: to (?:someone|somebody|you|u))?|(?:do )?(?:you|u) (?:have|got) a "
             r"(?:minute|sec|second)|got a (?:minute|sec|second)|(?:\w+ ){0,2}(?:rant|vent) (?:incoming|time|alert)"
@@ -57,6 +59,11 @@ _ASKS = {
                 r"|personal|random|stupid) question(?: for (?:you|u))?)",
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:a )?(?:little |some |big |great |good |exciting "
             r"|happy )*news|i have something to tell (?:you|u))",
+    "story": r"(?:(?:i )?(?:have|got|'ve got|ve got) )?(?:a )?(?:bit of a |little )?(?:funny|nice|good|lovely|happy"
+             r"|cheerful|weird|silly|sweet) story(?: (?:for (?:you|u)|from today|to tell|from work|from school))?"
+             r"(?:,? i (?:want|wanted|need|have) to tell (?:someone|somebody|you|u))?"
+             r"|(?:\w+ ){0,2}(?:moment|news|story|update) incoming"
+             r"|something (?:cheerful|happy|good|nice|positive|fun|lovely) for (?:once|a change)",
     "happened": r"(?:(?:the|so) )?(?:something|the (?:weirdest|strangest|craziest|funniest|oddest) thing) (?:(?:weird|"
                 r"strange|crazy|funny|odd) )?(?:just )?happened(?: (?:today|tonight|at work|at school))?|(?:you )?(?:won'?t|"
                 r"will not|wont) believe (?:what (?:just )?happened|this|it)",
@@ -65,7 +72,7 @@ _ASKS = {
 }
 #: Openers that may stand one after another before the last ("hi sam! got a minute? i have news"):
 #: the last one is answered.
-_OPENERS = "|".join(_ASKS[kind] for kind in ("here", "tell", "tell_about", "question", "news", "happened"))
+_OPENERS = "|".join(_ASKS[kind] for kind in ("here", "tell", "tell_about", "question", "news", "story", "happened"))
 _PATTERNS = {kind: re.compile(_LEAD + rf"(?:(?:{_OPENERS})[\s,?!.~]+)*" + "(?:" + asks + ")" + _END)
              for kind, asks in _ASKS.items()}
 ANSWERS = {
@@ -83,15 +90,17 @@ ANSWERS = {
     "tell_about": ("Of course, I'm listening. Tell me about it.", "Of course. Go ahead, I'm all ears."),
     "question": ("Sure, ask away!", "Of course, go ahead."),
     "news": ("Ooh, tell me! What is it?", "Oh, I'd love to hear it. What's the news?"),
+    "story": ("Ooh, I'd love to hear it. Go on!", "Oh, go on, tell me!"),
     "happened": ("Oh? Tell me, what happened?", "Ooh, what happened?"),
 }
 
 #: A message that only greets ("hi", "hello there!", "hey sam, how are you?"), and what the listener
 #: says first to it: a greeting back, not "I see what you mean." (which the model went on from with
 #: "How do you feel about your boyfriend?" to a plain "hi").
-GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))"
-                      r"(?: there| again| sam| you| all| everyone)?[\s!.,~]*(?:how are (?:you|u)|how's it going"
-                      r"|what'?s up|sup)?[\s!.?,~]*$", re.IGNORECASE)
+GREETING = re.compile(r"^(?:hi+|hello+|hey+|hiya|heya|howdy|yo|greetings|(?:good )?(?:morning|afternoon|evening)|mornin'?"
+                      r"|good day)(?: there| again| sam| you| all| everyone)?[\s!.,~]*(?:how are (?:you|u)|how's it going"
+                      r"|what'?s up|sup|sorry (?:it'?s|its|for) (?:so )?(?:late|the late (?:message|text)))?[\s!.?,~]*$",
+                      re.IGNORECASE)
 GREETINGS_BACK = ("Hi, it's good to hear from you.", "Hello, it's nice to hear from you.")
 
 

@@ -200,7 +200,7 @@ _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
 #: A question that only offers the other side of the one before ("Do you think it's ok to tell them? Or is better to
 #: not say?"): read with it.
-_OR_ELSE = re.compile(r"^or\b.*\?$")
+_OR_ELSE = re.compile(r"^or (?:is|would|should|do|does|will|can|could|are)\b.*\?$")  # (not "Or I did something wrong?")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 

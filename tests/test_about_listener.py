@@ -50,6 +50,13 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("can i talk about something thats been bugging me", "tell"),
     ("I'd like to get something off my chest, if that's all right.", "tell"),
     ("hope your day is going better than mine", None), ("got a question about my mum's tests", None),
+    # the twenty-third set, studied (thirty-first session)
+    ("sam mate got some news", "news"), ("Proud dad moment incoming", "story"),
+    ("Something cheerful for once.", "story"), ("so. funny story.", "story"),
+    ("Good morning Sam. I have a bit of a funny story.", "story"),
+    ("Hi Sam, can I share something? I am a bit excited.", "tell"),
+    ("Good afternoon Sam. I'm after a bit of a sounding board, nothing serious.", "tell"),
+    ("funny story, he died", None), ("a funny story about my dad dying", None), ("my funny story", None),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind

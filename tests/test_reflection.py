@@ -370,6 +370,9 @@ def test_the_users_typing_is_written_back_the_way_a_listener_would_write_it(span
     ("hi", True), ("Hello!", True), ("hey there", True), ("good morning!", True), ("hi sam, how are you?", False),
     ("hey whats up", False), ("hi, i lost my job today", False), ("hello darkness my old friend", False),
     ("hey, my dog died", False),
+    # the twenty-third set, studied (thirty-first session)
+    ("evening sam", True), ("morning sam", True), ("hi sorry its late", True),
+    ("Morning is the worst time for me", False), ("evening sam. the health visitor came round today", False),
 ])
 def test_a_greeting_is_greeted_back(message, greets):
     """A plain "hi" is answered with a greeting, not "I see what you mean." (from which the model went on
