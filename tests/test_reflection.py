@@ -189,8 +189,9 @@ def test_the_start_alone_is_not_a_reply(recognizer):
     llm = ScriptedLLM([["Good.", "Why?"]])  # one word of its own: no sentence, unless it asks ...
     reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
     assert reply == f"{START} Why?"
-    llm = ScriptedLLM([["Good.", "Congratulations!"]])  # ... or exclaims
-    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
+    llm = ScriptedLLM([["Good.", "Congratulations!"]])  # ... or exclaims (kept where no common question follows)
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2, common_questions=False)).write(
+        prompt_input(reply_start=START))
     assert reply == f"{START} Congratulations!"
 
 
@@ -259,7 +260,8 @@ def test_every_start_is_said_at_once_by_a_voice():
 
 def test_a_continuation_that_only_echoes_the_start_is_not_preferred(recognizer):
     llm = ScriptedLLM([["I am so sorry to hear that.", "That must have been such a shock."]])
-    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2)).write(prompt_input(reply_start=START))
+    reply = ReplyWriter(llm, recognizer, LLMSection(candidates=2, common_questions=False)).write(
+        prompt_input(reply_start=START))  # (a statement kept where no common question follows)
     assert reply.endswith("That must have been such a shock.")
 
 
@@ -391,6 +393,19 @@ def test_the_given_start_answers_when_no_candidate_passes(recognizer):
     for section, reply in ((LLMSection(candidates=2, retries=2), f"{start} How are you feeling now?"),
                            (LLMSection(candidates=2, retries=2, common_questions=False), start)):
         assert ReplyWriter(ScriptedLLM([asked] * 3), recognizer, section).write(p, start_tries=2) == reply
+
+
+def test_a_statement_after_the_given_start_gives_way_to_a_common_question(recognizer):
+    """Blinded readers took a start and a statement ("Okay, I hear you. It's a lot to take in.") about
+    half as often as a start and a question: the model's statement gives way to a common question."""
+    message = "landlord emailed this morning. from 1,100 to 1,300 starting february"
+    start = "Okay, I hear you."
+    p = prompt_input(reply_start=start, user_text=message, user_emotion="neutral", response_emotion="neutral")
+    said = ["It's a lot to take in."]
+    reply = ReplyWriter(ScriptedLLM([said]), recognizer, LLMSection(candidates=1)).write(p)
+    assert reply.startswith(start) and reply.endswith("?") and "a lot to take in" not in reply
+    kept = ReplyWriter(ScriptedLLM([said]), recognizer, LLMSection(candidates=1, common_questions=False)).write(p)
+    assert kept == f"{start} It's a lot to take in."
 
 
 @pytest.mark.parametrize("span,said_back", [
