@@ -88,7 +88,7 @@ def test_a_follow_up_names_only_the_feeling_the_conversation_last_named():
     from test_safety import stored
 
     angry = replace(EmotionEstimate.from_probabilities(np.eye(len(EMOTIONS))[EMOTIONS.index("anger")], "text"),
-                    confidence=0.69)
+                    confidence=0.85)  # (anger is named from 0.8: `agent.feeling_words.SURE_NAMED`)
     state = {"text": "she slid a little card across the table with it written inside", "persona": Persona(),
              "context": [], "causes": [], "affect": UserAffect(fused=angry, modalities={"text": angry}),
              "response": ResponseEmotion("anger", VAD.of("anger"), 0.3, {}), "history": [stored(feeling="joy")]}
