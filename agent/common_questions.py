@@ -56,15 +56,20 @@ class CommonQuestion:
     text: str
     asks_feeling: bool = False  # not said while one of the last `FEELING_GAP` replies asked the feeling
     not_after: re.Pattern | None = None  # not said after a message it matches
+    early_only: bool = False  # not said from the `LATE_TURN`th earlier message on
 
 
 #: In the order they are preferred.
 COMMON_QUESTIONS = (
     CommonQuestion("How are you feeling now?", asks_feeling=True, not_after=NAMES_FEELING),
     CommonQuestion("How do you feel about it?", asks_feeling=True, not_after=NAMES_FEELING),
-    CommonQuestion("What happens next?", not_after=TELLS_NEXT),
+    CommonQuestion("What happens next?", not_after=TELLS_NEXT, early_only=True),
     CommonQuestion("What's on your mind now?"),  # (only where the others were asked lately)
 )
+#: "What happens next?" after three or more earlier messages was accepted by blinded readers 0.45 of 164
+#: times, "What's on your mind now?" there 0.84 of 172 (both 0.85-0.89 earlier; the sixteenth to
+#: twenty-third sets): late in a conversation the story has mostly been told.
+LATE_TURN = 3
 FEELING_GAP = 2  # replies within which the feeling is not asked again
 REPEAT_GAP = 3  # replies within which the same question is not asked again
 
@@ -80,6 +85,7 @@ def common_question(p: PromptInput) -> str | None:
     recent = " ".join(t.reply.lower() for t in p.history[-REPEAT_GAP:])
     fresh = [q for q in COMMON_QUESTIONS
              if q.text.lower() not in recent and not (q.asks_feeling and asked_feeling_lately(p.history))]
-    fitting = [q for q in fresh if q.not_after is None or not q.not_after.search(p.user_text or "")]
+    fitting = [q for q in fresh if (q.not_after is None or not q.not_after.search(p.user_text or ""))
+               and not (q.early_only and len(p.history) >= LATE_TURN)]
     chosen = fitting or fresh  # (one out of place still read better than the model's own: 0.62 against 0.49)
     return chosen[0].text if chosen else None

@@ -251,6 +251,9 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     assert common_question(named) == "What happens next?"
     mind_lately = PromptTurn("so", "sadness", None, "sadness", "Oh. What's on your mind now?")
     assert common_question(replace(told_next, history=[felt, mind_lately])) == "What happens next?"  # (no other)
+    # late in a conversation (`LATE_TURN` earlier messages) not "What happens next?"
+    assert common_question(replace(sad, history=[plain, felt, plain])) == "What's on your mind now?"
+    assert common_question(replace(sad, history=[plain, felt, mind_lately])) == "What happens next?"  # (no other)
 
 
 class FixedJudge:
