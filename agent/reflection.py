@@ -43,14 +43,16 @@ from perception.sentences import split_sentences
 #: news, {span}!" 0.37 of 175 times and "Ugh, {span}, that would upset anyone." 0.40 of 186, where all
 #: replies at the same place in a conversation (the third and second message) were accepted 0.52 and
 #: 0.57; read beside them on the same turns (eighteenth session), "That's great, ..." and "That sounds
-#: so annoying, ..." were accepted as often or more.
+#: so annoying, ..." were accepted as often or more. Over the thirteenth to twenty-third sets, though,
+#: "That sounds so annoying, ..." and "No wonder you're annoyed, ..." were accepted 0.36 of 22 and 0.33
+#: of 30 times, "That's so frustrating, ..." 0.61 of 76 (all judged files: 0.46, 0.50 and 0.66 of 140,
+#: 438 and 927): anger is said back with that one only.
 OPENINGS = {
     "sadness": ("I'm so sorry {span}.", "Oh no, {span}, that's really hard.", "That's so hard, {span}."),
     "fear": ("That sounds really stressful, {span}.", "Oh, that sounds nerve-racking, {span}.",
              "No wonder you're on edge, {span}."),
     "joy": ("That's wonderful, {span}!", "Oh, how lovely, {span}!", "That's great, {span}!"),
-    "anger": ("That's so frustrating, {span}.", "That sounds so annoying, {span}.",
-              "No wonder you're annoyed, {span}."),
+    "anger": ("That's so frustrating, {span}.",),
     "surprise": ("Wow, {span}!", "No way, {span}!", "Oh wow, {span}!"),
     "disgust": ("Ugh, {span}, that's gross.", "Eww, {span}, that's awful."),
     # a feeling read unsurely (`words_emotion`): the restatement alone, naming no feeling

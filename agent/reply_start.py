@@ -17,10 +17,12 @@ from agent.reflection import plain_restatement, reflection
 #: (`speech.sentences.MIN_CHARS`), while the model writes the rest. ("Oh, that's unsettling.", for
 #: uneasy news, was accepted by blinded readers 17 times in 94: it fits eerie things, not worries.
 #: "I see what you mean.", a third plain one until 2026-12-06, was the least accepted in six of seven
-#: judged files: 0.39 of 854 in `judged.jsonl`, against 0.43 and 0.49 for the two kept.)
+#: judged files: 0.39 of 854 in `judged.jsonl`, against 0.43 and 0.49 for the two kept. "Oh, how lovely!",
+#: a third glad one until 2026-12-07, was accepted 0.45 of 66 times over the thirteenth to twenty-third
+#: sets, 0.38 of 408 in all judged files, against 0.48-0.58 for the two kept.)
 ACKNOWLEDGEMENTS = {
     "neutral": ("Okay, I hear you.", "Right, I see."),
-    "joy": ("Oh, that's nice!", "That's great to hear!", "Oh, how lovely!"),
+    "joy": ("Oh, that's nice!", "That's great to hear!"),
     "sadness": ("Oh no, I'm sorry.", "I'm so sorry.", "That sounds hard."),
     "fear": ("Oh no, that sounds scary.", "That sounds worrying.", "That sounds like a lot to handle."),
     "anger": ("Ugh, that's frustrating.", "That's not fair at all.", "That would annoy anyone."),
