@@ -48,6 +48,9 @@ SURE_FEELING = 0.5
 #: twenty-third sets; "No wonder you're annoyed, rhys asked you." to being asked to the formal); from 0.8
 #: alike (0.74 / 0.73).
 SURE_NAMED = {"anger": 0.8, "surprise": 0.8}
+#: ... and disgust's, answered with indignation (`SURE_OTHER_FEELING`) only where its own words would be
+#: (`SURE_DISGUST`): read at 0.8-0.95, named replies were accepted 0.50 of 32 times, plain ones 0.83 of 12
+#: ("That's not fair at all." to calling the maths teacher "mum" in front of the class).
 #: ... and before they name a feeling other than the one read (the response emotion the transition
 #: chose: indignation at something disgusting, sympathy for a fright). Blinded readers (four readings
 #: of the everyday conversations) accepted 0.16 of such openings at a reading of 0.5-0.6, about half at
@@ -87,7 +90,8 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str
         return "neutral"
     if feeling == "disgust" and confidence >= SURE_DISGUST:
         return "disgust"
-    if confidence >= (SURE_NAMED.get(feeling, SURE_FEELING) if response_emotion == feeling else SURE_OTHER_FEELING):
+    if confidence >= (SURE_NAMED.get(feeling, SURE_FEELING) if response_emotion == feeling else
+                      SURE_DISGUST if feeling == "disgust" else SURE_OTHER_FEELING):
         return response_emotion
     return feeling if confidence >= SURE_OWN_FEELING.get(feeling, 1.0) else "neutral"
 

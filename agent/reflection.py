@@ -27,8 +27,8 @@ import re
 
 from agent.clause import (DETERMINERS, agreement_slip, finite_positions, is_clause, preposition_fragment,
                           relative_fragment, without_lead_in)
-from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS, FILLER,
-                                FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
+from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS, FEELING_FIRST,
+                                FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
                                 DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY,
@@ -194,6 +194,7 @@ ADVERBS_BEFORE_VERB = {"nearly", "almost", "accidentally", "literally", "actuall
 #: Words after which "id" is "I'd" typed without its apostrophe.
 ID_AS_I_HAD = {"done", "been", "had", "forgotten", "left", "lost", "missed", "never", "rather", "better", "love", "like",
                "have", "already", "just", "made", "got", "gotten", "said", "told"}
+IT_PAST = {"smelled", "smelt", "tasted", "sounded", "seemed"}  # (before "like": "smelled like feet")
 IT_VERBS = {"feels", "looks", "seems", "hurts", "sucks", "smells", "tastes", "sounds", "makes", "works", "helps"}
 
 
@@ -221,8 +222,8 @@ def _swapped(words: list[str]) -> list[str]:
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
             and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
-    elif out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS:
-        out.insert(0, "it")  # "still feels good to have my own money": "it" was left out
+    elif (out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS) or (out[0] in IT_PAST and out[1:2] == ["like"]):
+        out.insert(0, "it")  # "still feels good to have my own money", "smelled like feet": "it" was left out
     elif out[0].lower() in ADVERBS_BEFORE_VERB and out[1:2] and (out[1] in SUBJECTLESS_VERBS or out[1].endswith("ed")):
         out[0:1] = ["you", out[0].lower()]  # "Nearly fell asleep at the wheel": the subject was left out
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
@@ -249,6 +250,13 @@ TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|w
                     r"|\bneeded to (?:say it|say that|tell (?:someone|somebody)|get (?:it|that) off)\b")
 
 
+def _feeling_first(low: list[str]) -> bool:
+    """A feeling said first with its degree ("a bit sad because ...", "kind of gutted"): no subject to say back."""
+    degree = 2 if low[:2] in (["a", "bit"], ["a", "little"], ["kind", "of"], ["sort", "of"]) else 1 if low[:1] in (
+        ["bit"], ["kinda"], ["really"], ["very"], ["quite"], ["pretty"]) else 0
+    return degree > 0 and low[degree:degree + 1] != [] and low[degree] in FEELING_FIRST
+
+
 def second_person(span: str) -> str | None:
     """`span` ("our dog died this morning", "got laid off today.") as the listener says it back
     ("your dog died this morning", "you got laid off today"); None when it would not read well: a
@@ -260,6 +268,7 @@ def second_person(span: str) -> str | None:
     lowered = {w.lower() for w in words}
     if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT
             or (words[0].lower() in HEADLESS and not doing_now([w.lower() for w in words]))
+            or _feeling_first([w.lower() for w in words])
             or not _PLAIN_WORD.fullmatch(words[0].lower()) or words[-1].lower() in DANGLING
             or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
         return None

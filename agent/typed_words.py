@@ -77,7 +77,7 @@ FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol",
           "anyway", "anyways", "ooh", "oooh", "aww", "aw", "whoa", "woah", "phew", "yikes"}
 #: ... and the answers a message may start with, filler only there ("Yes I am still a bit worried" was said
 #: back "Oh, yes you are still a bit worried."; "she said yes" keeps it).
-FILLER_FIRST = FILLER | {"yes", "yep", "yup", "yea"}
+FILLER_FIRST = FILLER | {"yes", "yep", "yup", "yea", "also", "plus"}  # ("also im scared of ...")
 #: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
 SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
