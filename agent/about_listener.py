@@ -41,7 +41,7 @@ _ASKS = {
     "here": r"(?:(?:are )?(?:you|u) (?:still )?(?:there|around|awake|up|here|free|busy)|(?:is )?any ?(?:one|body) (?:there|"
             r"around|home|awake))",
     "tell": r"(?:(?:can|could|may) i (?:tell|ask|show|share)(?: (?:you|u|with (?:you|u)))?(?: (?:something|sth|smth"
-            r"|a thing|a question))?(?:\?\s*(?:i'?m|i am|im) (?:a (?:bit|little) |so |really |very |quite )?(?:excited"
+            r"|a thing|a question))?(?: with (?:you|u))?(?:\?\s*(?:i'?m|i am|im) (?:a (?:bit|little) |so |really |very |quite )?(?:excited"
             r"|happy|nervous))?|(?:i'?m|i am|im) after a (?:bit of a )?sounding board(?:,? nothing serious)?|can i "
             r"(?:vent|rant|talk)(?: (?:to (?:you|u)|for a (?:sec|second|minute|bit)))*|i (?:need|want|have) to (?:vent|"
             r"rant|talk|tell (?:someone|somebody|you|u))(?: to (?:someone|somebody|you|u))?|(?:do )?(?:you|u) (?:have|got) a "
@@ -62,7 +62,8 @@ _ASKS = {
     "story": r"(?:(?:i )?(?:have|got|'ve got|ve got) )?(?:a )?(?:bit of a |little )?(?:funny|nice|good|lovely|happy"
              r"|cheerful|weird|silly|sweet) story(?: (?:for (?:you|u)|from today|to tell|from work|from school))?"
              r"(?:,? i (?:want|wanted|need|have) to tell (?:someone|somebody|you|u))?"
-             r"|(?:\w+ ){0,2}(?:moment|news|story|update) incoming"
+             r"|(?:proud \w+|happy|good|great|fun|funny|cute|wholesome|exciting|brag|humble ?brag) (?:\w+ )?(?:moment"
+             r"|news|story|update) incoming"  # (glad words only: not "sad news incoming", "final update incoming")
              r"|something (?:cheerful|happy|good|nice|positive|fun|lovely) for (?:once|a change)",
     "happened": r"(?:(?:the|so) )?(?:something|the (?:weirdest|strangest|craziest|funniest|oddest) thing) (?:(?:weird|"
                 r"strange|crazy|funny|odd) )?(?:just )?happened(?: (?:today|tonight|at work|at school))?|(?:you )?(?:won'?t|"

@@ -124,7 +124,7 @@ _BARE_AFTER = {"let", "lets", "letting", "make", "makes", "made", "help", "helpe
 
 #: Verbs after which "it" with no -s is a learner's slip ("Small thing but it make me sad today."), and
 #: the words "it" may follow as a subject then (it is often an object: "i took it like a champ", "made it go").
-_IT_SLIPS = {"make", "feel", "look", "seem", "hurt", "mean", "sound", "taste", "smell", "cost", "happen"}
+_IT_SLIPS = {"make", "feel", "look", "seem", "mean", "sound", "taste", "smell", "happen"}  # (not "it hurt so much")
 _IT_SUBJECT_AFTER = {None, "but", "and", "so", "because", "cause", "that", "when", "if"}
 
 

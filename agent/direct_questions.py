@@ -109,7 +109,6 @@ _KINDS = {
         r"|suggest|say)\b|\bshould i\?*$"
         r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
         r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
-        r"|\bis (?:it|that|this) (?:a )?(?:terrible|bad|good|stupid|silly|dumb|crazy|daft|mad) idea\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"
         r"|" + _WOULD_YOU_DO_IT.pattern
         + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
@@ -178,7 +177,9 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|touch(?:es|ed)? me|insulin|scratch\w*|cut(?:ting)? myself"
                    r"|(?:didn'?t|not|stopped|stop|skip(?:ped)?) eat(?:ing)?|starv\w*|letters|gave away|give away"
                    r"|never (?:came|come|coming) back|without me|not waking|wasn'?t here|be here|be around"
-                   r"|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this|" + WARNING_SIGNS + r")\b")
+                   r"|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this|look like an accident"
+                   r"|not (?:to )?feel anything|feel nothing|numb|thinner|skinnier|lose weight fast|(?:stay|staying) awake"
+                   r" for days|without (?:sleep|sleeping|eating|food)|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
 _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
@@ -200,7 +201,8 @@ _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
 #: A question that only offers the other side of the one before ("Do you think it's ok to tell them? Or is better to
 #: not say?"): read with it.
-_OR_ELSE = re.compile(r"^or (?:is|would|should|do|does|will|can|could|are)\b.*\?$")  # (not "Or I did something wrong?")
+_OR_ELSE = re.compile(r"^or (?:is (?:it )?better|would it be better|should i|is it ok) (?:to )?not\b[^?]*\?$")  # (only "... or not":
+#: "Is it normal to feel nothing? Or is something wrong with me?" is no such question)
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 

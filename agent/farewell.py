@@ -18,16 +18,17 @@ afraid, no cheerful "sleep well": quiet words that leave the door open (`GENTLE_
 session (`agent.safety`) never gets these words: there a goodbye may be a warning sign. A wish for luck
 ("... wish me luck.") gets one back (`luck_words`), and leaving said before one more sentence ("Right, off to
 tell my mum. She still thinks ...") is a goodbye too; words beside it that may be a warning sign ("... nobody
-will miss me") never get closing words (`_OMINOUS`).
+will miss me") never get closing words (`OMINOUS`).
 """
 
 from __future__ import annotations
 
 import re
 
-from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_AWAY, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS, HAVE_A,
-                                  HELPED, LEAVING, NIGHT, NIGHT_ABROAD, RANT_OVER, THANKS, TOMORROW, WISHES_BACK, WORD)
-from agent.reply_words import WARNING_SIGNS, plain_lower
+from agent.farewell_words import (BACK_TO_CHORE, BYE, BYE_ABROAD, CALLED_AWAY, DONE_TELLING, ENJOY_YOUR,
+                                  FAREWELL_WORDS, HAVE_A, HELPED, LEAVING, NIGHT, NIGHT_ABROAD, OMINOUS, RANT_OVER,
+                                  THANKS, TOMORROW, WISHES_BACK, WORD)
+from agent.reply_words import plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
 GLAD = ("I'm glad it helped", "I'm really glad talking helped")
@@ -75,7 +76,7 @@ def closes_here(careful: bool, feeling: str | None) -> bool:
 def is_farewell(message: str) -> bool:
     """Every word thanks, leaves, or comes with those, and at least one thanks or leaves."""
     words, text = _words(message), _plain(message)
-    if (not _only_farewell_words(words) or "?" in message or _NOT_A_CLOSING.search(text) or _OMINOUS.search(text)
+    if (not _only_farewell_words(words) or "?" in message or _NOT_A_CLOSING.search(text) or OMINOUS.search(text)
             or (_ANSWERS_HOW.match(text) and not leaves(message))):
         return False
     return bool(set(words) & THANKS) or leaves(message)
@@ -94,9 +95,8 @@ _SIGN_OFF = re.compile(
     r"|goodbye|later"
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
-    r"|^(?:bye(?: bye)?|goodbye|" + BYE_ABROAD + r")[,!.]+\s*(?:[\w']+\s*){0,6}[!.]*$"  # ("Adiós, I suppose I should say!")
-    r"|\b(?:need to|should|must|have to|better|gotta|got to) (?:really )?(?:try (?:to|and) )?(?:go to )?(?:sleep|bed)"
-    r"(?: now)?(?=\s*(?:[.,!~]|$))|" + CALLED_AWAY +
+    r"|^(?:" + BYE_ABROAD + r")[,!.]+\s*(?:[\w']+\s*){0,6}[!.]*$"  # ("Adiós, I suppose I should say!")
+    r"|" + CALLED_AWAY +
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
@@ -126,14 +126,14 @@ _GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|bet
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
-                              r"|boast|say (?:his|her|their) name|talk about (?:him|her|them|it)"
+                              r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
 _LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i )?"
                            r"(?:off to|off on|gotta go|got to go|have to go|need to go|better go"
-                           r"|back to (?!(?:the |my )?(?:story|point|topic|question|what|it\b|that\b)))\b"
+                           r"|back to " + BACK_TO_CHORE + r")\b"
                            r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
@@ -161,40 +161,18 @@ def signs_off(message: str) -> bool:
     text = _plain(message)
     if leaves(message):
         return True
-    if text.rstrip(" .!~").endswith("?") or _OMINOUS.search(text):
+    if text.rstrip(" .!~").endswith("?") or OMINOUS.search(text):
         return False
     last = _last_sentence(text)
     return not _NOT_LEAVING.search(last) and (
-        bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
+        bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
+        or bool((_OFF_TO_CHORE.search(last) or _NEEDS_SLEEP.search(last)) and (_THANKED.search(text) or DONE_TELLING.search(text)))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
         or leaves(last)  # "... Thanks Sam, have a good evening."
         or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text)
         or _thanks_then_it_helped(_sentences(text)))
-
-
-#: Words beside a goodbye that may be a warning sign, whatever the crisis detector scored ("ok gotta go.
-#: there's no other way out." 0.03): no goodbye words then; the model answers.
-#: Missing a goodbye costs a question; closing words to a warning sign cost far more: so many words here.
-_OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
-                      r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone) (?:will|would|is going to)"
-                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
-                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"
-                      r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
-                      r"|\bletters? to (?:everyone|everybody|all|my family)\b|\bgoodbyes\b"
-                      r"|\bmade (?:my|the|a) decision\b|\bcan'?t (?:do|take|go on)\b"
-                      r"|\b(?:rope(?! ladder)|bridge|roof|ledge|tracks)\b"
-                      r"|\bsaving (?:them|it|up)\b"
-                      r"|\b(?:want|need) (?:it |this )?(?:all )?to (?:stop|end)\b|\bmake it stop\b|\bcollapsed\b"
-                      r"|\b(?:hit|hits|hurt|hurts|grabbed) me\b|\bangry\b|\bscared\b|\bterrified\b|\bambulance\b"
-                      r"|\bbleeding\b|\b(?:die|dying|dead|kill\w*)\b|\bself.?harm"
-                      r"|\bfeel(?:ing)? (?:so )?(?:terrible|awful|worse|hopeless|empty|numb|worthless|alone)\b"
-                      r"|\bi love (?:you|u)\b|\bdrunk\b|\bother side\b|\briver\b|\btime to do it\b|\bmy will\b"
-                      r"|\btonight'?s the night\b|\btook my phone\b|\bknow what i (?:have|need|must) to do\b"
-                      r"|\b(?:gtg|g2g|gotta go|got to go|have to go)\W+(?:he|she)(?:'s| is) (?:home|back|coming)\b"
-                      r"|\b(?:see|be with|join) (?:him|her|them|my \w+) (?:again )?soon\b|\bbe with (?:him|her|them) again\b"
-                      r"|\b(?:have|got) (?:nobody|no one|noone|nothing)(?: left)?\b|\ball alone\b")
 
 
 #: The person asks for luck as they go to do something ("I'm going to just say it and move on to the
@@ -236,6 +214,14 @@ _GREETING_NIGHT = re.compile(r"^(?:(?:hi|hey|hello|sam)[, ]+)*(?:good ?night|" +
 SHORT_AFTER = 8
 
 
+#: Going to do a chore now ("Off to hang the washing out"), and needing sleep ("I need to try and sleep."): a
+#: goodbye only after a thanks or words that close the telling ("that's my news", "rant over"): "off to the
+#: cliffs" or "I've been awake for three days. I need to sleep." is none.
+_OFF_TO_CHORE = re.compile(r"^(?:ok |okay |right |anyway )?(?:i'?m |im )?off to (?:hang|do|make|cook|put|get the|start|"
+                           r"finish|walk the dog|feed|pick|collect|fetch|wash|clean|tidy|iron|pack|work|the shops|the gym"
+                           r"|school|bed)\b")
+_NEEDS_SLEEP = re.compile(r"\b(?:need to|should|must|have to|better|gotta|got to) (?:really )?(?:try (?:to|and) )?"
+                          r"(?:go to )?(?:sleep|bed)(?: now)?[.!~]*$")
 #: What the person goes to do now, said after a thanks for the talk.
 _NOW_DOING = re.compile(r"^(?:ok |okay |right |so )?now (?:i|we) (?:go|make|cook|start|finish|pick|put|feed|walk|wash"
                         r"|clean|eat|prepare|get ready|(?:am|'m) going to (?:make|cook|get|start|finish))\b"
@@ -277,8 +263,14 @@ _IT_HELPED = re.compile(r"^(?:it|that|this|talking|just talking)(?: really| hone
                         r"|write it down)\b)")
 
 
+#: ... and a thanks for being let to say a name, closed only by what the talk did ("Thanks for letting me say his
+#: name. It helps.").
+_THANKS_FOR_NAME = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much)? for letting me say (?:his|her|their) name\b")
+
+
 def _thanks_then_it_helped(sentences: list[str]) -> bool:
-    return (len(sentences) > 1 and bool(_THANKS_FOR_TALK.search(sentences[-2])) and len(sentences[-1].split()) <= 20
+    return (len(sentences) > 1 and bool(_THANKS_FOR_TALK.search(sentences[-2]) or _THANKS_FOR_NAME.search(sentences[-2]))
+            and len(sentences[-1].split()) <= 20
             and bool(_IT_HELPED.search(sentences[-1])) and not _NOT_LEAVING.search(sentences[-1]))
 
 

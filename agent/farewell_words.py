@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from agent.reply_words import WARNING_SIGNS
+
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
 THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers",
            "gracias", "merci", "danke", "grazie", "obrigado", "obrigada", "asante"}
@@ -12,10 +14,12 @@ HELPED = {"helped", "helps", "helpful"}
 #: Goodnight as people type it in their first language ("Buenas noches 🌙").
 NIGHT_ABROAD = r"buenas noches|bonne nuit|gute nacht|buona notte|boa noite|oyasumi|night night"
 #: Goodbye as people type it in their first language ("Adiós, I suppose I should say!").
-BYE_ABROAD = r"adi[oó]s|ciao|au revoir|tsch[uü]ss|arrivederci|hasta luego|hasta la vista|sayonara|paalam|totsiens"
+BYE_ABROAD_WORDS = ("adios", "adiós", "au revoir", "tschüss", "tschuss", "arrivederci", "hasta luego", "sayonara",
+                    "paalam", "totsiens")
+BYE_ABROAD = "|".join(BYE_ABROAD_WORDS)
 BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "gtg", "g2g", "later", "goodnight", "gn", "night", "nite", "tomorrow",
-        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "adios", "adiós", "ciao",
-        *NIGHT_ABROAD.replace("|", " ").split()}
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao",
+        *NIGHT_ABROAD.replace("|", " ").split(), *" ".join(BYE_ABROAD_WORDS).split()}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
 FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
            "a", "lot", "bit", "little", "for", "listening", "the", "chat", "chatting", "talk", "talking", "this",
@@ -57,6 +61,38 @@ TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\
 DONE_TELLING = re.compile(r"\bthat'?s (?:my news|all my news|all for now|it from me|me done|all i wanted to say)\b"
                           r"|\b(?:rant|vent|moan|whinge) over\b")
 #: Someone calling the person away now ("ok mum is calling me for dinner.", "dinner's ready").
-CALLED_AWAY = (r"\b(?:mum|mom|mam|mama|dad|papa|my (?:wife|husband|partner|girlfriend|boyfriend|son|daughter)|the kids?)"
-               r"(?:'s| is| are) (?:calling|shouting for|yelling for|shouting|yelling) (?:me|for me|up)\b"
-               r"|\b(?:dinner|tea|food)(?:'s| is) (?:ready|on the table)\b")
+#: Only a parent or the kids, and only as the sentence's end: "my husband is calling me. if I don't go he'll get
+#: mad" or "my mum is calling me names" is no goodbye.
+CALLED_AWAY = (r"\b(?:mum|mom|mam|mama|dad|papa|the kids?)(?:'s| is| are) calling (?:me|for me)(?: for (?:dinner|tea"
+               r"|lunch|breakfast))?(?=[.!~]*$)|\b(?:dinner|tea)(?:'s| is) (?:ready|on the table)(?=[.!~]*$)")
+#: Work a person goes back to ("Right, back to packing."): not "back to hell", "back to being alone" or a story.
+BACK_TO_CHORE = (r"(?:work|packing|unpacking|revision|revising|studying|homework|marking|cleaning|tidying|cooking"
+                 r"|the grind|the washing|the ironing|the laptop|the office|my desk|the garden|the books|the spreadsheet)")
+
+
+#: Words beside a goodbye that may be a warning sign, whatever the crisis detector scored ("ok gotta go.
+#: there's no other way out." 0.03): no goodbye words then; the model answers.
+#: Missing a goodbye costs a question; closing words to a warning sign cost far more: so many words here.
+OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
+                     r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone) (?:will|would|is going to)"
+                     r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
+                     r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"
+                     r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
+                     r"|\bletters? to (?:everyone|everybody|all|my family)\b|\bgoodbyes\b"
+                     r"|\bmade (?:my|the|a) decision\b|\bcan'?t (?:do|take|go on)\b"
+                     r"|\b(?:rope(?! ladder)|bridge|roof|ledge|tracks)\b"
+                     r"|\bsaving (?:them|it|up)\b"
+                     r"|\b(?:want|need) (?:it |this )?(?:all )?to (?:stop|end)\b|\bmake it stop\b|\bcollapsed\b"
+                     r"|\b(?:hit|hits|hurt|hurts|grabbed) me\b|\bangry\b|\bscared\b|\bterrified\b|\bambulance\b"
+                     r"|\bbleeding\b|\b(?:die|dying|dead|kill\w*)\b|\bself.?harm"
+                     r"|\bfeel(?:ing)? (?:so )?(?:terrible|awful|worse|hopeless|empty|numb|worthless|alone)\b"
+                     r"|\bi love (?:you|u)\b|\bdrunk\b|\bother side\b|\briver\b|\btime to do it\b|\bmy will\b"
+                     r"|\btonight'?s the night\b|\btook my phone\b|\bknow what i (?:have|need|must) to do\b"
+                     r"|\b(?:gtg|g2g|gotta go|got to go|have to go)\W+(?:he|she)(?:'s| is) (?:home|back|coming)\b"
+                     r"|\b(?:see|be with|join) (?:him|her|them|my \w+) (?:again )?soon\b|\bbe with (?:him|her|them) again\b"
+                     r"|\b(?:have|got) (?:nobody|no one|noone|nothing)(?: left)?\b|\ball alone\b"
+                     r"|\btogether again\b|\b(?:be|go|going) (?:to |with )(?:him|her|them)\b|\bwaiting for me\b"
+                     r"|\bready to go\b|\bjoin (?:him|her|them)\b|\b(?:don'?t|never|not) (?:want to )?wake\b"
+                     r"|\blast (?:message|words|goodbye|post)\b|\bmy peace\b|\bdoesn'?t matter any ?more\b"
+                     r"|\bremember me\b|\bmy only friend\b|\bcruel world\b|\bi'?m done\b|\buntil i drop\b"
+                     r"|\bthe end\b|\b(?:haven'?t|not|stopped|didn'?t) eat(?:en|ing)?\b")

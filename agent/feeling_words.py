@@ -48,9 +48,6 @@ SURE_FEELING = 0.5
 #: twenty-third sets; "No wonder you're annoyed, rhys asked you." to being asked to the formal); from 0.8
 #: alike (0.74 / 0.73).
 SURE_NAMED = {"anger": 0.8, "surprise": 0.8}
-#: ... and disgust's, answered with indignation (`SURE_OTHER_FEELING`) only where its own words would be
-#: (`SURE_DISGUST`): read at 0.8-0.95, named replies were accepted 0.50 of 32 times, plain ones 0.83 of 12
-#: ("That's not fair at all." to calling the maths teacher "mum" in front of the class).
 #: ... and before they name a feeling other than the one read (the response emotion the transition
 #: chose: indignation at something disgusting, sympathy for a fright). Blinded readers (four readings
 #: of the everyday conversations) accepted 0.16 of such openings at a reading of 0.5-0.6, about half at
@@ -74,12 +71,16 @@ SURE_OWN_FEELING = {"fear": SURE_SYMPATHY, "sadness": SURE_FEELING}
 #: "Sundays are the worst." (disgust 0.87, after the children leave) and a child's hair bobble found on
 #: the stairs (0.93) are sad, so only from 0.95 ("Eww, that's awful." to a burst yogurt, 0.96, read better).
 SURE_DISGUST = 0.95
+#: Below that, disgust gets plain words, never the indignation answered to it: read at 0.8-0.95, replies with
+#: the indignation were accepted 0.50 of 32 times, plain ones 0.83 of 12 (the thirteenth to twenty-third
+#: sets; "That's not fair at all." to calling the maths teacher "mum" in front of the class).
 
 
 def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str:
     """The emotion the reply's words carry (its start, the prompt's tag, the ranking): the response
-    emotion where the user's feeling is read surely (`SURE_FEELING`, or `SURE_OTHER_FEELING` where the
-    response emotion is another); disgust's own words where it is read all but surely (`SURE_DISGUST`);
+    emotion where the user's feeling is read surely (`SURE_FEELING`, `SURE_NAMED`, or `SURE_OTHER_FEELING`
+    where the response emotion is another); disgust's own words where it is read all but surely
+    (`SURE_DISGUST`), else none;
     the user's own fear or sadness where it is read surely enough (`SURE_OWN_FEELING`) but another
     response emotion is not; else neutral, and an unsure feeling's cause is
     said back plainly ("Oh, you got laid off today."). The response emotion is still heard in the
@@ -88,10 +89,9 @@ def words_emotion(feeling: str, confidence: float, response_emotion: str) -> str
     today", read as anger 0.37)."""
     if feeling == "neutral":
         return "neutral"
-    if feeling == "disgust" and confidence >= SURE_DISGUST:
-        return "disgust"
-    if confidence >= (SURE_NAMED.get(feeling, SURE_FEELING) if response_emotion == feeling else
-                      SURE_DISGUST if feeling == "disgust" else SURE_OTHER_FEELING):
+    if feeling == "disgust":
+        return "disgust" if confidence >= SURE_DISGUST else "neutral"
+    if confidence >= (SURE_NAMED.get(feeling, SURE_FEELING) if response_emotion == feeling else SURE_OTHER_FEELING):
         return response_emotion
     return feeling if confidence >= SURE_OWN_FEELING.get(feeling, 1.0) else "neutral"
 

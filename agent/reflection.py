@@ -175,9 +175,9 @@ def _repaired_word(words: list[str], n: int) -> str | None:
         return "it's"
     if low == "ill" and after in ILL_AS_I_WILL and before in ILL_AFTER:  # ("i think ill ask her", not "is ill")
         return "i'll"
-    if low == "id" and after in ID_AS_I_HAD:  # ("i felt like id done something wrong", not an ID card)
+    if low == "id" and after in ID_AS_I_HAD and before in ID_AFTER:  # ("i felt like id done it", not "my id expired")
         return "i'd"
-    if low == "here" and n:  # ("the thunder here is insane": where the person is, not the listener)
+    if low == "here" and n and before not in HERE_KEPT_AFTER:  # ("the thunder here is insane": where the person is)
         return "there"
     if before in POSSESSIVES and low.endswith("s") and low[:-1] in POSSESSORS \
             and after in OWNED:
@@ -194,6 +194,11 @@ ADVERBS_BEFORE_VERB = {"nearly", "almost", "accidentally", "literally", "actuall
 #: Words after which "id" is "I'd" typed without its apostrophe.
 ID_AS_I_HAD = {"done", "been", "had", "forgotten", "left", "lost", "missed", "never", "rather", "better", "love", "like",
                "have", "already", "just", "made", "got", "gotten", "said", "told"}
+#: Words after which "id" may be "I'd" ("like id done", "if id known"), and after which "here" stays ("came here").
+ID_AFTER = {None, "like", "that", "if", "thought", "think", "wish", "knew", "said", "and", "but", "so", "because", "as",
+            "felt", "realised", "realized", "guess", "hoped", "when", "then", "what", "swear", "swore"}
+HERE_KEPT_AFTER = {"came", "come", "comes", "coming", "moved", "move", "moves", "moving", "be", "still", "am", "im",
+                   "i'm", "i", "you", "get", "gets", "getting"}
 IT_PAST = {"smelled", "smelt", "tasted", "sounded", "seemed"}  # (before "like": "smelled like feet")
 IT_VERBS = {"feels", "looks", "seems", "hurts", "sucks", "smells", "tastes", "sounds", "makes", "works", "helps"}
 
@@ -254,7 +259,7 @@ def _feeling_first(low: list[str]) -> bool:
     """A feeling said first with its degree ("a bit sad because ...", "kind of gutted"): no subject to say back."""
     degree = 2 if low[:2] in (["a", "bit"], ["a", "little"], ["kind", "of"], ["sort", "of"]) else 1 if low[:1] in (
         ["bit"], ["kinda"], ["really"], ["very"], ["quite"], ["pretty"]) else 0
-    return degree > 0 and low[degree:degree + 1] != [] and low[degree] in FEELING_FIRST
+    return 0 < degree < len(low) and low[degree] in FEELING_FIRST
 
 
 def second_person(span: str) -> str | None:

@@ -31,7 +31,6 @@ ACKNOWLEDGEMENTS = {
 }
 
 
-
 def whole_reply(message: str | None, name: str, turn: int, closing: bool = True,
                 answering: bool | None = None) -> str | None:
     """The listener's own words as the whole reply, or None: about itself (`agent.about_listener`), to a final question

@@ -324,16 +324,17 @@ class ReplyWriter:
                        f"({'; '.join(rejected[:4])})")
 
     def _common_if_doubtful(self, best: str, start: str, p: PromptInput, chance: float | None) -> str:
-        """`best`, or the given `start` followed by a common question (`agent.common_questions`) where
-        `best` is the start alone, its sentence after the start asks nothing (blinded readers of the
-        thirteenth to twenty-third sets took a start and a statement 0.33-0.37 of 194 times, a start and a
-        question 0.67-0.72 of 3,994: "Okay, I hear you. It's a lot to take in."), or the judge gave it a
-        `chance` under `JUDGE_FLOOR`, and that reply passes every check; not as the person leaves, nor in a
-        careful session (the questions were measured on everyday talk), nor after a start that asks."""
+        """`best`, or the given `start` followed by a common question (`agent.common_questions`) where `best` is
+        the start alone, its sentence after the start asks nothing (readers of the thirteenth to twenty-third sets
+        took a start and a statement 0.33-0.37 of 194 times, and a question 0.67-0.72 of 3,994: "Okay, I hear
+        you. It's a lot to take in.") or the judge gave it a `chance` under `JUDGE_FLOOR`, and that reply passes
+        every check; not as the person leaves, in a careful session, or after a start that asks."""
         if (not (self.section.common_questions and start and best.startswith(start))
                 or _leaves(p) or p.careful or asks(start)):
             return best
-        doubtful = best == start or not asks(best[len(start):]) or (chance is not None and chance < JUDGE_FLOOR)
+        statement = not asks(best[len(start):]) and p.closing and not asks(p.user_text)  # (not where risk is near
+        # or the person asked something the rules do not answer)
+        doubtful = best == start or statement or (chance is not None and chance < JUDGE_FLOOR)
         question = common_question(p) if doubtful else None
         if question is None:
             return best

@@ -77,7 +77,7 @@ FILLER = {"omg", "ok", "okay", "so", "and", "but", "like", "just", "ugh", "lol",
           "anyway", "anyways", "ooh", "oooh", "aww", "aw", "whoa", "woah", "phew", "yikes"}
 #: ... and the answers a message may start with, filler only there ("Yes I am still a bit worried" was said
 #: back "Oh, yes you are still a bit worried."; "she said yes" keeps it).
-FILLER_FIRST = FILLER | {"yes", "yep", "yup", "yea", "also", "plus"}  # ("also im scared of ...")
+FILLER_FIRST = FILLER | {"yes", "yep", "yup", "yea", "also"}  # ("also im scared of ...")
 #: Past-tense verbs a message often starts with when its subject ("I") is left out: "got laid off".
 SUBJECTLESS_VERBS = {"got", "lost", "found", "had", "won", "broke", "fell", "forgot", "made", "took",
                      "went", "saw", "left", "ran", "spent", "heard", "met", "came", "told", "sold",
@@ -117,16 +117,16 @@ def the_means_your(out: list[str]) -> bool:
             and (out[2] in SUBJECT_VERBS or out[2] in FINITE or out[2].endswith(("s", "ed"))))
 #: Verbs that show a bare noun is the subject ("flight was ...", "boss yelled ...").
 SUBJECT_VERBS = {"is", "was", "are", "were", "has", "had", "got", "just", "keeps", "says", "said", "went"}
-#: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
-#: said back they read wrong.
 #: A feeling said first, with its subject left out ("so angry at this shop"): said back it only names the
 #: feeling ("That's so frustrating, angry at this shop."), which the acknowledgement does better.
 FEELING_FIRST = {"angry", "sad", "happy", "scared", "annoyed", "upset", "nervous", "excited", "worried", "gutted",
                  "furious", "mad", "proud", "stressed", "anxious", "terrified", "thrilled", "devastated", "heartbroken",
                  "frustrated", "lonely", "jealous", "embarrassed", "relieved", "bored", "fuming", "livid", "buzzing"}
+#: Present-tense verbs a span may start with that leave its subject out ("sounds like someone ..."):
+#: said back they read wrong; so do a thanks (it reads as the listener's own) and a feeling said first.
 HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "been", "not", "any",
             "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking",
-            "wants", "needs", "keeps", "thinks", "tries", "thanks", "thank", "thx", "ty", *FEELING_FIRST}  # (a thanks said back reads as the listener's own)
+            "wants", "needs", "keeps", "thinks", "tries", "thanks", "thank", "thx", "ty", *FEELING_FIRST}
 #: Words a sentence starts with that are not names (a capital there is only the sentence's).
 STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",

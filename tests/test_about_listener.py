@@ -57,6 +57,9 @@ from test_respond import ScriptedLLM, prompt_input, recognizer  # noqa: F401 (a 
     ("Hi Sam, can I share something? I am a bit excited.", "tell"),
     ("Good afternoon Sam. I'm after a bit of a sounding board, nothing serious.", "tell"),
     ("funny story, he died", None), ("a funny story about my dad dying", None), ("my funny story", None),
+    # a newcomer's review (thirty-first session): glad words only before "incoming"
+    ("Sad news incoming.", None), ("Final update incoming", None), ("cancer update incoming", None),
+    ("can i share something with you", "tell"),
 ])
 def test_only_a_question_about_the_listener_alone_is_one(message, kind):
     assert question_to_listener(message) == kind

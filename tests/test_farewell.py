@@ -225,6 +225,19 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "that's my news. off to the bridge", "Sorry, rant over. I need to sleep and never wake up.",
     "my boss is calling me into his office tomorrow", "Thank you for listening. Now I have nobody.",
     "Bye bye to my savings lol", "Thanks for letting me say his name. It helps to know I'll see him soon.",
+    # a newcomer's review (thirty-first session): sleep, being called away, a goodbye first, going back to
+    "I need to sleep now. You've been kind.", "I need to sleep. Don't wake me.",
+    "I've been awake for three days. I need to sleep.", "i should sleep. but i keep thinking about what he did.",
+    "that's all for now. i'm off to take something to help me sleep.", "My mum is calling me names again",
+    "He's home. my husband is shouting for me.", "my partner is calling me. better delete this chat",
+    "my husband is calling me. if I don't go he'll get mad", "dinner is ready. I'm not hungry, haven't eaten in days.",
+    "Goodbye, this is my last message.", "Goodbye, I'm done.", "Goodbye, cruel world.", "Ciao! I got the job today!",
+    "Adiós, amigo. This is the end.", "Goodbye, Sam. You were my only friend.",
+    "Thanks for letting me say his name. Soon we'll be together again.",
+    "Thanks for letting me say his name. He's waiting for me.", "Thank you for listening. Now I go to join him.",
+    "Thank you for letting me talk about him. I'll be with him soon.", "Thank you for listening. Now I make my peace.",
+    "rant over. off to the cliffs", "That's it from me. I'm heading out for a drive.", "Right, back to hell.",
+    "Anyway, back to being alone.", "anyway back to my sister, she called me last night and screamed at me",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

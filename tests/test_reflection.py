@@ -410,6 +410,12 @@ def test_a_statement_after_the_given_start_gives_way_to_a_common_question(recogn
     assert reply.startswith(start) and reply.endswith("?") and "a lot to take in" not in reply
     kept = ReplyWriter(ScriptedLLM([said]), recognizer, LLMSection(candidates=1, common_questions=False)).write(p)
     assert kept == f"{start} It's a lot to take in."
+    from dataclasses import replace
+
+    # kept where risk is near (no closing words allowed), and where the person asked something
+    for near in (replace(p, closing=False), replace(p, user_text="what do you think I should say to her at the funeral?")):
+        kept = ReplyWriter(ScriptedLLM([said]), recognizer, LLMSection(candidates=1)).write(near)
+        assert kept == f"{start} It's a lot to take in."
 
 
 @pytest.mark.parametrize("span,said_back", [
@@ -567,6 +573,9 @@ def test_a_gerund_phrase_is_said_back_in_an_opening_that_takes_a_fragment():
     ("also im honestly scared of the actual procedure", "you're scared of the actual procedure"),
     ("smelled like blue raspberry and feet", "it smelled like blue raspberry and feet"),
     ("bit angry too if im honest", None), ("and also a bit sad because we've been trying for two years", None),
+    # a newcomer's review (thirty-first session)
+    ("my id just expired", "your id just expired"), ("i came here to talk", "you came here to talk"),
+    ("I'll be here all night", "you'll be here all night"), ("it hurt so much", "it hurt so much"),
     ("i took it like a champ", "you took it like a champ"), ("my id card expired", "your id card expired"),
 ])
 def test_typed_words_said_back_from_the_listeners_side(span, said_back):
