@@ -60,7 +60,7 @@ _ASKS = {
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:a )?(?:little |some |big |great |good |exciting "
             r"|happy )*news|i have something to tell (?:you|u))",
     "story": r"(?:(?:i )?(?:have|got|'ve got|ve got) )?(?:a )?(?:bit of a |little )?(?:funny|nice|good|lovely|happy"
-             r"|cheerful|weird|silly|sweet) story(?: (?:for (?:you|u)|from today|to tell|from work|from school))?"
+             r"|cheerful|sweet) story(?: (?:for (?:you|u)|from today|to tell|from work|from school))?"
              r"(?:,? i (?:want|wanted|need|have) to tell (?:someone|somebody|you|u))?"
              r"|(?:proud \w+|happy|good|great|fun|funny|cute|wholesome|exciting|brag|humble ?brag) (?:\w+ )?(?:moment"
              r"|news|story|update) incoming"  # (glad words only: not "sad news incoming", "final update incoming")

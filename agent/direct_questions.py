@@ -113,7 +113,7 @@ _KINDS = {
         r"|" + _WOULD_YOU_DO_IT.pattern
         + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
     "how_to": re.compile(
-        rf"^(?:so |but |and |ok )?(?:(?:have|do) (?:you|u) (?:got |have )?|got )?any (?:tips|advice|suggestions|pointers)\b"
+        rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
         rf"|^how (?:do|would|should|can) {_WHO} (?:even )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
         rf"|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
         rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"
@@ -179,7 +179,8 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|never (?:came|come|coming) back|without me|not waking|wasn'?t here|be here|be around"
                    r"|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this|look like an accident"
                    r"|not (?:to )?feel anything|feel nothing|numb|thinner|skinnier|lose weight fast|(?:stay|staying) awake"
-                   r" for days|without (?:sleep|sleeping|eating|food)|" + WARNING_SIGNS + r")\b")
+                   r"|without (?:sleep|sleeping|eating|food)|disappear\w*|giv(?:e|ing) away|goodbye note|knot|(?:make|making) it quick|quick way"
+                   r"|purg\w*|eat(?:ing)? less|\d+ ?kg|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
 _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
@@ -201,8 +202,6 @@ _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
 #: A question that only offers the other side of the one before ("Do you think it's ok to tell them? Or is better to
 #: not say?"): read with it.
-_OR_ELSE = re.compile(r"^or (?:is (?:it )?better|would it be better|should i|is it ok) (?:to )?not\b[^?]*\?$")  # (only "... or not":
-#: "Is it normal to feel nothing? Or is something wrong with me?" is no such question)
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 
@@ -223,9 +222,6 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
     if not sentences:
         return None
     last = sentences[-1].rstrip(" ~")
-    if _OR_ELSE.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... here? Or is better to not say?")
-        sentences = [*sentences[:-2], f"{sentences[-2]} {last}"]
-        last = sentences[-1]
     if _TAG.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... freezer? Do you know?")
         return _LEAD.sub("", sentences[-2]), "", (sentences[-3:-2] or [""])[0]
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):

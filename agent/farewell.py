@@ -95,8 +95,6 @@ _SIGN_OFF = re.compile(
     r"|goodbye|later"
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
-    r"|^(?:" + BYE_ABROAD + r")[,!.]+\s*(?:[\w']+\s*){0,6}[!.]*$"  # ("Adiós, I suppose I should say!")
-    r"|" + CALLED_AWAY +
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
@@ -132,8 +130,7 @@ _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
 _LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i )?"
-                           r"(?:off to|off on|gotta go|got to go|have to go|need to go|better go"
-                           r"|back to " + BACK_TO_CHORE + r")\b"
+                           r"(?:off to|off on|gotta go|got to go|have to go|need to go|better go)\b"
                            r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
@@ -166,7 +163,8 @@ def signs_off(message: str) -> bool:
     last = _last_sentence(text)
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
-        or bool((_OFF_TO_CHORE.search(last) or _NEEDS_SLEEP.search(last)) and (_THANKED.search(text) or DONE_TELLING.search(text)))
+        or bool(_OFF_TO_CHORE.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
+        or bool(_NEEDS_SLEEP.search(last) and DONE_TELLING.search(text)) or _called_or_back(_sentences(text))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
@@ -218,10 +216,27 @@ SHORT_AFTER = 8
 #: goodbye only after a thanks or words that close the telling ("that's my news", "rant over"): "off to the
 #: cliffs" or "I've been awake for three days. I need to sleep." is none.
 _OFF_TO_CHORE = re.compile(r"^(?:ok |okay |right |anyway )?(?:i'?m |im )?off to (?:hang|do|make|cook|put|get the|start|"
-                           r"finish|walk the dog|feed|pick|collect|fetch|wash|clean|tidy|iron|pack|work|the shops|the gym"
+                           r"finish|walk the dog|feed|pick|collect|fetch|wash|clean|tidy|iron|work|the shops|the gym"
                            r"|school|bed)\b")
 _NEEDS_SLEEP = re.compile(r"\b(?:need to|should|must|have to|better|gotta|got to) (?:really )?(?:try (?:to|and) )?"
                           r"(?:go to )?(?:sleep|bed)(?: now)?[.!~]*$")
+#: Called away by a parent or the kids, or going back to a chore, as the whole message ("ok mum is calling me
+#: for dinner.", "Right, back to packing."), or before a promise to tell the rest later ("ill tell u about the
+#: dress hunt later!!"): with any other sentence beside it, no goodbye ("mum is calling me. she's locked the
+#: door again", "right, back to marking. the bruises are mostly gone now", "I told him I'd leave him. dinner's
+#: ready.").
+_CALLED_OR_BACK = re.compile(r"(?:" + CALLED_AWAY + r"|^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+back to "
+                             + BACK_TO_CHORE + r")[.!~]*$")
+_TELL_LATER = re.compile(r"^(?:i'?ll|ill|will) (?:tell|update|message|text) (?:you|u)\b[\w' ]*\blater\b[.!~]*$")
+
+
+def _called_or_back(sentences: list[str]) -> bool:
+    """The message is only `_CALLED_OR_BACK`'s sentence, or that and a promise to tell the rest later."""
+    if len(sentences) == 2 and _TELL_LATER.search(sentences[-1]):
+        return bool(_CALLED_OR_BACK.search(sentences[0]))
+    return len(sentences) == 1 and bool(_CALLED_OR_BACK.search(sentences[0]))
+
+
 #: What the person goes to do now, said after a thanks for the talk.
 _NOW_DOING = re.compile(r"^(?:ok |okay |right |so )?now (?:i|we) (?:go|make|cook|start|finish|pick|put|feed|walk|wash"
                         r"|clean|eat|prepare|get ready|(?:am|'m) going to (?:make|cook|get|start|finish))\b"

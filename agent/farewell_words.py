@@ -64,7 +64,7 @@ DONE_TELLING = re.compile(r"\bthat'?s (?:my news|all my news|all for now|it from
 #: Only a parent or the kids, and only as the sentence's end: "my husband is calling me. if I don't go he'll get
 #: mad" or "my mum is calling me names" is no goodbye.
 CALLED_AWAY = (r"\b(?:mum|mom|mam|mama|dad|papa|the kids?)(?:'s| is| are) calling (?:me|for me)(?: for (?:dinner|tea"
-               r"|lunch|breakfast))?(?=[.!~]*$)|\b(?:dinner|tea)(?:'s| is) (?:ready|on the table)(?=[.!~]*$)")
+               r"|lunch|breakfast))?|\b(?:dinner|tea)(?:'s| is) (?:ready|on the table)")
 #: Work a person goes back to ("Right, back to packing."): not "back to hell", "back to being alone" or a story.
 BACK_TO_CHORE = (r"(?:work|packing|unpacking|revision|revising|studying|homework|marking|cleaning|tidying|cooking"
                  r"|the grind|the washing|the ironing|the laptop|the office|my desk|the garden|the books|the spreadsheet)")
@@ -95,4 +95,8 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
                      r"|\bready to go\b|\bjoin (?:him|her|them)\b|\b(?:don'?t|never|not) (?:want to )?wake\b"
                      r"|\blast (?:message|words|goodbye|post)\b|\bmy peace\b|\bdoesn'?t matter any ?more\b"
                      r"|\bremember me\b|\bmy only friend\b|\bcruel world\b|\bi'?m done\b|\buntil i drop\b"
-                     r"|\bthe end\b|\b(?:haven'?t|not|stopped|didn'?t) eat(?:en|ing)?\b")
+                     r"|\bthe end\b|\b(?:haven'?t|not|stopped|didn'?t) eat(?:en|ing)?\b|\bending (?:it|this|things)\b"
+                     r"|\b(?:taken|took|take|taking) something\b|\bdizzy\b|\bchest (?:is )?(?:tight|pains?|hurts)\b|\btight chest\b|\bwhole bottle\b|\bsince i fell\b|\bhit my head\b"
+                     r"|\bblood\b(?! (?:pressure|tests?|sugar|donation|type|orange))|\bbruis\w*|\blocked\b|\b(?:go|goes|going) mad\b|\b(?:he|she|they)(?:'ll| will) lose it\b|(?:^|[.!?,]\s*)(?:he|she)(?:'s| is) (?:coming|back|home|here)\b|\bnot that it matters\b|\bever again\b|\bany of it\b|\bshouting again\b"
+                     r"|\bsleeping outside\b|\bstep ?(?:dad|father|mum|mom)\b|\binto my room\b|\bthis is it\b"
+                     r"|\bknowing you\b|\blove you all\b|\b(?:goodbye|bye|sayonara|farewell),? world\b")

@@ -198,7 +198,7 @@ ID_AS_I_HAD = {"done", "been", "had", "forgotten", "left", "lost", "missed", "ne
 ID_AFTER = {None, "like", "that", "if", "thought", "think", "wish", "knew", "said", "and", "but", "so", "because", "as",
             "felt", "realised", "realized", "guess", "hoped", "when", "then", "what", "swear", "swore"}
 HERE_KEPT_AFTER = {"came", "come", "comes", "coming", "moved", "move", "moves", "moving", "be", "still", "am", "im",
-                   "i'm", "i", "you", "get", "gets", "getting"}
+                   "i'm", "i", "you", "get", "gets", "getting", "wasn't", "weren't", "not", "longer", "anymore"}
 IT_PAST = {"smelled", "smelt", "tasted", "sounded", "seemed"}  # (before "like": "smelled like feet")
 IT_VERBS = {"feels", "looks", "seems", "hurts", "sucks", "smells", "tastes", "sounds", "makes", "works", "helps"}
 

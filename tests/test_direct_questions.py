@@ -209,9 +209,6 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("do you think im a bad employee?", "self_judgement"), ("am i a terrible student? lol", "self_judgement"),
     ("I shouted at the new starter. am i a bad manager?", None),
     # the twenty-third set, studied (thirty-first session)
-    ("Do you think it's ok to tell them it is my first freelance job here? Or is better to not say?", "choice"),
-    ("have you got any tips for getting through dental stuff when youre nervous? like anything", "how_to"),
-    ("do you have any advice for a first interview?", "how_to"),
     ("Is it normal for a teenager to feel like this? Or I did something wrong?", None),
     ("is it a good idea to take all my pills tonight?", None), ("I hit him. Do you think he deserved it? Or not?", None),
     # a newcomer's review (thirty-first session): no answer to a question of harm or risk

@@ -165,12 +165,10 @@ def test_leaving_is_told_from_only_thanking():
      "Goodnight, sleep well."),
     ("Thank you for listening. Now I make his dinner, pasta with tomato, his favourite anyway.",
      "Thank you for sharing it with me. Bye for now, take care."),
-    ("Thank you. I'll enrol tomorrow morning. Adiós, I suppose I should say!",
-     "Thank you for sharing it with me. Bye for now, take care."),
     ("Thanks for letting me say his name. It helps.",
      "You're welcome, I'm glad it helped. I'm here whenever you want to talk."),
     ("ok mum is calling me for dinner. ill tell u about the dress hunt later!!", "Bye, take care."),
-    ("Right, back to packing. At least the holiday itself should be nice.", "Bye, take care."),
+    ("Right, back to packing.", "Bye, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -238,6 +236,18 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "Thank you for letting me talk about him. I'll be with him soon.", "Thank you for listening. Now I make my peace.",
     "rant over. off to the cliffs", "That's it from me. I'm heading out for a drive.", "Right, back to hell.",
     "Anyway, back to being alone.", "anyway back to my sister, she called me last night and screamed at me",
+    # a second review (thirty-first session): more after leaving, a goodbye first, needing sleep after a thanks
+    "right, back to homework. my step dad keeps coming into my room at night.", "alright back to cleaning up the blood",
+    "thanks. i've taken something to help. i need to sleep now.", "thanks. i drank a whole bottle of wine. need to sleep",
+    "thank you for listening. now i make his dinner, or he'll go mad again.",
+    "dinner's on the table. if it's cold again he'll lose it.", "the kids are calling me. he's started shouting again.",
+    "mum is calling me. she's locked the door again", "right, back to marking. the bruises are mostly gone now",
+    "Au revoir, this is it for me.", "Sayonara, world.", "arrivederci, it was nice knowing you.", "totsiens, love you all",
+    "adios. he's coming up the stairs.", "tschüss, I'm ending it tonight",
+    "I told him I'd leave him. dinner's ready.", "adios. he's back.", "rant over. off to work i guess, not that it matters",
+    "vent over. i just want to sleep and not deal with any of it ever again. gotta sleep.",
+    "that's all i wanted to say. off to pack my things, i'm leaving him tonight",
+    "Right, back to packing. At least the holiday itself should be nice.",  # (a sentence after: the model answers)
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
