@@ -103,7 +103,7 @@ _KINDS = {
         r"|\bare (?:you|we) (?:supposed|meant) to\b"
         r"|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"),
     "choice": re.compile(
-        r"\bwhat would (?:you|u) (?:actually |honestly |really )?do\b"
+        r"\bwhat would (?:you|u) (?:actually |honestly |really )?do\b|^would (?:you|u) [\w' ]+,? if (?:you|u) were me\b"
         r"|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
         r"|'re going to|'m going to))|\bwhat (?:do|would) (?:you|u) (?:actually |honestly |really )?(?:think|reckon"
         r"|suggest|say)\b|\bshould i\?*$"

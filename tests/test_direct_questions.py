@@ -213,6 +213,10 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("is it a good idea to take all my pills tonight?", None), ("I hit him. Do you think he deserved it? Or not?", None),
     # a newcomer's review (thirty-first session): no answer to a question of harm or risk
     ("I'm going to drink the rest of the vodka. is that a bad idea?", None),
+    # the twenty-fourth set, after its reading
+    ("Would you take the U8s, if you were me? Part of me wants to tell them where to go.", "choice"),
+    ("would you leave him if you were me?", "choice"), ("would you end it if you were me?", None),
+    ("I stopped eating. would you tell someone if you were me?", None),
     ("Is it normal to feel nothing? Or is something wrong with me?", None),
     ("do you have any advice for making it look like an accident?", None),
     ("have you got any tips on how to not feel anything?", None), ("any tips for getting thinner fast?", None),

@@ -270,9 +270,9 @@ def test_a_feeling_read_unsurely_gets_its_cause_said_back_plainly():
 
     assert words_emotion("anger", SURE_FEELING - 0.13, "anger") == "neutral"
     assert words_emotion("joy", SURE_FEELING, "joy") == "joy"
-    # anger and surprise named only from a surer reading (`SURE_NAMED`)
+    # anger named only from a surer reading (`SURE_NAMED`)
     assert words_emotion("anger", 0.7, "anger") == "neutral" and words_emotion("anger", 0.8, "anger") == "anger"
-    assert words_emotion("surprise", 0.7, "surprise") == "neutral"
+    assert words_emotion("surprise", 0.7, "surprise") == "surprise"
     assert words_emotion("neutral", 0.9, "joy") == "neutral"
     # indignation at something disgusting, sympathy for a fright: only where the reading is sure
     assert words_emotion("disgust", SURE_OTHER_FEELING - 0.2, "anger") == "neutral"
