@@ -8,6 +8,8 @@ words people type to a listener: auxiliaries, contractions, past tenses, a verb 
 
 from __future__ import annotations
 
+import re
+
 #: Verbs that are finite wherever they stand (auxiliaries, modals, common irregular past tenses).
 FINITE = {
     "is", "was", "are", "were", "am", "has", "have", "had", "do", "does", "did", "can", "could", "will",
@@ -128,10 +130,44 @@ _IT_SLIPS = {"make", "feel", "look", "seem", "mean", "sound", "taste", "smell", 
 _IT_SUBJECT_AFTER = {None, "but", "and", "so", "because", "cause", "that", "when", "if"}
 
 
+#: Verbs a learner often leaves without their -s after a name ("Sari finish nursing school today").
+_NAME_SLIPS = (BASE_VERBS - {"like"}) | {"finish", "bring", "wear", "hold", "cry", "say", "buy", "cook", "visit"}
+_NOT_NAMES = {"i", "the", "a", "an", "my", "our", "your", "we", "they", "you", "he", "she", "it", "so", "and", "but", "then",
+              "today", "yesterday", "tonight", "now", "please", "thank", "thanks", "god", "also", "when", "if", "lol",
+              "how", "what", "why", "where", "who", "which", "do", "does", "did", "can", "could", "should", "would", "will",
+              "same", "home",
+              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+              "april", "may", "june", "july", "august", "september", "october", "november", "december", "christmas"}
+
+
+def _name_before_verb(words: list[str], i: int) -> bool:
+    """A name ("Sari", not "We'll", "Didn't", "Lads", "DAD") at `i`, followed by a verb with no -s."""
+    word = words[i]
+    return (word[:1].isupper() and not word.isupper() and "'" not in word and not word.endswith("s")
+            and word.lower() not in _NOT_NAMES and words[i + 1].lower() in _NAME_SLIPS
+            and (i == 0 or words[i - 1].lower() not in _BARE_AFTER))
+
+
 def agreement_slip(words: list[str]) -> bool:
-    """Whether "he" or "she" is followed by a verb without its -s ("she tell me") where that is no English
-    ("let her go" is), or "it" as a subject by one of `_IT_SLIPS` ("it make me sad")."""
+    """Whether "he", "she" or a name is followed by a verb without its -s ("she tell me", "Sari say now it
+    is her turn") where that is no English ("let her go" is), or "it" as a subject by one of `_IT_SLIPS`
+    ("it make me sad")."""
     low = [w.lower() for w in words]
     return any((w in ("he", "she") and nxt in BASE_VERBS and (i == 0 or low[i - 1] not in _BARE_AFTER))
+               or _name_before_verb(words, i)
                or (w == "it" and nxt in _IT_SLIPS and (low[i - 1] if i else None) in _IT_SUBJECT_AFTER)
                for i, (w, nxt) in enumerate(zip(low, low[1:])))
+
+
+#: A learner's English beside the slips above: "5 years I am there", "I am here for study english",
+#: "today is good day" (no article).
+_LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b",
+                      re.IGNORECASE)
+
+
+def learner_english(sentences: list[str]) -> bool:
+    """Whether a message (its sentences) shows a learner's slips: said back, they read as the listener's own
+    (blinded readers of the twenty-fourth set rejected "So Sari say now it is her turn.", "you have interview
+    for supervisor", "Ah, today is good day.")."""
+    return any(agreement_slip(re.findall(r"[A-Za-z']+|,", s)) or _LEARNER.search(s) for s in sentences)  # (a comma
+    # between: "Thanks Sam, have a good evening.")

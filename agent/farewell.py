@@ -96,7 +96,8 @@ _SIGN_OFF = re.compile(
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
-    r"|\bneed to go(?=\s*(?:now|get\b))"
+    r"|\bneed to go(?=\s*(?:now|get\b))|\b(?:'d|had) better (?:go|head|get) (?:in|inside|back in)\b"
+    r"|\b(?:good|nice|lovely|great) (?:talking|chatting) (?:to|with) (?:you|u)\b"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
@@ -123,6 +124,7 @@ _GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|bet
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
+                              r"|letting (?:an old (?:man|woman|lady|fella|codger) )?rattle on"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
                               r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"

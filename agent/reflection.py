@@ -86,8 +86,8 @@ def _name_like(word: str) -> bool:
     """A capitalised first word that may be a name ("Sarah"), not a common sentence start ("There's",
     "Everyone's", "Twelve")."""
     base = word[:-2] if word.endswith("'s") else word
-    if word.split("'")[0] in STARTERS:  # "They're keeping her another hour"
-        return False
+    if word.split("'")[0] in STARTERS or word in ORDINALS or (word.endswith("ly") and len(word) > 6):
+        return False  # "They're keeping her another hour", "Seventh inning ...", "Absolutely livid ..."
     return (not ({word, base} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS | set(NUMBER_WORDS)))
             and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
 
@@ -194,6 +194,8 @@ ADVERBS_BEFORE_VERB = {"nearly", "almost", "accidentally", "literally", "actuall
 #: Words after which "id" is "I'd" typed without its apostrophe.
 ID_AS_I_HAD = {"done", "been", "had", "forgotten", "left", "lost", "missed", "never", "rather", "better", "love", "like",
                "have", "already", "just", "made", "got", "gotten", "said", "told"}
+ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+            "twelfth", "last", "next"}
 #: Words after which "id" may be "I'd" ("like id done", "if id known"), and after which "here" stays ("came here").
 ID_AFTER = {None, "like", "that", "if", "thought", "think", "wish", "knew", "said", "and", "but", "so", "because", "as",
             "felt", "realised", "realized", "guess", "hoped", "when", "then", "what", "swear", "swore"}
@@ -222,9 +224,11 @@ def _swapped(words: list[str]) -> list[str]:
         elif word.isupper() and (len(word) > 1 or shouting):
             out.append(low if shouting else word)  # "PASSED MY TEST" (and its "A") is shouting; "GPA" is not
         else:
-            out.append(word if word[:1].isupper() and (n or _name_like(low)) else low)
+            plural = not n and low.endswith("s") and words[1:2] and words[1].lower() in ("are", "were", "have")
+            out.append(word if word[:1].isupper() and (n or (_name_like(low) and not plural)) else low)  # ("Peas are")
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
+            and words[0].lower().split("'")[0] not in STARTERS  # (not "They've cancelled ...")
             and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS) or (out[0] in IT_PAST and out[1:2] == ["like"]):

@@ -10,7 +10,9 @@ from __future__ import annotations
 from agent.about_listener import GREETING, GREETINGS_BACK, listener_answer
 from agent.direct_questions import direct_answer
 from agent.farewell import closing_start, gentle_closing
+from agent.clause import learner_english
 from agent.reflection import plain_restatement, reflection
+from perception.sentences import split_sentences
 
 #: What a listener says first when there is nothing to restate: a short acknowledgement in the
 #: response emotion, which the model continues. Each is long enough for a voice to say it at once
@@ -56,7 +58,7 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion, message)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):
         said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
-    if said_back:
-        return said_back
+    if said_back and not learner_english(split_sentences(message or "")):  # (a learner's slips said back read as
+        return said_back  # the listener's own)
     options = ACKNOWLEDGEMENTS.get(response_emotion, ACKNOWLEDGEMENTS["neutral"])
     return options[turn % len(options)]

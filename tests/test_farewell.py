@@ -169,6 +169,11 @@ def test_leaving_is_told_from_only_thanking():
      "You're welcome, I'm glad it helped. I'm here whenever you want to talk."),
     ("ok mum is calling me for dinner. ill tell u about the dress hunt later!!", "Bye, take care."),
     ("Right, back to packing.", "Bye, take care."),
+    # the twenty-fourth set, after its reading
+    ("I'll sleep on it. Herself has the dinner on, I'd better go in.", "Bye, take care."),
+    ("Well. I'll let you go. The news is on. Thank you for letting an old man rattle on.",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Seventh inning stretch coming up. I'm going in for a root beer. Good talking to you.", "Bye, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -247,6 +252,7 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "I told him I'd leave him. dinner's ready.", "adios. he's back.", "rant over. off to work i guess, not that it matters",
     "vent over. i just want to sleep and not deal with any of it ever again. gotta sleep.",
     "that's all i wanted to say. off to pack my things, i'm leaving him tonight",
+    "it was good talking to you about this, but i can't go on",
     "Right, back to packing. At least the holiday itself should be nice.",  # (a sentence after: the model answers)
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):

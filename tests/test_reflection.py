@@ -11,7 +11,7 @@ from agent.prompt import chat_messages, transcript_prompt
 from agent.feeling_words import glad_fits, laughed_off
 from agent.about_listener import GREETINGS_BACK
 from agent.reflection import reflection, second_person
-from agent.reply_start import reply_start
+from agent.reply_start import ACKNOWLEDGEMENTS, reply_start
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
 from test_respond import ScriptedLLM, drain, prompt_input, recognizer  # noqa: F401 (a fixture)
@@ -576,8 +576,28 @@ def test_a_gerund_phrase_is_said_back_in_an_opening_that_takes_a_fragment():
     # a newcomer's review (thirty-first session)
     ("my id just expired", "your id just expired"), ("i came here to talk", "you came here to talk"),
     ("I'll be here all night", "you'll be here all night"), ("it hurt so much", "it hurt so much"),
+    # the twenty-fourth set, after its reading: no capital kept mid-sentence where it is no name, no learner's slip
+    ("Absolutely livid with my son's school right now", "absolutely livid with your son's school right now"),
+    ("They've cancelled the Year 9 ski trip", "they've cancelled the Year 9 ski trip"),
+    ("Seventh inning stretch coming up", "seventh inning stretch coming up"), ("Peas are thawing", "peas are thawing"),
+    ("Fred dumped me", "Fred dumped you"), ("Emily came round", "Emily came round"),
+    ("Sari say now it is her turn", None), ("My daughter Sari finish nursing school today", None),
     ("i took it like a champ", "you took it like a champ"), ("my id card expired", "your id card expired"),
 ])
 def test_typed_words_said_back_from_the_listeners_side(span, said_back):
     from agent.reflection import second_person
     assert second_person(span) == said_back
+
+
+def test_a_learners_message_gets_no_restatement():
+    """Said back, a learner's slips read as the listener's own (blinded readers of the twenty-fourth set:
+    "So Sari say now it is her turn.", "you have interview for supervisor", "Ah, today is good day.")."""
+    learner = ("I have interview for supervisor in the factory where I work, in Limerick. 5 years I am there, I know "
+               "the machines better")
+    start = reply_start("I have interview for supervisor in the factory where I work", True, "fear", 0,
+                        user_emotion="fear", message=learner)
+    assert start in ACKNOWLEDGEMENTS["fear"]
+    assert reply_start("today is good day", True, "neutral", 0, user_emotion="neutral",
+                       message="but ok. today is good day") in ACKNOWLEDGEMENTS["neutral"]
+    assert reply_start("my dog died this morning", True, "sadness", 0, user_emotion="sadness",
+                       message="my dog died this morning") == "I'm so sorry your dog died this morning."
