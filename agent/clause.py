@@ -135,7 +135,8 @@ _NAME_SLIPS = (BASE_VERBS - {"like"}) | {"finish", "bring", "wear", "hold", "cry
 _NOT_NAMES = {"i", "the", "a", "an", "my", "our", "your", "we", "they", "you", "he", "she", "it", "so", "and", "but", "then",
               "today", "yesterday", "tonight", "now", "please", "thank", "thanks", "god", "also", "when", "if", "lol",
               "how", "what", "why", "where", "who", "which", "do", "does", "did", "can", "could", "should", "would", "will",
-              "same", "home",
+              "same", "home", "still", "never", "just", "only", "even", "need", "lately", "really", "somehow", "always",
+              "maybe", "sometimes", "literally", "honestly", "actually", "probably", "definitely",
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
               "april", "may", "june", "july", "august", "september", "october", "november", "december", "christmas"}
 

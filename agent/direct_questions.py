@@ -69,7 +69,6 @@ _KINDS = {
         r"|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
         r"|\b(?:do|would) (?:you|u) have (?:a|an|any) (?:position|opinion|view|take|preference|stance) on\b"
         r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b|\bwhat would (?:you|u) (?:call|name)\b.*\bif (?:you|u) had\b"),
-    "listener_hobby": re.compile(r"^(?:so |and |but )?(?:do|did) (?:you|u) (?:ever )?(?:follow|watch|play|read|listen to)\b(?! (?:me|us)\b)"),
     "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b"
                                 r"|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
     "normal_feeling": re.compile(r"^is it (?:normal|ok|okay) (?:to|that i) (?:still |really )?(?:cry|feel|miss|be |want"
@@ -118,7 +117,6 @@ _KINDS = {
         rf"|^how (?:do|would|should|can) {_WHO} (?:even )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
         rf"|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
         rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"
-        r"|\bis there a (?:trick|secret|knack|right way|good way) to\b|^can (?:you|u) help me\b"
         r"|\bis there anything (?:else )?i (?:can|should) do\b|\bis there anything (?:\w+ )?(?:i'?m|im|i am) "
         r"(?:forgetting|missing)\b"),
 }
@@ -132,7 +130,6 @@ ANSWERS = {
     "choice": ("That's a good question. I'm not sure there's one right answer, but let's think it through "
                "together. What feels right to you?"),
     "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
-    "listener_hobby": "I'm an AI, so not myself, but I'd love to hear about it from you. What do you enjoy about it?",
     "reassurance": "Not at all, I think it makes complete sense. What makes you wonder?",
     "self_judgement": "I'm not here to judge you. What's making you wonder about it?",
     "own_step": "It doesn't sound {} to me, but you know the situation best. What makes you worry it might be?",

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 
-from agent.farewell_words import (BACK_TO_CHORE, BYE, BYE_ABROAD, CALLED_AWAY, DONE_TELLING, ENJOY_YOUR,
-                                  FAREWELL_WORDS, HAVE_A, HELPED, LEAVING, NIGHT, NIGHT_ABROAD, OMINOUS, RANT_OVER,
-                                  THANKS, TOMORROW, WISHES_BACK, WORD)
+from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS, HAVE_A,
+                                  HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE, OMINOUS,
+                                  RANT_OVER, TELL_LATER, THANKS, TOMORROW, WISHES_BACK, WORD)
 from agent.reply_words import plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -96,8 +96,7 @@ _SIGN_OFF = re.compile(
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
-    r"|\bneed to go(?=\s*(?:now|get\b))|\b(?:'d|had) better (?:go|head|get) (?:in|inside|back in)\b"
-    r"|\b(?:good|nice|lovely|great) (?:talking|chatting) (?:to|with) (?:you|u)\b"
+    r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
@@ -124,7 +123,6 @@ _GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|bet
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
-                              r"|letting (?:an old (?:man|woman|lady|fella|codger) )?rattle on"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
                               r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
@@ -165,8 +163,9 @@ def signs_off(message: str) -> bool:
     last = _last_sentence(text)
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
-        or bool(_OFF_TO_CHORE.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
-        or bool(_NEEDS_SLEEP.search(last) and DONE_TELLING.search(text)) or _called_or_back(_sentences(text))
+        or bool(OFF_TO_CHORE.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
+        or bool(NEEDS_SLEEP.search(last) and DONE_TELLING.search(text)) or _called_or_back(_sentences(text))
+        or bool(LAST_WORDS.search(last))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
@@ -214,29 +213,11 @@ _GREETING_NIGHT = re.compile(r"^(?:(?:hi|hey|hello|sam)[, ]+)*(?:good ?night|" +
 SHORT_AFTER = 8
 
 
-#: Going to do a chore now ("Off to hang the washing out"), and needing sleep ("I need to try and sleep."): a
-#: goodbye only after a thanks or words that close the telling ("that's my news", "rant over"): "off to the
-#: cliffs" or "I've been awake for three days. I need to sleep." is none.
-_OFF_TO_CHORE = re.compile(r"^(?:ok |okay |right |anyway )?(?:i'?m |im )?off to (?:hang|do|make|cook|put|get the|start|"
-                           r"finish|walk the dog|feed|pick|collect|fetch|wash|clean|tidy|iron|work|the shops|the gym"
-                           r"|school|bed)\b")
-_NEEDS_SLEEP = re.compile(r"\b(?:need to|should|must|have to|better|gotta|got to) (?:really )?(?:try (?:to|and) )?"
-                          r"(?:go to )?(?:sleep|bed)(?: now)?[.!~]*$")
-#: Called away by a parent or the kids, or going back to a chore, as the whole message ("ok mum is calling me
-#: for dinner.", "Right, back to packing."), or before a promise to tell the rest later ("ill tell u about the
-#: dress hunt later!!"): with any other sentence beside it, no goodbye ("mum is calling me. she's locked the
-#: door again", "right, back to marking. the bruises are mostly gone now", "I told him I'd leave him. dinner's
-#: ready.").
-_CALLED_OR_BACK = re.compile(r"(?:" + CALLED_AWAY + r"|^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+back to "
-                             + BACK_TO_CHORE + r")[.!~]*$")
-_TELL_LATER = re.compile(r"^(?:i'?ll|ill|will) (?:tell|update|message|text) (?:you|u)\b[\w' ]*\blater\b[.!~]*$")
-
-
 def _called_or_back(sentences: list[str]) -> bool:
-    """The message is only `_CALLED_OR_BACK`'s sentence, or that and a promise to tell the rest later."""
-    if len(sentences) == 2 and _TELL_LATER.search(sentences[-1]):
-        return bool(_CALLED_OR_BACK.search(sentences[0]))
-    return len(sentences) == 1 and bool(_CALLED_OR_BACK.search(sentences[0]))
+    """The message is only `CALLED_OR_BACK`'s sentence, or that and a promise to tell the rest later."""
+    if len(sentences) == 2 and TELL_LATER.search(sentences[-1]):
+        return bool(CALLED_OR_BACK.search(sentences[0]))
+    return len(sentences) == 1 and bool(CALLED_OR_BACK.search(sentences[0]))
 
 
 #: What the person goes to do now, said after a thanks for the talk.

@@ -96,7 +96,40 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
                      r"|\blast (?:message|words|goodbye|post)\b|\bmy peace\b|\bdoesn'?t matter any ?more\b"
                      r"|\bremember me\b|\bmy only friend\b|\bcruel world\b|\bi'?m done\b|\buntil i drop\b"
                      r"|\bthe end\b|\b(?:haven'?t|not|stopped|didn'?t) eat(?:en|ing)?\b|\bending (?:it|this|things)\b"
-                     r"|\b(?:taken|took|take|taking) something\b|\bdizzy\b|\bchest (?:is )?(?:tight|pains?|hurts)\b|\btight chest\b|\bwhole bottle\b|\bsince i fell\b|\bhit my head\b"
-                     r"|\bblood\b(?! (?:pressure|tests?|sugar|donation|type|orange))|\bbruis\w*|\blocked\b|\b(?:go|goes|going) mad\b|\b(?:he|she|they)(?:'ll| will) lose it\b|(?:^|[.!?,]\s*)(?:he|she)(?:'s| is) (?:coming|back|home|here)\b|\bnot that it matters\b|\bever again\b|\bany of it\b|\bshouting again\b"
+                     r"|\b(?:taken|took|take|taking) something\b|\bdizzy\b|\bchest (?:is )?(?:tight|pains?|hurts)\b"
+                     r"|\btight chest\b|\bwhole bottle\b|\bsince i fell\b|\bhit my head\b"
+                     r"|\bblood\b(?! (?:pressure|tests?|sugar|donation|type|orange))|\bbruis\w*|\blocked\b"
+                     r"|\b(?:go|goes|going) mad\b|\b(?:he|she|they)(?:'ll| will) lose it\b"
+                     r"|(?:^|[.!?,]\s*)(?:he|she)(?:'s| is) (?:coming|back|home|here)\b"
+                     r"|\bnot that it matters\b|\bever again\b|\bany of it\b|\bshouting again\b"
                      r"|\bsleeping outside\b|\bstep ?(?:dad|father|mum|mom)\b|\binto my room\b|\bthis is it\b"
-                     r"|\bknowing you\b|\blove you all\b|\b(?:goodbye|bye|sayonara|farewell),? world\b")
+                     r"|\bknowing you\b|\blove you all\b|\bfinally sleep\b|\bsleep for a long time\b|\bgood innings\b"
+                     r"|\bgiven (?:the|my) (?:cat|dog|pets?)\b|\bnobody else\b|\bdon'?t worry about me\b|\btell my family\b"
+                     r"|\bthe letter\b|\bleft the door\b|\bdecided what to do\b|\bgo do it now\b|\bdo it tonight\b"
+                     r"|\bafter tonight\b"
+                     r"|\b(?:see|be with|join) [A-Za-z]+ soon\b|\b(?:goodbye|bye|sayonara|farewell),? world\b")
+
+
+#: Going to do a chore now ("Off to hang the washing out"), and needing sleep ("I need to try and sleep."): a
+#: goodbye only after a thanks or words that close the telling ("that's my news", "rant over"): "off to the
+#: cliffs" or "I've been awake for three days. I need to sleep." is none.
+OFF_TO_CHORE = re.compile(r"^(?:ok |okay |right |anyway )?(?:i'?m |im )?off to (?:hang|do|make|cook|put|get the|start|"
+                          r"finish|walk the dog|feed|pick|collect|fetch|wash|clean|tidy|iron|work|the shops|the gym"
+                          r"|school|bed)\b")
+NEEDS_SLEEP = re.compile(r"\b(?:need to|should|must|have to|better|gotta|got to) (?:really )?(?:try (?:to|and) )?"
+                         r"(?:go to )?(?:sleep|bed)(?: now)?[.!~]*$")
+#: Called away by a parent or the kids, or going back to a chore, as the whole message ("ok mum is calling me
+#: for dinner.", "Right, back to packing."), or before a promise to tell the rest later ("ill tell u about the
+#: dress hunt later!!"): with any other sentence beside it, no goodbye ("mum is calling me. she's locked the
+#: door again", "right, back to marking. the bruises are mostly gone now", "I told him I'd leave him. dinner's
+#: ready.").
+CALLED_OR_BACK = re.compile(r"(?:" + CALLED_AWAY + r"|^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+back to "
+                            + BACK_TO_CHORE + r")[.!~]*$")
+TELL_LATER = re.compile(r"^(?:i'?ll|ill|will) (?:tell|update|message|text) (?:you|u)\b[\w' ]*\blater\b[.!~]*$")
+
+
+#: Words that close a talk only as its very last sentence ("... I'm going in for a root beer. Good talking to
+#: you.", "Thank you for letting an old man rattle on."), never with anything after them.
+LAST_WORDS = re.compile(r"^(?:it was |it's been )?(?:good|nice|lovely|great) (?:talking|chatting) (?:to|with) (?:you|u)"
+                        r"(?:,? sam)?[.!~]*$|^(?:thanks|thank you)(?: sam)?,? for letting an old (?:man|woman|lady|fella)"
+                        r" rattle on[.!~]*$")
