@@ -200,8 +200,6 @@ _HEDGE = re.compile(r"\b(?:half |only |just )?(?:joking|kidding|serious(?:ly)?|h
 _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 #: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
-#: A question that only offers the other side of the one before ("Do you think it's ok to tell them? Or is better to
-#: not say?"): read with it.
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
 _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
 

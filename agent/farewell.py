@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 
-from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS, HAVE_A,
-                                  HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE, OMINOUS,
-                                  RANT_OVER, TELL_LATER, THANKS, TOMORROW, WISHES_BACK, WORD)
+from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS,
+                                  HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE,
+                                  OMINOUS, RANT_OVER, TELL_LATER, THANK_YOU, THANKS, TOMORROW, WISHES_BACK, WORD)
 from agent.reply_words import plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -116,12 +116,11 @@ _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading ho
                   r"|^(?:going to|gonna) go for (?:a|my) (?:walk|run|swim|nap|bath|shower)\b"
                   r"|\bgetting a taxi home\b")
 #: ... or going to do something now ("Thanks Sam. I need to go and find something black to wear."; not later on).
-_GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|better) go and (?:find|get|pick|make"
-                     r"|cook|feed|walk|put|sort|start|finish|check on|wash|clean|help|wake|collect|fetch|change|iron"
-                     r"|pack|catch|ring|call)\b")
+_GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|better) go and (?:" + CHORES + r"|find"
+                     r"|get|walk|sort|check on|help|wake|collect|fetch|change|iron|pack|catch|ring|call)\b")
 #: Thanks for the conversation itself in the last sentence ("Thank you for keeping me company, I'll take
 #: her temperature again at 2."): the person is closing it.
-_THANKS_FOR_TALK = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much| again)? for (?:listening"
+_THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
                               r"|boast"
@@ -221,8 +220,8 @@ def _called_or_back(sentences: list[str]) -> bool:
 
 
 #: What the person goes to do now, said after a thanks for the talk.
-_NOW_DOING = re.compile(r"^(?:ok |okay |right |so )?now (?:i|we) (?:go|make|cook|start|finish|pick|put|feed|walk|wash"
-                        r"|clean|eat|prepare|get ready|(?:am|'m) going to (?:make|cook|get|start|finish))\b"
+_NOW_DOING = re.compile(r"^(?:ok |okay |right |so )?now (?:i|we) (?:" + CHORES + r"|go|walk|eat|prepare|get ready"
+                        r"|(?:am|'m) going to (?:make|cook|get|start|finish))\b"
                         r"|^(?:off|back|time) to\b"
                         r"|^(?:i'?m|im|i am) (?:off|going) to (?:go |make |cook |get |start |finish )")
 
@@ -263,7 +262,7 @@ _IT_HELPED = re.compile(r"^(?:it|that|this|talking|just talking)(?: really| hone
 
 #: ... and a thanks for being let to say a name, closed only by what the talk did ("Thanks for letting me say his
 #: name. It helps.").
-_THANKS_FOR_NAME = re.compile(r"\b(?:thanks|thank you|thank u|thx|ty)(?: so much)? for letting me say (?:his|her|their) name\b")
+_THANKS_FOR_NAME = re.compile(r"\b" + THANK_YOU + r"(?: so much)? for letting me say (?:his|her|their) name\b")
 
 
 def _thanks_then_it_helped(sentences: list[str]) -> bool:

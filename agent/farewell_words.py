@@ -39,6 +39,10 @@ FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anywa
 RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
 #: Every word a message of thanks or goodbye alone may hold.
 FAREWELL_WORDS = THANKS | HELPED | BYE | FILLER
+#: How a thanks is typed before what it is for ("thank u for ...").
+THANK_YOU = r"(?:thanks|thank you|thank u|thx|ty)"
+#: Chores a person goes to do now, in every phrasing of leaving for one ("off to ...", "go and ...", "now i ...").
+CHORES = r"make|cook|put|start|finish|feed|pick|wash|clean"
 #: A wish that goes with a goodbye ("have a nice weekend", "enjoy your evening").
 HAVE_A = r"have a (?:good|great|nice|lovely|wonderful) "
 ENJOY_YOUR = r"enjoy your (?:evening|night|day|weekend|afternoon)"
@@ -113,9 +117,8 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
 #: Going to do a chore now ("Off to hang the washing out"), and needing sleep ("I need to try and sleep."): a
 #: goodbye only after a thanks or words that close the telling ("that's my news", "rant over"): "off to the
 #: cliffs" or "I've been awake for three days. I need to sleep." is none.
-OFF_TO_CHORE = re.compile(r"^(?:ok |okay |right |anyway )?(?:i'?m |im )?off to (?:hang|do|make|cook|put|get the|start|"
-                          r"finish|walk the dog|feed|pick|collect|fetch|wash|clean|tidy|iron|work|the shops|the gym"
-                          r"|school|bed)\b")
+OFF_TO_CHORE = re.compile(r"^(?:ok |okay |right |anyway )?(?:i'?m |im )?off to (?:" + CHORES + r"|hang|do|get the"
+                          r"|walk the dog|collect|fetch|tidy|iron|work|the shops|the gym|school|bed)\b")
 NEEDS_SLEEP = re.compile(r"\b(?:need to|should|must|have to|better|gotta|got to) (?:really )?(?:try (?:to|and) )?"
                          r"(?:go to )?(?:sleep|bed)(?: now)?[.!~]*$")
 #: Called away by a parent or the kids, or going back to a chore, as the whole message ("ok mum is calling me

@@ -82,6 +82,11 @@ def _is_question(words: list[str]) -> bool:
             or (first, second) in {("what", "if"), ("how", "come")} or first == "why")  # ("what if i have to sit alone")
 
 
+#: Capitalised first words that are no names ("Seventh inning stretch coming up").
+ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+            "twelfth", "last", "next"}
+
+
 def _name_like(word: str) -> bool:
     """A capitalised first word that may be a name ("Sarah"), not a common sentence start ("There's",
     "Everyone's", "Twelve")."""
@@ -194,8 +199,6 @@ ADVERBS_BEFORE_VERB = {"nearly", "almost", "accidentally", "literally", "actuall
 #: Words after which "id" is "I'd" typed without its apostrophe.
 ID_AS_I_HAD = {"done", "been", "had", "forgotten", "left", "lost", "missed", "never", "rather", "better", "love", "like",
                "have", "already", "just", "made", "got", "gotten", "said", "told"}
-ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-            "twelfth", "last", "next"}
 #: Words after which "id" may be "I'd" ("like id done", "if id known"), and after which "here" stays ("came here").
 ID_AFTER = {None, "like", "that", "if", "thought", "think", "wish", "knew", "said", "and", "but", "so", "because", "as",
             "felt", "realised", "realized", "guess", "hoped", "when", "then", "what", "swear", "swore"}
@@ -229,7 +232,7 @@ def _swapped(words: list[str]) -> list[str]:
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
             and words[0].lower().split("'")[0] not in STARTERS  # (not "They've cancelled ...")
-            and words[0].lower() not in SUBJECTLESS_VERBS | STARTERS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
+            and words[0].lower() not in SUBJECTLESS_VERBS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS) or (out[0] in IT_PAST and out[1:2] == ["like"]):
         out.insert(0, "it")  # "still feels good to have my own money", "smelled like feet": "it" was left out
@@ -274,10 +277,10 @@ def second_person(span: str) -> str | None:
     words = _span_words(span)
     if not words or span.rstrip().endswith("?") or _is_question(words):
         return None
-    lowered = {w.lower() for w in words}
+    low = [w.lower() for w in words]
+    lowered = set(low)
     if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT
-            or (words[0].lower() in HEADLESS and not doing_now([w.lower() for w in words]))
-            or _feeling_first([w.lower() for w in words])
+            or (low[0] in HEADLESS and not doing_now(low)) or _feeling_first(low)
             or not _PLAIN_WORD.fullmatch(words[0].lower()) or words[-1].lower() in DANGLING
             or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
         return None
