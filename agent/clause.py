@@ -1,8 +1,8 @@
 """Whether words a listener says back read as a clause (someone did or is something) or only as a
 fragment of one ("first week of retirement done", "raining all day", "your aunt who cannot keep a
 secret"). Some openings need a clause: "I'm so sorry first week of retirement done." and "So on the
-beach where you had your first date." were rejected by blinded readers as disfluent, where "Oh no,
-raining all day, that's really hard." reads as people talk. No tagger ships offline, so this reads the
+beach where you had your first date." were rejected by blinded readers as disfluent, where "That's so
+hard, raining all day." reads as people talk. No tagger ships offline, so this reads the
 words people type to a listener: auxiliaries, contractions, past tenses, a verb after its subject.
 """
 
@@ -149,21 +149,36 @@ def _name_before_verb(words: list[str], i: int) -> bool:
             and (i == 0 or words[i - 1].lower() not in _BARE_AFTER))
 
 
+#: People a learner names before a verb without its -s ("my wife say", "your mother don't understand").
+_PERSON_NOUNS = {"wife", "husband", "mother", "mom", "mum", "mama", "father", "dad", "papa", "son", "daughter",
+                 "brother", "sister", "friend", "boss", "manager", "teacher", "coach", "cousin", "uncle", "aunt",
+                 "auntie", "grandmother", "grandma", "grandfather", "grandpa", "neighbour", "neighbor", "landlord",
+                 "doctor", "partner", "boyfriend", "girlfriend", "madam", "employer", "colleague", "child", "kid"}
+
+
+def _person_before_verb(low: list[str], i: int) -> bool:
+    """"my wife say", "your mother don't" at `i` (not "let my son go", "made my wife laugh", "she and my husband
+    have")."""
+    return (low[i] in ("my", "his", "her", "our", "your") and low[i + 1] in _PERSON_NOUNS
+            and low[i + 2:i + 3] != [] and low[i + 2] in _NAME_SLIPS | {"don't", "dont"}
+            and (i == 0 or low[i - 1] not in _BARE_AFTER | {"and"}))  # ("me and my brother have")
+
+
 def agreement_slip(words: list[str]) -> bool:
-    """Whether "he", "she" or a name is followed by a verb without its -s ("she tell me", "Sari say now it
-    is her turn") where that is no English ("let her go" is), or "it" as a subject by one of `_IT_SLIPS`
-    ("it make me sad")."""
+    """Whether "he", "she", a name or "my wife" is followed by a verb without its -s ("she tell me", "Sari say
+    now it is her turn", "my wife say") where that is no English ("let her go" is), or "it" as a subject by one
+    of `_IT_SLIPS` ("it make me sad")."""
     low = [w.lower() for w in words]
     return any((w in ("he", "she") and nxt in BASE_VERBS and (i == 0 or low[i - 1] not in _BARE_AFTER))
-               or _name_before_verb(words, i)
+               or _name_before_verb(words, i) or _person_before_verb(low, i)
                or (w == "it" and nxt in _IT_SLIPS and (low[i - 1] if i else None) in _IT_SUBJECT_AFTER)
                for i, (w, nxt) in enumerate(zip(low, low[1:])))
 
 
 #: A learner's English beside the slips above: "5 years I am there", "I am here for study english",
-#: "today is good day" (no article).
-_LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b",
-                      re.IGNORECASE)
+#: "today is good day", "I am little bit jealous" (no article).
+_LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b"
+                      r"|\b(?:am|is|are|was|were|feel|felt|i'm|im) little bit\b", re.IGNORECASE)
 
 
 def learner_english(sentences: list[str]) -> bool:

@@ -46,11 +46,14 @@ from perception.sentences import split_sentences
 #: so annoying, ..." were accepted as often or more. Over the thirteenth to twenty-third sets, though,
 #: "That sounds so annoying, ..." and "No wonder you're annoyed, ..." were accepted 0.36 of 22 and 0.33
 #: of 30 times, "That's so frustrating, ..." 0.61 of 76 (all judged files: 0.46, 0.50 and 0.66 of 140,
-#: 438 and 927): anger is said back with that one only.
+#: 438 and 927): anger is said back with that one only. The same for "Oh no, {span}, that's really hard."
+#: (0.40 of 50 over the sixteenth to twenty-fourth sets, 0.51 of 662 in all, against "I'm so sorry ..."
+#: 0.67 / 0.74 and "That's so hard, ..." 0.78 / 0.51) and "No wonder you're on edge, ..." (0.38 of 8,
+#: 0.57 of 89, against "That sounds really stressful, ..." 0.86 / 0.69): both gone since the
+#: thirty-second session.
 OPENINGS = {
-    "sadness": ("I'm so sorry {span}.", "Oh no, {span}, that's really hard.", "That's so hard, {span}."),
-    "fear": ("That sounds really stressful, {span}.", "Oh, that sounds nerve-racking, {span}.",
-             "No wonder you're on edge, {span}."),
+    "sadness": ("I'm so sorry {span}.", "That's so hard, {span}."),
+    "fear": ("That sounds really stressful, {span}.", "Oh, that sounds nerve-racking, {span}."),
     "joy": ("That's wonderful, {span}!", "Oh, how lovely, {span}!", "That's great, {span}!"),
     "anger": ("That's so frustrating, {span}.",),
     "surprise": ("Wow, {span}!", "No way, {span}!", "Oh wow, {span}!"),
@@ -218,8 +221,8 @@ def _swapped(words: list[str]) -> list[str]:
         word = _repaired_word(words, n) or word
         low = APOSTROPHES.get(word.lower(), word.lower())
         after_i = bool(out) and out[-1] == "you" and words[n - 1].lower() in ("i", "we")
-        if low in ("was", "am") and after_i:
-            out.append("were" if low == "was" else "are")
+        if low in ("was", "am", "wasn't") and after_i:
+            out.append({"was": "were", "am": "are"}.get(low, "weren't"))  # ("I wasn't invited")
         elif low == "us" and (word == "US" or (n and words[n - 1].lower() == "the")):
             out.append("US")  # the country ("going back to the us"; "he came to us" is the people)
         elif low in SWAP:

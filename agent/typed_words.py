@@ -126,7 +126,11 @@ FEELING_FIRST = {"angry", "sad", "happy", "scared", "annoyed", "upset", "nervous
 #: said back they read wrong; so do a thanks (it reads as the listener's own) and a feeling said first.
 HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "has", "have", "been", "not", "any",
             "no", "nothing", "anyone", "anything", "maybe", "probably", "gonna", "might", "should", "thinking",
-            "wants", "needs", "keeps", "thinks", "tries", "thanks", "thank", "thx", "ty", *FEELING_FIRST}
+            "wants", "needs", "keeps", "thinks", "tries", "thanks", "thank", "thx", "ty", *FEELING_FIRST,
+            # a negative auxiliary whose subject was left out ("Hasn't worn them in eight years": he hasn't; not
+            # "haven't", whose subject is "I")
+            "hasn't", "hasnt", "isn't", "isnt", "wasn't", "wasnt", "doesn't", "doesnt", "won't", "wont", "hadn't",
+            "hadnt"}
 #: Words a sentence starts with that are not names (a capital there is only the sentence's).
 STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",

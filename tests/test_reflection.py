@@ -449,8 +449,8 @@ def test_what_a_message_leaves_out_is_put_back_as_a_listener_says_it(span, said_
 
 
 @pytest.mark.parametrize("cause,emotion,turn,said_back", [
-    ("first week of retirement done", "sadness", 0, "Oh no, first week of retirement done, that's really hard."),
-    ("raining all day", "sadness", 0, "Oh no, raining all day, that's really hard."),
+    ("first week of retirement done", "sadness", 0, "That's so hard, first week of retirement done."),
+    ("raining all day", "sadness", 0, "That's so hard, raining all day."),
     ("our dog died this morning", "sadness", 0, "I'm so sorry your dog died this morning."),
     ("first ripe tomato from my balcony garden", "neutral", 1, "Ah, first ripe tomato from your balcony garden."),
     ("my first ripe tomato turned red", "neutral", 1, "So your first ripe tomato turned red."),
@@ -556,11 +556,11 @@ def test_a_gerund_phrase_is_said_back_in_an_opening_that_takes_a_fragment():
 
     start = reflection("Working Christmas on the rig this year", True, "sadness", 0, user_emotion="sadness",
                        message="Working Christmas on the rig this year.")
-    assert start == "Oh no, working Christmas on the rig this year, that's really hard."  # not "I'm so sorry working ..."
+    assert start == "That's so hard, working Christmas on the rig this year."  # not "I'm so sorry working ..."
     assert reflection("moving out was really hard", True, "sadness", 0, user_emotion="sadness",
                       message="moving out was really hard") == "I'm so sorry moving out was really hard."
     assert reflection("my car this morning ugh", True, "sadness", 0, user_emotion="sadness",
-                      message="my car this morning ugh") == "Oh no, your car this morning, that's really hard."
+                      message="my car this morning ugh") == "That's so hard, your car this morning."
 
 
 @pytest.mark.parametrize("span, said_back", [
@@ -601,3 +601,38 @@ def test_a_learners_message_gets_no_restatement():
                        message="but ok. today is good day") in ACKNOWLEDGEMENTS["neutral"]
     assert reply_start("my dog died this morning", True, "sadness", 0, user_emotion="sadness",
                        message="my dog died this morning") == "I'm so sorry your dog died this morning."
+
+
+@pytest.mark.parametrize("message", [
+    "There is Durga Puja there also. My wife say she will not eat Bangalore sandesh though",
+    "my mother don't understand why I need to study English again",
+    "sometimes i am little bit jealous of the lola in Italy",
+])
+def test_a_learners_slips_are_not_said_back(message):
+    """Blinded readers of the twenty-fifth set rejected "So your wife say she will not eat Bangalore sandesh.",
+    "Oh, your mother don't understand what is IELTS." and "So sometimes you are little bit jealous ..."."""
+    from agent.clause import learner_english
+    from perception.sentences import split_sentences
+
+    assert learner_english(split_sentences(message))
+
+
+@pytest.mark.parametrize("message", ["I let my son go to the park", "I made my wife laugh", "my wife says hi",
+                                     "my kids say no", "I feel a little bit sad", "Does my boss know?",
+                                     "me and my brother have sorted out lifts"])
+def test_english_that_only_looks_like_a_learners_slip_is_said_back(message):
+    from agent.clause import learner_english
+    from perception.sentences import split_sentences
+
+    assert not learner_english(split_sentences(message))
+
+
+def test_a_negative_auxiliary_without_its_subject_is_not_said_back():
+    """ "Ah, Hasn't worn them in eight years." (his boots) was rejected as disfluent (twenty-fifth set)."""
+    assert second_person("Hasn't worn them in eight years") is None
+    assert second_person("Haven't slept great since I saw the sign") == "you haven't slept great since you saw the sign"
+
+
+def test_i_wasnt_is_said_back_you_werent():
+    assert second_person("I wasn't invited") == "you weren't invited"
+    assert second_person("we wasnt told") == "you weren't told"
