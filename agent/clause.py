@@ -156,6 +156,10 @@ _PERSON_NOUNS = {"wife", "husband", "mother", "mom", "mum", "mama", "father", "d
                  "doctor", "partner", "boyfriend", "girlfriend", "madam", "employer", "colleague", "child", "kid"}
 
 
+#: Adverbs between "she" and a verb without its -s ("she never do this before").
+_BETWEEN = {"never", "always", "also", "still", "just", "really", "only", "sometimes", "often", "already"}
+
+
 def _person_before_verb(low: list[str], i: int) -> bool:
     """"my wife say", "your mother don't" at `i` (not "let my son go", "made my wife laugh", "she and my husband
     have")."""
@@ -169,7 +173,9 @@ def agreement_slip(words: list[str]) -> bool:
     now it is her turn", "my wife say") where that is no English ("let her go" is), or "it" as a subject by one
     of `_IT_SLIPS` ("it make me sad")."""
     low = [w.lower() for w in words]
-    return any((w in ("he", "she") and nxt in BASE_VERBS and (i == 0 or low[i - 1] not in _BARE_AFTER))
+    return any((w in ("he", "she") and (nxt in BASE_VERBS or (nxt in _BETWEEN and low[i + 2:i + 3] != []
+                                                             and low[i + 2] in BASE_VERBS))
+                and (i == 0 or low[i - 1] not in _BARE_AFTER))
                or _name_before_verb(words, i) or _person_before_verb(low, i)
                or (w == "it" and nxt in _IT_SLIPS and (low[i - 1] if i else None) in _IT_SUBJECT_AFTER)
                for i, (w, nxt) in enumerate(zip(low, low[1:])))
@@ -178,7 +184,8 @@ def agreement_slip(words: list[str]) -> bool:
 #: A learner's English beside the slips above: "5 years I am there", "I am here for study english",
 #: "today is good day", "I am little bit jealous" (no article).
 _LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b"
-                      r"|\b(?:am|is|are|was|were|feel|felt|i'm|im) little bit\b", re.IGNORECASE)
+                      r"|\b(?:am|is|are|was|were|feel|felt|i'm|im) little bit\b"
+                      r"|\b(?:i am|i'm|im) (?:here|in \w+) \d+ years\b|\bdon'?t \w+ nothing\b", re.IGNORECASE)
 
 
 def learner_english(sentences: list[str]) -> bool:

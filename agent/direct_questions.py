@@ -156,6 +156,12 @@ _QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]
 #: The most words said after the question that still leave it the message's question ("any ideas? we
 #: like short ones").
 AFTER_WORDS = 12
+#: ... and where two sentences follow it ("Do you think another cat would help or make it worse? I've read both.
+#: Some people swear by it, some say cats would rather live alone."), the most words in them; only the kinds
+#: whose answer gives the question back without calling anything all right (`FAR_KINDS`). Blinded readers of the
+#: twenty-sixth set rejected "Okay, I hear you. What's on your mind now?" there.
+FAR_WORDS = 24
+FAR_KINDS = {"choice", "fact", "how_to", "how_to_idea", "about_listener", "listener_been", "listener_pick"}
 #: How a question typed without its question mark starts ("should i email ...", "genuinely asking, how do you ...").
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
                    r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any|has)\b")
@@ -224,9 +230,16 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
         return _LEAD.sub("", sentences[-2]), "", (sentences[-3:-2] or [""])[0]
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
         return _LEAD.sub("", last), "", (sentences[-2:-1] or [""])[0]
-    if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS:
-        return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
+    back = next((k for k in (2, 3) if len(sentences) >= k and sentences[-k].endswith("?")), None)  # (the last asked)
+    after = " ".join(sentences[1 - back:]) if back else ""
+    if back and len(after.split()) <= FAR_WORDS:
+        return _LEAD.sub("", sentences[-back]), after, (sentences[-back - 1:-back] or [""])[0]
     return None
+
+
+def _far(after: str) -> bool:
+    """More than `AFTER_WORDS` words or two sentences after the question."""
+    return len(after.split()) > AFTER_WORDS or len(_sentences(after, "")) > 1
 
 
 def question_kind(message: str, name: str = "Sam") -> str | None:
@@ -243,13 +256,14 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
             or _RHETORICAL.search(found[0])):
         return None
     question, after, before = found
-    if _BARE_JUDGED.match(question) and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
+    far = _far(after)
+    if _BARE_JUDGED.match(question) and not far and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
         return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
     kind = "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
     if kind == "self_judgement" and (before or _HEDGE.sub("", after).strip(" .!~") or _REASON.search(question)):
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
-    if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
+    if (kind == "choice" and before and _WOULD_YOU_DO_IT.match(question)) or (far and kind not in FAR_KINDS):
         return None
     return (kind, question) if kind else None
 

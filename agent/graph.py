@@ -221,7 +221,7 @@ def prompt_input(state: TurnState) -> PromptInput:
     start = "" if attempts else whole or reply_start(
         None if careful or not cause else without_address(cause.text, state["persona"].name), in_message, words, turn,
         history[-1].cause if history else None, feeling, None if careful else state["text"],
-        state["persona"].name, closes, answering=closing)
+        state["persona"].name, closes, answering=closing, earlier=tuple(t.user_text for t in history))
     return PromptInput(persona=state["persona"], user_text=state["text"],
                        user_emotion=feeling,
                        cause=cause.text if cause else None,

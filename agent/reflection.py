@@ -31,7 +31,8 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
-                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY,
+                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, COMMON_WORDS,
+                                NAMES_TOO,
                                 the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -67,7 +68,7 @@ CURRENCY = "£€¥₹"
 #: Words a full stop follows without ending the sentence ("Mr. Smith", "Dr. Patel").
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "vs", "mt"}
 #: Filler dropped wherever it stands.
-FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh", "tbh"}
+FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao", "ugh", "tbh", "ngl", "imo"}
 #: Words of self-judgement: "I'm so stupid" is never said back ("I'm so sorry you're so stupid.").
 SELF_JUDGEMENT = {"stupid", "failure", "worthless", "useless", "ugly", "idiot", "loser", "pathetic", "dumb",
                   "fault", "yourself", "hate", "burden", "weak", "disgusting", "fat", "hopeless", "silly", "overreacting"}
@@ -90,12 +91,17 @@ ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
             "twelfth", "last", "next"}
 
 
+def _common(word: str) -> bool:
+    return word in COMMON_WORDS and word not in NAMES_TOO
+
+
 def _name_like(word: str) -> bool:
     """A capitalised first word that may be a name ("Sarah"), not a common sentence start ("There's",
     "Everyone's", "Twelve")."""
     base = word[:-2] if word.endswith("'s") else word
-    if word.split("'")[0] in STARTERS or word in ORDINALS or (word.endswith("ly") and len(word) > 6):
-        return False  # "They're keeping her another hour", "Seventh inning ...", "Absolutely livid ..."
+    if (word.split("'")[0] in STARTERS or word in ORDINALS or (word.endswith("ly") and len(word) > 6)
+            or _common(word)):
+        return False  # "They're keeping her another hour", "Seventh inning ...", "Absolutely livid ...", "Light"
     return (not ({word, base} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS | set(NUMBER_WORDS)))
             and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
 
@@ -123,11 +129,17 @@ def _span_words(span: str) -> list[str] | None:
         words.append(token)
     if "," in words[:-1] and words.index(",") >= 3:  # a clause, then more: the clause alone
         words = _without_apposition(words) or words[:words.index(",")]
-    while words and (words[0].lower() in FILLER_FIRST or words[0] == ","):
+    while words and (words[0].lower() in FILLER_FIRST or words[0] == "," or _calls_listener(words)):
         words.pop(0)
     while words and (words[-1].lower() in FILLER or words[-1] == ",") and not _said_of_something(words):
         words.pop()
     return without_lead_in(words)
+
+
+def _calls_listener(words: list[str]) -> bool:
+    """The span opens by calling the listener ("Sam" or "sam"; blinded readers rejected "That's wonderful, Sam it
+    is raining!" and "Wow, Sam you had such a surprise today!")."""
+    return len(words) > 2 and words[0].lower() == "sam" and (words[1].lower() in AFTER_CALLED or words[1] == ",")
 
 
 def _said_of_something(words: list[str]) -> bool:
@@ -220,7 +232,10 @@ def _swapped(words: list[str]) -> list[str]:
     for n, word in enumerate(words):
         word = _repaired_word(words, n) or word
         low = APOSTROPHES.get(word.lower(), word.lower())
-        after_i = bool(out) and out[-1] == "you" and words[n - 1].lower() in ("i", "we")
+        k = n - 1  # ("than I ever was": the words between "I" and its verb)
+        while k > 0 and words[k].lower() in BETWEEN_I_AND_VERB:
+            k -= 1
+        after_i = bool(out) and words[k].lower() in ("i", "we") and out[k] == "you"
         if low in ("was", "am", "wasn't") and after_i:
             out.append({"was": "were", "am": "are"}.get(low, "weren't"))  # ("I wasn't invited")
         elif low == "us" and (word == "US" or (n and words[n - 1].lower() == "the")):
@@ -234,7 +249,7 @@ def _swapped(words: list[str]) -> list[str]:
             out.append(word if word[:1].isupper() and (n or (_name_like(low) and not plural)) else low)  # ("Peas are")
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
-            and words[0].lower().split("'")[0] not in STARTERS  # (not "They've cancelled ...")
+            and words[0].lower().split("'")[0] not in STARTERS and not _common(words[0].lower())  # (not "They've ...")
             and words[0].lower() not in SUBJECTLESS_VERBS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS) or (out[0] in IT_PAST and out[1:2] == ["like"]):

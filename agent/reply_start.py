@@ -47,9 +47,13 @@ def whole_reply(message: str | None, name: str, turn: int, closing: bool = True,
 
 def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                 previous_cause: str | None = None, user_emotion: str | None = None,
-                message: str | None = None, name: str = "Sam", closing: bool = True, answering: bool | None = None) -> str:
+                message: str | None = None, name: str = "Sam", closing: bool = True, answering: bool | None = None,
+                earlier: tuple[str, ...] = ()) -> str:
     """The given start of the reply: the reflection where it fits, else a short acknowledgement in the
-    response emotion."""
+    response emotion. Nothing is said back to a learner of English (`agent.clause.learner_english`) whose slips
+    show in the message or in the `earlier` messages of the conversation: over the sixteenth to twenty-fourth
+    sets, blinded readers accepted what was said back 0.27 of 48 times after a message with slips and 0.29 of
+    42 times after a message without them in a conversation with them, an acknowledgement 0.78 and 0.56."""
     whole = whole_reply(message, name, turn, closing, answering)
     if whole:
         return whole
@@ -58,7 +62,7 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion, message)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):
         said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
-    if said_back and not learner_english(split_sentences(message or "")):  # (a learner's slips said back read as
-        return said_back  # the listener's own)
+    if said_back and not learner_english([s for m in (*earlier, message or "") for s in split_sentences(m)]):
+        return said_back  # (a learner's slips said back read as the listener's own)
     options = ACKNOWLEDGEMENTS.get(response_emotion, ACKNOWLEDGEMENTS["neutral"])
     return options[turn % len(options)]

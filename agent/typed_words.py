@@ -7,6 +7,8 @@ my visa decision", the capital of a name typed in lower case ("they named her ro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from agent.clause import FINITE, finite_positions
 from agent.number_words import NUMBER_WORDS
 
@@ -226,3 +228,17 @@ WELL_AFTER = {"very", "so", "really", "pretty", "quite", "too", "as", "it", "wen
 #: Words after which a last "like" is filler ("i was like", "i feel like"), not the verb ("a company i
 #: actually like").
 LIKE_AS_FILLER_AFTER = {"was", "is", "am", "were", "be", "feel", "feels", "felt", "i'm", "im", "she's", "he's"}
+#: Words after which a first "Sam" is the listener called by name ("Sam today I did something I am very proud",
+#: "Sam it is raining!!"), not a friend called Sam ("Sam got the job").
+AFTER_CALLED = {"i", "i'm", "im", "i've", "ive", "it", "it's", "its", "we", "my", "our", "today", "tonight", "guess",
+                "so", "this", "you", "the", "a", "there", "there's", "just", "finally", "omg"}
+#: Words between "I" and its verb ("than I ever was" said back "than you ever were").
+BETWEEN_I_AND_VERB = {"ever", "never", "always", "just", "really", "still", "also", "only", "actually"}
+#: Words people write in lower case inside a sentence (`training/build_common_words.py`): a capital on one at the
+#: sentence's start is only the sentence's ("Light has not come", "Silver medal in ...", "One had a tooth print").
+COMMON_WORDS = frozenset((Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8").split())
+#: ... except words that are names as often, and family said as a name ("Mum is coming tomorrow").
+NAMES_TOO = {"will", "may", "grace", "hope", "pat", "rose", "joy", "faith", "dawn", "ray", "sue", "mark", "bill",
+             "jack", "bob", "frank", "rob", "art", "june", "april", "summer", "autumn", "max", "ben", "jay", "penny",
+             "ruby", "amber", "holly", "ivy", "daisy", "lily", "iris", "violet", "sky", "river", "sunny", "dean",
+             "mum", "mom", "dad", "nan", "nana", "gran", "granny", "grandma", "grandpa", "grandad", "mama", "papa"}

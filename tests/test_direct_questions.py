@@ -67,7 +67,17 @@ from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, questi
     ("all 9 waddled off toward the canal. do you think they'll come back?", None),
     ("we already had a boy name picked and zero girl names. any ideas? we like short ones", None),
     ("is it bad that i hit him?", None),
-    ("Do you know what causes the colours? He keeps asking me and I keep making things up every single time.", None),
+    # a question before one or two sentences of up to FAR_WORDS words: only kinds that call nothing all right
+    ("Do you know what causes the colours? He keeps asking me and I keep making things up every single time.", "fact"),
+    ("Do you think another cat would help or make it worse? I've read both. Some people swear by it, some say cats "
+     "would rather live alone.", "choice"),
+    ("If you were me what would you do? I know you can't really answer that, I'd just like to hear something other "
+     "than my own head.", "choice"),
+    ("is it weird that i want to see him? he left. i miss him", None),  # (reassurance: only with little after it)
+    ("Is it normal to still cry? I do it every night. My mum says I should be over it.", None),
+    ("should i tell her? she will be upset. we have been friends since school. and she is getting married next "
+     "month to a man who has been married three times", None),  # (too many words after)
+    ("do you think i should tell him? he gets so angry. last time he hit the wall", None),
     ("how he managed that i'll never know", None),
     # rhetorical, quoted, or not the last sentence: none
     ("the Monday rush, 40 scripts in the queue... but that's not an excuse, is it?", None),

@@ -406,3 +406,13 @@ def test_a_wish_for_luck_is_answered_quietly_where_sad_or_near_risk(recognizer):
     sad = replace(p, user_text="the funeral is at 11. wish me luck", user_emotion="sadness", reply_start="I'm so sorry.")
     assert writer.write(sad) == f"I'm so sorry. {THINKING_OF_YOU}"
     assert writer.write(replace(p, closing=False)) == f"Oh, you're going to just say it. {GENTLE_CLOSING}"
+
+
+def test_id_best_go_then_one_more_sentence_is_a_goodbye():
+    """ "Oh, you'd best go and apologise to the wife. How do you feel about it?" was off-topic to both readers of the
+    twenty-sixth set."""
+    from agent.farewell import closing_words
+
+    message = "Well, I'd best go and apologise to the wife. I promised her a walk at ten and it's twenty past."
+    assert closing_words(message) == "Bye, take care."
+    assert closing_words("Well, I'd best go. Nobody will miss me.") is None  # (a warning sign)

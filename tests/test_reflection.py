@@ -636,3 +636,52 @@ def test_a_negative_auxiliary_without_its_subject_is_not_said_back():
 def test_i_wasnt_is_said_back_you_werent():
     assert second_person("I wasn't invited") == "you weren't invited"
     assert second_person("we wasnt told") == "you weren't told"
+
+
+@pytest.mark.parametrize("span, said_back", [
+    ("Sam today I did something I am very proud", "today you did something you are very proud"),
+    ("Sam it is raining!! Finally", "it is raining"),
+    ("Sam, I passed my test", "you passed your test"),
+    ("Sam got the job", "Sam got the job"),  # a friend called Sam
+])
+def test_the_listener_called_by_name_is_not_said_back(span, said_back):
+    """ "That's wonderful, Sam it is raining!" was rejected as disfluent (the twenty-fourth set)."""
+    assert second_person(span) == said_back
+
+
+def test_nothing_is_said_back_to_a_learner_whose_slips_showed_earlier():
+    """In a conversation whose earlier messages show a learner's slips, blinded readers rejected what was said
+    back even from a message without them ("So you buy a hat.", "Ah, the lady at counter smile at you.")."""
+    from agent.reply_start import ACKNOWLEDGEMENTS, reply_start
+
+    message = "I finally got the appointment for my residence card today"
+    alone = reply_start(message, True, "neutral", 1, user_emotion="neutral", message=message)
+    assert alone == "So you finally got the appointment for your residence card today."
+    after_slips = reply_start(message, True, "neutral", 1, user_emotion="neutral", message=message,
+                              earlier=("My wife say I must call the office every day.",))
+    assert after_slips in ACKNOWLEDGEMENTS["neutral"]
+
+
+@pytest.mark.parametrize("span, said_back", [
+    ("she's better than I ever was", "she's better than you ever were"),
+    ("I was panicking ngl", "you were panicking"),
+    ("I just was not ready", "you just were not ready"),
+])
+def test_i_was_with_words_between_is_said_back_you_were(span, said_back):
+    """ "... she's better than you ever was." and "Ah, you were panicking ngl." were disfluent to both readers of the
+    twenty-sixth set."""
+    assert second_person(span) == said_back
+
+
+@pytest.mark.parametrize("span, said_back", [
+    ("Light has not come for 3 days in our area", "light has not come for 3 days in your area"),
+    ("One had a perfect tooth print in it", "one had a perfect tooth print in it"),
+    ("Food hygiene inspector came to the shop today", "food hygiene inspector came to the shop today"),
+    ("Chloe is self employed", "Chloe is self employed"),  # a name
+    ("Fred dumped me", "Fred dumped you"),
+    ("Mum is coming tomorrow", "Mum is coming tomorrow"),  # family said as a name
+])
+def test_a_sentences_capital_on_a_common_word_is_not_said_back(span, said_back):
+    """ "Ah, One had a perfect tooth print in it." and "That's wonderful, Food hygiene inspector came to the shop
+    today!" were disfluent to both readers of the twenty-sixth set."""
+    assert second_person(span) == said_back
