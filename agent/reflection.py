@@ -31,8 +31,7 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
-                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, COMMON_WORDS,
-                                NAMES_TOO,
+                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, common_word,
                                 the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -91,16 +90,12 @@ ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
             "twelfth", "last", "next"}
 
 
-def _common(word: str) -> bool:
-    return word in COMMON_WORDS and word not in NAMES_TOO
-
-
 def _name_like(word: str) -> bool:
     """A capitalised first word that may be a name ("Sarah"), not a common sentence start ("There's",
     "Everyone's", "Twelve")."""
     base = word[:-2] if word.endswith("'s") else word
     if (word.split("'")[0] in STARTERS or word in ORDINALS or (word.endswith("ly") and len(word) > 6)
-            or _common(word)):
+            or common_word(word)):
         return False  # "They're keeping her another hour", "Seventh inning ...", "Absolutely livid ...", "Light"
     return (not ({word, base} & (STARTERS | SUBJECTLESS_VERBS | FILLER | LISTENER_WORDS | set(NUMBER_WORDS)))
             and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
@@ -249,7 +244,7 @@ def _swapped(words: list[str]) -> list[str]:
             out.append(word if word[:1].isupper() and (n or (_name_like(low) and not plural)) else low)  # ("Peas are")
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
-            and words[0].lower().split("'")[0] not in STARTERS and not _common(words[0].lower())  # (not "They've ...")
+            and words[0].lower().split("'")[0] not in STARTERS and not common_word(words[0].lower())  # (not "They've ...")
             and words[0].lower() not in SUBJECTLESS_VERBS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS) or (out[0] in IT_PAST and out[1:2] == ["like"]):
@@ -277,6 +272,7 @@ TEASER = re.compile(r"\btell (?:someone|somebody|anyone|you)\b|\bguess (?:what|w
                     r"|\b(?:good|bad|weird|big|happy|great) news and\b"
                     r"|\b(?:weirdest|strangest|craziest|funniest|best|worst) thing (?:just )?happened\b"
                     r"|\bsomething (?:\w+ ){0,2}happened\b(?! to\b)|\bconfess something\b|^that'?s me(?: done)?$"
+                    r"|^(?:and |then |but )*the (?:worst|best|funniest|weirdest|hardest) (?:bit|part)$"  # ("Then the worst bit.")
                     r"|\bneeded to (?:say it|say that|tell (?:someone|somebody)|get (?:it|that) off)\b")
 
 

@@ -242,3 +242,8 @@ NAMES_TOO = {"will", "may", "grace", "hope", "pat", "rose", "joy", "faith", "daw
              "jack", "bob", "frank", "rob", "art", "june", "april", "summer", "autumn", "max", "ben", "jay", "penny",
              "ruby", "amber", "holly", "ivy", "daisy", "lily", "iris", "violet", "sky", "river", "sunny", "dean",
              "mum", "mom", "dad", "nan", "nana", "gran", "granny", "grandma", "grandpa", "grandad", "mama", "papa"}
+
+
+def common_word(word: str) -> bool:
+    """A lower-case word people write in lower case (`COMMON_WORDS`) and not as a name (`NAMES_TOO`)."""
+    return word in COMMON_WORDS and word not in NAMES_TOO

@@ -685,3 +685,9 @@ def test_a_sentences_capital_on_a_common_word_is_not_said_back(span, said_back):
     """ "Ah, One had a perfect tooth print in it." and "That's wonderful, Food hygiene inspector came to the shop
     today!" were disfluent to both readers of the twenty-sixth set."""
     assert second_person(span) == said_back
+
+
+def test_a_bit_announced_is_not_said_back():
+    """ "Ah, then the worst bit." was disfluent to both readers of the twenty-sixth set."""
+    assert second_person("Then the worst bit.") is None
+    assert second_person("the worst part was the smell") == "the worst part was the smell"
