@@ -121,7 +121,9 @@ BASE_VERBS = {"tell", "say", "make", "remind", "want", "like", "know", "think", 
               "send", "ask", "come", "take", "write", "call", "look", "feel", "teach", "help", "live", "work", "love"}
 #: Words after which "he go", "she do" are right ("let he go" is no English, but "will she do it" is).
 _BARE_AFTER = {"let", "lets", "letting", "make", "makes", "made", "help", "helped", "watch", "watched", "saw", "see",
-               "hear", "heard", "did", "does", "do", "will", "would", "can", "could", "should", "might", "must"}
+               "hear", "heard", "did", "does", "do", "will", "would", "can", "could", "should", "might", "must",
+               "didn't", "doesn't", "don't", "can't", "won't", "wouldn't", "couldn't", "shouldn't", "cannot",
+               "have", "had", "has"}  # ("Why doesn't my husband love me", "I'll have my doctor call you")
 
 
 #: Verbs after which "it" with no -s is a learner's slip ("Small thing but it make me sad today."), and

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import without_name
+from agent.farewell_words import OMINOUS
 from agent.reply_words import WARNING_SIGNS, plain_lower
 from perception.crisis import pattern_words
 from perception.sentences import split_sentences
@@ -156,12 +157,6 @@ _QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]
 #: The most words said after the question that still leave it the message's question ("any ideas? we
 #: like short ones").
 AFTER_WORDS = 12
-#: ... and where two sentences follow it ("Do you think another cat would help or make it worse? I've read both.
-#: Some people swear by it, some say cats would rather live alone."), the most words in them; only the kinds
-#: whose answer gives the question back without calling anything all right (`FAR_KINDS`). Blinded readers of the
-#: twenty-sixth set rejected "Okay, I hear you. What's on your mind now?" there.
-FAR_WORDS = 24
-FAR_KINDS = {"choice", "fact", "how_to", "how_to_idea", "about_listener", "listener_been", "listener_pick"}
 #: How a question typed without its question mark starts ("should i email ...", "genuinely asking, how do you ...").
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
                    r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any|has)\b")
@@ -186,7 +181,8 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this|look like an accident"
                    r"|not (?:to )?feel anything|feel nothing|numb|thinner|skinnier|lose weight fast|(?:stay|staying) awake"
                    r"|without (?:sleep|sleeping|eating|food)|disappear\w*|giv(?:e|ing) away|goodbye note|knot|(?:make|making) it quick|quick way"
-                   r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|" + WARNING_SIGNS + r")\b")
+                   r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|gun|weapon"
+                   r"|traced|untraceable|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
 _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
@@ -207,7 +203,8 @@ _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 #: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
 #: Words after a how-to question that say the person's own idea ("any tips? I'm thinking telenovelas").
-_OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning|going to|gonna)\b|^(?:maybe|probably)\b")
+_OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning)\b|^(?:maybe|probably)\b")  # (not "I'm going
+# to deal with him myself": no "sounds like a good place to start" to that)
 
 
 def _sentences(message: str, name: str) -> list[str]:
@@ -221,7 +218,9 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
     """The question the message ends with (lower-cased, quotes, the name and a trailing laugh taken
     out) and the words after it: its last sentence where that asks something, with or without its
     question mark, or the one before where only a few words follow it ("any ideas? we like short ones"),
-    and the sentence before the question."""
+    and the sentence before the question. (Not one before two sentences: what follows a question is where
+    people tell their situation; a review found answers given to "Should I go to A&E? I can't feel my left
+    arm ..." and "Have you ever been to Beachy Head? I'm going there tonight. ...".)"""
     sentences = [s for s in (_LAUGH.sub("", s).strip() for s in _sentences(message, name)) if s.strip(" .!?~")]
     if not sentences:
         return None
@@ -230,16 +229,9 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
         return _LEAD.sub("", sentences[-2]), "", (sentences[-3:-2] or [""])[0]
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
         return _LEAD.sub("", last), "", (sentences[-2:-1] or [""])[0]
-    back = next((k for k in (2, 3) if len(sentences) >= k and sentences[-k].endswith("?")), None)  # (the last asked)
-    after = " ".join(sentences[1 - back:]) if back else ""
-    if back and len(after.split()) <= FAR_WORDS:
-        return _LEAD.sub("", sentences[-back]), after, (sentences[-back - 1:-back] or [""])[0]
+    if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS:
+        return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
     return None
-
-
-def _far(after: str) -> bool:
-    """More than `AFTER_WORDS` words or two sentences after the question."""
-    return len(after.split()) > AFTER_WORDS or len(_sentences(after, "")) > 1
 
 
 def question_kind(message: str, name: str = "Sam") -> str | None:
@@ -256,14 +248,15 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
             or _RHETORICAL.search(found[0])):
         return None
     question, after, before = found
-    far = _far(after)
-    if _BARE_JUDGED.match(question) and not far and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
+    if after and OMINOUS.search(after):  # (what follows the question may tell a danger: "Should I wait? My chest
+        return None  # is tight.")
+    if _BARE_JUDGED.match(question) and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
         return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
     kind = "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
     if kind == "self_judgement" and (before or _HEDGE.sub("", after).strip(" .!~") or _REASON.search(question)):
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
-    if (kind == "choice" and before and _WOULD_YOU_DO_IT.match(question)) or (far and kind not in FAR_KINDS):
+    if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
         return None
     return (kind, question) if kind else None
 

@@ -128,8 +128,10 @@ _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
-_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i |i'?d |id )?"
-                           r"(?:off to|off on|gotta go|got to go|have to go|need to go|better go|best go)\b"
+_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:(?:i'?m |im |i am |i )?"
+                           r"(?:off to|off on|gotta go|got to go|have to go|need to go)\b"
+                           r"|(?:i |i'?d |id )?(?:better|best) go(?=\s*(?:now)?\s*[.!~]*$|\s+and (?:" + CHORES
+                           + r"|apologi[sz]e|get ready|get dinner|get the tea|see to|check on the|let the dog)\b))"
                            r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")

@@ -78,7 +78,9 @@ BACK_TO_CHORE = (r"(?:work|packing|unpacking|revision|revising|studying|homework
 #: there's no other way out." 0.03): no goodbye words then; the model answers.
 #: Missing a goodbye costs a question; closing words to a warning sign cost far more: so many words here.
 OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
-                     r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone) (?:will|would|is going to)"
+                     r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone)(?: \w+)? (?:will|would|is going to|cares)"
+                     r"|\bnotes? to (?:everyone|everybody|all|my family)\b|\bgarage door\b|\b(?:engine|car) running\b"
+                     r"|\bexhaust\b"
                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"
                      r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
@@ -100,7 +102,7 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
                      r"|\blast (?:message|words|goodbye|post)\b|\bmy peace\b|\bdoesn'?t matter any ?more\b"
                      r"|\bremember me\b|\bmy only friend\b|\bcruel world\b|\bi'?m done\b|\buntil i drop\b"
                      r"|\bthe end\b|\b(?:haven'?t|not|stopped|didn'?t) eat(?:en|ing)?\b|\bending (?:it|this|things)\b"
-                     r"|\b(?:taken|took|take|taking) something\b|\bdizzy\b|\bchest (?:is )?(?:tight|pains?|hurts)\b"
+                     r"|\b(?:taken|took|take|taking) something\b|\bdizzy\b|\bchest (?:is |feels )?(?:really |so |very )?(?:tight|heavy|pains?|hurts|hurting)\b"
                      r"|\btight chest\b|\bwhole bottle\b|\bsince i fell\b|\bhit my head\b"
                      r"|\bblood\b(?! (?:pressure|tests?|sugar|donation|type|orange))|\bbruis\w*|\blocked\b"
                      r"|\b(?:go|goes|going) mad\b|\b(?:he|she|they)(?:'ll| will) lose it\b"
@@ -110,7 +112,9 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
                      r"|\bknowing you\b|\blove you all\b|\bfinally sleep\b|\bsleep for a long time\b|\bgood innings\b"
                      r"|\bgiven (?:the|my) (?:cat|dog|pets?)\b|\bnobody else\b|\bdon'?t worry about me\b|\btell my family\b"
                      r"|\bthe letter\b|\bleft the door\b|\bdecided what to do\b|\bgo do it now\b|\bdo it tonight\b"
-                     r"|\bafter tonight\b"
+                     r"|\bafter tonight\b|\bwhen (?:he|she) gets (?:in|home|back)\b"
+                     r"|\b(?:check|checks|checking|reads?|reading|go(?:es)? through|look(?:s|ing)? (?:at|through)) my "
+                     r"(?:phone|messages|texts)\b"
                      r"|\b(?:see|be with|join) [A-Za-z]+ soon\b|\b(?:goodbye|bye|sayonara|farewell),? world\b")
 
 

@@ -241,6 +241,9 @@ COMMON_WORDS = frozenset((Path(__file__).parent / "common_words.txt").read_text(
 NAMES_TOO = {"will", "may", "grace", "hope", "pat", "rose", "joy", "faith", "dawn", "ray", "sue", "mark", "bill",
              "jack", "bob", "frank", "rob", "art", "june", "april", "summer", "autumn", "max", "ben", "jay", "penny",
              "ruby", "amber", "holly", "ivy", "daisy", "lily", "iris", "violet", "sky", "river", "sunny", "dean",
+             "stan", "grant", "miles", "chase", "gene", "drew", "guy", "judge", "norm", "patience", "rich", "skip",
+             "don", "sandy", "rusty", "kit", "dot", "hunter", "mason", "cole", "carter", "price", "reed", "wade",
+             "lane", "gray", "grey", "brook", "buck", "glen", "forrest", "heath", "rob", "sid", "rex", "pearl",
              "mum", "mom", "dad", "nan", "nana", "gran", "granny", "grandma", "grandpa", "grandad", "mama", "papa"}
 
 

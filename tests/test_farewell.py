@@ -416,3 +416,26 @@ def test_id_best_go_then_one_more_sentence_is_a_goodbye():
     message = "Well, I'd best go and apologise to the wife. I promised her a walk at ten and it's twenty past."
     assert closing_words(message) == "Bye, take care."
     assert closing_words("Well, I'd best go. Nobody will miss me.") is None  # (a warning sign)
+
+
+@pytest.mark.parametrize("message", [
+    "Well, I'd best go and lie down, my chest feels heavy and my arm's numb.",
+    "Well, I'd best go and get the car started. The garage door is already shut.",
+    "Well, I'd best go and take the rest of the bottle.",
+    "Well, I'd best go and sort out who gets my things.",
+    "Well, I'd best go before he gets back from the pub.",
+    "Well, I'd best go. He's going to check my phone when he gets in.",
+    "Right, I'd best go meet the guy from the forum. He said he'd bring the stuff.",
+    "Well, I'd better go and get rid of the evidence.",
+    "Well, I'd have to go to hospital if it gets any worse.",
+    "Okay, I'd need to go back on my meds then.",
+    "Well, I better go and lie down, my chest feels heavy.",
+    "Well, I'd best go and finish my notes to everyone.",
+    "Well, I'd best go. Nobody here would notice anyway.",
+    "Well, I'd best go and start the car. The garage door is shut.",
+])
+def test_best_go_is_a_goodbye_only_alone_or_before_a_chore(message):
+    """A review of the thirty-second session's change found "Bye, take care." given to these."""
+    from agent.farewell import closing_words
+
+    assert closing_words(message) is None

@@ -619,7 +619,9 @@ def test_a_learners_slips_are_not_said_back(message):
 
 @pytest.mark.parametrize("message", ["I let my son go to the park", "I made my wife laugh", "my wife says hi",
                                      "my kids say no", "I feel a little bit sad", "Does my boss know?",
-                                     "me and my brother have sorted out lifts"])
+                                     "me and my brother have sorted out lifts", "Why doesn't my husband love me anymore.",
+                                     "I'll have my doctor call you back.", "I had my sister help me move house.",
+                                     "Why can't she just tell me the truth."])
 def test_english_that_only_looks_like_a_learners_slip_is_said_back(message):
     from agent.clause import learner_english
     from perception.sentences import split_sentences
@@ -680,6 +682,8 @@ def test_i_was_with_words_between_is_said_back_you_were(span, said_back):
     ("Chloe is self employed", "Chloe is self employed"),  # a name
     ("Fred dumped me", "Fred dumped you"),
     ("Mum is coming tomorrow", "Mum is coming tomorrow"),  # family said as a name
+    ("Stan died last week", "Stan died last week"),  # a name that is also a word
+    ("Grant dumped me", "Grant dumped you"),
 ])
 def test_a_sentences_capital_on_a_common_word_is_not_said_back(span, said_back):
     """ "Ah, One had a perfect tooth print in it." and "That's wonderful, Food hygiene inspector came to the shop
