@@ -123,7 +123,8 @@ BASE_VERBS = {"tell", "say", "make", "remind", "want", "like", "know", "think", 
 _BARE_AFTER = {"let", "lets", "letting", "make", "makes", "made", "help", "helped", "watch", "watched", "saw", "see",
                "hear", "heard", "did", "does", "do", "will", "would", "can", "could", "should", "might", "must",
                "didn't", "doesn't", "don't", "can't", "won't", "wouldn't", "couldn't", "shouldn't", "cannot",
-               "have", "had", "has"}  # ("Why doesn't my husband love me", "I'll have my doctor call you")
+               "have", "had", "has", "seen", "seeing", "watching", "hearing", "making", "helping", "felt", "feel",
+               "noticed", "to"}  # ("Why doesn't my husband love me", "I'll have my doctor call you", "seen my dad cry")
 
 
 #: Verbs after which "it" with no -s is a learner's slip ("Small thing but it make me sad today."), and
@@ -176,7 +177,7 @@ def agreement_slip(words: list[str]) -> bool:
     of `_IT_SLIPS` ("it make me sad")."""
     low = [w.lower() for w in words]
     return any((w in ("he", "she") and (nxt in BASE_VERBS or (nxt in _BETWEEN and low[i + 2:i + 3] != []
-                                                             and low[i + 2] in BASE_VERBS))
+                                                             and low[i + 2] in BASE_VERBS - {"like"}))
                 and (i == 0 or low[i - 1] not in _BARE_AFTER))
                or _name_before_verb(words, i) or _person_before_verb(low, i)
                or (w == "it" and nxt in _IT_SLIPS and (low[i - 1] if i else None) in _IT_SUBJECT_AFTER)
@@ -184,10 +185,10 @@ def agreement_slip(words: list[str]) -> bool:
 
 
 #: A learner's English beside the slips above: "5 years I am there", "I am here for study english",
-#: "today is good day", "I am little bit jealous" (no article).
+#: "today is good day", "I am little bit jealous" (no article), "I am here 3 years".
 _LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b"
                       r"|\b(?:am|is|are|was|were|feel|felt|i'm|im) little bit\b"
-                      r"|\b(?:i am|i'm|im) (?:here|in \w+) \d+ years\b|\bdon'?t \w+ nothing\b", re.IGNORECASE)
+                      r"|\b(?:i am|i'm|im) (?:here|in \w+) \d+ years\b", re.IGNORECASE)
 
 
 def learner_english(sentences: list[str]) -> bool:

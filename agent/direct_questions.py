@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import without_name
-from agent.farewell_words import OMINOUS
+from agent.farewell_words import EMERGENCY, OMINOUS
 from agent.reply_words import WARNING_SIGNS, plain_lower
 from perception.crisis import pattern_words
 from perception.sentences import split_sentences
@@ -181,8 +181,9 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|alone overnight|lock(?:ed)? (?:her|him|them|me) out|can'?t do this|look like an accident"
                    r"|not (?:to )?feel anything|feel nothing|numb|thinner|skinnier|lose weight fast|(?:stay|staying) awake"
                    r"|without (?:sleep|sleeping|eating|food)|disappear\w*|giv(?:e|ing) away|goodbye note|knot|(?:make|making) it quick|quick way"
-                   r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|gun|weapon"
-                   r"|traced|untraceable|" + WARNING_SIGNS + r")\b")
+                   r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|weapons?"
+                   r"|firearms?|rifles?|shotguns?|pistols?|ammo|ammunition|traced|untraceable|hospital|a&e|999|911"
+                   r"|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
 _RHETORICAL = re.compile(r"\bdo (?:you|u) know (?:how (?:hard|much|it feels|bad|lonely)|what it(?:'s| is) like"
@@ -248,8 +249,8 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
             or _RHETORICAL.search(found[0])):
         return None
     question, after, before = found
-    if after and OMINOUS.search(after):  # (what follows the question may tell a danger: "Should I wait? My chest
-        return None  # is tight.")
+    if OMINOUS.search(f"{before} {after}"):  # (a danger told around the question: "... Should I wait and see?")
+        return None
     if _BARE_JUDGED.match(question) and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
         return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
@@ -258,6 +259,8 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
     if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
         return None
+    if kind != "health" and EMERGENCY.search(plain_lower(message)):  # (the health answer names who can check it:
+        return None  # a choice left to them or "I'm not sure" is no answer to "Should I call 999? ... he's slurring.")
     return (kind, question) if kind else None
 
 

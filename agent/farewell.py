@@ -128,11 +128,16 @@ _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
-_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:(?:i'?m |im |i am |i )?"
+_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i )?"
                            r"(?:off to|off on|gotta go|got to go|have to go|need to go)\b"
-                           r"|(?:i |i'?d |id )?(?:better|best) go(?=\s*(?:now)?\s*[.!~]*$|\s+and (?:" + CHORES
-                           + r"|apologi[sz]e|get ready|get dinner|get the tea|see to|check on the|let the dog)\b))"
                            r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
+#: "I'd best go" as the whole last sentence, alone or before a chore named with its object ("Well, I'd best go and
+#: put the kettle on."): with anything after it, or another errand, a review found it closing warning signs ("Well,
+#: I'd best go and check on the baby. She's gone floppy and really hot.", "... I better go. It's not like anyone
+#: would notice.").
+_BEST_GO = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i |i'?d |id )?(?:better|best) go"
+                      r"(?: now| and (?:put the kettle on|get the (?:tea|dinner) on|make (?:the |my )?(?:dinner|tea)"
+                      r"|cook (?:the )?(?:dinner|tea)|feed the (?:cats?|dogs?)|let the dog out|walk the dog))?[.!~]*$")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
 _NOT_LEAVING = re.compile(r"\b(?:can'?t|cannot|couldn'?t|wish i could|unable|won'?t)\b")
 _THANKED = re.compile(r"\b(?:thanks?(?! to\b)|thank you|thank u|thx|ty|cheers for|appreciate (?:it|you|that)"
@@ -169,6 +174,7 @@ def signs_off(message: str) -> bool:
         or bool(LAST_WORDS.search(last))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
+        or bool(_BEST_GO.search(last))
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
         or leaves(last)  # "... Thanks Sam, have a good evening."
         or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text)
@@ -293,7 +299,8 @@ def _thanks_after_leaving(text: str) -> bool:
             or _NOT_A_CLOSING.search(sentences[-1])):
         return False
     before = sentences[-2]
-    return bool(_SIGN_OFF.search(before) or _OFF.search(before) or _LEAVES_FIRST.search(before))
+    return bool(_SIGN_OFF.search(before) or _OFF.search(before) or _LEAVES_FIRST.search(before)
+                or _BEST_GO.search(before))
 
 
 def closing_start(message: str, turn: int) -> str | None:

@@ -77,10 +77,22 @@ BACK_TO_CHORE = (r"(?:work|packing|unpacking|revision|revising|studying|homework
 #: Words beside a goodbye that may be a warning sign, whatever the crisis detector scored ("ok gotta go.
 #: there's no other way out." 0.03): no goodbye words then; the model answers.
 #: Missing a goodbye costs a question; closing words to a warning sign cost far more: so many words here.
-OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b"
+#: An emergency, danger from someone, drink before driving, or means made ready, told in any words around a
+#: question or a goodbye (two reviews of the thirty-second session's change: "Should I call 999? My husband's face
+#: has dropped on one side and he's slurring.", "Well, I'd best go and check on the baby. She's gone floppy ...").
+EMERGENCY = re.compile(r"\bgarage door\b|\bgarage(?:'s| is) (?:shut|closed)\b|\b(?:engine|car)(?:'s| is)? running\b"
+                       r"|\bexhaust\b|\b(?:before|when) (?:he|she)(?:'s| gets| is)? (?:home|back|in)\b"
+                       r"|\b(?:he|she)'?ll be (?:home|back)\b|\bnot (?:breathing|responding|waking)\b|\bunresponsive\b"
+                       r"|\bcan'?t wake\b|\bpassed out\b|\bslurr\w*|\bseizure|\bswallowed\b|\bbattery\b|\bknife\b"
+                       r"|\b(?:lips|face|skin) (?:has |have |is |are )?(?:gone |turned )?(?:blue|grey|gray|dropped|droopy)\b"
+                       r"|\bfind me\b|\bpints\b|\bhad a few\b|\bfloppy\b|\bstockpil\w*|\bgets nasty\b|\bthrows things\b"
+                       r"|\bshoved\b|\bdrinking again\b|\bambulance\b|\bcollapsed\b|\bbleeding\b|\bhit my head\b"
+                       r"|\bchest (?:is |feels )?(?:really |so |very )?(?:tight|heavy|pains?|hurts|hurting)\b|\btight chest\b")
+OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone)(?: \w+)? (?:will|would|is going to|cares)"
-                     r"|\bnotes? to (?:everyone|everybody|all|my family)\b|\bgarage door\b|\b(?:engine|car) running\b"
-                     r"|\bexhaust\b"
+                     r"|\bnotes? to (?:everyone|everybody|all|my family)\b"
+                     r"|\bdoesn'?t like it when\b|\banyone would notice\b"
+                     r"|\blook after (?:the kids|them|my \w+) for me\b|\bput an end\b|\bfinish it\b|\btime i'?ve got left\b"
                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"
                      r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"

@@ -31,7 +31,7 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
-                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, common_word,
+                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS, common_word,
                                 the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
@@ -134,7 +134,9 @@ def _span_words(span: str) -> list[str] | None:
 def _calls_listener(words: list[str]) -> bool:
     """The span opens by calling the listener ("Sam" or "sam"; blinded readers rejected "That's wonderful, Sam it
     is raining!" and "Wow, Sam you had such a surprise today!")."""
-    return len(words) > 2 and words[0].lower() == "sam" and (words[1].lower() in AFTER_CALLED or words[1] == ",")
+    low = [w.lower() for w in words[:3]]
+    return len(words) > 2 and low[0] == "sam" and (low[1] in AFTER_CALLED or (low[1] in LEAD_INS and low[2] in AFTER_CALLED)
+                                                   or (low[1] == "," and low[2] in AFTER_CALLED))
 
 
 def _said_of_something(words: list[str]) -> bool:
@@ -244,7 +246,7 @@ def _swapped(words: list[str]) -> list[str]:
             out.append(word if word[:1].isupper() and (n or (_name_like(low) and not plural)) else low)  # ("Peas are")
     verb_next = len(out) > 1 and (out[1].endswith("ed") or out[1] in SUBJECTLESS_VERBS)
     if (words[0][:1].isupper() and words[0].lower() not in SWAP and verb_next and not shouting
-            and words[0].lower().split("'")[0] not in STARTERS and not common_word(words[0].lower())  # (not "They've ...")
+            and words[0].lower().split("'")[0] not in STARTERS and words[0].lower() not in NUMBER_WORDS  # ("They've")
             and words[0].lower() not in SUBJECTLESS_VERBS | FILLER | TAKES_YOUR | ADVERBS_BEFORE_VERB):
         out[0] = words[0]  # "Fred dumped me": a name, then its verb
     elif (out[0] in ADVERBS_FIRST and out[1:2] and out[1] in IT_VERBS) or (out[0] in IT_PAST and out[1:2] == ["like"]):

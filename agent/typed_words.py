@@ -228,10 +228,12 @@ WELL_AFTER = {"very", "so", "really", "pretty", "quite", "too", "as", "it", "wen
 #: Words after which a last "like" is filler ("i was like", "i feel like"), not the verb ("a company i
 #: actually like").
 LIKE_AS_FILLER_AFTER = {"was", "is", "am", "were", "be", "feel", "feels", "felt", "i'm", "im", "she's", "he's"}
-#: Words after which a first "Sam" is the listener called by name ("Sam today I did something I am very proud",
-#: "Sam it is raining!!"), not a friend called Sam ("Sam got the job").
-AFTER_CALLED = {"i", "i'm", "im", "i've", "ive", "it", "it's", "its", "we", "my", "our", "today", "tonight", "guess",
-                "so", "this", "you", "the", "a", "there", "there's", "just", "finally", "omg"}
+#: Words after which a first "Sam" is the listener called by name ("Sam it is raining!!", "Sam I passed"), not a
+#: friend called Sam ("Sam got the job", "Sam finally proposed last night!", "Sam the dog died").
+AFTER_CALLED = {"i", "i'm", "im", "i've", "ive", "i'd", "id", "it", "it's", "we", "we're", "my", "our", "there",
+                "there's"}
+#: ... and words that may come between the name and those ("Sam today I did ...", "Sam guess what I ...").
+LEAD_INS = {"today", "tonight", "so", "just", "finally", "guess", "omg", "honestly", "ok", "okay"}
 #: Words between "I" and its verb ("than I ever was" said back "than you ever were").
 BETWEEN_I_AND_VERB = {"ever", "never", "always", "just", "really", "still", "also", "only", "actually"}
 #: Words people write in lower case inside a sentence (`training/build_common_words.py`): a capital on one at the

@@ -408,13 +408,16 @@ def test_a_wish_for_luck_is_answered_quietly_where_sad_or_near_risk(recognizer):
     assert writer.write(replace(p, closing=False)) == f"Oh, you're going to just say it. {GENTLE_CLOSING}"
 
 
-def test_id_best_go_then_one_more_sentence_is_a_goodbye():
+def test_id_best_go_alone_or_before_a_named_chore_is_a_goodbye():
     """ "Oh, you'd best go and apologise to the wife. How do you feel about it?" was off-topic to both readers of the
-    twenty-sixth set."""
+    twenty-sixth set; but with more after it (that one) or another errand, two reviews found it closing warning signs,
+    so only the whole last sentence counts."""
     from agent.farewell import closing_words
 
+    assert closing_words("Sunday dinner waits for no man. Well, I'd best go and put the kettle on.") == "Bye, take care."
+    assert closing_words("Anyway. Right, I'd better go.") == "Bye, take care."
     message = "Well, I'd best go and apologise to the wife. I promised her a walk at ten and it's twenty past."
-    assert closing_words(message) == "Bye, take care."
+    assert closing_words(message) is None
     assert closing_words("Well, I'd best go. Nobody will miss me.") is None  # (a warning sign)
 
 
@@ -433,6 +436,16 @@ def test_id_best_go_then_one_more_sentence_is_a_goodbye():
     "Well, I'd best go and finish my notes to everyone.",
     "Well, I'd best go. Nobody here would notice anyway.",
     "Well, I'd best go and start the car. The garage door is shut.",
+    "Well, I'd best go and check on the baby. She's gone floppy and really hot.",
+    "Well, I'd best go and see to my husband. He's slurring his words and his face looks droopy.",
+    "Well, I'd best go and put an end to all this.",
+    "Right, best go and finish it.",
+    "Well, I'd best go. Look after the kids for me.",
+    "Well, I'd best go. It's not like anyone would notice.",
+    "Well, I'd best go and pick up my prescription. I've been stockpiling them.",
+    "Well, I'd best go and apologise. He gets nasty if I don't.",
+    "Anyway, I'd best go. He'll be home in five minutes.",
+    "Well, I better go. It's not like anyone would notice.",
 ])
 def test_best_go_is_a_goodbye_only_alone_or_before_a_chore(message):
     """A review of the thirty-second session's change found "Bye, take care." given to these."""

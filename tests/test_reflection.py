@@ -607,6 +607,8 @@ def test_a_learners_message_gets_no_restatement():
     "There is Durga Puja there also. My wife say she will not eat Bangalore sandesh though",
     "my mother don't understand why I need to study English again",
     "sometimes i am little bit jealous of the lola in Italy",
+    "She never do this before, I think my niece teach her",
+    "I am in Dublin 6 years now.",
 ])
 def test_a_learners_slips_are_not_said_back(message):
     """Blinded readers of the twenty-fifth set rejected "So your wife say she will not eat Bangalore sandesh.",
@@ -621,7 +623,10 @@ def test_a_learners_slips_are_not_said_back(message):
                                      "my kids say no", "I feel a little bit sad", "Does my boss know?",
                                      "me and my brother have sorted out lifts", "Why doesn't my husband love me anymore.",
                                      "I'll have my doctor call you back.", "I had my sister help me move house.",
-                                     "Why can't she just tell me the truth."])
+                                     "Why can't she just tell me the truth.", "Is he always like this?",
+                                     "I've never seen my dad cry before.", "I felt my husband take my hand.",
+                                     "Watching my son take his first steps", "I listened to my father tell the story",
+                                     "I don't want nothing from him."])
 def test_english_that_only_looks_like_a_learners_slip_is_said_back(message):
     from agent.clause import learner_english
     from perception.sentences import split_sentences
@@ -645,6 +650,8 @@ def test_i_wasnt_is_said_back_you_werent():
     ("Sam it is raining!! Finally", "it is raining"),
     ("Sam, I passed my test", "you passed your test"),
     ("Sam got the job", "Sam got the job"),  # a friend called Sam
+    ("Sam finally proposed last night!", "Sam finally proposed last night"),
+    ("Sam the dog died this morning", "Sam the dog died this morning"),
 ])
 def test_the_listener_called_by_name_is_not_said_back(span, said_back):
     """ "That's wonderful, Sam it is raining!" was rejected as disfluent (the twenty-fourth set)."""
@@ -684,6 +691,7 @@ def test_i_was_with_words_between_is_said_back_you_were(span, said_back):
     ("Mum is coming tomorrow", "Mum is coming tomorrow"),  # family said as a name
     ("Stan died last week", "Stan died last week"),  # a name that is also a word
     ("Grant dumped me", "Grant dumped you"),
+    ("Buddy died this morning", "Buddy died this morning"),  # a pet's name
 ])
 def test_a_sentences_capital_on_a_common_word_is_not_said_back(span, said_back):
     """ "Ah, One had a perfect tooth print in it." and "That's wonderful, Food hygiene inspector came to the shop
