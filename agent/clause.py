@@ -124,7 +124,7 @@ _BARE_AFTER = {"let", "lets", "letting", "make", "makes", "made", "help", "helpe
                "hear", "heard", "did", "does", "do", "will", "would", "can", "could", "should", "might", "must",
                "didn't", "doesn't", "don't", "can't", "won't", "wouldn't", "couldn't", "shouldn't", "cannot",
                "have", "had", "has", "seen", "seeing", "watching", "hearing", "making", "helping", "felt", "feel",
-               "noticed", "to"}  # ("Why doesn't my husband love me", "I'll have my doctor call you", "seen my dad cry")
+               "noticed", "to", "rather"}  # ("Why doesn't my husband love me", "I'll have my doctor call you", "seen my dad cry")
 
 
 #: Verbs after which "it" with no -s is a learner's slip ("Small thing but it make me sad today."), and

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import without_name
-from agent.farewell_words import EMERGENCY, OMINOUS
+from agent.farewell_words import EMERGENCY
 from agent.reply_words import WARNING_SIGNS, plain_lower
 from perception.crisis import pattern_words
 from perception.sentences import split_sentences
@@ -249,8 +249,6 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
             or _RHETORICAL.search(found[0])):
         return None
     question, after, before = found
-    if OMINOUS.search(f"{before} {after}"):  # (a danger told around the question: "... Should I wait and see?")
-        return None
     if _BARE_JUDGED.match(question) and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
         return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
@@ -259,8 +257,8 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
     if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
         return None
-    if kind != "health" and EMERGENCY.search(plain_lower(message)):  # (the health answer names who can check it:
-        return None  # a choice left to them or "I'm not sure" is no answer to "Should I call 999? ... he's slurring.")
+    if EMERGENCY.search(plain_lower(message)):  # (anywhere in it: a choice left to them, "I'm not sure" or "a
+        return None  # pharmacist can check it" is no answer to "Should I call 999? ... he's slurring.")
     return (kind, question) if kind else None
 
 

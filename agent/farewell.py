@@ -131,10 +131,10 @@ _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:
 _LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i )?"
                            r"(?:off to|off on|gotta go|got to go|have to go|need to go)\b"
                            r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
-#: "I'd best go" as the whole last sentence, alone or before a chore named with its object ("Well, I'd best go and
-#: put the kettle on."): with anything after it, or another errand, a review found it closing warning signs ("Well,
-#: I'd best go and check on the baby. She's gone floppy and really hot.", "... I better go. It's not like anyone
-#: would notice.").
+#: "I'd best go" as the whole message (or before a thanks alone), alone or before a chore named with its object
+#: ("Well, I'd best go and put the kettle on."): with anything after or before it, or another errand, reviews found it
+#: closing warning signs ("Well, I'd best go and check on the baby. She's gone floppy and really hot.", "... I better
+#: go. It's not like anyone would notice.", "He choked me last night. Well, I'd best go and put the kettle on.").
 _BEST_GO = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i |i'?d |id )?(?:better|best) go"
                       r"(?: now| and (?:put the kettle on|get the (?:tea|dinner) on|make (?:the |my )?(?:dinner|tea)"
                       r"|cook (?:the )?(?:dinner|tea)|feed the (?:cats?|dogs?)|let the dog out|walk the dog))?[.!~]*$")
@@ -174,7 +174,8 @@ def signs_off(message: str) -> bool:
         or bool(LAST_WORDS.search(last))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
-        or bool(_BEST_GO.search(last))
+        or bool(_BEST_GO.search(last) and len(_sentences(text)) == 1)  # (alone: "He choked me last night. Well,
+        # I'd best go and put the kettle on." got "Bye, take care.")
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
         or leaves(last)  # "... Thanks Sam, have a good evening."
         or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text)
@@ -300,7 +301,7 @@ def _thanks_after_leaving(text: str) -> bool:
         return False
     before = sentences[-2]
     return bool(_SIGN_OFF.search(before) or _OFF.search(before) or _LEAVES_FIRST.search(before)
-                or _BEST_GO.search(before))
+                or (_BEST_GO.search(before) and len(sentences) == 2))
 
 
 def closing_start(message: str, turn: int) -> str | None:

@@ -410,12 +410,14 @@ def test_a_wish_for_luck_is_answered_quietly_where_sad_or_near_risk(recognizer):
 
 def test_id_best_go_alone_or_before_a_named_chore_is_a_goodbye():
     """ "Oh, you'd best go and apologise to the wife. How do you feel about it?" was off-topic to both readers of the
-    twenty-sixth set; but with more after it (that one) or another errand, two reviews found it closing warning signs,
-    so only the whole last sentence counts."""
-    from agent.farewell import closing_words
+    twenty-sixth set; but with more before or after it (that one) or another errand, three reviews found it closing
+    warning signs, so only the whole message counts."""
+    from agent.farewell import closing_start, closing_words
 
-    assert closing_words("Sunday dinner waits for no man. Well, I'd best go and put the kettle on.") == "Bye, take care."
-    assert closing_words("Anyway. Right, I'd better go.") == "Bye, take care."
+    assert closing_start("Well, I'd best go and put the kettle on.", 0) is None  # (not a farewell alone)
+    assert closing_words("Well, I'd best go and put the kettle on.") == "Bye, take care."
+    assert closing_words("Right, I'd better go.") == "Bye, take care."
+    assert closing_words("Sunday dinner waits for no man. Well, I'd best go and put the kettle on.") is None
     message = "Well, I'd best go and apologise to the wife. I promised her a walk at ten and it's twenty past."
     assert closing_words(message) is None
     assert closing_words("Well, I'd best go. Nobody will miss me.") is None  # (a warning sign)
@@ -446,6 +448,12 @@ def test_id_best_go_alone_or_before_a_named_chore_is_a_goodbye():
     "Well, I'd best go and apologise. He gets nasty if I don't.",
     "Anyway, I'd best go. He'll be home in five minutes.",
     "Well, I better go. It's not like anyone would notice.",
+    "He choked me last night. Well, I'd best go and put the kettle on.",
+    "He said he'd break my neck if dinner was late. Well, I'd best go and make dinner.",
+    "He's got my passport and won't let me out. Well, I'd best go and feed the dogs.",
+    "She's got a temperature of 40 and won't stop crying. Well, I'd best go and make tea.",
+    "I'm going to make him pay tonight. Well, I'd best go now.",
+    "Thanks for everything Sam. Well, I'd best go now.",
 ])
 def test_best_go_is_a_goodbye_only_alone_or_before_a_chore(message):
     """A review of the thirty-second session's change found "Bye, take care." given to these."""

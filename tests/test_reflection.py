@@ -626,7 +626,7 @@ def test_a_learners_slips_are_not_said_back(message):
                                      "Why can't she just tell me the truth.", "Is he always like this?",
                                      "I've never seen my dad cry before.", "I felt my husband take my hand.",
                                      "Watching my son take his first steps", "I listened to my father tell the story",
-                                     "I don't want nothing from him."])
+                                     "I don't want nothing from him.", "I'd rather she just tell me the truth."])
 def test_english_that_only_looks_like_a_learners_slip_is_said_back(message):
     from agent.clause import learner_english
     from perception.sentences import split_sentences
