@@ -235,7 +235,8 @@ AFTER_CALLED = {"i", "i'm", "im", "i've", "ive", "i'd", "id", "it", "it's", "we"
 #: ... and words that may come between the name and those ("Sam today I did ...", "Sam guess what I ...").
 LEAD_INS = {"today", "tonight", "so", "just", "finally", "guess", "omg", "honestly", "ok", "okay"}
 #: Words between "I" and its verb ("than I ever was" said back "than you ever were").
-BETWEEN_I_AND_VERB = {"ever", "never", "always", "just", "really", "still", "also", "only", "actually"}
+BETWEEN_I_AND_VERB = {"ever", "never", "always", "just", "really", "still", "also", "only", "actually", "probably",
+                      "definitely", "certainly", "usually", "sometimes"}  # ("I probably am a nosy old woman")
 #: Words people write in lower case inside a sentence (`training/build_common_words.py`): a capital on one at the
 #: sentence's start is only the sentence's ("Light has not come", "Silver medal in ...", "One had a tooth print").
 COMMON_WORDS = frozenset((Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8").split())

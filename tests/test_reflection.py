@@ -675,6 +675,8 @@ def test_nothing_is_said_back_to_a_learner_whose_slips_showed_earlier():
     ("she's better than I ever was", "she's better than you ever were"),
     ("I was panicking ngl", "you were panicking"),
     ("I just was not ready", "you just were not ready"),
+    ("I'm 59, I probably am a nosy old woman to him", None),  # (a comma: not said back whole)
+    ("I probably am a nosy old woman to him", "you probably are a nosy old woman to him"),
 ])
 def test_i_was_with_words_between_is_said_back_you_were(span, said_back):
     """ "... she's better than you ever was." and "Ah, you were panicking ngl." were disfluent to both readers of the
