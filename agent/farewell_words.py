@@ -88,11 +88,13 @@ EMERGENCY = re.compile(r"\bgarage door\b|\bgarage(?:'s| is) (?:shut|closed)\b|\b
                        r"|\bstockpil\w*|\bgets nasty\b|\bthrows things\b|\bshoved\b|\bdrinking again\b|\bambulance\b"
                        r"|\bcollapsed\b|\bbleeding\b|\bhit my head\b|\bchok(?:ed|ing)\b|\bstrangl\w*|\bpinned\b|\bbleach\b"
                        r"|\bheart attack\b|\bstroke\b|\bworst headache\b|\bdoesn'?t fade\b|\bcomes? into my (?:room|bed)\b"
-                       r"|\bwon'?t let me\b|\bacid\b|\bbreak my \w+\b|\bhurt my \w+\b|\bmake (?:him|her|them) pay\b(?! (?:me |us |you )?back\b)"
-                       r"|\b(?:photos|pictures|pics) of me\b|\bask(?:s|ing|ed)? (?:me )?for (?:photos|pictures|pics)\b|\bfollows me\b"
+                       r"|\bwon'?t let me\b|\bacid\b|\bbreak my \w+\b|\bhurt my \w+\b"
+                       r"|\bmake (?:him|her|them) pay\b(?! (?:me |us |you )?back\b)|\b(?:photos|pictures|pics) of me\b"
+                       r"|\bask(?:s|ing|ed)? (?:me )?for (?:photos|pictures|pics)\b|\bfollows me\b"
                        r"|\b(?:got|has|with|holding) a knife\b|\b(?:oxycodone|codeine|tramadol|fentanyl|xanax|valium"
                        r"|zopiclone|diazepam|morphine|painkillers)\b"
-                       r"|\bchest (?:is |feels )?(?:really |so |very )?(?:tight|heavy|pains?|hurts|hurting)\b|\btight chest\b")
+                       r"|\bchest (?:is |feels )?(?:really |so |very )?(?:tight|heavy|pains?|hurts|hurting)\b"
+                       r"|\btight chest\b")
 OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone)(?: \w+)? (?:will|would|is going to|cares)"
                      r"|\bnotes? to (?:everyone|everybody|all|my family)\b|\b(?:before|when) (?:he|she)(?:'s| gets| is)? "
@@ -120,7 +122,7 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\blast (?:message|words|goodbye|post)\b|\bmy peace\b|\bdoesn'?t matter any ?more\b"
                      r"|\bremember me\b|\bmy only friend\b|\bcruel world\b|\bi'?m done\b|\buntil i drop\b"
                      r"|\bthe end\b|\b(?:haven'?t|not|stopped|didn'?t) eat(?:en|ing)?\b|\bending (?:it|this|things)\b"
-                     r"|\b(?:taken|took|take|taking) something\b|\bdizzy\b|\bchest (?:is |feels )?(?:really |so |very )?(?:tight|heavy|pains?|hurts|hurting)\b"
+                     r"|\b(?:taken|took|take|taking) something\b|\bdizzy\b"
                      r"|\btight chest\b|\bwhole bottle\b|\bsince i fell\b|\bhit my head\b"
                      r"|\bblood\b(?! (?:pressure|tests?|sugar|donation|type|orange))|\bbruis\w*|\blocked\b"
                      r"|\b(?:go|goes|going) mad\b|\b(?:he|she|they)(?:'ll| will) lose it\b"
@@ -130,7 +132,7 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bknowing you\b|\blove you all\b|\bfinally sleep\b|\bsleep for a long time\b|\bgood innings\b"
                      r"|\bgiven (?:the|my) (?:cat|dog|pets?)\b|\bnobody else\b|\bdon'?t worry about me\b|\btell my family\b"
                      r"|\bthe letter\b|\bleft the door\b|\bdecided what to do\b|\bgo do it now\b|\bdo it tonight\b"
-                     r"|\bafter tonight\b|\bwhen (?:he|she) gets (?:in|home|back)\b"
+                     r"|\bafter tonight\b"
                      r"|\b(?:check|checks|checking|reads?|reading|go(?:es)? through|look(?:s|ing)? (?:at|through)) my "
                      r"(?:phone|messages|texts)\b"
                      r"|\b(?:see|be with|join) [A-Za-z]+ soon\b|\b(?:goodbye|bye|sayonara|farewell),? world\b")

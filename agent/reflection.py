@@ -31,8 +31,8 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
-                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS, common_word,
-                                the_means_your)
+                                DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS,
+                                common_word, the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
@@ -135,8 +135,8 @@ def _calls_listener(words: list[str]) -> bool:
     """The span opens by calling the listener ("Sam" or "sam"; blinded readers rejected "That's wonderful, Sam it
     is raining!" and "Wow, Sam you had such a surprise today!")."""
     low = [w.lower() for w in words[:3]]
-    return len(words) > 2 and low[0] == "sam" and (low[1] in AFTER_CALLED or (low[1] in LEAD_INS and low[2] in AFTER_CALLED)
-                                                   or (low[1] == "," and low[2] in AFTER_CALLED))
+    return len(words) > 2 and low[0] == "sam" and (low[1] in AFTER_CALLED
+                                                   or (low[1] in LEAD_INS | {","} and low[2] in AFTER_CALLED))
 
 
 def _said_of_something(words: list[str]) -> bool:

@@ -246,7 +246,7 @@ NAMES_TOO = {"will", "may", "grace", "hope", "pat", "rose", "joy", "faith", "daw
              "ruby", "amber", "holly", "ivy", "daisy", "lily", "iris", "violet", "sky", "river", "sunny", "dean",
              "stan", "grant", "miles", "chase", "gene", "drew", "guy", "judge", "norm", "patience", "rich", "skip",
              "don", "sandy", "rusty", "kit", "dot", "hunter", "mason", "cole", "carter", "price", "reed", "wade",
-             "lane", "gray", "grey", "brook", "buck", "glen", "forrest", "heath", "rob", "sid", "rex", "pearl",
+             "lane", "gray", "grey", "brook", "buck", "glen", "forrest", "heath", "sid", "rex", "pearl",
              "mum", "mom", "dad", "nan", "nana", "gran", "granny", "grandma", "grandpa", "grandad", "mama", "papa"}
 
 

@@ -25,8 +25,10 @@ _WORD = re.compile(r"[A-Za-z][a-z']*")
 def _texts(data: Path) -> list[str]:
     """The cased training texts (EmpatheticDialogues situations are lower-cased: not used)."""
     text = data / "text"
-    texts = [row["Utterance"] for row in csv.DictReader(open(text / "meld" / "train.csv", encoding="utf-8"))]
-    texts += [line.split("\t")[0] for line in open(text / "goemotions" / "original" / "train.tsv", encoding="utf-8")]
+    with open(text / "meld" / "train.csv", encoding="utf-8") as meld:
+        texts = [row["Utterance"] for row in csv.DictReader(meld)]
+    goemotions = (text / "goemotions" / "original" / "train.tsv").read_text(encoding="utf-8").splitlines()
+    texts += [line.split("\t")[0] for line in goemotions]
     dialogues = json.loads((text / "reccon" / "dailydialog_train.json").read_text(encoding="utf-8"))
     texts += [turn["utterance"] for dialogue in dialogues.values() for part in dialogue for turn in part]
     return texts
