@@ -245,7 +245,9 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
 def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
     """`question_kind` and the question it was read from (`_question`), or None."""
     found = _question(message, name)
-    if (found is None or _HARM.search(plain_lower(message)) or pattern_words(message)
+    said = plain_lower(message)  # (an emergency anywhere in it: a choice left to them, "I'm not sure", "a pharmacist
+    # can check it" or "it makes complete sense" is no answer to "Should I call 999? ... he's slurring.")
+    if (found is None or _HARM.search(said) or EMERGENCY.search(said) or pattern_words(message)
             or _RHETORICAL.search(found[0])):
         return None
     question, after, before = found
@@ -257,8 +259,6 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
     if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
         return None
-    if EMERGENCY.search(plain_lower(message)):  # (anywhere in it: a choice left to them, "I'm not sure" or "a
-        return None  # pharmacist can check it" is no answer to "Should I call 999? ... he's slurring.")
     return (kind, question) if kind else None
 
 
