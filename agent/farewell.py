@@ -27,7 +27,8 @@ import re
 
 from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS,
                                   HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE,
-                                  OMINOUS, RANT_OVER, TELL_LATER, THANK_YOU, THANKS, TOMORROW, WISHES_BACK, WORD)
+                                  OMINOUS, RANT_OVER, SETTLING, TELL_LATER, THANK_YOU, THANKS, TOMORROW, WISHES_BACK,
+                                  WORD)
 from agent.reply_words import plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -128,14 +129,14 @@ _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:
                               r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
-_LEAVES_FIRST = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i'?m |im |i am |i )?"
+_LEAVES_FIRST = re.compile(SETTLING + r"(?:i'?m |im |i am |i )?"
                            r"(?:off to|off on|gotta go|got to go|have to go|need to go)\b"
                            r"|^(?:right|ok(?:ay)?|well)[, ]+that'?s me(?: done)?[.!]*$|^let me go (?:and )?\w+")
 #: "I'd best go" as the whole message (or before a thanks alone), alone or before a chore named with its object
 #: ("Well, I'd best go and put the kettle on."): with anything after or before it, or another errand, reviews found it
 #: closing warning signs ("Well, I'd best go and check on the baby. She's gone floppy and really hot.", "... I better
 #: go. It's not like anyone would notice.", "He choked me last night. Well, I'd best go and put the kettle on.").
-_BEST_GO = re.compile(r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+(?:i |i'?d |id )?(?:better|best) go"
+_BEST_GO = re.compile(SETTLING + r"(?:i |i'?d |id )?(?:better|best) go"
                       r"(?: now| and (?:put the kettle on|get the (?:tea|dinner) on|make (?:the |my )?(?:dinner|tea)"
                       r"|cook (?:the )?(?:dinner|tea)|feed the (?:cats?|dogs?)|let the dog out|walk the dog))?[.!~]*$")
 #: A last sentence that cannot or would rather ("i can't sleep now that he's gone") is no goodbye.
@@ -166,20 +167,21 @@ def signs_off(message: str) -> bool:
         return True
     if text.rstrip(" .!~").endswith("?") or OMINOUS.search(text):
         return False
-    last = _last_sentence(text)
+    sentences = _sentences(text)
+    last = (sentences[-1:] or [""])[0]
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
         or bool(OFF_TO_CHORE.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
-        or bool(NEEDS_SLEEP.search(last) and DONE_TELLING.search(text)) or _called_or_back(_sentences(text))
+        or bool(NEEDS_SLEEP.search(last) and DONE_TELLING.search(text)) or _called_or_back(sentences)
         or bool(LAST_WORDS.search(last))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))
         or bool(_LEAVES_FIRST.search(last) and not _LATER_ON.search(last) and len(last.split()) <= 2 * SHORT_AFTER)
-        or bool(_BEST_GO.search(last) and len(_sentences(text)) == 1)  # (alone: "He choked me last night. Well,
+        or bool(_BEST_GO.search(last) and len(sentences) == 1)  # (alone: "He choked me last night. Well,
         # I'd best go and put the kettle on." got "Bye, take care.")
         or bool(_THANKS_FOR_TALK.search(last)) or wishes_for_luck(message)
         or leaves(last)  # "... Thanks Sam, have a good evening."
         or _thanks_after_leaving(text) or thanks_at_the_end(text) or _leaves_then_one_more(text)
-        or _thanks_then_it_helped(_sentences(text)))
+        or _thanks_then_it_helped(sentences))
 
 
 #: The person asks for luck as they go to do something ("I'm going to just say it and move on to the

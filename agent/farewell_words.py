@@ -37,6 +37,8 @@ FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anywa
            "rant", "ranting", "vent", "venting", "dear", "hun", "hon", "pal", "bro", "dude"}
 #: "ok rant over, thanks sam": "over" only after a rant ("it is all over now. thanks" is no farewell).
 RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
+#: A filler word settling what comes next at a sentence's start ("Right, back to packing.", "Well, I'd best go.").
+SETTLING = r"^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+"
 #: Every word a message of thanks or goodbye alone may hold.
 FAREWELL_WORDS = THANKS | HELPED | BYE | FILLER
 #: How a thanks is typed before what it is for ("thank u for ...").
@@ -150,8 +152,7 @@ NEEDS_SLEEP = re.compile(r"\b(?:need to|should|must|have to|better|gotta|got to)
 #: dress hunt later!!"): with any other sentence beside it, no goodbye ("mum is calling me. she's locked the
 #: door again", "right, back to marking. the bruises are mostly gone now", "I told him I'd leave him. dinner's
 #: ready.").
-CALLED_OR_BACK = re.compile(r"(?:" + CALLED_AWAY + r"|^(?:ok(?:ay)?|alright|anyway|right|well)[, ]+back to "
-                            + BACK_TO_CHORE + r")[.!~]*$")
+CALLED_OR_BACK = re.compile(r"(?:" + CALLED_AWAY + r"|" + SETTLING + r"back to " + BACK_TO_CHORE + r")[.!~]*$")
 TELL_LATER = re.compile(r"^(?:i'?ll|ill|will) (?:tell|update|message|text) (?:you|u)\b[\w' ]*\blater\b[.!~]*$")
 
 

@@ -32,7 +32,7 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
                                 DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS,
-                                common_word, the_means_your)
+                                ORDINALS, common_word, the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
 from agent.reply_checks import LISTENER_WORDS
@@ -83,11 +83,6 @@ def _is_question(words: list[str]) -> bool:
     first, second = (w.lower() for w in (words + [""])[:2])
     return ((first in QUESTION_WORDS and second in QUESTION_VERBS) or (first in QUESTION_VERBS and second in PERSONS)
             or (first, second) in {("what", "if"), ("how", "come")} or first == "why")  # ("what if i have to sit alone")
-
-
-#: Capitalised first words that are no names ("Seventh inning stretch coming up").
-ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-            "twelfth", "last", "next"}
 
 
 def _name_like(word: str) -> bool:
@@ -220,6 +215,14 @@ IT_PAST = {"smelled", "smelt", "tasted", "sounded", "seemed"}  # (before "like":
 IT_VERBS = {"feels", "looks", "seems", "hurts", "sucks", "smells", "tastes", "sounds", "makes", "works", "helps"}
 
 
+def _after_i(words: list[str], out: list[str], n: int) -> bool:
+    """The verb at `n` follows "I" or "we", maybe across adverbs ("than I ever was"), already said back "you"."""
+    k = n - 1
+    while k > 0 and words[k].lower() in BETWEEN_I_AND_VERB:
+        k -= 1
+    return bool(out) and words[k].lower() in ("i", "we") and out[k] == "you"
+
+
 def _swapped(words: list[str]) -> list[str]:
     """The words from the listener's side: I -> you, my -> your, "I am" -> "you are", "I was" ->
     "you were"; shouting lower-cased; names keep their capital; the user's typing repaired where a
@@ -229,11 +232,7 @@ def _swapped(words: list[str]) -> list[str]:
     for n, word in enumerate(words):
         word = _repaired_word(words, n) or word
         low = APOSTROPHES.get(word.lower(), word.lower())
-        k = n - 1  # ("than I ever was": the words between "I" and its verb)
-        while k > 0 and words[k].lower() in BETWEEN_I_AND_VERB:
-            k -= 1
-        after_i = bool(out) and words[k].lower() in ("i", "we") and out[k] == "you"
-        if low in ("was", "am", "wasn't") and after_i:
+        if low in ("was", "am", "wasn't") and _after_i(words, out, n):
             out.append({"was": "were", "am": "are"}.get(low, "weren't"))  # ("I wasn't invited")
         elif low == "us" and (word == "US" or (n and words[n - 1].lower() == "the")):
             out.append("US")  # the country ("going back to the us"; "he came to us" is the people)

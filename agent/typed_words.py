@@ -133,6 +133,9 @@ HEADLESS = {"sounds", "looks", "seems", "feels", "is", "was", "are", "were", "ha
             # "haven't", whose subject is "I")
             "hasn't", "hasnt", "isn't", "isnt", "wasn't", "wasnt", "doesn't", "doesnt", "won't", "wont", "hadn't",
             "hadnt"}
+#: Capitalised first words that are no names ("Seventh inning stretch coming up").
+ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+            "twelfth", "last", "next"}
 #: Words a sentence starts with that are not names (a capital there is only the sentence's).
 STARTERS = {"the", "a", "an", "this", "that", "these", "those", "it", "there", "here", "someone",
             "somebody", "everyone", "everybody", "nobody", "he", "she", "they", "his", "her", "their",
