@@ -22,8 +22,16 @@ OUT = Path(__file__).resolve().parents[1] / "agent" / "common_words.txt"
 _WORD = re.compile(r"[A-Za-z][a-z']*")
 
 
+#: The training files read, under the data folder.
+SOURCES = ("text/meld/train.csv", "text/goemotions/original/train.tsv", "text/reccon/dailydialog_train.json")
+
+
 def _texts(data: Path) -> list[str]:
     """The cased training texts (EmpatheticDialogues situations are lower-cased: not used)."""
+    missing = [name for name in SOURCES if not (data / name).is_file()]
+    if missing:
+        raise typer.BadParameter(f"{data} has no {', '.join(missing)}: point --data at the shared data folder",
+                                 param_hint="--data")
     text = data / "text"
     with open(text / "meld" / "train.csv", encoding="utf-8") as meld:
         texts = [row["Utterance"] for row in csv.DictReader(meld)]
