@@ -97,7 +97,7 @@ _SIGN_OFF = re.compile(
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
-    r"|\bneed to go(?=\s*(?:now|get\b))"
+    r"|\bneed to go(?=\s*(?:now|get\b))|(?<!\bif i )\b(?:gotta|got to|have to|must|'d better|better) dash\b(?=\s*(?:now\b|[.!,~]|$))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
@@ -126,7 +126,12 @@ _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
                               r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
-                              r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
+                              r"|\w+ing (?:me out|with me))\b"  # ("hearing me out", "celebrating with me")
+                              r"|\b" + THANK_YOU + r"(?: so much)? for letting me (?:share|gush|show off|be (?:excited|giddy"
+                              r"|soppy|smug|proud)(?: at you| with you)?)(?: a bit| for a bit)?[.!~]*$"
+                              r"|\b" + THANK_YOU + r"(?:,? sam)?[,.!]* i (?:just )?had to tell (?:someone|somebody)[.!~]*$")
+#: (the last two only as the sentence's end: "Thanks for letting me gush!", "Thanks Sam, I just had to tell someone!";
+#: not "... needed to tell you ...": a disclosure)
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
 _LEAVES_FIRST = re.compile(SETTLING + r"(?:i'?m |im |i am |i )?"

@@ -35,32 +35,10 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 ORDINALS, common_word, the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import glad_fits
+from agent.openings import OPENINGS, opening_with, starts_with_subject
 from agent.reply_checks import LISTENER_WORDS
 from perception.sentences import split_sentences
 
-#: Openings by response emotion, one sentence each; the turn's number picks one, so replies vary.
-#: Blinded readers (readings 25-38 of `training/data/replies/judged.jsonl`) accepted "That's such good
-#: news, {span}!" 0.37 of 175 times and "Ugh, {span}, that would upset anyone." 0.40 of 186, where all
-#: replies at the same place in a conversation (the third and second message) were accepted 0.52 and
-#: 0.57; read beside them on the same turns (eighteenth session), "That's great, ..." and "That sounds
-#: so annoying, ..." were accepted as often or more. Over the thirteenth to twenty-third sets, though,
-#: "That sounds so annoying, ..." and "No wonder you're annoyed, ..." were accepted 0.36 of 22 and 0.33
-#: of 30 times, "That's so frustrating, ..." 0.61 of 76 (all judged files: 0.46, 0.50 and 0.66 of 140,
-#: 438 and 927): anger is said back with that one only. The same for "Oh no, {span}, that's really hard."
-#: (0.40 of 50 over the sixteenth to twenty-fourth sets, 0.51 of 662 in all, against "I'm so sorry ..."
-#: 0.67 / 0.74 and "That's so hard, ..." 0.78 / 0.51) and "No wonder you're on edge, ..." (0.38 of 8,
-#: 0.57 of 89, against "That sounds really stressful, ..." 0.86 / 0.69): both gone since the
-#: thirty-second session.
-OPENINGS = {
-    "sadness": ("I'm so sorry {span}.", "That's so hard, {span}."),
-    "fear": ("That sounds really stressful, {span}.", "Oh, that sounds nerve-racking, {span}."),
-    "joy": ("That's wonderful, {span}!", "Oh, how lovely, {span}!", "That's great, {span}!"),
-    "anger": ("That's so frustrating, {span}.",),
-    "surprise": ("Wow, {span}!", "No way, {span}!", "Oh wow, {span}!"),
-    "disgust": ("Ugh, {span}, that's gross.", "Eww, {span}, that's awful."),
-    # a feeling read unsurely (`words_emotion`): the restatement alone, naming no feeling
-    "neutral": ("Oh, {span}.", "So {span}.", "Ah, {span}."),
-}
 _TOKEN = re.compile(r"\d{1,2}:\d\d(?:[ap]m)?\b|\d{1,3}(?:,\d{3})+\b|[A-Za-z0-9']+(?:[.\-][A-Za-z0-9']+)*|[^A-Za-z0-9'\s]+")
 #: Currency signs other than "$": said back they read badly, as "$500" does.
 CURRENCY = "£€¥₹"
@@ -360,21 +338,10 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
     sentence = sentence_holding(cause, message)
     whole = second_person(sentence) if sentence else None
     span = whole if whole and (span is None or span.lower() in whole.lower()) else span  # (its first clause may not)
-    if span is None or ((sentence or "").rstrip(" ~").endswith("?") and _is_question(_span_words(sentence) or [""])):
+    if span is None or not starts_with_subject(span) or (
+            (sentence or "").rstrip(" ~").endswith("?") and _is_question(_span_words(sentence) or [""])):
         return None  # (asked, not told: "Do you think they will feel strange with me?")
-    return _opening(OPENINGS[glad_fits(response_emotion, span)], turn, span)
-
-
-#: Openings that need a clause to say back ("I'm so sorry your dog died."); a fragment goes in the next.
-NEEDS_CLAUSE = {"I'm so sorry {span}.", "So {span}."}
-
-
-def _opening(openings: tuple[str, ...], turn: int, span: str) -> str:
-    """The turn's opening with `span` in it, the next one where it needs a clause and `span` is none."""
-    chosen = openings[turn % len(openings)]
-    if (chosen in NEEDS_CLAUSE and not is_clause(span)) or (chosen.startswith("So ") and " so " in f" {span} "):
-        chosen = openings[(turn + 1) % len(openings)]  # (not "So he died in 2015 so you can't ask him.")
-    return chosen.format(span=span)
+    return opening_with(OPENINGS[glad_fits(response_emotion, span)], turn, span)
 
 
 #: The fewest words a plain restatement says back ("So you're about 80 pages in.", not "So nap.").
@@ -394,4 +361,4 @@ def plain_restatement(message: str | None, turn: int) -> str | None:
     span = second_person(sentences[-1]) if first and first.group() in SUBJECT_STARTS else None
     if span is None or len(set(span.lower().split())) < MIN_RESTATED_WORDS:  # (distinct: not "you you you")
         return None
-    return _opening(OPENINGS["neutral"], turn, span)
+    return opening_with(OPENINGS["neutral"], turn, span)

@@ -173,6 +173,12 @@ def test_leaving_is_told_from_only_thanking():
     ("Well. I'll let you go. The news is on. Thank you for letting an old man rattle on.",
      "Thank you for sharing it with me. Bye for now, take care."),
     ("Seventh inning stretch coming up. I'm going in for a root beer. Good talking to you.", "Bye, take care."),
+    # the twenty-fifth and twenty-sixth sets, after their reading (thirty-third session)
+    ("Oh no it's 2:55, school run! Got to dash. Thanks for letting me be excited at you!",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Right, madam is sat by the door staring at me, so it's walk time. Thanks Sam, I just had to tell someone!",
+     "Thank you for sharing it with me. Bye for now, take care."),
+    ("Anyway, must dash.", "Bye, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -260,6 +266,9 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "Nice talking with you. The letter is on the kitchen table.", "I'd better go in before he notices I'm gone.",
     "I've had a good innings. Nice talking to you.", "Tonight I'll finally sleep. Good talking to you.",
     "Right, back to packing. At least the holiday itself should be nice.",  # (a sentence after: the model answers)
+    # the thirty-third session's sign-offs, only where they end the message
+    "thanks for letting me share goodbye everyone", "Got to dash. He is coming back.", "I had to dash to the hospital.",
+    "Thanks Sam, I just needed to tell someone what he did.", "Thanks Sam, I just had to tell someone before I go",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

@@ -249,7 +249,7 @@ def test_without_a_reflection_the_reply_starts_with_an_acknowledgement_in_the_re
 def test_every_start_is_said_at_once_by_a_voice():
     """A voice speaks the start while the model writes the rest: each is a whole sentence the
     sentence buffer hands out as soon as it arrives (not held back as too short)."""
-    from agent.reflection import OPENINGS
+    from agent.openings import OPENINGS
     from agent.reply_start import ACKNOWLEDGEMENTS
     from speech.sentences import SentenceBuffer
 
@@ -705,3 +705,29 @@ def test_a_bit_announced_is_not_said_back():
     """ "Ah, then the worst bit." was disfluent to both readers of the twenty-sixth set."""
     assert second_person("Then the worst bit.") is None
     assert second_person("the worst part was the smell") == "the worst part was the smell"
+
+
+@pytest.mark.parametrize("cause,emotion,message,said_back", [
+    # spans that start with no subject read worst said back (agent.openings.SAID_BACK_STARTS)
+    ("Today come letter from Dental Council", "joy", "Today come letter from Dental Council. My diploma is recognised!!",
+     None),
+    ("Lesson learned", "joy", "Lesson learned. Next time I'm taking a photo of the sign like a normal person.", None),
+    ("crack right across the top corner", "fear", "crack right across the top corner. its spidering", None),
+    ("today some lads threw his bag in the bin", "anger", "today some lads threw his bag in the bin", None),
+    # a subject, a name, an ordinal or an -ing form is said back
+    ("he gave me his old binoculars", "joy", "he gave me his old binoculars", "That's wonderful, he gave you his old binoculars!"),
+    ("Linda's home and she brought Chinese", "joy", "Linda's home and she brought Chinese.",
+     "That's wonderful, Linda's home and she brought Chinese!"),
+    ("first class is Tuesday", "joy", "first class is Tuesday", "That's wonderful, first class is Tuesday!"),
+    ("playing with the boys from school tonight", "joy", "playing with the boys from school tonight",
+     "That's wonderful, playing with the boys from school tonight!"),
+])
+def test_only_a_span_with_a_subject_or_a_name_is_said_back(cause, emotion, message, said_back):
+    assert reflection(cause, True, emotion, 0, user_emotion=emotion, message=message) == said_back
+
+
+def test_the_listener_name_is_no_subject_to_say_back():
+    from agent.openings import starts_with_subject
+    assert not starts_with_subject("Sam today is your last day on the factory line")
+    assert starts_with_subject("Marjorie phoned and said the trick is slow")
+

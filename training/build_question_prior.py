@@ -16,7 +16,7 @@ from rich.console import Console
 from sklearn.metrics import roc_auc_score
 
 from agent.question_prior import PRIOR_FILE, prior_from, question_start, start_counts
-from agent.reflection import OPENINGS
+from agent.openings import OPENINGS
 from agent.reply_start import ACKNOWLEDGEMENTS
 
 JUDGED = Path(__file__).resolve().parent / "data" / "replies" / "judged.jsonl"
