@@ -118,7 +118,8 @@ def preposition_fragment(words: list[str]) -> bool:
 #: Verbs a learner of English may leave without their -s after "he" or "she" ("Today she tell me it
 #: has 2,000 views"): said back, the slip reads as the listener's ("Oh, today she tell you ...").
 BASE_VERBS = {"tell", "say", "make", "remind", "want", "like", "know", "think", "need", "go", "have", "do", "give",
-              "send", "ask", "come", "take", "write", "call", "look", "feel", "teach", "help", "live", "work", "love"}
+              "send", "ask", "come", "take", "write", "call", "look", "feel", "teach", "help", "live", "work", "love",
+              "stop", "run", "eat", "play", "cook", "drive", "buy", "pay", "bring", "laugh", "cry", "smile"}
 #: Words after which "he go", "she do" are right ("let he go" is no English, but "will she do it" is).
 _BARE_AFTER = {"let", "lets", "letting", "make", "makes", "made", "help", "helped", "watch", "watched", "saw", "see",
                "hear", "heard", "did", "does", "do", "will", "would", "can", "could", "should", "might", "must",
@@ -156,7 +157,8 @@ def _name_before_verb(words: list[str], i: int) -> bool:
 _PERSON_NOUNS = {"wife", "husband", "mother", "mom", "mum", "mama", "father", "dad", "papa", "son", "daughter",
                  "brother", "sister", "friend", "boss", "manager", "teacher", "coach", "cousin", "uncle", "aunt",
                  "auntie", "grandmother", "grandma", "grandfather", "grandpa", "neighbour", "neighbor", "landlord",
-                 "doctor", "partner", "boyfriend", "girlfriend", "madam", "employer", "colleague", "child", "kid"}
+                 "doctor", "partner", "boyfriend", "girlfriend", "madam", "employer", "colleague", "child", "kid",
+                 "man", "woman", "lady", "guy", "customer", "boy", "girl"}
 
 
 #: Adverbs between "she" and a verb without its -s ("she never do this before").
@@ -166,7 +168,7 @@ _BETWEEN = {"never", "always", "also", "still", "just", "really", "only", "somet
 def _person_before_verb(low: list[str], i: int) -> bool:
     """"my wife say", "your mother don't" at `i` (not "let my son go", "made my wife laugh", "she and my husband
     have")."""
-    return (low[i] in ("my", "his", "her", "our", "your") and low[i + 1] in _PERSON_NOUNS
+    return (low[i] in ("my", "his", "her", "our", "your", "a", "the") and low[i + 1] in _PERSON_NOUNS
             and low[i + 2:i + 3] != [] and low[i + 2] in _NAME_SLIPS | {"don't", "dont"}
             and (i == 0 or low[i - 1] not in _BARE_AFTER | {"and"}))  # ("me and my brother have")
 

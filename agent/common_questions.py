@@ -65,6 +65,11 @@ COMMON_QUESTIONS = (
     CommonQuestion("How do you feel about it?", asks_feeling=True, not_after=NAMES_FEELING),
     CommonQuestion("What happens next?", not_after=TELLS_NEXT, early_only=True),
     CommonQuestion("What's on your mind now?"),  # (only where the others were asked lately)
+    # where all four were asked within the last three replies (from the fifth message on): the model's own
+    # statement stayed there ("Okay, I hear you. Maybe tomorrow."), which blinded readers of the twenty-third to
+    # twenty-sixth sets accepted 0.36 of 226 times; the model's "Can you tell me more?" was accepted 11 of 14
+    # times over all judged files, "Could you please tell me more?" 10 of 10
+    CommonQuestion("Can you tell me more?"),
 )
 #: "What happens next?" after three or more earlier messages was accepted by blinded readers 0.45 of 164
 #: times, "What's on your mind now?" there 0.84 of 172 (both 0.85-0.89 earlier; the sixteenth to

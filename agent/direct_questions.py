@@ -73,7 +73,8 @@ _KINDS = {
     "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b"
                                 r"|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
     "normal_feeling": re.compile(r"^is it (?:normal|ok|okay) (?:to|that i) (?:still |really )?(?:cry|feel|miss|be |want"
-                                 r"|get |think about|not (?:feel|want|cry))"),
+                                 r"|get |think about|not (?:feel|want|cry))"
+                                 r"|^is (?:that|this|it) a normal thing to (?:still )?(?:miss|feel|want|cry|think about)\b"),
     "reassurance": re.compile(
         r"^(?:do (?:you|u) think )?(?:is it|would it be|was it|it's|its|it is|it would be) (?:\w+ )?(?:weird|bad|wrong"
         r"|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing) " + _FELT +
@@ -103,7 +104,7 @@ _KINDS = {
         r"(?:on (?:their|its) own|automatically)|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|return|cancel))"
         r"|\bare (?:you|we) (?:supposed|meant) to\b"
         r"|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"
-        r"|^(?:or )?is (?:that|this|it) (?:even )?a thing(?: (?:that )?people do)?\b"
+        r"|^(?:or )?is (?:that|this|it) (?:even )?a thing(?: (?:that )?people do)?\b|^any idea (?:what|how|if|whether|where|when)\b"
         r"|^(?:is|would) (?:that|this|it) (?:be )?(?:big |enough |room |space )*enough (?:room |space )?for (?:two|three"
         r"|four|\d+|a family|the (?:kids|family|cats?|dogs?|party)|us|them)\b"),
     # a price the sentence before names ("$60 for 45 minutes ... Does that sound reasonable?"; `_MONEY`)

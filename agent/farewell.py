@@ -28,7 +28,7 @@ import re
 from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS,
                                   HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE,
                                   OMINOUS, RANT_OVER, SETTLING, TELL_LATER, THANK_YOU, THANKS, TOMORROW, WISHES_BACK,
-                                  WORD)
+                                  WORD, THE_TIME, FETCH_KIDS)
 from agent.reply_words import plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -94,11 +94,13 @@ def leaves(message: str) -> bool:
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol|lmao|haha|now|k))\s*(?:good ?night|night|nite|bye+(?: bye)?|byee+"
     r"|goodbye|later"
-    r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
+    r"|laters|cya|ttyl|cheers|(?:talk|speak) (?:to you )?(?:later|soon|tomorrow|tmrw)|catch (?:you|ya) later|" + NIGHT_ABROAD
+    + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))|(?<!\bif i )\b(?:gotta|got to|have to|must|'d better|better) dash\b(?=\s*(?:now\b|[.!,~]|$))"
-    r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
+    r"|\b(?:better|need to) (?:get going|make a move|head off|crack on)\b(?=\s*(?:now\b|[.!~]|$))"
+    r"|^(?:ok(?:ay)?|right|alright|anyway)[, ]+bed(?:time)?\b(?=\s*(?:now\b|[,.!~]|$))"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
@@ -177,6 +179,7 @@ def signs_off(message: str) -> bool:
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
         or bool(OFF_TO_CHORE.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
+        or bool(THE_TIME.search(text) and FETCH_KIDS.search(last))
         or bool(NEEDS_SLEEP.search(last) and DONE_TELLING.search(text)) or _called_or_back(sentences)
         or bool(LAST_WORDS.search(last))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))

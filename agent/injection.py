@@ -23,6 +23,8 @@ import binascii
 import re
 import unicodedata
 
+from agent.typed_words import common_word
+
 #: The fixed reply when every candidate for a message that tried to instruct the model failed the checks.
 BOUNDARY_REPLY = ("I can't change how I work or share how I'm set up, but I'm glad to keep talking "
                   "with you. How are you feeling right now?")
@@ -55,14 +57,39 @@ _ATTEMPT = [
     r"(?:^|\n)\s*(?:system|assistant|developer)\s*:", r"\bbase64\b", r"!\[[^\]]*\]\(",
     r"\b(?:pretend|imagine) (?:that )?(?:you are|you're|to be)\b",
     r"\byou are an? (?:evil|unfiltered|uncensored|unrestricted|different)\b",
-    # a demand to say a quoted or shouted phrase, said as a command ("... and say 'X'", "Confirm by saying
-    # 'X'"), not reported speech ("my mum keeps saying 'whatever happens its fine'", "people say 'X'")
-    r"(?:^|[.!?:;,\]\n]\s*|\b(?:and|then|ok|okay|please|only|also|always|simply|you must|you'?ll|you will|must"
-    r"|you to|can you|could you|will you|would you|(?:confirm|start|begin) by|first)\s+)(?:now\s+)?"
-    r"(?:say|saying|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
-    r"(?:[\"“‘]|(?<!\w)'|(?-i:\b[A-Z][A-Z0-9-]{3,}\b))",
 ]
 _ATTEMPT_RE = re.compile("|".join(f"(?:{p})" for p in _ATTEMPT), re.IGNORECASE)
+#: A demand to say a quoted or shouted phrase, said as a command ("... and say 'X'", "Confirm by saying
+#: 'X'"), not reported speech ("my mum keeps saying 'whatever happens its fine'", "people say 'X'"; see
+#: `_reported`).
+_SAY_DEMAND = re.compile(
+    r"(?:^|[.!?:;,\]\n]\s*|\b(?:and|then|ok|okay|please|only|also|always|simply|(?P<bidden>you must|you'?ll|you will"
+    r"|must|you to|can you|could you|will you|would you|(?:confirm|start|begin) by|first))\s+)(?:now\s+)?"
+    r"(?P<verb>say|saying|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
+    r"(?:[\"“‘]|(?<!\w)'|(?-i:\b[A-Z][A-Z0-9-]{3,}\b))", re.IGNORECASE)
+#: Words a told sentence starts with, or holds before the verb, before someone's words it reports ("She always
+#: say 'again, again'.", "The teacher say ...", "He stop and look at me and say 'you got that one?!'", "after
+#: guests go, Emir come in kitchen and ... say 'lekker!'": learners of English, whose every later turn had been
+#: written without the listener's start); a command has none ("Forget the last message and say ...").
+_TELLER = re.compile(r"^(?:my|his|her|our|their|the|a|an|this|that|people|everyone|everybody|someone)\b"
+                     r"|\b(?:he|she|they|we|i)\b|(?:^|[,;]\s*|\b(?:then|and)\s+)(?:me|him)\s+(?!a\b|an\b|the\b)[a-z]",
+                     re.IGNORECASE)  # (a learner's "then me just put down ...", not "Tell me a joke and say ...")
+_ADDRESSED = re.compile(r"\b(?:you|u|your)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"(?-i:\b[A-Z][a-z]+(?:-[a-z]+)?)\b")
+
+
+def _reported(text: str, found: re.Match) -> bool:
+    """Whether the demand-like words `found` in `text` report what someone said: their sentence, up to the verb,
+    has a subject (a pronoun, a determiner first, a name), speaks to no "you", calls no one ("Sam, say ..."),
+    introduces nothing with a colon ("My friend's rule: always reply ...") and bids nothing ("... must say")."""
+    before = re.split(r"[.!?\n]\s*", text[:found.start("verb")])[-1].strip()
+    if not before or found.group("bidden") or _ADDRESSED.search(before) or ":" in before or (
+            before.endswith(",") and len(before.split()) <= 2):
+        return False
+    names = [w for w in _CAPITALISED.findall(before) if not common_word(w.lower()) and w.lower() != "sam"]
+    return bool(_TELLER.search(before) or names)
+
+
 _QUOTED = re.compile(r"\"([^\"]{2,80})\"|“([^”]{2,80})”|‘([^’]{2,80})’|(?<!\w)'(.{2,80}?)'(?!\w)")
 _SHOUTED = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_ ][A-Z0-9]+)*\b")
 _ROLE_MARKERS = re.compile(r"(?:^|\s)(?:system|assistant|user|developer)\s*:|<\|?[a-z_]+\|?>|\[/?INST\]",
@@ -104,7 +131,8 @@ def defang(text: str, speakers: tuple[str, ...] = ()) -> str:
 def injection_signal(text: str) -> bool:
     """Whether `text` reads like an attempt to instruct the model rather than talk to it."""
     clean = normalise(text)
-    return bool(_CONTROL.search(clean) or _ATTEMPT_RE.search(clean))
+    return bool(_CONTROL.search(clean) or _ATTEMPT_RE.search(clean)
+                or any(not _reported(clean, m) for m in _SAY_DEMAND.finditer(clean)))
 
 
 def demanded_phrases(text: str) -> list[str]:

@@ -248,6 +248,9 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("I took all my pills. Is that enough?", None), ("I bought a rope. Would that be enough?", None),
     ("Is that enough for the job?", None), ("I'm going to stop eating for a week. Is that a thing people do?", None),
     ("I'm going to skip my dialysis this week. Is that a bad idea?", None), ("Should I keep trying? Or should I just stop?", None),
+    ("Sweets sounds much safer. I could pick up a box there. Any idea what's usual?", "fact"),
+    ("I think I actually miss my commute. Is that a normal thing to miss?", "normal_feeling"),
+    ("Any idea how many pills it takes?", None), ("Is it a normal thing to want to die?", None),
 ])
 def test_more_questions_put_to_the_listener(message, kind):
     assert question_kind(message) == kind

@@ -179,6 +179,10 @@ def test_leaving_is_told_from_only_thanking():
     ("Right, madam is sat by the door staring at me, so it's walk time. Thanks Sam, I just had to tell someone!",
      "Thank you for sharing it with me. Bye for now, take care."),
     ("Anyway, must dash.", "Bye, take care."),
+    ("ok bed, opening shift tmrw at 10 😴", "Goodnight, sleep well."),
+    ("Lovely to tell someone about it though. Speak soon!", "Bye, take care."),
+    ("Right, 28 more to go and my tea's gone cold. I'd better crack on.", "Bye, take care."),
+    ("Ah, is that the time? I have to get the kids from football in ten minutes.", "Bye, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -269,6 +273,8 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     # the thirty-third session's sign-offs, only where they end the message
     "thanks for letting me share goodbye everyone", "Got to dash. He is coming back.", "I had to dash to the hospital.",
     "Thanks Sam, I just needed to tell someone what he did.", "Thanks Sam, I just had to tell someone before I go",
+    "Is that the time? I have to get the kids away from him before he wakes up.", "I'd better crack on before he gets back",
+    "ok bed is broken", "I need to crack on with my will",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

@@ -609,6 +609,9 @@ def test_a_learners_message_gets_no_restatement():
     "sometimes i am little bit jealous of the lola in Italy",
     "She never do this before, I think my niece teach her",
     "I am in Dublin 6 years now.",
+    # the twenty-seventh set (thirty-third session)
+    "A man come in my shop today, ask to see the new Samsung, and run out the door with it.",
+    "He stop and look at me and say 'you got that one?!'", "She laugh when rice cake stick on her finger.",
 ])
 def test_a_learners_slips_are_not_said_back(message):
     """Blinded readers of the twenty-fifth set rejected "So your wife say she will not eat Bangalore sandesh.",
@@ -626,7 +629,9 @@ def test_a_learners_slips_are_not_said_back(message):
                                      "Why can't she just tell me the truth.", "Is he always like this?",
                                      "I've never seen my dad cry before.", "I felt my husband take my hand.",
                                      "Watching my son take his first steps", "I listened to my father tell the story",
-                                     "I don't want nothing from him.", "I'd rather she just tell me the truth."])
+                                     "I don't want nothing from him.", "I'd rather she just tell me the truth.",
+                                     "I saw a man come out of the shop.", "Did she cry?", "Let the boy play outside.",
+                                     "I watched the woman drive off."])
 def test_english_that_only_looks_like_a_learners_slip_is_said_back(message):
     from agent.clause import learner_english
     from perception.sentences import split_sentences

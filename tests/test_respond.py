@@ -250,10 +250,12 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     named = replace(sad, user_text="i think im a bit sad that something's changed")
     assert common_question(named) == "What happens next?"
     mind_lately = PromptTurn("so", "sadness", None, "sadness", "Oh. What's on your mind now?")
-    assert common_question(replace(told_next, history=[felt, mind_lately])) == "What happens next?"  # (no other)
+    assert common_question(replace(told_next, history=[felt, mind_lately])) == "Can you tell me more?"  # (no other)
     # late in a conversation (`LATE_TURN` earlier messages) not "What happens next?"
     assert common_question(replace(sad, history=[plain, felt, plain])) == "What's on your mind now?"
-    assert common_question(replace(sad, history=[plain, felt, mind_lately])) == "What happens next?"  # (no other)
+    assert common_question(replace(sad, history=[plain, felt, mind_lately])) == "Can you tell me more?"  # (no other)
+    # all four asked within the last three replies: not the model's own statement ("Okay, I hear you. Maybe tomorrow.")
+    assert common_question(replace(sad, history=[asked_next, asked_mind, now])) == "Can you tell me more?"
 
 
 class FixedJudge:
