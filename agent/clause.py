@@ -199,3 +199,33 @@ def learner_english(sentences: list[str]) -> bool:
     for supervisor", "Ah, today is good day.")."""
     return any(agreement_slip(re.findall(r"[A-Za-z']+|,", s)) or _LEARNER.search(s) for s in sentences)  # (a comma
     # between: "Thanks Sam, have a good evening.")
+
+
+#: Words a clause typed without its stop ends with before the next one's subject ("made like 200 drinks on
+#: saturday your arm is dead", "she didn't even eat it she just stabbed it"): said back, the two read as one
+#: broken sentence.
+_CLAUSE_ENDS = {"it", "them", "him", "me", "us", "today", "tonight", "yesterday", "now", "lately", "again", "too",
+                "already", "anyway", "ago", "times", "morning", "night", "week", "weekend", "monday", "tuesday",
+                "wednesday", "thursday", "friday", "saturday", "sunday"}
+_NEXT_SUBJECTS = {"i", "im", "i'm", "you", "you're", "you've", "you'll", "you'd", "your", "my", "he", "he's", "she",
+                  "she's", "we", "we're", "they", "they're", "it's"}
+
+
+#: Words before the second clause that make the first one lead into it, not end ("every time you mention it he
+#: says ...", "if they say no again you're going ...", "they told you today they ...", "found out today she ...").
+_LEADS_INTO = {"if", "when", "whenever", "time", "because", "since", "as", "after", "before", "until", "once", "though",
+               "telling", "although", "unless", "told", "tell", "tells", "asked", "promised", "showed", "reminded", "warned",
+               "texted", "messaged", "emailed", "taught", "bet", "let", "wrote", "says", "said", "say", "out", "think",
+               "thought", "know", "knew", "realised", "realized", "heard", "learned", "learnt", "noticed", "decided",
+               "guess", "hope", "feel", "felt", "means", "meant", "reckon", "swear"}
+
+
+def run_on(words: list[str]) -> bool:
+    """Whether `words` hold two clauses typed without a stop between them: a finite verb, then a word a clause
+    ends with (`_CLAUSE_ENDS`) and the next clause's subject (a possessive one with its verb: "your arm is
+    dead"), with nothing before that leads into it (`_LEADS_INTO`: "if ...", "told you today they ...")."""
+    low = [w.lower() for w in words]
+    finite = set(finite_positions(words))
+    first = min(finite, default=len(low))
+    return any(low[n - 1] in _CLAUSE_ENDS and low[n] in _NEXT_SUBJECTS and not set(low[:n]) & _LEADS_INTO
+               and (low[n] not in ("your", "my") or n + 2 in finite) for n in range(max(first + 2, 2), len(low)))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from agent.clause import (DETERMINERS, agreement_slip, finite_positions, is_clause, preposition_fragment,
+from agent.clause import (DETERMINERS, agreement_slip, finite_positions, is_clause, preposition_fragment, run_on,
                           relative_fragment, without_lead_in)
 from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS, FEELING_FIRST,
                                 FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
@@ -280,7 +280,7 @@ def second_person(span: str) -> str | None:
     last = APOSTROPHES.get(words[-1].lower(), words[-1].lower())  # (an auxiliary without its verb: "i didnt!!")
     swapped = _swapped(words)
     if (_quoted(span) or last in _AUXILIARY_END or _bare_noun_phrase(words)
-            or _someone_else_did_it(words, swapped) or agreement_slip(words)):
+            or _someone_else_did_it(words, swapped) or agreement_slip(words) or run_on(words)):
         return None
     text = re.sub(r" ,", ",", " ".join(swapped))
     return re.sub(r"^(your \w+) and you\b", r"you and \1", text)  # "my girlfriend and i" said back

@@ -736,3 +736,15 @@ def test_the_listener_name_is_no_subject_to_say_back():
     assert not starts_with_subject("Sam today is your last day on the factory line")
     assert starts_with_subject("Marjorie phoned and said the trick is slow")
 
+
+@pytest.mark.parametrize("message,said_back", [
+    # two clauses typed without a stop between them are not said back as one (the twenty-seventh set)
+    ("made like 200 drinks on saturday my arm is dead", False), ("she didnt even eat it she just stabbed it", False),
+    ("hes done it like 9 times today im losing my mind lol", False),
+    # ... but a clause that leads into the next is
+    ("Every time I mention it he says he'll ring on Monday.", True), ("They told me today they won't need me.", True),
+    ("My knees are telling me I am 72.", True), ("my wife calls it my mistress", True),
+])
+def test_two_clauses_typed_as_one_are_not_said_back(message, said_back):
+    assert (second_person(message) is not None) == said_back
+
