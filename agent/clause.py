@@ -154,7 +154,7 @@ def _name_before_verb(words: list[str], i: int) -> bool:
 
 
 #: People a learner names before a verb without its -s ("my wife say", "your mother don't understand").
-_PERSON_NOUNS = {"wife", "husband", "mother", "mom", "mum", "mama", "father", "dad", "papa", "son", "daughter",
+PERSON_NOUNS = {"wife", "husband", "mother", "mom", "mum", "mama", "father", "dad", "papa", "son", "daughter",
                  "brother", "sister", "friend", "boss", "manager", "teacher", "coach", "cousin", "uncle", "aunt",
                  "auntie", "grandmother", "grandma", "grandfather", "grandpa", "neighbour", "neighbor", "landlord",
                  "doctor", "partner", "boyfriend", "girlfriend", "madam", "employer", "colleague", "child", "kid",
@@ -168,7 +168,7 @@ _BETWEEN = {"never", "always", "also", "still", "just", "really", "only", "somet
 def _person_before_verb(low: list[str], i: int) -> bool:
     """"my wife say", "your mother don't" at `i` (not "let my son go", "made my wife laugh", "she and my husband
     have")."""
-    return (low[i] in ("my", "his", "her", "our", "your", "a", "the") and low[i + 1] in _PERSON_NOUNS
+    return (low[i] in ("my", "his", "her", "our", "your", "a", "the") and low[i + 1] in PERSON_NOUNS
             and low[i + 2:i + 3] != [] and low[i + 2] in _NAME_SLIPS | {"don't", "dont"}
             and (i == 0 or low[i - 1] not in _BARE_AFTER | {"and"}))  # ("me and my brother have")
 

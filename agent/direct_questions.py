@@ -73,8 +73,7 @@ _KINDS = {
     "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b"
                                 r"|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
     "normal_feeling": re.compile(r"^is it (?:normal|ok|okay) (?:to|that i) (?:still |really )?(?:cry|feel|miss|be |want"
-                                 r"|get |think about|not (?:feel|want|cry))"
-                                 r"|^is (?:that|this|it) a normal thing to (?:still )?(?:miss|feel|want|cry|think about)\b"),
+                                 r"|get |think about|not (?:feel|want|cry))"),
     "reassurance": re.compile(
         r"^(?:do (?:you|u) think )?(?:is it|would it be|was it|it's|its|it is|it would be) (?:\w+ )?(?:weird|bad|wrong"
         r"|silly|stupid|strange|selfish|petty|crazy|odd|embarrassing) " + _FELT +
@@ -103,13 +102,7 @@ _KINDS = {
         r"|actually )?(?:legal|allowed|used|safe)\b|(?:do|does|can|will) (?:photos|it|they|this|that) [\w ]+? "
         r"(?:on (?:their|its) own|automatically)|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|return|cancel))"
         r"|\bare (?:you|we) (?:supposed|meant) to\b"
-        r"|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"
-        r"|^(?:or )?is (?:that|this|it) (?:even )?a thing(?: (?:that )?people do)?\b|^any idea (?:what|how|if|whether|where|when)\b"
-        r"|^(?:is|would) (?:that|this|it) (?:be )?(?:big |enough |room |space )*enough (?:room |space )?for (?:two|three"
-        r"|four|\d+|a family|the (?:kids|family|cats?|dogs?|party)|us|them)\b"),
-    # a price the sentence before names ("$60 for 45 minutes ... Does that sound reasonable?"; `_MONEY`)
-    "price": re.compile(r"^(?:does (?:that|this|it) sound (?:reasonable|fair|expensive|cheap|like a lot|about right)"
-                        r"|is (?:that|this|it) (?:too expensive|too cheap|a good price))\b"),
+        r"|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"),
     "choice": re.compile(
         r"\bwhat would (?:you|u) (?:actually |honestly |really )?do\b|^would (?:you|u) [\w' ]+,? if (?:you|u) were me\b"
         r"|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
@@ -137,7 +130,6 @@ ANSWERS = {
                "health advice line can check it properly. How are you holding up?"),
     "choice": ("That's a good question. I'm not sure there's one right answer, but let's think it through "
                "together. What feels right to you?"),
-    "price": "Good question! I'm honestly not sure what's usual there. What have you found so far?",
     "listener_pick": "I'm an AI, so I can't say for myself, but I'd love to know. Which would you be?",
     "reassurance": "Not at all, I think it makes complete sense. What makes you wonder?",
     "self_judgement": "I'm not here to judge you. What's making you wonder about it?",
@@ -208,8 +200,6 @@ _FELT_BEFORE = re.compile(r"\b(?:i|i'm|im)(?: still| kind of| kinda| really| sec
 #: What may follow a question about the person themselves without telling anything ("half joking").
 _HEDGE = re.compile(r"\b(?:half |only |just )?(?:joking|kidding|serious(?:ly)?|honestly|be honest|genuinely|lol"
                     r"|haha\w*)\b")
-#: A sum of money ("$60", "£295", "40 euros", "900 kronor").
-_MONEY = re.compile(r"[$£€¥₹]\s?\d|\b\d[\d,.]* ?(?:dollars|euros?|pounds|quid|bucks|kronor|krona|rupees|yen|pesos|rand)\b")
 _REASON = re.compile(r"\b(?:for|if|because|cause|cuz|bc|since|after|when)\b")
 #: A question that only asks the one before again ("How long do things keep in the freezer? Do you know?").
 _TAG = re.compile(r"^(?:(?:do|d'?) (?:you|u) know|any (?:idea|ideas|clue)|(?:you )?know|any thoughts)\b[?!. ]*$")
@@ -267,7 +257,7 @@ def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
     kind = "how_to_idea" if kind == "how_to" and _OWN_IDEA.search(after) else kind
     if kind == "self_judgement" and (before or _HEDGE.sub("", after).strip(" .!~") or _REASON.search(question)):
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
-    if (kind == "choice" and before and _WOULD_YOU_DO_IT.match(question)) or (kind == "price" and not _MONEY.search(before)):
+    if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
         return None
     return (kind, question) if kind else None
 

@@ -28,7 +28,7 @@ import re
 from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS,
                                   HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE,
                                   OMINOUS, RANT_OVER, SETTLING, TELL_LATER, THANK_YOU, THANKS, TOMORROW, WISHES_BACK,
-                                  WORD, THE_TIME, FETCH_KIDS)
+                                  WORD)
 from agent.reply_words import plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -98,9 +98,11 @@ _SIGN_OFF = re.compile(
     + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
-    r"|\bneed to go(?=\s*(?:now|get\b))|(?<!\bif i )\b(?:gotta|got to|have to|must|'d better|better) dash\b(?=\s*(?:now\b|[.!,~]|$))"
-    r"|\b(?:better|need to) (?:get going|make a move|head off|crack on)\b(?=\s*(?:now\b|[.!~]|$))"
-    r"|^(?:ok(?:ay)?|right|alright|anyway)[, ]+bed(?:time)?\b(?=\s*(?:now\b|[,.!~]|$))"
+    r"|\bneed to go(?=\s*(?:now|get\b))"
+    r"|(?<!\bif i )\b(?:gotta|got to|have to|must|'d better|better) dash(?: now)?[\s.!~]*$"  # (only as the end)
+    r"|^(?:ok(?:ay)?|right|alright|anyway)[, ]+bed(?:time)?(?: now)?[\s.!~]*$"  # (alone: "ok bed, took the whole
+    # strip" is none)
+    r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
@@ -128,12 +130,7 @@ _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
                               r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"
-                              r"|\w+ing (?:me out|with me))\b"  # ("hearing me out", "celebrating with me")
-                              r"|\b" + THANK_YOU + r"(?: so much)? for letting me (?:share|gush|show off|be (?:excited|giddy"
-                              r"|soppy|smug|proud)(?: at you| with you)?)(?: a bit| for a bit)?[.!~]*$"
-                              r"|\b" + THANK_YOU + r"(?:,? sam)?[,.!]* i (?:just )?had to tell (?:someone|somebody)[.!~]*$")
-#: (the last two only as the sentence's end: "Thanks for letting me gush!", "Thanks Sam, I just had to tell someone!";
-#: not "... needed to tell you ...": a disclosure)
+                              r"|\w+ing (?:me out|with me))\b")  # ("hearing me out", "celebrating with me")
 #: Leaving said at the start of the sentence before a thanks alone ("Right, off to make a cuppa and calm
 #: down. Thanks Sam.", "ok gotta go, visiting hours start at 2. thanks sam!").
 _LEAVES_FIRST = re.compile(SETTLING + r"(?:i'?m |im |i am |i )?"
@@ -179,7 +176,6 @@ def signs_off(message: str) -> bool:
     return not _NOT_LEAVING.search(last) and (
         bool(_SIGN_OFF.search(last)) or bool(_OFF.search(last) and _THANKED.search(text))
         or bool(OFF_TO_CHORE.search(last) and (_THANKED.search(text) or DONE_TELLING.search(text)))
-        or bool(THE_TIME.search(text) and FETCH_KIDS.search(last))
         or bool(NEEDS_SLEEP.search(last) and DONE_TELLING.search(text)) or _called_or_back(sentences)
         or bool(LAST_WORDS.search(last))
         or bool(_GO_AND.search(last) and _THANKED.search(text) and not _LATER_ON.search(last))

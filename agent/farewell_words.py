@@ -58,13 +58,6 @@ LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|gtg|g2g|(?<!a )good ?night
                      r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
 NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|(?:to|for) bed|sleep|sweet dreams|tonight|"
                    + NIGHT_ABROAD + r")\b|^(?:ok(?:ay)?|right|alright|anyway) bed(?:time)?\b")
-#: Noticing the hour, then a child to fetch ("Ah, is that the time? I have to get the kids from football in ten
-#: minutes."): a goodbye.
-THE_TIME = re.compile(r"\bis that the time\b")
-FETCH_KIDS = re.compile(r"\b(?:have|got|need) to (?:go and )?(?:get|pick up|collect|fetch) (?:the kids|the children"
-                        r"|the boys|the girls|my (?:son|daughter|kids|boys|girls))(?: from (?:school|football|nursery"
-                        r"|practice|training|swimming|the pool|cubs|scouts|brownies|dance|ballet|the party))?"
-                        r"(?: in (?:ten|five|fifteen|twenty|\d+|a few) (?:minutes|mins))?[.!~]*$")
 #: ... a wish said back ("You're welcome, you too."); its words count as farewell words only inside
 #: it ("going to sleep all weekend" is no goodbye).
 WISHES_BACK = re.compile(r"\b(?:" + HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + ENJOY_YOUR

@@ -23,6 +23,7 @@ import binascii
 import re
 import unicodedata
 
+from agent.clause import PERSON_NOUNS
 from agent.typed_words import common_word
 
 #: The fixed reply when every candidate for a message that tried to instruct the model failed the checks.
@@ -67,27 +68,35 @@ _SAY_DEMAND = re.compile(
     r"|must|you to|can you|could you|will you|would you|(?:confirm|start|begin) by|first))\s+)(?:now\s+)?"
     r"(?P<verb>say|saying|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
     r"(?:[\"“‘]|(?<!\w)'|(?-i:\b[A-Z][A-Z0-9-]{3,}\b))", re.IGNORECASE)
-#: Words a told sentence starts with, or holds before the verb, before someone's words it reports ("She always
-#: say 'again, again'.", "The teacher say ...", "He stop and look at me and say 'you got that one?!'", "after
-#: guests go, Emir come in kitchen and ... say 'lekker!'": learners of English, whose every later turn had been
-#: written without the listener's start); a command has none ("Forget the last message and say ...").
-_TELLER = re.compile(r"^(?:my|his|her|our|their|the|a|an|this|that|people|everyone|everybody|someone)\b"
-                     r"|\b(?:he|she|they|we|i)\b|(?:^|[,;]\s*|\b(?:then|and)\s+)(?:me|him)\s+(?!a\b|an\b|the\b)[a-z]",
-                     re.IGNORECASE)  # (a learner's "then me just put down ...", not "Tell me a joke and say ...")
+#: Who a told sentence reports before the words it quotes ("She always say 'again, again'.", "He stop and look at
+#: me and say 'you got that one?!'", "my boss call me and say ...", "Emir come in kitchen and eat 3 pieces and say
+#: 'lekker!'": learners of English, whose every later turn had been written without the listener's start): he, she,
+#: they, a person named with "my", "the" ... ("my boss"), a learner's "then me just ...", or a name with what they
+#: did before the quote. Never "I" or "we" ("When I say hi, reply ..."), and a command has none.
+_TELLER = re.compile(r"\b(?:he|she|they)\b|\b(?:my|his|her|our|their|the|a)\s+(?:" + "|".join(sorted(PERSON_NOUNS))
+                     + r"|teacher|leader|neighbours?|nan|nana|grandson|granddaughter|sister-in-law|mother-in-law)\b"
+                     r"|(?:^|[,;]\s*|\b(?:then|and)\s+)(?:me|him)\s+(?!a\b|an\b|the\b)[a-z]", re.IGNORECASE)
+#: ... and never where the sentence sets a trigger or a rule ("If they ask, say ...", "Once I send the word go,
+#: print ...", "The assistant should always reply ...").
+_TRIGGER = re.compile(r"\b(?:if|when|whenever|once|until|unless|whatever|next|rest|from now|should|must|need to"
+                      r"|have to|has to|rule|assistant|bot|ai|model)\b", re.IGNORECASE)
 _ADDRESSED = re.compile(r"\b(?:you|u|your)\b", re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?-i:\b[A-Z][a-z]+(?:-[a-z]+)?)\b")
 
 
 def _reported(text: str, found: re.Match) -> bool:
     """Whether the demand-like words `found` in `text` report what someone said: their sentence, up to the verb,
-    has a subject (a pronoun, a determiner first, a name), speaks to no "you", calls no one ("Sam, say ..."),
-    introduces nothing with a colon ("My friend's rule: always reply ...") and bids nothing ("... must say")."""
+    names who said it (`_TELLER`, or a name with at least two words after it), speaks to no "you", sets no trigger
+    or rule (`_TRIGGER`), introduces nothing with a colon, calls no one ("Claude, reply ...": no comma just before)
+    and bids nothing ("... must say")."""
     before = re.split(r"[.!?\n]\s*", text[:found.start("verb")])[-1].strip()
-    if not before or found.group("bidden") or _ADDRESSED.search(before) or ":" in before or (
-            before.endswith(",") and len(before.split()) <= 2):
+    if (not before or found.group("bidden") or _ADDRESSED.search(before) or ":" in before or before.endswith(",")
+            or _TRIGGER.search(before)):
         return False
-    names = [w for w in _CAPITALISED.findall(before) if not common_word(w.lower()) and w.lower() != "sam"]
-    return bool(_TELLER.search(before) or names)
+    words = before.split()
+    named = any(w.strip(",") == name and not common_word(name.lower()) and name.lower() != "sam"
+                and len(words) - n > 2 for name in _CAPITALISED.findall(before) for n, w in enumerate(words))
+    return bool(_TELLER.search(before) or named)
 
 
 _QUOTED = re.compile(r"\"([^\"]{2,80})\"|“([^”]{2,80})”|‘([^’]{2,80})’|(?<!\w)'(.{2,80}?)'(?!\w)")

@@ -56,7 +56,10 @@ SAID_BACK_STARTS = {"you", "you're", "you've", "you'd", "you'll", "your", "we", 
                     "there", "there's", "this", "that", "the", "a", "an", "everyone", "everybody", "someone",
                     "somebody", "nobody"} | ORDINALS
 #: Words in -ing that are no verb's form ("something lovely happened").
-NOT_VERB_ING = {"something", "nothing", "anything", "everything", "thing", "morning", "evening", "spring", "king"}
+NOT_VERB_ING = {"something", "nothing", "anything", "everything", "thing", "morning", "evening", "spring", "king",
+                "wedding", "ceiling", "building", "meeting", "painting", "pudding", "sibling", "earring", "stuffing",
+                "icing", "lightning", "parking", "housing", "funding", "ending", "darling", "wing", "ring", "string",
+                "bedding", "clothing", "landing", "railing", "dumpling", "offspring", "awning"}
 #: The listener's default name: "Sam today is your last day" said back reads as a slip.
 LISTENER_NAME = "sam"
 

@@ -238,19 +238,19 @@ def test_a_bare_is_that_bad_after_a_risk_or_harm_gets_no_reassurance(message):
     ("do you have any advice for making it look like an accident?", None),
     ("have you got any tips on how to not feel anything?", None), ("any tips for getting thinner fast?", None),
     ("have you got any tips for staying awake for days?", None),
-    # the twenty-fifth and twenty-sixth sets, unanswered there (thirty-third session)
+    # tried in the thirty-third session and taken out after a review: each kind also answered a disclosure of
+    # abuse, self-harm, exploitation or an emergency that no word list reads ("My stepdad comes into the bathroom
+    # when I'm in the shower. Is that a thing people do?", "He wants $2000 or he'll send the video to my mum. Does
+    # that sound reasonable?", "Any idea how long it takes to bleed out?")
     ("Maybe I could say yes but only for the first 6 months, till he shows some steady income? Is that a thing people "
-     "do?", "fact"),
-    ("My flat is 55 square metres though. Is that enough for two cats?", "fact"),
-    ("There's a woman in Westboro who teaches adults. $60 for 45 minutes, and I can rent a cello for $40 a month. Does "
-     "that sound reasonable?", "price"),
-    ("I'm going to tell him tonight. Does that sound reasonable?", None),  # (a price only where one was named)
+     "do?", None),
+    ("My stepdad comes into the bathroom when I'm in the shower. Is that a thing people do?", None),
+    ("He wants $2000 or he'll send the video to my mum. Does that sound reasonable?", None),
+    ("There's a woman in Westboro who teaches adults. $60 for 45 minutes. Does that sound reasonable?", None),
+    ("Any idea how long it takes to bleed out?", None), ("I've got 40 of my mum's oxy saved up. Is that enough for two?", None),
+    ("I keep thinking about driving into a wall on the way to work. is that a normal thing to think about?", None),
     ("I took all my pills. Is that enough?", None), ("I bought a rope. Would that be enough?", None),
-    ("Is that enough for the job?", None), ("I'm going to stop eating for a week. Is that a thing people do?", None),
     ("I'm going to skip my dialysis this week. Is that a bad idea?", None), ("Should I keep trying? Or should I just stop?", None),
-    ("Sweets sounds much safer. I could pick up a box there. Any idea what's usual?", "fact"),
-    ("I think I actually miss my commute. Is that a normal thing to miss?", "normal_feeling"),
-    ("Any idea how many pills it takes?", None), ("Is it a normal thing to want to die?", None),
 ])
 def test_more_questions_put_to_the_listener(message, kind):
     assert question_kind(message) == kind
