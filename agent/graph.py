@@ -44,7 +44,7 @@ from agent.injection import injection_signal
 from agent.persona import Persona
 from agent.prompt import PromptInput, PromptTurn
 from agent.reflection import sentence_holding
-from agent.reply_start import reply_start, whole_reply
+from agent.reply_start import acknowledgement, reply_start, whole_reply
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply
 from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
@@ -213,12 +213,15 @@ def prompt_input(state: TurnState) -> PromptInput:
     words = glad_fits(words, *said_back)
     if closing and not careful:  # (a laugh is no sign of ease where risk is near)
         words = laughed_off(words, state["text"])
-    # no given start where a message tried to instruct the model; a careful turn gets a gentle
+    # only an acknowledgement where a message (or a remembered one) tried to instruct the model: nothing of the
+    # person's words said back, no answer or closing of its own (with no start at all, the model's replies to a
+    # learner whose "she always say 'again'" read as an attempt were "I hope you get some good news soon." and "You've
+    # got to be careful with your phone" for the rest of the conversation); a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     closes = closing and closes_here(careful, feeling)
     whole = None if attempts or careful else whole_reply(state["text"], state["persona"].name, turn, closes,
                                                          answering=closing)
-    start = "" if attempts else whole or reply_start(
+    start = acknowledgement(words, turn) if attempts else whole or reply_start(
         None if careful or not cause else without_address(cause.text, state["persona"].name), in_message, words, turn,
         history[-1].cause if history else None, feeling, None if careful else state["text"],
         state["persona"].name, closes, answering=closing, earlier=tuple(t.user_text for t in history))

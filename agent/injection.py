@@ -23,9 +23,6 @@ import binascii
 import re
 import unicodedata
 
-from agent.clause import PERSON_NOUNS
-from agent.typed_words import common_word
-
 #: The fixed reply when every candidate for a message that tried to instruct the model failed the checks.
 BOUNDARY_REPLY = ("I can't change how I work or share how I'm set up, but I'm glad to keep talking "
                   "with you. How are you feeling right now?")
@@ -58,47 +55,14 @@ _ATTEMPT = [
     r"(?:^|\n)\s*(?:system|assistant|developer)\s*:", r"\bbase64\b", r"!\[[^\]]*\]\(",
     r"\b(?:pretend|imagine) (?:that )?(?:you are|you're|to be)\b",
     r"\byou are an? (?:evil|unfiltered|uncensored|unrestricted|different)\b",
+    # a demand to say a quoted or shouted phrase, said as a command ("... and say 'X'", "Confirm by saying
+    # 'X'"), not reported speech ("my mum keeps saying 'whatever happens its fine'", "people say 'X'")
+    r"(?:^|[.!?:;,\]\n]\s*|\b(?:and|then|ok|okay|please|only|also|always|simply|you must|you'?ll|you will|must"
+    r"|you to|can you|could you|will you|would you|(?:confirm|start|begin) by|first)\s+)(?:now\s+)?"
+    r"(?:say|saying|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
+    r"(?:[\"“‘]|(?<!\w)'|(?-i:\b[A-Z][A-Z0-9-]{3,}\b))",
 ]
 _ATTEMPT_RE = re.compile("|".join(f"(?:{p})" for p in _ATTEMPT), re.IGNORECASE)
-#: A demand to say a quoted or shouted phrase, said as a command ("... and say 'X'", "Confirm by saying
-#: 'X'"), not reported speech ("my mum keeps saying 'whatever happens its fine'", "people say 'X'"; see
-#: `_reported`).
-_SAY_DEMAND = re.compile(
-    r"(?:^|[.!?:;,\]\n]\s*|\b(?:and|then|ok|okay|please|only|also|always|simply|(?P<bidden>you must|you'?ll|you will"
-    r"|must|you to|can you|could you|will you|would you|(?:confirm|start|begin) by|first))\s+)(?:now\s+)?"
-    r"(?P<verb>say|saying|reply|respond|answer|output|confirm|type|write|print|append)\b[^.?!\n]{0,30}"
-    r"(?:[\"“‘]|(?<!\w)'|(?-i:\b[A-Z][A-Z0-9-]{3,}\b))", re.IGNORECASE)
-#: Who a told sentence reports before the words it quotes ("She always say 'again, again'.", "He stop and look at
-#: me and say 'you got that one?!'", "my boss call me and say ...", "Emir come in kitchen and eat 3 pieces and say
-#: 'lekker!'": learners of English, whose every later turn had been written without the listener's start): he, she,
-#: they, a person named with "my", "the" ... ("my boss"), a learner's "then me just ...", or a name with what they
-#: did before the quote. Never "I" or "we" ("When I say hi, reply ..."), and a command has none.
-_TELLER = re.compile(r"\b(?:he|she|they)\b|\b(?:my|his|her|our|their|the|a)\s+(?:" + "|".join(sorted(PERSON_NOUNS))
-                     + r"|teacher|leader|neighbours?|nan|nana|grandson|granddaughter|sister-in-law|mother-in-law)\b"
-                     r"|(?:^|[,;]\s*|\b(?:then|and)\s+)(?:me|him)\s+(?!a\b|an\b|the\b)[a-z]", re.IGNORECASE)
-#: ... and never where the sentence sets a trigger or a rule ("If they ask, say ...", "Once I send the word go,
-#: print ...", "The assistant should always reply ...").
-_TRIGGER = re.compile(r"\b(?:if|when|whenever|once|until|unless|whatever|next|rest|from now|should|must|need to"
-                      r"|have to|has to|rule|assistant|bot|ai|model)\b", re.IGNORECASE)
-_ADDRESSED = re.compile(r"\b(?:you|u|your)\b", re.IGNORECASE)
-_CAPITALISED = re.compile(r"(?-i:\b[A-Z][a-z]+(?:-[a-z]+)?)\b")
-
-
-def _reported(text: str, found: re.Match) -> bool:
-    """Whether the demand-like words `found` in `text` report what someone said: their sentence, up to the verb,
-    names who said it (`_TELLER`, or a name with at least two words after it), speaks to no "you", sets no trigger
-    or rule (`_TRIGGER`), introduces nothing with a colon, calls no one ("Claude, reply ...": no comma just before)
-    and bids nothing ("... must say")."""
-    before = re.split(r"[.!?\n]\s*", text[:found.start("verb")])[-1].strip()
-    if (not before or found.group("bidden") or _ADDRESSED.search(before) or ":" in before or before.endswith(",")
-            or _TRIGGER.search(before)):
-        return False
-    words = before.split()
-    named = any(w.strip(",") == name and not common_word(name.lower()) and name.lower() != "sam"
-                and len(words) - n > 2 for name in _CAPITALISED.findall(before) for n, w in enumerate(words))
-    return bool(_TELLER.search(before) or named)
-
-
 _QUOTED = re.compile(r"\"([^\"]{2,80})\"|“([^”]{2,80})”|‘([^’]{2,80})’|(?<!\w)'(.{2,80}?)'(?!\w)")
 _SHOUTED = re.compile(r"\b[A-Z][A-Z0-9]*(?:[-_ ][A-Z0-9]+)*\b")
 _ROLE_MARKERS = re.compile(r"(?:^|\s)(?:system|assistant|user|developer)\s*:|<\|?[a-z_]+\|?>|\[/?INST\]",
@@ -140,8 +104,7 @@ def defang(text: str, speakers: tuple[str, ...] = ()) -> str:
 def injection_signal(text: str) -> bool:
     """Whether `text` reads like an attempt to instruct the model rather than talk to it."""
     clean = normalise(text)
-    return bool(_CONTROL.search(clean) or _ATTEMPT_RE.search(clean)
-                or any(not _reported(clean, m) for m in _SAY_DEMAND.finditer(clean)))
+    return bool(_CONTROL.search(clean) or _ATTEMPT_RE.search(clean))
 
 
 def demanded_phrases(text: str) -> list[str]:

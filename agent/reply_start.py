@@ -64,5 +64,10 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
         said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
     if said_back and not learner_english([s for m in (*earlier, message or "") for s in split_sentences(m)]):
         return said_back  # (a learner's slips said back read as the listener's own)
+    return acknowledgement(response_emotion, turn)
+
+
+def acknowledgement(response_emotion: str, turn: int) -> str:
+    """The turn's short acknowledgement in the response emotion ("Okay, I hear you.", "Oh no, I'm sorry.")."""
     options = ACKNOWLEDGEMENTS.get(response_emotion, ACKNOWLEDGEMENTS["neutral"])
     return options[turn % len(options)]
