@@ -99,7 +99,7 @@ _SIGN_OFF = re.compile(
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))"
-    r"|(?<!\bif i )\b(?:gotta|got to|have to|must|'d better|better) dash(?: now)?[\s.!~]*$"  # (only as the end)
+    r"|(?<!\bif i )(?<!n't )(?<!not )\b(?:gotta|got to|have to|must|'d better|better) dash(?: now)?[\s.!~]*$"  # (the end)
     r"|^(?:ok(?:ay)?|right|alright|anyway)[, ]+bed(?:time)?(?: now)?[\s.!~]*$"  # (alone: "ok bed, took the whole
     # strip" is none)
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"

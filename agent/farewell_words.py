@@ -62,7 +62,7 @@ NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|(?:to|for) bed|sleep|sweet d
 #: it ("going to sleep all weekend" is no goodbye).
 WISHES_BACK = re.compile(r"\b(?:" + HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + ENJOY_YOUR
                          + r")\b")
-TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
+TOMORROW = re.compile(r"\b(?:talk|speak) (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
 #: What closes a telling ("Anyway, that's my news.", "Sorry, rant over."): leaving said after it is a goodbye.
 DONE_TELLING = re.compile(r"\bthat'?s (?:my news|all my news|all for now|it from me|me done|all i wanted to say)\b"
                           r"|\b(?:rant|vent|moan|whinge) over\b")

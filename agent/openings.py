@@ -4,6 +4,7 @@ per response emotion and turn, and the choice among them."""
 from __future__ import annotations
 
 from agent.clause import is_clause
+from agent.persona import PRESETS, Persona
 from agent.typed_words import ORDINALS, common_word
 
 #: Openings by response emotion, one sentence each; the turn's number picks one, so replies vary.
@@ -57,11 +58,18 @@ SAID_BACK_STARTS = {"you", "you're", "you've", "you'd", "you'll", "your", "we", 
                     "somebody", "nobody"} | ORDINALS
 #: Words in -ing that are no verb's form ("something lovely happened").
 NOT_VERB_ING = {"something", "nothing", "anything", "everything", "thing", "morning", "evening", "spring", "king",
+                "during", "according", "including", "considering", "regarding", "bring", "sing", "swing", "sting",
+                "amazing", "boring", "interesting", "exciting", "annoying", "disappointing", "embarrassing",
+                "frustrating", "terrifying", "shocking", "surprising", "devastating", "heartbreaking", "depressing",
+                "worrying", "stunning", "refreshing", "relaxing", "exhausting", "confusing", "insulting",
                 "wedding", "ceiling", "building", "meeting", "painting", "pudding", "sibling", "earring", "stuffing",
                 "icing", "lightning", "parking", "housing", "funding", "ending", "darling", "wing", "ring", "string",
                 "bedding", "clothing", "landing", "railing", "dumpling", "offspring", "awning"}
-#: The listener's default name: "Sam today is your last day" said back reads as a slip.
-LISTENER_NAME = "sam"
+#: The listener's names (the default and the presets'): "Sam today is your last day" said back reads as a slip.
+LISTENER_NAMES = {persona.name.lower() for persona in (Persona(), *PRESETS.values())}
+#: Capitalised words at a span's start that are no name ("Hmm my dog died ...", "Coz ...").
+NOT_NAMES = {"hmm", "hmmm", "umm", "um", "uh", "erm", "coz", "cos", "bcos", "bc", "cuz", "ngl", "tbh", "omg", "ugh",
+             "ah", "oh", "wow", "yay", "lol", "lmao", "btw", "fyi", "idk", "imo", "ok", "okay"}
 
 
 def starts_with_subject(span: str) -> bool:
@@ -72,4 +80,4 @@ def starts_with_subject(span: str) -> bool:
     low = first.lower()
     base = low.removesuffix("'s")
     return (low in SAID_BACK_STARTS or (low.endswith("ing") and len(low) > 4 and low not in NOT_VERB_ING)
-            or (first[:1].isupper() and not common_word(base) and base != LISTENER_NAME))
+            or (first[:1].isupper() and not common_word(base) and base not in LISTENER_NAMES | NOT_NAMES))

@@ -58,6 +58,11 @@ PATTERNS = [
     r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
     # internet slang for killing oneself ("kms", not "5 kms" of a run)
     r"(?<!\d)(?<!\d )\bkms\b", r"\bunaliv(?:e|ing) (?:my ?self|me)\b", r"\bsewer ?slide\b",
+    # means made ready, which the classifier read low ("I've got a noose ready in the shed." 0.106, "The car is in
+    # the garage with the motor on." 0.007)
+    r"\b(?:tied|made|got|bought|have|hung|put up|set up) (?:a |the |my )?noose\b|\bnoose (?:is )?(?:ready|up|tied)\b",
+    r"\b(?:hose|pipe|tube) (?:connected|attached|hooked up|running|fitted) (?:to|from|into) the (?:car|exhaust)\b",
+    r"\bgarage with the (?:motor|engine) (?:on|running)\b|\b(?:motor|engine) (?:on|running) in the (?:closed |shut )?garage\b",
 ]
 #: Words of the topic, said as often about it as of oneself ("an essay on suicide prevention",
 #: "one year self harm free", "the curry was so spicy I thought I was going to die"): they flag a
@@ -314,6 +319,18 @@ class CrisisDetector:
             out[owner] = max(out[owner], score)
         if self.verifier is not None and not by_sentence:  # (one Gemma pass per message)
             out = self.verified(out, texts, earlier, with_pattern)
+        return self._with_core(out, texts, earlier, kept)
+
+    def _with_core(self, out: np.ndarray, texts: list[str], earlier: list[list[str]], kept: list[list[str]]) -> np.ndarray:
+        """`out`, raised where a message's core (its sentences of `MIN_SENTENCE_WORDS` words or more, where it
+        has shorter ones) scores higher: a short goodbye after risk ("I'm so tired of living. Talk soon!", 0.005
+        read whole, 0.58 alone; "I don't want to be here anymore. ok bed") had the verifier, reading the whole
+        message, take the risk for a farewell."""
+        cores = {i: " ".join(p) for i, p in enumerate(kept) if p and len(p) < len(split_sentences(texts[i]))}
+        if cores:
+            found = self.message_scores(list(cores.values()), [earlier[i] for i in cores])
+            for i, score in zip(cores, found):
+                out[i] = max(out[i], score)
         return out
 
     def _pair_level(self) -> float:

@@ -271,7 +271,7 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "I've written mum a note and left it on the table. I'd better crack on.",
     "Is that the time? If I'm late again he goes crazy. I have to get the kids from school.",
     "Got to dash, the man is here to pick me up.", "ok bed, took the whole strip", "ok bed, nothing to get up for anyway",
-    "Got to dash. He is coming back.", "I had to dash to the hospital.",
+    "Got to dash. He is coming back.", "I had to dash to the hospital.", "You don't have to dash",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None

@@ -105,6 +105,16 @@ def test_the_classifier_catches_what_no_pattern_lists(text, detector):
     assert reading.at_risk and reading.classified
 
 
+@pytest.mark.parametrize("text", ["I'm so tired of living. Talk soon!", "I don't want to be here anymore. ok bed",
+                                  "I've got a noose ready in the shed. catch you later",
+                                  "The car is in the garage with the motor on. Got to dash."])
+def test_a_short_goodbye_after_risk_does_not_hide_it(text, detector):
+    """Read whole, the verifier took these for farewells (0.005, 0.078, 0.158, 0.033; a review of the thirty-third
+    session); a message's sentences of three words or more are read again without the short ones, and means made
+    ready are among the patterns."""
+    assert detector.read(text).at_risk
+
+
 def test_risk_that_builds_over_turns_is_read_with_the_recent_turns(detector):
     sad = ["i can't do this anymore, everything is falling apart", "nobody would even notice if i was gone"]
     trip = ["my flight to lisbon leaves at 6 tomorrow", "the flat is packed and the keys are with the landlord"]
