@@ -3,8 +3,9 @@ per response emotion and turn, and the choice among them."""
 
 from __future__ import annotations
 
+import re
+
 from agent.clause import is_clause
-from agent.persona import PRESETS, Persona
 from agent.typed_words import ORDINALS, common_word
 
 #: Openings by response emotion, one sentence each; the turn's number picks one, so replies vary.
@@ -65,11 +66,12 @@ NOT_VERB_ING = {"something", "nothing", "anything", "everything", "thing", "morn
                 "wedding", "ceiling", "building", "meeting", "painting", "pudding", "sibling", "earring", "stuffing",
                 "icing", "lightning", "parking", "housing", "funding", "ending", "darling", "wing", "ring", "string",
                 "bedding", "clothing", "landing", "railing", "dumpling", "offspring", "awning"}
-#: The listener's names (the default and the presets'): "Sam today is your last day" said back reads as a slip.
-LISTENER_NAMES = {persona.name.lower() for persona in (Persona(), *PRESETS.values())}
+#: The listener's default name: "Sam today is your last day" said back reads as a slip (the active persona's name
+#: is taken off the cause by `agent.graph` first; a friend called Alex is said back).
+LISTENER_NAME = "sam"
 #: Capitalised words at a span's start that are no name ("Hmm my dog died ...", "Coz ...").
-NOT_NAMES = {"hmm", "hmmm", "umm", "um", "uh", "erm", "coz", "cos", "bcos", "bc", "cuz", "ngl", "tbh", "omg", "ugh",
-             "ah", "oh", "wow", "yay", "lol", "lmao", "btw", "fyi", "idk", "imo", "ok", "okay"}
+NOT_NAMES = {"hm", "um", "uh", "erm", "coz", "cos", "bcos", "bc", "cuz", "ngl", "tbh", "omg", "ugh", "ah", "oh", "wow",
+             "yay", "lol", "lmao", "btw", "fyi", "idk", "imo", "ok", "okay", "welp", "fml", "meh", "phew", "oops"}
 
 
 def starts_with_subject(span: str) -> bool:
@@ -80,4 +82,5 @@ def starts_with_subject(span: str) -> bool:
     low = first.lower()
     base = low.removesuffix("'s")
     return (low in SAID_BACK_STARTS or (low.endswith("ing") and len(low) > 4 and low not in NOT_VERB_ING)
-            or (first[:1].isupper() and not common_word(base) and base not in LISTENER_NAMES | NOT_NAMES))
+            or (first[:1].isupper() and not common_word(base) and base != LISTENER_NAME
+                and re.sub(r"(.)\1+", r"\1", base) not in NOT_NAMES))  # ("Ummm", "Ughh")

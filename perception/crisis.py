@@ -27,7 +27,6 @@ score: `verifier.reads` in model.json).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +36,8 @@ import numpy as np
 from perception.dialogue_head import LogitCache
 from perception.text import encode_with_context
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
+from perception.crisis_words import (MIN_SENTENCE_WORDS, PATTERNS, TOPIC_PATTERNS, is_topic_word,  # noqa: F401
+                                     message_core, pattern_words)
 from perception.defaults import PACKAGED_CRISIS
 from perception.sentences import split_sentences
 
@@ -44,46 +45,6 @@ if TYPE_CHECKING:
     from perception.crisis_verifier import VerifierBody
 
 PACKAGED_CRISIS_DIR = Path(__file__).parent / "models" / "crisis"
-
-_SELF = r"my ?self"
-PATTERNS = [
-    rf"\b(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|hang(?:ing)?|starv(?:e|ing)|shoot(?:ing)?|burn(?:ing)?) {_SELF}\b",
-    r"\b(?:end|take|ending|taking) (?:my|my own) life\b",
-    r"\bend(?:ing)? it all\b",
-    r"\b(?:want|wanna|plan(?:ning)?|wish|ready) (?:to )?(?:die|be dead)\b", r"\bgoing to be dead\b",
-    r"\bwish (?:i|I) (?:was|were|had) (?:dead|never been born)\b",
-    r"\bbetter off (?:dead|without me)\b",
-    r"\b(?:don'?t|do not|no longer) want to (?:live|be alive|exist|wake up)\b",
-    r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b",
-    r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
-    # internet slang for killing oneself ("kms", not "5 kms" of a run)
-    r"(?<!\d)(?<!\d )\bkms\b", r"\bunaliv(?:e|ing) (?:my ?self|me)\b", r"\bsewer ?slide\b",
-    # means made ready, which the classifier read low ("I've got a noose ready in the shed." 0.106, "The car is in
-    # the garage with the motor on." 0.007)
-    r"\b(?:tied|made|got|bought|have|hung|put up|set up) (?:a |the |my )?noose\b|\bnoose (?:is )?(?:ready|up|tied)\b",
-    r"\b(?:hose|pipe|tube) (?:connected|attached|hooked up|running|fitted) (?:to|from|into) the (?:car|exhaust)\b",
-    r"\bgarage with the (?:motor|engine) (?:on|running)\b|\b(?:motor|engine) (?:on|running) in the (?:closed |shut )?garage\b",
-]
-#: Words of the topic, said as often about it as of oneself ("an essay on suicide prevention",
-#: "one year self harm free", "the curry was so spicy I thought I was going to die"): they flag a
-#: message only above `topic_floor`.
-TOPIC_PATTERNS = [r"\bsuicid(?:e|al)\b", r"\bself[- ]?harm", r"\boverdos(?:e|ing)\b", r"\bgoing to die\b"]
-_PATTERN = re.compile("|".join(f"(?:{p})" for p in PATTERNS), re.IGNORECASE)
-_TOPIC = re.compile("|".join(f"(?:{p})" for p in TOPIC_PATTERNS), re.IGNORECASE)
-
-
-def pattern_words(text: str) -> str | None:
-    """The words of `text` that match an explicit self-harm or suicide phrasing (one's own wish or
-    act first, else a word of the topic), or None."""
-    found = _PATTERN.search(text or "") or _TOPIC.search(text or "")
-    return found.group(0) if found else None
-
-
-def is_topic_word(words: str) -> bool:
-    """Whether `pattern_words` found only a word of the topic (`TOPIC_PATTERNS`), not a phrasing of
-    one's own wish or act."""
-    return bool(_TOPIC.fullmatch(words))
-
 
 @dataclass(frozen=True)
 class RiskReading:
@@ -106,8 +67,6 @@ class RiskReading:
 
 
 SETTINGS = ("threshold", "context_turns", "max_length")
-#: Shorter sentences ("ok.", "lol.") are read only as part of their message.
-MIN_SENTENCE_WORDS = 3
 #: With a second opinion: the lowest score, apart from a pattern's floors (a message with a pattern's
 #: words is always read again), that a decision reads by default. The threshold is far above it and a
 #: careful session's concern level is half the threshold; `CrisisDetector.reads_down_to` lowers it
@@ -319,14 +278,14 @@ class CrisisDetector:
             out[owner] = max(out[owner], score)
         if self.verifier is not None and not by_sentence:  # (one Gemma pass per message)
             out = self.verified(out, texts, earlier, with_pattern)
-        return self._with_core(out, texts, earlier, kept)
+        return self._with_core(out, texts, earlier)
 
-    def _with_core(self, out: np.ndarray, texts: list[str], earlier: list[list[str]], kept: list[list[str]]) -> np.ndarray:
-        """`out`, raised where a message's core (its sentences of `MIN_SENTENCE_WORDS` words or more, where it
-        has shorter ones) scores higher: a short goodbye after risk ("I'm so tired of living. Talk soon!", 0.005
+    def _with_core(self, out: np.ndarray, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
+        """`out`, raised where a message's core (`message_core`: without a goodbye at its end and sentences
+        shorter than `MIN_SENTENCE_WORDS`) scores higher: a short goodbye after risk ("I'm so tired of living. Talk soon!", 0.005
         read whole, 0.58 alone; "I don't want to be here anymore. ok bed") had the verifier, reading the whole
         message, take the risk for a farewell."""
-        cores = {i: " ".join(p) for i, p in enumerate(kept) if p and len(p) < len(split_sentences(texts[i]))}
+        cores = {i: core for i, core in ((i, message_core(t)) for i, t in enumerate(texts)) if core and core != texts[i]}
         if cores:
             found = self.message_scores(list(cores.values()), [earlier[i] for i in cores])
             for i, score in zip(cores, found):

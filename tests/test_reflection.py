@@ -735,11 +735,11 @@ def test_only_a_span_with_a_subject_or_a_name_is_said_back(cause, emotion, messa
 def test_the_listener_name_is_no_subject_to_say_back():
     from agent.openings import starts_with_subject
     assert not starts_with_subject("Sam today is your last day on the factory line")
-    assert not starts_with_subject("Alex today is my last day at work")  # (a preset's name)
+    assert starts_with_subject("Alex got the job!")  # (a friend's name; the persona's is taken off in agent.graph)
     assert starts_with_subject("Marjorie phoned and said the trick is slow")
     # a review of the thirty-third session: no preposition, adjective or filler passes as a verb's -ing or a name
     for span in ("during the night your dad passed away", "amazing news today", "bring the kids home safe please",
-                 "Hmm your dog died this morning", "wedding got cancelled last night"):
+                 "Hmm your dog died this morning", "Ummm your dog died", "wedding got cancelled last night"):
         assert not starts_with_subject(span), span
 
 

@@ -106,13 +106,21 @@ def test_the_classifier_catches_what_no_pattern_lists(text, detector):
 
 
 @pytest.mark.parametrize("text", ["I'm so tired of living. Talk soon!", "I don't want to be here anymore. ok bed",
-                                  "I've got a noose ready in the shed. catch you later",
-                                  "The car is in the garage with the motor on. Got to dash."])
-def test_a_short_goodbye_after_risk_does_not_hide_it(text, detector):
-    """Read whole, the verifier took these for farewells (0.005, 0.078, 0.158, 0.033; a review of the thirty-third
-    session); a message's sentences of three words or more are read again without the short ones, and means made
-    ready are among the patterns."""
+                                  "I've got a noose ready in the shed. catch you later", "I'm so tired of living. Got to dash!",
+                                  "I'm so tired of living, talk soon!", "I've attached a hose to the exhaust. Speak soon."])
+def test_a_goodbye_after_risk_does_not_hide_it(text, detector):
+    """Read whole, the verifier took these for farewells ("I'm so tired of living. Talk soon!" 0.005, "... ok bed" 0.078;
+    reviews of the thirty-third session): a message is read again without a goodbye at its end and its sentences
+    under three words (`perception.crisis.message_core`), and means made ready, said of oneself, are among the
+    patterns."""
     assert detector.read(text).at_risk
+
+
+@pytest.mark.parametrize("text", ["The fuel pipe connected to the car was leaking.", "I tied a noose knot on the fishing line",
+                                  "For Halloween we hung a noose from the porch", "Never leave the engine running in the garage",
+                                  "I'm sitting in the car with the engine running to keep warm"])
+def test_the_means_patterns_are_said_of_oneself(text):
+    assert pattern_words(text) is None
 
 
 def test_risk_that_builds_over_turns_is_read_with_the_recent_turns(detector):

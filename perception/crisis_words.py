@@ -1,0 +1,65 @@
+"""The words of the crisis protocol's safety net (`perception.crisis`): explicit phrasings of one's own wish or
+act (`PATTERNS`), words of the topic (`TOPIC_PATTERNS`), and a message's core, read without the goodbye it
+ends with (`message_core`)."""
+
+from __future__ import annotations
+
+import re
+
+from perception.sentences import split_sentences
+
+#: Shorter sentences ("ok.", "lol.") are read only as part of their message.
+MIN_SENTENCE_WORDS = 3
+
+_SELF = r"my ?self"
+PATTERNS = [
+    rf"\b(?:kill(?:ing)?|hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|hang(?:ing)?|starv(?:e|ing)|shoot(?:ing)?|burn(?:ing)?) {_SELF}\b",
+    r"\b(?:end|take|ending|taking) (?:my|my own) life\b",
+    r"\bend(?:ing)? it all\b",
+    r"\b(?:want|wanna|plan(?:ning)?|wish|ready) (?:to )?(?:die|be dead)\b", r"\bgoing to be dead\b",
+    r"\bwish (?:i|I) (?:was|were|had) (?:dead|never been born)\b",
+    r"\bbetter off (?:dead|without me)\b",
+    r"\b(?:don'?t|do not|no longer) want to (?:live|be alive|exist|wake up)\b",
+    r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b",
+    r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
+    # internet slang for killing oneself ("kms", not "5 kms" of a run)
+    r"(?<!\d)(?<!\d )\bkms\b", r"\bunaliv(?:e|ing) (?:my ?self|me)\b", r"\bsewer ?slide\b",
+    # means made ready, said of oneself, which the classifier read low ("I've got a noose ready in the shed." 0.106)
+    r"\b(?:i'?ve|i have|i'?m|i am|i) (?:just |finally )?(?:got|made|tied|bought|set up|put up|hung|ready) (?:a |the |my )?"
+    r"noose\b(?! knot)|\bmy noose\b(?! knot)",
+    r"\b(?:i'?ve|i have|i) (?:just )?(?:attached|connected|run|fitted|put|hooked up|taped) (?:a |the )?(?:hose|pipe|tube)"
+    r"(?: \w+){0,3} (?:to|from|into|on) the exhaust\b",
+    r"\b(?:i'?m|i am) (?:sitting |sat )?in the (?:car in the )?garage with the (?:engine|motor) (?:on|running)\b",
+]
+#: Words of the topic, said as often about it as of oneself ("an essay on suicide prevention",
+#: "one year self harm free", "the curry was so spicy I thought I was going to die"): they flag a
+#: message only above `topic_floor`.
+TOPIC_PATTERNS = [r"\bsuicid(?:e|al)\b", r"\bself[- ]?harm", r"\boverdos(?:e|ing)\b", r"\bgoing to die\b"]
+_PATTERN = re.compile("|".join(f"(?:{p})" for p in PATTERNS), re.IGNORECASE)
+_TOPIC = re.compile("|".join(f"(?:{p})" for p in TOPIC_PATTERNS), re.IGNORECASE)
+
+
+def pattern_words(text: str) -> str | None:
+    """The words of `text` that match an explicit self-harm or suicide phrasing (one's own wish or
+    act first, else a word of the topic), or None."""
+    found = _PATTERN.search(text or "") or _TOPIC.search(text or "")
+    return found.group(0) if found else None
+
+
+def is_topic_word(words: str) -> bool:
+    """Whether `pattern_words` found only a word of the topic (`TOPIC_PATTERNS`), not a phrasing of
+    one's own wish or act."""
+    return bool(_TOPIC.fullmatch(words))
+
+
+#: A goodbye at a message's end ("... Talk soon!", "..., catch you later", "...\nGot to dash!"): read without it too.
+_FAREWELL_TAIL = re.compile(r"(?:^|[\s.,;!?~]+)(?:(?:ok(?:ay)?|anyway|right|well|so)[, ]+)?(?:bye+(?: bye)?|good ?night|night"
+                            r"|nite|(?:talk|speak) (?:to you )?(?:soon|later|tomorrow|tmrw)|catch (?:you|ya|u) later"
+                            r"|see (?:you|ya|u)(?: later| soon| tomorrow)?|(?:gotta|got to|have to|must|better) (?:go|dash|run)"
+                            r"|gtg|ttyl|cya|laters|take care|(?:off to )?bed)(?:,? sam)?[\s.!~x]*$", re.IGNORECASE)
+
+
+def message_core(text: str) -> str:
+    """`text` without a goodbye at its end and without its sentences of fewer than `MIN_SENTENCE_WORDS` words."""
+    text = _FAREWELL_TAIL.sub("", text).strip()
+    return " ".join(p for p in split_sentences(text) if len(p.split()) >= MIN_SENTENCE_WORDS)
