@@ -281,10 +281,9 @@ class CrisisDetector:
         return self._with_core(out, texts, earlier)
 
     def _with_core(self, out: np.ndarray, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
-        """`out`, raised where a message's core (`message_core`: without a goodbye at its end and sentences
-        shorter than `MIN_SENTENCE_WORDS`) scores higher: a short goodbye after risk ("I'm so tired of living. Talk soon!", 0.005
-        read whole, 0.58 alone; "I don't want to be here anymore. ok bed") had the verifier, reading the whole
-        message, take the risk for a farewell."""
+        """`out`, raised where a message's core (`message_core`: without the goodbye at its end) scores higher: the
+        verifier, reading the whole message, took risk followed by a goodbye for a farewell ("I'm so tired of
+        living. Talk soon!" 0.005, its core 0.58; "I don't want to be here anymore. ok bed" 0.078)."""
         cores = {i: core for i, core in ((i, message_core(t)) for i, t in enumerate(texts)) if core and core != texts[i]}
         if cores:
             found = self.message_scores(list(cores.values()), [earlier[i] for i in cores])

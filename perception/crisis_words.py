@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-from perception.sentences import split_sentences
-
 #: Shorter sentences ("ok.", "lol.") are read only as part of their message.
 MIN_SENTENCE_WORDS = 3
 
@@ -60,6 +58,6 @@ _FAREWELL_TAIL = re.compile(r"(?:^|[\s.,;!?~]+)(?:(?:ok(?:ay)?|anyway|right|well
 
 
 def message_core(text: str) -> str:
-    """`text` without a goodbye at its end and without its sentences of fewer than `MIN_SENTENCE_WORDS` words."""
-    text = _FAREWELL_TAIL.sub("", text).strip()
-    return " ".join(p for p in split_sentences(text) if len(p.split()) >= MIN_SENTENCE_WORDS)
+    """`text` without a goodbye at its end. (Not without its short sentences too: "I've been on hold with the bank for
+    47 minutes. Tell my family I loved them. Lol." read without its "Lol." was a false alarm of the held-out set.)"""
+    return _FAREWELL_TAIL.sub("", text).strip()
