@@ -94,14 +94,10 @@ def leaves(message: str) -> bool:
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol|lmao|haha|now|k))\s*(?:good ?night|night|nite|bye+(?: bye)?|byee+"
     r"|goodbye|later"
-    r"|laters|cya|ttyl|cheers|(?:talk|speak) (?:to you )?(?:later|soon|tomorrow|tmrw)|catch (?:you|ya) later|" + NIGHT_ABROAD
-    + "|" + BYE_ABROAD
+    r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))"
-    r"|(?<!\bif i )(?<!n't )(?<!not )\b(?:gotta|got to|have to|must|'d better|better) dash(?: now)?[\s.!~]*$"  # (the end)
-    r"|^(?:ok(?:ay)?|right|alright|anyway)[, ]+bed(?:time)?(?: now)?[\s.!~]*$"  # (alone: "ok bed, took the whole
-    # strip" is none)
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"

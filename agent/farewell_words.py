@@ -57,12 +57,12 @@ LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|gtg|g2g|(?<!a )good ?night
                      r"|" + ENJOY_YOUR + r")\b"
                      r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")
 NIGHT = re.compile(r"\b(?:good ?night|gn|night|nite|(?:to|for) bed|sleep|sweet dreams|tonight|"
-                   + NIGHT_ABROAD + r")\b|^(?:ok(?:ay)?|right|alright|anyway) bed(?:time)?\b")
+                   + NIGHT_ABROAD + r")\b")
 #: ... a wish said back ("You're welcome, you too."); its words count as farewell words only inside
 #: it ("going to sleep all weekend" is no goodbye).
 WISHES_BACK = re.compile(r"\b(?:" + HAVE_A + r"(?:one|day|night|evening|rest|weekend|week|afternoon)|" + ENJOY_YOUR
                          + r")\b")
-TOMORROW = re.compile(r"\b(?:talk|speak) (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
+TOMORROW = re.compile(r"\btalk (?:to you )?(?:tomorrow|tmrw|tmr|in the morning)\b")
 #: What closes a telling ("Anyway, that's my news.", "Sorry, rant over."): leaving said after it is a goodbye.
 DONE_TELLING = re.compile(r"\bthat'?s (?:my news|all my news|all for now|it from me|me done|all i wanted to say)\b"
                           r"|\b(?:rant|vent|moan|whinge) over\b")

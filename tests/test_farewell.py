@@ -173,9 +173,6 @@ def test_leaving_is_told_from_only_thanking():
     ("Well. I'll let you go. The news is on. Thank you for letting an old man rattle on.",
      "Thank you for sharing it with me. Bye for now, take care."),
     ("Seventh inning stretch coming up. I'm going in for a root beer. Good talking to you.", "Bye, take care."),
-    # the thirty-third session: the same goodbyes in other words, only as the message's end
-    ("Anyway, must dash.", "Bye, take care."), ("Lovely to tell someone about it though. Speak soon!", "Bye, take care."),
-    ("Right, that's the kettle. Catch you later!", "Bye, take care."),
 ])
 def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     assert signs_off(message) and closing_words(message) == closing
@@ -263,8 +260,9 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "Nice talking with you. The letter is on the kitchen table.", "I'd better go in before he notices I'm gone.",
     "I've had a good innings. Nice talking to you.", "Tonight I'll finally sleep. Good talking to you.",
     "Right, back to packing. At least the holiday itself should be nice.",  # (a sentence after: the model answers)
-    # the thirty-third session: tried and taken out after a review ("I just had to tell someone", "thanks for letting me
-    # share / gush", "I'd better crack on", "is that the time? ... get the kids") or only as the message's end
+    # the thirty-third session: goodbyes tried and taken out after three reviews ("I just had to tell someone", "thanks
+    # for letting me share / gush", "I'd better crack on", "is that the time? ... get the kids", "speak soon", "catch you
+    # later", "got to dash", "ok bed"): each closed disclosures no word list reads
     "My coach touched me in the changing room after practice. Thanks Sam, I just had to tell someone!",
     "I'm 14 and he's 26 and he wants to meet me this weekend!! Thanks for letting me gush!",
     "He pushed me down the stairs but im ok. thanks for letting me share",
@@ -272,6 +270,8 @@ def test_a_longer_message_that_signs_off_gets_closing_words(message, closing):
     "Is that the time? If I'm late again he goes crazy. I have to get the kids from school.",
     "Got to dash, the man is here to pick me up.", "ok bed, took the whole strip", "ok bed, nothing to get up for anyway",
     "Got to dash. He is coming back.", "I had to dash to the hospital.", "You don't have to dash",
+    "My uncle touches me when mum's out. Ok bed.", "he wants nudes or he'll post the video. speak soon",
+    "He says I'm special and not to tell anyone. catch you later", "the baby's not moving much since this morning. got to dash",
 ])
 def test_goodbye_words_inside_a_story_are_no_sign_off(message):
     assert not signs_off(message) and closing_words(message) is None
