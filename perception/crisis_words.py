@@ -50,8 +50,9 @@ def is_topic_word(words: str) -> bool:
     return bool(_TOPIC.fullmatch(words))
 
 
-#: A goodbye at a message's end ("... Talk soon!", "..., catch you later", "...\nGot to dash!"): read without it too.
-_FAREWELL_TAIL = re.compile(r"(?:^|[\s.,;!?~]+)(?:(?:ok(?:ay)?|anyway|right|well|so)[, ]+)?(?:bye+(?: bye)?|good ?night|night"
+#: A goodbye at a message's end, after a stop, a comma or a new line ("... Talk soon!", "..., catch you later",
+#: "...\nGot to dash!"; not the words "... a one bed.", "... last night."): read without it too.
+_FAREWELL_TAIL = re.compile(r"(?:^|[.,;!?~\n]\s*)(?:(?:ok(?:ay)?|anyway|right|well|so)[, ]+)?(?:bye+(?: bye)?|good ?night|night"
                             r"|nite|(?:talk|speak) (?:to you )?(?:soon|later|tomorrow|tmrw)|catch (?:you|ya|u) later"
                             r"|see (?:you|ya|u)(?: later| soon| tomorrow)?|(?:gotta|got to|have to|must|better) (?:go|dash|run)"
                             r"|gtg|ttyl|cya|laters|take care|(?:off to )?bed)(?:,? sam)?[\s.!~x]*$", re.IGNORECASE)

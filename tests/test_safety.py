@@ -116,6 +116,15 @@ def test_a_goodbye_after_risk_does_not_hide_it(text, detector):
     assert detector.read(text).at_risk
 
 
+def test_only_a_goodbye_after_a_stop_is_taken_off():
+    from perception.crisis import message_core
+
+    assert message_core("I'm so tired of living, talk soon!") == "I'm so tired of living"
+    assert message_core("I'm so tired of living\nGot to dash!") == "I'm so tired of living"
+    for said in ("I said goodnight to him last night.", "I'm sick of paying for a one bed."):  # (words, no goodbye)
+        assert message_core(said) == said
+
+
 @pytest.mark.parametrize("text", ["The fuel pipe connected to the car was leaking.", "I tied a noose knot on the fishing line",
                                   "For Halloween we hung a noose from the porch", "Never leave the engine running in the garage",
                                   "I'm sitting in the car with the engine running to keep warm"])
