@@ -37,7 +37,7 @@ from perception.dialogue_head import LogitCache
 from perception.text import encode_with_context
 from perception.loading import ModelLoadError, active_source, resolve_device, shared_model
 from perception.crisis_words import (MIN_SENTENCE_WORDS, PATTERNS, TOPIC_PATTERNS, is_topic_word,  # noqa: F401
-                                     message_core, pattern_words)
+                                     message_cores, pattern_words)
 from perception.defaults import PACKAGED_CRISIS
 from perception.sentences import split_sentences
 
@@ -281,13 +281,13 @@ class CrisisDetector:
         return self._with_core(out, texts, earlier)
 
     def _with_core(self, out: np.ndarray, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
-        """`out`, raised where a message's core (`message_core`: without the goodbye at its end) scores higher: the
+        """`out`, raised where a message's core (`message_cores`: without the goodbye at its end) scores higher: the
         verifier, reading the whole message, took risk followed by a goodbye for a farewell ("I'm so tired of
         living. Talk soon!" 0.005, its core 0.58; "I don't want to be here anymore. ok bed" 0.078)."""
-        cores = {i: core for i, core in ((i, message_core(t)) for i, t in enumerate(texts)) if core and core != texts[i]}
+        cores = [(i, core) for i, text in enumerate(texts) for core in message_cores(text)]
         if cores:
-            found = self.message_scores(list(cores.values()), [earlier[i] for i in cores])
-            for i, score in zip(cores, found):
+            found = self.message_scores([core for _, core in cores], [earlier[i] for i, _ in cores])
+            for (i, _), score in zip(cores, found):
                 out[i] = max(out[i], score)
         return out
 

@@ -1,6 +1,6 @@
 """The words of the crisis protocol's safety net (`perception.crisis`): explicit phrasings of one's own wish or
 act (`PATTERNS`), words of the topic (`TOPIC_PATTERNS`), and a message's core, read without the goodbye it
-ends with (`message_core`)."""
+ends with (`message_cores`)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,15 @@ _FAREWELL_TAIL = re.compile(r"(?:^|[.,;!?~\n]\s*)(?:(?:ok(?:ay)?|anyway|right|we
                             r"|gtg|ttyl|cya|laters|take care|(?:off to )?bed)(?:,? sam)?[\s.!~x]*$", re.IGNORECASE)
 
 
-def message_core(text: str) -> str:
-    """`text` without a goodbye at its end. (Not without its short sentences too: "I've been on hold with the bank for
-    47 minutes. Tell my family I loved them. Lol." read without its "Lol." was a false alarm of the held-out set.)"""
-    return _FAREWELL_TAIL.sub("", text).strip()
+def message_cores(text: str) -> list[str]:
+    """`text` without a goodbye at its end, as typed and ended with a stop ("I am so tired of living" scored 0.09
+    where "I am so tired of living." scored 0.27, "Soon it'll all be over" 0.42 where "... over." scored 0.01: the
+    models read the stop, so both are read); none where it ends with none. (Not without its short sentences too:
+    "I've been on hold with the bank for 47 minutes. Tell my family I loved them. Lol." read without its "Lol."
+    was a false alarm of the held-out set.)"""
+    found = _FAREWELL_TAIL.search(text)
+    core = text[:found.start()].strip() if found else ""
+    if not core:
+        return []
+    stop = found.group(0).lstrip()[:1]
+    return [core] if core.endswith((".", "!", "?")) else [core, core + (stop if stop in ".!?" else ".")]

@@ -110,19 +110,20 @@ def test_the_classifier_catches_what_no_pattern_lists(text, detector):
                                   "I'm so tired of living, talk soon!", "I've attached a hose to the exhaust. Speak soon."])
 def test_a_goodbye_after_risk_does_not_hide_it(text, detector):
     """Read whole, the verifier took these for farewells ("I'm so tired of living. Talk soon!" 0.005, "... ok bed" 0.078;
-    reviews of the thirty-third session): a message is read again without a goodbye at its end and its sentences
-    under three words (`perception.crisis.message_core`), and means made ready, said of oneself, are among the
-    patterns."""
+    reviews of the thirty-third session): a message is read again without a goodbye at its end
+    (`perception.crisis.message_cores`), and means made ready, said of oneself, are among the patterns."""
     assert detector.read(text).at_risk
 
 
 def test_only_a_goodbye_after_a_stop_is_taken_off():
-    from perception.crisis import message_core
+    from perception.crisis import message_cores
 
-    assert message_core("I'm so tired of living, talk soon!") == "I'm so tired of living"
-    assert message_core("I'm so tired of living\nGot to dash!") == "I'm so tired of living"
+    assert message_cores("I'm so tired of living, talk soon!") == ["I'm so tired of living", "I'm so tired of living."]
+    assert message_cores("I'm so tired of living\nGot to dash!")[-1] == "I'm so tired of living."
+    assert message_cores("I'm so tired of living. Talk soon!") == ["I'm so tired of living", "I'm so tired of living."]
+    assert message_cores("Really? Bye") == ["Really", "Really?"] and message_cores("ok bed") == []
     for said in ("I said goodnight to him last night.", "I'm sick of paying for a one bed."):  # (words, no goodbye)
-        assert message_core(said) == said
+        assert message_cores(said) == []
 
 
 @pytest.mark.parametrize("text", ["The fuel pipe connected to the car was leaking.", "I tied a noose knot on the fishing line",
