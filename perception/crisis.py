@@ -283,7 +283,8 @@ class CrisisDetector:
     def _with_core(self, out: np.ndarray, texts: list[str], earlier: list[list[str]]) -> np.ndarray:
         """`out`, raised where a message's core (`message_cores`: without the goodbye at its end) scores higher: the
         verifier, reading the whole message, took risk followed by a goodbye for a farewell ("I'm so tired of
-        living. Talk soon!" 0.005, its core 0.58; "I don't want to be here anymore. ok bed" 0.078)."""
+        living. Talk soon!" 0.031 as the agent reads it, its core 0.664; "Soon it'll all be over. speak soon" 0.053,
+        its core 0.418)."""
         cores = [(i, core) for i, text in enumerate(texts) for core in message_cores(text)]
         if cores:
             found = self.message_scores([core for _, core in cores], [earlier[i] for i, _ in cores])

@@ -109,8 +109,8 @@ def test_the_classifier_catches_what_no_pattern_lists(text, detector):
                                   "I've got a noose ready in the shed. catch you later", "I'm so tired of living. Got to dash!",
                                   "I'm so tired of living, talk soon!", "I've attached a hose to the exhaust. Speak soon."])
 def test_a_goodbye_after_risk_does_not_hide_it(text, detector):
-    """Read whole, the verifier took these for farewells ("I'm so tired of living. Talk soon!" 0.005, "... ok bed" 0.078;
-    reviews of the thirty-third session): a message is read again without a goodbye at its end
+    """Read whole, the detector took these for farewells ("I'm so tired of living. Talk soon!" 0.031 as the agent reads
+    it; reviews of the thirty-third session): a message is read again without a goodbye at its end
     (`perception.crisis.message_cores`), and means made ready, said of oneself, are among the patterns."""
     assert detector.read(text).at_risk
 
