@@ -29,7 +29,7 @@ import re
 
 from agent.about_listener import without_name
 from agent.farewell_words import EMERGENCY
-from agent.reply_words import WARNING_SIGNS, plain_lower
+from agent.reply_words import QUOTED, WARNING_SIGNS, plain_lower
 from perception.crisis import pattern_words
 from perception.sentences import split_sentences
 
@@ -153,7 +153,6 @@ QUIET_ANSWERS = {
     "health": ANSWERS["health"],
     "how_to_idea": ANSWERS["how_to_idea"],
 }
-_QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]")  # (not the apostrophe of "what's")
 #: The most words said after the question that still leave it the message's question ("any ideas? we
 #: like short ones").
 AFTER_WORDS = 12
@@ -211,7 +210,7 @@ _OWN_IDEA = re.compile(r"\b(?:i'?m|i am|was) (?:thinking|planning)\b|^(?:maybe|p
 def _sentences(message: str, name: str) -> list[str]:
     """The message's sentences (the project's splitter, on the words as typed: "Dr." ends none), each
     lower-cased with quotes and the listener's name taken out."""
-    text = _QUOTED.sub(" ", " ".join(message.replace("’", "'").split()))
+    text = QUOTED.sub(" ", " ".join(message.replace("’", "'").split()))
     return [without_name(plain_lower(s), name) for s in split_sentences(text) if s.strip(" .!?~")]
 
 

@@ -29,7 +29,7 @@ from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_
                                   HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE,
                                   OMINOUS, RANT_OVER, SETTLING, TELL_LATER, THANK_YOU, THANKS, TOMORROW, WISHES_BACK,
                                   WORD)
-from agent.reply_words import plain_lower
+from agent.reply_words import QUOTED, plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
 GLAD = ("I'm glad it helped", "I'm really glad talking helped")
@@ -161,7 +161,10 @@ def thanks_in(text: str) -> bool:
 
 
 def signs_off(message: str) -> bool:
-    """The person says goodbye, alone or at the end of a longer message."""
+    """The person says goodbye, alone or at the end of a longer message; not in words they quote ("The email
+    said 'Please can you send the figures by Thursday. Thanks.'" got "You're welcome. I'm here whenever you
+    want to talk.")."""
+    message = QUOTED.sub(" ", message)
     text = _plain(message)
     if leaves(message):
         return True
@@ -362,6 +365,7 @@ def closing_words(message: str, said_back: bool = True, quiet: bool = False, luc
     `luck`: what answers a wish for luck (`luck_words`)."""
     if is_farewell(message) or not signs_off(message):
         return None
+    message = QUOTED.sub(" ", message)  # (a quoted thanks is no thanks of theirs)
     text = _plain(message)
     sentences = _sentences(text)
     thanked = ("Thank you for sharing it with me." if said_back else "You're welcome.") if thanks_in(message) else ""

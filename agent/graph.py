@@ -35,7 +35,7 @@ import soundfile
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
-from agent.farewell import CLOSING_MAX_RISK, closes_here
+from agent.farewell import CLOSING_MAX_RISK, GENTLE_CLOSING, closes_here, is_farewell, signs_off
 from agent.errors import InputError
 from agent.events import TextDelta
 from agent.about_listener import without_address
@@ -144,7 +144,8 @@ def check_safety(state: TurnState, *, rules: SafetyRules) -> dict[str, Any]:
         return {"safety": Safety.none()}
     return {"safety": assess(state["risk"], state.get("history") or [], rules.threshold,
                              rules.calm_turns, rules.concern, rules.protocol_score,
-                             state["affect"].fused.label)}
+                             state["affect"].fused.label,
+                             leaving=signs_off(state["text"]) or is_farewell(state["text"]))}
 
 
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
@@ -154,6 +155,13 @@ def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int)
     causes = extractor.extract(utterances, len(utterances) - 1, emotion=state["affect"].fused.label,
                                max_causes=max_causes, speakers=speakers)
     return {"utterances": utterances, "causes": causes}
+
+
+def careful_goodbye(message: str, safety: Safety) -> str | None:
+    """A careful turn's whole reply where the person says goodbye with no risk signal in the message: quiet
+    closing words (the crisis lines follow, `Safety.finish`); the model had written "Right, I see. What do
+    you want to do?" to "Well, I'd best go and put the kettle on." after a check-in."""
+    return GENTLE_CLOSING if safety.signal is None and (signs_off(message) or is_farewell(message)) else None
 
 
 def turn_safety(state: TurnState) -> Safety:
@@ -219,8 +227,8 @@ def prompt_input(state: TurnState) -> PromptInput:
     # got to be careful with your phone" for the rest of the conversation); a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     closes = closing and closes_here(careful, feeling)
-    whole = None if attempts or careful else whole_reply(state["text"], state["persona"].name, turn, closes,
-                                                         answering=closing)
+    whole = None if attempts else careful_goodbye(state["text"], safety) if careful else whole_reply(
+        state["text"], state["persona"].name, turn, closes, answering=closing)
     start = acknowledgement(words, turn) if attempts else whole or reply_start(
         None if careful or not cause else without_address(cause.text, state["persona"].name), in_message, words, turn,
         history[-1].cause if history else None, feeling, None if careful else state["text"],

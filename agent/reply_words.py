@@ -15,6 +15,8 @@ WARNING_SIGNS = (r"pills|tablets|paracetamol|ibuprofen|razor|blades?|overdose|su
                  r"|at peace|police|guns?|jump(?:ing|ed)? (?:off|from|in front)|restraining order|blocked me"
                  r"|go through with it|over soon|without me|before i go|change my mind|say goodbye|letters"
                  r"|hid(?:e|ing) from")
+#: What the person quotes ('... the email said "Thanks."'): someone else's words, not theirs to the listener.
+QUOTED = re.compile(r"(?<!\w)['‘][^'’]*['’](?!\w)|[\"“][^\"”]*[\"”]")  # (not the apostrophe of "what's")
 
 
 def words(text: str) -> list[str]:

@@ -123,12 +123,17 @@ def _was_clear(turn: StoredTurn, protocol_score: float) -> bool:
 
 def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float,
            calm_turns: int = 3, concern: float = 0.5, protocol_score: float = 0.5,
-           feeling: str | None = None) -> Safety:
+           feeling: str | None = None, leaving: bool = False) -> Safety:
     """This turn's `Safety` from the detector's `reading` and the session's stored turns (oldest
     first); `threshold` is the detector's, `concern` a share of it; a first signal below
     `protocol_score` (and no pattern) is a check-in rather than the fixed protocol; `feeling` is the
-    user's feeling this turn (a calm turn after a check-in ends careful mode)."""
+    user's feeling this turn (a calm turn after a check-in ends careful mode); `leaving`: the message says
+    goodbye, which right after a flagged turn keeps the turn careful and offers the lines again ("I am so
+    tired of living." got the check-in, "Well, I'd best go and put the kettle on." then got "Bye, take care.",
+    the question "are you safe right now?" left unanswered)."""
     signal = (reading.words or f"{CLASSIFIER_SIGNAL} {reading.score:.2f}") if reading.at_risk else None
+    if leaving and history and history[-1].crisis and history[-1].careful and not signal:
+        return Safety(reading.score, None, protocol=False, careful=True, offer_lines=True)
     calm_now = feeling is not None and _calm(reading.at_risk, reading.score, feeling, concern * threshold)
     careful_before = still_careful(history, concern * threshold, calm_turns, protocol_score, calm_now)
     if signal and not careful_before:

@@ -472,3 +472,18 @@ def test_best_go_is_a_goodbye_only_alone_or_before_a_chore(message):
     from agent.farewell import closing_words
 
     assert closing_words(message) is None
+
+
+@pytest.mark.parametrize("message", [
+    "A colleague has reported me to HR for the 'tone' of an email. The email said 'Please can you send the figures "
+    "by Thursday. Thanks.'",
+    'My sister texted "ok bye" and blocked my number.',
+    "He just said 'goodnight, sam' in a robot voice and walked off, the cheek of him.",
+])
+def test_words_the_person_quotes_are_no_goodbye_of_theirs(message):
+    assert not signs_off(message)
+    assert closing_words(message) is None
+
+
+def test_a_quoted_thanks_is_not_thanked_for_when_the_person_does_leave():
+    assert closing_words("I told him 'thanks for nothing'. anyway gotta go, bye") == "Bye, take care."
