@@ -187,7 +187,10 @@ NAMED = {"her", "him", "it", "them"}
 NOT_NAMES = {"just", "in", "into", "out", "up", "back", "off", "over", "again", "to", "by", "for", "from", "on",
              "at", "with", "twice", "once", "and", "but", "so", "because", "me", "you", "us", "everyone", "about",
              "when", "not", "quits", "tomorrow", "today", "tonight", "yesterday", "said", "says", "told", "is",
-             "was", "has", "had", "will", "would", "again", "right", "now", "later", "soon", "home", "work"}
+             "was", "has", "had", "will", "would", "again", "right", "now", "later", "soon", "home", "work",
+             "every", "each", "all", "some", "any", "both", "several", "many", "most", "daily", "round", "around",
+             "her", "his", "their", "my", "our", "your", "the", "a", "an", "this", "that", "those", "these"}
+# ("... and called every single day": "Every" had been said back as a name)
 #: Titles before a name, written back with their full stop ("dr patel" -> "Dr. Patel"; not "ms", which
 #: is also the illness).
 TITLES = {"dr": "Dr.", "mr": "Mr.", "mrs": "Mrs."}

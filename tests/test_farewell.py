@@ -487,3 +487,10 @@ def test_words_the_person_quotes_are_no_goodbye_of_theirs(message):
 
 def test_a_quoted_thanks_is_not_thanked_for_when_the_person_does_leave():
     assert closing_words("I told him 'thanks for nothing'. anyway gotta go, bye") == "Bye, take care."
+
+
+def test_ill_sign_off_here_is_a_goodbye_and_a_budget_signed_off_is_not():
+    message = ("Well, that's my news. Many thanks for listening, Sam. I'll sign off here and go and admire my "
+               "kingfisher.")
+    assert signs_off(message) and closing_words(message).endswith("Bye for now, take care.")
+    assert not signs_off("My boss said he will sign off the budget tomorrow.")

@@ -433,6 +433,7 @@ def test_a_statement_after_the_given_start_gives_way_to_a_common_question(recogn
     ("they named her rosie", "they named her Rosie"),  # a name typed in lower case
     ("his name is marco", "his name is Marco"),
     ("the nurse called us in", "the nurse called you in"),
+    ("I filed three reports and called every single day", "you filed three reports and called every single day"),
     ("flew into Toronto for my sister's wedding", "you flew into Toronto for your sister's wedding"),
     ("my brother told his friends whats in it", "your brother told his friends what's in it"),
     ("my husband's brother, Walter, passed away on Sunday", "your husband's brother passed away on Sunday"),
