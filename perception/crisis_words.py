@@ -20,6 +20,10 @@ PATTERNS = [
     r"\b(?:don'?t|do not|no longer) want to (?:live|be alive|exist|wake up)\b",
     r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b",
     r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
+    # tired of living said of oneself, and nothing after it ("I am so tired of living." scored 0.068 after a glad
+    # message; not "tired of living in this flat", nor "my nan says she's tired of living")
+    r"(?:\b(?:i'?m|im|i am|i'?ve been|ive been|i feel|i get|i'?m getting)(?: \w+){0,3} |^(?:(?:so+|just|really|honestly|very|tbh) )*)tired of"
+    r" (?:living|being alive|life|existing)(?=\s*(?:[.!?,~]|$|anymore\b|any more\b|now\b))",
     # internet slang for killing oneself ("kms", not "5 kms" of a run)
     r"(?<!\d)(?<!\d )\bkms\b", r"\bunaliv(?:e|ing) (?:my ?self|me)\b", r"\bsewer ?slide\b",
     # means made ready, said of oneself, which the classifier read low ("I've got a noose ready in the shed." 0.106)
