@@ -494,3 +494,15 @@ def test_ill_sign_off_here_is_a_goodbye_and_a_budget_signed_off_is_not():
                "kingfisher.")
     assert signs_off(message) and closing_words(message).endswith("Bye for now, take care.")
     assert not signs_off("My boss said he will sign off the budget tomorrow.")
+
+
+@pytest.mark.parametrize("message", [
+    "My uncle touches me when mum's out. Ok bed.", "Dad beats me when he's drunk. anyway bye",
+    "He said he'll send the video to my mum unless I pay. night!", "the baby's not moving much since this morning. bye",
+])
+def test_harm_done_by_someone_else_is_no_place_for_closing_words(message):
+    assert not signs_off(message) and closing_words(message) is None
+
+
+def test_words_that_touched_the_person_still_close():
+    assert signs_off("It was so kind, it really touched me. Goodnight!")
