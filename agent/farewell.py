@@ -109,7 +109,6 @@ _SIGN_OFF = re.compile(
     r"|\b(?:going to|gonna|i'?ll|ill) try (?:to|and) get (?:a couple of|a few|some|an) (?:hours?'? )?(?:sleep|kip|rest)"
     r"(?=\s*(?:[.,!~]|$|before\b|now\b))"
     r"|\bi'?ll let you go\b|\bsigning off\b|\blogging off\b|\bheading out now\b"
-    r"|\b(?:i'?ll|ill|i will|time to) sign off\b"
     r"|\b(?:taxi|cab|uber|bus|train|lift|ride)(?:'s| is| has) (?:here|arrived|pulled up)\b")
 #: Leaving said loosely ("i'm off to the hardware store"), a sign-off only beside thanks.
 _OFF = re.compile(r"\b(?:i'?m|im|i am) (?:off|heading out|heading off|heading home|(?:going to|gonna) go)\b"

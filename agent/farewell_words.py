@@ -101,12 +101,13 @@ EMERGENCY = re.compile(r"\bgarage door\b|\bgarage(?:'s| is) (?:shut|closed)\b|\b
                        r"|(?<!really )(?<!it )(?<!that )(?<!this )(?<!so )(?<!deeply )\btouch(?:es|ed|ing) me\b|\b(?:hits|beats|beat|kicks|kicked|slaps|slapped|punch(?:es|ed)) me\b"
                        r"|\brap(?:e|ed|ist)\b|\bmolest\w*|\babus(?:e|ed|es|ing|ive)\b|\bgroom(?:s|ed|ing) me\b"
                        r"|\bthreaten(?:s|ed|ing)? (?:me|to (?:kill|hurt|send|post|share|tell))\b"
-                       r"|\bsend the (?:video|photos|pics|pictures)\b|\bnot moving (?:much|at all|since)\b")
+                       r"|\bsend the (?:video|photos|pics|pictures)\b|\bnot moving (?:much|at all|since)\b"
+                       r"|\bgrab(?:s|bed) (?:me|my)\b|\block(?:ed)? myself in\b")
 OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bno (?:other )?way out\b|\b(?:nobody|no one|noone)(?: \w+)? (?:will|would|is going to|cares)"
                      r"|\bnotes? to (?:everyone|everybody|all|my family)\b|\b(?:before|when) (?:he|she)(?:'s| gets| is)? "
                      r"(?:home|back|in)\b|\bknife\b|\bbattery\b|\bpints\b"
-                     r"|\bdoesn'?t like it when\b|\banyone would notice\b"
+                     r"|\bdoesn'?t like it when\b|\banyone would notice\b|\bpointless\b|\btired of (?:it all|all of it|everything)\b"
                      r"|\blook after (?:the kids|them|my \w+) for me\b|\bput an end\b|\bfinish it\b|\btime i'?ve got left\b"
                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"

@@ -489,16 +489,11 @@ def test_a_quoted_thanks_is_not_thanked_for_when_the_person_does_leave():
     assert closing_words("I told him 'thanks for nothing'. anyway gotta go, bye") == "Bye, take care."
 
 
-def test_ill_sign_off_here_is_a_goodbye_and_a_budget_signed_off_is_not():
-    message = ("Well, that's my news. Many thanks for listening, Sam. I'll sign off here and go and admire my "
-               "kingfisher.")
-    assert signs_off(message) and closing_words(message).endswith("Bye for now, take care.")
-    assert not signs_off("My boss said he will sign off the budget tomorrow.")
-
-
 @pytest.mark.parametrize("message", [
     "My uncle touches me when mum's out. Ok bed.", "Dad beats me when he's drunk. anyway bye",
     "He said he'll send the video to my mum unless I pay. night!", "the baby's not moving much since this morning. bye",
+    "Everything feels pointless lately. bye", "He grabbed my wrist again and I had to lock myself in the bathroom. night",
+    "I'm so tired of all of it. bye, thanks",  # (with "I'll sign off here", tried as a goodbye and taken out)
 ])
 def test_harm_done_by_someone_else_is_no_place_for_closing_words(message):
     assert not signs_off(message) and closing_words(message) is None
