@@ -50,7 +50,8 @@ FILLER_ANYWHERE = {"lol", "omg", "literally", "honestly", "tho", "haha", "lmao",
 SELF_JUDGEMENT = {"stupid", "failure", "worthless", "useless", "ugly", "idiot", "loser", "pathetic", "dumb",
                   "fault", "yourself", "hate", "burden", "weak", "disgusting", "fat", "hopeless", "silly", "overreacting"}
 #: Words that name the listener: said back, "you" would be ambiguous.
-SECOND_PERSON = {"you", "your", "you're", "yours", "u", "ur"}
+SECOND_PERSON = {"you", "your", "you're", "yours", "u", "ur", "you've", "youve", "you'd", "you'll", "yourself"}
+# ("You've been very patient with an old man" was said back as the person's own: "That's wonderful, you've been ...!")
 _PLAIN_WORD = re.compile(r"[a-z']+")
 QUESTION_VERBS = {"does", "do", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will",
                   "am", "has", "have", "shall", "may", "must"}
@@ -262,6 +263,11 @@ def _feeling_first(low: list[str]) -> bool:
     return 0 < degree < len(low) and low[degree] in FEELING_FIRST
 
 
+#: What the person had better do, said back, reads as the listener's order ("That's wonderful, you'd better get your
+#: notes in order!").
+_BETTER = re.compile(r"\b(?:i'?d|id|we'?d|had) better\b")
+
+
 def second_person(span: str) -> str | None:
     """`span` ("our dog died this morning", "got laid off today.") as the listener says it back
     ("your dog died this morning", "you got laid off today"); None when it would not read well: a
@@ -275,7 +281,8 @@ def second_person(span: str) -> str | None:
     if (len(words) > MAX_WORDS or "," in words or lowered & SECOND_PERSON or lowered & SELF_JUDGEMENT
             or (low[0] in HEADLESS and not doing_now(low)) or _feeling_first(low)
             or not _PLAIN_WORD.fullmatch(words[0].lower()) or words[-1].lower() in DANGLING
-            or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())):
+            or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())
+            or _BETTER.search(" ".join(low))):
         return None
     last = APOSTROPHES.get(words[-1].lower(), words[-1].lower())  # (an auxiliary without its verb: "i didnt!!")
     swapped = _swapped(words)
