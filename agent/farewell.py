@@ -164,11 +164,13 @@ def signs_off(message: str) -> bool:
     """The person says goodbye, alone or at the end of a longer message; not in words they quote ("The email
     said 'Please can you send the figures by Thursday. Thanks.'" got "You're welcome. I'm here whenever you
     want to talk.")."""
+    if OMINOUS.search(_plain(message)):  # (quoted words too: "my dad said 'nobody will miss you' again. anyway bye")
+        return False
     message = QUOTED.sub(" ", message)
     text = _plain(message)
     if leaves(message):
         return True
-    if text.rstrip(" .!~").endswith("?") or OMINOUS.search(text):
+    if text.rstrip(" .!~").endswith("?"):
         return False
     sentences = _sentences(text)
     last = (sentences[-1:] or [""])[0]

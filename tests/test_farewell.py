@@ -485,6 +485,13 @@ def test_words_the_person_quotes_are_no_goodbye_of_theirs(message):
     assert closing_words(message) is None
 
 
+@pytest.mark.parametrize("message", ["my dad said 'nobody will miss you' again. anyway bye",
+                                     'She texted "there is no point anymore". ok night',
+                                     "he wrote 'goodbye letters are done' and left. bye"])
+def test_warning_signs_in_quoted_words_still_keep_a_goodbye_from_being_closed(message):
+    assert not signs_off(message) and closing_words(message) is None
+
+
 def test_a_quoted_thanks_is_not_thanked_for_when_the_person_does_leave():
     assert closing_words("I told him 'thanks for nothing'. anyway gotta go, bye") == "Bye, take care."
 
