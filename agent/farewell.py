@@ -163,14 +163,16 @@ def thanks_in(text: str) -> bool:
 def signs_off(message: str) -> bool:
     """The person says goodbye, alone or at the end of a longer message; not in words they quote ("The email
     said 'Please can you send the figures by Thursday. Thanks.'" got "You're welcome. I'm here whenever you
-    want to talk.")."""
-    if OMINOUS.search(_plain(message)):  # (quoted words too: "my dad said 'nobody will miss you' again. anyway bye")
-        return False
-    message = QUOTED.sub(" ", message)
+    want to talk."): read as typed and without the quotes, a goodbye both ways (taking quotes out only ever
+    turns a goodbye off: a review found '"I can't cope anymore." night' closed once they were gone)."""
+    return _signs_off(message) and _signs_off(QUOTED.sub(" ", message))
+
+
+def _signs_off(message: str) -> bool:
     text = _plain(message)
     if leaves(message):
         return True
-    if text.rstrip(" .!~").endswith("?"):
+    if text.rstrip(" .!~").endswith("?") or OMINOUS.search(text):
         return False
     sentences = _sentences(text)
     last = (sentences[-1:] or [""])[0]

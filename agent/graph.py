@@ -158,10 +158,11 @@ def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int)
 
 
 def careful_goodbye(message: str, safety: Safety) -> str | None:
-    """A careful turn's whole reply where the person says goodbye with no risk signal in the message: quiet
-    closing words (the crisis lines follow, `Safety.finish`); the model had written "Right, I see. What do
+    """A careful turn's whole reply where the person says goodbye with no risk signal in the message, right after a
+    flagged turn (`agent.safety.assess`, `leaving`): quiet closing words, the crisis lines after them (`Safety.finish`); the model had written "Right, I see. What do
     you want to do?" to "Well, I'd best go and put the kettle on." after a check-in."""
-    return GENTLE_CLOSING if safety.signal is None and (signs_off(message) or is_farewell(message)) else None
+    return (GENTLE_CLOSING if safety.signal is None and safety.offer_lines and (signs_off(message) or is_farewell(message))
+            else None)  # (only where the lines follow: a review found "bye" later in a careful stretch closed without them)
 
 
 def turn_safety(state: TurnState) -> Safety:

@@ -22,7 +22,9 @@ PATTERNS = [
     r"\b(?:not|won'?t|will not|never) (?:be|being) (?:here|around) (?:anymore|any more|tomorrow|much longer)\b",
     # tired of living said of oneself, and nothing after it ("I am so tired of living." scored 0.068 after a glad
     # message; not "tired of living in this flat", nor "my nan says she's tired of living")
-    r"(?:\b(?:i'?m|im|i am|i'?ve been|ive been|i feel|i get|i'?m getting)(?: \w+){0,3} |^(?:(?:so+|just|really|honestly|very|tbh) )*)tired of"
+    r"(?:\b(?:i'?m|im|i am|i'?ve been|ive been|i feel|i get|i'?m getting)(?: (?:so+|just|really|honestly|very|getting"
+    r"|kind of|kinda|completely|absolutely|literally|genuinely|truly|utterly|deeply|sick and))* "
+    r"|^(?:(?:so+|just|really|honestly|very|tbh) )*)tired of"
     r" (?:living|being alive|life|existing)(?=\s*(?:[.!?,~]|$|anymore\b|any more\b|now\b))",
     # internet slang for killing oneself ("kms", not "5 kms" of a run)
     r"(?<!\d)(?<!\d )\bkms\b", r"\bunaliv(?:e|ing) (?:my ?self|me)\b", r"\bsewer ?slide\b",
@@ -44,7 +46,8 @@ _TOPIC = re.compile("|".join(f"(?:{p})" for p in TOPIC_PATTERNS), re.IGNORECASE)
 def pattern_words(text: str) -> str | None:
     """The words of `text` that match an explicit self-harm or suicide phrasing (one's own wish or
     act first, else a word of the topic), or None."""
-    found = _PATTERN.search(text or "") or _TOPIC.search(text or "")
+    text = (text or "").replace("’", "'")  # (as phones type it: "I don’t want to live anymore")
+    found = _PATTERN.search(text) or _TOPIC.search(text)
     return found.group(0) if found else None
 
 

@@ -487,7 +487,12 @@ def test_words_the_person_quotes_are_no_goodbye_of_theirs(message):
 
 @pytest.mark.parametrize("message", ["my dad said 'nobody will miss you' again. anyway bye",
                                      'She texted "there is no point anymore". ok night',
-                                     "he wrote 'goodbye letters are done' and left. bye"])
+                                     "he wrote 'goodbye letters are done' and left. bye",
+                                     # (a review's, where taking the quotes out had made them goodbyes)
+                                     '"I can\'t cope anymore." night', 'I texted my sister "I can\'t cope anymore" lol bye',
+                                     '"You are mine now. Tell nobody." Well, I\'d best go and put the kettle on.',
+                                     "'cause I cannot go home to the kids' dad lol bye",
+                                     'he said "you won\'t see your kids again" ok bye'])
 def test_warning_signs_in_quoted_words_still_keep_a_goodbye_from_being_closed(message):
     assert not signs_off(message) and closing_words(message) is None
 
