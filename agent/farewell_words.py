@@ -98,7 +98,8 @@ EMERGENCY = re.compile(r"\bgarage door\b|\bgarage(?:'s| is) (?:shut|closed)\b|\b
                        r"|\bchest (?:is |feels )?(?:really |so |very )?(?:tight|heavy|pains?|hurts|hurting)\b"
                        r"|\btight chest\b"
                        # harm done by someone else ("My uncle touches me when mum's out. Ok bed." got "Bye, take care.")
-                       r"|(?<!really )(?<!it )(?<!that )(?<!this )(?<!so )(?<!deeply )\btouch(?:es|ed|ing) me\b|\b(?:hits|beats|beat|kicks|kicked|slaps|slapped|punch(?:es|ed)) me\b"
+                       r"|(?<!really )(?<!it )(?<!that )(?<!this )(?<!so )(?<!deeply )\btouch(?:es|ed|ing) me\b"
+                       r"|\b(?:hits|beats|beat|kicks|kicked|slaps|slapped|punch(?:es|ed)) me\b"
                        r"|\brap(?:e|ed|ist)\b|\bmolest\w*|\babus(?:e|ed|es|ing|ive)\b|\bgroom(?:s|ed|ing) me\b"
                        r"|\bthreaten(?:s|ed|ing)? (?:me|to (?:kill|hurt|send|post|share|tell))\b"
                        r"|\bsend the (?:video|photos|pics|pictures)\b|\bnot moving (?:much|at all|since)\b"

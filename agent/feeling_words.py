@@ -13,13 +13,15 @@ import re
 #: Glad feelings: their openings greet only what happened (`glad_fits`).
 GLAD_FEELINGS = {"joy", "surprise"}
 
+#: What the person had better do: not done yet, and said back it reads as the listener's order (`agent.reflection`).
+HAD_BETTER = r"(?:i|you|we)'?d better|had better"
 #: A glad opening ("That's great, ...!") says back only something that happened: a hope, a
 #: condition or a thing that did not happen is said back plainly ("So you never won anything in your
 #: life.", not "That's great, you never won anything in your life!").
 #: ("can't believe i got in", "my wish came true", "never been happier", "no school today!" are glad news;
 #: "At least the holiday itself should be nice." is a hope).
 NOT_HAPPENED = re.compile(r"\b(?:hope|hoping|hopefully|if|might|maybe|wish(?! came)|never(?! been)|whether|don'?t know"
-                          r"|not sure|should|shouldn'?t|fingers crossed|(?:i|you|we)'?d better|had better)\b")  # ("at least it should be nice")
+                          r"|not sure|should|shouldn'?t|fingers crossed|" + HAD_BETTER + r")\b")  # ("at least it should be nice")
 #: ... nor a loss or a mishap, whatever the reading ("my 16 year old totaled the car. shes fine, nobody
 #: got hurt, thank god" read as joy got "That's wonderful, your 16 year old totaled the car!").
 MISHAP = re.compile(r"\b(?:totall?ed|crashed|died|passed away|fired|laid off|broke up|dumped|failed|robbed|burgled|"

@@ -157,12 +157,12 @@ def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int)
     return {"utterances": utterances, "causes": causes}
 
 
-def careful_goodbye(message: str, safety: Safety) -> str | None:
-    """A careful turn's whole reply where the person says goodbye with no risk signal in the message, right after a
-    flagged turn (`agent.safety.assess`, `leaving`): quiet closing words, the crisis lines after them (`Safety.finish`); the model had written "Right, I see. What do
-    you want to do?" to "Well, I'd best go and put the kettle on." after a check-in."""
-    return (GENTLE_CLOSING if safety.signal is None and safety.offer_lines and (signs_off(message) or is_farewell(message))
-            else None)  # (only where the lines follow: a review found "bye" later in a careful stretch closed without them)
+def careful_goodbye(safety: Safety) -> str | None:
+    """A careful turn's whole reply where the person says goodbye (`Safety.leaving`) with no risk signal in the
+    message and the crisis lines follow (`Safety.finish`), as right after a flagged turn: quiet closing words. The
+    model had written "Right, I see. What do you want to do?" to "Well, I'd best go and put the kettle on." after a
+    check-in; a review found "bye" later in a careful stretch, where no lines follow, closed without them."""
+    return GENTLE_CLOSING if safety.leaving and safety.signal is None and safety.offer_lines else None
 
 
 def turn_safety(state: TurnState) -> Safety:
@@ -228,7 +228,7 @@ def prompt_input(state: TurnState) -> PromptInput:
     # got to be careful with your phone" for the rest of the conversation); a careful turn gets a gentle
     # acknowledgement, never its cause said back ("I'm so sorry you ...")
     closes = closing and closes_here(careful, feeling)
-    whole = None if attempts else careful_goodbye(state["text"], safety) if careful else whole_reply(
+    whole = None if attempts else careful_goodbye(safety) if careful else whole_reply(
         state["text"], state["persona"].name, turn, closes, answering=closing)
     start = acknowledgement(words, turn) if attempts else whole or reply_start(
         None if careful or not cause else without_address(cause.text, state["persona"].name), in_message, words, turn,

@@ -34,7 +34,7 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS,
                                 ORDINALS, common_word, the_means_your)
 from agent.number_words import NUMBER_WORDS
-from agent.feeling_words import glad_fits
+from agent.feeling_words import HAD_BETTER, glad_fits
 from agent.openings import OPENINGS, opening_with, starts_with_subject
 from agent.reply_checks import LISTENER_WORDS
 from perception.sentences import split_sentences
@@ -265,7 +265,7 @@ def _feeling_first(low: list[str]) -> bool:
 
 #: What the person had better do, said back, reads as the listener's order ("That's wonderful, you'd better get your
 #: notes in order!").
-_BETTER = re.compile(r"\b(?:i'?d|id|we'?d|had) better\b")
+_BETTER = re.compile(rf"\b(?:{HAD_BETTER})\b")
 
 
 def second_person(span: str) -> str | None:

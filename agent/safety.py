@@ -87,6 +87,7 @@ class Safety:
     careful: bool  # careful mode is on for this turn (always, on a crisis turn)
     offer_lines: bool  # a careful turn whose reply is followed by CRISIS_LINES
     check_in: bool = False  # an uncertain first risk signal: the careful reply is followed by CHECK_IN
+    leaving: bool = False  # a careful turn whose message says goodbye (`agent.graph.careful_goodbye`)
 
     @classmethod
     def none(cls) -> "Safety":
@@ -133,7 +134,7 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
     the question "are you safe right now?" left unanswered)."""
     signal = (reading.words or f"{CLASSIFIER_SIGNAL} {reading.score:.2f}") if reading.at_risk else None
     if leaving and history and history[-1].crisis and history[-1].careful and not signal:
-        return Safety(reading.score, None, protocol=False, careful=True, offer_lines=True)
+        return Safety(reading.score, None, protocol=False, careful=True, offer_lines=True, leaving=True)
     calm_now = feeling is not None and _calm(reading.at_risk, reading.score, feeling, concern * threshold)
     careful_before = still_careful(history, concern * threshold, calm_turns, protocol_score, calm_now)
     if signal and not careful_before:
@@ -142,7 +143,7 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
     if not careful_before:
         return Safety(reading.score, None, False, False, False)
     repeated = signal is not None or reading.score >= concern * threshold
-    return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated)
+    return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated, leaving=leaving)
 
 
 def still_careful(history: Sequence[StoredTurn], concern_score: float, calm_turns: int,

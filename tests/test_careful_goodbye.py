@@ -31,9 +31,9 @@ def test_a_goodbye_right_after_a_check_in_stays_careful_and_offers_the_lines():
 def test_a_goodbye_later_in_a_careful_stretch_is_the_models_careful_reply_not_closing_words_without_lines():
     crisis, calm = stored(0.9, "classifier: risk 0.90", careful=True), stored(0.01, careful=True)
     later = assess(reading(0.001, threshold=0.5), [crisis, calm], threshold=0.5, feeling="neutral", leaving=True)
-    assert later.careful and not later.offer_lines and careful_goodbye("bye", later) is None
+    assert later.careful and not later.offer_lines and careful_goodbye(later) is None
     right_after = assess(reading(0.001, threshold=0.5), [crisis], threshold=0.5, feeling="neutral", leaving=True)
-    assert careful_goodbye("bye", right_after) == GENTLE_CLOSING and right_after.offer_lines
+    assert careful_goodbye(right_after) == GENTLE_CLOSING and right_after.offer_lines
 
 
 @pytest.fixture
