@@ -160,7 +160,11 @@ PERSON_NOUNS = {"wife", "husband", "mother", "mom", "mum", "mama", "father", "da
                  "brother", "sister", "friend", "boss", "manager", "teacher", "coach", "cousin", "uncle", "aunt",
                  "auntie", "grandmother", "grandma", "grandfather", "grandpa", "neighbour", "neighbor", "landlord",
                  "doctor", "partner", "boyfriend", "girlfriend", "madam", "employer", "colleague", "child", "kid",
-                 "man", "woman", "lady", "guy", "customer", "boy", "girl"}
+                 "man", "woman", "lady", "guy", "customer", "boy", "girl", "driver", "nurse", "officer", "waiter",
+                 "receptionist", "cashier", "postman", "classmate", "flatmate", "roommate", "coworker", "owner"}
+#: Words that start a place or group said after the person ("my teacher at English class tell me", "the man from
+#: the shop say"): the verb without its -s may come two or three words later.
+_PERSON_PLACE = {"at", "from", "in", "of"}
 
 
 #: Adverbs between "she" and a verb without its -s ("she never do this before").
@@ -171,9 +175,10 @@ def _person_before_verb(low: list[str], i: int) -> bool:
     """"my wife say", "your mother don't" at `i` (not "let my son go", "made my wife laugh", "she and my husband
     have")."""
     slips = _NAME_SLIPS | {"don't", "dont"} if low[i] not in ("a", "the") else _ARTICLE_SLIPS
+    verb_at = [i + 2] + ([i + 4, i + 5] if low[i + 2:i + 3] and low[i + 2] in _PERSON_PLACE else [])
     return (low[i] in ("my", "his", "her", "our", "your", "a", "the") and low[i + 1] in PERSON_NOUNS
-            and low[i + 2:i + 3] != [] and low[i + 2] in slips
-            and (i == 0 or low[i - 1] not in _BARE_AFTER | {"and"}))  # ("me and my brother have")
+            and any(low[j:j + 1] != [] and low[j] in slips for j in verb_at)
+            and (i == 0 or low[i - 1] not in _BARE_AFTER | {"and", "n", "&"}))  # ("me and my brother have", "me n my")
 
 
 #: Verbs without their -s after "a man", "the customer" ("a man come in my shop"): not words that also make a
@@ -195,10 +200,20 @@ def agreement_slip(words: list[str]) -> bool:
 
 
 #: A learner's English beside the slips above: "5 years I am there", "I am here for study english",
-#: "today is good day", "I am little bit jealous" (no article), "I am here 3 years".
+#: "today is good day", "I am little bit jealous" (no article), "I am here 3 years"; and, from the thirty-first set
+#: (fresh30), "I am student from Fes", "Today I take wrong bus", "my first Halloween in America is finish", "we live
+#: in Edison since June", "I was so worry", "I am listening music", "because is healthy", "on bicycle".
+_SINCE_WHEN = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|\d{4}"
+               r"|last \w+|(?:one|two|three|four|five|six|\d+) \w+ ago|(?:the )?(?:summer|spring|autumn|winter))")
 _LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b"
                       r"|\b(?:am|is|are|was|were|feel|felt|i'm|im) little bit\b"
-                      r"|\b(?:i am|i'm|im) (?:here|in \w+) \d+ years\b", re.IGNORECASE)
+                      r"|\b(?:i am|i'm|im) (?:here|in \w+) \d+ years\b"
+                      r"|\b(?:i am|i'm|im|he is|she is) (?:student|teacher|nurse|doctor|engineer|driver|cleaner|cook|waiter"
+                      r"|waitress|mechanic|builder|accountant|housewife|programmer|carer|refugee)\b"
+                      r"|\b(?:take|took|get|got|catch|caught|miss|missed) (?:wrong|right) (?:bus|train|tram|flight|way|road)\b"
+                      r"|\b(?:is|are|was|were) (?:finish|arrive|happen|begin)\b|\b(?:so|very|too|am|was|is|were) worry\b"
+                      rf"|\b(?:i|we) (?:live|work|study|stay) (?:in|at|here|there)\b[^.!?]{{0,40}}\bsince {_SINCE_WHEN}\b"
+                      r"|\blisten(?:ing)? music\b|\bbecause is\b|\bon bicycle\b", re.IGNORECASE)
 
 
 def learner_english(sentences: list[str]) -> bool:
@@ -237,3 +252,24 @@ def run_on(words: list[str]) -> bool:
     first = min(finite, default=len(low))
     return any(low[n - 1] in _CLAUSE_ENDS and low[n] in _NEXT_SUBJECTS and not set(low[:n]) & _LEADS_INTO
                and (low[n] not in ("your", "my") or n + 2 in finite) for n in range(max(first + 2, 2), len(low)))
+
+
+#: Verbs whose object may be the subject of a clause that goes on ("found out the plant on my desk is FAKE").
+_TELLING_VERBS = {"found", "realised", "realized", "noticed", "learned", "learnt", "discovered", "heard", "saw", "knew",
+                  "know", "think", "thought", "said", "told", "read"}
+_CLAUSE_VERBS = {"is", "was", "are", "were", "isn't", "wasn't", "aren't", "weren't", "has", "had", "hasn't"}
+
+
+def cuts_a_clause(span: str, sentence: str | None) -> bool:
+    """Whether `span` ends inside a clause of `sentence`: the sentence goes on with the verb whose subject the span
+    ends with ("the driver on my kids' school bus" of "Mr Okoro, the driver on my kids' school bus, is retiring"),
+    or, after a verb of finding or telling in the span, to the verb of the clause it began ("i just found out the
+    plant" of "so i just found out the plant on my desk at work is FAKE", said back "Oh, you just found out the
+    plant.")."""
+    low, whole = span.lower().strip(" .!?"), (sentence or "").lower()
+    at = whole.find(low)
+    if not low or at < 0:
+        return False
+    rest = re.findall(r"[a-z']+", whole[at + len(low):])
+    return rest[:1] != [] and rest[0] in _CLAUSE_VERBS or (  # ("Mr Okoro, the driver on my kids' school bus, is ...")
+        bool(set(re.findall(r"[a-z']+", low)) & _TELLING_VERBS) and bool(set(rest[:8]) & _CLAUSE_VERBS))

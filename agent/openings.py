@@ -84,3 +84,11 @@ def starts_with_subject(span: str) -> bool:
     return (low in SAID_BACK_STARTS or (low.endswith("ing") and len(low) > 4 and low not in NOT_VERB_ING)
             or (first[:1].isupper() and not common_word(base) and base != LISTENER_NAME
                 and re.sub(r"(.)\1+", r"\1", base) not in NOT_NAMES))  # ("Ummm", "Ughh")
+
+
+#: Feelings whose opening says nothing back (`agent.reflection.reflection`), unless `gladly`: a goodbye's news, whose
+#: bare opening the goodbye drops. Blinded readers of the twenty-fifth to thirty-first sets accepted "That's wonderful,
+#: <what was told>!" 0.61 of 330 times ("That's wonderful, you played your last game of five-a-side tonight!"; 0.56 of
+#: 102 where it told an event, "you won at bridge"), a glad opening alone ("Oh, that's nice!") 0.73 of 78, a plain
+#: acknowledgement 0.8-0.9.
+PLAIN_OPENING_ONLY = {"joy"}

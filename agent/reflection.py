@@ -12,6 +12,7 @@ the last turn's (the same cause is not said back twice in a row). Elsewhere the 
 acknowledgement in the response emotion ("Oh no, I'm sorry." / "Oh, that's nice!" / "Right, I see.").
 A glad opening never greets a hope, a condition or what never happened (`agent.feeling_words`: said
 back plainly), and a noun typed without its article gets one ("the airline cancelled your flight").
+Glad news gets a glad opening alone ("Oh, that's nice!"), save before a goodbye (`agent.openings.PLAIN_OPENING_ONLY`).
 The words name a feeling only where the user's is read surely (`agent.feeling_words`): an unsure
 reading gets its cause said back plainly ("Oh, you got laid off today."), a plain message a plain
 acknowledgement; a careful turn (`agent/safety.py`) an acknowledgement, never its cause said back.
@@ -25,17 +26,17 @@ from __future__ import annotations
 
 import re
 
-from agent.clause import (DETERMINERS, agreement_slip, finite_positions, is_clause, preposition_fragment, run_on,
-                          relative_fragment, without_lead_in)
+from agent.clause import (DETERMINERS, agreement_slip, cuts_a_clause, finite_positions, is_clause, preposition_fragment,
+                          relative_fragment, run_on, without_lead_in)
 from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS, FEELING_FIRST,
                                 FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
                                 DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS,
-                                ORDINALS, common_word, the_means_your)
+                                ORDINALS, STATE_AFTER, STATE_PARTICIPLES, common_word, the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import HAD_BETTER, glad_fits
-from agent.openings import OPENINGS, opening_with, starts_with_subject
+from agent.openings import OPENINGS, PLAIN_OPENING_ONLY, opening_with, starts_with_subject
 from agent.reply_checks import LISTENER_WORDS
 from perception.sentences import split_sentences
 
@@ -75,14 +76,21 @@ def _name_like(word: str) -> bool:
             and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
 
 
+_NEXT_CLAUSE = [[w] for w in ("i", "im", "i'm", "ive", "i've", "he", "she", "we", "they", "it", "its", "it's", "so", "but")]
+
+
 def _span_words(span: str) -> list[str] | None:
     """The words of `span` as a restatement keeps them: curly apostrophes straightened, filler and
     emoji dropped, the first sentence and its first clause only when more follows; None where a symbol
     would read badly."""
     words = []
-    for token in _TOKEN.findall(span.replace("’", "'").strip()):
+    tokens = _TOKEN.findall(span.replace("’", "'").strip())
+    for n, token in enumerate(tokens):
         if token[0] in CURRENCY:
             return None  # "£50": said back it reads badly, as "$500" does (below)
+        if not token.isascii() and not token[0].isalnum() and any(w.lower() not in FILLER for w in words) and (
+                [t.lower() for t in tokens[n + 1:] if t.isascii()][:1] in _NEXT_CLAUSE):
+            break  # an emoji, then a new clause ("his collar tag says Nacho 😭 ive started calling him"): it ended one
         if token.lower() in FILLER_ANYWHERE or (not token.isascii() and not token[0].isalnum()):
             continue  # filler, emoji
         if token == ":":
@@ -231,6 +239,8 @@ def _swapped(words: list[str]) -> list[str]:
         out.insert(0, "it")  # "still feels good to have my own money", "smelled like feet": "it" was left out
     elif out[0].lower() in ADVERBS_BEFORE_VERB and out[1:2] and (out[1] in SUBJECTLESS_VERBS or out[1].endswith("ed")):
         out[0:1] = ["you", out[0].lower()]  # "Nearly fell asleep at the wheel": the subject was left out
+    elif out[0] in STATE_PARTICIPLES and out[1:2] and out[1] in STATE_AFTER:
+        out[0:0] = ["you", "got"]  # "locked out of my flat": a state one was put in, not "you locked out"
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
     elif doing_now(out):
@@ -266,6 +276,8 @@ def _feeling_first(low: list[str]) -> bool:
 #: What the person had better do, said back, reads as the listener's order ("That's wonderful, you'd better get your
 #: notes in order!").
 _BETTER = re.compile(rf"\b(?:{HAD_BETTER})\b")
+#: Blame taken ("maybe that's on me"): said back it is blame given ("maybe that's on you").
+_ON_ME = re.compile(r"\b(?:that'?s|thats|it'?s|its|that is|it is) (?:all |partly |probably )?on me\b")
 
 
 def second_person(span: str) -> str | None:
@@ -282,7 +294,7 @@ def second_person(span: str) -> str | None:
             or (low[0] in HEADLESS and not doing_now(low)) or _feeling_first(low)
             or not _PLAIN_WORD.fullmatch(words[0].lower()) or words[-1].lower() in DANGLING
             or relative_fragment(words) or preposition_fragment(words) or TEASER.search(" ".join(words).lower())
-            or _BETTER.search(" ".join(low))):
+            or _BETTER.search(" ".join(low)) or _ON_ME.search(" ".join(low))):
         return None
     last = APOSTROPHES.get(words[-1].lower(), words[-1].lower())  # (an auxiliary without its verb: "i didnt!!")
     swapped = _swapped(words)
@@ -310,7 +322,13 @@ def _someone_else_did_it(words: list[str], swapped: list[str]) -> bool:
     `swapped` (the words said back) put "you" in where the person typed none ("Fred dumped me" has a subject)."""
     low = [APOSTROPHES.get(w.lower(), w.lower()) for w in words]
     return low[0] not in SWAP and swapped[0] == "you" and bool(
-        {"me", "us"} & set(low[1:3]) or low[:2] == ["bit", "of"] or " ".join(low[:3]) in MADE_MY)
+        {"me", "us"} & set(low[1:3]) or low[:2] == ["bit", "of"] or " ".join(low[:3]) in MADE_MY
+        or (low[0] in ("took", "takes", "cost", "costs") and low[1:2] in (["him"], ["her"], ["them"])
+            and low[2:3] != [] and (low[2][0].isdigit() or low[2] in NUMBER_WORDS or low[2] in _AMOUNTS)))
+        # ("took him 30 seconds to open it": "it" took him, not "you took him")
+
+
+_AMOUNTS = {"a", "an", "ages", "forever", "hours", "minutes", "days", "weeks", "months", "years", "half", "all"}
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:
@@ -332,7 +350,7 @@ def sentence_holding(cause: str, message: str | None) -> str | None:
 
 def reflection(cause: str | None, cause_in_message: bool, response_emotion: str, turn: int,
                previous_cause: str | None = None, user_emotion: str | None = None,
-               message: str | None = None) -> str | None:
+               message: str | None = None, gladly: bool = False) -> str | None:
     """The start of a reply that restates the cause in a fitting opening ("I'm so sorry your dog died
     this morning."), or None where a restatement would not fit (see the module's docstring). The
     whole short sentence of `message` that holds the cause is said back where it reads well: the cause
@@ -345,10 +363,11 @@ def reflection(cause: str | None, cause_in_message: bool, response_emotion: str,
     sentence = sentence_holding(cause, message)
     whole = second_person(sentence) if sentence else None
     span = whole if whole and (span is None or span.lower() in whole.lower()) else span  # (its first clause may not)
-    if span is None or not starts_with_subject(span) or (
+    if span is None or not starts_with_subject(span) or (span != whole and cuts_a_clause(cause, sentence)) or (
             (sentence or "").rstrip(" ~").endswith("?") and _is_question(_span_words(sentence) or [""])):
         return None  # (asked, not told: "Do you think they will feel strange with me?")
-    return opening_with(OPENINGS[glad_fits(response_emotion, span)], turn, span)
+    feeling = glad_fits(response_emotion, span)
+    return None if feeling in PLAIN_OPENING_ONLY and not gladly else opening_with(OPENINGS[feeling], turn, span)
 
 
 #: The fewest words a plain restatement says back ("So you're about 80 pages in.", not "So nap.").

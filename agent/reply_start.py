@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from agent.about_listener import GREETING, GREETINGS_BACK, listener_answer
 from agent.direct_questions import direct_answer
-from agent.farewell import closing_start, gentle_closing
+from agent.farewell import closing_start, gentle_closing, signs_off
 from agent.clause import learner_english
 from agent.reflection import plain_restatement, reflection
 from perception.sentences import split_sentences
@@ -59,7 +59,8 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
         return whole
     if message and GREETING.match(message.strip()):
         return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
-    said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion, message)
+    said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion, message,
+                           gladly=bool(message) and signs_off(message))
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):
         said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
     if said_back and not learner_english([s for m in (*earlier, message or "") for s in split_sentences(m)]):

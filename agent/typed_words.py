@@ -259,3 +259,11 @@ NAMES_TOO = {"will", "may", "grace", "hope", "pat", "rose", "joy", "faith", "daw
 def common_word(word: str) -> bool:
     """A lower-case word people write in lower case (`COMMON_WORDS`) and not as a name (`NAMES_TOO`)."""
     return word in COMMON_WORDS and word not in NAMES_TOO
+
+
+#: Participles of a state one is put in, typed without a subject before a preposition ("locked out of my flat",
+#: "stuck at the airport"): said back with "you got" (the thirty-first set's readers rejected "you locked out of ...").
+STATE_PARTICIPLES = {"locked", "stuck", "trapped", "stranded", "soaked", "drenched", "caught", "snowed", "shut", "diagnosed",
+                     "fired", "sacked", "dumped", "promoted", "hired", "accepted", "rejected", "invited", "robbed", "scammed"}
+STATE_AFTER = {"out", "in", "at", "on", "up", "outside", "inside", "behind", "under", "to", "through", "by", "from", "into",
+               "with", "for", "as", "last", "yesterday", "today", "this"}

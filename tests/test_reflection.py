@@ -96,9 +96,22 @@ def test_a_cause_that_would_not_read_well_said_back_is_left_alone(span):
 
 def test_the_reflection_opens_in_the_response_emotion():
     assert reflection("our dog died this morning", True, "sadness", 0) == "I'm so sorry your dog died this morning."
-    assert reflection("i got the scholarship!!", True, "joy", 0) == "That's wonderful, you got the scholarship!"
-    assert reflection("i got the scholarship!!", True, "joy", 1) != reflection("i got the scholarship!!", True,
-                                                                             "joy", 0)
+    assert reflection("i got the scholarship!!", True, "joy", 0, gladly=True) == "That's wonderful, you got the scholarship!"
+    assert reflection("i got the scholarship!!", True, "joy", 1, gladly=True) != reflection(
+        "i got the scholarship!!", True, "joy", 0, gladly=True)
+
+
+def test_glad_news_gets_a_glad_opening_alone_except_before_a_goodbye():
+    """ "That's wonderful, <what was told>!" was accepted by blinded readers 0.61 of 330 times, "Oh, that's nice!"
+    0.73 of 78 (agent.openings.PLAIN_OPENING_ONLY); a goodbye drops a bare opening, so its news is said back."""
+    from agent.reply_start import ACKNOWLEDGEMENTS, reply_start
+
+    assert reflection("i got the scholarship!!", True, "joy", 0, user_emotion="joy") is None
+    assert reply_start("i got the scholarship", True, "joy", 0, user_emotion="joy",
+                       message="i got the scholarship!!") in ACKNOWLEDGEMENTS["joy"]
+    assert reply_start("i got the scholarship", True, "joy", 0, user_emotion="joy",
+                       message="i got the scholarship!! ok off to tell my mum, bye") == "That's wonderful, you got the scholarship!"
+    assert reflection("our dog died this morning", True, "sadness", 0) == "I'm so sorry your dog died this morning."
 
 
 @pytest.mark.parametrize("cause,in_message,emotion,previous,feeling", [
@@ -494,7 +507,7 @@ def test_the_newcomers_review_cases_read_as_before_or_better(span, said_back):
     ("my coworker got promoted over me", "Oh, your coworker got promoted over you."),  # (read as joy 0.85)
 ])
 def test_a_glad_reading_greets_no_loss_but_good_news_stays_glad(cause, said_back):
-    assert reflection(cause, True, "joy", 0, user_emotion="joy") == said_back
+    assert reflection(cause, True, "joy", 0, user_emotion="joy", gladly=True) == said_back
 
 
 @pytest.mark.parametrize("span,said_back", [
@@ -730,7 +743,7 @@ def test_a_bit_announced_is_not_said_back():
      "That's wonderful, playing with the boys from school tonight!"),
 ])
 def test_only_a_span_with_a_subject_or_a_name_is_said_back(cause, emotion, message, said_back):
-    assert reflection(cause, True, emotion, 0, user_emotion=emotion, message=message) == said_back
+    assert reflection(cause, True, emotion, 0, user_emotion=emotion, message=message, gladly=True) == said_back
 
 
 def test_the_listener_name_is_no_subject_to_say_back():
