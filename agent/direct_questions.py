@@ -115,7 +115,7 @@ _KINDS = {
         + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
     "how_to": re.compile(
         rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
-        rf"|^how (?:do|would|should|can) {_WHO} (?:even )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
+        rf"|^how (?:do|would|should|can) {_WHO} (?:even |politely |nicely |gently |tactfully )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
         rf"|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
         rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"
         r"|\bis there anything (?:else )?i (?:can|should) do\b|\bis there anything (?:\w+ )?(?:i'?m|im|i am) "

@@ -317,3 +317,11 @@ def test_a_fear_or_an_everyday_word_beside_a_question_keeps_its_answer(message):
     """A review found the warning words around a question throwing away these answers; only the emergency words
     (`agent.farewell_words.EMERGENCY`) are read over the whole message."""
     assert direct_answer(message) is not None
+
+
+def test_how_to_do_something_politely_is_a_how_to_question():
+    """ "How do you politely get out of a lift to work with a colleague? Asking for a very specific reason." was
+    answered "Okay, I hear you. How are you feeling now?" (the thirty-first set; rejected by both readers)."""
+    message = "How do you politely get out of a lift to work with a colleague? Asking for a very specific reason."
+    assert question_kind(message) == "how_to"
+    assert question_kind("how do you gently tell a friend their breath smells?") == "how_to"
