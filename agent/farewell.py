@@ -34,7 +34,8 @@ from agent.reply_words import QUOTED, plain_lower
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
 GLAD = ("I'm glad it helped", "I'm really glad talking helped")
 FEEL_BETTER = "I'm glad you feel better"
-_FEELS_BETTER = re.compile(r"\bfeel(?:ing)? (?:a (?:bit|little|lot) |much |so much |way )?better\b")
+_FEELS_BETTER = re.compile(r"\bfeel(?:ing)? (?:a (?:bit|little|lot) |much |so much |way )?(?:better|calmer|more calm"
+                           r"|lighter|clearer)\b")
 #: "good thanks", "i'm fine, thank you": an answer to "How are you?", not a goodbye.
 _ANSWERS_HOW = re.compile(r"^(?:i'?m |im |i am |all )?(?:good|fine|well|alright|great|not bad)\b[\s,.!]*"
                           r"(?:thanks|thank you|thx|ty)\b")
@@ -93,9 +94,9 @@ def leaves(message: str) -> bool:
 #: longer message says "last night" or "i have to go to the dentist".
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol|lmao|haha|now|k))\s*(?:good ?night|night|nite|bye+(?: bye)?|byee+"
-    r"|goodbye|later"
+    r"|goodbye|later|cheerio|toodles"
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
-    + r")(?:\s*,?\s*sam)?[\s!.~]*$"
+    + r")(?: for now)?(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
     r"|\bneed to go(?=\s*(?:now|get\b))"
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"

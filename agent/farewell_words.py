@@ -18,7 +18,7 @@ BYE_ABROAD_WORDS = ("adios", "adiós", "au revoir", "tschüss", "tschuss", "arri
                     "paalam", "totsiens")
 BYE_ABROAD = "|".join(BYE_ABROAD_WORDS)
 BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "gtg", "g2g", "later", "goodnight", "gn", "night", "nite", "tomorrow",
-        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao",
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao", "cheerio", "toodles",
         *NIGHT_ABROAD.replace("|", " ").split(), *" ".join(BYE_ABROAD_WORDS).split()}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
 FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
@@ -34,7 +34,8 @@ FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anywa
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
            "patience", "kindness", "words", "too", "wonderful", "lovely", "better",
-           "rant", "ranting", "vent", "venting", "dear", "hun", "hon", "pal", "bro", "dude"}
+           "rant", "ranting", "vent", "venting", "dear", "hun", "hon", "pal", "bro", "dude", "yaar", "bhai",
+           "calm", "calmer", "lighter", "clearer"}  # ("Thank you Sam, I feel more calm now.": the thirty-first set)
 #: "ok rant over, thanks sam": "over" only after a rant ("it is all over now. thanks" is no farewell).
 RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
 #: A filler word settling what comes next at a sentence's start ("Right, back to packing.", "Well, I'd best go.").
@@ -52,7 +53,7 @@ ENJOY_YOUR = r"enjoy your (?:evening|night|day|weekend|afternoon)"
 LEAVING = re.compile(r"\b(?:bye|byee|goodbye|cya|ttyl|gtg|g2g|(?<!a )good ?night|gn|(?:gotta|got to|have to|better|should) go"
                      r"|(?:going|head(?:ing)?|off) to (?:bed|sleep)|get some (?:rest|sleep)"
                      r"|talk (?:to you )?(?:later|soon|tomorrow|tmrw|tmr|in the morning)|see (?:you|u|ya) (?:later|soon|tomorrow)"
-                     r"|take care|sweet dreams|laters|adios|ciao|" + NIGHT_ABROAD
+                     r"|take care|sweet dreams|laters|adios|ciao|cheerio|toodles|" + NIGHT_ABROAD
                      + r"|" + HAVE_A + r"(?:one|day|night|evening|weekend|week|afternoon)"
                      r"|" + ENJOY_YOUR + r")\b"
                      r"|(?:^|[.!,;~]\s*|\b(?:ok|okay|so|well|lol|and|thanks|thank you)\s+)(?:night|nite|later|see you)\b")

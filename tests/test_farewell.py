@@ -513,3 +513,19 @@ def test_harm_done_by_someone_else_is_no_place_for_closing_words(message):
 
 def test_words_that_touched_the_person_still_close():
     assert signs_off("It was so kind, it really touched me. Goodnight!")
+
+
+@pytest.mark.parametrize("message", [
+    "Cheerio for now.", "Okay. I think I will tell her straight. Let me sleep on it once. Thanks yaar.",
+    "Ok good idea, I will put the salsa separate on the table so everyone can choose. Thank you Sam, I feel more calm now.",
+])
+def test_goodbyes_and_thanks_of_the_thirty_first_set_close(message):
+    """Answered "Right, I see. What happens next?" and "... How are you feeling now?", rejected by both readers."""
+    from agent.farewell import signs_off
+
+    assert signs_off(message) or is_farewell(message)
+
+
+def test_thanks_and_feeling_calmer_is_answered_as_feeling_better():
+    assert closing_start("Thank you Sam, I feel more calm now.", 1).startswith("You're very welcome, I'm glad you feel better.")
+    assert not is_farewell("I feel calm now. Thank you for everything.")  # (a warning sign: the model answers it)
