@@ -202,18 +202,19 @@ def agreement_slip(words: list[str]) -> bool:
 #: A learner's English beside the slips above: "5 years I am there", "I am here for study english",
 #: "today is good day", "I am little bit jealous" (no article), "I am here 3 years"; and, from the thirty-first set
 #: (fresh30), "I am student from Fes", "Today I take wrong bus", "my first Halloween in America is finish", "we live
-#: in Edison since June", "I was so worry", "I am listening music", "because is healthy", "on bicycle".
+#: in Edison since June", "I was so worry", "I am listening music", "because is healthy", "on bicycle", "I am Chinese
+#: student", "I didn't play since university".
 _SINCE_WHEN = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|\d{4}"
                r"|last \w+|(?:one|two|three|four|five|six|\d+) \w+ ago|(?:the )?(?:summer|spring|autumn|winter))")
 _LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b"
                       r"|\b(?:am|is|are|was|were|feel|felt|i'm|im) little bit\b"
                       r"|\b(?:i am|i'm|im) (?:here|in \w+) \d+ years\b"
-                      r"|\b(?:i am|i'm|im|he is|she is) (?:student|teacher|nurse|doctor|engineer|driver|cleaner|cook|waiter"
+                      r"|\b(?:i am|i'm|im|he is|she is) (?:(?!a |an |the |my |your |his |her |not |also |still )\w+ )?(?:student|teacher|nurse|doctor|engineer|driver|cleaner|cook|waiter"
                       r"|waitress|mechanic|builder|accountant|housewife|programmer|carer|refugee)\b"
                       r"|\b(?:take|took|get|got|catch|caught|miss|missed) (?:wrong|right) (?:bus|train|tram|flight|way|road)\b"
                       r"|\b(?:is|are|was|were) (?:finish|arrive|happen|begin)\b|\b(?:so|very|too|am|was|is|were) worry\b"
                       rf"|\b(?:i|we) (?:live|work|study|stay) (?:in|at|here|there)\b[^.!?]{{0,40}}\bsince {_SINCE_WHEN}\b"
-                      r"|\blisten(?:ing)? music\b|\bbecause is\b|\bon bicycle\b", re.IGNORECASE)
+                      r"|\blisten(?:ing)? music\b|\bbecause is\b|\bon bicycle\b|\bdidn'?t \w+ since\b", re.IGNORECASE)
 
 
 def learner_english(sentences: list[str]) -> bool:

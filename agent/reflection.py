@@ -239,6 +239,8 @@ def _swapped(words: list[str]) -> list[str]:
         out.insert(0, "it")  # "still feels good to have my own money", "smelled like feet": "it" was left out
     elif out[0].lower() in ADVERBS_BEFORE_VERB and out[1:2] and (out[1] in SUBJECTLESS_VERBS or out[1].endswith("ed")):
         out[0:1] = ["you", out[0].lower()]  # "Nearly fell asleep at the wheel": the subject was left out
+    elif out[0] in ADVERBS_FIRST and out[1:2] and out[1].endswith("ing") and not out[1].endswith("thing"):
+        out.insert(0, "you're")  # "Still getting used to it": "I'm" was left out, not "you still getting"
     elif out[0] in STATE_PARTICIPLES and out[1:2] and out[1] in STATE_AFTER:
         out[0:0] = ["you", "got"]  # "locked out of my flat": a state one was put in, not "you locked out"
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):

@@ -266,4 +266,4 @@ def common_word(word: str) -> bool:
 STATE_PARTICIPLES = {"locked", "stuck", "trapped", "stranded", "soaked", "drenched", "caught", "snowed", "shut", "diagnosed",
                      "fired", "sacked", "dumped", "promoted", "hired", "accepted", "rejected", "invited", "robbed", "scammed"}
 STATE_AFTER = {"out", "in", "at", "on", "up", "outside", "inside", "behind", "under", "to", "through", "by", "from", "into",
-               "with", "for", "as", "last", "yesterday", "today", "this"}
+               "for", "as", "last", "yesterday", "today", "this"}  # (not "with": "stuck with it" is kept at it)

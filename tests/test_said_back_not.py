@@ -77,3 +77,18 @@ def test_a_span_cut_from_its_verb_is_not_said_back():
     assert reflection("the driver on my kids' school bus", True, "sadness", 1, None, "sadness",
                       "Mr Okoro, the driver on my kids' school bus, is retiring at the end of term.") is None
     assert reflection("my dog died", True, "sadness", 1, None, "sadness", "my dog died this morning") is not None
+
+
+def test_an_ongoing_state_typed_without_im_is_said_back_with_youre():
+    """ "So you still getting used to having this extra time in the morning." was disfluent to both readers."""
+    assert second_person("Still getting used to having this extra time") == "you're still getting used to having this extra time"
+    assert second_person("stuck with it and rewrote chapter 3") == "you stuck with it and rewrote chapter 3"
+
+
+@pytest.mark.parametrize("message", ["Hi Sam! I am Chinese student, I study in Sheffield",
+                                     "I was nervous because I didn't play since university"])
+def test_more_learners_slips(message):
+    from agent.clause import learner_english
+
+    assert learner_english([message])
+    assert not learner_english(["I'm a mature student and I haven't played since university"])
