@@ -144,7 +144,8 @@ _NOT_NAMES = {"i", "the", "a", "an", "my", "our", "your", "we", "they", "you", "
               "same", "home", "still", "never", "just", "only", "even", "need", "lately", "really", "somehow", "always",
               "maybe", "sometimes", "literally", "honestly", "actually", "probably", "definitely",
               "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
-              "april", "may", "june", "july", "august", "september", "october", "november", "december", "christmas"}
+              "april", "may", "june", "july", "august", "september", "october", "november", "december", "christmas",
+              "good", "great", "nice", "fair", "bad", "big", "quick", "long", "hard", "fine", "cool"}  # ("Good call on ...")
 
 
 def _name_before_verb(words: list[str], i: int) -> bool:
@@ -165,6 +166,7 @@ PERSON_NOUNS = {"wife", "husband", "mother", "mom", "mum", "mama", "father", "da
 #: Words that start a place or group said after the person ("my teacher at English class tell me", "the man from
 #: the shop say"): the verb without its -s may come two or three words later.
 _PERSON_PLACE = {"at", "from", "in", "of"}
+_PRONOUNS = {"i", "you", "we", "they", "he", "she", "it"}
 
 
 #: Adverbs between "she" and a verb without its -s ("she never do this before").
@@ -175,7 +177,8 @@ def _person_before_verb(low: list[str], i: int) -> bool:
     """"my wife say", "your mother don't" at `i` (not "let my son go", "made my wife laugh", "she and my husband
     have")."""
     slips = _NAME_SLIPS | {"don't", "dont"} if low[i] not in ("a", "the") else _ARTICLE_SLIPS
-    verb_at = [i + 2] + ([i + 4, i + 5] if low[i + 2:i + 3] and low[i + 2] in _PERSON_PLACE else [])
+    verb_at = [i + 2] + ([j for j in (i + 4, i + 5) if low[j - 1:j] and low[j - 1] not in _PRONOUNS]
+                         if low[i + 2:i + 3] and low[i + 2] in _PERSON_PLACE else [])  # (not "my mum in hospital I don't")
     return (low[i] in ("my", "his", "her", "our", "your", "a", "the") and low[i + 1] in PERSON_NOUNS
             and any(low[j:j + 1] != [] and low[j] in slips for j in verb_at)
             and (i == 0 or low[i - 1] not in _BARE_AFTER | {"and", "n", "&"}))  # ("me and my brother have", "me n my")
@@ -209,12 +212,16 @@ _SINCE_WHEN = (r"(?:january|february|march|april|may|june|july|august|september|
 _LEARNER = re.compile(r"\b\d+ years? (?:i|we) (?:am|are)\b|\bfor study\b|\bis (?:good|perfect|nice|bad|big|hard) day\b"
                       r"|\b(?:am|is|are|was|were|feel|felt|i'm|im) little bit\b"
                       r"|\b(?:i am|i'm|im) (?:here|in \w+) \d+ years\b"
-                      r"|\b(?:i am|i'm|im|he is|she is) (?:(?!a |an |the |my |your |his |her |not |also |still )\w+ )?(?:student|teacher|nurse|doctor|engineer|driver|cleaner|cook|waiter"
-                      r"|waitress|mechanic|builder|accountant|housewife|programmer|carer|refugee)\b"
+                      r"|\b(?:i am|i'm|im|he is|she is) (?:\w+(?:ese|ian|an|ish|i|ch) )?(?:student|teacher|nurse|doctor"
+                      r"|engineer|driver|cleaner|cook|waiter|waitress|mechanic|builder|accountant|housewife|programmer"
+                      r"|carer|refugee)\b"
                       r"|\b(?:take|took|get|got|catch|caught|miss|missed) (?:wrong|right) (?:bus|train|tram|flight|way|road)\b"
-                      r"|\b(?:is|are|was|were) (?:finish|arrive|happen|begin)\b|\b(?:so|very|too|am|was|is|were) worry\b"
-                      rf"|\b(?:i|we) (?:live|work|study|stay) (?:in|at|here|there)\b[^.!?]{{0,40}}\bsince {_SINCE_WHEN}\b"
-                      r"|\blisten(?:ing)? music\b|\bbecause is\b|\bon bicycle\b|\bdidn'?t \w+ since\b", re.IGNORECASE)
+                      r"|\b(?:is|are|was|were) (?:finish|arrive|happen|begin)\b|\b(?:so|very|too) worry\b"
+                      r"|\b(?:i am|i'm|im|i was) (?:\w+ )?worry\b"
+                      rf"|\b(?:i|we) (?:live|work|study|stay) (?:in|at|here|there)\b"
+                      rf"(?:(?!\band\b|\bbut\b|'ve\b|\bhave\b|\bbeen\b|\bhad\b)[^.!?]){{0,40}}\bsince {_SINCE_WHEN}\b"
+                      r"|\blisten(?:ing)? music\b|\bbecause is\b|\bon bicycle\b"
+                      rf"|\bdidn'?t \w+ since (?:{_SINCE_WHEN}|university|uni|school|college|childhood|\d+)\b", re.IGNORECASE)
 
 
 def learner_english(sentences: list[str]) -> bool:
@@ -271,6 +278,11 @@ def cuts_a_clause(span: str, sentence: str | None) -> bool:
     at = whole.find(low)
     if not low or at < 0:
         return False
-    rest = re.findall(r"[a-z']+", whole[at + len(low):])
-    return rest[:1] != [] and rest[0] in _CLAUSE_VERBS or (  # ("Mr Okoro, the driver on my kids' school bus, is ...")
-        bool(set(re.findall(r"[a-z']+", low)) & _TELLING_VERBS) and bool(set(rest[:8]) & _CLAUSE_VERBS))
+    rest = re.findall(r"[a-z']+|,", whole[at + len(low):])
+    first = next((n for n, w in enumerate(rest) if w in _NEW_CLAUSE), len(rest))  # ("... last night and mum was crying")
+    after = [w for w in rest[:2] if w != ","][:1]
+    return after != [] and after[0] in _CLAUSE_VERBS or (  # ("Mr Okoro, the driver on my kids' school bus, is ...")
+        bool(set(re.findall(r"[a-z']+", low)) & _TELLING_VERBS) and bool(set(rest[:min(8, first)]) & _CLAUSE_VERBS))
+
+
+_NEW_CLAUSE = {",", "and", "but", "so", "because", "cause", "then", "which", "who", "when", "while"}

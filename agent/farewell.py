@@ -34,8 +34,7 @@ from agent.reply_words import QUOTED, plain_lower
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
 GLAD = ("I'm glad it helped", "I'm really glad talking helped")
 FEEL_BETTER = "I'm glad you feel better"
-_FEELS_BETTER = re.compile(r"\bfeel(?:ing)? (?:a (?:bit|little|lot) |much |so much |way )?(?:better|calmer|more calm"
-                           r"|lighter|clearer)\b")
+_FEELS_BETTER = re.compile(r"\bfeel(?:ing)? (?:a (?:bit|little|lot) |much |so much |way )?better\b")
 #: "good thanks", "i'm fine, thank you": an answer to "How are you?", not a goodbye.
 _ANSWERS_HOW = re.compile(r"^(?:i'?m |im |i am |all )?(?:good|fine|well|alright|great|not bad)\b[\s,.!]*"
                           r"(?:thanks|thank you|thx|ty)\b")

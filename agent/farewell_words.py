@@ -34,8 +34,7 @@ FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anywa
            "bunch", "heaps", "guess", "right", "least", "at", "in", "morning", "tonight", "are", "been",
            "you've", "youve", "caring", "about", "needed", "listen", "listened", "there", "understanding",
            "patience", "kindness", "words", "too", "wonderful", "lovely", "better",
-           "rant", "ranting", "vent", "venting", "dear", "hun", "hon", "pal", "bro", "dude", "yaar", "bhai",
-           "calm", "calmer", "lighter", "clearer"}  # ("Thank you Sam, I feel more calm now.": the thirty-first set)
+           "rant", "ranting", "vent", "venting", "dear", "hun", "hon", "pal", "bro", "dude", "yaar", "bhai"}
 #: "ok rant over, thanks sam": "over" only after a rant ("it is all over now. thanks" is no farewell).
 RANT_OVER = re.compile(r"\b(?:rant|vent|venting|ranting) over\b")
 #: A filler word settling what comes next at a sentence's start ("Right, back to packing.", "Well, I'd best go.").
@@ -112,6 +111,11 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bdoesn'?t like it when\b|\banyone would notice\b|\bpointless\b|\btired of (?:it all|all of it|everything)\b"
                      r"|\blook after (?:the kids|them|my \w+) for me\b|\bput an end\b|\bfinish it\b|\btime i'?ve got left\b"
                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
+                     # (a review of the thirty-fifth session's new goodbye words: "i cut myself again tonight. cheerio")
+                     r"|\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning|starving) myself\b"
+                     r"|\bstopped taking (?:my |the )?(?:meds|medication|tablets|pills)\b|\bwon'?t be (?:around|here)\b"
+                     r"|\bfinally be free\b|\bsaid goodbye to\b|\b(?:standing|stood) on the (?:platform|edge|ledge)\b"
+                     r"|\b(?:screams|screaming|screamed|yells|yelling|yelled) at me\b|\bthanks? (?:you )?for everything\b"
                      r"|\bend (?:it|this|things)\b|\bgoodbye to (?:you|everyone|everybody|all)\b|\bgoodbye letters?\b"
                      r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
                      r"|\bletters? to (?:everyone|everybody|all|my family)\b|\bgoodbyes\b"

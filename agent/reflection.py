@@ -33,7 +33,7 @@ from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, C
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
                                 DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS,
-                                ORDINALS, STATE_AFTER, STATE_PARTICIPLES, common_word, the_means_your)
+                                ORDINALS, STATE_PARTICIPLES, common_word, the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import HAD_BETTER, glad_fits
 from agent.openings import OPENINGS, PLAIN_OPENING_ONLY, opening_with, starts_with_subject
@@ -76,6 +76,7 @@ def _name_like(word: str) -> bool:
             and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
 
 
+CUT_ENDS = DANGLING | {"so", "to", "new", "about", "really", "just", "his", "her", "its", "of", "in", "on", "at", "for"}
 _NEXT_CLAUSE = [[w] for w in ("i", "im", "i'm", "ive", "i've", "he", "she", "we", "they", "it", "its", "it's", "so", "but")]
 
 
@@ -88,8 +89,8 @@ def _span_words(span: str) -> list[str] | None:
     for n, token in enumerate(tokens):
         if token[0] in CURRENCY:
             return None  # "£50": said back it reads badly, as "$500" does (below)
-        if not token.isascii() and not token[0].isalnum() and any(w.lower() not in FILLER for w in words) and (
-                [t.lower() for t in tokens[n + 1:] if t.isascii()][:1] in _NEXT_CLAUSE):
+        if not token.isascii() and not token[0].isalnum() and len(words) >= 3 and is_clause(" ".join(words)) and (
+                words[-1].lower() not in CUT_ENDS and [t.lower() for t in tokens[n + 1:] if t.isascii()][:1] in _NEXT_CLAUSE):
             break  # an emoji, then a new clause ("his collar tag says Nacho 😭 ive started calling him"): it ended one
         if token.lower() in FILLER_ANYWHERE or (not token.isascii() and not token[0].isalnum()):
             continue  # filler, emoji
@@ -188,6 +189,11 @@ def _repaired_word(words: list[str], n: int) -> str | None:
 
 #: Adverbs a message may start with before a verb whose left-out subject is "it", not "I" ("still feels good").
 ADVERBS_FIRST = {"still", "finally", "never", "always", "just", "really"}
+#: ... of them, those before an -ing verb whose left-out "I'm" is said back "you're" ("still getting used to it"),
+#: and -ing words that are no such verb ("Never ending week", "Still raining here").
+ONGOING_FIRST = {"still", "never", "just", "always"}
+NOT_ONGOING = {"ending", "raining", "snowing", "pouring", "boring", "annoying", "amazing", "exciting", "interesting",
+               "morning", "evening", "nothing", "something", "everything", "anything", "thing", "king", "ring", "sing"}
 #: ... and adverbs before a past verb whose left-out subject is the person ("Nearly fell asleep ...").
 ADVERBS_BEFORE_VERB = {"nearly", "almost", "accidentally", "literally", "actually", "basically", "totally", "only"}
 #: Words after which "id" is "I'd" typed without its apostrophe.
@@ -239,9 +245,9 @@ def _swapped(words: list[str]) -> list[str]:
         out.insert(0, "it")  # "still feels good to have my own money", "smelled like feet": "it" was left out
     elif out[0].lower() in ADVERBS_BEFORE_VERB and out[1:2] and (out[1] in SUBJECTLESS_VERBS or out[1].endswith("ed")):
         out[0:1] = ["you", out[0].lower()]  # "Nearly fell asleep at the wheel": the subject was left out
-    elif out[0] in ADVERBS_FIRST and out[1:2] and out[1].endswith("ing") and not out[1].endswith("thing"):
+    elif out[0] in ONGOING_FIRST and out[1:2] and out[1].endswith("ing") and out[1] not in NOT_ONGOING:
         out.insert(0, "you're")  # "Still getting used to it": "I'm" was left out, not "you still getting"
-    elif out[0] in STATE_PARTICIPLES and out[1:2] and out[1] in STATE_AFTER:
+    elif out[0] in STATE_PARTICIPLES and out[1:2] and out[1] in STATE_PARTICIPLES[out[0]]:
         out[0:0] = ["you", "got"]  # "locked out of my flat": a state one was put in, not "you locked out"
     elif (out[0] in SUBJECTLESS_VERBS or (out[0].endswith("ed") and len(out) > 1)) and out[1:2] not in (["is"], ["was"]):
         out.insert(0, "you")  # "got laid off today": the subject was left out
@@ -279,7 +285,7 @@ def _feeling_first(low: list[str]) -> bool:
 #: notes in order!").
 _BETTER = re.compile(rf"\b(?:{HAD_BETTER})\b")
 #: Blame taken ("maybe that's on me"): said back it is blame given ("maybe that's on you").
-_ON_ME = re.compile(r"\b(?:that'?s|thats|it'?s|its|that is|it is) (?:all |partly |probably )?on me\b")
+_ON_ME = re.compile(r"\b(?:that'?s|thats|that is) (?:partly |probably |totally )?on me\b")  # (not "it's all on me now")
 
 
 def second_person(span: str) -> str | None:
@@ -326,11 +332,13 @@ def _someone_else_did_it(words: list[str], swapped: list[str]) -> bool:
     return low[0] not in SWAP and swapped[0] == "you" and bool(
         {"me", "us"} & set(low[1:3]) or low[:2] == ["bit", "of"] or " ".join(low[:3]) in MADE_MY
         or (low[0] in ("took", "takes", "cost", "costs") and low[1:2] in (["him"], ["her"], ["them"])
-            and low[2:3] != [] and (low[2][0].isdigit() or low[2] in NUMBER_WORDS or low[2] in _AMOUNTS)))
+            and low[2:3] != [] and (low[2][0].isdigit() or low[2] in NUMBER_WORDS or low[2] in _AMOUNTS
+                                    or (low[2] in ("a", "an") and low[3:4] != [] and low[3] in _TIME_UNITS))))
         # ("took him 30 seconds to open it": "it" took him, not "you took him")
 
 
-_AMOUNTS = {"a", "an", "ages", "forever", "hours", "minutes", "days", "weeks", "months", "years", "half", "all"}
+_AMOUNTS = {"ages", "forever", "hours", "minutes", "days", "weeks", "months", "years", "half"}
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "while", "bit", "lifetime", "fortnight"}
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:

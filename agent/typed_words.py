@@ -261,9 +261,16 @@ def common_word(word: str) -> bool:
     return word in COMMON_WORDS and word not in NAMES_TOO
 
 
-#: Participles of a state one is put in, typed without a subject before a preposition ("locked out of my flat",
-#: "stuck at the airport"): said back with "you got" (the thirty-first set's readers rejected "you locked out of ...").
-STATE_PARTICIPLES = {"locked", "stuck", "trapped", "stranded", "soaked", "drenched", "caught", "snowed", "shut", "diagnosed",
-                     "fired", "sacked", "dumped", "promoted", "hired", "accepted", "rejected", "invited", "robbed", "scammed"}
-STATE_AFTER = {"out", "in", "at", "on", "up", "outside", "inside", "behind", "under", "to", "through", "by", "from", "into",
-               "for", "as", "last", "yesterday", "today", "this"}  # (not "with": "stuck with it" is kept at it)
+#: Participles of a state one is put in, typed without a subject, and the words after them that make them one
+#: ("locked out of my flat", "stuck at the airport"): said back with "you got" (the thirty-first set's readers rejected
+#: "you locked out of ..."); not "caught up with", "stuck to my diet", "soaked up the sun", "hired this nanny".
+_WHEN = {"today", "yesterday", "last"}  # (not "this": "fired this guy")
+STATE_PARTICIPLES = {
+    "locked": {"out", "in"}, "stuck": {"in", "at", "on", "behind", "inside", "outside", "under", "between"},
+    "trapped": {"in", "at", "on", "inside", "under", "behind"}, "stranded": {"in", "at", "on", "outside"},
+    "soaked": {"through", "to", "by", "in"}, "drenched": {"through", "to", "by", "in"}, "caught": {"in", "out", "by"},
+    "snowed": {"in", "under"}, "shut": {"in", "out"}, "diagnosed": {"with", "in", *_WHEN},
+    "fired": {"from", "for", *_WHEN}, "sacked": {"from", "for", *_WHEN}, "dumped": {"by", "for", "over", "via", *_WHEN},
+    "promoted": {"to", *_WHEN}, "hired": {"as", "by", *_WHEN}, "accepted": {"into", "by", "onto", *_WHEN},
+    "rejected": {"by", "from", "for", *_WHEN}, "invited": {"to", "for", *_WHEN}, "robbed": {"in", "at", "on", "by", *_WHEN},
+    "scammed": {"by", "out", "on", *_WHEN}}

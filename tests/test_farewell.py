@@ -517,7 +517,6 @@ def test_words_that_touched_the_person_still_close():
 
 @pytest.mark.parametrize("message", [
     "Cheerio for now.", "Okay. I think I will tell her straight. Let me sleep on it once. Thanks yaar.",
-    "Ok good idea, I will put the salsa separate on the table so everyone can choose. Thank you Sam, I feel more calm now.",
 ])
 def test_goodbyes_and_thanks_of_the_thirty_first_set_close(message):
     """Answered "Right, I see. What happens next?" and "... How are you feeling now?", rejected by both readers."""
@@ -526,6 +525,14 @@ def test_goodbyes_and_thanks_of_the_thirty_first_set_close(message):
     assert signs_off(message) or is_farewell(message)
 
 
-def test_thanks_and_feeling_calmer_is_answered_as_feeling_better():
-    assert closing_start("Thank you Sam, I feel more calm now.", 1).startswith("You're very welcome, I'm glad you feel better.")
-    assert not is_farewell("I feel calm now. Thank you for everything.")  # (a warning sign: the model answers it)
+@pytest.mark.parametrize("message", [
+    "i cut myself again tonight. cheerio for now", "i've stopped taking my meds. cheerio",
+    "i won't be around much longer. cheerio", "tonight i'll finally be free. cheerio", "mum keeps screaming at me. cheerio",
+    "i'm standing on the platform. toodles", "i just wanted to say thanks for everything. cheerio",
+    "i've written my note. thanks, i feel calm now.", "i've given all my stuff away. thank you, i feel lighter now",
+])
+def test_a_warning_sign_keeps_a_new_goodbye_word_open(message):
+    """A review of the thirty-fifth session's goodbye words ("cheerio", "toodles"; "calm", "lighter" as words of a
+    thanks, taken out again): sudden calm, a note, harm, a platform are answered by the model, never closed."""
+    assert closing_words(message) is None
+    assert closing_start(message, 1) is None

@@ -92,3 +92,34 @@ def test_more_learners_slips(message):
 
     assert learner_english([message])
     assert not learner_english(["I'm a mature student and I haven't played since university"])
+
+
+@pytest.mark.parametrize("message", [
+    "All I do is worry about my son.", "There was worry in the family about his health.", "I didn't call since it was late.",
+    "I work at Tesco and I've been miserable since June.", "I'm no doctor, but that looks infected.", "She is our teacher.",
+    "He is head teacher at my school.", "I'm senior nurse on the ward.", "With my mum in hospital I don't sleep much.",
+    "My sister in law I don't get along with.", "Good call on bringing something to share as well.",
+])
+def test_native_english_the_review_found_taken_for_a_learners(message):
+    """A newcomer's review of the thirty-fifth session's learner patterns: each was read as a learner's (and so the
+    whole conversation got nothing said back)."""
+    from agent.clause import learner_english
+
+    assert not learner_english([message])
+
+
+@pytest.mark.parametrize("span, said_back", [
+    ("caught up with an old friend today", "you caught up with an old friend today"),
+    ("stuck to my diet all week", "you stuck to your diet all week"), ("soaked up the sun", "you soaked up the sun"),
+    ("hired this amazing nanny", "you hired this amazing nanny"), ("took her a cup of tea", "you took her a cup of tea"),
+    ("took him an hour to fix", None), ("Really annoying day at work", "really annoying day at work"),
+    ("it's all on me now", "it's all on you now"), ("Diagnosed with diabetes last week", "you got diagnosed with diabetes last week"),
+])
+def test_the_reviews_spans_keep_their_meaning(span, said_back):
+    assert second_person(span) == said_back
+
+
+def test_a_telling_verb_before_a_second_clause_still_says_back():
+    assert reflection("I heard my parents arguing again last night", True, "sadness", 0, None, "sadness",
+                      "I heard my parents arguing again last night and mum was crying the whole time") == (
+        "I'm so sorry you heard your parents arguing again last night.")
