@@ -48,7 +48,11 @@ NAMES_FEELING = re.compile(r"\b(?:i(?:'m| am|m)|i feel|i felt|feeling|i was) (?:
                            r"|pretty |very |a little |quite )*(?:sad|happy|angry|annoyed|scared|afraid|nervous|anxious"
                            r"|worried|excited|upset|gutted|rubbish|terrible|awful|torn|relieved|proud|jealous|lonely"
                            r"|hurt|embarrassed|frustrated|furious|devastated|heartbroken|thrilled|stressed|overwhelmed"
-                           r"|down|low|miserable)\b", re.IGNORECASE)
+                           r"|down|low|miserable|sick|ill|calm|calmer|tired|exhausted|knackered|drained|shaky|fine"
+                           r"|better|worse|(?:in )?(?:a )?(?:good|great|bad|foul) mood)\b", re.IGNORECASE)
+#: (sick ... mood: "sam i feel sick." got "Oh, you feel sick. How do you feel about it?", "... so I'm in a good
+#: mood." got "How are you feeling now?", rejected by a reader of the thirty-second set, fresh31, as asking what was
+#: just told)
 
 
 @dataclass(frozen=True)

@@ -249,6 +249,8 @@ def test_common_questions_fit_the_feeling_and_are_not_asked_again_soon():
     assert common_question(told_next) == "What's on your mind now?"
     named = replace(sad, user_text="i think im a bit sad that something's changed")
     assert common_question(named) == "What happens next?"
+    for told in ("sam i feel sick. how many times has he done this", "got a window seat so I'm in a good mood."):
+        assert common_question(replace(sad, user_text=told)) == "What happens next?"  # (the thirty-second set)
     mind_lately = PromptTurn("so", "sadness", None, "sadness", "Oh. What's on your mind now?")
     assert common_question(replace(told_next, history=[felt, mind_lately])) == "Can you tell me more?"  # (no other)
     # late in a conversation (`LATE_TURN` earlier messages) not "What happens next?"
