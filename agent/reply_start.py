@@ -11,6 +11,7 @@ from agent.about_listener import GREETING, GREETINGS_BACK, listener_answer
 from agent.direct_questions import direct_answer
 from agent.farewell import closing_start, gentle_closing, signs_off
 from agent.clause import learner_english
+from agent.feeling_words import glad_fits_message
 from agent.reflection import plain_restatement, reflection
 from perception.sentences import split_sentences
 
@@ -65,7 +66,7 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
         said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
     if said_back and not learner_english([s for m in (*earlier, message or "") for s in split_sentences(m)]):
         return said_back  # (a learner's slips said back read as the listener's own)
-    return acknowledgement(response_emotion, turn)
+    return acknowledgement(glad_fits_message(response_emotion, message), turn)
 
 
 def acknowledgement(response_emotion: str, turn: int) -> str:

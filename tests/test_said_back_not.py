@@ -123,3 +123,15 @@ def test_a_telling_verb_before_a_second_clause_still_says_back():
     assert reflection("I heard my parents arguing again last night", True, "sadness", 0, None, "sadness",
                       "I heard my parents arguing again last night and mum was crying the whole time") == (
         "I'm so sorry you heard your parents arguing again last night.")
+
+
+@pytest.mark.parametrize("message", ["locked out of my flat in slippers lol", "stuck in the lift at the uni library lol",
+                                     "tried the viral baked feta pasta and set off the smoke alarm twice lol",
+                                     "babysitting my lil brother and he just put a frozen pea up his nose lol"])
+def test_a_mishap_told_with_a_laugh_gets_no_glad_acknowledgement(message):
+    """Read glad (the laugh), each got "Oh, that's nice!" and was rejected by blinded readers (fresh24-fresh31)."""
+    from agent.reply_start import ACKNOWLEDGEMENTS, reply_start
+
+    assert reply_start(None, False, "joy", 0, None, "joy", message) in ACKNOWLEDGEMENTS["neutral"]
+    assert reply_start(None, False, "joy", 0, None, "joy", "my sister had her baby at the hospital today!") in (
+        ACKNOWLEDGEMENTS["joy"])
