@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from agent.number_words import NUMBER_WORDS
+
 #: Verbs that are finite wherever they stand (auxiliaries, modals, common irregular past tenses).
 FINITE = {
     "is", "was", "are", "were", "am", "has", "have", "had", "do", "does", "did", "can", "could", "will",
@@ -286,3 +288,17 @@ def cuts_a_clause(span: str, sentence: str | None) -> bool:
 
 
 _NEW_CLAUSE = {",", "and", "but", "so", "because", "cause", "then", "which", "who", "when", "while"}
+
+
+def it_took_them(low: list[str]) -> bool:
+    """ "took him 30 seconds to open it", "cost her a fortnight": "it" took them, not "you took him" (not "took her a
+    cup of tea")."""
+    if low[0] not in ("took", "takes", "cost", "costs") or low[1:2] not in (["him"], ["her"], ["them"]) or not low[2:3]:
+        return False
+    amount = low[2]
+    return (amount[0].isdigit() or amount in NUMBER_WORDS or amount in _AMOUNTS
+            or (amount in ("a", "an") and low[3:4] != [] and low[3] in _TIME_UNITS))
+
+
+_AMOUNTS = {"ages", "forever", "hours", "minutes", "days", "weeks", "months", "years", "half"}
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "while", "bit", "lifetime", "fortnight"}

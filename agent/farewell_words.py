@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from agent.reply_words import WARNING_SIGNS
+from perception.crisis_words import PATTERNS as CRISIS_PATTERNS
 
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|<3|:\)|:-\)|:d")
 THANKS = {"thanks", "thank", "thx", "ty", "tysm", "thankyou", "appreciate", "appreciated", "grateful", "cheers",
@@ -111,8 +112,9 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bdoesn'?t like it when\b|\banyone would notice\b|\bpointless\b|\btired of (?:it all|all of it|everything)\b"
                      r"|\blook after (?:the kids|them|my \w+) for me\b|\bput an end\b|\bfinish it\b|\btime i'?ve got left\b"
                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
-                     # (a review of the thirty-fifth session's new goodbye words: "i cut myself again tonight. cheerio")
-                     r"|\b(?:cut|cutting|hurt|hurting|harm|harming|burn|burning|starving) myself\b"
+                     # (a review of the thirty-fifth session's new goodbye words: "i cut myself again tonight. cheerio";
+                     # every phrasing of the crisis detector's safety net, `perception.crisis_words.PATTERNS`)
+                     r"|" + "|".join(f"(?:{p})" for p in CRISIS_PATTERNS) +
                      r"|\bstopped taking (?:my |the )?(?:meds|medication|tablets|pills)\b|\bwon'?t be (?:around|here)\b"
                      r"|\bfinally be free\b|\bsaid goodbye to\b|\b(?:standing|stood) on the (?:platform|edge|ledge)\b"
                      r"|\b(?:screams|screaming|screamed|yells|yelling|yelled) at me\b|\bthanks? (?:you )?for everything\b"

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import re
 
-from agent.clause import (DETERMINERS, agreement_slip, cuts_a_clause, finite_positions, is_clause, preposition_fragment,
-                          relative_fragment, run_on, without_lead_in)
+from agent.clause import (DETERMINERS, agreement_slip, cuts_a_clause, finite_positions, is_clause, it_took_them,
+                          preposition_fragment, relative_fragment, run_on, without_lead_in)
 from agent.typed_words import (APOSTROPHES, TAKES_YOUR, BECAUSE, BEFORE_MONTH, CLAUSE_OPENERS, EMPHASIS, FEELING_FIRST,
                                 FILLER, FILLER_FIRST, HEADLESS, ITS_IS, LIKE_AS_FILLER_AFTER, MAX_WORDS, NOT_BECAUSE_AFTER,
                                 OK_AS_STATE_AFTER, OWNED, POSSESSIVES, POSSESSORS, QUESTION_WORDS, SPELLING, STARTERS,
                                 SUBJECTLESS_VERBS, SWAP, WELL_AFTER, bare_noun, doing_now, names_capitalised,
                                 DANGLING, ILL_AFTER, ILL_AS_I_WILL, MADE_MY, AFTER_CALLED, BETWEEN_I_AND_VERB, LEAD_INS,
-                                ORDINALS, STATE_PARTICIPLES, common_word, the_means_your)
+                                ORDINALS, STATE_PARTICIPLES, common_word, emoji_ends_clause, the_means_your)
 from agent.number_words import NUMBER_WORDS
 from agent.feeling_words import HAD_BETTER, glad_fits
 from agent.openings import OPENINGS, PLAIN_OPENING_ONLY, opening_with, starts_with_subject
@@ -76,10 +76,6 @@ def _name_like(word: str) -> bool:
             and not word.endswith("ed") and not (word.endswith("ing") and word not in SPELLING))  # ("Sitting alone")
 
 
-CUT_ENDS = DANGLING | {"so", "to", "new", "about", "really", "just", "his", "her", "its", "of", "in", "on", "at", "for"}
-_NEXT_CLAUSE = [[w] for w in ("i", "im", "i'm", "ive", "i've", "he", "she", "we", "they", "it", "its", "it's", "so", "but")]
-
-
 def _span_words(span: str) -> list[str] | None:
     """The words of `span` as a restatement keeps them: curly apostrophes straightened, filler and
     emoji dropped, the first sentence and its first clause only when more follows; None where a symbol
@@ -89,9 +85,8 @@ def _span_words(span: str) -> list[str] | None:
     for n, token in enumerate(tokens):
         if token[0] in CURRENCY:
             return None  # "£50": said back it reads badly, as "$500" does (below)
-        if not token.isascii() and not token[0].isalnum() and len(words) >= 3 and is_clause(" ".join(words)) and (
-                words[-1].lower() not in CUT_ENDS and [t.lower() for t in tokens[n + 1:] if t.isascii()][:1] in _NEXT_CLAUSE):
-            break  # an emoji, then a new clause ("his collar tag says Nacho 😭 ive started calling him"): it ended one
+        if emoji_ends_clause(words, tokens, n):
+            break
         if token.lower() in FILLER_ANYWHERE or (not token.isascii() and not token[0].isalnum()):
             continue  # filler, emoji
         if token == ":":
@@ -330,15 +325,7 @@ def _someone_else_did_it(words: list[str], swapped: list[str]) -> bool:
     `swapped` (the words said back) put "you" in where the person typed none ("Fred dumped me" has a subject)."""
     low = [APOSTROPHES.get(w.lower(), w.lower()) for w in words]
     return low[0] not in SWAP and swapped[0] == "you" and bool(
-        {"me", "us"} & set(low[1:3]) or low[:2] == ["bit", "of"] or " ".join(low[:3]) in MADE_MY
-        or (low[0] in ("took", "takes", "cost", "costs") and low[1:2] in (["him"], ["her"], ["them"])
-            and low[2:3] != [] and (low[2][0].isdigit() or low[2] in NUMBER_WORDS or low[2] in _AMOUNTS
-                                    or (low[2] in ("a", "an") and low[3:4] != [] and low[3] in _TIME_UNITS))))
-        # ("took him 30 seconds to open it": "it" took him, not "you took him")
-
-
-_AMOUNTS = {"ages", "forever", "hours", "minutes", "days", "weeks", "months", "years", "half"}
-_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "while", "bit", "lifetime", "fortnight"}
+        {"me", "us"} & set(low[1:3]) or low[:2] == ["bit", "of"] or " ".join(low[:3]) in MADE_MY or it_took_them(low))
 
 
 def _bare_noun_phrase(words: list[str]) -> bool:

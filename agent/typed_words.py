@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.clause import FINITE, finite_positions
+from agent.clause import FINITE, finite_positions, is_clause
 from agent.number_words import NUMBER_WORDS
 
 #: How the user's words for themselves become the listener's words for the user.
@@ -274,3 +274,17 @@ STATE_PARTICIPLES = {
     "promoted": {"to", *_WHEN}, "hired": {"as", "by", *_WHEN}, "accepted": {"into", "by", "onto", *_WHEN},
     "rejected": {"by", "from", "for", *_WHEN}, "invited": {"to", "for", *_WHEN}, "robbed": {"in", "at", "on", "by", *_WHEN},
     "scammed": {"by", "out", "on", *_WHEN}}
+
+
+#: Words a clause cut at an emoji may not end with (`emoji_ends_clause`), and words that start the clause after it.
+CUT_ENDS = DANGLING | {"so", "to", "new", "about", "really", "just", "his", "her", "its", "of", "in", "on", "at", "for"}
+_NEXT_CLAUSE = {"i", "im", "i'm", "ive", "i've", "he", "she", "we", "they", "it", "its", "it's", "so", "but"}
+
+
+def emoji_ends_clause(words: list[str], tokens: list[str], n: int) -> bool:
+    """Whether the emoji `tokens[n]` ends the whole clause kept so far (`words`), a new one starting after it ("his
+    collar tag says Nacho 😭 ive started calling him"), not a word it stands for ("i love my new 🚗 it's so fast")."""
+    token = tokens[n]
+    following = next((t.lower() for t in tokens[n + 1:] if t.isascii()), None)
+    return (not token.isascii() and not token[0].isalnum() and len(words) >= 3 and is_clause(" ".join(words))
+            and words[-1].lower() not in CUT_ENDS and following in _NEXT_CLAUSE)
