@@ -122,7 +122,9 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\b(?:written|wrote|writing) (?:the|my|some) letters\b"
                      r"|\bletters? to (?:everyone|everybody|all|my family)\b|\bgoodbyes\b"
                      r"|\bmade (?:my|the|a) decision\b|\bcan'?t (?:do|take|go on)\b"
-                     r"|\b(?:rope(?! ladder)|bridge|roof|ledge|tracks)\b"
+                     r"|\b(?:rope(?! ladder)|(?<!played )(?<!playing )bridge(?! (?:news|club|game|games|night|partner"
+                     r"|tournament|group|class|lesson|lessons|evening|afternoon|morning|drive|players?)\b)|roof|ledge"
+                     r"|tracks)\b"  # (not the card game: "Thank you for listening to an old woman's bridge news.")
                      r"|\bsaving (?:them|it|up)\b"
                      r"|\b(?:want|need) (?:it |this )?(?:all )?to (?:stop|end)\b|\bmake it stop\b|\bcollapsed\b"
                      r"|\b(?:hit|hits|hurt|hurts|grabbed) me\b|\bangry\b|\bscared\b|\bterrified\b|\bambulance\b"

@@ -536,3 +536,22 @@ def test_a_warning_sign_keeps_a_new_goodbye_word_open(message):
     thanks, taken out again): sudden calm, a note, harm, a platform are answered by the model, never closed."""
     assert closing_words(message) is None
     assert closing_start(message, 1) is None
+
+
+@pytest.mark.parametrize("message", [
+    # the thirty-first set: both got a glad opening and "What happens next?" (both readers: off-topic)
+    "Well, I'd better let you go, dear, The Archers is on in a minute. Thank you for listening to an old woman's "
+    "bridge news. Cheerio for now.",  # (the card game, not a bridge to stand on)
+    "Carried out, yes, I always forget the small words. Thank you Sam, I go now to sleep early. Inshallah it goes "
+    "well.",  # (a learner's "I go now to sleep")
+])
+def test_goodbyes_of_the_thirty_first_set(message):
+    assert signs_off(message)
+
+
+@pytest.mark.parametrize("message", [
+    "I'm standing on the bridge. cheerio for now", "thanks for listening. going to the bridge now. bye",
+    "i go to sleep now. bridge is tomorrow at 10",
+])
+def test_a_bridge_to_stand_on_is_still_no_goodbye(message):
+    assert not signs_off(message)
