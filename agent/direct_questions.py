@@ -108,6 +108,9 @@ _KINDS = {
         r"|^is (?:that|this|it) (?:a )?(?:common|usual)\b|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"),
     "choice": re.compile(
         r"\bwhat would (?:you|u) (?:actually |honestly |really )?do\b|^would (?:you|u) [\w' ]+,? if (?:you|u) were me\b"
+        r"|^is (?:re-?gifting|tipping|not tipping|ghosting|double texting|haggling|reclining|napping|snacking)"
+        r" (?:really |actually )?(?:bad|rude|wrong|weird|tacky|cheeky)\b"  # ("Is regifting bad? Be honest.")
+        r"|^what(?:'s| is) a (?:reasonable|fair|normal|sensible) (?:amount|price|budget|age)\b"
         r"|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
         r"|'re going to|'m going to))|\bwhat (?:do|would) (?:you|u) (?:actually |honestly |really )?(?:think|reckon"
         r"|suggest|say)\b|\bshould i\?*$"
@@ -119,7 +122,7 @@ _KINDS = {
         r"|" + _WOULD_YOU_DO_IT.pattern
         + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
     "how_to": re.compile(
-        rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
+        rf"^(?:so |but |and |ok )?(?:(?:do (?:you|u) have|have (?:you|u) got|got) )?any (?:tips|advice|suggestions|pointers)\b"
         rf"|^how (?:do|would|should|can) {_WHO} (?:even |politely |nicely |gently |tactfully )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
         rf"|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
         rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"

@@ -371,3 +371,17 @@ def test_a_question_followed_by_the_situation_gets_no_answer_when_quiet():
     message = "Is it rude to ask guests to take their shoes off? We've just had cream carpets put in."
     assert direct_answer(message) is not None
     assert direct_answer(message, quiet=True) is None
+
+
+@pytest.mark.parametrize("message,kind", [
+    # the thirty-second set (fresh32)
+    ("Is regifting bad? Be honest.", "choice"),
+    ("What's a reasonable amount though? I don't want to be stingy but I also don't want to fund her entire bubble "
+     "tea habit.", "choice"),
+    ("Do you have any tips on sauna etiquette? I really don't want to offend anyone, but I also don't want to be the "
+     "American awkwardly clutching a towel for three hours.", "how_to"),
+    ("is cutting bad?", None), ("is drinking bad?", None), ("do you have any tips for hiding bruises?", None),
+    ("have you got any tips for not eating?", None),
+])
+def test_everyday_questions_of_the_thirty_second_set(message, kind):
+    assert question_kind(message) == kind
