@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 
 from agent.reply_words import plain_lower
-from perception.sentences import split_sentences
 
 #: What may come before the question: a greeting or a filler (the listener's name is taken out first).
 _LEAD = (r"^(?:(?:hi+|hello+|hey+|hiya|yo|(?:good )?(?:morning|afternoon|evening)|ok|okay|so|um+|uh+|well|sorry|mate"
@@ -58,10 +57,9 @@ _ASKS = {
                 r"|(?:i (?:have|got|'ve got|ve got) |got )a (?:parenting|work|money|dating|relationship|cooking|car|tech"
                 r"|computer|maths?|homework|school|garden(?:ing)?|pet|dog|cat|baby|wedding|travel|grammar|english|family|small"
                 r"|personal|random|stupid) question(?: for (?:you|u))?"
-                r"|i (?:want|wanted|would like|'d like|d like|need) to ask (?:you|u) (?:something|a question|a thing|sth)"
-                r"(?: about (?:\w+ ){0,4}?\w+)?|i (?:wonder|was wondering) if i (?:might|could|may|can) ask (?:you|u"
-                r"|your (?:opinion|advice|view))(?: (?:on|about) (?:\w+ ){0,5}?\w+)?"
-                r"|(?:i (?:have|got|'ve got) )?a question about (?:\w+ ){0,4}?\w+)",
+                r"|i (?:want|wanted|would like|'d like|d like|need) to ask (?:you|u) (?:something|a question|a thing)"
+                r"|i (?:wonder|was wondering) if i (?:might|could|may|can) ask (?:you|u|your (?:opinion|advice))"
+                r"(?: (?:on|about) something)?)",
     "news": r"(?:guess what|(?:i )?(?:have|got|'ve got|ve got) (?:a )?(?:little |some |big |great |good |exciting "
             r"|happy )*news|i have something to tell (?:you|u))",
     "story": r"(?:(?:i )?(?:have|got|'ve got|ve got) )?(?:a )?(?:bit of a |little )?(?:funny|nice|good|lovely|happy"
@@ -148,25 +146,8 @@ def claims_to_be_human(reply: str) -> bool:
 def listener_answer(message: str, name: str, turn: int) -> str | None:
     """The listener's answer to a question about itself ("what's your name?" -> "I'm Sam, an AI
     companion who's here to listen. What's on your mind?"), or None for any other message."""
-    kind = question_to_listener(message, name) or _announced_question(message, name)
-    if kind is None or (kind == "question" and _RISK_TOPIC.search(plain_lower(message))):
+    kind = question_to_listener(message, name)
+    if kind is None:
         return None
     options = ANSWERS[kind]
     return options[turn % len(options)].format(name=name)
-
-
-#: Words that keep a question announced ("I want to ask you something about ...", alone or after other sentences)
-#: from the cheerful "Sure, ask away!".
-_RISK_TOPIC = re.compile(r"\b(?:die|died|dying|death|dead|passed|suicid\w*|kill\w*|hurt\w*|harm\w*|pills?|overdose|cut\w*|end\w*"
-                         r"|abus\w*|hit\w*|touch\w*|secret\w*|sex\w*|drugs?|pregnan\w*|police|scared|afraid|alone"
-                         r"|hospital|sick|ill|cancer|funeral|lost|left me|can'?t)\b")
-
-
-def _announced_question(message: str, name: str) -> str | None:
-    """ "question" where the message's last sentence announces a question after the person introduced themselves
-    ("Good evening Sam. I am taxi driver in Washington DC, ... I want to ask you something about American
-    culture." had "Oh, that's nice! How do you feel about it?"), with no word of `_RISK_TOPIC` in it."""
-    sentences = split_sentences(" ".join(message.split()))
-    if len(sentences) < 2 or _RISK_TOPIC.search(plain_lower(message)) or "?" in " ".join(sentences[:-1]):
-        return None
-    return "question" if question_to_listener(sentences[-1], name) == "question" else None

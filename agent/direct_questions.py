@@ -18,9 +18,6 @@ leaves the judgement to them and asks what worries them), or how to go about som
 what they have thought of); each ends by giving the question back. People often type the question
 without its question mark ("should i email and ask for feedback or is that pointless") or add a few
 words after it ("any tips for listening practice? I'm thinking brazilian telenovelas"): both count. A
-question followed by a sentence or two of the person's situation gets only the answers that decide nothing
-for them (a choice left to them, a fact, a how-to), and none with a word of danger in the message
-(`_DANGER_TOLD`). A
 rhetorical question ("that's not an excuse, is it?", "under the front garden maybe??") and a quoted one
 are no such question. Where the person is sad or afraid the answers are quiet ones (`QUIET_ANSWERS`: no
 "Good question!"); never where risk is near or in a careful session (`agent.graph` passes no message).
@@ -105,24 +102,21 @@ _KINDS = {
         r"|actually )?(?:legal|allowed|used|safe)\b|(?:do|does|can|will) (?:photos|it|they|this|that) [\w ]+? "
         r"(?:on (?:their|its) own|automatically)|can (?:you|u|i|we) (?:even )?(?:reapply|appeal|return|cancel))"
         r"|\bare (?:you|we) (?:supposed|meant) to\b"
-        r"|^is (?:that|this|it) (?:a )?(?:common|usual)\b|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"),
+        r"|^does it (?:usually |normally |always )?take (?:long|a while|ages)\b|^has anyone (?:ever )?(?:done|tried|won)\b"),
     "choice": re.compile(
         r"\bwhat would (?:you|u) (?:actually |honestly |really )?do\b|^would (?:you|u) [\w' ]+,? if (?:you|u) were me\b"
-        r"|^is (?:re-?gifting|tipping|not tipping|ghosting|double texting|haggling|reclining|napping|snacking)"
+        r"|^is (?:re-?gifting|tipping|not tipping|ghosting|double texting|haggling|reclining)"
         r" (?:really |actually )?(?:bad|rude|wrong|weird|tacky|cheeky)\b"  # ("Is regifting bad? Be honest.")
-        r"|^what(?:'s| is) a (?:reasonable|fair|normal|sensible) (?:amount|price|budget|age)\b"
         r"|\b(?:do|d'?) (?:you|u) (?:think|reckon)\b(?! \w+(?:'ll|'d| will| would|'s going to"
         r"|'re going to|'m going to))|\bwhat (?:do|would) (?:you|u) (?:actually |honestly |really )?(?:think|reckon"
         r"|suggest|say)\b|\bshould i\?*$"
-        r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:considered |seen as )?(?:worth|too(?! much to)|weird|silly"
-        r"|normal|bad|wrong|reasonable|rude|cowardly)\b"
-        r"|^is it (?:ok|okay|alright|all right|fine) (?:for me )?to" + _SOCIAL_STEP +
-        r"|^would (?:you|u) (?:still |ever |honestly |really )?(?:take|send|book|pick|choose|keep|accept|tell)\b(?! (?:me|it)\b)|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
+        r"|^(?:so |and |but |ok )?should i\b|\bis (?:it|that) (?:worth|too(?! much to)|weird|silly|normal|bad|wrong"
+        r"|reasonable|rude)\b|\bam i (?:wrong|overreacting|being)\b|\bwhat (?:questions )?should i\b"
         r"|\bwhat do (?:you|u|i) even (?:say|talk about|do)\b"
         r"|" + _WOULD_YOU_DO_IT.pattern
         + r"|\bwhich (?:one )?(?:would|do|should) (?:you|u|i) (?:go for|pick|choose|get|buy)\b"),
     "how_to": re.compile(
-        rf"^(?:so |but |and |ok )?(?:(?:do (?:you|u) have|have (?:you|u) got|got) )?any (?:tips|advice|suggestions|pointers)\b"
+        rf"^(?:so |but |and |ok )?any (?:tips|advice|suggestions|pointers)\b"
         rf"|^how (?:do|would|should|can) {_WHO} (?:even |politely |nicely |gently |tactfully )?(?:start|begin|come back|deal|handle|argue|tell|get|stop"
         rf"|fix|approach|bring|say|talk|explain|make|learn|practi[sc]e)"
         rf"\b|^what (?:do|does|should|can) {_WHO} (?:even )?do (?:if|when|about)\b"
@@ -164,29 +158,6 @@ QUIET_ANSWERS = {
 #: The most words said after the question that still leave it the message's question ("any ideas? we
 #: like short ones").
 AFTER_WORDS = 12
-#: A question followed by more (up to `TOLD_WORDS` words in up to `TOLD_SENTENCES` sentences), where people tell
-#: their situation: answered only by the kinds that call nothing all right and leave the choice to the person
-#: (`TOLD_KINDS`), never where they are sad or afraid (`quiet`), and never with a word of `_DANGER_TOLD` in the
-#: message: a review found answers given to harm told after a question ("Should I tell my parents? He said it has to
-#: be our secret. He's my coach and he's 30."), which the crisis detector scores like everyday talk (0.03-0.05).
-TOLD_WORDS, TOLD_SENTENCES = 45, 2
-TOLD_KINDS = frozenset({"choice", "fact", "how_to"})
-_DANGER_TOLD = re.compile(
-    r"\b(?:secret\w*|(?:not|n'?t) (?:to )?tell|promis\w*|(?:i'?m|im|i am|he'?s|she'?s|hes|shes|they'?re|he is|she is)"
-    r" (?:only |just |nearly |almost )?(?:1[0-7]|[1-9])\b|older|grown|adult|angry|anger|temper"
-    r"|rage|threw|throw\w*|threat\w*|squeez\w*|throat|neck|chok\w*|strangl\w*|follow\w*|grab\w*|hit\w*|punch\w*"
-    r"|slap\w*|kick\w*|push\w*|shov\w*|hurt\w*|harm\w*|marks|bruis\w*|scared|afraid|terrified|frightened|unsafe"
-    r"|danger\w*|police|cops?|court|knife|knives|guns?|weapons?|revenge|pay for|deal with|parks|kill\w*|die|died|dies"
-    r"|dead|death|dying|suicid\w*|end (?:it|my life|his life|her life|their life|things)|goodbyes?|tonight|won'?t (?:need"
-    r"|be)|cut|cuts|cutting|blood|bleed\w*|burn\w*|pills?|tablets?|meds|medication|dose|overdose|drunk|drinks?|drank"
-    r"|drinking|pints?|beers?|vodka|alcohol|high|weed|drugs?|adderall|oxy\w*|swallow\w*|bleach|button batter\w*|pods?|poison\w*"
-    r"|chest|breath\w*|heart|numb|faint\w*|dizzy|collaps\w*|unconscious|passed out|wake|blue|rash|fever|pain\w*"
-    r"|hospital|a&e|ambulance|doctor|pregnan\w*|photos?|pics?|pictures?|videos?|naked|nudes?|touch\w*|bedroom|shower"
-    r"|bathroom|online|coach|stepdad|stepfather|uncle|skip\w*|fat|weight|starv\w*|vomit\w*|puk\w*|disgusting"
-    r"|out of control|can'?t (?:stop|cope|take|breathe|feel|go on)|alone|nobody|no one|hopeless|pointless|worthless"
-    r"|trapped|bridge|cliff|edge|ledge|roof|platform|tracks|tidy|gave away|give away|giving away|my stuff|letters?"
-    r"|take (?:mine|them|him|her|my \w+)|after this week|look after|met (?:him|her|them)"
-    r"|note|rope|drive|driving|crash\w*|stalk\w*|blackmail\w*|money or|send (?:it|them|the \w+) to)\b")
 #: How a question typed without its question mark starts ("should i email ...", "genuinely asking, how do you ...").
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
                    r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any|has)\b")
@@ -265,21 +236,6 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
     return None
 
 
-def _told_question(message: str, name: str) -> str | None:
-    """The message's last question where only what the person tells of their situation follows it
-    (`TOLD_SENTENCES`, `TOLD_WORDS`, no question among them): "Is it rude to bring your own food to someone
-    else's barbie? I'm coeliac and my mate Jono is having a housewarming in Geelong on Saturday arvo."."""
-    sentences = [s for s in (_LAUGH.sub("", s).strip() for s in _sentences(message, name)) if s.strip(" .!?~")]
-    for back in range(2, min(TOLD_SENTENCES + 1, len(sentences)) + 1):
-        if len(" ".join(sentences[len(sentences) - back + 1:]).split()) > TOLD_WORDS:
-            return None
-        if sentences[-back + 1].endswith("?") or _ASKS.match(sentences[-back + 1]):
-            return None
-        if sentences[-back].endswith("?"):
-            return _LEAD.sub("", sentences[-back])
-    return None
-
-
 def question_kind(message: str, name: str = "Sam") -> str | None:
     """Which question the message ends with puts to the listener (a key of `ANSWERS`), or None (also
     where the message tells of harm done: no answer calls that understandable)."""
@@ -287,28 +243,8 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
     return found[0] if found else None
 
 
-def _kind_and_question(message: str, name: str, told: bool = True) -> tuple[str, str] | None:
-    """`question_kind` and the question it was read from (`_question`), or None; where `told`, also a question
-    followed by the person's situation (`_told_kind_and_question`)."""
-    found = _ended_kind_and_question(message, name)
-    return found or (_told_kind_and_question(message, name) if told else None)
-
-
-def _told_kind_and_question(message: str, name: str) -> tuple[str, str] | None:
-    """A question of `TOLD_KINDS` followed by what the person tells (`_told_question`), with no word of
-    `_DANGER_TOLD` anywhere in the message, or None."""
-    said = plain_lower(message)
-    if _DANGER_TOLD.search(said) or _HARM.search(said) or EMERGENCY.search(said) or pattern_words(message):
-        return None
-    question = _told_question(message, name)
-    kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None) if question else None
-    if kind not in TOLD_KINDS or _RHETORICAL.search(question) or (kind == "choice" and _WOULD_YOU_DO_IT.match(question)):
-        return None
-    return kind, question
-
-
-def _ended_kind_and_question(message: str, name: str) -> tuple[str, str] | None:
-    """A question the message ends with (`_question`) and its kind, or None."""
+def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
+    """`question_kind` and the question it was read from (`_question`), or None."""
     found = _question(message, name)
     said = plain_lower(message)  # (an emergency anywhere in it: a choice left to them, "I'm not sure", "a pharmacist
     # can check it" or "it makes complete sense" is no answer to "Should I call 999? ... he's slurring.")
@@ -316,8 +252,6 @@ def _ended_kind_and_question(message: str, name: str) -> tuple[str, str] | None:
             or _RHETORICAL.search(found[0])):
         return None
     question, after, before = found
-    if after and _DANGER_TOLD.search(plain_lower(after)):  # ("What would you do? My sister's boyfriend is 31 and
-        return None  # she's 15 and they met online.", "Do you like dogs? I need someone to take mine after this week.")
     if _BARE_JUDGED.match(question) and _FELT_BEFORE.search(before):  # ("I still dream about bacon. Is that sad?")
         return "reassurance", question
     kind = next((kind for kind, pattern in _KINDS.items() if pattern.search(question)), None)
@@ -332,7 +266,7 @@ def _ended_kind_and_question(message: str, name: str) -> tuple[str, str] | None:
 def direct_answer(message: str, name: str = "Sam", quiet: bool = False) -> str | None:
     """The listener's honest answer to a question the message ends with, or None; where `quiet` (the
     person is sad or afraid), a quiet one, or None for the kinds with none (`QUIET_ANSWERS`)."""
-    kind, question = _kind_and_question(message, name, told=not quiet) or (None, "")
+    kind, question = _kind_and_question(message, name) or (None, "")
     answer = (QUIET_ANSWERS.get(kind) if quiet else ANSWERS[kind]) if kind else None
     if answer and kind == "own_step":  # the person's own word said back ("It doesn't sound rude to me, ...")
         found = _KINDS["own_step"].search(question)  # (never None: the kind was read from it)

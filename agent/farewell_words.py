@@ -112,6 +112,19 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bdoesn'?t like it when\b|\banyone would notice\b|\bpointless\b|\btired of (?:it all|all of it|everything)\b"
                      r"|\blook after (?:the kids|them|my \w+) for me\b|\bput an end\b|\bfinish it\b|\btime i'?ve got left\b"
                      r"|\bmiss me\b|\bbetter off\b|\bwake up\b|\blast time\b|\bforever\b"
+                     # (a review of the thirty-sixth session's goodbye words: "I cut my wrist a little bit. I go now to
+                     # sleep.", "I gave my sister all my good things, I won't need them anymore. Bye now."; the same with
+                     # "Going to sleep now." had closed before)
+                     r"|\bcut my (?:wrists?|arms?|legs?|thighs?|skin)\b|\ball (?:my|the) (?:medicines?|meds|pills|tablets)\b"
+                     r"|\bengine (?:on|running)\b|\b(?:come|comes|came) (?:in|into) my (?:room|bed)\b|\bmy (?:photos|pictures)\b"
+                     r"|\b(?:take|takes|took|keep|keeps|kept) my (?:passport|documents|papers|id)\b"
+                     r"|\b(?:cannot|can'?t) (?:leave the house|continue|carry on)\b|\b(?:bad|cruel) (?:with|to) me\b"
+                     r"|\bno food\b|\b(?:so|all) alone\b|\bwon'?t need (?:it|them|this|that|these|those|any of)\b"
+                     r"|\bsorry for everything\b|\bif i (?:was|were|'m|am) gone\b"
+                     r"|\bgave (?:\w+ ){0,3}(?:all )?my (?:good |best )?(?:things|stuff|rings|jewell?e?ry)\b"
+                     r"|\bleft my (?:rings|jewell?e?ry|things|stuff) (?:for|to)\b"
+                     r"|\b(?:sertraline|citalopram|fluoxetine|amitriptyline|co-?codamol|aspirin|insulin|antidepressants"
+                     r"|sleeping pills|laxatives)\b"
                      # (a review of the thirty-fifth session's new goodbye words: "i cut myself again tonight. cheerio";
                      # every phrasing of the crisis detector's safety net, `perception.crisis_words.PATTERNS`)
                      r"|" + "|".join(f"(?:{p})" for p in CRISIS_PATTERNS) +

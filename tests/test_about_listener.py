@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.about_listener import ANSWERS, claims_to_be_human, listener_answer, question_to_listener
+from agent.about_listener import claims_to_be_human, listener_answer, question_to_listener
 from agent.reply_start import reply_start
 from agent.respond import ReplyWriter
 from agent.settings import LLMSection
@@ -116,19 +116,21 @@ def test_the_listeners_name_is_not_said_back_as_the_persons():
 
 
 @pytest.mark.parametrize("message", [
-    "Good evening Sam. I am taxi driver in Washington DC, I am from Addis Ababa, 11 years here. I want to ask you "
-    "something about American culture.",  # (the thirty-first set: "Oh, that's nice! How do you feel about it?")
-    "Good afternoon, Sam. I wonder if I might ask your opinion on a small family matter.",
-    "I have a question about coffee in Australia.",
+    "I want to ask you something.", "Good afternoon, Sam. I wonder if I might ask your opinion on something.",
+    "hi sam, i wanted to ask you a question",
 ])
-def test_a_question_announced_after_an_introduction_is_welcomed(message):
-    assert listener_answer(message, "Sam", 0) == ANSWERS["question"][0]
+def test_a_question_announced_alone_is_welcomed(message):
+    assert question_to_listener(message) == "question"
 
 
 @pytest.mark.parametrize("message", [
-    "My mum died last week. I want to ask you something.", "I want to ask you something about dying.",
-    "I have a question about my pills.", "I'm scared. I want to ask you something.",
-    "Can you help? I want to ask you something.",  # (a question before it: an ordinary turn)
+    # tried in the thirty-sixth session and taken out after a review: a question announced with its topic or after
+    # other sentences welcomed disclosures ("I have a question about overdoses.", "He's 40 and I'm 14. I want to ask
+    # you something.", "I've been scratching my arms with a blade. I want to ask you something.")
+    "I have a question about overdoses.", "I want to ask you something about jumping.",
+    "He's 40 and I'm 14. I want to ask you something.",
+    "I've been scratching my arms with a blade. I want to ask you something.",
+    "Good evening Sam. I am taxi driver in Washington DC. I want to ask you something about American culture.",
 ])
-def test_a_question_announced_beside_a_risk_or_a_loss_is_not_cheered(message):
-    assert listener_answer(message, "Sam", 0) is None
+def test_a_question_announced_with_more_is_an_ordinary_turn(message):
+    assert question_to_listener(message) is None

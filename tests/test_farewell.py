@@ -555,3 +555,34 @@ def test_goodbyes_of_the_thirty_first_set(message):
 ])
 def test_a_bridge_to_stand_on_is_still_no_goodbye(message):
     assert not signs_off(message)
+
+
+@pytest.mark.parametrize("message", [
+    # a review of the thirty-sixth session's goodbye words (the card game bridge, a learner's "I go now to sleep");
+    # the last seven had closed before too, with "Going to sleep now." or "Bye."
+    'I cut my wrist a little bit. I go now to sleep.',
+    'I take all my medicine from the box. I go now to sleep.',
+    'I am in the car with engine on in garage. I go now to sleep.',
+    'My uncle come in my room at night. I go now to sleep.',
+    'The man from internet want my photos or he send video to my family. I go now to sleep.',
+    'My husband take my passport and I cannot leave the house. I go now to sleep.',
+    'My husband is very bad with me every night. I go now to sleep.',
+    'I have no food since three days. I go now to sleep.',
+    'My boss not pay me and keep my documents. I go now to sleep early.',
+    'I feel I cannot continue anymore. I go now to sleep.',
+    'I am so alone in this country. I go now to sleep.',
+    "I gave my bridge partner all my good things, I won't need them anymore. Bye now.",
+    "Tell the bridge club I'm sorry for everything. Goodbye.",
+    'Nobody at bridge club would notice if I was gone. Bye.',
+    'I left my rings for my daughter at bridge club. Bye Sam.',
+    'I have a bottle of sertraline here. Played bridge today. Bye.',
+    'I cut my wrist a little bit. Going to sleep now.',
+    'I take all my medicine from the box. Going to sleep now.',
+    'I am in the car with engine on in garage. Going to sleep now.',
+    'My uncle come in my room at night. Going to bed now.',
+    'Nobody at the club would notice if I was gone. Bye.',
+    'I have a bottle of sertraline here. Played golf today. Bye.',
+    "I gave my sister all my good things, I won't need them anymore. Bye now.",
+])
+def test_a_disclosure_before_a_goodbye_keeps_it_open(message):
+    assert not signs_off(message)
