@@ -184,6 +184,10 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|without (?:sleep|sleeping|eating|food)|disappear\w*|giv(?:e|ing) away|goodbye note|knot|(?:make|making) it quick|quick way"
                    r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|weapons?"
                    r"|firearms?|rifles?|shotguns?|pistols?|ammo|ammunition|traced|untraceable|hospital|a&e|999|911"
+                   r"|special (?:girl|boy|friend)|(?:not to|don'?t|won'?t|never) tell (?:anyone|anybody|my|your|mum|mom|dad)"
+                   r"|(?:our|a) (?:little )?secret|(?:keep|kept) (?:it|this|that) (?:between us|secret|quiet)"
+                   r"|mature for (?:my|your|her|his) age|without my (?:parents|mum|mom|dad) knowing"
+                   r"|(?:hid(?:e|ing)|cover(?:ing)?) (?:my |the )?(?:cuts|scars|marks|bruises)|my (?:cuts|scars)"
                    r"|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
