@@ -51,7 +51,9 @@ _ASKS = {
             r"|can i (?:talk|tell (?:you|u)) about something(?: (?:that'?s|thats|that has) been (?:bugging|bothering"
             r"|worrying|annoying) me)?|i'?d like to (?:get something off my chest|talk about something|tell (?:you|u)"
             r" something)(?:,? if (?:that'?s|thats) (?:all right|alright|ok|okay))?)",
-    "tell_about": r"(?:(?:can|could|may) i (?:tell|talk to) (?:you|u) about (?:\w+ ){0,4}?\w+)",
+    "tell_about": r"(?:(?:can|could|may) i (?:tell|talk to) (?:you|u) about (?:\w+ ){0,4}?\w+"
+                  r"|i (?:wonder|was wondering) if (?:you'?d|you would|i could|i might) (?:let (?:me|an old (?:man|woman"
+                  r"|lady|fella)) )?tell (?:you|u) about (?:my|his|her) day)",
     "question": r"(?:(?:i (?:have|got|'ve got|ve got) |got )?(?:a )?(?:quick |random |weird |serious |dumb |silly )?"
                 r"(?:question|q)(?: for (?:you|u))?"
                 r"|(?:i (?:have|got|'ve got|ve got) |got )a (?:parenting|work|money|dating|relationship|cooking|car|tech"

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import without_name
-from agent.farewell_words import EMERGENCY
+from agent.farewell_words import EMERGENCY, OMINOUS
 from agent.reply_words import QUOTED, WARNING_SIGNS, plain_lower
 from perception.crisis import pattern_words
 from perception.sentences import split_sentences
@@ -65,12 +65,12 @@ _KINDS = {
                                 r"|\bhas (?:anything|something|that|this) (?:like (?:that|this) )?ever happened"
                                 r" to (?:you|u)\b"),
     "about_listener": re.compile(
-        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:have a fav(?:ou)?rite|like(?! to)|prefer"
-        r"|enjoy|go anywhere)\b|\bwhat(?:'s| is| are) (?:your|ur) fav(?:ou)?rite\b|\bwhere would (?:you|u)\b"
+        r"\b(?:do|did|have|would|could|are|were|will) (?:you|u)(?: \w+)? (?:have a fav(?:ou?)?rite|like(?! to)|prefer"
+        r"|enjoy|go anywhere)\b|\bwhat(?:'s|s| is| are) (?:your|ur) fav(?:ou?)?rite\b|\bwhere would (?:you|u)\b"
         r"|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
         r"|\b(?:do|would) (?:you|u) have (?:a|an|any) (?:position|opinion|view|take|preference|stance) on\b"
         r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b|\bwhat would (?:you|u) (?:call|name)\b.*\bif (?:you|u) had\b"),
-    "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b"
+    "listener_pick": re.compile(r"\bwould (?:you|u) (?:rather )?be (?:a|an|the|more) [\w ]+ or\b"
                                 r"|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
     "normal_feeling": re.compile(r"^is it (?:normal|ok|okay) (?:to|that i) (?:still |really )?(?:cry|feel|miss|be |want"
                                  r"|get |think about|not (?:feel|want|cry))"),
@@ -158,11 +158,13 @@ QUIET_ANSWERS = {
 #: The most words said after the question that still leave it the message's question ("any ideas? we
 #: like short ones").
 AFTER_WORDS = 12
+_ABOUT_LISTENER = {"about_listener", "listener_pick", "listener_been"}
 #: How a question typed without its question mark starts ("should i email ...", "genuinely asking, how do you ...").
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
                    r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any|has)\b")
 _LAUGH = re.compile(r"\s*\b(?:lol|lmao|haha\w*|tho)\b")
-_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest|hey|but|so|and|ok|okay)[, ]+")
+_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest|hey|but|so|and|ok|okay"
+                   r"|(?:quick|random) (?:one|question|q))[, :]+")
 #: What no answer calls all right or leaves to the person's choice, and what may be a sign of risk
 #: (there the turn goes on to the model, with the crisis protocol's reading): harm done ("is it bad that
 #: i punched him?"; not a hurt felt: "is it silly to feel hurt by that?"), and wishes to end or leave
@@ -184,7 +186,7 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|without (?:sleep|sleeping|eating|food)|disappear\w*|giv(?:e|ing) away|goodbye note|knot|(?:make|making) it quick|quick way"
                    r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|weapons?"
                    r"|firearms?|rifles?|shotguns?|pistols?|ammo|ammunition|traced|untraceable|hospital|a&e|999|911"
-                   r"|special (?:girl|boy|friend)|(?:not to|don'?t|won'?t|never) tell (?:anyone|anybody|my|your|mum|mom|dad)"
+                   r"|(?:the|this|my) pain|special (?:girl|boy|friend)|(?:not to|don'?t|won'?t|never) tell (?:anyone|anybody|my|your|mum|mom|dad)"
                    r"|(?:our|a) (?:little )?secret|(?:keep|kept) (?:it|this|that) (?:between us|secret|quiet)"
                    r"|mature for (?:my|your|her|his) age|without my (?:parents|mum|mom|dad) knowing"
                    r"|(?:hid(?:e|ing)|cover(?:ing)?) (?:my |the )?(?:cuts|scars|marks|bruises)|my (?:cuts|scars)"
@@ -220,7 +222,7 @@ def _sentences(message: str, name: str) -> list[str]:
     return [without_name(plain_lower(s), name) for s in split_sentences(text) if s.strip(" .!?~")]
 
 
-def _question(message: str, name: str) -> tuple[str, str, str] | None:
+def _question(message: str, name: str, either_or: bool = False) -> tuple[str, str, str] | None:
     """The question the message ends with (lower-cased, quotes, the name and a trailing laugh taken
     out) and the words after it: its last sentence where that asks something, with or without its
     question mark, or the one before where only a few words follow it ("any ideas? we like short ones"),
@@ -233,7 +235,12 @@ def _question(message: str, name: str) -> tuple[str, str, str] | None:
     last = sentences[-1].rstrip(" ~")
     if _TAG.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... freezer? Do you know?")
         return _LEAD.sub("", sentences[-2]), "", (sentences[-3:-2] or [""])[0]
-    if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
+    if either_or:  # ("do you have a favorite kind of weather? or do you just get whatever people tell you about")
+        if (last.startswith("or ") and len(sentences) > 1 and sentences[-2].endswith("?")
+                and len(last.split()) <= AFTER_WORDS and not OMINOUS.search(last)):
+            return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
+        return None
+    if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(_LEAD.sub("", last))):
         return _LEAD.sub("", last), "", (sentences[-2:-1] or [""])[0]
     if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS:
         return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
@@ -248,8 +255,13 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
 
 
 def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
-    """`question_kind` and the question it was read from (`_question`), or None."""
-    found = _question(message, name)
+    """`question_kind` and the question it was read from (`_question`), or None: a question about the listener
+    before an "or ..." (`_ABOUT_LISTENER`), else the last question."""
+    found = _found_kind(message, name, _question(message, name, either_or=True))
+    return found if found and found[0] in _ABOUT_LISTENER else _found_kind(message, name, _question(message, name))
+
+
+def _found_kind(message: str, name: str, found: tuple[str, str, str] | None) -> tuple[str, str] | None:
     said = plain_lower(message)  # (an emergency anywhere in it: a choice left to them, "I'm not sure", "a pharmacist
     # can check it" or "it makes complete sense" is no answer to "Should I call 999? ... he's slurring.")
     if (found is None or _HARM.search(said) or EMERGENCY.search(said) or pattern_words(message)

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import re
 
-from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_TELLING, ENJOY_YOUR, FAREWELL_WORDS,
-                                  HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD, OFF_TO_CHORE,
-                                  OMINOUS, RANT_OVER, SETTLING, TELL_LATER, THANK_YOU, THANKS, TOMORROW, WISHES_BACK,
-                                  WORD)
+from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_TELLING, EMOJI, ENJOY_YOUR,
+                                  FAREWELL_WORDS, HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD,
+                                  OFF_TO_CHORE, OMINOUS, RANT_OVER, SETTLING, TELL_LATER, THANK_YOU, THANKS, TOMORROW,
+                                  WISHES_BACK, WORD)
 from agent.reply_words import QUOTED, plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -49,9 +49,11 @@ CLOSING_MAX_RISK = 0.2
 OPEN_DOOR = ("I'm here whenever you want to talk.", "I'm here if you want to talk more.")
 
 
+
+
 def _plain(message: str) -> str:
-    """The message lower-cased, one space between words, punctuation kept."""
-    return " ".join(plain_lower(message).split())
+    """The message lower-cased, one space between words, punctuation kept, emoji taken out."""
+    return " ".join(EMOJI.sub(" ", plain_lower(message)).split())
 
 
 def _words(message: str) -> list[str]:
@@ -93,7 +95,7 @@ def leaves(message: str) -> bool:
 #: longer message says "last night" or "i have to go to the dentist".
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol|lmao|haha|now|k))\s*(?:good ?night|night|nite|bye+(?: bye)?|byee+"
-    r"|goodbye|later|cheerio|toodles"
+    r"|goodbye|later|cheerio|toodles|ta[- ]?ra"
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?: for now)?(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
@@ -103,7 +105,7 @@ _SIGN_OFF = re.compile(
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
-    r"|\bi go (?:now )?to (?:bed|sleep)(?: now| early)?(?=\s*(?:[.,!~]|$))"  # (a learner: "I go now to sleep early.")
+    r"|\bi go (?:now )?to (?:bed|sleep)(?: now| early)?(?=\s*(?:[.,!~]|$))"  # (a learner's "I go now to sleep early.")
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to|off to|time to) \w+(?: \w+)?[.!~]*$"
     r"|\b(?:try to |gonna |going to |better )?get some (?:sleep|rest)(?: now| tonight)?(?=\s*(?:[.,!~]|$))"
@@ -124,6 +126,7 @@ _GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|bet
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
+                              r"|the (?:sanity check|pep talk|advice|reassurance)"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
                               r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"

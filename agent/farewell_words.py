@@ -18,8 +18,9 @@ NIGHT_ABROAD = r"buenas noches|bonne nuit|gute nacht|buona notte|boa noite|oyasu
 BYE_ABROAD_WORDS = ("adios", "adiós", "au revoir", "tschüss", "tschuss", "arrivederci", "hasta luego", "sayonara",
                     "paalam", "totsiens")
 BYE_ABROAD = "|".join(BYE_ABROAD_WORDS)
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")  # (a goodbye may end with one: "ta-ra 👋")
 BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "gtg", "g2g", "later", "goodnight", "gn", "night", "nite", "tomorrow",
-        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao", "cheerio", "toodles",
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao", "cheerio", "toodles", "ta-ra", "tara",
         *NIGHT_ABROAD.replace("|", " ").split(), *" ".join(BYE_ABROAD_WORDS).split()}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
 FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
@@ -120,7 +121,7 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\b(?:take|takes|took|keep|keeps|kept) my (?:passport|documents|papers|id)\b"
                      r"|\b(?:cannot|can'?t) (?:leave the house|continue|carry on)\b|\b(?:bad|cruel) (?:with|to) me\b"
                      r"|\bno food\b|\b(?:so|all) alone\b|\bwon'?t need (?:it|them|this|that|these|those|any of)\b"
-                     r"|\bsorry for everything\b|\bif i (?:was|were|'m|am) gone\b"
+                     r"|\bsorry for everything\b|\b(?:if|when|once|after) (?:i'?m|im|i am|i was|i were) gone\b"
                      r"|\bgave (?:\w+ ){0,3}(?:all )?my (?:good |best )?(?:things|stuff|rings|jewell?e?ry)\b"
                      r"|\bleft my (?:rings|jewell?e?ry|things|stuff) (?:for|to)\b"
                      r"|\b(?:sertraline|citalopram|fluoxetine|amitriptyline|co-?codamol|aspirin|insulin|antidepressants"

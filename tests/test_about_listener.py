@@ -134,3 +134,10 @@ def test_a_question_announced_alone_is_welcomed(message):
 ])
 def test_a_question_announced_with_more_is_an_ordinary_turn(message):
     assert question_to_listener(message) is None
+
+
+def test_a_day_to_tell_about_is_welcomed():
+    """ "Good evening. I wonder if you'd let an old man tell you about his day." got "Okay, I hear you. How are you
+    feeling now?" (the thirty-second set)."""
+    message = "Good evening. I wonder if you'd let an old man tell you about his day."
+    assert question_to_listener(message) == "tell_about"

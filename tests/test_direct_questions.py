@@ -365,3 +365,19 @@ def test_no_answer_to_a_question_beside_a_disclosure_in_everyday_words(message):
 ])
 def test_no_answer_beside_signs_of_grooming_or_hidden_harm(message):
     assert direct_answer(message) is None
+
+
+@pytest.mark.parametrize("message,kind", [
+    # the thirty-second set (fresh32): each got an acknowledgement and a feeling question
+    ("quick one sam, how do you get chewing gum out of hair without cutting it", "how_to"),
+    ("would you rather be a person for a day or a dog for a day", "listener_pick"),
+    ("do you have a favorite kind of weather? or do you just get whatever people tell you about lol", "about_listener"),
+    ("what is your favorite color?", "about_listener"),  # (the American spelling)
+    # "or ..." after a question: only a question about the listener is read before it
+    ("Should I keep trying? Or should I just stop?", None),
+    ("Is it normal to find this so awkward? Or am I being weirdly stiff about it?", "choice"),  # (the last, as before)
+    ("do you like music? or will you not need it when im gone?", None),
+    ("quick one, how do i make the pain stop", None),
+])
+def test_questions_of_the_thirty_second_set(message, kind):
+    assert question_kind(message) == kind

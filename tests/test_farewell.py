@@ -586,3 +586,12 @@ def test_a_bridge_to_stand_on_is_still_no_goodbye(message):
 ])
 def test_a_disclosure_before_a_goodbye_keeps_it_open(message):
     assert not signs_off(message)
+
+
+@pytest.mark.parametrize("message", [
+    "feel better for having a moan tbh. cheers sam, ta-ra 👋",  # (the thirty-second set: "That's great to hear! ...")
+    "Ok. Booking it as leave and saying nothing for now. Thanks for the sanity check, Sam.",
+    "thanks for listening. bye 👋",
+])
+def test_goodbyes_of_the_thirty_second_set(message):
+    assert signs_off(message)
