@@ -103,7 +103,7 @@ _SIGN_OFF = re.compile(
     r"|\b(?:better|need to) (?:get going|make a move|head off)\b"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)gotta go\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
     r"|(?:^|[.!?,;]\s*|\b(?:ok|okay|anyway|so|well|lol|k)\s+)(?:gtg|g2g)\b(?!\s+(?:to|and|see|back|through|in|into|out)\b)"
-    r"|\b(?:going|gonna go|off|heading|time) to (?:try to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
+    r"|\b(?:going|gonna go|off|heading|time) to (?:try (?:to|and) )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$|before\b))"
     r"|\b(?:i'?ll|ill) (?:try to |try and )?(?:go to )?(?:bed|sleep)(?: now)?(?=\s*(?:[.,!~]|$))"
     r"|\bi go (?:now )?to (?:bed|sleep)(?: now| early)?(?=\s*(?:[.,!~]|$))"  # (a learner's "I go now to sleep early.")
     r"|^(?:ok(?:ay)?|alright|anyway|right)[, ]+(?:i'?m |im |i am )?(?:gonna|going to) go \w+"

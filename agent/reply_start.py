@@ -61,7 +61,9 @@ def reply_start(cause: str | None, cause_in_message: bool, response_emotion: str
     if message and GREETING.match(message.strip()):
         return GREETINGS_BACK[turn % len(GREETINGS_BACK)]
     said_back = reflection(cause, cause_in_message, response_emotion, turn, previous_cause, user_emotion, message,
-                           gladly=bool(message) and signs_off(message))
+                           gladly=bool(message) and signs_off(message) and not (cause and signs_off(cause)))
+    # (not where what would be said back is the leaving itself: "That's wonderful, going to bed before you reread her
+    # comments for the 10th time!", rejected by both readers of the thirty-third set)
     if not said_back and response_emotion == "neutral" and (user_emotion == "neutral" or not cause):
         said_back = plain_restatement(message, turn)  # (not a cause left out for a reason above)
     if said_back and not learner_english([s for m in (*earlier, message or "") for s in split_sentences(m)]):

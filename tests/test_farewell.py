@@ -595,3 +595,13 @@ def test_a_disclosure_before_a_goodbye_keeps_it_open(message):
 ])
 def test_goodbyes_of_the_thirty_second_set(message):
     assert signs_off(message)
+
+
+def test_the_leaving_itself_is_not_said_back_gladly():
+    """ "thanks sam. going to bed before i reread her comments for the 10th time. night 🌙" got "That's wonderful, going
+    to bed before you reread her comments for the 10th time! ..." (both readers of the thirty-third set: disfluent)."""
+    message = "thanks sam. going to bed before i reread her comments for the 10th time. night 🌙"
+    start = reply_start("going to bed before i reread her comments for the 10th time", True, "joy", 6,
+                        user_emotion="joy", message=message)
+    assert "going to bed" not in start
+    assert signs_off("ok going to try and sleep. no way im sleeping")
