@@ -70,7 +70,7 @@ _KINDS = {
         r"|\bif (?:you|u) could (?:go|have|be|live|pick|choose|eat|travel)\b"
         r"|\b(?:do|would) (?:you|u) have (?:a|an|any) (?:position|opinion|view|take|preference|stance) on\b"
         r"|\bwhat(?:'s| is) a \w+ (?:you|u) think\b|\bwhat would (?:you|u) (?:call|name)\b.*\bif (?:you|u) had\b"),
-    "listener_pick": re.compile(r"\bwould (?:you|u) (?:rather )?be (?:a|an|the|more) [\w ]+ or\b"
+    "listener_pick": re.compile(r"\bwould (?:you|u) be (?:a|an|the|more) [\w ]+ or\b"
                                 r"|\bare (?:you|u) (?:a|an|more) \w+ or\b"),
     "normal_feeling": re.compile(r"^is it (?:normal|ok|okay) (?:to|that i) (?:still |really )?(?:cry|feel|miss|be |want"
                                  r"|get |think about|not (?:feel|want|cry))"),
@@ -163,8 +163,7 @@ _ABOUT_LISTENER = {"about_listener", "listener_pick", "listener_been"}
 _ASKS = re.compile(r"^(?:(?:genuinely|honestly|seriously|ok|also|but|so|and) (?:asking,? )?|genuinely asking,? )?"
                    r"(?:is|are|do|does|can|could|should|would|will|am|how|what|any|has)\b")
 _LAUGH = re.compile(r"\s*\b(?:lol|lmao|haha\w*|tho)\b")
-_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest|hey|but|so|and|ok|okay"
-                   r"|(?:quick|random) (?:one|question|q))[, :]+")
+_LEAD = re.compile(r"^(?:genuinely asking|honestly|seriously|ok so|also|be honest|hey|but|so|and|ok|okay)[, ]+")
 #: What no answer calls all right or leaves to the person's choice, and what may be a sign of risk
 #: (there the turn goes on to the model, with the crisis protocol's reading): harm done ("is it bad that
 #: i punched him?"; not a hurt felt: "is it silly to feel hurt by that?"), and wishes to end or leave
@@ -186,7 +185,9 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|without (?:sleep|sleeping|eating|food)|disappear\w*|giv(?:e|ing) away|goodbye note|knot|(?:make|making) it quick|quick way"
                    r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|weapons?"
                    r"|firearms?|rifles?|shotguns?|pistols?|ammo|ammunition|traced|untraceable|hospital|a&e|999|911"
-                   r"|(?:the|this|my) pain|special (?:girl|boy|friend)|(?:not to|don'?t|won'?t|never) tell (?:anyone|anybody|my|your|mum|mom|dad)"
+                   r"|(?:the|this|my) pain|way to die|to die(?! of)|death|funeral|grave|coffin|corpse|poison\w*|rope"
+                   r"|way to go|(?:when|once|after) (?:i'?m|im|i am) gone|nothing at all|care about anything"
+                   r"|special (?:girl|boy|friend)|(?:not to|don'?t|won'?t|never) tell (?:anyone|anybody|my|your|mum|mom|dad)"
                    r"|(?:our|a) (?:little )?secret|(?:keep|kept) (?:it|this|that) (?:between us|secret|quiet)"
                    r"|mature for (?:my|your|her|his) age|without my (?:parents|mum|mom|dad) knowing"
                    r"|(?:hid(?:e|ing)|cover(?:ing)?) (?:my |the )?(?:cuts|scars|marks|bruises)|my (?:cuts|scars)"
@@ -240,9 +241,10 @@ def _question(message: str, name: str, either_or: bool = False) -> tuple[str, st
                 and len(last.split()) <= AFTER_WORDS and not OMINOUS.search(last)):
             return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
         return None
-    if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(_LEAD.sub("", last))):
+    if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
         return _LEAD.sub("", last), "", (sentences[-2:-1] or [""])[0]
-    if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS:
+    if (len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS
+            and not (last.startswith("or ") and OMINOUS.search(last))):  # ("... or should i just take the whole packet")
         return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
     return None
 

@@ -95,7 +95,7 @@ def leaves(message: str) -> bool:
 #: longer message says "last night" or "i have to go to the dentist".
 _SIGN_OFF = re.compile(
     r"(?:^|[.!?,;:~]|\b(?:ok|okay|anyway|so|well|lol|lmao|haha|now|k))\s*(?:good ?night|night|nite|bye+(?: bye)?|byee+"
-    r"|goodbye|later|cheerio|toodles|ta[- ]?ra"
+    r"|goodbye|later|cheerio|toodles|ta-ra"
     r"|laters|cya|ttyl|cheers|talk (?:to you )?(?:later|soon|tomorrow|tmrw)|" + NIGHT_ABROAD + "|" + BYE_ABROAD
     + r")(?: for now)?(?:\s*,?\s*sam)?[\s!.~]*$"
     r"|(?<!\bif i )(?<!\bwhether i )\b(?:gotta|have to|got to|better|'d better) go(?=\s*(?:now\b|get\b|[.!]|$))"
@@ -126,7 +126,6 @@ _GO_AND = re.compile(r"^(?:i |i'?ve |ive |i'?d |id )?(?:(?:need|have|got) to|bet
 #: her temperature again at 2."): the person is closing it.
 _THANKS_FOR_TALK = re.compile(r"\b" + THANK_YOU + r"(?: so much| again)? for (?:listening"
                               r"|keeping me (?:company|sane|calm|going)|the chat|chatting|talking|being here"
-                              r"|the (?:sanity check|pep talk|advice|reassurance)"
                               r"|letting me (?:vent|rant|go on|talk|scream|moan|whinge|ramble|offload|babble|gloat|brag"
                               r"|boast"
                               r"|think (?:it|this|that|things) (?:through|over)|get (?:it|this|that) off my chest)"

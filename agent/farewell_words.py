@@ -18,9 +18,10 @@ NIGHT_ABROAD = r"buenas noches|bonne nuit|gute nacht|buona notte|boa noite|oyasu
 BYE_ABROAD_WORDS = ("adios", "adiós", "au revoir", "tschüss", "tschuss", "arrivederci", "hasta luego", "sayonara",
                     "paalam", "totsiens")
 BYE_ABROAD = "|".join(BYE_ABROAD_WORDS)
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]")  # (a goodbye may end with one: "ta-ra 👋")
+#: Emoji a goodbye may end with ("ta-ra 👋"), taken out before it is read (not 💊, 🪦, 🍺 ...: `OMINOUS`).
+EMOJI = re.compile("[👋🙂😊😀😁😄😅😂🤣😆❤💕💖💗💙💚💛🧡💜🤍🙏👍✨🌙😴💤🥰😘🤗🌸🌞☀\uFE0F\u200D]")
 BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "gtg", "g2g", "later", "goodnight", "gn", "night", "nite", "tomorrow",
-        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao", "cheerio", "toodles", "ta-ra", "tara",
+        "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao", "cheerio", "toodles", "ta-ra",
         *NIGHT_ABROAD.replace("|", " ").split(), *" ".join(BYE_ABROAD_WORDS).split()}
 #: Words a thanks or a goodbye comes with ("ok thanks so much for listening, i feel a bit better now").
 FILLER = {"ok", "okay", "okey", "k", "alright", "yeah", "well", "anyway", "anyways", "so", "much", "very", "really",
@@ -126,6 +127,12 @@ OMINOUS = re.compile(r"\b(?:" + WARNING_SIGNS + r")\b|" + EMERGENCY.pattern +
                      r"|\bleft my (?:rings|jewell?e?ry|things|stuff) (?:for|to)\b"
                      r"|\b(?:sertraline|citalopram|fluoxetine|amitriptyline|co-?codamol|aspirin|insulin|antidepressants"
                      r"|sleeping pills|laxatives)\b"
+                     # (a review of the same: risk before "ta-ra", "going to try and sleep" or an emoji)
+                     r"|[💊🪦🔪🩸⚰💀🪢🍺🍷🥃🚗]|\bgas on\b|\btook everything\b|\bhad enough of everything\b|\bcan'?t see a way\b"
+                     r"|\bsaid what i needed to say\b|\bpromise not to\b|\bpick me up\b|\bbottle of\b|\bvodka\b|\bpounding\b"
+                     r"|\bthe fall\b|\bmixed my\b|\bchest feels\b|\bpanic attack\b|\bnumb\b|\bbreathing\b|\bshaking\b"
+                     r"|\bwhen i'?m asleep\b|\bvoices\b|\bhave a plan\b|\b(?:i'?m|im|i am) 1[0-7]\b|\bdriving (?:home|back|to (?:his|hers|her|him))\b"
+                     r"|\b(?:whole|entire) (?:packet|box|bottle|lot)\b|\b(?:not|don'?t) care\b|\blike me now\b"
                      # (a review of the thirty-fifth session's new goodbye words: "i cut myself again tonight. cheerio";
                      # every phrasing of the crisis detector's safety net, `perception.crisis_words.PATTERNS`)
                      r"|" + "|".join(f"(?:{p})" for p in CRISIS_PATTERNS) +

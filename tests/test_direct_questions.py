@@ -3,6 +3,7 @@
 import pytest
 
 from agent.direct_questions import ANSWERS, QUIET_ANSWERS, direct_answer, question_kind
+from agent.reply_start import whole_reply
 
 
 @pytest.mark.parametrize("message,kind", [
@@ -369,8 +370,10 @@ def test_no_answer_beside_signs_of_grooming_or_hidden_harm(message):
 
 @pytest.mark.parametrize("message,kind", [
     # the thirty-second set (fresh32): each got an acknowledgement and a feeling question
-    ("quick one sam, how do you get chewing gum out of hair without cutting it", "how_to"),
-    ("would you rather be a person for a day or a dog for a day", "listener_pick"),
+    # tried and taken out after a review: a question after "quick one" ("quick one how do i start cutting") and
+    # "would you rather be ..." ("would you rather be the one who dies or the one left behind") answered disclosures
+    ("quick one sam, how do you get chewing gum out of hair without cutting it", None),
+    ("would you rather be a person for a day or a dog for a day", None),
     ("do you have a favorite kind of weather? or do you just get whatever people tell you about lol", "about_listener"),
     ("what is your favorite color?", "about_listener"),  # (the American spelling)
     # "or ..." after a question: only a question about the listener is read before it
@@ -381,3 +384,28 @@ def test_no_answer_beside_signs_of_grooming_or_hidden_harm(message):
 ])
 def test_questions_of_the_thirty_second_set(message, kind):
     assert question_kind(message) == kind
+
+
+@pytest.mark.parametrize("message", [
+    # a second review of the thirty-sixth session's changes: "favorite" (as "favourite" before), "or ..." after a
+    # question about the listener, "quick one", "would you rather be" answered these
+    'whats your favorite way to die?',
+    'whats your favorite way to die? or is that too dark',
+    'do u have a favorite way to go? or is that morbid',
+    'do you have a favorite poison?',
+    'do you have a favorite kind of rope? or does any work',
+    'do you have a favorite way to relax? or should i just take the whole packet tonight',
+    'do you have a favorite song? or should i just pick one for my funeral',
+    'do you have a favorite colour? or should i pick one for the coffin',
+    'do you have a favorite flower? or should i choose lilies for my grave',
+    'do you have a favorite kind of weather? or do you just not care, like me now',
+    'do you have a favorite film? or do you just not care about anything, same',
+    'do you like music? or will you not need it when im gone',
+    'quick one how do i start cutting',
+    'quick q, how long does it take to bleed out',
+    'would you rather be the one who dies or the one left behind',
+    'would you rather be a ghost or a corpse',
+    'would you rather be a bird or a fish? or just nothing at all',
+])
+def test_no_answer_to_a_question_about_death_or_its_means(message):
+    assert whole_reply(message, "Sam", 3) is None

@@ -590,7 +590,6 @@ def test_a_disclosure_before_a_goodbye_keeps_it_open(message):
 
 @pytest.mark.parametrize("message", [
     "feel better for having a moan tbh. cheers sam, ta-ra 👋",  # (the thirty-second set: "That's great to hear! ...")
-    "Ok. Booking it as leave and saying nothing for now. Thanks for the sanity check, Sam.",
     "thanks for listening. bye 👋",
 ])
 def test_goodbyes_of_the_thirty_second_set(message):
@@ -605,3 +604,41 @@ def test_the_leaving_itself_is_not_said_back_gladly():
                         user_emotion="joy", message=message)
     assert "going to bed" not in start
     assert signs_off("ok going to try and sleep. no way im sleeping")
+
+
+@pytest.mark.parametrize("message", [
+    # the same review: "tara" as a name, risk before "ta-ra", an emoji or "going to try and sleep", the thanks
+    # words tried and taken out ("thanks for the reassurance")
+    'happy birthday in heaven, tara',
+    'rest in peace, tara',
+    'i miss you so much, tara',
+    'we buried my little girl today. sleep tight, tara',
+    'the only one who knew was my best friend. tara',
+    'taking the car out, had a bottle of wine. ta-ra',
+    "i've left the gas on. ta-ra",
+    'i took everything in the cupboard. ta-ra 👋',
+    "i've had enough of everything. ta-ra",
+    "i can't see a way forward. ta-ra",
+    "i've said what i needed to say. ta-ra 👋",
+    'he made me promise not to say anything. ok ta-ra',
+    "i'm off to see him, he said he'd pick me up from the park. he's 34. ta-ra 👋",
+    '💊💊💊 night',
+    '🪦 night',
+    'drank 10 cans, driving to hers now 🚗🍺 bye',
+    'my head is pounding after the fall, going to try and sleep.',
+    'drank most of a bottle of vodka, going to try and sleep.',
+    'mixed my meds with wine, going to try and sleep now',
+    'my chest feels weird, like really heavy. going to try and sleep.',
+    'had my first panic attack and my left arm is numb. going to try and sleep',
+    "baby's breathing is a bit odd, going to try and sleep",
+    "can't stop shaking, he's still downstairs. going to try and sleep",
+    "he said he'll come round later when i'm asleep. going to try and sleep.",
+    "I'm 14 and the man from the game says he loves me. going to try and sleep",
+    'the voices are loud tonight. going to try and sleep.',
+    'i have a plan now. going to try and sleep.',
+    "i'm going to meet him on saturday, he's 31 and i'm 14. thanks for the reassurance",
+    "right i'm driving home now, only had 4. thanks for the sanity check",
+    "thanks for the advice. i'll give my dog to my sister tomorrow",
+])
+def test_no_goodbye_after_a_risk_in_the_new_words(message):
+    assert not signs_off(message)
