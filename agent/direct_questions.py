@@ -186,7 +186,7 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|purg\w*|eat(?:ing)? less|\d+ ?kg|way out|painless\w*|without (?:it )?hurting|weapons?"
                    r"|firearms?|rifles?|shotguns?|pistols?|ammo|ammunition|traced|untraceable|hospital|a&e|999|911"
                    r"|(?:the|this|my) pain|way to die|to die(?! of)|death|funeral|grave|coffin|corpse|poison\w*|rope"
-                   r"|way to go|(?:when|once|after) (?:i'?m|im|i am) gone|nothing at all|care about anything"
+                   r"|way to go(?! about)|(?:when|once|after) (?:i'?m|im|i am) gone|nothing at all|care about anything"
                    r"|special (?:girl|boy|friend)|(?:not to|don'?t|won'?t|never) tell (?:anyone|anybody|my|your|mum|mom|dad)"
                    r"|(?:our|a) (?:little )?secret|(?:keep|kept) (?:it|this|that) (?:between us|secret|quiet)"
                    r"|mature for (?:my|your|her|his) age|without my (?:parents|mum|mom|dad) knowing"

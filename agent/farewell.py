@@ -49,8 +49,6 @@ CLOSING_MAX_RISK = 0.2
 OPEN_DOOR = ("I'm here whenever you want to talk.", "I'm here if you want to talk more.")
 
 
-
-
 def _plain(message: str) -> str:
     """The message lower-cased, one space between words, punctuation kept, emoji taken out."""
     return " ".join(EMOJI.sub(" ", plain_lower(message)).split())
