@@ -223,28 +223,34 @@ def _sentences(message: str, name: str) -> list[str]:
     return [without_name(plain_lower(s), name) for s in split_sentences(text) if s.strip(" .!?~")]
 
 
-def _question(message: str, name: str, either_or: bool = False) -> tuple[str, str, str] | None:
-    """The question the message ends with (lower-cased, quotes, the name and a trailing laugh taken
-    out) and the words after it: its last sentence where that asks something, with or without its
-    question mark, or the one before where only a few words follow it ("any ideas? we like short ones"),
-    and the sentence before the question. (Not one before two sentences: what follows a question is where
-    people tell their situation; a review found answers given to "Should I go to A&E? I can't feel my left
+def _question_sentences(message: str, name: str) -> list[str]:
+    """The message's sentences as `_question` reads them (`_sentences`, a trailing laugh taken out)."""
+    return [s for s in (_LAUGH.sub("", s).strip() for s in _sentences(message, name)) if s.strip(" .!?~")]
+
+
+def _question(sentences: list[str]) -> tuple[str, str, str] | None:
+    """The question the message (its `_question_sentences`) ends with and the words after it: its last sentence
+    where that asks something, with or without its question mark, or the one before where only a few words follow it
+    (`_asked_before`), and the sentence before the question. (Not one before two sentences: what follows a question is
+    where people tell their situation; a review found answers given to "Should I go to A&E? I can't feel my left
     arm ..." and "Have you ever been to Beachy Head? I'm going there tonight. ...".)"""
-    sentences = [s for s in (_LAUGH.sub("", s).strip() for s in _sentences(message, name)) if s.strip(" .!?~")]
     if not sentences:
         return None
     last = sentences[-1].rstrip(" ~")
     if _TAG.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... freezer? Do you know?")
         return _LEAD.sub("", sentences[-2]), "", (sentences[-3:-2] or [""])[0]
-    if either_or:  # ("do you have a favorite kind of weather? or do you just get whatever people tell you about")
-        if (last.startswith("or ") and len(sentences) > 1 and sentences[-2].endswith("?")
-                and len(last.split()) <= AFTER_WORDS and not OMINOUS.search(last)):
-            return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
-        return None
     if last.endswith("?") or (not last.endswith((".", "!")) and _ASKS.match(last)):
         return _LEAD.sub("", last), "", (sentences[-2:-1] or [""])[0]
+    return _asked_before(sentences)
+
+
+def _asked_before(sentences: list[str]) -> tuple[str, str, str] | None:
+    """The last sentence but one where it asks something and only a few words follow it ("any ideas? we like short
+    ones"; not an "or ..." with a warning sign: "... or should i just take the whole packet"), with those words and
+    the sentence before it; or None."""
+    last = sentences[-1].rstrip(" ~") if sentences else ""
     if (len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS
-            and not (last.startswith("or ") and OMINOUS.search(last))):  # ("... or should i just take the whole packet")
+            and not (last.startswith("or ") and OMINOUS.search(last))):
         return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
     return None
 
@@ -259,11 +265,13 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
 def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
     """`question_kind` and the question it was read from (`_question`), or None: a question about the listener
     before an "or ..." (`_ABOUT_LISTENER`), else the last question."""
-    found = _found_kind(message, name, _question(message, name, either_or=True))
-    return found if found and found[0] in _ABOUT_LISTENER else _found_kind(message, name, _question(message, name))
+    sentences = _question_sentences(message, name)
+    either_or = _asked_before(sentences) if sentences and sentences[-1].startswith("or ") else None
+    found = _found_kind(message, either_or)  # ("do you have a favorite kind of weather? or do you just get ...")
+    return found if found and found[0] in _ABOUT_LISTENER else _found_kind(message, _question(sentences))
 
 
-def _found_kind(message: str, name: str, found: tuple[str, str, str] | None) -> tuple[str, str] | None:
+def _found_kind(message: str, found: tuple[str, str, str] | None) -> tuple[str, str] | None:
     said = plain_lower(message)  # (an emergency anywhere in it: a choice left to them, "I'm not sure", "a pharmacist
     # can check it" or "it makes complete sense" is no answer to "Should I call 999? ... he's slurring.")
     if (found is None or _HARM.search(said) or EMERGENCY.search(said) or pattern_words(message)
