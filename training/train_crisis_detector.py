@@ -50,7 +50,7 @@ from perception.adapted_encoder import AdaptedEncoder, pad_batch
 from perception.crisis import PACKAGED_CRISIS_DIR, CrisisDetector, is_topic_word, pattern_words
 from perception.defaults import PACKAGED_MINILM
 from perception.text import encode_with_context
-from training.common import bucketed_batches, optimiser, progress, start, step
+from training.common import bucketed_batches, optimiser, progress, resume, start, step
 
 console = Console()
 WRITTEN = Path(__file__).parent / "data" / "crisis"
@@ -297,13 +297,7 @@ def main(data: Path = typer.Option(DEFAULT_DATA), out: Path = typer.Option(PACKA
     model = AdaptedEncoder.new(base, {"risk": 1}, config, rank=rank, alpha=2 * rank)
     steps = (len(pool.epoch(random.Random(seed))) + batch_size - 1) // batch_size
     opt, schedule = optimiser(model, steps * epochs, lr, head_lr)
-    first, best = 0, {"epoch": -1, "alarms": None}
-    if checkpoint.is_file():
-        state = torch.load(checkpoint, weights_only=False)
-        model.load_state_dict(state["model"]), opt.load_state_dict(state["opt"])
-        schedule.load_state_dict(state["schedule"])
-        first, best, rng = state["epoch"] + 1, state["best"], random.Random(seed + state["epoch"] + 1)
-        console.print(f"resuming after epoch {first} from {checkpoint}")
+    first, best, rng = resume(checkpoint, model, opt, schedule, seed, rng, {"epoch": -1, "alarms": None})
     started = time.perf_counter()
     for epoch in range(first, epochs):
         messages = pool.epoch(rng)
