@@ -10,8 +10,9 @@ reply and, when the turn asks for voice, says it with the response emotion's pro
 `perceive` because recognizing emotion in conversation reads the earlier turns (and the risk of
 self-harm or suicide in the words, read with the user's recent turns). `check_safety` places the turn
 in the crisis protocol (agent/safety.py): a session's first clear risk signal branches to
-`crisis_response`, and its reply is the fixed protocol, not the LLM's; the turns after it stay
-careful until the conversation has moved on. While streaming,
+`crisis_response`, and its reply is the fixed protocol, not the LLM's (a first telling of danger from
+someone else or of an emergency, read by the danger detector, takes the same branch with its kind's
+reply: agent/danger_replies.py); the turns after it stay careful until the conversation has moved on. While streaming,
 `generate` speaks each sentence as soon as it is finished, so the first audio is out while the rest
 is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with
@@ -47,13 +48,14 @@ from agent.reflection import sentence_holding
 from agent.reply_start import acknowledgement, reply_start, whole_reply
 from agent.respond import ReplyWriter
 from agent.spoken_reply import SpokenReply
-from agent.safety import CRISIS_REPLY, CRISIS_RESPONSE, Safety, assess, careful_response
+from agent.safety import CRISIS_RESPONSE, Safety, assess, careful_response
 from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MediaItem, MemoryStore, StoredTurn, TurnRecord
 from perception.audio import SAMPLE_RATE
 from perception.cause import CauseExtractor
 from perception.crisis import RiskReading
+from perception.danger import DangerReading
 from perception.emotions import VAD, Cause, UserAffect
 from perception.graph import merge_dicts
 from perception.audio import Audio
@@ -78,6 +80,7 @@ class TurnState(TypedDict, total=False):
     context: list[tuple[str, str]]  # (speaker, text) of the earlier turns, oldest first
     affect: UserAffect  # fused, with each modality's estimate
     risk: RiskReading  # self-harm or suicide risk in the words (when a crisis detector is loaded)
+    danger: DangerReading  # harm from others or an emergency in the words (when a danger detector is loaded)
     # check_safety: the turn's place in the crisis protocol
     safety: Safety
     # find_causes, choose_emotion, generate, remember
@@ -126,7 +129,7 @@ def perceive(state: TurnState, *, perception_graph) -> dict[str, Any]:
                                       "speaker": "user", "audio": state.get("audio"),
                                       "frames": state.get("frames") or None})
     return {"affect": result["affect"],
-            **({"risk": result["risk"]} if "risk" in result else {})}
+            **{key: result[key] for key in ("risk", "danger") if key in result}}
 
 
 @dataclass(frozen=True)
@@ -140,12 +143,13 @@ class SafetyRules:
 
 
 def check_safety(state: TurnState, *, rules: SafetyRules) -> dict[str, Any]:
-    if "risk" not in state:
+    if "risk" not in state and "danger" not in state:
         return {"safety": Safety.none()}
-    return {"safety": assess(state["risk"], state.get("history") or [], rules.threshold,
-                             rules.calm_turns, rules.concern, rules.protocol_score,
+    return {"safety": assess(state.get("risk") or RiskReading(0.0, False), state.get("history") or [],
+                             rules.threshold, rules.calm_turns, rules.concern, rules.protocol_score,
                              state["affect"].fused.label,
-                             leaving=signs_off(state["text"]) or is_farewell(state["text"]))}
+                             leaving=signs_off(state["text"]) or is_farewell(state["text"]),
+                             danger=state.get("danger"))}
 
 
 def find_causes(state: TurnState, *, extractor: CauseExtractor, max_causes: int) -> dict[str, Any]:
@@ -275,7 +279,7 @@ def spoken_vad(state: TurnState) -> VAD:
 def written_reply(state: TurnState, writer: ReplyWriter, p: PromptInput) -> str:
     safety = turn_safety(state)
     if safety.protocol:
-        return CRISIS_REPLY
+        return safety.protocol_reply
     return safety.finish(writer.write(p))
 
 
@@ -283,7 +287,7 @@ def streamed_reply(state: TurnState, writer: ReplyWriter, p: PromptInput):
     """Text deltas of the turn's reply; its return value is the whole reply."""
     safety = turn_safety(state)
     if safety.protocol:
-        return (yield from fixed_reply(CRISIS_REPLY))
+        return (yield from fixed_reply(safety.protocol_reply))
     reply = yield from writer.stream(p)
     said = safety.finish(reply)
     if said != reply:

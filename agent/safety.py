@@ -24,6 +24,11 @@ stored turns into this turn's `Safety`:
   (`CRISIS_LINES` after the reply). Careful mode ends when the conversation has clearly moved on:
   `calm_turns` user turns in a row with no risk signal and no sad or afraid feeling.
 
+* **Danger turn**: a message that tells of harm from someone else or of an emergency (`perception/danger.py`),
+  with no clear self-harm signal: the fixed reply for its kind (`agent.danger_replies`) where the reading is
+  clear, else the careful reply and a check-in with the emergency number; then careful turns as after a crisis
+  turn; danger told again in them gets that kind's lines after the reply.
+
 This is not a clinical tool: it cannot assess risk the way a person trained for it can, it reads
 only what is written or said, and it can miss; it points people to those who can help.
 """
@@ -34,9 +39,11 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from agent.danger_replies import danger_check_in, danger_lines, danger_reply
 from agent.transition import ResponseEmotion
 from memory import StoredTurn
 from perception.crisis import RiskReading, pattern_words
+from perception.danger import DangerReading
 from perception.emotions import VAD
 
 CRISIS_REPLY = (
@@ -73,7 +80,8 @@ _MEANS = re.compile(
 #: too ("I'm here for you!"): a careful reply is calm. "I'm glad you told me" stays allowed.
 _CHEERFUL = re.compile(
     r"\b(?:haha\w*|lol|lmao|yay|awesome|amazing|wonderful|fantastic|congrat\w*|fun|exciting|hooray|"
-    r"celebrat\w*|great news|love you|(?:so|very|really) (?:happy|excited) (?:that|for|to|you))\b|!|:\)",
+    r"celebrat\w*|great news|love you|(?:so|very|really) (?:happy|excited) (?:that|for|to|you)|"
+    r"(?:that'?s|that is|how|so) (?:great|lovely|nice|cool))\b|!|:\)",
     re.IGNORECASE)
 
 
@@ -88,20 +96,31 @@ class Safety:
     offer_lines: bool  # a careful turn whose reply is followed by CRISIS_LINES
     check_in: bool = False  # an uncertain first risk signal: the careful reply is followed by CHECK_IN
     leaving: bool = False  # a careful turn whose message says goodbye (`agent.graph.careful_goodbye`)
+    danger: str | None = None  # the kind of danger told (`perception.danger.KINDS`): its reply or lines, not self-harm's
 
     @classmethod
     def none(cls) -> "Safety":
         return cls(0.0, None, False, False, False)
 
+    @property
+    def protocol_reply(self) -> str:
+        """The fixed reply of a protocol turn: the danger's kind's, or the crisis protocol's."""
+        return danger_reply(self.danger) if self.danger else CRISIS_REPLY
+
     def finish(self, reply: str) -> str:
         """The turn's reply as said: the LLM's, followed by the check-in or the crisis lines if due."""
         if self.check_in:
-            return f"{reply.rstrip()} {CHECK_IN}"
+            return f"{reply.rstrip()} {danger_check_in(self.danger) if self.danger else CHECK_IN}"
+        if self.offer_lines and self.danger:
+            return f"{reply.rstrip()} {danger_lines(self.danger)}"
         return f"{reply.rstrip()} {CRISIS_LINES}" if self.offer_lines else reply
 
 
 #: How a classifier-only signal is written (`Safety.signal`, stored as the turn's `crisis`).
 CLASSIFIER_SIGNAL = "classifier: risk"
+#: How a danger signal is written: "danger: partner_abuse 0.99" a clear one (as a pattern's words are), "danger?:
+#: partner_abuse 0.85" one that got a check-in (uncertain, as a classifier's score under `protocol_score`).
+DANGER_SIGNAL, UNSURE_DANGER_SIGNAL = "danger:", "danger?:"
 
 
 def _calm(flagged: bool, risk: float, feeling: str, concern_score: float) -> bool:
@@ -117,21 +136,27 @@ def is_clear(reading: RiskReading, protocol_score: float) -> bool:
 
 
 def _was_clear(turn: StoredTurn, protocol_score: float) -> bool:
-    """`is_clear` for a stored flagged turn, whose signal is the pattern words or the classifier's."""
+    """`is_clear` for a stored flagged turn, whose signal is the pattern words, the classifier's or a danger's."""
+    if turn.crisis.startswith((DANGER_SIGNAL, UNSURE_DANGER_SIGNAL)):
+        return turn.crisis.startswith(DANGER_SIGNAL)
     words = None if turn.crisis.startswith(CLASSIFIER_SIGNAL) else turn.crisis
     return is_clear(RiskReading(turn.risk, True, words), protocol_score)
 
 
 def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float,
            calm_turns: int = 3, concern: float = 0.5, protocol_score: float = 0.5,
-           feeling: str | None = None, leaving: bool = False) -> Safety:
+           feeling: str | None = None, leaving: bool = False, danger: DangerReading | None = None) -> Safety:
     """This turn's `Safety` from the detector's `reading` and the session's stored turns (oldest
     first); `threshold` is the detector's, `concern` a share of it; a first signal below
     `protocol_score` (and no pattern) is a check-in rather than the fixed protocol; `feeling` is the
     user's feeling this turn (a calm turn after a check-in ends careful mode); `leaving`: the message says
     goodbye, which right after a flagged turn keeps the turn careful and offers the lines again ("I am so
     tired of living." got the check-in, "Well, I'd best go and put the kettle on." then got "Bye, take care.",
-    the question "are you safe right now?" left unanswered)."""
+    the question "are you safe right now?" left unanswered). `danger`: the danger detector's reading, read
+    where the message shows no clear self-harm risk (`danger_safety`: "my dad hits me when he's drunk. i'm 13"
+    is better met with Childline than with a question about harming oneself)."""
+    if danger is not None and danger.at_risk and not (reading.at_risk and is_clear(reading, protocol_score)):
+        return danger_safety(reading.score, danger, history, concern * threshold, calm_turns, protocol_score)
     signal = (reading.words or f"{CLASSIFIER_SIGNAL} {reading.score:.2f}") if reading.at_risk else None
     if leaving and history and history[-1].crisis and history[-1].careful and not signal:
         return Safety(reading.score, None, protocol=False, careful=True, offer_lines=True, leaving=True)
@@ -144,6 +169,17 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
         return Safety(reading.score, None, False, False, False)
     repeated = signal is not None or reading.score >= concern * threshold
     return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated, leaving=leaving)
+
+
+def danger_safety(risk: float, danger: DangerReading, history: Sequence[StoredTurn], concern_score: float,
+                  calm_turns: int, protocol_score: float) -> Safety:
+    """A message telling of danger: its kind's fixed reply where the session is not careful yet and the reading
+    is clear, a careful reply and a check-in where it is not clear, else (careful already) the careful reply with
+    the kind's lines after it."""
+    signal = f"{DANGER_SIGNAL if danger.clear else UNSURE_DANGER_SIGNAL} {danger.kind} {danger.score:.2f}"
+    careful_before = still_careful(history, concern_score, calm_turns, protocol_score)
+    return Safety(risk, signal, protocol=danger.clear and not careful_before, careful=True, offer_lines=careful_before,
+                  check_in=not danger.clear and not careful_before, danger=danger.kind)
 
 
 def still_careful(history: Sequence[StoredTurn], concern_score: float, calm_turns: int,

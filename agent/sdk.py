@@ -19,6 +19,7 @@ from agent.response_policy import ResponsePolicy
 from agent.transition import EmotionTransition, ResponseEmotion
 from memory import MemoryStore, StoredTurn
 from perception.cause import CauseExtractor
+from perception.danger import DangerDetector
 from perception.graph import build_perception_graph
 from perception.audio import AudioError, load_audio
 from perception.face import FaceEmotionRecognizer
@@ -67,6 +68,8 @@ class EmpatheticAgent:
         detector = load_crisis_detector(settings.safety.model, settings.safety.verifier, settings.device,
                                         settings.cache_dir, llm)
         detector.reads_down_to(settings.safety.concern * detector.threshold)  # (a careful session's level)
+        danger = None if settings.safety.danger == "none" else DangerDetector.load(settings.safety.danger,
+                                                                                    settings.device)
         say("loading the reply judge")
         judge = load_judge(settings.llm.judge, settings.device, uses_chat(llm, settings.llm))
         say("loading the emotion-cause model")
@@ -79,7 +82,7 @@ class EmpatheticAgent:
                 recognizer, settings.fusion.reliability, speech_recognizer=speech_emotion,
                 face_recognizer=Lazy(lambda: FaceEmotionRecognizer.load(
                     settings.face.model, settings.device, settings.face.min_face_px, settings.limits.max_image_pixels)),
-                crisis_detector=detector),
+                crisis_detector=detector, danger_detector=danger),
             transcriber=Lazy(lambda: Transcriber.load(voice.asr_model, settings.device)),
             synthesizer=Lazy(lambda: Synthesizer.load(voice.voice, settings.device)),
             extractor=extractor,

@@ -21,8 +21,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from perception.defaults import (DEFAULT_RELIABILITY, PACKAGED_CAUSE, PACKAGED_CRISIS, PACKAGED_FACE,
-                                 PACKAGED_SPEECH_EMOTION, PACKAGED_TEXT_EMOTION, PACKAGED_WHISPER)
+from perception.defaults import (DEFAULT_RELIABILITY, PACKAGED_CAUSE, PACKAGED_CRISIS, PACKAGED_DANGER,
+                                 PACKAGED_FACE, PACKAGED_SPEECH_EMOTION, PACKAGED_TEXT_EMOTION, PACKAGED_WHISPER)
 from agent.llm.options import GenerationOptions, OpenAIOptions, TransformersOptions
 from speech.defaults import PACKAGED_PIPER_VOICE
 
@@ -127,6 +127,9 @@ class SafetySection(BaseModel):
     #: flags): "auto" the packaged Gemma 3 270M (the offline extra), "none" the detector alone, or a
     #: local Gemma 3 270M folder
     verifier: str = "auto"
+    #: the danger detector (harm from others or an emergency; perception/danger.py): the packaged one, a folder
+    #: written by training.train_danger_detector, or "none"
+    danger: str = PACKAGED_DANGER
     #: careful mode ends after this many user turns in a row with no risk signal and no sad or
     #: afraid feeling (the conversation has clearly moved on)
     calm_turns: int = Field(3, gt=0)

@@ -119,6 +119,9 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
         result[name] = _percentiles(times)
     result["crisis_adds_to_perception_p50_ms"] = (result["perception_text_and_risk_next_turn"]["p50_ms"]
                                                   - result["perception_text_next_turn"]["p50_ms"])
+    if "perception_text_risk_and_danger_next_turn" in result:
+        result["danger_adds_to_perception_p50_ms"] = (result["perception_text_risk_and_danger_next_turn"]["p50_ms"]
+                                                      - result["perception_text_and_risk_next_turn"]["p50_ms"])
     texts = [f"{MESSAGES[i % len(MESSAGES)]} ({i})" for i in range(batch)]
     start = time.perf_counter()
     recognizer.predict(texts, contexts=[CONTEXT] * batch, speakers=["user"] * batch)
@@ -128,8 +131,10 @@ def run_model_bench(profile: str = "offline", repeats: int = 50, batch: int = 25
 
 def crisis_calls(settings, recognizer, text: str, turn: itertools.count) -> list[tuple[str, Callable]]:
     """The crisis detector on a new message (the user's earlier ones read before), and the perception
-    subgraph on a new message without and with it (the risk node runs beside text emotion)."""
+    subgraph on a new message without and with it (the risk node runs beside text emotion), and with the
+    danger detector after it too (where the settings load one)."""
     from agent.crisis_model import load_crisis_detector
+    from perception.danger import DangerDetector
     from perception.graph import build_perception_graph
 
     detector = load_crisis_detector(settings.safety.model, settings.safety.verifier, settings.device,
@@ -152,7 +157,10 @@ def crisis_calls(settings, recognizer, text: str, turn: itertools.count) -> list
             *([("crisis_verifier_one_message", verify)] if detector.verifier is not None else []),
             ("perception_text_next_turn", perceive(build_perception_graph(recognizer))),
             ("perception_text_and_risk_next_turn",
-             perceive(build_perception_graph(recognizer, crisis_detector=detector)))]
+             perceive(build_perception_graph(recognizer, crisis_detector=detector))),
+            *([("perception_text_risk_and_danger_next_turn", perceive(build_perception_graph(
+                recognizer, crisis_detector=detector, danger_detector=DangerDetector.load(
+                    settings.safety.danger, settings.device))))] if settings.safety.danger != "none" else [])]
 
 
 def webcam_frame():

@@ -45,12 +45,17 @@ def bench(
     for column in ("call", "p50 (ms)", "p95 (ms)"):
         table.add_column(column, justify="left" if column == "call" else "right")
     for name in ("text_emotion_one_utterance", "text_emotion_next_turn", "crisis_next_turn",
-                 "perception_text_next_turn", "perception_text_and_risk_next_turn", "causes_one_turn",
-                 "face_one_frame_640x480"):
+                 "perception_text_next_turn", "perception_text_and_risk_next_turn",
+                 "perception_text_risk_and_danger_next_turn", "causes_one_turn", "face_one_frame_640x480"):
+        if name not in models:  # (no danger detector: `[safety] danger = "none"`)
+            continue
         table.add_row(name.replace("_", " "), f"{models[name]['p50_ms']:.1f}", f"{models[name]['p95_ms']:.1f}")
     console.print(table)
     console.print(f"the crisis detector adds {models['crisis_adds_to_perception_p50_ms']:.1f} ms (p50) to "
                   "perception (it runs after the text emotion model)")
+    if "danger_adds_to_perception_p50_ms" in models:
+        console.print(f"the danger detector adds {models['danger_adds_to_perception_p50_ms']:.1f} ms (p50) to "
+                      "perception (it runs after the crisis detector)")
     if "crisis_verifier_one_message" in models:
         console.print(f"its Gemma verifier, where asked: {models['crisis_verifier_one_message']['p50_ms']:.0f} ms "
                       "(p50) a message")

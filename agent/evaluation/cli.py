@@ -258,3 +258,38 @@ def eval_crisis(
         return evaluate_crisis(data, detector, label_column, detector.protocol_score_or(safety.protocol_score))
 
     print_report(report, json_out, lambda r: r.to_dict())
+
+
+@eval_app.command("danger")
+def eval_danger(
+    data: Optional[Path] = typer.Option(None, help="a CSV with a 'text' column and a 0/1 label column ('label'): 1 "
+                                                   "where the message tells of harm from someone else or an "
+                                                   "emergency; optional 'category' and 'context' (as eval crisis)"),
+    conversations: Optional[list[Path]] = typer.Option(None, help="conversation files instead (as eval replies "
+                                                                   "reads): every user turn, with the turns before "
+                                                                   "it, as everyday talk (false alarms); repeatable"),
+    label_column: Optional[str] = typer.Option(None, help="the label column, if not 'label'"),
+    model: Optional[str] = typer.Option(None, help="danger detector folder (default: the profile's)"),
+    json_out: Optional[Path] = JSON_OUT,
+) -> None:
+    """Recall on danger messages and false alarms on the others, per category, every miss and false alarm
+    printed: the danger detector the agent uses (`perception/danger.py`); how many flags get the fixed reply
+    (a clear reading) and how many a check-in."""
+    from agent.evaluation.crisis import conversation_messages, evaluate_crisis, evaluate_messages
+    from perception.danger import DangerDetector
+
+    quiet_model_loading()
+    if (data is None) == (not conversations):
+        raise typer.BadParameter("give either --data FILE or --conversations FILE (one or more)")
+    source = model or Settings.load().safety.danger
+    if source == "none":
+        raise typer.BadParameter("the settings turn the danger detector off ([safety] danger = 'none'): give --model")
+
+    def report():
+        detector = DangerDetector.load(source, "cpu")
+        if data is not None:
+            return evaluate_crisis(data, detector, label_column, detector.protocol_score)
+        name = ", ".join(p.name for p in conversations)
+        return evaluate_messages(name, conversation_messages(conversations), detector, detector.protocol_score)
+
+    print_report(report, json_out, lambda r: r.to_dict())

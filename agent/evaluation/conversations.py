@@ -28,6 +28,7 @@ from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, asks_
                                 asks_what_was_said, closes_unbidden, contradicts, copies_user, dismisses,
                                 doubts_user, hopes_for_what_happened, puts_what_happened_ahead, repeats,
                                 speaks_as_user)
+from agent.danger_replies import DANGER_REPLIES, without_danger_lines
 from agent.safety import CHECK_IN, CRISIS_LINES, CRISIS_REPLY, raises_self_harm
 from perception.emotions import VAD
 
@@ -120,10 +121,12 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]], seed: i
                                            time.perf_counter() - started, failures=["no_reply"]))
                 continue
             # what a careful turn appends after the written reply: checked apart
-            written = reply.text.replace(CRISIS_LINES, "").replace(CHECK_IN, "").strip()
+            said = reply.text.replace(CRISIS_LINES, "").replace(CHECK_IN, "").strip()
+            written = without_danger_lines(said)  # (and a danger's lines or check-in)
             turn = CheckedTurn(cid, message, written, reply.emotion,
                                reply.causes[0].text if reply.causes else None, time.perf_counter() - started,
-                               protocol=reply.text == CRISIS_REPLY, check_in=reply.text.endswith(CHECK_IN),
+                               protocol=reply.text in (CRISIS_REPLY, *DANGER_REPLIES.values()),
+                               check_in=reply.text.endswith(CHECK_IN) or written != said,
                                feeling=reply.perception.fused.label,
                                feeling_confidence=round(reply.perception.fused.confidence, 3))
             replies.append(written)

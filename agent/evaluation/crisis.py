@@ -12,7 +12,7 @@ from rich.console import Group
 from rich.table import Table
 
 from agent.safety import is_clear
-from agent.evaluation.datasets import read_crisis_csv
+from agent.evaluation.datasets import CrisisMessage, read_crisis_csv
 from perception.crisis import CrisisDetector
 
 
@@ -70,7 +70,20 @@ def evaluate_crisis(path: Path, detector: CrisisDetector, label_column: str | No
                     protocol_score: float = 0.5) -> CrisisReport:
     """Read every message of the CSV with its earlier messages (a `context` column) through the
     detector the agent uses (classifier and patterns); `protocol_score` as `settings.safety`'s."""
-    messages = read_crisis_csv(path, label_column)
+    return evaluate_messages(Path(path).name, read_crisis_csv(path, label_column), detector, protocol_score)
+
+
+def conversation_messages(paths: list[Path]) -> list[CrisisMessage]:
+    """Every user turn of conversation files (`empathica eval replies --conversations`'s layout), with the turns
+    before it, as a message that is no risk: everyday talk, where any flag is a false alarm."""
+    from agent.evaluation.conversations import read_conversations
+
+    return [CrisisMessage(text, 0, Path(path).stem, turns[:n]) for path in paths
+            for _, turns in read_conversations(path) for n, text in enumerate(turns)]
+
+
+def evaluate_messages(name: str, messages: list[CrisisMessage], detector, protocol_score: float = 0.5) -> CrisisReport:
+    """`evaluate_crisis` over `messages`; `detector`: any with `read(text, earlier)` and a `threshold`."""
     started = time.perf_counter()
     readings = [detector.read(m.text, m.earlier) for m in messages]
     seconds = time.perf_counter() - started
@@ -87,7 +100,7 @@ def evaluate_crisis(path: Path, detector: CrisisDetector, label_column: str | No
         if r.at_risk != bool(m.label):
             (misses if m.label else alarms).append(CrisisError(m.text, m.label, m.category, r.score, m.earlier))
     return CrisisReport(
-        name=Path(path).name, n=len(messages),
+        name=name, n=len(messages),
         recall=_rate([r.at_risk for m, r in zip(messages, readings) if m.label]),
         false_alarm_rate=_rate([r.at_risk for m, r in zip(messages, readings) if not m.label]),
         per_category={name: {"label": label, "n": len(flags), "flagged": _rate(flags)}
