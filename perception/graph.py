@@ -1,7 +1,7 @@
 """The perception subgraph: one node per modality present, in parallel, fanning in to `fuse`.
 
     START ─┬─ text ───┬─ fuse ─ END
-           │     └─ risk ─ END
+           │     └─ risk ─ danger ─ END
            ├─ speech ─┤
            └─ face ───┘
 
@@ -10,7 +10,8 @@ RGB arrays, for the face) and its recognizer was given; fusion weighs whatever c
 whose frames show no face has no face estimate). `risk` reads the words for self-harm or suicide risk
 (`perception/crisis.py`), with the speaker's earlier messages, after the text emotion and beside
 fusion: run beside the text emotion, the two models fought for the same cores (measured: 35 ms added
-to perception in parallel, about the detector's own 9-14 ms in sequence).
+to perception in parallel, about the detector's own 9-14 ms in sequence). `danger` reads the words for harm
+from others or an emergency (`perception/danger.py`), after `risk` for the same reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 
 from perception.crisis import RiskReading
+from perception.danger import DangerReading
 from perception.emotions import EmotionEstimate, UserAffect
 from perception.fusion import fuse
 from perception.text import TextEmotionRecognizer
@@ -29,6 +31,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from perception.crisis import CrisisDetector
+    from perception.danger import DangerDetector
     from perception.face import FaceEmotionRecognizer
     from perception.speech_emotion import SpeechEmotionRecognizer
 
@@ -46,6 +49,7 @@ class PerceptionState(TypedDict, total=False):
     estimates: Annotated[dict[str, EmotionEstimate], merge_dicts]
     affect: UserAffect
     risk: RiskReading
+    danger: DangerReading
 
 
 def perceive_text(state: PerceptionState, *, recognizer: TextEmotionRecognizer) -> dict[str, Any]:
@@ -58,6 +62,11 @@ def perceive_risk(state: PerceptionState, *, detector: "CrisisDetector") -> dict
     speaker = state.get("speaker", "user")
     earlier = [text for who, text in state.get("context") or [] if who == speaker]
     return {"risk": detector.read(state["text"], earlier)}
+
+
+def perceive_danger(state: PerceptionState, *, detector: "DangerDetector") -> dict[str, Any]:
+    speaker = state.get("speaker", "user")
+    return {"danger": detector.read(state["text"], [text for who, text in state.get("context") or [] if who == speaker])}
 
 
 def perceive_speech(state: PerceptionState, *, recognizer: "SpeechEmotionRecognizer") -> dict[str, Any]:
@@ -91,7 +100,8 @@ def build_perception_graph(text_recognizer: TextEmotionRecognizer,
                            reliability: dict[str, float] | None = None,
                            speech_recognizer: "SpeechEmotionRecognizer | None" = None,
                            face_recognizer: "FaceEmotionRecognizer | None" = None,
-                           crisis_detector: "CrisisDetector | None" = None):
+                           crisis_detector: "CrisisDetector | None" = None,
+                           danger_detector: "DangerDetector | None" = None):
     graph = StateGraph(PerceptionState)
     nodes = {"text": partial(perceive_text, recognizer=text_recognizer)}
     if speech_recognizer is not None:
@@ -101,10 +111,17 @@ def build_perception_graph(text_recognizer: TextEmotionRecognizer,
     for name, node in nodes.items():
         graph.add_node(name, node)
         graph.add_edge(name, "fuse")
+    after_text = "text"
     if crisis_detector is not None:
         graph.add_node("risk", partial(perceive_risk, detector=crisis_detector))
         graph.add_edge("text", "risk")
-        graph.add_edge("risk", END)
+        after_text = "risk"
+    if danger_detector is not None:
+        graph.add_node("danger", partial(perceive_danger, detector=danger_detector))
+        graph.add_edge(after_text, "danger")
+        after_text = "danger"
+    if after_text != "text":
+        graph.add_edge(after_text, END)
     graph.add_node("fuse", partial(fuse_modalities, reliability=reliability))
     graph.add_conditional_edges(START, partial(present_modalities, available=tuple(nodes)), list(nodes))
     graph.add_edge("fuse", END)
