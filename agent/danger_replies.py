@@ -25,6 +25,8 @@ LINES = {
                     f"and {ELSEWHERE}"),
     "sexual_assault": ("RAINN in the US (1-800-656-4673) and Rape Crisis in England and Wales (0808 500 2222) are free "
                        f"and confidential and can help with what to do next, and {ELSEWHERE}"),
+    "threat_or_stalking": ("VictimConnect in the US (1-855-484-2846) and the National Stalking Helpline in the UK "
+                           f"(0808 802 0300) are free and confidential, and {ELSEWHERE}"),
 }
 LINES["grooming"] = LINES["child_abuse"]
 
@@ -39,7 +41,8 @@ DANGER_REPLIES = {
         "don't switch anything on or off, and call " + EMERGENCY + " from outside. I'm here when you're safe."),
     "partner_abuse": (
         f"{_TOLD} Nobody should hurt you or frighten you like that, and it isn't your fault. If you're in danger "
-        f"right now, please call {EMERGENCY}. You can also talk to someone: {LINES['partner_abuse']}. {_LISTENING}"),
+        f"right now, please call {EMERGENCY}. If it's safe to, you can also talk to someone: {LINES['partner_abuse']}. "
+        f"{_LISTENING}"),
     "child_abuse": (
         f"{_TOLD} What's happening isn't okay, and it isn't your fault. If you're in danger right now, please call "
         f"{EMERGENCY}. Please tell a grown-up you trust, like a teacher; {LINES['child_abuse']}. {_LISTENING}"),
@@ -52,7 +55,8 @@ DANGER_REPLIES = {
         f"{EMERGENCY}. {LINES['sexual_assault']}. {_LISTENING}"),
     "threat_or_stalking": (
         f"That sounds frightening, and your safety comes first. If you're in danger right now, please call "
-        f"{EMERGENCY}, and if you can, go somewhere with other people around or lock the door. {_LISTENING}"),
+        f"{EMERGENCY}, and if you can, go somewhere with other people around. {LINES['threat_or_stalking'][0].upper()}"
+        f"{LINES['threat_or_stalking'][1:]}. {_LISTENING}"),
 }
 
 

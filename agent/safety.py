@@ -97,6 +97,7 @@ class Safety:
     check_in: bool = False  # an uncertain first risk signal: the careful reply is followed by CHECK_IN
     leaving: bool = False  # a careful turn whose message says goodbye (`agent.graph.careful_goodbye`)
     danger: str | None = None  # the kind of danger told (`perception.danger.KINDS`): its reply or lines, not self-harm's
+    self_harm_too: bool = False  # a danger turn whose message the crisis detector flagged, unsurely: its check-in too
 
     @classmethod
     def none(cls) -> "Safety":
@@ -104,15 +105,22 @@ class Safety:
 
     @property
     def protocol_reply(self) -> str:
-        """The fixed reply of a protocol turn: the danger's kind's, or the crisis protocol's."""
-        return danger_reply(self.danger) if self.danger else CRISIS_REPLY
+        """The fixed reply of a protocol turn: the danger's kind's (and the crisis check-in where self-harm was
+        read too), or the crisis protocol's."""
+        if not self.danger:
+            return CRISIS_REPLY
+        return f"{danger_reply(self.danger)} {CHECK_IN}" if self.self_harm_too else danger_reply(self.danger)
 
     def finish(self, reply: str) -> str:
-        """The turn's reply as said: the LLM's, followed by the check-in or the crisis lines if due."""
+        """The turn's reply as said: the LLM's, followed by the check-in or the lines if due."""
+        if self.danger:
+            after = [danger_check_in(self.danger) if self.check_in else danger_lines(self.danger)
+                     if self.offer_lines else "", ""]
+            if self.self_harm_too:  # (the crisis check-in's lines; its question once, where the danger's asked it)
+                after[1] = CHECK_IN.split("? ", 1)[1] if self.check_in else CHECK_IN
+            return " ".join([reply.rstrip(), *filter(None, after)])
         if self.check_in:
-            return f"{reply.rstrip()} {danger_check_in(self.danger) if self.danger else CHECK_IN}"
-        if self.offer_lines and self.danger:
-            return f"{reply.rstrip()} {danger_lines(self.danger)}"
+            return f"{reply.rstrip()} {CHECK_IN}"
         return f"{reply.rstrip()} {CRISIS_LINES}" if self.offer_lines else reply
 
 
@@ -156,10 +164,11 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
     where the message shows no clear self-harm risk (`danger_safety`: "my dad hits me when he's drunk. i'm 13"
     is better met with Childline than with a question about harming oneself)."""
     if danger is not None and danger.at_risk and not (reading.at_risk and is_clear(reading, protocol_score)):
-        return danger_safety(reading.score, danger, history, concern * threshold, calm_turns, protocol_score)
+        return danger_safety(reading, danger, history, concern * threshold, calm_turns, protocol_score)
     signal = (reading.words or f"{CLASSIFIER_SIGNAL} {reading.score:.2f}") if reading.at_risk else None
     if leaving and history and history[-1].crisis and history[-1].careful and not signal:
-        return Safety(reading.score, None, protocol=False, careful=True, offer_lines=True, leaving=True)
+        return Safety(reading.score, None, protocol=False, careful=True, offer_lines=True, leaving=True,
+                      danger=danger_told(history[-1]))  # (after a danger turn, its lines: not self-harm's)
     calm_now = feeling is not None and _calm(reading.at_risk, reading.score, feeling, concern * threshold)
     careful_before = still_careful(history, concern * threshold, calm_turns, protocol_score, calm_now)
     if signal and not careful_before:
@@ -171,15 +180,29 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
     return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated, leaving=leaving)
 
 
-def danger_safety(risk: float, danger: DangerReading, history: Sequence[StoredTurn], concern_score: float,
+#: Kinds of danger where minutes count: a clear reading gets the fixed reply (what to do now) even in a careful session.
+URGENT_KINDS = ("medical_emergency", "home_emergency")
+
+
+def danger_safety(reading: RiskReading, danger: DangerReading, history: Sequence[StoredTurn], concern_score: float,
                   calm_turns: int, protocol_score: float) -> Safety:
-    """A message telling of danger: its kind's fixed reply where the session is not careful yet and the reading
-    is clear, a careful reply and a check-in where it is not clear, else (careful already) the careful reply with
-    the kind's lines after it."""
+    """A message telling of danger: its kind's fixed reply where the reading is clear and the session is not careful
+    yet (or the kind is urgent), a careful reply and a check-in where it is not clear, else (careful already) the
+    careful reply with the kind's lines after it (a clear reading) or the check-in. An uncertain self-harm reading
+    of the same message adds the crisis check-in (`Safety.self_harm_too`)."""
     signal = f"{DANGER_SIGNAL if danger.clear else UNSURE_DANGER_SIGNAL} {danger.kind} {danger.score:.2f}"
     careful_before = still_careful(history, concern_score, calm_turns, protocol_score)
-    return Safety(risk, signal, protocol=danger.clear and not careful_before, careful=True, offer_lines=careful_before,
-                  check_in=not danger.clear and not careful_before, danger=danger.kind)
+    protocol = danger.clear and (not careful_before or danger.kind in URGENT_KINDS)
+    return Safety(reading.score, signal, protocol=protocol, careful=True, offer_lines=danger.clear and not protocol,
+                  check_in=not danger.clear, danger=danger.kind, self_harm_too=reading.at_risk)
+
+
+def danger_told(turn: StoredTurn) -> str | None:
+    """The kind of danger a stored turn's signal names ("danger: partner_abuse 0.99"), or None."""
+    if turn.crisis and turn.crisis.startswith((DANGER_SIGNAL, UNSURE_DANGER_SIGNAL)):
+        parts = turn.crisis.split()
+        return parts[1] if len(parts) > 1 else None
+    return None
 
 
 def still_careful(history: Sequence[StoredTurn], concern_score: float, calm_turns: int,

@@ -16,7 +16,7 @@ import pytest
 
 from agent import EmpatheticAgent, ReplyEvent, Settings, TextDelta
 from agent.danger_replies import DANGER_REPLIES, danger_check_in, danger_lines, danger_reply, without_danger_lines
-from agent.safety import CRISIS_REPLY, Safety, assess, careful_verdict
+from agent.safety import CHECK_IN, CRISIS_REPLY, Safety, assess, careful_verdict
 from perception.crisis import RiskReading
 from perception.danger import KINDS, DangerDetector, DangerReading
 from perception.loading import ModelLoadError
@@ -92,11 +92,32 @@ def test_an_unsure_reading_of_danger_gets_the_careful_reply_and_a_check_in():
                   threshold=0.5, feeling="neutral").careful
 
 
-def test_clear_self_harm_risk_comes_before_danger_an_uncertain_one_does_not():
+def test_clear_self_harm_risk_comes_before_danger_an_uncertain_one_is_added_to_it():
     clear = assess(RiskReading(0.99, True), [], threshold=0.5, protocol_score=0.95, danger=danger("child_abuse"))
     assert clear.protocol and clear.danger is None and clear.protocol_reply == CRISIS_REPLY
     unsure = assess(RiskReading(0.6, True), [], threshold=0.5, protocol_score=0.95, danger=danger("child_abuse"))
     assert unsure.protocol and unsure.danger == "child_abuse" and not unsure.check_in
+    assert unsure.protocol_reply == f"{DANGER_REPLIES['child_abuse']} {CHECK_IN}"  # ("... I don't see the point")
+    both = assess(RiskReading(0.6, True), [], threshold=0.5, protocol_score=0.95, danger=danger(score=0.8))
+    said = both.finish("That sounds hard.")
+    assert said.count("are you safe right now?") == 1 and "988" in said and "911" in said
+
+
+def test_an_emergency_in_a_careful_session_still_gets_what_to_do_now():
+    history = [stored(0.9, "classifier: risk 0.90", careful=True)]
+    urgent = assess(RiskReading(0.01, False), history, threshold=0.5, danger=danger("medical_emergency"))
+    assert urgent.protocol and urgent.protocol_reply == DANGER_REPLIES["medical_emergency"]
+    told = assess(RiskReading(0.01, False), history, threshold=0.5, danger=danger("partner_abuse"))
+    assert not told.protocol and told.offer_lines
+    unsure = assess(RiskReading(0.01, False), history, threshold=0.5, danger=danger("partner_abuse", 0.8))
+    assert unsure.check_in and not unsure.offer_lines  # (no kind's lines for an unsure kind)
+
+
+def test_a_goodbye_after_a_danger_turn_offers_that_dangers_lines_not_self_harms():
+    history = [stored(0.01, "danger: partner_abuse 0.99", careful=True)]
+    leaving = assess(RiskReading(0.01, False), history, threshold=0.5, leaving=True)
+    assert leaving.careful and leaving.leaving and leaving.danger == "partner_abuse"
+    assert leaving.finish("Take care.") == f"Take care. {danger_lines('partner_abuse')}"
 
 
 def test_danger_told_again_in_a_careful_session_offers_its_lines_not_the_script_again():

@@ -28,7 +28,7 @@ from agent.reply_checks import (OFF_TOPIC_BELOW, acknowledges_cause, asks, asks_
                                 asks_what_was_said, closes_unbidden, contradicts, copies_user, dismisses,
                                 doubts_user, hopes_for_what_happened, puts_what_happened_ahead, repeats,
                                 speaks_as_user)
-from agent.danger_replies import DANGER_REPLIES, without_danger_lines
+from agent.danger_replies import CHECK_START, DANGER_REPLIES, without_danger_lines
 from agent.safety import CHECK_IN, CRISIS_LINES, CRISIS_REPLY, raises_self_harm
 from perception.emotions import VAD
 
@@ -125,8 +125,9 @@ def run_conversations(agent, conversations: list[tuple[str, list[str]]], seed: i
             written = without_danger_lines(said)  # (and a danger's lines or check-in)
             turn = CheckedTurn(cid, message, written, reply.emotion,
                                reply.causes[0].text if reply.causes else None, time.perf_counter() - started,
-                               protocol=reply.text in (CRISIS_REPLY, *DANGER_REPLIES.values()),
-                               check_in=reply.text.endswith(CHECK_IN) or written != said,
+                               protocol=(reply.text == CRISIS_REPLY
+                                         or reply.text.startswith(tuple(DANGER_REPLIES.values()))),
+                               check_in=reply.text.endswith(CHECK_IN) or CHECK_START in said,
                                feeling=reply.perception.fused.label,
                                feeling_confidence=round(reply.perception.fused.confidence, 3))
             replies.append(written)
