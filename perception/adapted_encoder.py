@@ -43,6 +43,28 @@ def pad_batch(encodings: list[dict[str, list[int]]], pad_id: int = 0) -> dict[st
     return out
 
 
+def head_logits(encodings: list[dict[str, list[int]]], head: str, model: "AdaptedEncoder | None", runner=None,
+                device: str = "cpu", batch_size: int = 64) -> "np.ndarray":
+    """`head`'s logits (n, outputs) for tokenizer inputs, batched by length (little padding): on `runner` (an
+    `perception.onnx_runner.OnnxHead`) where given, else on the torch `model`."""
+    import numpy as np
+
+    out: np.ndarray | None = None
+    order = np.argsort([len(e["input_ids"]) for e in encodings])
+    for i in range(0, len(order), batch_size):
+        idx = order[i:i + batch_size]
+        batch = {k: v.to(device) for k, v in pad_batch([encodings[k] for k in idx]).items()}
+        if runner is not None:
+            logits = runner.run(batch)
+        else:
+            with torch.inference_mode():
+                logits = model.classify(batch, head).float().cpu().numpy()
+        if out is None:
+            out = np.zeros((len(encodings), logits.shape[1]), dtype=np.float32)
+        out[idx] = logits
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+
 class AdaptedEncoder(nn.Module):
     """`encoder` (a transformers BERT model, LoRA-wrapped while training) + `heads` (name -> Linear)."""
 

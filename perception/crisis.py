@@ -204,22 +204,10 @@ class CrisisDetector:
                                    self.context_turns, self.max_length)
 
     def _probabilities(self, encodings: list[dict], batch_size: int = 64) -> np.ndarray:
-        import torch
+        from perception.adapted_encoder import head_logits
 
-        from perception.adapted_encoder import pad_batch
-
-        out = np.zeros(len(encodings), dtype=np.float32)
-        order = np.argsort([len(e["input_ids"]) for e in encodings])
-        for i in range(0, len(order), batch_size):
-            idx = order[i:i + batch_size]
-            batch = {k: v.to(self.device) for k, v in pad_batch([encodings[k] for k in idx]).items()}
-            if self.runner is not None:
-                logits = self.runner.run(batch).reshape(-1)
-            else:
-                with torch.inference_mode():
-                    logits = self.model.classify(batch, "risk").float().cpu().numpy().reshape(-1)
-            out[idx] = 1 / (1 + np.exp(-logits))
-        return out
+        logits = head_logits(encodings, "risk", self.model, self.runner, self.device, batch_size).reshape(-1)
+        return (1 / (1 + np.exp(-logits))).astype(np.float32)
 
     def scores(self, texts: list[str], earlier: list[list[str]] | None = None,
                with_pattern: list[bool] | None = None) -> np.ndarray:

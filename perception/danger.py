@@ -50,7 +50,6 @@ class DangerDetector:
     def __init__(self, folder: Path, device: str = "cpu", onnx: bool = True):
         """`onnx`: on the CPU, run the model on ONNX Runtime (`perception/onnx_runner.py`, fp32: the same
         scores as torch, in about half the time)."""
-        import torch
         from transformers import AutoTokenizer
 
         from perception.adapted_encoder import CONFIG_FILE, WEIGHTS_FILE, AdaptedEncoder
@@ -76,7 +75,7 @@ class DangerDetector:
         if self.runner is not None:
             self.model = None  # (the runner holds its own copy of the weights: one is enough in memory)
         self.tokenizer = AutoTokenizer.from_pretrained(base)
-        self.device, self._torch = device, torch
+        self.device = device
 
     @classmethod
     def load(cls, source: str = PACKAGED_DANGER, device: str = "cpu") -> "DangerDetector":
@@ -99,19 +98,13 @@ class DangerDetector:
     def probabilities(self, texts: list[str], earlier: list[list[str]] | None = None,
                       batch_size: int = 32) -> np.ndarray:
         """(len(texts), len(classes)) class probabilities; `earlier[i]`: the user's messages before `texts[i]`."""
-        from perception.adapted_encoder import pad_batch
+        from perception.adapted_encoder import head_logits
 
-        torch, out, encoded = self._torch, [], self.encode(texts, earlier)
-        for i in range(0, len(texts), batch_size):
-            encodings = encoded[i:i + batch_size]
-            batch = {k: v.to(self.device) for k, v in pad_batch(encodings).items()}
-            if self.runner is not None:
-                logits = torch.from_numpy(self.runner.run(batch))
-            else:
-                with torch.inference_mode():
-                    logits = self.model.classify(batch, HEAD).float().cpu()
-            out.append(torch.softmax(logits, dim=-1).numpy())
-        return np.concatenate(out) if out else np.zeros((0, len(self.classes)), dtype=np.float32)
+        if not texts:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        logits = head_logits(self.encode(texts, earlier), HEAD, self.model, self.runner, self.device, batch_size)
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def read_many(self, texts: list[str], earlier: list[list[str]] | None = None) -> list[DangerReading]:
         readings = []
