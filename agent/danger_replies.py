@@ -1,6 +1,6 @@
 """What the agent says when a person tells of danger from someone else or of an emergency (`perception/danger.py`):
 a fixed reply per kind, never the LLM's, the way the crisis protocol answers self-harm (`agent/safety.py`), where
-the reading is clear; where it is not, the agent's own careful reply and a check-in (`danger_check_in`). Each
+the reading is clear; where it is not, the agent's own careful reply and a check-in (`DANGER_CHECK_IN`). Each
 takes the person seriously, says what to do first where minutes count (an ambulance, getting out of a house that
 smells of gas) and names free, confidential services; the lines are offered again, shorter, if danger is told
 again in the careful turns after it. Like the crisis protocol this is not a clinical or emergency service: it reads
@@ -60,10 +60,10 @@ DANGER_REPLIES = {
 }
 
 
-def danger_check_in(kind: str) -> str:
-    """Said after the agent's own careful reply where danger is read, but not surely: the emergency number and
-    where to find a line, no kind's own services (an unsure reading's kind is the least sure part of it)."""
-    return f"{CHECK_START} {LINES_START} {EMERGENCY}, and findahelpline.com lists free, confidential helplines near you."
+#: Said after the agent's own careful reply where danger is read, but not surely: the emergency number and where to
+#: find a line, no kind's own services (an unsure reading's kind is the least sure part of it).
+DANGER_CHECK_IN = (f"{CHECK_START} {LINES_START} {EMERGENCY}, and findahelpline.com lists free, confidential "
+                   "helplines near you.")
 
 
 def danger_reply(kind: str) -> str:
@@ -78,6 +78,6 @@ def danger_lines(kind: str) -> str:
 
 
 def without_danger_lines(reply: str) -> str:
-    """`reply` without the lines `danger_lines` or the check-in `danger_check_in` put after it."""
+    """`reply` without the lines `danger_lines` or the check-in `DANGER_CHECK_IN` put after it."""
     starts = [i for i in (reply.find(CHECK_START), reply.find(LINES_START)) if i >= 0]
     return reply[:min(starts)].rstrip() if starts else reply

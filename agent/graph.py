@@ -12,7 +12,8 @@ self-harm or suicide in the words, read with the user's recent turns). `check_sa
 in the crisis protocol (agent/safety.py): a session's first clear risk signal branches to
 `crisis_response`, and its reply is the fixed protocol, not the LLM's (a clear first telling of danger
 from someone else or of an emergency, read by the danger detector, takes the same branch with its
-kind's reply: agent/danger_replies.py; an unsure one gets a check-in after the LLM's reply); the turns after it stay careful until the conversation has moved on. While streaming,
+kind's reply: agent/danger_replies.py; an unsure one gets a check-in after the LLM's reply); the turns
+after it stay careful until the conversation has moved on. While streaming,
 `generate` speaks each sentence as soon as it is finished, so the first audio is out while the rest
 is still being written. Each node
 is a plain function `(state, *, dependencies) -> the keys it sets`, bound to its dependencies with

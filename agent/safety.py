@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from agent.danger_replies import danger_check_in, danger_lines, danger_reply
+from agent.danger_replies import DANGER_CHECK_IN, danger_lines, danger_reply
 from agent.transition import ResponseEmotion
 from memory import StoredTurn
 from perception.crisis import RiskReading, pattern_words
@@ -114,11 +114,14 @@ class Safety:
     def finish(self, reply: str) -> str:
         """The turn's reply as said: the LLM's, followed by the check-in or the lines if due."""
         if self.danger:
-            after = [danger_check_in(self.danger) if self.check_in else danger_lines(self.danger)
-                     if self.offer_lines else "", ""]
+            said = [reply.rstrip()]
+            if self.check_in:
+                said.append(DANGER_CHECK_IN)
+            elif self.offer_lines:
+                said.append(danger_lines(self.danger))
             if self.self_harm_too:  # (the crisis check-in's lines; its question once, where the danger's asked it)
-                after[1] = CHECK_IN.split("? ", 1)[1] if self.check_in else CHECK_IN
-            return " ".join([reply.rstrip(), *filter(None, after)])
+                said.append(CHECK_IN.split("? ", 1)[1] if self.check_in else CHECK_IN)
+            return " ".join(said)
         if self.check_in:
             return f"{reply.rstrip()} {CHECK_IN}"
         return f"{reply.rstrip()} {CRISIS_LINES}" if self.offer_lines else reply

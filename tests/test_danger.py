@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from agent import EmpatheticAgent, ReplyEvent, Settings, TextDelta
-from agent.danger_replies import DANGER_REPLIES, danger_check_in, danger_lines, danger_reply, without_danger_lines
+from agent.danger_replies import DANGER_CHECK_IN, DANGER_REPLIES, danger_lines, danger_reply, without_danger_lines
 from agent.safety import CHECK_IN, CRISIS_REPLY, Safety, assess, careful_verdict
 from perception.crisis import RiskReading
 from perception.danger import KINDS, DangerDetector, DangerReading
@@ -82,9 +82,8 @@ def test_an_unsure_reading_of_danger_gets_the_careful_reply_and_a_check_in():
     unsure = assess(RiskReading(0.01, False), [stored()], threshold=0.5, danger=danger("medical_emergency", 0.8))
     assert unsure.check_in and unsure.careful and not unsure.protocol and unsure.signal.startswith("danger?:")
     said = unsure.finish("That sounds frightening.")
-    assert said == f"That sounds frightening. {danger_check_in('medical_emergency')}" and "911" in said
-    assert careful_verdict(danger_check_in("partner_abuse")) is None and "findahelpline.com" in danger_check_in(
-        "partner_abuse")
+    assert said == f"That sounds frightening. {DANGER_CHECK_IN}" and "911" in said
+    assert careful_verdict(DANGER_CHECK_IN) is None and "findahelpline.com" in DANGER_CHECK_IN
     assert careful_verdict("Right, I see. That's great.") == "cheerful"  # (after a grooming disclosure, measured)
     history = [stored(0.01, unsure.signal, careful=True)]  # one calm turn ends it, as after a crisis check-in
     assert not assess(RiskReading(0.01, False), history, threshold=0.5, feeling="neutral").careful
