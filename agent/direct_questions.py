@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from agent.about_listener import without_name
-from agent.farewell_words import EMERGENCY, OMINOUS
+from agent.farewell_words import EMERGENCY
 from agent.reply_words import QUOTED, WARNING_SIGNS, plain_lower
 from perception.crisis import pattern_words
 from perception.sentences import split_sentences
@@ -191,6 +191,10 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|(?:our|a) (?:little )?secret|(?:keep|kept) (?:it|this|that) (?:between us|secret|quiet)"
                    r"|mature for (?:my|your|her|his) age|without my (?:parents|mum|mom|dad) knowing"
                    r"|(?:hid(?:e|ing)|cover(?:ing)?) (?:my |the )?(?:cuts|scars|marks|bruises)|my (?:cuts|scars)"
+                   # weapons, blood and death asked about as facts, favourites or how-tos ("do you have a favorite kind of
+                   # knife?", "is it normal to bleed after he forces it?", "do you know what happens when you die?")
+                   r"|(?:favou?rite|kind of|type of|sort of|best) (?:knife|knives|blades?|razors?|guns?)|bleed\w*|blood"
+                   r"|(?:when|after|once|if) (?:you|u|we|i|people) die"
                    r"|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
@@ -244,13 +248,19 @@ def _question(sentences: list[str]) -> tuple[str, str, str] | None:
     return _asked_before(sentences)
 
 
+#: A second half of the question, "or ...": what people hide in it no word list reads ("do you like trains? or do you
+#: also think about stepping in front of one", "do you like my pics? or should i send more like he asked", each
+#: answered "I'm an AI, so I don't have one of my own ... What would you pick?" as the whole reply: probes of the
+#: thirty-sixth session's review, run again in the thirty-eighth; one of the 6,267 conversation messages had its answer
+#: from it).
+_OR = re.compile(r"or\b")
+
+
 def _asked_before(sentences: list[str]) -> tuple[str, str, str] | None:
     """The last sentence but one where it asks something and only a few words follow it ("any ideas? we like short
-    ones"; not an "or ..." with a warning sign: "... or should i just take the whole packet"), with those words and
-    the sentence before it; or None."""
+    ones"; never an "or ..."), with those words and the sentence before it; or None."""
     last = sentences[-1].rstrip(" ~") if sentences else ""
-    if (len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS
-            and not (last.startswith("or ") and OMINOUS.search(last))):
+    if len(sentences) > 1 and sentences[-2].endswith("?") and len(last.split()) <= AFTER_WORDS and not _OR.match(last):
         return _LEAD.sub("", sentences[-2]), last, (sentences[-3:-2] or [""])[0]
     return None
 
@@ -263,12 +273,8 @@ def question_kind(message: str, name: str = "Sam") -> str | None:
 
 
 def _kind_and_question(message: str, name: str) -> tuple[str, str] | None:
-    """`question_kind` and the question it was read from (`_question`), or None: a question about the listener
-    before an "or ..." (`_ABOUT_LISTENER`), else the last question."""
-    sentences = _question_sentences(message, name)
-    either_or = _asked_before(sentences) if sentences and sentences[-1].startswith("or ") else None
-    found = _found_kind(message, either_or)  # ("do you have a favorite kind of weather? or do you just get ...")
-    return found if found and found[0] in _ABOUT_LISTENER else _found_kind(message, _question(sentences))
+    """`question_kind` and the question it was read from (`_question`: the last question), or None."""
+    return _found_kind(message, _question(_question_sentences(message, name)))
 
 
 def _found_kind(message: str, found: tuple[str, str, str] | None) -> tuple[str, str] | None:

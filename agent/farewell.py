@@ -28,7 +28,7 @@ import re
 from agent.farewell_words import (BYE, BYE_ABROAD, CALLED_OR_BACK, CHORES, DONE_TELLING, EMOJI, ENJOY_YOUR,
                                   FAREWELL_WORDS, HAVE_A, HELPED, LAST_WORDS, LEAVING, NEEDS_SLEEP, NIGHT, NIGHT_ABROAD,
                                   OFF_TO_CHORE, OMINOUS, RANT_OVER, SETTLING, TELL_LATER, THANK_YOU, THANKS, TOMORROW,
-                                  WISHES_BACK, WORD)
+                                  WISHES_BACK, WORD, other_emoji)
 from agent.reply_words import QUOTED, plain_lower
 
 WELCOME = ("You're welcome", "You're very welcome", "You're so welcome")
@@ -45,6 +45,9 @@ QUIET_FEELINGS = ("sadness", "fear")
 #: (about half of it, a careful session's concern level): "thanks for listening. this is the last
 #: time we talk. bye" scores 0.41.
 CLOSING_MAX_RISK = 0.2
+#: The same from the danger detector's score, far under its check-in level ("is it normal to bleed after he forces it?",
+#: 0.82, had "Good question! I'm honestly not sure ..."); 5 of 186 everyday answers and closings read 0.3 or more.
+CLOSING_MAX_DANGER = 0.3
 #: After thanks alone: the door left open, not a question (ESConv's supporters asked after 5 of 35).
 OPEN_DOOR = ("I'm here whenever you want to talk.", "I'm here if you want to talk more.")
 
@@ -78,7 +81,7 @@ def is_farewell(message: str) -> bool:
     """Every word thanks, leaves, or comes with those, and at least one thanks or leaves."""
     words, text = _words(message), _plain(message)
     if (not _only_farewell_words(words) or "?" in message or _NOT_A_CLOSING.search(text) or OMINOUS.search(text)
-            or (_ANSWERS_HOW.match(text) and not leaves(message))):
+            or other_emoji(text) or (_ANSWERS_HOW.match(text) and not leaves(message))):
         return False
     return bool(set(words) & THANKS) or leaves(message)
 
@@ -171,9 +174,9 @@ def signs_off(message: str) -> bool:
 
 def _signs_off(message: str) -> bool:
     text = _plain(message)
-    if leaves(message):
+    if leaves(message) and not other_emoji(text):
         return True
-    if text.rstrip(" .!~").endswith("?") or OMINOUS.search(text):
+    if text.rstrip(" .!~").endswith("?") or OMINOUS.search(text) or other_emoji(text):
         return False
     sentences = _sentences(text)
     last = (sentences[-1:] or [""])[0]

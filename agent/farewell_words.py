@@ -4,6 +4,7 @@ word a message of thanks or goodbye alone may hold, and the phrases that say the
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from agent.reply_words import WARNING_SIGNS
 from perception.crisis_words import PATTERNS as CRISIS_PATTERNS
@@ -19,7 +20,16 @@ BYE_ABROAD_WORDS = ("adios", "adiós", "au revoir", "tschüss", "tschuss", "arri
                     "paalam", "totsiens")
 BYE_ABROAD = "|".join(BYE_ABROAD_WORDS)
 #: Emoji a goodbye may end with ("ta-ra 👋"), taken out before it is read (not 💊, 🪦, 🍺 ...: `OMINOUS`).
-EMOJI = re.compile("[👋🙂😊😀😁😄😅😂🤣😆❤💕💖💗💙💚💛🧡💜🤍🙏👍✨🌙😴💤🥰😘🤗🌸🌞☀\uFE0F\u200D]")
+EMOJI = re.compile("[👋🙂😊😀😁😄😅😂🤣😆❤💕💖💗💙💚💛🧡💜🤍🙏👍✨🌙😴💤🥰😘🤗🌸🌞☀🫶🥳🎉😃😉😌☺🤞💪👌🙌\uFE0F\u200D]")
+
+
+def other_emoji(text: str) -> bool:
+    """An emoji or other symbol left once the harmless `EMOJI` are taken out: "☠️ bye", "bye 🔫", "goodnight 🌉",
+    "😭😭😭 bye" had "Bye, take care." (probes of the thirty-sixth session's review, run again in the thirty-eighth);
+    the model answers such a message."""
+    return any(unicodedata.category(c) == "So" for c in EMOJI.sub(" ", text))
+
+
 BYE = {"bye", "byee", "goodbye", "cya", "ttyl", "gtg", "g2g", "later", "goodnight", "gn", "night", "nite", "tomorrow",
         "go", "gotta", "bed", "sleep", "off", "care", "soon", "tmrw", "tmr", "laters", "ciao", "cheerio", "toodles", "ta-ra",
         *NIGHT_ABROAD.replace("|", " ").split(), *" ".join(BYE_ABROAD_WORDS).split()}

@@ -37,7 +37,7 @@ import soundfile
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
-from agent.farewell import CLOSING_MAX_RISK, GENTLE_CLOSING, closes_here, is_farewell, signs_off
+from agent.farewell import CLOSING_MAX_DANGER, CLOSING_MAX_RISK, GENTLE_CLOSING, closes_here, is_farewell, signs_off
 from agent.errors import InputError
 from agent.events import TextDelta
 from agent.about_listener import without_address
@@ -214,7 +214,9 @@ def prompt_input(state: TurnState) -> PromptInput:
     turn = stored[-1].index + 1 if stored else 0  # (the session's turn number: the recalled history is cut)
     safety = turn_safety(state)
     careful, attempts = safety.careful, tuple(t for t in said if injection_signal(t))
-    closing = safety.risk < CLOSING_MAX_RISK  # (no closing words where risk is near)
+    danger = state.get("danger")
+    closing = safety.risk < CLOSING_MAX_RISK and (danger is None or danger.score < CLOSING_MAX_DANGER)  # (no closing
+    # words or answers where risk or danger is near)
     fused = state["affect"].fused
     feeling, words = fused.label, words_emotion(fused.label, fused.confidence, state["response"].label)
     if stored and not careful:  # (a follow-up names only the feeling the conversation last named;

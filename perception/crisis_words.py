@@ -34,6 +34,17 @@ PATTERNS = [
     r"\b(?:i'?ve|i have|i) (?:just )?(?:attached|connected|run|fitted|put|hooked up|taped) (?:a |the )?(?:hose|pipe|tube)"
     r"(?: \w+){0,3} (?:to|from|into|on) the exhaust\b",
     r"\b(?:i'?m|i am) (?:sitting |sat )?in the (?:car in the )?garage with the (?:engine|motor) (?:on|running)\b",
+    # questions about how deadly a way is, or how to begin self-harm, which the models read as everyday questions
+    # ("how long does it take to bleed out?" 0.03 with its question mark, 0.50 without; "how do i start cutting?" 0.04)
+    r"\bhow (?:long|much [\w-]+|many [\w-]+)(?: [\w-]+)? (?:does|would|will|did|do) it take (?:for (?:me|you|u|someone|a person) )?"
+    r"to (?:die|bleed out|drown|suffocate|overdose|od)\b(?! (?:down|out|off)\b)",
+    r"\bhow long (?:until|till|til|before) (?:i|you|u|someone|a person) (?:die|bleed out|drown|suffocate)\b"
+    r"(?! (?:of|from) (?:boredom|embarrass\w*|laugh\w*|cringe|shame|old age)\b)",
+    r"\bhow (?:do|can|should|would|to) (?:(?:i|you|u|one|people) )?(?:start|begin) (?:cutting|self[- ]?harming)"
+    r"(?=\s*(?:[?.!,~]|$))",
+    r"\b(?:lethal|fatal|deadly) (?:dose|amount)\b",
+    r"\b(?:most )?(?:painless|quickest|easiest|fastest|surest|least painful) ways? to (?:die|kill (?:yourself|myself"
+    r"|urself|oneself))\b",
 ]
 #: Words of the topic, said as often about it as of oneself ("an essay on suicide prevention",
 #: "one year self harm free", "the curry was so spicy I thought I was going to die"): they flag a
