@@ -30,7 +30,7 @@ import typer  # noqa: E402
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
 from agent.persona import PRESETS, VOICE_STYLES  # noqa: E402
-from agent.safety import CRISIS_LINES  # noqa: E402
+from agent.safety import CRISIS_LINES, careful_lines, stretch_danger  # noqa: E402
 from agent.turn_view import (MODALITIES, affect_note, as_messages, cause_segments,  # noqa: E402
                              response_text, scores_of, trajectory)
 from agent.voice import TurnTaker  # noqa: E402
@@ -78,10 +78,11 @@ class AgentLoader:
 CRISIS_BOX_TEXT = f"**You matter, and help is there right now.** {CRISIS_LINES}"
 
 
-def crisis_box(careful: bool):
-    """The update that keeps the crisis lines in view while the session is careful (agent/safety.py).
-    Only `visible` is passed: a property passed here, even as None, replaces the page's (its elem_id)."""
-    return gr.Markdown(visible=careful)
+def crisis_box(careful: bool, danger: str | None = None):
+    """The update that keeps the crisis lines in view while the session is careful (agent/safety.py), or the lines
+    of the kind of danger the session is about. Only the text and `visible` are passed: a property passed here,
+    even as None, replaces the page's (its elem_id)."""
+    return gr.Markdown(f"**You matter, and help is there right now.** {careful_lines(danger)}", visible=careful)
 
 
 def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:
@@ -92,11 +93,12 @@ def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:
                 [(c.start, c.end) for c in event.causes if c.utterance == len(event.utterances) - 1],
                 [c.text for c in event.causes if c.utterance != len(event.utterances) - 1]),
             response_text(persona.name, response.label, response.intensity, response.vad),
-            crisis_box(event.careful))
+            crisis_box(event.careful, event.danger))
 
 
-def panel_from_turn(turn, persona_name: str) -> tuple:
-    """The panel as it was after a stored turn (a page reloaded from memory)."""
+def panel_from_turn(turn, persona_name: str, danger: str | None = None) -> tuple:
+    """The panel as it was after a stored turn (a page reloaded from memory); `danger`: the kind of danger its careful
+    stretch was about (`agent.safety.stretch_danger`)."""
     if turn is None:
         return (*(scores_of(None, "") for _ in MODALITIES), scores_of(None, ""), "", [], "", crisis_box(False))
     affect, said = turn.affect, turn.user_text
@@ -105,7 +107,7 @@ def panel_from_turn(turn, persona_name: str) -> tuple:
     return (*(scores_of(affect.modalities.get(m)) for m in MODALITIES), scores_of(affect.fused),
             affect_note(affect), cause_segments(said, spans, [c.text for c in turn.causes if c.text not in said]),
             response_text(turn.persona or persona_name, turn.response_emotion, turn.response_intensity,
-                          turn.response_vad), crisis_box(turn.careful))
+                          turn.response_vad), crisis_box(turn.careful, danger))
 
 
 def playable(samples: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:
@@ -267,7 +269,8 @@ class PageHandlers:
         name = agent.persona.name if agent else "The agent"
         ready = agent is not None or self.loader.error is not None
         return {page.ids: ids_value, page.chat: as_messages(turns), page.plot: trajectory(turns),
-                **dict(zip(page.panel, panel_from_turn(turns[-1] if turns else None, name))),
+                **dict(zip(page.panel, panel_from_turn(turns[-1] if turns else None, name,
+                                                       stretch_danger(turns)))),
                 page.status: self.loader.message(), page.timer: gr.Timer(active=not ready)}
 
     def turn(self, message, audio_path, photo_path, openness, conscientiousness, extraversion, agreeableness,

@@ -88,9 +88,9 @@ def show_perception(event: PerceptionEvent) -> None:
     console.print(Text(f"  answers {r.label} (intensity {r.intensity:.2f}; V {r.vad.valence:+.2f} "
                        f"A {r.vad.arousal:+.2f} D {r.vad.dominance:+.2f})", style="magenta"))
     if event.careful:
-        from agent.safety import CRISIS_LINES
+        from agent.safety import careful_lines
 
-        console.print(Text(f"  careful: the crisis protocol is on for this session. {CRISIS_LINES}",
+        console.print(Text(f"  careful: the crisis protocol is on for this session. {careful_lines(event.danger)}",
                            style="bold yellow"))
 
 

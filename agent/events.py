@@ -31,6 +31,7 @@ class Reply:
     crisis: str | None = None
     careful: bool = False  # the session is in careful mode (agent/safety.py): the crisis lines stay in view
     risk: float = 0.0  # the crisis detector's score for the message
+    danger: str | None = None  # the kind of danger a careful session is about: its lines (`careful_lines`) are shown
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class PerceptionEvent:
     response: ResponseEmotion
     transcript: Any = None  # what was heard, when the turn was spoken (before the reply is written)
     careful: bool = False  # the session is in careful mode (agent/safety.py): show the crisis lines
+    danger: str | None = None  # ... or this kind of danger's lines (`agent.safety.careful_lines`)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,13 @@ CRISIS_LINES = ("If you're in danger or might act on these thoughts, please call
                 "number, or a crisis line: 988 (call or text) in the US, Samaritans on 116 123 in the UK "
                 "and Ireland, or findahelpline.com for other countries.")
 
+
+def careful_lines(danger: str | None) -> str:
+    """The lines kept in view (the page, the terminal) while a session is careful: the crisis lines, or those of the
+    kind of danger the session is about (`Safety.danger`; a partner's violence had shown the self-harm lines)."""
+    return danger_lines(danger) if danger else CRISIS_LINES
+
+
 #: Said after the careful reply of a check-in turn (an uncertain risk reading).
 CHECK_IN = ("I want to ask, just in case: are you safe right now? If you're having thoughts of harming "
             "yourself, you can call or text 988 in the US, call Samaritans on 116 123 in the UK and Ireland, "
@@ -171,7 +178,7 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
     signal = (reading.words or f"{CLASSIFIER_SIGNAL} {reading.score:.2f}") if reading.at_risk else None
     if leaving and history and history[-1].crisis and history[-1].careful and not signal:
         return Safety(reading.score, None, protocol=False, careful=True, offer_lines=True, leaving=True,
-                      danger=danger_told(history[-1]))  # (after a danger turn, its lines: not self-harm's)
+                      danger=stretch_danger(history))  # (after a danger turn, its lines: not self-harm's)
     calm_now = feeling is not None and _calm(reading.at_risk, reading.score, feeling, concern * threshold)
     careful_before = still_careful(history, concern * threshold, calm_turns, protocol_score, calm_now)
     if signal and not careful_before:
@@ -180,7 +187,8 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
     if not careful_before:
         return Safety(reading.score, None, False, False, False)
     repeated = signal is not None or reading.score >= concern * threshold
-    return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated, leaving=leaving)
+    return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated, leaving=leaving,
+                  danger=None if signal else stretch_danger(history))
 
 
 #: Kinds of danger where minutes count: a clear reading gets the fixed reply (what to do now) even in a careful session.
@@ -198,6 +206,18 @@ def danger_safety(reading: RiskReading, danger: DangerReading, history: Sequence
     protocol = danger.clear and (not careful_before or danger.kind in URGENT_KINDS)
     return Safety(reading.score, signal, protocol=protocol, careful=True, offer_lines=danger.clear and not protocol,
                   check_in=not danger.clear, danger=danger.kind, self_harm_too=reading.at_risk)
+
+
+def stretch_danger(history: Sequence[StoredTurn]) -> str | None:
+    """The kind of danger the session's careful stretch is about: that of its latest flagged turn, None where that
+    turn read self-harm (a later careful turn of a session a danger reply began had offered the self-harm lines and
+    told the model of a risk of self-harm)."""
+    for turn in reversed(history):
+        if not turn.careful:
+            return None
+        if turn.crisis:
+            return danger_told(turn)
+    return None
 
 
 def danger_told(turn: StoredTurn) -> str | None:

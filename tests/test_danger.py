@@ -148,7 +148,7 @@ def test_a_danger_turn_answers_with_its_reply_whatever_the_llm_and_is_stored_so(
     assert "".join(e.text for e in events if isinstance(e, TextDelta)).strip() == DANGER_REPLIES["grooming"]
     assert isinstance(events[-1], ReplyEvent) and events[0].careful
     after = agent.respond(text="ok", user_id="u", session_id="s")
-    assert after.careful and after.text != DANGER_REPLIES["home_emergency"]
+    assert after.careful and after.text != DANGER_REPLIES["home_emergency"] and after.danger == "home_emergency"
     turns = agent.history("u", "s")
     assert turns[1].crisis.startswith("danger:") and turns[1].careful and turns[2].careful
     assert agent.forget("u") and agent.history("u", "s") == []
@@ -240,3 +240,33 @@ def test_no_answer_or_cheerful_closing_where_danger_is_read_under_its_check_in(t
     assert calm.whole_start and calm.closing and prompt_input(turn_state(text, None)).whole_start
     near = prompt_input(turn_state(text, DangerReading(CLOSING_MAX_DANGER, False, None, "sexual_assault", False)))
     assert not near.closing and near.reply_start != calm.reply_start and near.whole_start == quiet_words
+
+
+
+def test_a_careful_session_after_danger_is_about_that_danger_not_self_harm():
+    """A later careful turn of a session a danger reply began had told the model of "a risk of harming themselves"
+    and offered, and shown, the self-harm lines: now the careful stretch's kind (`stretch_danger`) is the turn's."""
+    from agent.prompt import DANGER_NOTE, PromptInput, chat_instructions, transcript_prompt
+    from agent.safety import CRISIS_LINES, careful_lines, stretch_danger
+    from agent.persona import Persona
+
+    danger_turn = stored(risk=0.02, crisis="danger: partner_abuse 0.99", careful=True)
+    history = [stored(), danger_turn, stored(careful=True, feeling="sadness")]
+    later = assess(RiskReading(0.3, False), history, threshold=0.5)  # (a score at the concern level: lines again)
+    assert later.careful and later.danger == "partner_abuse" and stretch_danger(history) == "partner_abuse"
+    assert later.finish("I'm here.") == f"I'm here. {danger_lines('partner_abuse')}"
+    assert careful_lines(later.danger) == danger_lines("partner_abuse") and careful_lines(None) == CRISIS_LINES
+    self_harm = [stored(), stored(risk=0.9, crisis="classifier: risk 0.90", careful=True)]
+    assert stretch_danger(self_harm) is None and stretch_danger([stored(), danger_turn, stored()]) is None
+    p = PromptInput(persona=Persona(), user_text="he's asleep now", user_emotion="fear", cause=None,
+                    response_emotion="neutral", careful=True, danger="partner_abuse")
+    assert DANGER_NOTE.format(name="Sam") in transcript_prompt(p) and "harming themselves" not in transcript_prompt(p)
+    assert "danger from someone else" in chat_instructions(p) and "self-harm" not in chat_instructions(p)
+
+
+def test_the_page_shows_the_dangers_lines_while_careful():
+    import app
+
+    box = app.crisis_box(True, "child_abuse")
+    assert box.visible and danger_lines("child_abuse") in box.value
+    assert "988" in app.crisis_box(True).value and not app.crisis_box(False).visible
