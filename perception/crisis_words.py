@@ -36,13 +36,18 @@ PATTERNS = [
     r"\b(?:i'?m|i am) (?:sitting |sat )?in the (?:car in the )?garage with the (?:engine|motor) (?:on|running)\b",
     # questions about how deadly a way is, or how to begin self-harm, which the models read as everyday questions
     # ("how long does it take to bleed out?" 0.03 with its question mark, 0.50 without; "how do i start cutting?" 0.04)
-    r"\bhow (?:long|much [\w-]+|many [\w-]+)(?: [\w-]+)? (?:does|would|will|did|do) it take (?:for (?:me|you|u|someone|a person) )?"
-    r"to (?:die|bleed out|drown|suffocate|overdose|od)\b(?! (?:down|out|off)\b)",
+    r"\bhow (?:long|much [\w-]+|many [\w-]+)(?: [\w-]+)? (?:does|would|will|did|do) it take"
+    r" (?:for (?:me|you|u|someone|a person) )?to (?:die|bleed out|drown|suffocate|overdose|od)\b(?! (?:down|out|off)\b)",
     r"\bhow long (?:until|till|til|before) (?:i|you|u|someone|a person) (?:die|bleed out|drown|suffocate)\b"
     r"(?! (?:of|from) (?:boredom|embarrass\w*|laugh\w*|cringe|shame|old age)\b)",
     r"\bhow (?:do|can|should|would|to) (?:(?:i|you|u|one|people) )?(?:start|begin) (?:cutting|self[- ]?harming)"
     r"(?=\s*(?:[?.!,~]|$))",
     r"\b(?:lethal|fatal|deadly) (?:dose|amount)\b",
+    # an overdose told as a count ("i took 30 paracetamol" 0.10, where "took all my pills" reads 1.00)
+    r"\b(?:took|taken|swallowed|downed|necked) (?:like |about |around |over |nearly |almost )?(?:[1-9]\d+(?: of)?"
+    r"|a (?:whole|full) (?:box|packet|pack|bottle|strip) of|a handful of|a load of|loads of|a bunch of)"
+    r" (?:my |mum'?s |mums |dad'?s |dads |the )?(?:\w+ )?(?:pills|tablets|paracetamol|ibuprofen|co-codamol|aspirin"
+    r"|painkillers|antidepressants|sleeping pills|meds|sertraline|codeine|tramadol|diazepam|zopiclone)\b",
     r"\b(?:most )?(?:painless|quickest|easiest|fastest|surest|least painful) ways? to (?:die|kill (?:yourself|myself"
     r"|urself|oneself))\b",
 ]
