@@ -44,7 +44,8 @@ from training.common import bucketed_batches, optimiser, progress, resume, start
 console = Console()
 DATA = Path("training/data")
 #: The written training files (`text,label,category`; a danger row's category is its kind).
-WRITTEN = ("train.csv", "train_batch2.csv", "train_batch3.csv")
+WRITTEN = ("train.csv", "train_batch2.csv", "train_batch3.csv", "train_batch4_forms.csv", "train_batch4_plain.csv",
+           "train_batch5_short_a.csv", "train_batch5_short_b.csv", "train_batch6_short_negatives.csv")
 #: With `--crisis-negatives`: the crisis sets' hard negatives (figures of speech, dark humour, ordinary sadness, other
 #: people's trouble, "my phone is dead"), once an epoch as "none": words of harm that tell no danger. (Their risk
 #: messages are not: an overdose is a medical emergency too.) Measured, not shipped (docs/RESULTS.md).
@@ -87,7 +88,7 @@ def rates(scores: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[flo
 
 def choose_threshold(tune_scores, tune_labels, day_scores, max_alarms: float, max_everyday: float) -> float | None:
     """The lowest threshold within both false-alarm limits (recall is highest there), or None."""
-    for threshold in np.round(np.arange(0.05, 0.991, 0.01), 2):
+    for threshold in (*np.round(np.arange(0.05, 0.991, 0.01), 2), 0.995, 0.998, 0.999):
         if (rates(tune_scores, tune_labels, threshold)[1] <= max_alarms
                 and float((day_scores >= threshold).mean()) <= max_everyday):
             return float(threshold)
@@ -163,10 +164,10 @@ def main(out: Path = typer.Option(PACKAGED_DANGER_DIR), data: Path = typer.Optio
         tune_scores = scores(detector, tune_texts)
         day_scores = scores(detector, [t for t, _ in day_held], [e for _, e in day_held])
         threshold = choose_threshold(tune_scores, tune_labels, day_scores, max_alarms, max_everyday_alarms)
-        recall, alarms = rates(tune_scores, tune_labels, threshold or 0.99)
-        console.print(f"epoch {epoch + 1}: threshold {threshold or 0.99:.2f}{'' if threshold else ' (over a limit)'}, "
+        recall, alarms = rates(tune_scores, tune_labels, threshold or 0.999)
+        console.print(f"epoch {epoch + 1}: threshold {threshold or 0.999:.3f}{'' if threshold else ' (over a limit)'}, "
                       f"tune recall {recall:.3f}, false alarms {alarms:.3f}, held everyday flagged "
-                      f"{(day_scores >= (threshold or 0.99)).mean():.4f} ({time.perf_counter() - started:.0f} s)")
+                      f"{(day_scores >= (threshold or 0.999)).mean():.4f} ({time.perf_counter() - started:.0f} s)")
         if threshold is not None and recall > best["recall"]:
             best = {"epoch": epoch, "recall": recall, "threshold": threshold,
                     "state": {k: v.clone() for k, v in model.state_dict().items()}}
@@ -197,7 +198,7 @@ def calibrate(out: Path, data: Path, max_alarms: float, max_everyday: float, max
     day_held = everyday(data / "conversations", True)
     tune_scores, labels = scores(detector, tune_texts), np.array(tune_classes)
     day_scores = scores(detector, [t for t, _ in day_held], [e for _, e in day_held])
-    protocol = choose_threshold(tune_scores, labels, day_scores, max_alarms, max_everyday) or 0.99
+    protocol = choose_threshold(tune_scores, labels, day_scores, max_alarms, max_everyday) or 0.999
     check_in = min(protocol, choose_threshold(tune_scores, labels, day_scores, max_check_in_alarms,
                                               max_everyday_check_ins) or protocol)
     config = json.loads((out / "model.json").read_text())
@@ -205,8 +206,8 @@ def calibrate(out: Path, data: Path, max_alarms: float, max_everyday: float, max
         "max_alarms": max_alarms, "max_everyday_alarms": max_everyday, "max_check_in_alarms": max_check_in_alarms,
         "max_everyday_check_ins": max_everyday_check_ins})
     (out / "model.json").write_text(json.dumps(config, indent=2) + "\n")
-    table = Table("file", "flagged (recall / false alarms)", "fixed reply", title=f"check-in from {check_in:.2f}, "
-                  f"fixed reply from {protocol:.2f}", title_justify="left")
+    table = Table("file", "flagged (recall / false alarms)", "fixed reply", title=f"check-in from {check_in:.3f}, "
+                  f"fixed reply from {protocol:.3f}", title_justify="left")
     for name in ("tune.csv", "holdout.csv"):
         if (data / "danger" / name).is_file():
             texts, classes = labelled(data / "danger" / name)
