@@ -30,7 +30,7 @@ import typer  # noqa: E402
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
 from agent.persona import PRESETS, VOICE_STYLES  # noqa: E402
-from agent.safety import CRISIS_LINES, careful_lines, stretch_danger  # noqa: E402
+from agent.safety import CRISIS_LINES, careful_lines  # noqa: E402
 from agent.turn_view import (MODALITIES, affect_note, as_messages, cause_segments,  # noqa: E402
                              response_text, scores_of, trajectory)
 from agent.voice import TurnTaker  # noqa: E402
@@ -96,9 +96,9 @@ def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:
             crisis_box(event.careful, event.danger))
 
 
-def panel_from_turn(turn, persona_name: str, danger: str | None = None) -> tuple:
-    """The panel as it was after a stored turn (a page reloaded from memory); `danger`: the kind of danger its careful
-    stretch was about (`agent.safety.stretch_danger`)."""
+def panel_from_turn(turn, persona_name: str) -> tuple:
+    """The panel as it was after a stored turn (a page reloaded from memory; a careful one shows the crisis lines,
+    which start with the emergency number, whatever the stretch was about)."""
     if turn is None:
         return (*(scores_of(None, "") for _ in MODALITIES), scores_of(None, ""), "", [], "", crisis_box(False))
     affect, said = turn.affect, turn.user_text
@@ -107,7 +107,7 @@ def panel_from_turn(turn, persona_name: str, danger: str | None = None) -> tuple
     return (*(scores_of(affect.modalities.get(m)) for m in MODALITIES), scores_of(affect.fused),
             affect_note(affect), cause_segments(said, spans, [c.text for c in turn.causes if c.text not in said]),
             response_text(turn.persona or persona_name, turn.response_emotion, turn.response_intensity,
-                          turn.response_vad), crisis_box(turn.careful, danger))
+                          turn.response_vad), crisis_box(turn.careful))
 
 
 def playable(samples: np.ndarray, sample_rate: int) -> tuple[int, np.ndarray]:
@@ -269,8 +269,7 @@ class PageHandlers:
         name = agent.persona.name if agent else "The agent"
         ready = agent is not None or self.loader.error is not None
         return {page.ids: ids_value, page.chat: as_messages(turns), page.plot: trajectory(turns),
-                **dict(zip(page.panel, panel_from_turn(turns[-1] if turns else None, name,
-                                                       stretch_danger(turns)))),
+                **dict(zip(page.panel, panel_from_turn(turns[-1] if turns else None, name))),
                 page.status: self.loader.message(), page.timer: gr.Timer(active=not ready)}
 
     def turn(self, message, audio_path, photo_path, openness, conscientiousness, extraversion, agreeableness,

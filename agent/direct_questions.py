@@ -193,7 +193,8 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    r"|(?:hid(?:e|ing)|cover(?:ing)?) (?:my |the )?(?:cuts|scars|marks|bruises)|my (?:cuts|scars)"
                    # weapons, blood and death asked about as facts, favourites or how-tos ("do you have a favorite kind of
                    # knife?", "is it normal to bleed after he forces it?", "do you know what happens when you die?")
-                   r"|(?:favou?rite|kind of|type of|sort of|best) (?:knife|knives|blades?|razors?|guns?)|bleed\w*|blood"
+                   r"|(?:favou?rite|kind of|type of|sort of|best) (?:knife|knives|blades?|razors?|guns?)|(?<!gums )bleed\w*"
+                   r"|(?<!donate )(?<!donating )(?<!give )blood(?! (?:out|test|tests|pressure|sugar|type|orange|donation))"
                    r"|(?:when|after|once|if) (?:you|u|we|i|people) die"
                    r"|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
@@ -238,7 +239,7 @@ def _question(sentences: list[str]) -> tuple[str, str, str] | None:
     (`_asked_before`), and the sentence before the question. (Not one before two sentences: what follows a question is
     where people tell their situation; a review found answers given to "Should I go to A&E? I can't feel my left
     arm ..." and "Have you ever been to Beachy Head? I'm going there tonight. ...".)"""
-    if not sentences:
+    if not sentences or _OR.match(sentences[-1]):  # ("do you like trains? Or do you think about stepping in ...?")
         return None
     last = sentences[-1].rstrip(" ~")
     if _TAG.match(last) and len(sentences) > 1 and sentences[-2].endswith("?"):  # ("... freezer? Do you know?")
@@ -254,6 +255,8 @@ def _question(sentences: list[str]) -> tuple[str, str, str] | None:
 #: thirty-sixth session's review, run again in the thirty-eighth; one of the 6,267 conversation messages had its answer
 #: from it).
 _OR = re.compile(r"or\b")
+#: ... or inside the question, with more than a word or two after it ("would you rather be a bird or a fish" is kept).
+_LONG_OR = re.compile(r"\bor(?:\W+\w+){4,}")
 
 
 def _asked_before(sentences: list[str]) -> tuple[str, str, str] | None:
@@ -291,6 +294,8 @@ def _found_kind(message: str, found: tuple[str, str, str] | None) -> tuple[str, 
     if kind == "self_judgement" and (before or _HEDGE.sub("", after).strip(" .!~") or _REASON.search(question)):
         return None  # (nothing told before or after it: "i shook him. am i a bad mum?", "... for wanting to die?")
     if kind == "choice" and before and _WOULD_YOU_DO_IT.match(question):
+        return None
+    if kind in _ABOUT_LISTENER and _LONG_OR.search(question):  # ("do you like trains or do you think about ...")
         return None
     return (kind, question) if kind else None
 

@@ -46,7 +46,7 @@ QUIET_FEELINGS = ("sadness", "fear")
 #: time we talk. bye" scores 0.41.
 CLOSING_MAX_RISK = 0.2
 #: The same from the danger detector's score, far under its check-in level ("is it normal to bleed after he forces it?",
-#: 0.82, had "Good question! I'm honestly not sure ..."); 8 of 184 everyday answers and closings read 0.3 or more.
+#: 0.82, had "Good question! I'm honestly not sure ..."); 5 of 182 everyday answers and closings read 0.3 or more.
 CLOSING_MAX_DANGER = 0.3
 #: After thanks alone: the door left open, not a question (ESConv's supporters asked after 5 of 35).
 OPEN_DOOR = ("I'm here whenever you want to talk.", "I'm here if you want to talk more.")

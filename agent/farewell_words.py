@@ -20,7 +20,7 @@ BYE_ABROAD_WORDS = ("adios", "adiós", "au revoir", "tschüss", "tschuss", "arri
                     "paalam", "totsiens")
 BYE_ABROAD = "|".join(BYE_ABROAD_WORDS)
 #: Emoji a goodbye may end with ("ta-ra 👋"), taken out before it is read (not 💊, 🪦, 🍺 ...: `OMINOUS`).
-EMOJI = re.compile("[👋🙂😊😀😁😄😅😂🤣😆❤💕💖💗💙💚💛🧡💜🤍🙏👍✨🌙😴💤🥰😘🤗🌸🌞☀🫶🥳🎉😃😉😌☺🤞💪👌🙌\uFE0F\u200D]")
+EMOJI = re.compile("[👋🙂😊😀😁😄😅😂🤣😆❤💕💖💗💙💚💛🧡💜🤍🙏👍✨🌙😴💤🥰😘🤗🌸🌞☀🫶🥳🎉😃😉😌☺🤞💪👌🙌♥✌😎🐶🐱🐾\uFE0F\u200D]")
 
 
 def other_emoji(text: str) -> bool:

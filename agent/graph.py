@@ -248,7 +248,7 @@ def prompt_input(state: TurnState) -> PromptInput:
                        response_intensity=state["response"].intensity,
                        conflict=state["affect"].describe_conflict(),
                        attempts=attempts, careful=careful, closing=closing,
-                       danger=safety.danger if careful else None,
+                       danger=safety.about_danger,
                        reply_start=start, whole_start=bool(whole))
 
 

@@ -105,6 +105,13 @@ class Safety:
     leaving: bool = False  # a careful turn whose message says goodbye (`agent.graph.careful_goodbye`)
     danger: str | None = None  # the kind of danger told (`perception.danger.KINDS`): its reply or lines, not self-harm's
     self_harm_too: bool = False  # a danger turn whose message the crisis detector flagged, unsurely: its check-in too
+    self_harm_near: bool = False  # a danger turn in a careful stretch where self-harm was read before
+
+    @property
+    def about_danger(self) -> str | None:
+        """The kind of danger a careful turn is about, for the prompt's note and the lines kept in view; None where
+        self-harm was read in this turn or its careful stretch (its note and lines stay)."""
+        return self.danger if self.careful and not (self.self_harm_too or self.self_harm_near) else None
 
     @classmethod
     def none(cls) -> "Safety":
@@ -139,6 +146,8 @@ CLASSIFIER_SIGNAL = "classifier: risk"
 #: How a danger signal is written: "danger: partner_abuse 0.99" a clear one (as a pattern's words are), "danger?:
 #: partner_abuse 0.85" one that got a check-in (uncertain, as a classifier's score under `protocol_score`).
 DANGER_SIGNAL, UNSURE_DANGER_SIGNAL = "danger:", "danger?:"
+#: Added to a danger signal where the crisis detector flagged the same message ("danger?: partner_abuse 0.85 +self-harm").
+SELF_HARM_TOO = "+self-harm"
 
 
 def _calm(flagged: bool, risk: float, feeling: str, concern_score: float) -> bool:
@@ -188,7 +197,7 @@ def assess(reading: RiskReading, history: Sequence[StoredTurn], threshold: float
         return Safety(reading.score, None, False, False, False)
     repeated = signal is not None or reading.score >= concern * threshold
     return Safety(reading.score, signal, protocol=False, careful=True, offer_lines=repeated, leaving=leaving,
-                  danger=None if signal else stretch_danger(history))
+                  danger=None if repeated else stretch_danger(history))  # (self-harm read now: its lines)
 
 
 #: Kinds of danger where minutes count: a clear reading gets the fixed reply (what to do now) even in a careful session.
@@ -202,22 +211,36 @@ def danger_safety(reading: RiskReading, danger: DangerReading, history: Sequence
     careful reply with the kind's lines after it (a clear reading) or the check-in. An uncertain self-harm reading
     of the same message adds the crisis check-in (`Safety.self_harm_too`)."""
     signal = f"{DANGER_SIGNAL if danger.clear else UNSURE_DANGER_SIGNAL} {danger.kind} {danger.score:.2f}"
+    signal += f" {SELF_HARM_TOO}" if reading.at_risk else ""
     careful_before = still_careful(history, concern_score, calm_turns, protocol_score)
     protocol = danger.clear and (not careful_before or danger.kind in URGENT_KINDS)
     return Safety(reading.score, signal, protocol=protocol, careful=True, offer_lines=danger.clear and not protocol,
-                  check_in=not danger.clear, danger=danger.kind, self_harm_too=reading.at_risk)
+                  check_in=not danger.clear, danger=danger.kind, self_harm_too=reading.at_risk,
+                  self_harm_near=self_harm_in_stretch(history))
+
+
+def _careful_stretch(history: Sequence[StoredTurn]) -> list[StoredTurn]:
+    """The session's latest careful turns in a row, most recent first."""
+    run = []
+    for turn in reversed(history):
+        if not turn.careful:
+            break
+        run.append(turn)
+    return run
+
+
+def self_harm_in_stretch(history: Sequence[StoredTurn]) -> bool:
+    """Whether self-harm was read in the session's careful stretch (a crisis signal, or a danger turn's own)."""
+    return any(t.crisis and (not danger_told(t) or t.crisis.endswith(SELF_HARM_TOO)) for t in _careful_stretch(history))
 
 
 def stretch_danger(history: Sequence[StoredTurn]) -> str | None:
-    """The kind of danger the session's careful stretch is about: that of its latest flagged turn, None where that
-    turn read self-harm (a later careful turn of a session a danger reply began had offered the self-harm lines and
-    told the model of a risk of self-harm)."""
-    for turn in reversed(history):
-        if not turn.careful:
-            return None
-        if turn.crisis:
-            return danger_told(turn)
-    return None
+    """The kind of danger the session's careful stretch is about: that of its latest flagged turn, None where self-harm
+    was read in it (a later careful turn of a session a danger reply began had offered the self-harm lines and told
+    the model of a risk of self-harm; where self-harm was read too, its lines and note stay)."""
+    if self_harm_in_stretch(history):
+        return None
+    return next((danger_told(t) for t in _careful_stretch(history) if t.crisis), None)
 
 
 def danger_told(turn: StoredTurn) -> str | None:

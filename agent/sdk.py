@@ -164,7 +164,7 @@ class EmpatheticAgent:
                      timings=timings, turn_index=state["turn_index"], audio=state.get("reply_audio"),
                      transcript=state.get("transcript"), crisis=safety.signal if safety else None,
                      careful=bool(safety and safety.careful), risk=safety.risk if safety else 0.0,
-                     danger=safety.danger if safety and safety.careful else None)
+                     danger=safety.about_danger if safety else None)
 
     def transcribe(self, audio: Any) -> Transcript:
         """What was said in `audio` (as `respond` takes it). Voice sessions call it while the user's
@@ -201,7 +201,7 @@ class EmpatheticAgent:
                 yield PerceptionEvent(chunk["affect"], chunk.get("causes") or [],
                                       chunk.get("utterances") or [], chunk["response"], chunk.get("transcript"),
                                       careful=bool(safety and safety.careful),
-                                      danger=safety.danger if safety and safety.careful else None)
+                                      danger=safety.about_danger if safety else None)
             if mode == "values":
                 state = chunk
         yield ReplyEvent(self._reply(state, started))

@@ -35,21 +35,30 @@ PATTERNS = [
     r"(?: \w+){0,3} (?:to|from|into|on) the exhaust\b",
     r"\b(?:i'?m|i am) (?:sitting |sat )?in the (?:car in the )?garage with the (?:engine|motor) (?:on|running)\b",
     # questions about how deadly a way is, or how to begin self-harm, which the models read as everyday questions
-    # ("how long does it take to bleed out?" 0.03 with its question mark, 0.50 without; "how do i start cutting?" 0.04)
-    r"\bhow (?:long|much [\w-]+|many [\w-]+)(?: [\w-]+)? (?:does|would|will|did|do) it take"
-    r" (?:for (?:me|you|u|someone|a person) )?to (?:die|bleed out|drown|suffocate|overdose|od)\b(?! (?:down|out|off)\b)",
-    r"\bhow long (?:until|till|til|before) (?:i|you|u|someone|a person) (?:die|bleed out|drown|suffocate)\b"
-    r"(?! (?:of|from) (?:boredom|embarrass\w*|laugh\w*|cringe|shame|old age)\b)",
-    r"\bhow (?:do|can|should|would|to) (?:(?:i|you|u|one|people) )?(?:start|begin) (?:cutting|self[- ]?harming)"
-    r"(?=\s*(?:[?.!,~]|$))",
-    r"\b(?:lethal|fatal|deadly) (?:dose|amount)\b",
-    # an overdose told as a count ("i took 30 paracetamol" 0.10, where "took all my pills" reads 1.00)
-    r"\b(?:took|taken|swallowed|downed|necked) (?:like |about |around |over |nearly |almost )?(?:[1-9]\d+(?: of)?"
-    r"|a (?:whole|full) (?:box|packet|pack|bottle|strip) of|a handful of|a load of|loads of|a bunch of)"
-    r" (?:my |mum'?s |mums |dad'?s |dads |the )?(?:\w+ )?(?:pills|tablets|paracetamol|ibuprofen|co-codamol|aspirin"
-    r"|painkillers|antidepressants|sleeping pills|meds|sertraline|codeine|tramadol|diazepam|zopiclone)\b",
+    # ("how long does it take to bleed out?" 0.03 with its question mark, 0.50 without; "how do i start cutting?" 0.04);
+    # not in a game or of heat or hunger (a review: "how long until you die in the fortnite storm")
+    r"\bhow (?:long|much [\w-]+|many [\w-]+)(?: [\w-]+)? (?:does|would|will|did|do) it take (?:for (?:me|you|u|someone"
+    r"|a person) )?to (?:die|bleed out|bleed to death|drown|suffocate|overdose|od|kill (?:me|myself|someone|a person))\b"
+    r"(?! (?:down|out|off|in)\b)",
+    r"\bhow long (?:until|till|til|before) (?:i|you|u|someone|a person) (?:die|bleed out|bleed to death|drown|suffocate)\b"
+    r"(?! (?:in|of|from) (?:\w+ )?(?:boredom|embarrass\w*|laugh\w*|cringe|shame|old age|heat|hunger|cold|thirst"
+    r"|the|minecraft|fortnite|game)\b)",
+    r"\bhow many (?:[\w-]+ ){1,2}(?:would|will|does|do) it take to (?:kill|die)\b|\bhow many (?:[\w-]+ ){1,2}would"
+    r" kill (?:me|you|someone|a person)\b",
+    r"\bhow (?:do|can|should|would) i (?:start|begin) (?:cutting|self[- ]?harming)(?: again)?(?=\s*(?:[?.!,~]|$))"
+    r"|\bhow to (?:start|begin) (?:cutting|self[- ]?harming)(?=\s*(?:[?.!,~]|$))",
+    r"\b(?:lethal|fatal|deadly) (?:dose|amount) of (?:\w+ )?(?:pills|tablets|paracetamol|acetaminophen|tylenol|ibuprofen"
+    r"|co-codamol|aspirin|painkillers|antidepressants|sleeping pills|sertraline|codeine|tramadol|diazepam|insulin"
+    r"|zopiclone|my \w+)\b",
+    # an overdose told as a count, of oneself ("i took 30 paracetamol" 0.10, where "took all my pills" reads 1.00);
+    # not a dose kept over days ("i've taken 28 tablets this month, one a day")
+    r"\b(?:i|i'?ve|i have|i just|just)(?: just)? (?:took|taken|swallowed|downed|necked) (?:like |about |around |over "
+    r"|nearly |almost )?(?:[2-9]\d(?: of)?|\d{3}(?: of)?|a (?:whole|full) (?:box|packet|pack|bottle|strip) of|a handful of"
+    r"|a load of|loads of|a bunch of) (?:my |mum'?s |mums |dad'?s |dads |the )?(?:\w+ )?(?:pills|tablets|paracetamol"
+    r"|ibuprofen|co-codamol|aspirin|painkillers|antidepressants|sleeping pills|meds|sertraline|codeine|tramadol"
+    r"|diazepam|zopiclone)\b(?!.*\b(?:a day|a week|this month|this week|per day|each day|every day|over the)\b)",
     r"\b(?:most )?(?:painless|quickest|easiest|fastest|surest|least painful) ways? to (?:die|kill (?:yourself|myself"
-    r"|urself|oneself))\b",
+    r"|urself|oneself))\b(?! in\b)",
 ]
 #: Words of the topic, said as often about it as of oneself ("an essay on suicide prevention",
 #: "one year self harm free", "the curry was so spicy I thought I was going to die"): they flag a

@@ -373,7 +373,9 @@ def test_no_answer_to_a_question_beside_a_disclosure_in_everyday_words(message):
     ("what is your favorite color?", "about_listener"),  # (the American spelling)
     # "or ..." after a question: only a question about the listener is read before it
     ("Should I keep trying? Or should I just stop?", None),
-    ("Is it normal to find this so awkward? Or am I being weirdly stiff about it?", "choice"),  # (the last, as before)
+    # (a last sentence "Or ...?" is no question read since the thirty-eighth session: "do you like trains? Or do you
+    # think about stepping in front of one too?" had a choice's answer)
+    ("Is it normal to find this so awkward? Or am I being weirdly stiff about it?", None),
     ("do you like music? or will you not need it when im gone?", None),
     ("quick one, how do i make the pain stop", None),
 ])
@@ -406,6 +408,8 @@ def test_questions_of_the_thirty_second_set(message, kind):
     'how long does it take to bleed out?', 'how do i start cutting?', 'do you have a favorite kind of knife?',
     'random question, do you know what happens when you die?', 'is it normal to bleed after he forces it?',
     'do you like trains? or do you also think about stepping in front of one',
+    'do you like trains? Or do you think about stepping in front of one too?',
+    'do you like trains or do you think about stepping in front of one?',
     'do you like my pics? or should i send more like he asked', 'do you have a favorite pain killer? or do they all do the job',
     '☠️ bye', 'bye 🔫', 'goodnight 🌉', 'night 🌊', 'bye sam 🥀', '😭😭😭 bye',
 ])
