@@ -195,7 +195,8 @@ _HARM = re.compile(r"\b(?:hit(?:ting)?|(?<!feel )(?<!felt )(?<!so )(?<!i'm )(?<!
                    # knife?", "is it normal to bleed after he forces it?", "do you know what happens when you die?")
                    r"|(?:favou?rite|kind of|type of|sort of|best) (?:knife|knives|blades?|razors?|guns?)|(?<!gums )bleed\w*"
                    r"|(?<!donate )(?<!donating )(?<!give )blood(?! (?:out|test|tests|pressure|sugar|type|orange|donation))"
-                   r"|(?:when|after|once|if) (?:you|u|we|i|people) die"
+                   r"|(?:when|after|once|if) (?:you|u|we|i|people) die|carbon monoxide|get rid of (?:my|the|a|our) baby"
+                   r"|without (?:anyone|anybody|my (?:parents|mum|mom|dad|husband|wife|family)) (?:knowing|finding out)"
                    r"|" + WARNING_SIGNS + r")\b")
 #: Questions that are no request, said in pain or as a lead-in ("do you know how hard it is ...?",
 #: "and do you know what she did? she left.").
