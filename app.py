@@ -30,7 +30,7 @@ import typer  # noqa: E402
 from agent import (Big5, EmpatheticAgent, InputError, PerceptionEvent, Persona,  # noqa: E402
                    ReplyEvent, StoreError, TextDelta)
 from agent.persona import PRESETS, VOICE_STYLES  # noqa: E402
-from agent.safety import CRISIS_LINES, careful_lines  # noqa: E402
+from agent.safety import careful_lines  # noqa: E402
 from agent.turn_view import (MODALITIES, affect_note, as_messages, cause_segments,  # noqa: E402
                              response_text, scores_of, trajectory)
 from agent.voice import TurnTaker  # noqa: E402
@@ -75,14 +75,19 @@ class AgentLoader:
 
 # -- what the panel shows ---------------------------------------------------------------------------
 
-CRISIS_BOX_TEXT = f"**You matter, and help is there right now.** {CRISIS_LINES}"
+def crisis_box_text(danger: str | None = None) -> str:
+    """The box's words: the crisis lines, or those of the kind of danger the careful session is about."""
+    return f"**You matter, and help is there right now.** {careful_lines(danger)}"
+
+
+CRISIS_BOX_TEXT = crisis_box_text()
 
 
 def crisis_box(careful: bool, danger: str | None = None):
     """The update that keeps the crisis lines in view while the session is careful (agent/safety.py), or the lines
     of the kind of danger the session is about. Only the text and `visible` are passed: a property passed here,
     even as None, replaces the page's (its elem_id)."""
-    return gr.Markdown(f"**You matter, and help is there right now.** {careful_lines(danger)}", visible=careful)
+    return gr.Markdown(crisis_box_text(danger), visible=careful)
 
 
 def panel_from_event(event: PerceptionEvent, persona: Persona) -> tuple:

@@ -62,7 +62,7 @@ CRISIS_LINES = ("If you're in danger or might act on these thoughts, please call
 
 def careful_lines(danger: str | None) -> str:
     """The lines kept in view (the page, the terminal) while a session is careful: the crisis lines, or those of the
-    kind of danger the session is about (`Safety.danger`; a partner's violence had shown the self-harm lines)."""
+    kind of danger the session is about (`Safety.about_danger`; a partner's violence had shown the self-harm lines)."""
     return danger_lines(danger) if danger else CRISIS_LINES
 
 
@@ -256,11 +256,7 @@ def still_careful(history: Sequence[StoredTurn], concern_score: float, calm_turn
     """Whether the session's careful mode goes on: it ends after `calm_turns` calm user turns in a
     row; when every signal of this careful stretch was uncertain (check-ins only), one calm turn,
     this one (`calm_now`) included, ends it."""
-    run = []
-    for turn in reversed(history):
-        if not turn.careful:
-            break
-        run.append(turn)
+    run = _careful_stretch(history)
     if not run:
         return False
     signals = [t for t in run if t.crisis]
